@@ -1,0 +1,183 @@
+package io.berth.cli;
+
+import io.berth.cli.command.AttachCommand;
+import io.berth.cli.command.ContainerPruneCommand;
+import io.berth.cli.command.CpCommand;
+import io.berth.cli.command.CreateCommand;
+import io.berth.cli.command.EventsCommand;
+import io.berth.cli.command.ExecCommand;
+import io.berth.cli.command.HistoryCommand;
+import io.berth.cli.command.ImagePruneCommand;
+import io.berth.cli.command.ImagesCommand;
+import io.berth.cli.command.ImportCommand;
+import io.berth.cli.command.InfoCommand;
+import io.berth.cli.command.InspectCommand;
+import io.berth.cli.command.KillCommand;
+import io.berth.cli.command.LoadCommand;
+import io.berth.cli.command.LogsCommand;
+import io.berth.cli.command.MakeBusyboxCommand;
+import io.berth.cli.command.PauseCommand;
+import io.berth.cli.command.PsCommand;
+import io.berth.cli.command.PullCommand;
+import io.berth.cli.command.RenameCommand;
+import io.berth.cli.command.RestartCommand;
+import io.berth.cli.command.RmCommand;
+import io.berth.cli.command.RmiCommand;
+import io.berth.cli.command.RunCommand;
+import io.berth.cli.command.SaveCommand;
+import io.berth.cli.command.StartCommand;
+import io.berth.cli.command.StatsCommand;
+import io.berth.cli.command.StopCommand;
+import io.berth.cli.command.SystemDfCommand;
+import io.berth.cli.command.TagCommand;
+import io.berth.cli.command.TopCommand;
+import io.berth.cli.command.UnpauseCommand;
+import io.berth.cli.command.VersionCommand;
+import io.berth.cli.command.WaitCommand;
+import java.util.List;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Every command by name. Picocli builds a command's model by reflection, so {@link Main} only
+ * builds the one the arguments name (and the whole table when it must print a command list).
+ */
+final class CommandTable {
+
+    /** A command or a group of commands; {@code stopAtPositional} leaves a container command's own flags alone. */
+    record Entry(String name, List<String> aliases, Supplier<Object> factory, boolean stopAtPositional,
+                 String description, List<Entry> children) {
+
+        boolean matches(String word) {
+            return name.equals(word) || aliases.contains(word);
+        }
+
+        CommandLine build() {
+            if (children != null) {
+                Group group = new Group();
+                CommandLine cl = new CommandLine(group);
+                cl.getCommandSpec().name(name);
+                cl.getCommandSpec().usageMessage().description(description);
+                return cl;
+            }
+            CommandLine cl = new CommandLine(factory.get());
+            cl.setStopAtPositional(stopAtPositional);
+            return cl;
+        }
+    }
+
+    /** A command group such as {@code container}: without a subcommand it prints its usage. */
+    @Command(name = "group", synopsisSubcommandLabel = "COMMAND")
+    static final class Group implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @CommandLine.Option(names = "--help", usageHelp = true, description = "Print usage")
+        boolean help;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(((BerthCommand) spec.root().userObject()).io().out());
+        }
+    }
+
+    private CommandTable() {}
+
+    private static Entry cmd(String name, Supplier<Object> factory, String... aliases) {
+        return new Entry(name, List.of(aliases), factory, false, null, null);
+    }
+
+    private static Entry positional(String name, Supplier<Object> factory) {
+        return new Entry(name, List.of(), factory, true, null, null);
+    }
+
+    private static Entry group(String name, String description, List<Entry> children) {
+        return new Entry(name, List.of(), null, false, description, children);
+    }
+
+    static List<Entry> root() {
+        return List.of(
+                positional("run", RunCommand::new),
+                positional("exec", ExecCommand::new),
+                cmd("ps", PsCommand::new),
+                cmd("images", ImagesCommand::new),
+                cmd("pull", PullCommand::new),
+                cmd("info", InfoCommand::new),
+                cmd("version", VersionCommand::new),
+                positional("create", CreateCommand::new),
+                cmd("start", StartCommand::new),
+                cmd("stop", StopCommand::new),
+                cmd("restart", RestartCommand::new),
+                cmd("kill", KillCommand::new),
+                cmd("rm", RmCommand::new),
+                cmd("logs", LogsCommand::new),
+                cmd("wait", WaitCommand::new),
+                cmd("inspect", InspectCommand::new),
+                positional("top", TopCommand::new),
+                cmd("stats", StatsCommand::new),
+                cmd("pause", PauseCommand::new),
+                cmd("unpause", UnpauseCommand::new),
+                cmd("rename", RenameCommand::new),
+                cmd("cp", CpCommand::new),
+                cmd("attach", AttachCommand::new),
+                cmd("tag", TagCommand::new),
+                cmd("rmi", RmiCommand::new),
+                cmd("history", HistoryCommand::new),
+                cmd("load", LoadCommand::new),
+                cmd("save", SaveCommand::new),
+                cmd("import", ImportCommand::new),
+                cmd("events", EventsCommand::new),
+                group("container", "Manage containers", container()),
+                group("image", "Manage images", image()),
+                group("system", "Manage berth", system()));
+    }
+
+    static List<Entry> container() {
+        return List.of(
+                positional("run", RunCommand::new),
+                positional("create", CreateCommand::new),
+                positional("exec", ExecCommand::new),
+                cmd("ls", PsCommand::new, "ps", "list"),
+                cmd("start", StartCommand::new),
+                cmd("stop", StopCommand::new),
+                cmd("restart", RestartCommand::new),
+                cmd("kill", KillCommand::new),
+                cmd("rm", RmCommand::new, "remove"),
+                cmd("logs", LogsCommand::new),
+                cmd("wait", WaitCommand::new),
+                cmd("inspect", () -> new InspectCommand("container")),
+                positional("top", TopCommand::new),
+                cmd("stats", StatsCommand::new),
+                cmd("pause", PauseCommand::new),
+                cmd("unpause", UnpauseCommand::new),
+                cmd("rename", RenameCommand::new),
+                cmd("cp", CpCommand::new),
+                cmd("attach", AttachCommand::new),
+                cmd("prune", ContainerPruneCommand::new));
+    }
+
+    static List<Entry> image() {
+        return List.of(
+                cmd("ls", ImagesCommand::new, "list", "images"),
+                cmd("inspect", () -> new InspectCommand("image")),
+                cmd("rm", RmiCommand::new, "remove", "rmi"),
+                cmd("tag", TagCommand::new),
+                cmd("history", HistoryCommand::new),
+                cmd("load", LoadCommand::new),
+                cmd("save", SaveCommand::new),
+                cmd("import", ImportCommand::new),
+                cmd("pull", PullCommand::new),
+                cmd("prune", ImagePruneCommand::new),
+                cmd("make-busybox", MakeBusyboxCommand::new));
+    }
+
+    static List<Entry> system() {
+        return List.of(
+                cmd("df", SystemDfCommand::new),
+                cmd("info", InfoCommand::new),
+                cmd("events", EventsCommand::new));
+    }
+}

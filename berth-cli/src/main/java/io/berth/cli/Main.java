@@ -1,0 +1,135 @@
+package io.berth.cli;
+
+import io.berth.cli.format.TemplateException;
+import io.berth.client.EngineApiException;
+import io.berth.client.EngineConnectionException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code berth} CLI. Exit statuses follow docker: 0 on success, 1 for most
+ * errors, 125 for flag errors and for daemon errors in run/create, 126/127 when the container's
+ * command cannot be invoked / is not found, otherwise the container's or exec's own status.
+ */
+public final class Main {
+
+    public static final String VERSION = "0.1.0";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        Io io = Io.system();
+        int status = run(args, io, System.getenv());
+        io.out().flush();
+        io.err().flush();
+        System.exit(status);
+    }
+
+    public static int run(String[] args, Io io, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new BerthCommand(io, env));
+        String[] words = commandWords(args);
+        register(cl, CommandTable.root(), words, 0);
+        cl.setOut(new PrintWriter(io.out(), true));
+        cl.setErr(new PrintWriter(io.err(), true));
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine sub = ex.getCommandLine();
+            io.err().println("berth: " + ex.getMessage());
+            io.err().println("See '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+            return 125;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getCommand(), io));
+        return cl.execute(args);
+    }
+
+    /** Registers only the entry the arguments name at this level, or all entries when none matches. */
+    private static void register(CommandLine parent, List<CommandTable.Entry> entries, String[] words, int depth) {
+        String word = depth < words.length ? words[depth] : null;
+        for (CommandTable.Entry e : entries) {
+            if (word != null && e.matches(word)) {
+                parent.addSubcommand(e.name(), build(e, words, depth), e.aliases().toArray(String[]::new));
+                return;
+            }
+        }
+        for (CommandTable.Entry e : entries) {
+            parent.addSubcommand(e.name(), build(e, new String[0], depth), e.aliases().toArray(String[]::new));
+        }
+    }
+
+    private static CommandLine build(CommandTable.Entry e, String[] words, int depth) {
+        CommandLine cl = e.build();
+        if (e.children() != null) {
+            register(cl, e.children(), words, depth + 1);
+        }
+        return cl;
+    }
+
+    /** The command and subcommand names in the arguments, skipping the global options before them. */
+    static String[] commandWords(String[] args) {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-")) {
+            String a = args[i];
+            i += (a.equals("-H") || a.equals("--host")) ? 2 : 1;
+        }
+        if (i >= args.length) {
+            return new String[0];
+        }
+        if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            return new String[] {args[i], args[i + 1]};
+        }
+        return new String[] {args[i]};
+    }
+
+    static int report(Exception ex, Object command, Io io) {
+        ApiCommand api = command instanceof ApiCommand a ? a : null;
+        int apiStatus = api == null ? 1 : api.apiErrorStatus();
+        boolean verbose = api != null && api.verboseErrors();
+        switch (ex) {
+            case CliException e -> {
+                if (e.getMessage() != null && !e.getMessage().isEmpty()) {
+                    io.err().println(e.getMessage());
+                }
+                return e.status();
+            }
+            case EngineApiException e -> {
+                if (verbose) {
+                    io.err().println("berth: Error response from daemon: " + e.getMessage());
+                    io.err().println();
+                    io.err().println("Run '" + qualifiedName(command) + " --help' for more information");
+                } else {
+                    io.err().println("Error response from daemon: " + e.getMessage());
+                }
+                return apiStatus;
+            }
+            case EngineConnectionException e -> {
+                io.err().println((verbose ? "berth: " : "") + e.getMessage());
+                return apiStatus;
+            }
+            case TemplateException e -> {
+                io.err().println("template parsing error: " + e.getMessage());
+                return 1;
+            }
+            case IllegalArgumentException e -> {
+                io.err().println((verbose ? "berth: " : "") + e.getMessage());
+                return verbose ? 125 : 1;
+            }
+            case UncheckedIOException e -> {
+                io.err().println(e.getCause().getMessage());
+                return apiStatus;
+            }
+            default -> {
+                io.err().println("berth: " + ex);
+                return 1;
+            }
+        }
+    }
+
+    private static String qualifiedName(Object command) {
+        if (command instanceof ApiCommand a) {
+            return "berth " + a.spec.name();
+        }
+        return "berth";
+    }
+}

@@ -1,0 +1,137 @@
+package io.berth.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.ApiCommand;
+import io.berth.cli.CliException;
+import io.berth.client.EngineApiException;
+import io.berth.client.EngineClient;
+import io.berth.client.HijackedStream;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: create (pulling if needed), attach before start so no output is lost, register a
+ * wait (condition "removed" with --rm, since the daemon removes the container itself), start, pump
+ * the streams, and exit with the container's status.
+ */
+@Command(name = "run", description = "Create and run a new container from an image",
+        customSynopsis = "berth run [OPTIONS] IMAGE [COMMAND] [ARG...]")
+public final class RunCommand extends ApiCommand {
+
+    @Mixin
+    CreateOptions options;
+
+    @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID")
+    boolean detach;
+
+    @Option(names = "--sig-proxy", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Proxy received signals to the process")
+    boolean sigProxy = true;
+
+    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
+    String detachKeys;
+
+    @Option(names = "--help", usageHelp = true, description = "Print usage")
+    boolean help;
+
+    @Override
+    public int apiErrorStatus() {
+        return 125;
+    }
+
+    @Override
+    public boolean verboseErrors() {
+        return true;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (options.tty() && options.interactive() && !io().stdinIsTerminal()) {
+            throw new CliException(1, "the input device is not a TTY");
+        }
+        ObjectNode body = buildBody();
+        EngineClient client = client();
+        String id = ContainerCreator.create(client, options, body, err());
+        if (detach) {
+            startOrFail(client, id);
+            out().println(id);
+            return 0;
+        }
+        boolean attachStdin = body.path("AttachStdin").asBoolean();
+        AttachedSession session = new AttachedSession(io(), options.tty(), attachStdin);
+        HijackedStream stream = client.attach(id, attachStdin, body.path("AttachStdout").asBoolean(),
+                body.path("AttachStderr").asBoolean(), false, detachKeys);
+        CompletableFuture<JsonNode> exit = client.waitContainerAsync(id, options.autoRemove() ? "removed" : "next-exit");
+        session.enterRawMode();
+        try {
+            startOrFail(client, id);
+        } catch (CliException e) {
+            session.restoreTerminal();
+            stream.close();
+            throw e;
+        }
+        session.followTerminalSize((h, w) -> client.resizeContainer(id, h, w));
+        if (!options.tty() && sigProxy) {
+            proxySignals(client, id);
+        }
+        try {
+            session.pump(stream);
+        } catch (IOException e) {
+            // the stream broke; the wait below still reports how the container ended
+        } finally {
+            session.restoreTerminal();
+        }
+        return exitStatus(exit);
+    }
+
+    private ObjectNode buildBody() {
+        try {
+            return options.toCreateBody(detach, env());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new CliException(125, "berth: " + e.getMessage() + "\n\nRun 'berth run --help' for more information");
+        }
+    }
+
+    static void startOrFail(EngineClient client, String id) {
+        try {
+            client.startContainer(id);
+        } catch (EngineApiException e) {
+            throw new CliException(StartFailure.status(e.getMessage()),
+                    "berth: Error response from daemon: " + e.getMessage() + "\n\nRun 'berth run --help' for more information");
+        }
+    }
+
+    static void proxySignals(EngineClient client, String id) {
+        for (String signal : new String[] {"INT", "TERM"}) {
+            Signals.handle(signal, () -> Thread.ofVirtual().start(() -> {
+                try {
+                    client.killContainer(id, "SIG" + signal);
+                } catch (RuntimeException ignored) {
+                    // the container may already be gone
+                }
+            }));
+        }
+    }
+
+    static int exitStatus(CompletableFuture<JsonNode> exit) {
+        JsonNode status;
+        try {
+            status = exit.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof EngineApiException api) {
+                throw api;
+            }
+            throw e;
+        }
+        String error = status.path("Error").path("Message").asText("");
+        if (!error.isEmpty()) {
+            throw new CliException(125, "berth: Error response from daemon: " + error);
+        }
+        return status.path("StatusCode").asInt();
+    }
+}

@@ -1,0 +1,78 @@
+package io.berth.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cli.CliException;
+import io.berth.client.EngineApiException;
+import io.berth.client.EngineClient;
+import io.berth.client.HijackedStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code start}: plain start of each container, or with -a/-i an attached start of one, exiting with its status. */
+@Command(name = "start", description = "Start one or more stopped containers")
+public final class StartCommand extends ForEachContainer {
+
+    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals")
+    boolean attach;
+
+    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
+    boolean interactive;
+
+    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
+    String detachKeys;
+
+    @Option(names = "--help", usageHelp = true, description = "Print usage")
+    boolean help;
+
+    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+    List<String> containers;
+
+    @Override
+    String apply(String container) {
+        client().startContainer(container);
+        return container;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!attach && !interactive) {
+            return forEach(containers);
+        }
+        if (containers.size() > 1) {
+            throw new CliException(1, "you cannot start and attach multiple containers at once");
+        }
+        EngineClient client = client();
+        JsonNode c = client.inspectContainer(containers.getFirst(), false);
+        String id = c.path("Id").asText();
+        boolean tty = c.path("Config").path("Tty").asBoolean();
+        boolean stdin = interactive && c.path("Config").path("OpenStdin").asBoolean();
+        AttachedSession session = new AttachedSession(io(), tty, stdin);
+        HijackedStream stream = client.attach(id, stdin, true, true, false, detachKeys);
+        boolean autoRemove = c.path("HostConfig").path("AutoRemove").asBoolean();
+        CompletableFuture<JsonNode> exit = client.waitContainerAsync(id, autoRemove ? "removed" : "next-exit");
+        session.enterRawMode();
+        try {
+            client.startContainer(id);
+        } catch (EngineApiException e) {
+            session.restoreTerminal();
+            stream.close();
+            throw new CliException(StartFailure.status(e.getMessage()), "Error response from daemon: " + e.getMessage());
+        }
+        session.followTerminalSize((h, w) -> client.resizeContainer(id, h, w));
+        if (!tty) {
+            RunCommand.proxySignals(client, id);
+        }
+        try {
+            session.pump(stream);
+        } catch (IOException e) {
+            // the wait result below says how the container ended
+        } finally {
+            session.restoreTerminal();
+        }
+        return RunCommand.exitStatus(exit);
+    }
+}

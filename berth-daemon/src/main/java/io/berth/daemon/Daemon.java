@@ -1,0 +1,83 @@
+package io.berth.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.berth.daemon.api.ArchiveRoutes;
+import io.berth.daemon.api.ContainerRoutes;
+import io.berth.daemon.api.ContainerStreamRoutes;
+import io.berth.daemon.api.ExecRoutes;
+import io.berth.daemon.api.ImageLookup;
+import io.berth.daemon.api.ImageRoutes;
+import io.berth.daemon.api.StatsRoutes;
+import io.berth.daemon.api.SystemRoutes;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.http.ErrorMapper;
+import io.berth.daemon.http.Router;
+import io.berth.daemon.http.UnixHttpServer;
+import io.berth.runtime.ContainerService;
+import io.berth.runtime.RuntimeSettings;
+import io.berth.store.StoreServices;
+
+/** The one explicit wiring of berthd: stores, container service, events, routes, server. */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("berthd");
+
+    private final UnixHttpServer server;
+    private final ContainerService containers;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Daemon(UnixHttpServer server, ContainerService containers) {
+        this.server = server;
+        this.containers = containers;
+    }
+
+    public static Daemon start(DaemonOptions options) throws IOException {
+        Files.createDirectories(options.dataRoot());
+        Files.createDirectories(options.execRoot());
+        StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
+        EventBus events = new EventBus();
+        RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
+                .withRunRoot(options.execRoot())
+                .withDefaultRuntime(options.defaultRuntime());
+        ContainerService containers = new ContainerService(settings,
+                (id, action, attrs) -> events.publish("container", action, id, attrs));
+        containers.recover();
+
+        ImageLookup lookup = new ImageLookup(store.images());
+        Router router = new Router();
+        new SystemRoutes(containers, lookup, events,
+                new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
+        new ContainerRoutes(containers, lookup).register(router);
+        new ContainerStreamRoutes(containers).register(router);
+        new StatsRoutes(containers).register(router);
+        new ArchiveRoutes(containers).register(router);
+        new ExecRoutes(containers).register(router);
+        new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events).register(router);
+
+        UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
+        server.start();
+        return new Daemon(server, containers);
+    }
+
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops serving; containers keep running under conmon (a restarted berthd picks them up). */
+    @Override
+    public void close() {
+        try {
+            server.close();
+            containers.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "shutdown", e);
+        } finally {
+            closed.countDown();
+        }
+    }
+}

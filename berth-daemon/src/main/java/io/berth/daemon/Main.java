@@ -1,0 +1,56 @@
+package io.berth.daemon;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+import io.berth.oci.errors.InvalidArgumentException;
+
+/** berthd's entry point: parse flags, wire the engine, serve until SIGTERM/SIGINT. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        configureLogging();
+        DaemonOptions options;
+        try {
+            options = DaemonOptions.parse(args);
+        } catch (InvalidArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
+            return;
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            System.err.println("berthd: needs root (it mounts overlayfs and creates namespaces and cgroups)");
+            System.exit(1);
+        }
+        Daemon daemon = Daemon.start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
+        Logger.getLogger("berthd").info("berthd listening on unix://" + options.socket() + " (data " + options.dataRoot() + ")");
+        daemon.awaitClose();
+    }
+
+    private static void configureLogging() {
+        Logger root = Logger.getLogger("");
+        for (var h : root.getHandlers()) root.removeHandler(h);
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new SimpleFormatter() {
+            @Override
+            public String format(LogRecord r) {
+                String thrown = "";
+                if (r.getThrown() != null) {
+                    var sw = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
+                    thrown = "\n" + sw;
+                }
+                return java.time.Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " " + r.getLoggerName()
+                        + ": " + formatMessage(r) + thrown + "\n";
+            }
+        });
+        handler.setLevel(Level.INFO);
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+    }
+}

@@ -1,0 +1,201 @@
+package io.berth.daemon.api;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.daemon.http.ApiJson;
+import io.berth.daemon.http.HttpRequest;
+import io.berth.daemon.http.HttpResponse;
+import io.berth.daemon.http.Router;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerService;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.ContainerState;
+
+/** Container lifecycle endpoints: decode, call ContainerService, encode. Streams live in ContainerStreamRoutes. */
+public final class ContainerRoutes {
+    private static final int MAX_CREATE_BODY = 4 * 1024 * 1024;
+
+    private final ContainerService containers;
+    private final ImageLookup images;
+    private final CreateRequestTranslator translator = new CreateRequestTranslator();
+    private final ContainerView view = new ContainerView();
+
+    public ContainerRoutes(ContainerService containers, ImageLookup images) {
+        this.containers = containers;
+        this.images = images;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "/containers/json", this::list)
+              .add("POST", "/containers/create", this::create)
+              .add("POST", "/containers/prune", this::prune)
+              .add("GET", "/containers/{id}/json", this::inspect)
+              .add("POST", "/containers/{id}/start", this::start)
+              .add("POST", "/containers/{id}/stop", this::stop)
+              .add("POST", "/containers/{id}/restart", this::restart)
+              .add("POST", "/containers/{id}/kill", this::kill)
+              .add("POST", "/containers/{id}/pause", (rq, rs) -> { containers.pause(rq.pathParam("id")); rs.empty(204); })
+              .add("POST", "/containers/{id}/unpause", (rq, rs) -> { containers.unpause(rq.pathParam("id")); rs.empty(204); })
+              .add("POST", "/containers/{id}/rename", this::rename)
+              .add("POST", "/containers/{id}/wait", this::waitFor)
+              .add("DELETE", "/containers/{id}", this::remove)
+              .add("GET", "/containers/{id}/top", this::top);
+    }
+
+    private void list(HttpRequest rq, HttpResponse rs) throws Exception {
+        Filters filters = Filters.parse(rq.queryParam("filters"))
+                .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since");
+        boolean all = rq.queryFlag("all") || filters.has("status") || filters.has("exited");
+        Integer limit = rq.queryInt("limit");
+        List<Container> matching = new ArrayList<>();
+        for (Container c : containers.list()) {
+            ContainerState.Status st = c.state().status();
+            boolean running = st == ContainerState.Status.RUNNING || st == ContainerState.Status.PAUSED
+                    || st == ContainerState.Status.RESTARTING;
+            if (!all && !running && (limit == null || limit <= 0)) continue;
+            if (matches(c, filters)) matching.add(c);
+        }
+        matching.sort(Comparator.comparing((Container c) -> c.spec().created()).reversed());
+        if (limit != null && limit > 0 && matching.size() > limit) matching = matching.subList(0, limit);
+        rs.json(200, matching.stream().map(view::summary).toList());
+    }
+
+    private boolean matches(Container c, Filters f) {
+        ContainerSpec spec = c.spec();
+        if (f.has("status") && !f.get("status").contains(ContainerView.status(c.state()))) return false;
+        if (f.has("name") && f.get("name").stream().noneMatch(n -> c.name().matches(".*" + n.replaceFirst("^/", "") + ".*"))) return false;
+        if (f.has("id") && f.get("id").stream().noneMatch(spec.id()::startsWith)) return false;
+        if (f.has("label") && !f.get("label").stream().allMatch(l -> Filters.labelMatches(l, spec.labels()))) return false;
+        if (f.has("exited")) {
+            if (c.state().status() != ContainerState.Status.EXITED) return false;
+            if (f.get("exited").stream().noneMatch(x -> x.equals(Integer.toString(c.state().exitCode())))) return false;
+        }
+        if (f.has("ancestor")) {
+            boolean any = false;
+            for (String a : f.get("ancestor")) {
+                any |= a.equals(spec.image()) || images.find(a).map(img -> img.imageId().equals(spec.imageId())).orElse(false);
+            }
+            if (!any) return false;
+        }
+        return true;
+    }
+
+    private void create(HttpRequest rq, HttpResponse rs) throws Exception {
+        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(MAX_CREATE_BODY));
+        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+        String image = body.path("Image").asText("");
+        if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
+        String name = ContainerNames.validate(rq.queryParam("name"));
+        ImageDefaults defaults = images.defaults(image);
+        String id = ContainerNames.newId();
+        ContainerSpec spec = translator.translate(id, name == null ? ContainerNames.random() : name, body,
+                defaults, images.lowerDirs(defaults.imageId()));
+        Container created = containers.create(spec);
+        rs.json(201, Map.of("Id", created.spec().id(), "Warnings", List.of()));
+    }
+
+    private void inspect(HttpRequest rq, HttpResponse rs) throws Exception {
+        Container c = containers.inspect(rq.pathParam("id"));
+        Map<String, Object> json = view.inspect(c, List.of());
+        if (rq.queryFlag("size")) {
+            json.put("SizeRw", 0);
+            json.put("SizeRootFs", 0);
+        }
+        rs.json(200, json);
+    }
+
+    private void start(HttpRequest rq, HttpResponse rs) throws Exception {
+        containers.start(rq.pathParam("id"));
+        rs.empty(204);
+    }
+
+    private void stop(HttpRequest rq, HttpResponse rs) throws Exception {
+        Container c = containers.inspect(rq.pathParam("id"));
+        if (!isRunning(c)) {
+            rs.empty(304);
+            return;
+        }
+        containers.stop(c.spec().id(), rq.queryInt("t"));
+        rs.empty(204);
+    }
+
+    private void restart(HttpRequest rq, HttpResponse rs) throws Exception {
+        containers.restart(rq.pathParam("id"), rq.queryInt("t"));
+        rs.empty(204);
+    }
+
+    private void kill(HttpRequest rq, HttpResponse rs) throws Exception {
+        containers.kill(rq.pathParam("id"), rq.queryParam("signal"));
+        rs.empty(204);
+    }
+
+    private void rename(HttpRequest rq, HttpResponse rs) throws Exception {
+        String name = ContainerNames.validate(rq.queryParam("name"));
+        if (name == null) throw new InvalidArgumentException("Neither old nor new names may be empty");
+        containers.rename(rq.pathParam("id"), name);
+        rs.empty(204);
+    }
+
+    /** Headers go out at once (clients wait for them before starting the container); the body at exit. */
+    private void waitFor(HttpRequest rq, HttpResponse rs) throws Exception {
+        String condition = rq.queryParam("condition", "not-running");
+        if (!List.of("not-running", "next-exit", "removed").contains(condition)) {
+            throw new InvalidArgumentException("invalid condition: " + condition);
+        }
+        String id = containers.inspect(rq.pathParam("id")).spec().id();
+        try (OutputStream out = rs.stream(200, "application/json")) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            try {
+                result.put("StatusCode", containers.waitForExit(id, condition));
+                result.put("Error", null);
+            } catch (RuntimeException e) {
+                result.put("StatusCode", -1);
+                result.put("Error", Map.of("Message", String.valueOf(e.getMessage())));
+            }
+            out.write((ApiJson.MAPPER.writeValueAsString(result) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
+        String id = containers.inspect(rq.pathParam("id")).spec().id();
+        containers.remove(id, rq.queryFlag("force"));
+        rs.empty(204);
+    }
+
+    private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
+        Filters filters = Filters.parse(rq.queryParam("filters")).allowOnly("label", "until");
+        List<String> deleted = new ArrayList<>();
+        for (Container c : containers.list()) {
+            ContainerState.Status st = c.state().status();
+            if (st != ContainerState.Status.EXITED && st != ContainerState.Status.CREATED && st != ContainerState.Status.DEAD) continue;
+            if (!filters.get("label").stream().allMatch(l -> Filters.labelMatches(l, c.spec().labels()))) continue;
+            containers.remove(c.spec().id(), false);
+            deleted.add(c.spec().id());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
+        result.put("SpaceReclaimed", 0);
+        rs.json(200, result);
+    }
+
+    private void top(HttpRequest rq, HttpResponse rs) throws Exception {
+        Container c = containers.inspect(rq.pathParam("id"));
+        if (!isRunning(c)) throw new io.berth.oci.errors.ConflictException("Container " + c.spec().id() + " is not running");
+        List<List<String>> table = containers.top(c.spec().id(), rq.queryParam("ps_args", "-ef"));
+        rs.json(200, Map.of("Titles", table.getFirst(), "Processes", table.subList(1, table.size())));
+    }
+
+    static boolean isRunning(Container c) {
+        ContainerState.Status st = c.state().status();
+        return st == ContainerState.Status.RUNNING || st == ContainerState.Status.PAUSED;
+    }
+}

@@ -1,0 +1,135 @@
+package io.berth.daemon.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import io.berth.daemon.http.HttpRequest;
+import io.berth.daemon.http.HttpResponse;
+import io.berth.daemon.http.Router;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.AttachSession;
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerService;
+import io.berth.runtime.LogEntry;
+import io.berth.runtime.LogReader;
+
+/** The streaming container endpoints: attach (hijacked), logs, resize. */
+public final class ContainerStreamRoutes {
+    private final ContainerService containers;
+
+    public ContainerStreamRoutes(ContainerService containers) {
+        this.containers = containers;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/containers/{id}/attach", this::attach)
+              .add("GET", "/containers/{id}/logs", this::logs)
+              .add("POST", "/containers/{id}/resize", this::resize);
+    }
+
+    private void attach(HttpRequest rq, HttpResponse rs) throws Exception {
+        Container c = containers.inspect(rq.pathParam("id"));
+        boolean stdin = rq.queryFlag("stdin");
+        boolean stdout = rq.queryFlag("stdout");
+        boolean stderr = rq.queryFlag("stderr");
+        boolean tty = c.spec().tty();
+        if (!rq.queryFlag("stream")) {
+            // logs=1 without stream: replay what was logged and end.
+            OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
+            if (rq.queryFlag("logs")) replayLogs(c, new StreamFraming(out, tty), stdout, stderr);
+            out.flush();
+            return;
+        }
+        AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
+        HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        try (session) {
+            pipe(conn, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr());
+        }
+    }
+
+    /**
+     * Shuttles bytes between a hijacked connection and a process: client → stdin on one virtual thread,
+     * stdout/stderr → framed client output on two more; returns when both outputs have ended.
+     */
+    static void pipe(HttpResponse.Hijacked conn, StreamFraming framing, boolean withStdin, OutputStream stdin,
+                     InputStream stdout, InputStream stderr) throws InterruptedException {
+        Thread input = null;
+        if (withStdin) {
+            input = Thread.ofVirtual().start(() -> {
+                try (stdin) {
+                    conn.in().transferTo(stdin);
+                } catch (IOException ignored) {
+                    // the client went away or the process closed its stdin: both end input only
+                }
+            });
+        }
+        Thread out = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDOUT, stdout));
+        Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr));
+        out.join();
+        err.join();
+        if (input != null) input.interrupt();
+    }
+
+    private static void pumpQuietly(StreamFraming framing, int stream, InputStream in) {
+        try {
+            framing.pump(stream, in);
+        } catch (IOException ignored) {
+            // the client disconnected; the process keeps running, as with Docker
+        }
+    }
+
+    private void logs(HttpRequest rq, HttpResponse rs) throws Exception {
+        boolean stdout = rq.queryFlag("stdout");
+        boolean stderr = rq.queryFlag("stderr");
+        if (!stdout && !stderr) throw new InvalidArgumentException("Bad parameters: you must choose at least one stream");
+        Container c = containers.inspect(rq.pathParam("id"));
+        String tailParam = rq.queryParam("tail", "all");
+        int tail;
+        try {
+            tail = tailParam.equals("all") || tailParam.isEmpty() ? -1 : Integer.parseInt(tailParam);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("invalid tail value: " + tailParam);
+        }
+        var options = new LogReader.Options(rq.queryFlag("follow"), DockerTime.parse(rq.queryParam("since")),
+                DockerTime.parse(rq.queryParam("until")), tail);
+        boolean timestamps = rq.queryFlag("timestamps");
+        LogReader reader = containers.logs(c.id());
+        try (OutputStream out = rs.stream(200, c.spec().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
+            StreamFraming framing = new StreamFraming(out, c.spec().tty());
+            reader.read(options, entry -> writeEntry(framing, entry, stdout, stderr, timestamps));
+        }
+    }
+
+    private static boolean writeEntry(StreamFraming framing, LogEntry e, boolean stdout, boolean stderr, boolean timestamps) {
+        boolean isErr = e.stream() == LogEntry.Stream.STDERR;
+        if (isErr ? !stderr : !stdout) return true;
+        byte[] data = e.data();
+        if (timestamps) {
+            byte[] prefix = (DockerTime.format(e.time()) + " ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] joined = new byte[prefix.length + data.length];
+            System.arraycopy(prefix, 0, joined, 0, prefix.length);
+            System.arraycopy(data, 0, joined, prefix.length, data.length);
+            data = joined;
+        }
+        try {
+            framing.write(isErr ? StreamFraming.STDERR : StreamFraming.STDOUT, data, 0, data.length);
+            return true;
+        } catch (IOException ex) {
+            return false; // the client went away: stop following
+        }
+    }
+
+    private void replayLogs(Container c, StreamFraming framing, boolean stdout, boolean stderr) {
+        containers.logs(c.id()).read(LogReader.Options.ALL, e -> writeEntry(framing, e, stdout, stderr, false));
+    }
+
+    private void resize(HttpRequest rq, HttpResponse rs) throws Exception {
+        Integer h = rq.queryInt("h");
+        Integer w = rq.queryInt("w");
+        if (h == null || w == null || h < 0 || w < 0) throw new InvalidArgumentException("resize needs h and w");
+        containers.resize(rq.pathParam("id"), h, w);
+        rs.empty(200);
+    }
+
+}

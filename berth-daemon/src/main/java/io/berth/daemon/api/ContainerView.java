@@ -1,0 +1,177 @@
+package io.berth.daemon.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.ContainerState;
+
+/** Renders berth's Container as Docker's ContainerJSON (inspect) and ContainerSummary (list). */
+public final class ContainerView {
+
+    public Map<String, Object> inspect(Container c, List<String> execIds) {
+        ContainerSpec spec = c.spec();
+        ContainerState state = c.state();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", spec.id());
+        m.put("Created", DockerTime.format(spec.created()));
+        m.put("Path", spec.args().getFirst());
+        m.put("Args", spec.args().subList(1, spec.args().size()));
+        m.put("State", state(state));
+        m.put("Image", spec.imageId());
+        m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
+        m.put("HostnamePath", c.paths().dir().resolve("hostname").toString());
+        m.put("HostsPath", c.paths().dir().resolve("hosts").toString());
+        m.put("LogPath", c.logPath().toString());
+        m.put("Name", "/" + c.name());
+        m.put("RestartCount", c.restartCount());
+        m.put("Driver", "overlay2");
+        m.put("Platform", "linux");
+        m.put("MountLabel", "");
+        m.put("ProcessLabel", "");
+        m.put("AppArmorProfile", "");
+        m.put("ExecIDs", execIds.isEmpty() ? null : execIds);
+        m.put("HostConfig", hostConfig(spec, c.runtime()));
+        m.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of(
+                "LowerDir", String.join(":", spec.rootfs().lowerDirs().stream().map(Object::toString).toList()),
+                "UpperDir", c.paths().dir().resolve("upper").toString(),
+                "WorkDir", c.paths().dir().resolve("work").toString(),
+                "MergedDir", c.paths().dir().resolve("merged").toString())));
+        m.put("Mounts", List.of());
+        m.put("Config", config(spec));
+        m.put("NetworkSettings", networkSettings());
+        return m;
+    }
+
+    public Map<String, Object> summary(Container c) {
+        ContainerSpec spec = c.spec();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", spec.id());
+        m.put("Names", List.of("/" + c.name()));
+        m.put("Image", spec.image());
+        m.put("ImageID", spec.imageId());
+        m.put("Command", commandLine(spec.args()));
+        m.put("Created", spec.created().getEpochSecond());
+        m.put("Ports", List.of());
+        m.put("Labels", spec.labels());
+        m.put("State", status(c.state()));
+        m.put("Status", humanStatus(c));
+        m.put("HostConfig", Map.of("NetworkMode", "none"));
+        m.put("NetworkSettings", Map.of("Networks", Map.of()));
+        m.put("Mounts", List.of());
+        return m;
+    }
+
+    /** Docker's lower-case state word: created, running, paused, restarting, removing, exited, dead. */
+    public static String status(ContainerState s) {
+        return s.status().dockerName();
+    }
+
+    static String humanStatus(Container c) {
+        ContainerState s = c.state();
+        Instant now = Instant.now();
+        return switch (s.status()) {
+            case CREATED -> "Created";
+            case RUNNING -> "Up " + HumanDuration.of(Duration.between(s.startedAt(), now));
+            case PAUSED -> "Up " + HumanDuration.of(Duration.between(s.startedAt(), now)) + " (Paused)";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") " + HumanDuration.of(Duration.between(s.finishedAt(), now)) + " ago";
+            case REMOVING -> "Removal In Progress";
+            case EXITED -> "Exited (" + s.exitCode() + ") " + HumanDuration.of(Duration.between(s.finishedAt(), now)) + " ago";
+            case DEAD -> "Dead";
+        };
+    }
+
+    private static Map<String, Object> state(ContainerState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Status", status(s));
+        m.put("Running", s.status() == ContainerState.Status.RUNNING || s.status() == ContainerState.Status.PAUSED);
+        m.put("Paused", s.status() == ContainerState.Status.PAUSED);
+        m.put("Restarting", s.status() == ContainerState.Status.RESTARTING);
+        m.put("OOMKilled", s.oomKilled());
+        m.put("Dead", s.status() == ContainerState.Status.DEAD);
+        m.put("Pid", s.pid());
+        m.put("ExitCode", s.exitCode());
+        m.put("Error", s.error() == null ? "" : s.error());
+        m.put("StartedAt", DockerTime.format(s.startedAt()));
+        m.put("FinishedAt", DockerTime.format(s.finishedAt()));
+        return m;
+    }
+
+    private static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
+        JsonNode body = createBody(spec);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("NetworkMode", "none");
+        m.put("RestartPolicy", Map.of("Name", spec.restartPolicy().name(), "MaximumRetryCount", spec.restartPolicy().maximumRetryCount()));
+        m.put("AutoRemove", spec.autoRemove());
+        m.put("Runtime", runtimeName);
+        m.put("Privileged", spec.privileged());
+        m.put("ReadonlyRootfs", spec.readOnlyRootfs());
+        m.put("CapAdd", spec.capAdd().isEmpty() ? null : spec.capAdd());
+        m.put("CapDrop", spec.capDrop().isEmpty() ? null : spec.capDrop());
+        m.put("SecurityOpt", spec.noNewPrivileges() ? List.of("no-new-privileges") : null);
+        m.put("Init", spec.init());
+        m.put("Memory", spec.resources().memoryBytes());
+        m.put("MemorySwap", spec.resources().memoryBytes() > 0 ? spec.resources().memoryBytes() : 0);
+        m.put("NanoCpus", spec.resources().nanoCpus());
+        m.put("CpuShares", spec.resources().cpuShares());
+        m.put("PidsLimit", spec.resources().pidsLimit() > 0 ? spec.resources().pidsLimit() : null);
+        m.put("Binds", body.path("HostConfig").path("Binds").isArray() ? body.path("HostConfig").get("Binds") : null);
+        m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        m.put("PortBindings", Map.of());
+        return m;
+    }
+
+    private static Map<String, Object> config(ContainerSpec spec) {
+        JsonNode body = createBody(spec);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Hostname", spec.hostname());
+        m.put("Domainname", "");
+        m.put("User", spec.user());
+        m.put("AttachStdin", body.path("AttachStdin").asBoolean(false));
+        m.put("AttachStdout", body.path("AttachStdout").asBoolean(false));
+        m.put("AttachStderr", body.path("AttachStderr").asBoolean(false));
+        m.put("Tty", spec.tty());
+        m.put("OpenStdin", spec.openStdin());
+        m.put("StdinOnce", body.path("StdinOnce").asBoolean(false));
+        m.put("Env", spec.env());
+        m.put("Cmd", body.hasNonNull("Cmd") ? body.get("Cmd") : null);
+        m.put("Image", spec.image());
+        m.put("Volumes", null);
+        m.put("WorkingDir", spec.workingDir());
+        m.put("Entrypoint", body.hasNonNull("Entrypoint") ? body.get("Entrypoint") : null);
+        m.put("OnBuild", null);
+        m.put("Labels", spec.labels());
+        m.put("StopSignal", spec.stopSignal());
+        if (spec.stopTimeoutSeconds() != null) m.put("StopTimeout", spec.stopTimeoutSeconds());
+        return m;
+    }
+
+    private static Map<String, Object> networkSettings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Bridge", "");
+        m.put("SandboxID", "");
+        m.put("Ports", Map.of());
+        m.put("IPAddress", "");
+        m.put("Gateway", "");
+        m.put("MacAddress", "");
+        m.put("Networks", Map.of());
+        return m;
+    }
+
+    private static JsonNode createBody(ContainerSpec spec) {
+        Object body = spec.extra() == null ? null : spec.extra().get("createBody");
+        if (body instanceof JsonNode node) return node;
+        if (body != null) return io.berth.daemon.http.ApiJson.MAPPER.valueToTree(body);
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    static String commandLine(List<String> args) {
+        return String.join(" ", args);
+    }
+}

@@ -1,0 +1,151 @@
+package io.berth.daemon.api;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.Resources;
+import io.berth.runtime.RestartPolicy;
+import io.berth.runtime.RootfsLayers;
+
+/**
+ * Turns a Docker `POST /containers/create` body plus the image's defaults into berth's ContainerSpec,
+ * with Docker's precedence rules: an explicit Entrypoint drops the image's Cmd, Env merges by key,
+ * labels merge, everything else falls back to the image.
+ */
+public final class CreateRequestTranslator {
+
+    public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
+        JsonNode host = body.path("HostConfig");
+        List<String> entrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : image.entrypoint();
+        List<String> cmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd"))
+                : body.hasNonNull("Entrypoint") ? List.of() : image.cmd();
+        // `--entrypoint ""` arrives as [""]: it means "no entrypoint".
+        if (entrypoint.size() == 1 && entrypoint.getFirst().isEmpty()) entrypoint = List.of();
+        List<String> args = new ArrayList<>(entrypoint);
+        args.addAll(cmd);
+        if (args.isEmpty()) throw new InvalidArgumentException("no command specified");
+
+        RestartPolicy restart = restartPolicy(host.path("RestartPolicy"));
+        boolean autoRemove = host.path("AutoRemove").asBoolean(false);
+        if (autoRemove && !restart.name().isEmpty() && !restart.name().equals("no")) {
+            throw new InvalidArgumentException("Conflicting options: AutoRemove and restart policy");
+        }
+        Map<String, String> labels = new LinkedHashMap<>(image.labels());
+        body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+
+        String stopSignal = text(body, "StopSignal", image.stopSignal());
+        Integer stopTimeout = body.hasNonNull("StopTimeout") ? body.get("StopTimeout").asInt() : null;
+        String hostname = text(body, "Hostname", id.substring(0, 12));
+        String workingDir = text(body, "WorkingDir", image.workingDir());
+        if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
+            throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
+        }
+        String runtime = host.hasNonNull("Runtime") && !host.get("Runtime").asText().isEmpty() ? host.get("Runtime").asText() : null;
+        if (runtime != null && !runtime.equals("crun") && !runtime.equals("runc")) {
+            throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
+        }
+
+        return new ContainerSpec(id, name, body.path("Image").asText(), image.imageId(), List.copyOf(args),
+                mergeEnv(image.env(), strings(body.path("Env"))),
+                workingDir.isEmpty() ? "/" : workingDir,
+                text(body, "User", image.user()),
+                hostname,
+                body.path("Tty").asBoolean(false),
+                body.path("OpenStdin").asBoolean(false),
+                host.path("Init").asBoolean(false),
+                host.path("ReadonlyRootfs").asBoolean(false),
+                host.path("Privileged").asBoolean(false),
+                strings(host.path("CapAdd")), strings(host.path("CapDrop")),
+                noNewPrivileges(host.path("SecurityOpt")),
+                stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
+                stopTimeout,
+                resources(host),
+                restart, autoRemove, runtime, Map.copyOf(labels),
+                new RootfsLayers(lowerDirs), Instant.now(),
+                Map.of("createBody", body));
+    }
+
+    private static Resources resources(JsonNode host) {
+        long memory = host.path("Memory").asLong(0);
+        if (memory < 0 || (memory > 0 && memory < 6 * 1024 * 1024)) {
+            throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
+        }
+        long nanoCpus = host.path("NanoCpus").asLong(0);
+        long quota = host.path("CpuQuota").asLong(0);
+        long period = host.path("CpuPeriod").asLong(0);
+        if (nanoCpus > 0 && quota > 0) {
+            throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        }
+        if (nanoCpus == 0 && quota > 0) nanoCpus = quota * 1_000_000_000L / (period > 0 ? period : 100_000L);
+        if (nanoCpus < 0) throw new InvalidArgumentException("Range of CPUs is from 0.01 to the number of CPUs");
+        long pids = host.path("PidsLimit").asLong(0);
+        return new Resources(memory, nanoCpus, Math.max(pids, 0), host.path("CpuShares").asLong(0));
+    }
+
+    private static RestartPolicy restartPolicy(JsonNode node) {
+        String name = node.path("Name").asText("");
+        int max = node.path("MaximumRetryCount").asInt(0);
+        switch (name) {
+            case "", "no", "always", "unless-stopped" -> {
+                if (max != 0) throw new InvalidArgumentException("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+            }
+            case "on-failure" -> {
+                if (max < 0) throw new InvalidArgumentException("invalid restart policy: maximum retry count cannot be negative");
+            }
+            default -> throw new InvalidArgumentException("invalid restart policy: unknown policy '" + name
+                    + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
+        }
+        return new RestartPolicy(name, max);
+    }
+
+    private static boolean noNewPrivileges(JsonNode securityOpt) {
+        for (String opt : strings(securityOpt)) {
+            String o = opt.replace('=', ':');
+            if (o.equals("no-new-privileges") || o.equals("no-new-privileges:true")) return true;
+            if (o.equals("no-new-privileges:false")) return false;
+            if (!o.startsWith("seccomp") && !o.startsWith("apparmor") && !o.startsWith("label")) {
+                throw new InvalidArgumentException("invalid --security-opt: " + opt);
+            }
+        }
+        return false;
+    }
+
+    /** Env entries merge by key; a request entry without "=" unsets nothing and is dropped, as Docker does. */
+    static List<String> mergeEnv(List<String> imageEnv, List<String> requestEnv) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (String e : imageEnv) merged.put(key(e), e);
+        for (String e : requestEnv) {
+            if (e.isEmpty() || e.startsWith("=")) throw new InvalidArgumentException("invalid environment variable: " + e);
+            if (e.contains("=")) merged.put(key(e), e);
+        }
+        return List.copyOf(merged.values());
+    }
+
+    private static String key(String env) {
+        int eq = env.indexOf('=');
+        return eq < 0 ? env : env.substring(0, eq);
+    }
+
+    private static String text(JsonNode body, String field, String fallback) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() || v.asText().isEmpty() ? (fallback == null ? "" : fallback) : v.asText();
+    }
+
+    /** Docker accepts a string or a list for Cmd/Entrypoint; a string is one argument for the shell-less form. */
+    static List<String> strings(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) return List.of();
+        if (node.isTextual()) return List.of(node.asText());
+        if (!node.isArray()) throw new InvalidArgumentException("expected a list of strings, got " + node.getNodeType());
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

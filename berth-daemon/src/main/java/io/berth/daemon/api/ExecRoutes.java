@@ -1,0 +1,92 @@
+package io.berth.daemon.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.daemon.http.ApiJson;
+import io.berth.daemon.http.HttpRequest;
+import io.berth.daemon.http.HttpResponse;
+import io.berth.daemon.http.Router;
+import io.berth.oci.errors.ConflictException;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.ContainerService;
+import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecSpec;
+
+/** docker exec: create, start (hijacked or detached), inspect, resize. */
+public final class ExecRoutes {
+    private final ContainerService containers;
+
+    public ExecRoutes(ContainerService containers) {
+        this.containers = containers;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/containers/{id}/exec", this::create)
+              .add("POST", "/exec/{id}/start", this::start)
+              .add("POST", "/exec/{id}/resize", this::resize)
+              .add("GET", "/exec/{id}/json", this::inspect);
+    }
+
+    private void create(HttpRequest rq, HttpResponse rs) throws Exception {
+        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(1024 * 1024));
+        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+        List<String> cmd = CreateRequestTranslator.strings(body.get("Cmd"));
+        if (cmd.isEmpty()) throw new InvalidArgumentException("No exec command specified");
+        ExecSpec spec = new ExecSpec(cmd, CreateRequestTranslator.strings(body.get("Env")),
+                body.path("WorkingDir").asText(""), body.path("User").asText(""), body.path("Tty").asBoolean(false),
+                body.path("AttachStdin").asBoolean(false), body.path("Privileged").asBoolean(false));
+        ExecSession session = containers.execCreate(rq.pathParam("id"), spec);
+        rs.json(201, Map.of("Id", session.id()));
+    }
+
+    private void start(HttpRequest rq, HttpResponse rs) throws Exception {
+        ExecSession session = containers.execSession(rq.pathParam("id"));
+        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(64 * 1024));
+        boolean detach = body != null && body.path("Detach").asBoolean(false);
+        if (session.inspect().started()) throw new ConflictException("exec " + session.id() + " has already been started");
+        containers.execStart(session.id());
+        if (detach) {
+            rs.empty(200);
+            return;
+        }
+        boolean tty = session.spec().tty();
+        JsonNode size = body == null ? null : body.get("ConsoleSize");
+        if (tty && size != null && size.isArray() && size.size() == 2) session.resize(size.get(0).asInt(), size.get(1).asInt());
+        HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        ContainerStreamRoutes.pipe(conn, new StreamFraming(conn.out(), tty), session.spec().attachStdin(),
+                session.stdin(), session.stdout(), session.stderr());
+        // The client asks for the exit code as soon as the stream ends: it must be recorded by then.
+        session.waitFor();
+    }
+
+    private void resize(HttpRequest rq, HttpResponse rs) throws Exception {
+        Integer h = rq.queryInt("h");
+        Integer w = rq.queryInt("w");
+        if (h == null || w == null) throw new InvalidArgumentException("resize needs h and w");
+        containers.execSession(rq.pathParam("id")).resize(h, w);
+        rs.empty(200);
+    }
+
+    private void inspect(HttpRequest rq, HttpResponse rs) throws Exception {
+        ExecSession.Inspect i = containers.execSession(rq.pathParam("id")).inspect();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ID", i.id());
+        m.put("Running", i.running());
+        m.put("ExitCode", i.exitCode());
+        m.put("ProcessConfig", Map.of("tty", i.spec().tty(), "entrypoint", i.spec().args().getFirst(),
+                "arguments", i.spec().args().subList(1, i.spec().args().size()), "privileged", i.spec().privileged(),
+                "user", i.spec().user()));
+        m.put("OpenStdin", i.spec().attachStdin());
+        m.put("OpenStderr", true);
+        m.put("OpenStdout", true);
+        m.put("CanRemove", false);
+        m.put("ContainerID", i.containerId());
+        m.put("DetachKeys", "");
+        m.put("Pid", i.pid());
+        rs.json(200, m);
+    }
+}

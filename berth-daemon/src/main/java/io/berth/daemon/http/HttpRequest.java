@@ -1,0 +1,63 @@
+package io.berth.daemon.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One parsed HTTP/1.1 request. {@code path} has the API version prefix removed; {@code pathParams} are
+ * filled by the router. The body stream is already de-chunked and ends where the request ends.
+ */
+public record HttpRequest(String method, String path, Map<String, List<String>> query,
+                          HttpHeaders headers, InputStream body, Map<String, String> pathParams,
+                          String apiVersion) {
+
+    public HttpRequest withPathParams(Map<String, String> params) {
+        return new HttpRequest(method, path, query, headers, body, params, apiVersion);
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** The last value of a query parameter, or null. */
+    public String queryParam(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.getLast();
+    }
+
+    public String queryParam(String name, String fallback) {
+        String v = queryParam(name);
+        return v == null ? fallback : v;
+    }
+
+    /** Docker's boolean query parameters: "1", "true", "True" are true; absent, "0", "false" are false. */
+    public boolean queryFlag(String name) {
+        String v = queryParam(name);
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
+    }
+
+    public Integer queryInt(String name) {
+        String v = queryParam(name);
+        if (v == null || v.isEmpty()) return null;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new io.berth.oci.errors.InvalidArgumentException("invalid value for " + name + ": " + v);
+        }
+    }
+
+    public byte[] bodyBytes(int limit) throws IOException {
+        byte[] data = body.readNBytes(limit + 1);
+        if (data.length > limit) {
+            throw new io.berth.oci.errors.InvalidArgumentException("request body larger than " + limit + " bytes");
+        }
+        return data;
+    }
+
+    public boolean wantsUpgrade() {
+        String connection = headers.get("connection");
+        return connection != null && connection.toLowerCase().contains("upgrade");
+    }
+}

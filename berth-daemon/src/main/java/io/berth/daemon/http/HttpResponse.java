@@ -1,0 +1,133 @@
+package io.berth.daemon.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+
+/**
+ * The response side of one exchange. Exactly one of {@link #send}, {@link #stream} or {@link #hijack}
+ * is called per request; the connection is reused afterwards only for fixed-length responses.
+ */
+public final class HttpResponse {
+    private final OutputStream out;
+    private final InputStream rawIn;
+    private final boolean headOnly;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean committed;
+    private boolean keepAlive = true;
+
+    HttpResponse(OutputStream out, InputStream rawIn, boolean headOnly) {
+        this.out = out;
+        this.rawIn = rawIn;
+        this.headOnly = headOnly;
+    }
+
+    public HttpResponse header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public boolean committed() {
+        return committed;
+    }
+
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public void json(int status, Object body) throws IOException {
+        byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
+        byte[] withNewline = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, withNewline, 0, bytes.length);
+        withNewline[bytes.length] = '\n';
+        send(status, "application/json", withNewline);
+    }
+
+    public void text(int status, String body) throws IOException {
+        send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void empty(int status) throws IOException {
+        send(status, null, new byte[0]);
+    }
+
+    public void send(int status, String contentType, byte[] body) throws IOException {
+        if (contentType != null) headers.put("Content-Type", contentType);
+        headers.put("Content-Length", Integer.toString(body.length));
+        writeHead(status);
+        if (!headOnly) out.write(body);
+        out.flush();
+    }
+
+    /** Starts a chunked body (logs, events, progress, archives); closing the stream ends the response. */
+    public OutputStream stream(int status, String contentType) throws IOException {
+        headers.put("Content-Type", contentType);
+        if (headOnly) {
+            headers.put("Content-Length", "0");
+            writeHead(status);
+            out.flush();
+            return OutputStream.nullOutputStream();
+        }
+        headers.put("Transfer-Encoding", "chunked");
+        writeHead(status);
+        out.flush();
+        return new ChunkedOutputStream(out);
+    }
+
+    /**
+     * Takes over the connection for attach/exec: answers 101 (when the client asked to upgrade) or 200, then
+     * hands back the raw socket streams. The connection is closed when the handler returns.
+     */
+    public Hijacked hijack(boolean upgrade, String contentType) throws IOException {
+        keepAlive = false;
+        headers.put("Content-Type", contentType);
+        if (upgrade) {
+            headers.put("Connection", "Upgrade");
+            headers.put("Upgrade", "tcp");
+        }
+        writeHead(upgrade ? 101 : 200);
+        out.flush();
+        return new Hijacked(rawIn, out);
+    }
+
+    public record Hijacked(InputStream in, OutputStream out) {}
+
+    private void writeHead(int status) throws IOException {
+        if (committed) throw new IllegalStateException("response already committed");
+        committed = true;
+        StringBuilder head = new StringBuilder(256);
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        head.append("Api-Version: ").append(ApiVersion.CURRENT).append("\r\n");
+        head.append("Docker-Experimental: false\r\nOstype: linux\r\nServer: berth/").append(ApiVersion.ENGINE).append("\r\n");
+        head.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC))).append("\r\n");
+        for (var h : headers.entrySet()) head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 101 -> "UPGRADED";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 204 -> "No Content";
+            case 304 -> "Not Modified";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 413 -> "Payload Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            default -> "Status";
+        };
+    }
+}

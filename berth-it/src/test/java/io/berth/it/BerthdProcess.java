@@ -1,0 +1,84 @@
+package io.berth.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real berthd in its own JVM, on its own socket and data root, as the tests' system under test.
+ * It is a separate process so that tests can kill -9 it and start a new one on the same state.
+ */
+final class BerthdProcess implements AutoCloseable {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String CLASSPATH = System.getProperty("java.class.path");
+
+    final Path root;
+    final Path dataRoot;
+    final Path socket;
+    final Path log;
+    private Process process;
+
+    BerthdProcess(Path root) {
+        this.root = root;
+        this.dataRoot = root.resolve("data");
+        this.socket = root.resolve("berth.sock");
+        this.log = root.resolve("berthd.log");
+    }
+
+    String host() {
+        return "unix://" + socket;
+    }
+
+    BerthdProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-cp", CLASSPATH, "io.berth.daemon.Main",
+                "--data-root", dataRoot.toString(), "--host", host()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("berthd exited: " + Files.readString(log));
+            if (Files.exists(socket) && cli("version").exitCode() == 0) return this;
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("berthd did not come up: " + Files.readString(log));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: the daemon gets no chance to clean up; containers must live on under conmon. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs the berth CLI (a separate JVM, like a user would) against this daemon. */
+    Cmd.Result cli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", CLASSPATH, "io.berth.cli.Main"));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, Map.of("BERTH_HOST", host()), null, Duration.ofSeconds(120));
+    }
+
+    /** Runs the unmodified docker CLI against this daemon. */
+    Cmd.Result docker(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, Map.of("DOCKER_HOST", host()), null, Duration.ofSeconds(120));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.berth.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One berthd per test class, with busybox:latest made from the host's busybox-static. The data root lives
+ * under /var/tmp (not /tmp, which may be a tmpfs without overlay upper-dir support on some hosts).
+ */
+final class DaemonFixture {
+    private DaemonFixture() {}
+
+    static BerthdProcess startWithBusybox(String name) throws Exception {
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
+        BerthdProcess daemon = new BerthdProcess(root).start();
+        daemon.cli("image", "make-busybox", "busybox:latest").orFail();
+        return daemon;
+    }
+
+    /** Removes every container (so conmon processes and mounts go away) and stops the daemon. */
+    static void stop(BerthdProcess daemon) throws Exception {
+        if (daemon == null) return;
+        Cmd.Result ids = daemon.cli("ps", "-aq");
+        for (String id : ids.out().split("\\s+")) {
+            if (!id.isBlank()) daemon.cli("rm", "-f", id);
+        }
+        daemon.close();
+        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString()), java.util.Map.of(), null, java.time.Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,42 @@
+package io.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** State survives kill -9 of berthd: containers keep running under conmon and stay manageable. */
+@Tag("privileged")
+class DaemonRestartTest {
+
+    @Test
+    void twentyContainersSurviveKillNineAndExitCodesAreRecorded() throws Exception {
+        BerthdProcess first = DaemonFixture.startWithBusybox("restart");
+        BerthdProcess second = null;
+        try {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String name = "keep" + i;
+                first.cli("run", "-d", "--name", name, "busybox", "sh", "-c", "echo up-" + i + "; while true; do sleep 1; done").orFail();
+                names.add(name);
+            }
+            first.cli("run", "-d", "--name", "ends", "busybox", "sh", "-c", "sleep 3; exit 42").orFail();
+            first.killHard();
+            Thread.sleep(4000); // "ends" exits while no daemon is running
+
+            second = new BerthdProcess(first.root).start();
+            String running = second.cli("ps", "--format", "{{.Names}}").orFail().out();
+            for (String name : names) assertThat(running).contains(name);
+            assertThat(second.cli("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "ends").orFail().out()).isEqualTo("exited 42");
+            assertThat(second.cli("logs", "keep3").orFail().out()).isEqualTo("up-3");
+            assertThat(second.cli("exec", "keep4", "echo", "exec-after-restart").orFail().out()).isEqualTo("exec-after-restart");
+            second.cli("stop", "-t", "1", "keep5").orFail();
+            assertThat(second.cli("inspect", "-f", "{{.State.Status}}", "keep5").orFail().out()).isEqualTo("exited");
+        } finally {
+            DaemonFixture.stop(second != null ? second : first);
+        }
+    }
+}

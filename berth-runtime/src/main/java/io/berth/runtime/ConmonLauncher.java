@@ -1,0 +1,179 @@
+package io.berth.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a conmon that runs `runtime create` for one container and stays behind (daemonized) as its monitor.
+ *
+ * conmon wants its start pipe on fd 3 and its sync pipe on fd 4, which ProcessBuilder cannot arrange. We make
+ * two FIFOs, hold both open read-write ourselves (so no open ever blocks and the FIFOs never see EOF early),
+ * and spawn `/bin/sh -c 'exec conmon ... 3<start 4>sync'`. One byte on the start FIFO releases conmon; conmon
+ * then writes {"data": pid} (or {"data": -1, "message": ...}) as one line on the sync FIFO. Because we also
+ * hold a writer, a conmon that dies silently is detected by its pid, not by EOF.
+ */
+final class ConmonLauncher {
+    record Launched(int pid, int conmonPid) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SYNC_TIMEOUT_MS = 60_000;
+
+    private final Path conmon;
+
+    ConmonLauncher(Path conmon) {
+        this.conmon = conmon;
+    }
+
+    Launched launch(Container c, OciRuntimeCli runtime, boolean tty, boolean stdin) {
+        ContainerPaths p = c.paths();
+        List<String> args = new ArrayList<>(List.of(
+                "--api-version", "1", "-c", c.id(), "-u", c.id(), "-n", c.name(),
+                "-r", runtime.binary().toString(), "-b", p.bundleDir().toString(),
+                "-p", p.pidFile().toString(), "-P", p.conmonPidFile().toString(),
+                "-l", "k8s-file:" + p.logFile(), "--exit-dir", p.exitDir().toString(),
+                "--persist-dir", p.persistDir().toString(), "--socket-dir-path", p.socketDir().toString(),
+                "--full-attach", "--log-level", "warning"));
+        for (String a : runtime.globalArgs()) {
+            args.add("--runtime-arg");
+            args.add(a);
+        }
+        if (tty) args.add("-t");
+        if (stdin) args.add("-i");
+        return spawn(args, p.bundleDir(), p.startFifo(), p.syncFifo(), p.conmonErrFile(), p.conmonPidFile());
+    }
+
+    private Launched spawn(List<String> conmonArgs, Path workDir, Path startFifo, Path syncFifo, Path errFile, Path conmonPidFile) {
+        try {
+            Files.deleteIfExists(startFifo);
+            Files.deleteIfExists(syncFifo);
+            Files.deleteIfExists(conmonPidFile);
+            Files.deleteIfExists(errFile);
+            LinuxCalls.mkfifo(startFifo.toString(), 0600);
+            LinuxCalls.mkfifo(syncFifo.toString(), 0600);
+        } catch (IOException | LinuxCalls.ErrnoException e) {
+            throw new SystemFailureException("preparing conmon pipes: " + e.getMessage(), e);
+        }
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
+                "s=$1; y=$2; shift 2; exec \"$@\" 3<\"$s\" 4>\"$y\"", "sh", startFifo.toString(), syncFifo.toString(),
+                conmon.toString()));
+        cmd.addAll(conmonArgs);
+        try (RandomAccessFile startRw = new RandomAccessFile(startFifo.toFile(), "rw");
+             RandomAccessFile syncRw = new RandomAccessFile(syncFifo.toFile(), "rw");
+             FileInputStream syncIn = new FileInputStream(syncFifo.toFile())) {
+            // conmon drops an "oom" marker in its working directory: keep it inside the container's bundle
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(errFile.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
+            pb.environment().put("_OCI_STARTPIPE", "3");
+            pb.environment().put("_OCI_SYNCPIPE", "4");
+            Process proc = pb.start();
+            startRw.write('s');
+            String line = readSyncLine(syncIn, proc, conmonPidFile, errFile);
+            proc.waitFor(10, TimeUnit.SECONDS);
+            JsonNode msg = JSON.readTree(line);
+            int data = msg.path("data").asInt(-1);
+            if (data <= 0) {
+                String text = msg.path("message").asText("").trim();
+                throw new SystemFailureException(cleanRuntimeError(text.isEmpty() ? readErr(errFile) : text));
+            }
+            return new Launched(data, readPid(conmonPidFile));
+        } catch (IOException e) {
+            throw new SystemFailureException("starting conmon: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemFailureException("interrupted while starting conmon", e);
+        } finally {
+            try {
+                Files.deleteIfExists(startFifo);
+                Files.deleteIfExists(syncFifo);
+            } catch (IOException ignored) {
+                // leftover FIFOs are replaced on the next start
+            }
+        }
+    }
+
+    private static String readSyncLine(FileInputStream in, Process proc, Path conmonPidFile, Path errFile)
+            throws IOException, InterruptedException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        long deadline = System.currentTimeMillis() + SYNC_TIMEOUT_MS;
+        long sleep = 1;
+        while (true) {
+            int avail = in.available();
+            if (avail > 0) {
+                byte[] b = new byte[avail];
+                int n = in.read(b);
+                for (int i = 0; i < n; i++) {
+                    if (b[i] == '\n') return buf.toString(StandardCharsets.UTF_8);
+                    buf.write(b[i]);
+                }
+                continue;
+            }
+            if (!proc.isAlive() && proc.exitValue() != 0) {
+                throw new SystemFailureException("conmon failed: " + readErr(errFile));
+            }
+            if (!proc.isAlive() && Files.exists(conmonPidFile)) {
+                int pid = readPid(conmonPidFile);
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE
+                        && in.available() == 0) {
+                    throw new SystemFailureException("conmon exited before reporting the container pid: " + readErr(errFile));
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new SystemFailureException("timed out waiting for conmon to create the container");
+            }
+            Thread.sleep(sleep);
+            sleep = Math.min(sleep * 2, 20);
+        }
+    }
+
+    /** crun reports errors as JSON log lines; keep the message a user can act on. */
+    static String cleanRuntimeError(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String l = line.trim();
+            if (l.startsWith("{")) {
+                try {
+                    JsonNode n = JSON.readTree(l);
+                    if (n.has("msg")) l = n.get("msg").asText();
+                } catch (IOException ignored) {
+                    // not JSON after all: keep the raw line
+                }
+            }
+            if (!l.isEmpty()) {
+                if (!out.isEmpty()) out.append("; ");
+                out.append(l);
+            }
+        }
+        return out.toString();
+    }
+
+    static int readPid(Path file) {
+        try {
+            String s = Files.readString(file).trim();
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String readErr(Path errFile) {
+        try {
+            return Files.exists(errFile) ? Files.readString(errFile).trim() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

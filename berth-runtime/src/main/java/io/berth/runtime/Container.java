@@ -1,0 +1,59 @@
+package io.berth.runtime;
+
+import java.nio.file.Path;
+
+/**
+ * A snapshot of one container: what was asked for, what it is doing, and where its files are.
+ *
+ * @param name the current name without the leading "/"
+ * @param runtime the OCI runtime name actually used ("crun" or "runc")
+ * @param conmonPid the pid of the conmon that monitors the running container, 0 when none
+ * @param manuallyStopped set by stop/kill so restart policies do not bring it back (Docker's rule)
+ */
+public record Container(ContainerSpec spec, String name, ContainerState state, int restartCount, String runtime,
+                        int conmonPid, boolean manuallyStopped, ContainerPaths paths) {
+
+    public String id() {
+        return spec.id();
+    }
+
+    public Path logPath() {
+        return paths.logFile();
+    }
+
+    public Path bundleDir() {
+        return paths.bundleDir();
+    }
+
+    public Path mergedDir() {
+        return paths.mergedDir();
+    }
+
+    public Path upperDir() {
+        return paths.upperDir();
+    }
+
+    public Path workDir() {
+        return paths.workDir();
+    }
+
+    Container withState(ContainerState s) {
+        return new Container(spec, name, s, restartCount, runtime, conmonPid, manuallyStopped, paths);
+    }
+
+    Container withName(String n) {
+        return new Container(spec.withName(n), n, state, restartCount, runtime, conmonPid, manuallyStopped, paths);
+    }
+
+    Container withRestartCount(int n) {
+        return new Container(spec, name, state, n, runtime, conmonPid, manuallyStopped, paths);
+    }
+
+    Container withConmonPid(int p) {
+        return new Container(spec, name, state, restartCount, runtime, p, manuallyStopped, paths);
+    }
+
+    Container withManuallyStopped(boolean b) {
+        return new Container(spec, name, state, restartCount, runtime, conmonPid, b, paths);
+    }
+}

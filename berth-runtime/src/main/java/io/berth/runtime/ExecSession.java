@@ -1,0 +1,247 @@
+package io.berth.runtime;
+
+import io.berth.oci.errors.FailedPreconditionException;
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One `docker exec` process: created (Docker's exec create), then started once. The process runs as
+ * `runtime exec --process <json>` as a child of berthd. Without a terminal its stdio are plain pipes; with one,
+ * the runtime hands the pty master to a console socket we listen on (fd passing via FFM recvmsg), and a
+ * platform thread pumps it. The exit code is recorded when the runtime process ends.
+ */
+public final class ExecSession {
+    /** What Docker's exec inspect shows. exitCode is null while running or before start. */
+    public record Inspect(String id, String containerId, boolean running, Integer exitCode, int pid, ExecSpec spec,
+                          boolean started) {}
+
+    private final String id;
+    private final String containerId;
+    private final ExecSpec spec;
+    private final Path dir;
+    private final List<String> command;
+    private final Consumer<ExecSession> onExit;
+    private final PacketInputStream ttyOut = new PacketInputStream();
+    private final java.util.concurrent.CompletableFuture<Integer> ptyMaster = new java.util.concurrent.CompletableFuture<>();
+    private volatile int pendingRows;
+    private volatile int pendingCols;
+    private Process process;
+    private volatile Integer exitCode;
+    private volatile boolean running;
+
+    /** @param command the runtime's exec command line; for a tty, "--tty --console-socket PATH" is added after "exec" */
+    ExecSession(String id, String containerId, ExecSpec spec, Path dir, List<String> command, Consumer<ExecSession> onExit) {
+        this.id = id;
+        this.containerId = containerId;
+        this.spec = spec;
+        this.dir = dir;
+        this.command = List.copyOf(command);
+        this.onExit = onExit;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String containerId() {
+        return containerId;
+    }
+
+    public ExecSpec spec() {
+        return spec;
+    }
+
+    /** Starts the process; its streams are available afterwards. A second start is refused. */
+    public synchronized void start() {
+        if (process != null) throw new FailedPreconditionException("Error: Exec command " + id + " has already run");
+        List<String> cmd = new java.util.ArrayList<>(command);
+        int listenFd = -1;
+        Path socket = null;
+        try {
+            if (spec.tty() && pendingRows > 0) {
+                // the process may query its size before we receive the pty, so the runtime sets it up front
+                Path processFile = dir.resolve("process.json");
+                var node = (com.fasterxml.jackson.databind.node.ObjectNode) ContainerStore.JSON.readTree(processFile.toFile());
+                node.putObject("consoleSize").put("height", pendingRows).put("width", pendingCols);
+                ContainerService.writeAtomically(processFile, ContainerStore.JSON.writeValueAsBytes(node));
+            }
+            if (spec.tty()) {
+                // sun_path holds 107 bytes, so the console socket lives under /tmp with a short random name.
+                socket = Files.createTempDirectory("berth-exec").resolve("console.sock");
+                listenFd = LinuxCalls.listenUnix(socket.toString());
+                int at = cmd.indexOf("exec") + 1;
+                cmd.addAll(at, List.of("--tty", "--console-socket", socket.toString()));
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            if (!spec.attachStdin() || spec.tty()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (spec.tty()) pb.redirectErrorStream(true);
+            process = pb.start();
+        } catch (IOException | LinuxCalls.ErrnoException e) {
+            if (listenFd >= 0) LinuxCalls.close(listenFd);
+            throw new SystemFailureException("starting exec " + id + ": " + e.getMessage(), e);
+        }
+        running = true;
+        Process p = process;
+        if (spec.tty()) startTerminalPump(listenFd, socket, p);
+        Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> {
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                code = -1;
+            }
+            exitCode = code;
+            running = false;
+            synchronized (this) {
+                notifyAll();
+            }
+            onExit.accept(this);
+        });
+    }
+
+    private void startTerminalPump(int listenFd, Path socket, Process p) {
+        // If the runtime dies before connecting, shutting the listener down wakes the blocked accept.
+        p.onExit().thenRun(() -> {
+            if (!ptyMaster.isDone()) LinuxCalls.shutdownBoth(listenFd);
+        });
+        Thread.ofPlatform().daemon().name("exec-tty-" + id.substring(0, 12)).start(() -> {
+            int master = -1;
+            try {
+                master = LinuxCalls.acceptAndReceiveFd(listenFd);
+                if (pendingRows > 0) LinuxCalls.setWindowSize(master, pendingRows, pendingCols);
+                ptyMaster.complete(master);
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    java.lang.foreign.MemorySegment buf = arena.allocate(32 * 1024);
+                    while (true) {
+                        int n = LinuxCalls.read(master, buf);
+                        if (n <= 0) break;
+                        ttyOut.offer(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                    }
+                }
+            } catch (LinuxCalls.ErrnoException | RuntimeException e) {
+                // EIO once every holder of the pty's other side has exited: the normal end
+            } finally {
+                ptyMaster.complete(-1);
+                LinuxCalls.close(listenFd);
+                try {
+                    Files.deleteIfExists(socket);
+                    Files.deleteIfExists(socket.getParent());
+                } catch (IOException ignored) {
+                    // a stray temp dir is harmless
+                }
+                try {
+                    // the runtime's own error output, if any, follows the terminal output
+                    byte[] rest = p.getInputStream().readAllBytes();
+                    ttyOut.offer(rest);
+                } catch (IOException ignored) {
+                    // nothing more to show
+                }
+                ttyOut.end();
+                if (master >= 0) {
+                    waitQuietly(p);
+                    LinuxCalls.close(master);
+                }
+            }
+        });
+    }
+
+    private static void waitQuietly(Process p) {
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Resizes the exec's terminal (before or after it starts); no effect without a tty. */
+    public void resize(int height, int width) {
+        if (!spec.tty()) return;
+        pendingRows = height;
+        pendingCols = width;
+        Integer fd = ptyMaster.getNow(null);
+        if (fd != null && fd >= 0) {
+            try {
+                LinuxCalls.setWindowSize(fd, height, width);
+            } catch (LinuxCalls.ErrnoException e) {
+                throw new SystemFailureException("resizing exec terminal: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Process started() {
+        synchronized (this) {
+            if (process == null) throw new FailedPreconditionException("exec " + id + " has not been started");
+            return process;
+        }
+    }
+
+    /** The process's stdin (with a tty: the terminal's input). Closing it sends EOF (with a tty: Ctrl-D). */
+    public OutputStream stdin() {
+        Process p = started();
+        if (!spec.tty()) return p.getOutputStream();
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                int fd = ptyMaster.join();
+                if (fd < 0) throw new IOException("exec terminal closed");
+                try {
+                    LinuxCalls.write(fd, b, off, len);
+                } catch (LinuxCalls.ErrnoException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                write(new byte[] {4}, 0, 1);
+            }
+        };
+    }
+
+    /** stdout, or with a tty everything the terminal prints. */
+    public InputStream stdout() {
+        Process p = started();
+        return spec.tty() ? ttyOut : p.getInputStream();
+    }
+
+    /** stderr; empty with a tty. */
+    public InputStream stderr() {
+        Process p = started();
+        return spec.tty() ? InputStream.nullInputStream() : p.getErrorStream();
+    }
+
+    /** Blocks until the process ends and returns its exit code. */
+    public int waitFor() {
+        Process p = started();
+        try {
+            p.waitFor();
+            synchronized (this) {
+                while (exitCode == null) wait();
+            }
+            return exitCode;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemFailureException("interrupted waiting for exec " + id, e);
+        }
+    }
+
+    public Inspect inspect() {
+        return new Inspect(id, containerId, running, exitCode, pid(), spec, process != null);
+    }
+
+    private int pid() {
+        return ConmonLauncher.readPid(dir.resolve("pid"));
+    }
+}

@@ -1,0 +1,210 @@
+package io.berth.runtime;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the OCI runtime spec (bundle/config.json) for a container with Docker's defaults: namespaces,
+ * mounts, capabilities, masked and read-only paths, device rules, seccomp, rlimits within the host's
+ * hard limits, cgroup resources. Pure: the caller supplies the resolved user and host facts.
+ */
+final class OciConfig {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String INIT_PATH_IN_CONTAINER = "/sbin/docker-init";
+    private static final long CPU_PERIOD = 100_000;
+    private static final List<String> MASKED_PATHS = List.of(
+            "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+            "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
+    private static final List<String> READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /** Host facts the config depends on, gathered once by the caller. */
+    record Host(long nofileHard, long capBounding, boolean cgroupV2, Path initBinary) {
+        static Host current(Path initBinary) {
+            return new Host(HostFacts.nofileHardLimit(), HostFacts.boundingSet(), HostFacts.cgroupV2(), initBinary);
+        }
+    }
+
+    private OciConfig() {}
+
+    static String cgroupsPath(String id) {
+        return "/berth/" + id;
+    }
+
+    static List<String> processArgs(ContainerSpec spec) {
+        List<String> args = new ArrayList<>();
+        if (spec.init()) {
+            args.add(INIT_PATH_IN_CONTAINER);
+            args.add("--");
+        }
+        args.addAll(spec.args());
+        return args;
+    }
+
+    static List<String> processEnv(List<String> env, String hostname, boolean tty, String home) {
+        List<String> out = new ArrayList<>();
+        if (env.stream().noneMatch(e -> e.startsWith("PATH="))) out.add("PATH=" + DEFAULT_PATH);
+        if (env.stream().noneMatch(e -> e.startsWith("HOSTNAME="))) out.add("HOSTNAME=" + hostname);
+        out.addAll(env);
+        if (tty && env.stream().noneMatch(e -> e.startsWith("TERM="))) out.add("TERM=xterm");
+        if (home != null && env.stream().noneMatch(e -> e.startsWith("HOME="))) out.add("HOME=" + home);
+        return out;
+    }
+
+    static String hostname(ContainerSpec spec) {
+        return spec.hostname().isEmpty() ? spec.id().substring(0, 12) : spec.hostname();
+    }
+
+    static ObjectNode build(ContainerSpec spec, ContainerPaths paths, ResolvedUser user, Host host) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("ociVersion", "1.0.2");
+        String hostname = hostname(spec);
+        List<String> caps = Capabilities.compute(spec.privileged(), spec.capAdd(), spec.capDrop(), host.capBounding());
+
+        root.set("process", process(f, spec.tty(), processArgs(spec),
+                processEnv(spec.env(), hostname, spec.tty(), user.home()),
+                spec.workingDir().isEmpty() ? "/" : spec.workingDir(), user, caps, spec.noNewPrivileges(), host));
+
+        ObjectNode rootfs = root.putObject("root");
+        rootfs.put("path", paths.mergedDir().toString());
+        rootfs.put("readonly", spec.readOnlyRootfs());
+        root.put("hostname", hostname);
+
+        ArrayNode mounts = root.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+        mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+        mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", spec.privileged() ? "rw" : "ro");
+        mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", spec.privileged() ? "rw" : "ro");
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864");
+        mount(mounts, "/etc/resolv.conf", "bind", paths.resolvConfFile().toString(), "rbind", "rprivate");
+        mount(mounts, "/etc/hostname", "bind", paths.hostnameFile().toString(), "rbind", "rprivate");
+        mount(mounts, "/etc/hosts", "bind", paths.hostsFile().toString(), "rbind", "rprivate");
+        if (spec.init()) {
+            mount(mounts, INIT_PATH_IN_CONTAINER, "bind", host.initBinary().toString(), "bind", "ro", "nosuid", "nodev");
+        }
+
+        ObjectNode linux = root.putObject("linux");
+        linux.put("cgroupsPath", cgroupsPath(spec.id()));
+        ArrayNode ns = linux.putArray("namespaces");
+        for (String n : host.cgroupV2()
+                ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
+                : List.of("pid", "network", "ipc", "uts", "mount")) {
+            ns.addObject().put("type", n);
+        }
+        linux.set("resources", resources(f, spec.resources(), spec.privileged()));
+        if (!spec.privileged()) {
+            ArrayNode masked = linux.putArray("maskedPaths");
+            MASKED_PATHS.forEach(masked::add);
+            ArrayNode ro = linux.putArray("readonlyPaths");
+            READONLY_PATHS.forEach(ro::add);
+            linux.set("seccomp", SeccompProfile.build(caps));
+        }
+        return root;
+    }
+
+    private static ObjectNode process(JsonNodeFactory f, boolean tty, List<String> args, List<String> env, String cwd,
+                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges, Host host) {
+        ObjectNode p = f.objectNode();
+        p.put("terminal", tty);
+        ObjectNode u = p.putObject("user");
+        u.put("uid", user.uid());
+        u.put("gid", user.gid());
+        if (!user.additionalGids().isEmpty()) {
+            ArrayNode g = u.putArray("additionalGids");
+            user.additionalGids().forEach(g::add);
+        }
+        ArrayNode a = p.putArray("args");
+        args.forEach(a::add);
+        ArrayNode e = p.putArray("env");
+        env.forEach(e::add);
+        p.put("cwd", cwd);
+        ObjectNode c = p.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode arr = c.putArray(set);
+            caps.forEach(arr::add);
+        }
+        ArrayNode rl = p.putArray("rlimits");
+        long nofile = Math.min(1048576, host.nofileHard());
+        rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", nofile).put("soft", nofile);
+        p.put("noNewPrivileges", noNewPrivileges);
+        p.put("oomScoreAdj", 0);
+        return p;
+    }
+
+    /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
+    static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<String> env = new ArrayList<>(spec.env());
+        for (String e : exec.env()) {
+            String key = e.contains("=") ? e.substring(0, e.indexOf('=') + 1) : e + "=";
+            env.removeIf(x -> x.startsWith(key));
+            env.add(e);
+        }
+        boolean privileged = spec.privileged() || exec.privileged();
+        List<String> caps = Capabilities.compute(privileged, spec.capAdd(), spec.capDrop(), host.capBounding());
+        String cwd = exec.workingDir().isEmpty() ? (spec.workingDir().isEmpty() ? "/" : spec.workingDir()) : exec.workingDir();
+        ObjectNode p = process(f, exec.tty(), exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
+                user, caps, spec.noNewPrivileges(), host);
+        return p;
+    }
+
+    private static ObjectNode resources(JsonNodeFactory f, Resources r, boolean privileged) {
+        ObjectNode res = f.objectNode();
+        ArrayNode devices = res.putArray("devices");
+        if (privileged) {
+            devices.addObject().put("allow", true).put("access", "rwm");
+        } else {
+            devices.addObject().put("allow", false).put("access", "rwm");
+            device(devices, "c", null, null, "m");
+            device(devices, "b", null, null, "m");
+            device(devices, "c", 1L, 3L, "rwm");   // null
+            device(devices, "c", 1L, 5L, "rwm");   // zero
+            device(devices, "c", 1L, 7L, "rwm");   // full
+            device(devices, "c", 1L, 8L, "rwm");   // random
+            device(devices, "c", 1L, 9L, "rwm");   // urandom
+            device(devices, "c", 5L, 0L, "rwm");   // tty
+            device(devices, "c", 5L, 1L, "rwm");   // console
+            device(devices, "c", 5L, 2L, "rwm");   // ptmx
+            device(devices, "c", 136L, null, "rwm"); // pts/*
+            device(devices, "c", 10L, 200L, "rwm"); // net/tun
+        }
+        if (r.memoryBytes() > 0) {
+            // swap = memory: the container cannot escape its limit into swap, so the OOM killer acts.
+            res.putObject("memory").put("limit", r.memoryBytes()).put("swap", r.memoryBytes());
+        }
+        if (r.nanoCpus() > 0 || r.cpuShares() > 0) {
+            ObjectNode cpu = res.putObject("cpu");
+            if (r.nanoCpus() > 0) {
+                cpu.put("period", CPU_PERIOD);
+                cpu.put("quota", r.nanoCpus() * CPU_PERIOD / 1_000_000_000L);
+            }
+            if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
+        }
+        if (r.pidsLimit() > 0) res.putObject("pids").put("limit", r.pidsLimit());
+        return res;
+    }
+
+    private static void device(ArrayNode devices, String type, Long major, Long minor, String access) {
+        ObjectNode d = devices.addObject().put("allow", true).put("type", type);
+        if (major != null) d.put("major", major);
+        if (minor != null) d.put("minor", minor);
+        d.put("access", access);
+    }
+
+    private static void mount(ArrayNode mounts, String dest, String type, String source, String... options) {
+        ObjectNode m = mounts.addObject();
+        m.put("destination", dest);
+        m.put("type", type);
+        m.put("source", source);
+        ArrayNode o = m.putArray("options");
+        for (String opt : options) o.add(opt);
+    }
+}

@@ -1,0 +1,95 @@
+package io.berth.runtime;
+
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the OCI runtime's CLI (crun or runc share it): start, kill, pause, resume, delete, each with our --root. */
+final class OciRuntimeCli {
+    private final Path binary;
+    private final Path stateRoot;
+
+    OciRuntimeCli(Path binary, Path stateRoot) {
+        this.binary = binary;
+        this.stateRoot = stateRoot;
+    }
+
+    Path binary() {
+        return binary;
+    }
+
+    Path stateRoot() {
+        return stateRoot;
+    }
+
+    /** The global arguments conmon must pass to the runtime too. */
+    List<String> globalArgs() {
+        return List.of("--root", stateRoot.toString());
+    }
+
+    void start(String id) {
+        run("start", id);
+    }
+
+    void kill(String id, int signal) {
+        run("kill", id, Integer.toString(signal));
+    }
+
+    /** Signals every process in the container (used after the stop timeout, so forked children die too). */
+    void killAll(String id, int signal) {
+        run("kill", "--all", id, Integer.toString(signal));
+    }
+
+    void pause(String id) {
+        run("pause", id);
+    }
+
+    void resume(String id) {
+        run("resume", id);
+    }
+
+    /** Forced delete; a container the runtime no longer knows is not an error. */
+    void deleteQuietly(String id) {
+        try {
+            run("delete", "--force", id);
+        } catch (SystemFailureException ignored) {
+            // already gone
+        }
+    }
+
+    List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary.toString());
+        cmd.addAll(globalArgs());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    String run(String... args) {
+        List<String> cmd = command(args);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new SystemFailureException(String.join(" ", cmd) + ": timed out");
+            }
+            String text = new String(out, StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                throw new SystemFailureException(binary.getFileName() + " " + args[0] + " failed: " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new SystemFailureException("running " + binary + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemFailureException("interrupted running " + binary, e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.berth.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/** An InputStream fed chunk by chunk from another thread (the attach socket pump); an empty chunk marks EOF. */
+final class PacketInputStream extends InputStream {
+    private static final byte[] EOF = new byte[0];
+    private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private byte[] current;
+    private int pos;
+    private boolean ended;
+
+    void offer(byte[] data) {
+        if (data.length > 0) chunks.add(data);
+    }
+
+    void end() {
+        chunks.add(EOF);
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) return 0;
+        if (!fill(true)) return -1;
+        int n = Math.min(len, current.length - pos);
+        System.arraycopy(current, pos, b, off, n);
+        pos += n;
+        return n;
+    }
+
+    @Override
+    public int available() {
+        try {
+            return fill(false) ? current.length - pos : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private boolean fill(boolean block) throws IOException {
+        while (current == null || pos >= current.length) {
+            if (ended) return false;
+            byte[] next;
+            try {
+                next = block ? chunks.take() : chunks.poll();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted reading container output");
+            }
+            if (next == null) return false;
+            if (next == EOF) {
+                ended = true;
+                return false;
+            }
+            current = next;
+            pos = 0;
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        ended = true;
+        chunks.clear();
+    }
+}

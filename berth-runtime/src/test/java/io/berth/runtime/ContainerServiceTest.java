@@ -1,0 +1,378 @@
+package io.berth.runtime;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Drives real conmon + crun + overlayfs with a busybox rootfs. Needs root. */
+@Tag("privileged")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContainerServiceTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    Path base;
+    Path rootfs;
+    RuntimeSettings settings;
+    ContainerService service;
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void setUp() throws Exception {
+        base = Files.createTempDirectory("berth-rt-it");
+        rootfs = BusyboxRootfs.create(base.resolve("layer"));
+        settings = RuntimeSettings.defaults(base.resolve("data")).withRunRoot(base.resolve("run"));
+        service = new ContainerService(settings, (id, action, attrs) -> events.add(id + ":" + action));
+    }
+
+    @AfterAll
+    void tearDown() throws IOException {
+        for (Container c : service.list()) {
+            try {
+                service.remove(c.id(), true);
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        }
+        service.close();
+        new ProcessBuilder("rm", "-rf", base.toString()).inheritIO().start();
+    }
+
+    static String newId() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    ContainerSpec spec(String... args) {
+        return spec(Resources.UNLIMITED, false, args);
+    }
+
+    ContainerSpec spec(Resources r, boolean tty, String... args) {
+        return new ContainerSpec(newId(), "", "busybox", "sha256:" + "0".repeat(64), List.of(args), List.of(), "", "",
+                "", tty, false, false, false, false, List.of(), List.of(), false, null, null, r, null, false, null,
+                Map.of(), new RootfsLayers(List.of(rootfs)), Instant.now(), Map.of());
+    }
+
+    record Result(int exitCode, String output, Container container) {}
+
+    Result run(ContainerSpec s) {
+        Container c = service.create(s);
+        service.start(c.id());
+        int code = service.waitForExit(c.id(), "not-running");
+        StringBuilder out = new StringBuilder();
+        for (LogEntry e : service.logs(c.id()).readAll()) out.append(new String(e.data(), StandardCharsets.UTF_8));
+        Container after = service.inspect(c.id());
+        service.remove(c.id(), false);
+        return new Result(code, out.toString(), after);
+    }
+
+    @Test
+    void echoPrintsToTheLogAndExitsZero() {
+        Result r = run(spec("echo", "hi"));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).isEqualTo("hi\n");
+        assertThat(r.container().state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(r.container().state().finishedAt()).isNotNull();
+    }
+
+    @Test
+    void exitCodePropagates() {
+        assertThat(run(spec("sh", "-c", "exit 3")).exitCode()).isEqualTo(3);
+    }
+
+    ContainerSpec with(ContainerSpec s, java.util.function.UnaryOperator<Object[]> edit) {
+        Object[] f = {s.id(), s.name(), s.image(), s.imageId(), s.args(), s.env(), s.workingDir(), s.user(), s.hostname(),
+                s.tty(), s.openStdin(), s.init(), s.readOnlyRootfs(), s.privileged(), s.capAdd(), s.capDrop(),
+                s.noNewPrivileges(), s.stopSignal(), s.stopTimeoutSeconds(), s.resources(), s.restartPolicy(), s.autoRemove(),
+                s.runtime(), s.labels(), s.rootfs(), s.created(), s.extra()};
+        f = edit.apply(f);
+        @SuppressWarnings("unchecked")
+        ContainerSpec out = new ContainerSpec((String) f[0], (String) f[1], (String) f[2], (String) f[3], (List<String>) f[4],
+                (List<String>) f[5], (String) f[6], (String) f[7], (String) f[8], (boolean) f[9], (boolean) f[10],
+                (boolean) f[11], (boolean) f[12], (boolean) f[13], (List<String>) f[14], (List<String>) f[15],
+                (boolean) f[16], (String) f[17], (Integer) f[18], (Resources) f[19], (RestartPolicy) f[20], (boolean) f[21],
+                (String) f[22], (Map<String, String>) f[23], (RootfsLayers) f[24], (Instant) f[25], (Map<String, Object>) f[26]);
+        return out;
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void processIsPid1AndHostnameIsTheContainers() {
+        assertThat(run(spec("sh", "-c", "echo $$")).output()).isEqualTo("1\n");
+        ContainerSpec s = with(spec("hostname"), f -> { f[8] = "boat"; return f; });
+        assertThat(run(s).output()).isEqualTo("boat\n");
+        assertThat(run(spec("cat", "/etc/hostname")).output()).hasSize(13);
+    }
+
+    @Test
+    void networkNamespaceHasOnlyLoopback() {
+        assertThat(run(spec("ls", "/sys/class/net")).output()).isEqualTo("lo\n");
+    }
+
+    @Test
+    void writableLayerIsPrivateToTheContainer() {
+        assertThat(run(spec("sh", "-c", "echo data > /tmp/secret && cat /tmp/secret")).output()).isEqualTo("data\n");
+        assertThat(run(spec("test", "-e", "/tmp/secret")).exitCode()).isEqualTo(1);
+        assertThat(rootfs.resolve("tmp/secret")).doesNotExist();
+    }
+
+    @Test
+    void defaultCapabilitiesSeccompAndMasks() {
+        String out = run(spec("sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|NoNewPrivs):' /proc/self/status; cat /proc/kcore | wc -c")).output();
+        assertThat(out).contains("CapEff:\t00000000a80425fb").contains("CapBnd:\t00000000a80425fb").contains("Seccomp:\t2")
+                .endsWith("0\n");
+        ContainerSpec dropped = with(spec("grep", "CapEff", "/proc/self/status"), f -> { f[15] = List.of("ALL"); f[14] = List.of("chown"); return f; });
+        assertThat(run(dropped).output()).contains("CapEff:\t0000000000000001");
+    }
+
+    @Test
+    void userIsResolvedFromPasswd() {
+        assertThat(run(with(spec("id"), f -> { f[7] = "user"; return f; })).output()).startsWith("uid=1000(user) gid=1000(user)").contains("50(staff)");
+        assertThat(run(with(spec("id", "-u"), f -> { f[7] = "4242:50"; return f; })).output()).isEqualTo("4242\n");
+        Container c = service.create(with(spec("id"), f -> { f[7] = "nope"; return f; }));
+        assertThatThrownBy(() -> service.start(c.id())).hasMessageContaining("unable to find user nope");
+        service.remove(c.id(), true);
+    }
+
+    @Test
+    void readOnlyRootfs() {
+        Result r = run(with(spec("touch", "/x"), f -> { f[12] = true; return f; }));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output()).contains("Read-only file system");
+    }
+
+    @Test
+    void memoryLimitOomKills() {
+        Result r = run(spec(new Resources(20L << 20, 0, 0, 0), false, "sh", "-c", "head -c 100m /dev/zero | tail"));
+        assertThat(r.exitCode()).isEqualTo(137);
+        assertThat(r.container().state().oomKilled()).isTrue();
+    }
+
+    @Test
+    void pidsLimitStopsForkBomb() {
+        Result r = run(spec(new Resources(0, 0, 10, 0), false, "sh", "-c",
+                "i=0; while [ $i -lt 30 ]; do sleep 2 & i=$((i+1)); done; echo done"));
+        assertThat(r.output()).containsIgnoringCase("fork");
+    }
+
+    @Test
+    void cpuQuotaFromNanoCpus() throws Exception {
+        Container c = service.create(spec(new Resources(0, 500_000_000L, 0, 0), false, "sleep", "30"));
+        service.start(c.id());
+        try {
+            Path quota = Path.of("/sys/fs/cgroup/cpu/berth", c.id(), "cpu.cfs_quota_us");
+            if (HostFacts.cgroupV2()) {
+                assertThat(Files.readString(Path.of("/sys/fs/cgroup/berth", c.id(), "cpu.max")).trim()).isEqualTo("50000 100000");
+            } else {
+                assertThat(Files.readString(quota).trim()).isEqualTo("50000");
+            }
+            ContainerStats st = service.stats(c.id());
+            assertThat(st.memoryUsage()).isPositive();
+            assertThat(st.pidsCurrent()).isGreaterThanOrEqualTo(1);
+            List<List<String>> top = service.top(c.id(), null);
+            assertThat(top.get(0)).contains("PID", "CMD");
+            assertThat(top).hasSize(2);
+            assertThat(String.join(" ", top.get(1))).contains("sleep 30");
+            service.pause(c.id());
+            assertThat(service.inspect(c.id()).state().status()).isEqualTo(ContainerState.Status.PAUSED);
+            service.unpause(c.id());
+            assertThat(service.inspect(c.id()).state().status()).isEqualTo(ContainerState.Status.RUNNING);
+            assertThatThrownBy(() -> service.start(c.id())).isInstanceOf(io.berth.oci.errors.FailedPreconditionException.class);
+            assertThatThrownBy(() -> service.remove(c.id(), false)).isInstanceOf(io.berth.oci.errors.ConflictException.class)
+                    .hasMessageContaining("You cannot remove a running container");
+        } finally {
+            service.remove(c.id(), true);
+        }
+        assertThatThrownBy(() -> service.inspect(c.id())).isInstanceOf(io.berth.oci.errors.NotFoundException.class);
+    }
+
+    @Test
+    void stopKillsATermTrappingProcessAfterTheTimeout() {
+        Container c = service.create(spec("sh", "-c", "trap 'echo got' TERM; while true; do sleep 0.1; done"));
+        service.start(c.id());
+        long t0 = System.nanoTime();
+        service.stop(c.id(), 2);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).isBetween(1900L, 4500L);
+        Container after = service.inspect(c.id());
+        assertThat(after.state().exitCode()).isEqualTo(137);
+        assertThat(events).contains(c.id() + ":stop", c.id() + ":die");
+        assertThatThrownBy(() -> service.kill(c.id(), null)).isInstanceOf(io.berth.oci.errors.ConflictException.class);
+        service.remove(c.id(), false);
+    }
+
+    @Test
+    void initReapsZombiesAndForwardsSigterm() {
+        ContainerSpec zs = with(spec("sh", "-c", "sh -c 'sleep 0.2 & exec true'; sleep 1; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o stat | grep -c Z"),
+                f -> { f[11] = true; return f; });
+        Result r = run(zs);
+        assertThat(r.output()).startsWith("/sbin/docker-init -- sh").endsWith("\n0\n");
+        Container c = service.create(with(spec("sleep", "100"), f -> { f[11] = true; return f; }));
+        service.start(c.id());
+        long t0 = System.nanoTime();
+        service.stop(c.id(), 10);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+        assertThat(service.inspect(c.id()).state().exitCode()).isEqualTo(143);
+        service.remove(c.id(), false);
+    }
+
+    @Test
+    void execRunsInTheContainer() throws Exception {
+        Container c = service.create(spec("sleep", "30"));
+        service.start(c.id());
+        try {
+            ExecSession e = service.exec(c.id(), new ExecSpec(List.of("sh", "-c", "echo hi; echo err >&2; hostname"), List.of(), "", "", false, false, false));
+            assertThat(readAll(e.stdout())).isEqualTo("hi\n" + c.id().substring(0, 12) + "\n");
+            assertThat(readAll(e.stderr())).isEqualTo("err\n");
+            assertThat(e.waitFor()).isZero();
+            ExecSession e2 = service.exec(c.id(), new ExecSpec(List.of("sh", "-c", "exit 5"), List.of(), "", "", false, false, false));
+            assertThat(e2.waitFor()).isEqualTo(5);
+            assertThat(service.execSession(e2.id()).inspect().exitCode()).isEqualTo(5);
+            ExecSession e3 = service.exec(c.id(), new ExecSpec(List.of("cat"), List.of(), "", "", false, true, false));
+            e3.stdin().write("piped\n".getBytes());
+            e3.stdin().close();
+            assertThat(readAll(e3.stdout())).isEqualTo("piped\n");
+            ExecSession t = service.execCreate(c.id(), new ExecSpec(List.of("sh", "-c", "tty; stty size; exit 4"), List.of(), "", "", true, false, false));
+            t.resize(30, 100);
+            service.execStart(t.id());
+            String ttyOut = readAll(t.stdout());
+            assertThat(ttyOut).contains("/dev/pts/").contains("30 100\r\n");
+            assertThat(t.waitFor()).isEqualTo(4);
+        } finally {
+            service.remove(c.id(), true);
+        }
+    }
+
+    @Test
+    void ttyRunPrintsThroughTheAttachSocket() throws Exception {
+        Container c = service.create(spec(Resources.UNLIMITED, true, "sh", "-c", "sleep 0.3; tty; echo tty-ok"));
+        AttachSession a = service.attach(c.id(), false, true, true, false);
+        service.start(c.id());
+        String out = readAll(a.stdout());
+        assertThat(out).contains("/dev/pts/0").contains("tty-ok\r\n");
+        assertThat(a.waitFor()).isZero();
+        service.remove(c.id(), false);
+    }
+
+    @Test
+    void stdinThroughTheAttachSocket() throws Exception {
+        ContainerSpec s = with(spec("sh", "-c", "read line; echo got:$line; echo oops >&2"), f -> { f[10] = true; return f; });
+        Container c = service.create(s);
+        AttachSession a = service.attach(c.id(), true, true, true, false);
+        service.start(c.id());
+        a.stdin().write("hello\n".getBytes());
+        assertThat(readAll(a.stdout())).isEqualTo("got:hello\n");
+        assertThat(readAll(a.stderr())).isEqualTo("oops\n");
+        assertThat(service.waitForExit(c.id(), null)).isZero();
+        service.remove(c.id(), false);
+    }
+
+    @Test
+    void namesAreUniqueAndRenamable() {
+        ContainerSpec s = with(spec("true"), f -> { f[1] = "/unique-one"; return f; });
+        Container c = service.create(s);
+        assertThat(c.name()).isEqualTo("unique-one");
+        assertThatThrownBy(() -> service.create(with(spec("true"), f -> { f[1] = "unique-one"; return f; })))
+                .isInstanceOf(io.berth.oci.errors.ConflictException.class)
+                .hasMessage("Conflict. The container name \"/unique-one\" is already in use by container \"" + c.id()
+                        + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        assertThat(service.inspect("/unique-one").id()).isEqualTo(c.id());
+        assertThat(service.inspect(c.id().substring(0, 12)).id()).isEqualTo(c.id());
+        service.rename(c.id(), "renamed-one");
+        assertThat(service.inspect("renamed-one").id()).isEqualTo(c.id());
+        service.remove("renamed-one", false);
+    }
+
+    @Test
+    void restartPolicyOnFailure() {
+        ContainerSpec s = with(spec("sh", "-c", "exit 1"), f -> { f[20] = new RestartPolicy("on-failure", 2); return f; });
+        Container c = service.create(s);
+        service.start(c.id());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (service.inspect(c.id()).restartCount() < 2 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+        assertThat(service.waitForExit(c.id(), "not-running")).isEqualTo(1);
+        Container after = service.inspect(c.id());
+        assertThat(after.restartCount()).isEqualTo(2);
+        assertThat(after.state().status()).isEqualTo(ContainerState.Status.EXITED);
+        service.remove(c.id(), false);
+    }
+
+    @Test
+    void newServiceRecoversRunningAndExitedContainers() throws Exception {
+        RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data2")).withRunRoot(base.resolve("run2"));
+        ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
+        Container running = first.create(spec("sleep", "60"));
+        first.start(running.id());
+        Container quick = first.create(spec("sh", "-c", "sleep 1; echo bye; exit 7"));
+        first.start(quick.id());
+        first.close();
+        Thread.sleep(1800);
+        ContainerService second = new ContainerService(s2, ContainerEvents.NONE);
+        try {
+            second.recover();
+            assertThat(second.inspect(running.id()).state().status()).isEqualTo(ContainerState.Status.RUNNING);
+            Container q = second.inspect(quick.id());
+            assertThat(q.state().status()).isEqualTo(ContainerState.Status.EXITED);
+            assertThat(q.state().exitCode()).isEqualTo(7);
+            assertThat(second.logs(quick.id()).readAll()).extracting(e -> new String(e.data())).containsExactly("bye\n");
+            second.stop(running.id(), 1);
+            // sleep as PID 1 has no SIGTERM handler, so the kernel ignores TERM and the stop ends with SIGKILL
+            assertThat(second.inspect(running.id()).state().exitCode()).isEqualTo(137);
+        } finally {
+            for (Container c : second.list()) second.remove(c.id(), true);
+            second.close();
+        }
+    }
+
+    @Test
+    void runcRunsTheSameBundle() {
+        Result r = run(with(spec("sh", "-c", "echo $$; hostname"), f -> { f[22] = "runc"; f[8] = "r1"; return f; }));
+        assertThat(r.output()).isEqualTo("1\nr1\n");
+        assertThat(r.container().runtime()).isEqualTo("runc");
+    }
+
+    @Test
+    void autoRemoveDeletesTheContainerAfterExit() {
+        Container c = service.create(with(spec("true"), f -> { f[21] = true; return f; }));
+        service.start(c.id());
+        service.waitForExit(c.id(), "removed");
+        assertThat(c.paths().dir()).doesNotExist();
+        assertThatThrownBy(() -> service.inspect(c.id())).isInstanceOf(io.berth.oci.errors.NotFoundException.class);
+    }
+
+    @Test
+    void logsFollowTailAndStreams() throws Exception {
+        Container c = service.create(spec("sh", "-c", "echo one; echo two >&2; sleep 0.5; printf three"));
+        service.start(c.id());
+        List<String> seen = new ArrayList<>();
+        service.logs(c.id()).read(new LogReader.Options(true, null, null, -1), e -> {
+            seen.add(e.stream() + ":" + new String(e.data(), StandardCharsets.UTF_8) + (e.partial() ? "(P)" : ""));
+            return true;
+        });
+        assertThat(seen).containsExactly("STDOUT:one\n", "STDERR:two\n", "STDOUT:three(P)");
+        List<String> tail = new ArrayList<>();
+        service.logs(c.id()).read(new LogReader.Options(false, null, null, 1), e -> tail.add(new String(e.data())));
+        assertThat(tail).containsExactly("two\n", "three");
+        service.remove(c.id(), false);
+    }
+}

@@ -1,0 +1,162 @@
+package io.berth.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The parts of berth-runtime that need no kernel: mapping of spec to config, parsing, persistence. */
+class PureLogicTest {
+    static final String ID = "ab".repeat(32);
+
+    static ContainerSpec spec(Resources r, String user, boolean privileged, boolean init) {
+        return new ContainerSpec(ID, "x", "busybox", "sha256:00", List.of("sh"), List.of("A=1"), "", user, "", false, false,
+                init, false, privileged, List.of(), List.of(), true, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
+                null, Map.of("l", "v"), new RootfsLayers(List.of(Path.of("/l1"), Path.of("/l2"))), Instant.parse("2024-01-02T03:04:05Z"),
+                Map.of("HostConfig", Map.of("Memory", 5)));
+    }
+
+    static OciConfig.Host host() {
+        return new OciConfig.Host(20000, 0x1fffeffffffL, false, Path.of("/usr/bin/catatonit"));
+    }
+
+    @Test
+    void signalsParseLikeDocker() {
+        assertThat(Signals.parse("SIGHUP", 15)).isEqualTo(1);
+        assertThat(Signals.parse("hup", 15)).isEqualTo(1);
+        assertThat(Signals.parse("9", 15)).isEqualTo(9);
+        assertThat(Signals.parse(null, 15)).isEqualTo(15);
+        assertThat(Signals.parse("SIGRTMIN+2", 15)).isEqualTo(36);
+        assertThatThrownBy(() -> Signals.parse("NOPE", 15)).isInstanceOf(io.berth.oci.errors.InvalidArgumentException.class);
+    }
+
+    @Test
+    void capabilitiesFollowDockerRules() {
+        assertThat(Capabilities.compute(false, List.of(), List.of(), -1L)).hasSize(14).contains("CAP_CHOWN").doesNotContain("CAP_SYS_ADMIN");
+        assertThat(Capabilities.compute(false, List.of("sys_admin"), List.of("NET_RAW"), -1L))
+                .contains("CAP_SYS_ADMIN").doesNotContain("CAP_NET_RAW").hasSize(14);
+        assertThat(Capabilities.compute(false, List.of("CHOWN"), List.of("ALL"), -1L)).containsExactly("CAP_CHOWN");
+        // the host cannot grant CAP_SYS_RESOURCE (bit 24): privileged gets everything else
+        List<String> all = Capabilities.compute(true, List.of(), List.of(), 0x1fffeffffffL);
+        assertThat(all).hasSize(40).doesNotContain("CAP_SYS_RESOURCE");
+        assertThatThrownBy(() -> Capabilities.compute(false, List.of("BOGUS"), List.of(), -1L))
+                .hasMessageContaining("unknown capability");
+    }
+
+    @Test
+    void configCarriesResourcesSecurityAndMounts() {
+        ContainerPaths paths = ContainerPaths.of(Path.of("/data"), ID);
+        JsonNode c = OciConfig.build(spec(new Resources(20L << 20, 500_000_000L, 10, 0), "", false, true), paths,
+                new ResolvedUser(0, 0, List.of(10), "/root"), host());
+        assertThat(c.at("/process/args").toString()).isEqualTo("[\"/sbin/docker-init\",\"--\",\"sh\"]");
+        assertThat(c.at("/process/env").toString()).contains("PATH=/usr/local/sbin", "HOSTNAME=abababababab", "A=1", "HOME=/root");
+        assertThat(c.at("/process/rlimits/0/hard").asLong()).isEqualTo(20000);
+        assertThat(c.at("/process/noNewPrivileges").asBoolean()).isTrue();
+        assertThat(c.at("/process/user/additionalGids/0").asInt()).isEqualTo(10);
+        assertThat(c.at("/linux/resources/memory/limit").asLong()).isEqualTo(20L << 20);
+        assertThat(c.at("/linux/resources/memory/swap").asLong()).isEqualTo(20L << 20);
+        assertThat(c.at("/linux/resources/cpu/quota").asLong()).isEqualTo(50_000);
+        assertThat(c.at("/linux/resources/cpu/period").asLong()).isEqualTo(100_000);
+        assertThat(c.at("/linux/resources/pids/limit").asLong()).isEqualTo(10);
+        assertThat(c.at("/linux/cgroupsPath").asText()).isEqualTo("/berth/" + ID);
+        assertThat(c.at("/linux/maskedPaths").toString()).contains("/proc/kcore", "/sys/firmware");
+        assertThat(c.at("/linux/readonlyPaths").toString()).contains("/proc/sysrq-trigger");
+        assertThat(c.at("/linux/seccomp/syscalls/0/names").toString()).contains("kexec_load", "bpf", "mount", "keyctl");
+        assertThat(c.at("/linux/namespaces").toString()).contains("network", "pid", "ipc", "uts", "mount");
+        assertThat(c.at("/mounts").toString()).contains("/sbin/docker-init", "/usr/bin/catatonit", "/etc/hosts", "/dev/shm");
+        assertThat(c.at("/root/path").asText()).isEqualTo("/data/containers/" + ID + "/merged");
+
+        JsonNode priv = OciConfig.build(spec(Resources.UNLIMITED, "", true, false), paths, new ResolvedUser(0, 0, List.of(), "/"), host());
+        assertThat(priv.at("/linux/seccomp").isMissingNode()).isTrue();
+        assertThat(priv.at("/linux/maskedPaths").isMissingNode()).isTrue();
+        assertThat(priv.at("/process/capabilities/bounding").size()).isEqualTo(40);
+        assertThat(priv.at("/linux/resources/memory").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void usersResolveFromPasswdAndGroup(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n");
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\napp:x:1001:\nwheel:x:10:app\n");
+        assertThat(UserResolver.resolve(root, "")).isEqualTo(new ResolvedUser(0, 0, List.of(), "/root"));
+        assertThat(UserResolver.resolve(root, "app")).isEqualTo(new ResolvedUser(1000, 1001, List.of(10), "/home/app"));
+        assertThat(UserResolver.resolve(root, "app:wheel")).isEqualTo(new ResolvedUser(1000, 10, List.of(), "/home/app"));
+        assertThat(UserResolver.resolve(root, "5000:7")).isEqualTo(new ResolvedUser(5000, 7, List.of(), "/"));
+        assertThatThrownBy(() -> UserResolver.resolve(root, "ghost")).hasMessage("unable to find user ghost: no matching entries in passwd file");
+        assertThatThrownBy(() -> UserResolver.resolve(root, "app:ghosts")).hasMessageContaining("unable to find group ghosts");
+    }
+
+    @Test
+    void k8sFileLinesParse() {
+        LogEntry full = LogReader.parse("2024-05-01T10:00:00.123456789+00:00 stdout F hello world".getBytes(StandardCharsets.UTF_8));
+        assertThat(full.time()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123456789Z"));
+        assertThat(full.stream()).isEqualTo(LogEntry.Stream.STDOUT);
+        assertThat(new String(full.data())).isEqualTo("hello world\n");
+        LogEntry partial = LogReader.parse("2024-05-01T12:00:00+02:00 stderr P abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(partial.partial()).isTrue();
+        assertThat(partial.stream()).isEqualTo(LogEntry.Stream.STDERR);
+        assertThat(new String(partial.data())).isEqualTo("abc");
+        assertThat(LogReader.parse("garbage".getBytes())).isNull();
+    }
+
+    @Test
+    void restartPolicyDecisions() {
+        assertThat(new RestartPolicy("always", 0).shouldRestart(0, false, 5)).isTrue();
+        assertThat(new RestartPolicy("always", 0).shouldRestart(0, true, 0)).isFalse();
+        assertThat(new RestartPolicy("on-failure", 2).shouldRestart(1, false, 1)).isTrue();
+        assertThat(new RestartPolicy("on-failure", 2).shouldRestart(1, false, 2)).isFalse();
+        assertThat(new RestartPolicy("on-failure", 0).shouldRestart(0, false, 0)).isFalse();
+        assertThat(new RestartPolicy("", 0).shouldRestart(1, false, 0)).isFalse();
+    }
+
+    @Test
+    void containerRoundTripsThroughTheStore(@TempDir Path dataRoot) {
+        ContainerStore store = new ContainerStore(dataRoot);
+        ContainerSpec s = spec(new Resources(1, 2, 3, 4), "app", false, false);
+        Container c = new Container(s, "x", new ContainerState(ContainerState.Status.RUNNING, 42, 0, false, "",
+                Instant.parse("2024-01-01T00:00:00.5Z"), null), 2, "crun", 77, true, ContainerPaths.of(dataRoot, ID));
+        store.save(c);
+        List<Container> loaded = store.loadAll();
+        assertThat(loaded).hasSize(1);
+        Container back = loaded.get(0);
+        assertThat(back.spec().withName("x")).usingRecursiveComparison().isEqualTo(c.spec().withName("x"));
+        assertThat(back.state()).isEqualTo(c.state());
+        assertThat(back.paths()).isEqualTo(c.paths());
+        assertThat(back.conmonPid()).isEqualTo(77);
+        assertThat(back.manuallyStopped()).isTrue();
+    }
+
+    @Test
+    void cgroupV1CountersParse(@TempDir Path root) throws Exception {
+        Path mem = Files.createDirectories(root.resolve("memory/berth").resolve(ID));
+        Files.writeString(mem.resolve("memory.usage_in_bytes"), "1048576\n");
+        Files.writeString(mem.resolve("memory.limit_in_bytes"), "20971520\n");
+        Files.writeString(mem.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        Path acct = Files.createDirectories(root.resolve("cpuacct/berth").resolve(ID));
+        Files.writeString(acct.resolve("cpuacct.usage"), "123456789\n");
+        Files.writeString(acct.resolve("cpuacct.usage_percpu"), "100 200 \n");
+        Path pids = Files.createDirectories(root.resolve("pids/berth").resolve(ID));
+        Files.writeString(pids.resolve("pids.current"), "3\n");
+        Files.writeString(pids.resolve("pids.max"), "max\n");
+        Files.writeString(pids.resolve("cgroup.procs"), "10\n11\n");
+        CgroupReader r = new CgroupReader(root, false);
+        ContainerStats st = r.stats(ID);
+        assertThat(st.memoryUsage()).isEqualTo(1048576);
+        assertThat(st.memoryLimit()).isEqualTo(20971520);
+        assertThat(st.cpuTotalUsageNs()).isEqualTo(123456789);
+        assertThat(st.perCpuUsageNs()).containsExactly(100L, 200L);
+        assertThat(st.pidsCurrent()).isEqualTo(3);
+        assertThat(st.pidsLimit()).isZero();
+        assertThat(r.pids(ID)).containsExactly(10, 11);
+        assertThat(r.oomKilled(ID)).isTrue();
+    }
+}

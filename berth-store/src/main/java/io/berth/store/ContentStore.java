@@ -1,0 +1,166 @@
+package io.berth.store;
+
+import io.berth.oci.Digest;
+import io.berth.oci.DigestingInputStream;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Blobs addressed by digest, under {@code <root>/blobs/<algorithm>/<hex>} (layout: {@link StoreLayout}).
+ * <p>
+ * Life of a blob: ingest (stream into {@code .tmp-<random>} in the blob directory while hashing) → fsync →
+ * verify the digest → rename to {@code <hex>} (atomic; the directory is fsynced) → read by digest → delete when
+ * no image refers to it. A blob is therefore whole or absent. Concurrent puts of the same content each write
+ * their own temp file and the renames replace identical bytes, so they are safe without locks.
+ */
+public final class ContentStore {
+    private final StoreLayout layout;
+
+    public ContentStore(Path root) {
+        this.layout = new StoreLayout(root);
+        try {
+            Files.createDirectories(layout.blobsDir());
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot create " + layout.blobsDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the stream's bytes and returns their sha256 digest. */
+    public Digest put(InputStream in) {
+        return ingest(in, null);
+    }
+
+    /** Stores {@code bytes}; returns their digest. */
+    public Digest put(byte[] bytes) {
+        return ingest(new java.io.ByteArrayInputStream(bytes), null);
+    }
+
+    /**
+     * Stores the stream's bytes if they hash to {@code expected}; otherwise throws
+     * {@link InvalidArgumentException} and leaves nothing behind.
+     */
+    public void putVerified(InputStream in, Digest expected) {
+        ingest(in, expected);
+    }
+
+    private Digest ingest(InputStream in, Digest expected) {
+        String algorithm = expected == null ? Digest.SHA256 : expected.algorithm();
+        Path dir = layout.root().resolve("blobs").resolve(algorithm);
+        Path tmp = dir.resolve(".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(System.nanoTime()));
+        try {
+            Files.createDirectories(dir);
+            Digest actual;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                DigestingInputStream digesting = new DigestingInputStream(in, algorithm);
+                OutputStream out = Channels.newOutputStream(ch);
+                digesting.transferTo(out);
+                out.flush();
+                ch.force(true);
+                actual = digesting.digest();
+            }
+            if (expected != null && !expected.equals(actual)) {
+                throw new InvalidArgumentException("blob digest mismatch: expected " + expected + ", got " + actual);
+            }
+            Files.move(tmp, layout.blob(actual), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.syncDirectory(dir);
+            return actual;
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot store blob: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temp name is random and swept by removeLeftovers
+            }
+        }
+    }
+
+    public boolean has(Digest digest) {
+        return Files.isRegularFile(layout.blob(digest));
+    }
+
+    /** Opens the blob for reading; {@link NotFoundException} if absent. */
+    public InputStream open(Digest digest) {
+        try {
+            return Files.newInputStream(layout.blob(digest));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("blob " + digest + " not found");
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot open blob " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a small blob (manifest, config) completely. */
+    public byte[] read(Digest digest) {
+        try (InputStream in = open(digest)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot read blob " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    public long size(Digest digest) {
+        try {
+            return Files.size(layout.blob(digest));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("blob " + digest + " not found");
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot stat blob " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the blob lives (it may not exist). Treat the file as read-only. */
+    public Path path(Digest digest) {
+        return layout.blob(digest);
+    }
+
+    /** Deletes the blob; deleting an absent blob is not an error. */
+    public void delete(Digest digest) {
+        try {
+            Files.deleteIfExists(layout.blob(digest));
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot delete blob " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** All stored sha256 blobs. */
+    public List<Digest> list() {
+        try (Stream<Path> files = Files.list(layout.blobsDir())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith("."))
+                    .filter(hex -> Digest.isValid(Digest.SHA256 + ":" + hex))
+                    .map(hex -> new Digest(Digest.SHA256, hex))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list blobs: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes temp files a crash left behind; call at startup, before any put. */
+    public void removeLeftovers() {
+        try (Stream<Path> files = Files.list(layout.blobsDir())) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot clean " + layout.blobsDir() + ": " + e.getMessage(), e);
+        }
+    }
+}

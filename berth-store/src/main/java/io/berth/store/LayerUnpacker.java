@@ -1,0 +1,84 @@
+package io.berth.store;
+
+import io.berth.oci.Digest;
+import io.berth.oci.DigestingInputStream;
+import io.berth.oci.errors.BerthException;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.SystemFailureException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Applies one layer tar (uncompressed or gzip, detected by magic bytes) into an empty directory that becomes an
+ * overlayfs lowerdir, and returns the layer's diff ID (sha256 of the uncompressed tar stream).
+ * <p>
+ * OCI whiteouts become overlay whiteouts: {@code .wh.NAME} is a 0/0 character device NAME, {@code .wh..wh..opq}
+ * sets {@code trusted.overlay.opaque=y} on its directory. Layers are untrusted input: entries with ".." or an
+ * absolute name, entries reached through a symlink, hardlinks to files neither in this layer nor in the lower
+ * snapshots, and device nodes are refused ({@link InvalidArgumentException} "layer tar: unsafe entry ..."), as
+ * are truncated archives. On any failure the target directory is deleted, so a snapshot is whole or absent.
+ */
+public final class LayerUnpacker {
+    private static final String CONTEXT = "layer tar";
+    private static final int TAR_BLOCK = 512;
+
+    /**
+     * @param layer     the layer blob; closed by the caller
+     * @param target    an empty or missing directory
+     * @param lowerDirs snapshots of the layers below, topmost first (for hardlinks into older layers)
+     * @return the diff ID of the layer
+     */
+    public Digest unpack(InputStream layer, Path target, List<Path> lowerDirs) {
+        prepareTarget(target);
+        try {
+            DigestingInputStream uncompressed = new DigestingInputStream(Compression.decompressed(layer, CONTEXT));
+            TarSource source = new TarSource(uncompressed, CONTEXT);
+            TarEntryWriter writer = new TarEntryWriter(target, CONTEXT, TarEntryWriter.ParentPolicy.REFUSE_SYMLINKS,
+                    true, true, lowerDirs, List.of());
+            for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
+                writer.write(entry, source);
+            }
+            try {
+                // The diff ID covers the whole stream, including the end-of-archive blocks and any padding.
+                uncompressed.drain();
+            } catch (IOException e) {
+                throw source.truncated(e);
+            }
+            if (uncompressed.count() % TAR_BLOCK != 0) {
+                throw new InvalidArgumentException(CONTEXT + ": truncated archive (" + uncompressed.count()
+                        + " bytes is not a whole number of tar blocks)");
+            }
+            writer.finish();
+            return uncompressed.digest();
+        } catch (BerthException e) {
+            DirectoryTrees.deleteQuietly(target);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            DirectoryTrees.deleteQuietly(target);
+            throw new SystemFailureException(CONTEXT + ": cannot unpack into " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void prepareTarget(Path target) {
+        try {
+            if (Files.isSymbolicLink(target)) {
+                throw new InvalidArgumentException("unpack target " + target + " is a symlink");
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (!DirectoryTrees.isEmptyDirectory(target)) {
+                    throw new InvalidArgumentException("unpack target " + target + " is not empty");
+                }
+            } else {
+                Files.createDirectories(target);
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot create " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

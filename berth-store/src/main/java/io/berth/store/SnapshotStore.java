@@ -1,0 +1,166 @@
+package io.berth.store;
+
+import io.berth.oci.ChainId;
+import io.berth.oci.Descriptor;
+import io.berth.oci.Digest;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Unpacked layers, one directory per chain ID under {@code <root>/snapshots} (layout: {@link StoreLayout}).
+ * Each directory holds only its own layer's changes (with overlay whiteouts), so an image's root filesystem is
+ * the overlay of its snapshots. Keying by chain ID (not diff ID) is what the OCI spec asks: the same layer on
+ * top of different parents may need different hardlink copies.
+ * <p>
+ * Life of a snapshot: unpack into {@code .tmp-<chainId>-<n>} → verify the diff ID → rename to {@code <chainId>}
+ * → used read-only as a lowerdir → removed when no image needs it. A per-chain-ID lock keeps concurrent
+ * prepares from unpacking the same layer twice.
+ */
+public final class SnapshotStore {
+    private final StoreLayout layout;
+    private final ContentStore content;
+    private final LayerUnpacker unpacker = new LayerUnpacker();
+    private final ConcurrentHashMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public SnapshotStore(Path root, ContentStore content) {
+        this.layout = new StoreLayout(root);
+        this.content = content;
+        try {
+            Files.createDirectories(layout.snapshotsDir());
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot create " + layout.snapshotsDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes sure every layer is unpacked and returns the lowerdirs in overlay order, topmost layer first.
+     *
+     * @param layers  layer blobs in the content store, bottom first
+     * @param diffIds the image config's diff IDs, same order; each unpacked layer must match its diff ID
+     */
+    public List<Path> prepare(List<Descriptor> layers, List<Digest> diffIds) {
+        if (layers.size() != diffIds.size()) {
+            throw new InvalidArgumentException("image has " + layers.size() + " layers but " + diffIds.size()
+                    + " diff IDs");
+        }
+        List<Digest> chainIds = ChainId.all(diffIds);
+        List<Path> lowerDirs = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Path dir = ensure(chainIds.get(i), layers.get(i).digest(), diffIds.get(i), lowerDirs);
+            lowerDirs.addFirst(dir);
+        }
+        return List.copyOf(lowerDirs);
+    }
+
+    /** The lowerdirs of an already prepared chain, topmost first; {@link #prepare} creates them. */
+    public List<Path> lowerDirs(List<Digest> diffIds) {
+        List<Path> dirs = new ArrayList<>();
+        for (Digest chainId : ChainId.all(diffIds)) {
+            dirs.addFirst(layout.snapshot(chainId));
+        }
+        return List.copyOf(dirs);
+    }
+
+    private Path ensure(Digest chainId, Digest blob, Digest diffId, List<Path> below) {
+        Path dir = layout.snapshot(chainId);
+        ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return dir;
+            }
+            Path tmp = layout.snapshotsDir().resolve(".tmp-" + chainId.hex() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Digest actual;
+            try (InputStream in = content.open(blob)) {
+                actual = unpacker.unpack(in, tmp, below);
+            } catch (IOException e) {
+                DirectoryTrees.deleteQuietly(tmp);
+                throw new SystemFailureException("cannot read layer " + blob + ": " + e.getMessage(), e);
+            }
+            if (!actual.equals(diffId)) {
+                DirectoryTrees.deleteQuietly(tmp);
+                throw new InvalidArgumentException("layer " + blob + " has diff ID " + actual + ", config says "
+                        + diffId);
+            }
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFile.syncDirectory(layout.snapshotsDir());
+            } catch (IOException e) {
+                DirectoryTrees.deleteQuietly(tmp);
+                throw new SystemFailureException("cannot commit snapshot " + chainId + ": " + e.getMessage(), e);
+            }
+            return dir;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean has(Digest chainId) {
+        return Files.isDirectory(layout.snapshot(chainId), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    public Path path(Digest chainId) {
+        return layout.snapshot(chainId);
+    }
+
+    /**
+     * Deletes a snapshot. The caller decides it is unused (no image and no container refers to it); the rename
+     * first makes the removal atomic for readers, then the tree is deleted.
+     */
+    public void remove(Digest chainId) {
+        ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Path dir = layout.snapshot(chainId);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Path trash = layout.snapshotsDir().resolve(".tmp-rm-" + chainId.hex() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+            DirectoryTrees.deleteRecursively(trash);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot remove snapshot " + chainId + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Chain IDs of all committed snapshots. */
+    public Set<Digest> list() {
+        try (Stream<Path> dirs = Files.list(layout.snapshotsDir())) {
+            return dirs.map(p -> p.getFileName().toString())
+                    .filter(name -> Digest.isValid(Digest.SHA256 + ":" + name))
+                    .map(hex -> new Digest(Digest.SHA256, hex))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list snapshots: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes half-unpacked snapshots a crash left behind; call at startup. */
+    public void removeLeftovers() {
+        try (Stream<Path> dirs = Files.list(layout.snapshotsDir())) {
+            for (Path p : dirs.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+                DirectoryTrees.deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot clean snapshots: " + e.getMessage(), e);
+        }
+    }
+}
