@@ -241,13 +241,24 @@ public final class ContainerService implements AutoCloseable {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             int code = msg.contains("not found") || msg.contains("No such file") ? 127
                     : msg.contains("ermission denied") ? 126 : 128;
+            // Clients (the docker CLI) map these exact phrases to exit codes 127 and 126.
+            if (code == 127 && !msg.contains("executable file not found")) {
+                msg = "exec: \"" + spec.args().getFirst() + "\": executable file not found in $PATH: " + msg;
+            } else if (code == 126 && !msg.contains("permission denied")) {
+                msg = msg + ": permission denied";
+            }
             ContainerState failed = new ContainerState(ContainerState.Status.EXITED, 0, code, false, msg,
                     c.state().startedAt(), Instant.now());
             publish(e, e.c.withState(failed).withConmonPid(0));
             synchronized (e) {
+                // Clients attached before start must see their streams end, or they wait forever.
+                for (AttachSession a : e.pendingAttaches) a.abandon();
+                e.pendingAttaches.clear();
                 e.exitGeneration++;
                 e.notifyAll();
             }
+            // Docker removes an auto-remove container whose start failed; `run --rm` waits for that removal.
+            if (spec.autoRemove() && !closed) removeInBackground(c.id());
             if (ex instanceof InvalidArgumentException iae) throw iae;
             if (code == 127 || code == 126) throw new InvalidArgumentException(msg, ex);
             if (ex instanceof SystemFailureException sfe) throw sfe;
@@ -371,14 +382,19 @@ public final class ContainerService implements AutoCloseable {
         if (restart) {
             scheduleRestart(e, exited.restartCount(), Duration.between(c.state().startedAt(), Instant.now()));
         } else if (exited.spec().autoRemove() && !closed) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    remove(c.id(), true);
-                } catch (RuntimeException ignored) {
-                    // already removed by someone else
-                }
-            });
+            removeInBackground(c.id());
         }
+    }
+
+    /** Auto-remove runs outside the caller's locks: remove() takes the op lock itself. */
+    private void removeInBackground(String id) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                remove(id, true);
+            } catch (RuntimeException ignored) {
+                // already removed by someone else
+            }
+        });
     }
 
     private static int readExitCode(ContainerPaths p, String id) {

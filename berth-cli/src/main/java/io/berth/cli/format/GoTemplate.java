@@ -591,10 +591,24 @@ public final class GoTemplate {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value == Missing.INSTANCE ? null : value);
+            return JSON.writeValueAsString(value == Missing.INSTANCE ? null : withoutMethods(value));
         } catch (JsonProcessingException e) {
             throw new TemplateException("template: json: " + e.getMessage());
         }
+    }
+
+    /** Method values (such as ps's {@code .Label}) are not data: Go's json leaves methods out too. */
+    private static Object withoutMethods(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (!(v instanceof Function<?, ?>)) {
+                    copy.put(k, v);
+                }
+            });
+            return copy;
+        }
+        return value;
     }
 
     /** docker's template functions. */

@@ -37,8 +37,8 @@ public final class OutputFormat {
         return table;
     }
 
-    /** Renders the rows; {@code headers} maps field names to column titles. */
-    public String render(List<? extends Map<String, ?>> rows, Map<String, String> headers) {
+    /** Renders the rows; {@code headers} maps field names to column titles (functions for fields taking arguments). */
+    public String render(List<? extends Map<String, ?>> rows, Map<String, ?> headers) {
         StringBuilder body = new StringBuilder();
         for (Map<String, ?> row : rows) {
             body.append(template.execute(row)).append('\n');

@@ -1,0 +1,153 @@
+package io.berth.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CreateOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private static RunCommand parse(String... args) {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).setStopAtPositional(true).parseArgs(args);
+        return run;
+    }
+
+    private static JsonNode body(String... args) {
+        RunCommand run = parse(args);
+        return run.options.toCreateBody(run.detach, Map.of("HOME", "/root"));
+    }
+
+    @Test
+    void runFlagsBecomeTheCreateBody() {
+        JsonNode b = body("--rm", "-it", "--name", "web", "-e", "A=1", "-e", "HOME", "-e", "UNSET", "-w", "/srv", "-u", "1000:1000",
+                "--init", "-m", "512m", "--cpus", "1.5", "--pids-limit", "64", "--read-only", "--cap-add", "NET_ADMIN",
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--stop-signal", "SIGINT", "--stop-timeout", "3",
+                "--runtime", "runc", "-l", "a=b", "-l", "flag", "--privileged", "-h", "box",
+                "busybox", "sh", "-c", "echo -n hi");
+        assertThat(b.path("Image").asText()).isEqualTo("busybox");
+        assertThat(b.path("Cmd").toString()).isEqualTo("[\"sh\",\"-c\",\"echo -n hi\"]");
+        assertThat(b.has("Entrypoint")).isFalse();
+        assertThat(b.path("Env").toString()).isEqualTo("[\"A=1\",\"HOME=/root\",\"UNSET\"]");
+        assertThat(b.path("WorkingDir").asText()).isEqualTo("/srv");
+        assertThat(b.path("User").asText()).isEqualTo("1000:1000");
+        assertThat(b.path("Hostname").asText()).isEqualTo("box");
+        assertThat(b.path("Tty").asBoolean()).isTrue();
+        assertThat(b.path("OpenStdin").asBoolean()).isTrue();
+        assertThat(b.path("AttachStdin").asBoolean()).isTrue();
+        assertThat(b.path("AttachStdout").asBoolean()).isTrue();
+        assertThat(b.path("StdinOnce").asBoolean()).isTrue();
+        assertThat(b.path("StopSignal").asText()).isEqualTo("SIGINT");
+        assertThat(b.path("StopTimeout").asInt()).isEqualTo(3);
+        assertThat(b.path("Labels").toString()).isEqualTo("{\"a\":\"b\",\"flag\":\"\"}");
+        JsonNode hc = b.path("HostConfig");
+        assertThat(hc.path("AutoRemove").asBoolean()).isTrue();
+        assertThat(hc.path("Init").asBoolean()).isTrue();
+        assertThat(hc.path("Memory").asLong()).isEqualTo(512L * 1024 * 1024);
+        assertThat(hc.path("NanoCpus").asLong()).isEqualTo(1_500_000_000L);
+        assertThat(hc.path("PidsLimit").asLong()).isEqualTo(64);
+        assertThat(hc.path("ReadonlyRootfs").asBoolean()).isTrue();
+        assertThat(hc.path("CapAdd").toString()).isEqualTo("[\"NET_ADMIN\"]");
+        assertThat(hc.path("CapDrop").toString()).isEqualTo("[\"ALL\"]");
+        assertThat(hc.path("SecurityOpt").toString()).isEqualTo("[\"no-new-privileges\"]");
+        assertThat(hc.path("Runtime").asText()).isEqualTo("runc");
+        assertThat(hc.path("Privileged").asBoolean()).isTrue();
+        assertThat(hc.path("RestartPolicy").toString()).isEqualTo("{\"Name\":\"no\",\"MaximumRetryCount\":0}");
+        assertThat(hc.path("NetworkMode").asText()).isEqualTo("default");
+    }
+
+    @Test
+    void detachedRunAttachesNothingAndLeavesOptionalFieldsOut() {
+        JsonNode b = body("-d", "busybox");
+        assertThat(b.path("AttachStdin").asBoolean()).isFalse();
+        assertThat(b.path("AttachStdout").asBoolean()).isFalse();
+        assertThat(b.path("AttachStderr").asBoolean()).isFalse();
+        assertThat(b.path("StdinOnce").asBoolean()).isFalse();
+        assertThat(b.has("Cmd")).isFalse();
+        assertThat(b.has("StopTimeout")).isFalse();
+        assertThat(b.path("HostConfig").has("Init")).isFalse();
+        assertThat(b.path("HostConfig").has("Memory")).isFalse();
+        assertThat(b.path("HostConfig").path("AutoRemove").asBoolean()).isFalse();
+    }
+
+    @Test
+    void attachedRunWithoutStdinAttachesOutputOnly() {
+        JsonNode b = body("busybox", "true");
+        assertThat(b.path("AttachStdin").asBoolean()).isFalse();
+        assertThat(b.path("AttachStdout").asBoolean()).isTrue();
+        assertThat(b.path("AttachStderr").asBoolean()).isTrue();
+        assertThat(b.path("OpenStdin").asBoolean()).isFalse();
+    }
+
+    @Test
+    void entrypointRestartPortsAndVolumes() {
+        JsonNode b = body("--entrypoint", "/bin/sh", "--restart", "on-failure:3", "-p", "127.0.0.1:8080:80", "-p", "53/udp",
+                "-v", "/host:/data:ro", "-v", "/anon", "--tmpfs", "/run:size=64m", "busybox", "-c", "ls -l");
+        assertThat(b.path("Entrypoint").toString()).isEqualTo("[\"/bin/sh\"]");
+        assertThat(b.path("Cmd").toString()).isEqualTo("[\"-c\",\"ls -l\"]");
+        JsonNode hc = b.path("HostConfig");
+        assertThat(hc.path("RestartPolicy").toString()).isEqualTo("{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}");
+        assertThat(hc.path("PortBindings").toString())
+                .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8080\"}],\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}");
+        assertThat(b.path("ExposedPorts").toString()).isEqualTo("{\"80/tcp\":{},\"53/udp\":{}}");
+        assertThat(hc.path("Binds").toString()).isEqualTo("[\"/host:/data:ro\"]");
+        assertThat(b.path("Volumes").toString()).isEqualTo("{\"/anon\":{}}");
+        assertThat(hc.path("Tmpfs").toString()).isEqualTo("{\"/run\":\"size=64m\"}");
+    }
+
+    @Test
+    void emptyEntrypointClearsTheImageEntrypoint() {
+        assertThat(body("--entrypoint", "", "busybox").path("Entrypoint").toString()).isEqualTo("[\"\"]");
+    }
+
+    @Test
+    void restartPoliciesAndConflicts() {
+        assertThat(body("--restart", "always", "busybox").path("HostConfig").path("RestartPolicy").path("Name").asText()).isEqualTo("always");
+        assertThat(body("--restart", "unless-stopped", "busybox").path("HostConfig").path("RestartPolicy").path("Name").asText())
+                .isEqualTo("unless-stopped");
+        assertThatThrownBy(() -> body("--rm", "--restart", "always", "busybox")).hasMessage("Conflicting options: --restart and --rm");
+        assertThatThrownBy(() -> body("--restart", "sometimes", "busybox")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> body("--restart", "always:2", "busybox")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> body("-d", "-a", "stdout", "busybox")).hasMessage("Conflicting options: -a and -d");
+    }
+
+    @Test
+    void envFilesComeBeforeEnvFlags() throws Exception {
+        Path file = dir.resolve("env");
+        Files.writeString(file, "# comment\n\nB=2\n  C=with spaces \"kept\"\nHOME\nMISSING\n");
+        JsonNode b = body("--env-file", file.toString(), "-e", "A=1", "busybox");
+        assertThat(b.path("Env").toString()).isEqualTo("[\"B=2\",\"C=with spaces \\\"kept\\\"\",\"HOME=/root\",\"A=1\"]");
+    }
+
+    @Test
+    void cpusMustBeRepresentableInNanoseconds() {
+        assertThat(CreateOptions.nanoCpus("0.000000001")).isEqualTo(1);
+        assertThat(CreateOptions.nanoCpus("2")).isEqualTo(2_000_000_000L);
+        assertThatThrownBy(() -> CreateOptions.nanoCpus("0.0000000001")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void execBodyCarriesCommandAndStreams() {
+        ExecCommand exec = new ExecCommand();
+        new CommandLine(exec).setStopAtPositional(true).parseArgs("-i", "-e", "X=1", "-w", "/tmp", "-u", "nobody", "--privileged",
+                "c1", "sh", "-c", "exit 3");
+        JsonNode b = exec.toExecBody(Map.of(), null);
+        assertThat(b.path("Cmd").toString()).isEqualTo("[\"sh\",\"-c\",\"exit 3\"]");
+        assertThat(b.path("AttachStdin").asBoolean()).isTrue();
+        assertThat(b.path("AttachStdout").asBoolean()).isTrue();
+        assertThat(b.path("Tty").asBoolean()).isFalse();
+        assertThat(b.path("Env").toString()).isEqualTo("[\"X=1\"]");
+        assertThat(b.path("WorkingDir").asText()).isEqualTo("/tmp");
+        assertThat(b.path("User").asText()).isEqualTo("nobody");
+        assertThat(b.path("Privileged").asBoolean()).isTrue();
+    }
+}
