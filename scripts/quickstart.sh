@@ -18,7 +18,7 @@ if ! "$BERTH_ROOT/berth" image inspect busybox:latest >/dev/null 2>&1; then
   echo "quickstart: creating busybox:latest from the host's busybox-static"
   "$BERTH_ROOT/berth" image make-busybox busybox:latest
 fi
-echo "quickstart: berth run --rm busybox echo hello from a berth container"
+echo "quickstart: berth run --name quickstart-$$ busybox echo hello from a berth container"
 "$BERTH_ROOT/berth" run --name quickstart-$$ busybox echo "hello from a berth container"
 "$BERTH_ROOT/berth" ps -a
 "$BERTH_ROOT/berth" rm quickstart-$$ >/dev/null

@@ -59,6 +59,9 @@ public final class ContainerService implements AutoCloseable {
         long runGeneration;
         boolean removed;
         final List<AttachSession> pendingAttaches = new ArrayList<>();
+        /** Serialises writes of container.json; once the directory is being deleted nothing may recreate it. */
+        final Object saveLock = new Object();
+        boolean deleting;
 
         Entry(Container c) {
             this.c = c;
@@ -170,7 +173,10 @@ public final class ContainerService implements AutoCloseable {
             e.c = c;
             e.notifyAll();
         }
-        store.save(c);
+        // Writes the newest state, not necessarily c: a slower writer must not store an older state last.
+        synchronized (e.saveLock) {
+            if (!e.deleting) store.save(e.c);
+        }
     }
 
     private OciRuntimeCli runtime(Container c) {
@@ -367,7 +373,8 @@ public final class ContainerService implements AutoCloseable {
         if (code == 255 && !Files.exists(p.exitDir().resolve(c.id()))) {
             st = st.withError("conmon exited without recording an exit code");
         }
-        Container exited = c.withState(st).withConmonPid(0);
+        // stop/kill may have marked it manually stopped since c was read: decide on the newest flags.
+        Container exited = e.c.withState(st).withConmonPid(0);
         boolean restart = !closed && exited.spec().restartPolicy().shouldRestart(code, exited.manuallyStopped(), exited.restartCount());
         if (restart) {
             exited = exited.withState(st.withStatus(ContainerState.Status.RESTARTING)).withRestartCount(exited.restartCount() + 1);
@@ -426,6 +433,10 @@ public final class ContainerService implements AutoCloseable {
             e.opLock.lock();
             try {
                 if (closed || e.removed || e.c.state().status() != ContainerState.Status.RESTARTING) return;
+                if (e.c.manuallyStopped()) {
+                    settleStopped(e);
+                    return;
+                }
                 doStart(e);
                 events.emit(e.c.id(), "restart", Map.of("name", e.c.name()));
             } catch (RuntimeException ex) {
@@ -463,10 +474,18 @@ public final class ContainerService implements AutoCloseable {
                     }
                 }
             }
+            // An exit racing with this stop may have scheduled a restart: the stop wins, as in Docker.
+            if (e.c.state().status() == ContainerState.Status.RESTARTING) settleStopped(e);
             events.emit(c.id(), "stop", Map.of("name", c.name()));
         } finally {
             e.opLock.unlock();
         }
+    }
+
+    /** A restarting container that was stopped by the user ends as exited, keeping its last exit code. */
+    private void settleStopped(Entry e) {
+        publish(e, e.c.withState(e.c.state().withStatus(ContainerState.Status.EXITED)));
+        signalWaiters(e);
     }
 
     private void signalWaiters(Entry e) {
@@ -607,6 +626,9 @@ public final class ContainerService implements AutoCloseable {
             }
             runtime(c).deleteQuietly(c.id());
             OverlayMount.unmount(c.paths().mergedDir());
+            synchronized (e.saveLock) {
+                e.deleting = true;
+            }
             deleteTree(c.paths().dir());
             synchronized (e) {
                 e.removed = true;
