@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts a conmon that runs `runtime create` for one container and stays behind (daemonized) as its monitor.
@@ -29,6 +30,7 @@ final class ConmonLauncher {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SYNC_TIMEOUT_MS = 60_000;
+    private static final long WATCHDOG_INTERVAL_MS = 20;
 
     private final Path conmon;
 
@@ -79,10 +81,14 @@ final class ConmonLauncher {
                     .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
             pb.environment().put("_OCI_STARTPIPE", "3");
             pb.environment().put("_OCI_SYNCPIPE", "4");
+            LatTrace.mark("conmon", "spawn");
             Process proc = pb.start();
+            LatTrace.mark("conmon", "spawned");
             startRw.write('s');
-            String line = readSyncLine(syncIn, proc, conmonPidFile, errFile);
+            String line = readSyncLine(syncIn, syncRw, proc, conmonPidFile, errFile);
+            LatTrace.mark("conmon", "syncline");
             proc.waitFor(10, TimeUnit.SECONDS);
+            LatTrace.mark("conmon", "waited");
             JsonNode msg = JSON.readTree(line);
             int data = msg.path("data").asInt(-1);
             if (data <= 0) {
@@ -105,37 +111,53 @@ final class ConmonLauncher {
         }
     }
 
-    private static String readSyncLine(FileInputStream in, Process proc, Path conmonPidFile, Path errFile)
-            throws IOException, InterruptedException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        long deadline = System.currentTimeMillis() + SYNC_TIMEOUT_MS;
-        long sleep = 1;
-        while (true) {
-            int avail = in.available();
-            if (avail > 0) {
-                byte[] b = new byte[avail];
+    /**
+     * Reads conmon's report with a blocking read, so it is seen the moment conmon writes it. Because we hold a
+     * write end too, a dead conmon gives no EOF: a watchdog checks on conmon meanwhile and, when it is gone or
+     * time is up, ends the read by writing a bare newline through our own write end.
+     */
+    private static String readSyncLine(FileInputStream in, RandomAccessFile syncWriter, Process proc, Path conmonPidFile,
+                                       Path errFile) throws IOException {
+        AtomicReference<String> failure = new AtomicReference<>();
+        Thread watchdog = Thread.ofVirtual().name("conmon-sync-watchdog").start(() -> {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MS);
+            try {
+                while (failure.get() == null) {
+                    Thread.sleep(WATCHDOG_INTERVAL_MS);
+                    if (!proc.isAlive() && proc.exitValue() != 0) {
+                        failure.set("conmon failed: " + readErr(errFile));
+                    } else if (!proc.isAlive() && Files.exists(conmonPidFile)) {
+                        int pid = readPid(conmonPidFile);
+                        if (pid > 0 && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                            failure.set("conmon exited before reporting the container pid: " + readErr(errFile));
+                        }
+                    } else if (System.nanoTime() > deadline) {
+                        failure.set("timed out waiting for conmon to create the container");
+                    }
+                }
+                syncWriter.write('\n');
+            } catch (InterruptedException | IOException ignored) {
+                // the report arrived (or the pipe is gone): nothing left to watch
+            }
+        });
+        try {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] b = new byte[512];
+            while (true) {
                 int n = in.read(b);
+                if (n < 0) throw new SystemFailureException("conmon closed its sync pipe without a report: " + readErr(errFile));
                 for (int i = 0; i < n; i++) {
-                    if (b[i] == '\n') return buf.toString(StandardCharsets.UTF_8);
-                    buf.write(b[i]);
-                }
-                continue;
-            }
-            if (!proc.isAlive() && proc.exitValue() != 0) {
-                throw new SystemFailureException("conmon failed: " + readErr(errFile));
-            }
-            if (!proc.isAlive() && Files.exists(conmonPidFile)) {
-                int pid = readPid(conmonPidFile);
-                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE
-                        && in.available() == 0) {
-                    throw new SystemFailureException("conmon exited before reporting the container pid: " + readErr(errFile));
+                    if (b[i] != '\n') {
+                        line.write(b[i]);
+                        continue;
+                    }
+                    // conmon's report comes before the watchdog's newline, so a real report always wins
+                    if (line.size() > 0) return line.toString(StandardCharsets.UTF_8);
+                    if (failure.get() != null) throw new SystemFailureException(failure.get());
                 }
             }
-            if (System.currentTimeMillis() > deadline) {
-                throw new SystemFailureException("timed out waiting for conmon to create the container");
-            }
-            Thread.sleep(sleep);
-            sleep = Math.min(sleep * 2, 20);
+        } finally {
+            watchdog.interrupt();
         }
     }
 

@@ -79,6 +79,7 @@ public final class ContainerService implements AutoCloseable {
     // ---------------------------------------------------------------- create / lookup
 
     public Container create(ContainerSpec spec) {
+        LatTrace.mark(spec.id(), "create-begin");
         if (spec.id() == null || !ID.matcher(spec.id()).matches()) {
             throw new InvalidArgumentException("container id must be 64 lowercase hex characters");
         }
@@ -112,6 +113,7 @@ public final class ContainerService implements AutoCloseable {
             byId.put(spec.id(), entry);
         }
         events.emit(spec.id(), "create", Map.of("name", entry.c.name(), "image", spec.image()));
+        LatTrace.mark(spec.id(), "create-end");
         return entry.c;
     }
 
@@ -205,6 +207,7 @@ public final class ContainerService implements AutoCloseable {
     /** Runs the container; the caller holds the op lock. */
     private void doStart(Entry e) {
         Container c = e.c;
+        LatTrace.mark(c.id(), "start-begin");
         ContainerPaths p = c.paths();
         OciRuntimeCli rt = runtime(c);
         ContainerSpec spec = c.spec();
@@ -221,15 +224,20 @@ public final class ContainerService implements AutoCloseable {
         } catch (IOException ex) {
             throw new SystemFailureException("preparing container " + c.id() + ": " + ex.getMessage(), ex);
         }
+        LatTrace.mark(c.id(), "prep-done");
         rt.deleteQuietly(c.id());
+        LatTrace.mark(c.id(), "delete-done");
         OverlayMount.mount(spec.rootfs().lowerDirs(), p.upperDir(), p.workDir(), p.mergedDir());
+        LatTrace.mark(c.id(), "mount-done");
         ConmonLauncher.Launched launched;
         try {
             ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.user());
             writeEtcFiles(c);
             ObjectNode config = OciConfig.build(spec, p, user, host);
             writeAtomically(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+            LatTrace.mark(c.id(), "config-done");
             launched = conmon.launch(c, rt, spec.tty(), spec.openStdin());
+            LatTrace.mark(c.id(), "conmon-done");
             synchronized (e) {
                 for (AttachSession a : e.pendingAttaches) {
                     try {
@@ -241,6 +249,7 @@ public final class ContainerService implements AutoCloseable {
                 e.pendingAttaches.clear();
             }
             rt.start(c.id());
+            LatTrace.mark(c.id(), "rtstart-done");
         } catch (RuntimeException | IOException ex) {
             rt.deleteQuietly(c.id());
             OverlayMount.unmount(p.mergedDir());
@@ -277,6 +286,7 @@ public final class ContainerService implements AutoCloseable {
         }
         publish(e, running);
         events.emit(c.id(), "start", Map.of("name", c.name(), "image", spec.image()));
+        LatTrace.mark(c.id(), "start-end");
         watchExit(e, run);
     }
 
@@ -349,6 +359,7 @@ public final class ContainerService implements AutoCloseable {
                 return;
             }
             if (closed) return;
+            LatTrace.mark(c.id(), "exit-seen " + exitFile.toFile().lastModified());
             handleExit(e, run);
         });
     }
@@ -367,8 +378,11 @@ public final class ContainerService implements AutoCloseable {
         ContainerPaths p = c.paths();
         int code = readExitCode(p, c.id());
         boolean oom = Files.exists(p.persistDir().resolve("oom")) || cgroups.oomKilled(c.id());
+        LatTrace.mark(c.id(), "exit-read");
         runtime(c).deleteQuietly(c.id());
+        LatTrace.mark(c.id(), "exit-deleted");
         OverlayMount.unmount(p.mergedDir());
+        LatTrace.mark(c.id(), "exit-unmounted");
         ContainerState st = c.state().exited(code, oom, Instant.now());
         if (code == 255 && !Files.exists(p.exitDir().resolve(c.id()))) {
             st = st.withError("conmon exited without recording an exit code");
@@ -386,6 +400,7 @@ public final class ContainerService implements AutoCloseable {
             e.exitGeneration++;
         }
         publish(e, exited);
+        LatTrace.mark(c.id(), "exit-published");
         if (restart) {
             scheduleRestart(e, exited.restartCount(), Duration.between(c.state().startedAt(), Instant.now()));
         } else if (exited.spec().autoRemove() && !closed) {
@@ -621,6 +636,7 @@ public final class ContainerService implements AutoCloseable {
                 }
             }
             c = e.c;
+            LatTrace.mark(c.id(), "remove-begin");
             synchronized (e) {
                 e.c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
             }
@@ -629,7 +645,9 @@ public final class ContainerService implements AutoCloseable {
             synchronized (e.saveLock) {
                 e.deleting = true;
             }
+            LatTrace.mark(c.id(), "remove-unmounted");
             deleteTree(c.paths().dir());
+            LatTrace.mark(c.id(), "remove-tree");
             synchronized (e) {
                 e.removed = true;
                 e.notifyAll();
@@ -638,6 +656,7 @@ public final class ContainerService implements AutoCloseable {
             String removedId = c.id();
             execs.values().removeIf(x -> x.containerId().equals(removedId));
             events.emit(c.id(), "destroy", Map.of("name", c.name(), "image", c.spec().image()));
+            LatTrace.mark(c.id(), "remove-end");
         } finally {
             e.opLock.unlock();
         }
@@ -717,6 +736,7 @@ public final class ContainerService implements AutoCloseable {
             s.prepend(entry);
             return true;
         });
+        LatTrace.mark(c.id(), "attach");
         synchronized (e) {
             if (e.c.state().isRunning()) {
                 s.connect(c.paths().bundleDir());

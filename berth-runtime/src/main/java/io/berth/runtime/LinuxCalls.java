@@ -18,8 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The handful of Linux syscalls berthd makes in its own process through FFM: mount/umount2 for the
- * container's overlay, mkfifo, and an AF_UNIX SOCK_SEQPACKET client for conmon's attach socket (the JDK
- * has no seqpacket channels). Every call captures errno so failures carry the kernel's reason.
+ * container's overlay, mkfifo, an AF_UNIX SOCK_SEQPACKET client for conmon's attach socket (the JDK
+ * has no seqpacket channels), and epoll + inotify + pidfd + eventfd for the exit watcher. Every call
+ * captures errno so failures carry the kernel's reason.
  */
 final class LinuxCalls {
     static final int MNT_DETACH = 2;
@@ -36,6 +37,19 @@ final class LinuxCalls {
     private static final int SCM_RIGHTS = 1;
     private static final long TIOCSWINSZ = 0x5414;
     static final int EIO = 5;
+    static final int ESRCH = 3;
+    static final int EAGAIN = 11;
+    static final int IN_CLOSE_WRITE = 0x8;
+    static final int IN_MOVED_TO = 0x80;
+    static final int IN_ONLYDIR = 0x01000000;
+    private static final int IN_NONBLOCK = 0x800;
+    private static final int IN_CLOEXEC = 0x80000;
+    private static final int EFD_CLOEXEC = 0x80000;
+    static final int EPOLLIN = 0x1;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CTL_DEL = 2;
+    /** struct epoll_event is packed on x86-64: u32 events, then u64 data at offset 4. */
+    static final long EPOLL_EVENT_SIZE = 12;
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
 
@@ -65,6 +79,14 @@ final class LinuxCalls {
     private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = capturing("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = capturing("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle INOTIFY_INIT1 = capturing("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle INOTIFY_ADD_WATCH = capturing("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle INOTIFY_RM_WATCH = capturing("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIDFD_OPEN = capturing("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -346,6 +368,141 @@ final class LinuxCalls {
             throw e;
         } catch (Throwable t) {
             throw new SystemFailureException("ioctl call failed", t);
+        }
+    }
+
+    static int epollCreate() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) EPOLL_CREATE1.invokeExact(st, O_CLOEXEC);
+            if (fd < 0) throw new ErrnoException("epoll_create1", errno(st));
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("epoll_create1 call failed", t);
+        }
+    }
+
+    /** Adds {@code fd} for readability; {@code token} comes back in the event's data. */
+    static void epollAdd(int epfd, int fd, long token) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment ev = a.allocate(EPOLL_EVENT_SIZE);
+            ev.set(ValueLayout.JAVA_INT_UNALIGNED, 0, EPOLLIN);
+            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, token);
+            int rc = (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_ADD, fd, ev);
+            if (rc != 0) throw new ErrnoException("epoll_ctl add", errno(st));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("epoll_ctl call failed", t);
+        }
+    }
+
+    static void epollDelete(int epfd, int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) EPOLL_CTL.invokeExact(a.allocate(CAPTURE), epfd, EPOLL_CTL_DEL, fd, a.allocate(EPOLL_EVENT_SIZE));
+        } catch (Throwable ignored) {
+            // closing the fd removes it from the epoll set anyway
+        }
+    }
+
+    /** Waits for events into {@code events} (an array of packed epoll_event); returns how many. Blocks: platform threads only. */
+    static int epollWait(int epfd, MemorySegment events, int timeoutMs) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int max = (int) (events.byteSize() / EPOLL_EVENT_SIZE);
+            while (true) {
+                int n = (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeoutMs);
+                if (n >= 0) return n;
+                int err = errno(st);
+                if (err != EINTR) throw new ErrnoException("epoll_wait", err);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("epoll_wait call failed", t);
+        }
+    }
+
+    /** A non-blocking inotify instance. */
+    static int inotifyInit() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) INOTIFY_INIT1.invokeExact(st, IN_NONBLOCK | IN_CLOEXEC);
+            if (fd < 0) throw new ErrnoException("inotify_init1", errno(st));
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("inotify_init1 call failed", t);
+        }
+    }
+
+    static int inotifyAddWatch(int fd, String path, int mask) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int wd = (int) INOTIFY_ADD_WATCH.invokeExact(st, fd, a.allocateFrom(path), mask);
+            if (wd < 0) throw new ErrnoException("inotify_add_watch " + path, errno(st));
+            return wd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("inotify_add_watch call failed", t);
+        }
+    }
+
+    static void inotifyRemoveWatch(int fd, int wd) {
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) INOTIFY_RM_WATCH.invokeExact(a.allocate(CAPTURE), fd, wd);
+        } catch (Throwable ignored) {
+            // the watch is gone already (its directory was deleted)
+        }
+    }
+
+    /** A pidfd that becomes readable when {@code pid} exits; ESRCH if it is gone already. Works for non-children. */
+    static int pidfdOpen(int pid) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) PIDFD_OPEN.invokeExact(st, pid, 0);
+            if (fd < 0) throw new ErrnoException("pidfd_open " + pid, errno(st));
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("pidfd_open call failed", t);
+        }
+    }
+
+    static int eventfd() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) EVENTFD.invokeExact(st, 0, EFD_CLOEXEC);
+            if (fd < 0) throw new ErrnoException("eventfd", errno(st));
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("eventfd call failed", t);
+        }
+    }
+
+    /** One non-blocking read; -1 when nothing is there (EAGAIN). */
+    static int readNonBlocking(int fd, MemorySegment buf) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            while (true) {
+                long n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
+                if (n >= 0) return (int) n;
+                int err = errno(st);
+                if (err == EAGAIN) return -1;
+                if (err != EINTR) throw new ErrnoException("read", err);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("read call failed", t);
         }
     }
 

@@ -1,0 +1,84 @@
+package io.berth.daemon.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.berth.oci.errors.InvalidArgumentException;
+
+class QueryParsingTest {
+    @Test
+    void emptyQueryIsEmpty() {
+        assertThat(UnixHttpServer.parseQuery("")).isEmpty();
+    }
+
+    @Test
+    void repeatedKeysKeepAllValuesInOrder() {
+        Map<String, List<String>> q = UnixHttpServer.parseQuery("a=1&b=2&a=3");
+        assertThat(q).containsEntry("a", List.of("1", "3")).containsEntry("b", List.of("2"));
+        assertThat(q.keySet()).containsExactly("a", "b");
+    }
+
+    @Test
+    void keyWithoutValueIsEmptyString() {
+        assertThat(UnixHttpServer.parseQuery("all&force=")).containsEntry("all", List.of("")).containsEntry("force", List.of(""));
+    }
+
+    @Test
+    void valuesAreUrlDecodedWithPlusAsSpace() {
+        Map<String, List<String>> q = UnixHttpServer.parseQuery("filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D&t=x+y&n=%2B1");
+        assertThat(q.get("filters")).containsExactly("{\"label\":[\"a=b\"]}");
+        assertThat(q.get("t")).containsExactly("x y");
+        assertThat(q.get("n")).containsExactly("+1");
+    }
+
+    @Test
+    void valueMayContainEqualsSigns() {
+        assertThat(UnixHttpServer.parseQuery("label=a%3Db&x=c=d").get("x")).containsExactly("c=d");
+    }
+
+    @Test
+    void emptyPairsAreSkipped() {
+        assertThat(UnixHttpServer.parseQuery("&&a=1&")).containsOnlyKeys("a");
+    }
+
+    @Test
+    void badEscapeIsAnIllegalArgument() {
+        assertThatThrownBy(() -> UnixHttpServer.parseQuery("a=%G1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void requestHelpersReadDockerStyleParameters() {
+        HttpRequest rq = new HttpRequest("GET", "/x",
+                UnixHttpServer.parseQuery("all=1&stream=True&tail=10&size=0&bad=x&v=a&v=b"),
+                new HttpHeaders(), InputStream.nullInputStream(), Map.of(), ApiVersion.CURRENT);
+        assertThat(rq.queryFlag("all")).isTrue();
+        assertThat(rq.queryFlag("stream")).isTrue();
+        assertThat(rq.queryFlag("size")).isFalse();
+        assertThat(rq.queryFlag("missing")).isFalse();
+        assertThat(rq.queryInt("tail")).isEqualTo(10);
+        assertThat(rq.queryInt("missing")).isNull();
+        assertThat(rq.queryParam("v")).isEqualTo("b");
+        assertThat(rq.queryParam("missing", "dflt")).isEqualTo("dflt");
+        assertThatThrownBy(() -> rq.queryInt("bad")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("bad");
+    }
+
+    @Test
+    void headersAreCaseInsensitiveAndRepeatedOnesJoin() {
+        HttpHeaders h = new HttpHeaders();
+        h.add("Content-Length", "12");
+        h.add("X-Registry-Auth", "a");
+        h.add("x-registry-auth", "b");
+        h.add("Transfer-Encoding", "Chunked");
+        assertThat(h.contentLength()).isEqualTo(12);
+        assertThat(h.get("x-REGISTRY-auth")).isEqualTo("a, b");
+        assertThat(h.isChunked()).isTrue();
+        assertThat(new HttpHeaders().contentLength()).isEqualTo(-1);
+    }
+}
