@@ -93,4 +93,40 @@ class BerthCliTest {
         assertThat(r.out()).isEqualTo("one\ntwo");
         daemon.cli("rm", "follow").orFail();
     }
+
+    @Test
+    void copySaveLoadAndImportThroughBerth(@TempDir Path tmp) throws Exception {
+        daemon.cli("run", "-d", "--name", "bcp", "busybox", "sleep", "60").orFail();
+        Path in = tmp.resolve("in.txt");
+        Files.writeString(in, "berth cp in\n");
+        daemon.cli("cp", in.toString(), "bcp:/tmp/").orFail();
+        assertThat(daemon.cli("exec", "bcp", "cat", "/tmp/in.txt").orFail().out()).isEqualTo("berth cp in");
+        daemon.cli("cp", "bcp:/etc/passwd", tmp.resolve("passwd").toString()).orFail();
+        assertThat(Files.readString(tmp.resolve("passwd"))).startsWith("root:");
+        daemon.cli("rm", "-f", "bcp").orFail();
+
+        Path archive = tmp.resolve("img.tar");
+        daemon.cli("tag", "busybox", "roundtrip:1").orFail();
+        daemon.cli("save", "-o", archive.toString(), "roundtrip:1").orFail();
+        String id = daemon.cli("image", "inspect", "-f", "{{.Id}}", "roundtrip:1").orFail().out();
+        daemon.cli("rmi", "roundtrip:1").orFail();
+        assertThat(daemon.cli("load", "-i", archive.toString()).orFail().out()).contains("Loaded image: roundtrip:1");
+        assertThat(daemon.cli("image", "inspect", "-f", "{{.Id}}", "roundtrip:1").orFail().out()).isEqualTo(id);
+        assertThat(daemon.cli("history", "-q", "roundtrip:1").orFail().out()).isNotEmpty();
+        daemon.cli("rmi", "roundtrip:1").orFail();
+    }
+
+    @Test
+    void rmiForceKeepsLayersOfStoppedContainers(@TempDir Path tmp) throws Exception {
+        Path rootfs = tmp.resolve("rootfs.tar");
+        Cmd.run(java.util.List.of("tar", "-cf", rootfs.toString(), "-C", "/", "bin/busybox"), java.util.Map.of(), null,
+                java.time.Duration.ofSeconds(30)).orFail();
+        daemon.cli("import", "-c", "ENTRYPOINT [\"/bin/busybox\"]", rootfs.toString(), "forced:1").orFail();
+        daemon.cli("run", "--name", "uses-forced", "forced:1", "true").orFail();
+        assertThat(daemon.cli("rmi", "forced:1").exitCode()).isNotZero();
+        daemon.cli("rmi", "-f", "forced:1").orFail();
+        // the container's image layers are still there: it starts again
+        daemon.cli("start", "-a", "uses-forced").orFail();
+        daemon.cli("rm", "uses-forced").orFail();
+    }
 }

@@ -24,6 +24,7 @@ class DaemonRestartTest {
                 names.add(name);
             }
             first.cli("run", "-d", "--name", "ends", "busybox", "sh", "-c", "sleep 3; exit 42").orFail();
+            first.cli("run", "-d", "--name", "ends-later", "busybox", "sh", "-c", "echo before; sleep 9; echo after").orFail();
             first.killHard();
             Thread.sleep(4000); // "ends" exits while no daemon is running
 
@@ -33,6 +34,9 @@ class DaemonRestartTest {
             assertThat(second.cli("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "ends").orFail().out()).isEqualTo("exited 42");
             assertThat(second.cli("logs", "keep3").orFail().out()).isEqualTo("up-3");
             assertThat(second.cli("exec", "keep4", "echo", "exec-after-restart").orFail().out()).isEqualTo("exec-after-restart");
+            // logs -f on a container started by the first daemon follows it to its end
+            assertThat(second.cli("logs", "-f", "ends-later").orFail().out()).isEqualTo("before\nafter");
+            assertThat(second.cli("inspect", "-f", "{{.State.ExitCode}}", "ends-later").orFail().out()).isEqualTo("0");
             second.cli("stop", "-t", "1", "keep5").orFail();
             assertThat(second.cli("inspect", "-f", "{{.State.Status}}", "keep5").orFail().out()).isEqualTo("exited");
         } finally {

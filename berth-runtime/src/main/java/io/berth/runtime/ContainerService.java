@@ -45,6 +45,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerStore store;
     private final ConmonLauncher conmon;
     private final CgroupReader cgroups = CgroupReader.host();
+    private final ExitWatcher exits = new ExitWatcher();
     private final OciConfig.Host host;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final Map<String, ExecSession> execs = new ConcurrentHashMap<>();
@@ -338,29 +339,12 @@ public final class ContainerService implements AutoCloseable {
 
     // ---------------------------------------------------------------- exit handling
 
-    /** Waits (on a virtual thread) for conmon to record the exit of run {@code run}, then settles the container. */
+    /** Settles the container once conmon has recorded the exit of run {@code run} (or died). */
     private void watchExit(Entry e, long run) {
-        Thread.ofVirtual().name("exit-" + e.c.id().substring(0, 12)).start(() -> {
-            Container c = e.c;
-            Path exitFile = c.paths().exitDir().resolve(c.id());
-            int conmonPid = c.conmonPid();
-            long started = System.nanoTime();
-            try {
-                while (!closed) {
-                    if (Files.exists(exitFile)) break;
-                    if (conmonPid > 0 && !alive(conmonPid)) {
-                        Thread.sleep(50);
-                        break;
-                    }
-                    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                    Thread.sleep(ms < 2000 ? 10 : 100);
-                }
-            } catch (InterruptedException ex) {
-                return;
-            }
-            if (closed) return;
-            LatTrace.mark(c.id(), "exit-seen " + exitFile.toFile().lastModified());
-            handleExit(e, run);
+        Container c = e.c;
+        exits.watch(c.paths().exitDir().resolve(c.id()), c.conmonPid(), () -> {
+            LatTrace.mark(c.id(), "exit-seen");
+            if (!closed) handleExit(e, run);
         });
     }
 
@@ -930,5 +914,6 @@ public final class ContainerService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        exits.close();
     }
 }

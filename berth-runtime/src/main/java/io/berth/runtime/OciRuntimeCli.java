@@ -4,6 +4,7 @@ import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,12 @@ final class OciRuntimeCli {
         run("resume", id);
     }
 
-    /** Forced delete; a container the runtime no longer knows is not an error. */
+    /**
+     * Forced delete; a container the runtime no longer knows is not an error. crun and runc both keep a
+     * container's state in {@code <root>/<id>}: without it there is nothing to delete, and no process is spawned.
+     */
     void deleteQuietly(String id) {
+        if (!Files.exists(stateRoot.resolve(id))) return;
         try {
             run("delete", "--force", id);
         } catch (SystemFailureException ignored) {

@@ -24,9 +24,17 @@ public final class CreateRequestTranslator {
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
         JsonNode host = body.path("HostConfig");
-        List<String> entrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : image.entrypoint();
-        List<String> cmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd"))
-                : body.hasNonNull("Entrypoint") ? List.of() : image.cmd();
+        List<String> userEntrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : null;
+        List<String> userCmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd")) : null;
+        List<String> entrypoint;
+        List<String> cmd;
+        if (userEntrypoint == null || userEntrypoint.isEmpty()) {
+            cmd = userCmd == null || userCmd.isEmpty() ? image.cmd() : userCmd;
+            entrypoint = userEntrypoint == null ? image.entrypoint() : List.of();
+        } else {
+            entrypoint = userEntrypoint;
+            cmd = userCmd == null ? List.of() : userCmd;
+        }
         // `--entrypoint ""` arrives as [""]: it means "no entrypoint".
         if (entrypoint.size() == 1 && entrypoint.getFirst().isEmpty()) entrypoint = List.of();
         List<String> args = new ArrayList<>(entrypoint);

@@ -1,7 +1,7 @@
 package io.berth.daemon.api;
 
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import io.berth.oci.errors.InvalidArgumentException;
 
@@ -26,7 +26,7 @@ public final class DockerTime {
                 return Instant.ofEpochSecond(Long.parseLong(parts[0]), nanos);
             }
             return Instant.parse(value);
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeException e) { // also an epoch second beyond Instant.MAX
             throw new InvalidArgumentException("invalid time value: " + value);
         }
     }

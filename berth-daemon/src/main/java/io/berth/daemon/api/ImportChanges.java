@@ -38,7 +38,7 @@ public final class ImportChanges {
                 case "USER" -> user = rest;
                 case "STOPSIGNAL" -> stopSignal = rest;
                 case "EXPOSE" -> { for (String p : rest.split("\\s+")) ports.put(p.contains("/") ? p : p + "/tcp", Map.of()); }
-                case "VOLUME" -> commandForm(rest).forEach(v -> volumes.put(v, Map.of()));
+                case "VOLUME" -> (rest.startsWith("[") ? commandForm(rest) : List.of(rest.split("\\s+"))).forEach(v -> volumes.put(v, Map.of()));
                 case "ONBUILD" -> { if (onBuild == null) onBuild = new ArrayList<>(); onBuild.add(rest); }
                 default -> throw new InvalidArgumentException(instruction + " is not a valid change command");
             }

@@ -1,0 +1,304 @@
+package io.berth.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.daemon.http.ApiJson;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.RestartPolicy;
+
+class CreateRequestTranslatorTest {
+    private static final String ID = "0123456789abcdef".repeat(4);
+    private static final ImageDefaults BUSYBOX = new ImageDefaults("sha256:" + "b".repeat(64),
+            List.of(), List.of("sh"), List.of("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=C"),
+            "", "", null, Map.of());
+    private static final ImageDefaults NGINX = new ImageDefaults("sha256:" + "c".repeat(64),
+            List.of("/docker-entrypoint.sh"), List.of("nginx", "-g", "daemon off;"),
+            List.of("PATH=/bin", "NGINX_VERSION=1.25"), "/srv", "nginx", "SIGQUIT",
+            Map.of("maintainer", "NGINX", "tier", "image"));
+
+    private final CreateRequestTranslator translator = new CreateRequestTranslator();
+
+    private static JsonNode json(String s) throws IOException {
+        return ApiJson.MAPPER.readTree(s);
+    }
+
+    private ContainerSpec translate(String body, ImageDefaults image) throws IOException {
+        return translator.translate(ID, "web", json(body), image, List.of(Path.of("/layers/1"), Path.of("/layers/0")));
+    }
+
+    private void rejects(String body, String message) {
+        assertThatThrownBy(() -> translate(body, BUSYBOX)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void imageDefaultsFillAnEmptyRequest() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\"}", NGINX);
+        assertThat(spec.id()).isEqualTo(ID);
+        assertThat(spec.name()).isEqualTo("web");
+        assertThat(spec.image()).isEqualTo("nginx");
+        assertThat(spec.imageId()).isEqualTo(NGINX.imageId());
+        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
+        assertThat(spec.env()).containsExactly("PATH=/bin", "NGINX_VERSION=1.25");
+        assertThat(spec.workingDir()).isEqualTo("/srv");
+        assertThat(spec.user()).isEqualTo("nginx");
+        assertThat(spec.stopSignal()).isEqualTo("SIGQUIT");
+        assertThat(spec.labels()).isEqualTo(NGINX.labels());
+        assertThat(spec.hostname()).isEqualTo(ID.substring(0, 12));
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.NONE);
+        assertThat(spec.autoRemove()).isFalse();
+        assertThat(spec.runtime()).isNull();
+        assertThat(spec.rootfs().lowerDirs()).containsExactly(Path.of("/layers/1"), Path.of("/layers/0"));
+        assertThat(spec.extra()).containsKey("createBody");
+        assertThat(spec.created()).isNotNull();
+    }
+
+    @Test
+    void requestCmdReplacesImageCmdButKeepsImageEntrypoint() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Cmd\":[\"nginx\",\"-t\"]}", NGINX);
+        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-t");
+    }
+
+    @Test
+    void explicitEntrypointDropsTheImageCmd() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"/bin/sh\"]}", NGINX);
+        assertThat(spec.args()).containsExactly("/bin/sh");
+    }
+
+    @Test
+    void explicitEntrypointAndCmdAreBothUsed() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo hi\"]}", NGINX);
+        assertThat(spec.args()).containsExactly("/bin/sh", "-c", "echo hi");
+    }
+
+    @Test
+    void emptyStringEntrypointMeansNoEntrypoint() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"\"],\"Cmd\":[\"ls\",\"/\"]}", NGINX);
+        assertThat(spec.args()).containsExactly("ls", "/");
+    }
+
+    @Test
+    void emptyStringEntrypointWithoutCmdHasNoCommand() {
+        assertThatThrownBy(() -> translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"\"]}", NGINX))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("no command specified");
+    }
+
+    @Test
+    void stringFormCmdAndEntrypointAreOneArgument() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Entrypoint\":\"/bin/echo\",\"Cmd\":\"a b\"}", BUSYBOX);
+        assertThat(spec.args()).containsExactly("/bin/echo", "a b");
+    }
+
+    @Test
+    void nullCmdAndEntrypointFallBackToTheImage() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":null,\"Cmd\":null}", NGINX);
+        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
+    }
+
+    @Test
+    void noCommandAnywhereIsRejected() {
+        ImageDefaults scratch = new ImageDefaults("sha256:" + "d".repeat(64), List.of(), List.of(), List.of(), "", "", "", Map.of());
+        assertThatThrownBy(() -> translate("{\"Image\":\"scratch\"}", scratch))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("no command specified");
+    }
+
+    @Test
+    void cmdThatIsNeitherStringNorListIsRejected() {
+        assertThatThrownBy(() -> translate("{\"Image\":\"busybox\",\"Cmd\":{\"a\":1}}", BUSYBOX))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("expected a list of strings");
+    }
+
+    @Test
+    void envMergesByKeyWithRequestWinning() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Env\":[\"LANG=en_US.UTF-8\",\"FOO=bar=baz\",\"EMPTY=\"]}", BUSYBOX);
+        assertThat(spec.env()).containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=");
+    }
+
+    @Test
+    void envEntryWithoutEqualsIsDropped() {
+        assertThat(CreateRequestTranslator.mergeEnv(List.of("A=1"), List.of("A", "B"))).containsExactly("A=1");
+    }
+
+    @Test
+    void malformedEnvIsRejected() {
+        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("=x")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("invalid environment variable");
+        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("")))
+                .isInstanceOf(InvalidArgumentException.class);
+    }
+
+    @Test
+    void labelsMergeWithRequestWinning() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Labels\":{\"tier\":\"web\",\"team\":\"a\"}}", NGINX);
+        assertThat(spec.labels()).isEqualTo(Map.of("maintainer", "NGINX", "tier", "web", "team", "a"));
+    }
+
+    @Test
+    void workingDirMustBeAbsolute() {
+        rejects("{\"Image\":\"busybox\",\"WorkingDir\":\"srv/app\"}",
+                "the working directory 'srv/app' is invalid, it needs to be an absolute path");
+    }
+
+    @Test
+    void workingDirDefaultsToRootAndRequestOverridesImage() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).workingDir()).isEqualTo("/");
+        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"/app\"}", NGINX).workingDir()).isEqualTo("/app");
+        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"\"}", NGINX).workingDir()).isEqualTo("/srv");
+    }
+
+    @Test
+    void stopSignalFallsBackToTheImageThenSigterm() throws IOException {
+        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"SIGINT\"}", NGINX).stopSignal()).isEqualTo("SIGINT");
+        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"\"}", NGINX).stopSignal()).isEqualTo("SIGQUIT");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).stopSignal()).isEqualTo("SIGTERM");
+    }
+
+    @Test
+    void stopTimeoutIsOptional() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).stopTimeoutSeconds()).isNull();
+        assertThat(translate("{\"Image\":\"busybox\",\"StopTimeout\":3}", BUSYBOX).stopTimeoutSeconds()).isEqualTo(3);
+    }
+
+    @Test
+    void userFallsBackToTheImage() throws IOException {
+        assertThat(translate("{\"Image\":\"nginx\"}", NGINX).user()).isEqualTo("nginx");
+        assertThat(translate("{\"Image\":\"nginx\",\"User\":\"1000:1000\"}", NGINX).user()).isEqualTo("1000:1000");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).user()).isEmpty();
+    }
+
+    @Test
+    void hostnameAndFlagsComeFromTheRequest() throws IOException {
+        ContainerSpec spec = translate("""
+                {"Image":"busybox","Hostname":"box","Tty":true,"OpenStdin":true,
+                 "HostConfig":{"Init":true,"ReadonlyRootfs":true,"Privileged":true,
+                               "CapAdd":["NET_ADMIN"],"CapDrop":["ALL"]}}""", BUSYBOX);
+        assertThat(spec.hostname()).isEqualTo("box");
+        assertThat(spec.tty()).isTrue();
+        assertThat(spec.openStdin()).isTrue();
+        assertThat(spec.init()).isTrue();
+        assertThat(spec.readOnlyRootfs()).isTrue();
+        assertThat(spec.privileged()).isTrue();
+        assertThat(spec.capAdd()).containsExactly("NET_ADMIN");
+        assertThat(spec.capDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void restartPoliciesAreAccepted() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}", BUSYBOX)
+                .restartPolicy()).isEqualTo(new RestartPolicy("always", 0));
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}}}", BUSYBOX)
+                .restartPolicy()).isEqualTo(new RestartPolicy("on-failure", 3));
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"\"}}}", BUSYBOX)
+                .restartPolicy().name()).isEqualTo("no");
+    }
+
+    @Test
+    void restartPolicyValidationMessages() {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"sometimes\"}}}",
+                "invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\",\"MaximumRetryCount\":2}}}",
+                "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":-1}}}",
+                "invalid restart policy: maximum retry count cannot be negative");
+    }
+
+    @Test
+    void autoRemoveConflictsWithARestartPolicy() {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"AutoRemove\":true,\"RestartPolicy\":{\"Name\":\"always\"}}}",
+                "Conflicting options: AutoRemove and restart policy");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"AutoRemove\":true,\"RestartPolicy\":{\"Name\":\"on-failure\"}}}",
+                "Conflicting options: AutoRemove and restart policy");
+    }
+
+    @Test
+    void autoRemoveWithRestartNoIsFine() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"AutoRemove\":true,\"RestartPolicy\":{\"Name\":\"no\"}}}", BUSYBOX);
+        assertThat(spec.autoRemove()).isTrue();
+    }
+
+    @Test
+    void nanoCpusArePassedThrough() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":1500000000}}", BUSYBOX).resources().nanoCpus())
+                .isEqualTo(1_500_000_000L);
+    }
+
+    @Test
+    void cpuQuotaAndPeriodBecomeNanoCpus() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":100000}}", BUSYBOX)
+                .resources().nanoCpus()).isEqualTo(500_000_000L);
+        // Without a period the kernel default of 100ms applies.
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":200000}}", BUSYBOX)
+                .resources().nanoCpus()).isEqualTo(2_000_000_000L);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":25000,\"CpuPeriod\":50000}}", BUSYBOX)
+                .resources().nanoCpus()).isEqualTo(500_000_000L);
+    }
+
+    @Test
+    void nanoCpusAndCpuQuotaConflict() {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":1000000000,\"CpuQuota\":50000}}",
+                "Conflicting options: Nano CPUs and CPU Period cannot both be set");
+    }
+
+    @Test
+    void negativeNanoCpusAreRejected() {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":-1}}", "Range of CPUs is from 0.01 to the number of CPUs");
+    }
+
+    @Test
+    void memoryHasASixMegabyteMinimum() throws IOException {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":" + (6 * 1024 * 1024 - 1) + "}}", "Minimum memory limit allowed is 6MB");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":-5}}", "Minimum memory limit allowed is 6MB");
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":6291456}}", BUSYBOX).resources().memoryBytes())
+                .isEqualTo(6291456L);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":0}}", BUSYBOX).resources().memoryBytes()).isZero();
+    }
+
+    @Test
+    void pidsLimitAndCpuSharesAreCarried() throws IOException {
+        var r = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"PidsLimit\":64,\"CpuShares\":512}}", BUSYBOX).resources();
+        assertThat(r.pidsLimit()).isEqualTo(64);
+        assertThat(r.cpuShares()).isEqualTo(512);
+        // Docker's -1 means unlimited, which is berth's 0.
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"PidsLimit\":-1}}", BUSYBOX).resources().pidsLimit()).isZero();
+    }
+
+    @Test
+    void noNewPrivilegesForms() throws IOException {
+        for (String form : List.of("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true")) {
+            assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"" + form + "\"]}}", BUSYBOX)
+                    .noNewPrivileges()).as(form).isTrue();
+        }
+        for (String form : List.of("no-new-privileges:false", "no-new-privileges=false")) {
+            assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"" + form + "\"]}}", BUSYBOX)
+                    .noNewPrivileges()).as(form).isFalse();
+        }
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).noNewPrivileges()).isFalse();
+    }
+
+    @Test
+    void otherKnownSecurityOptionsAreAcceptedAndUnknownOnesRejected() throws IOException {
+        ContainerSpec spec = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":"
+                + "[\"seccomp=unconfined\",\"apparmor=unconfined\",\"label=disable\"]}}", BUSYBOX);
+        assertThat(spec.noNewPrivileges()).isFalse();
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"bogus=1\"]}}", "invalid --security-opt: bogus=1");
+    }
+
+    @Test
+    void runtimeMustBeCrunOrRunc() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"runc\"}}", BUSYBOX).runtime()).isEqualTo("runc");
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"crun\"}}", BUSYBOX).runtime()).isEqualTo("crun");
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"\"}}", BUSYBOX).runtime()).isNull();
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"kata\"}}", "unknown or invalid runtime name: kata");
+    }
+}
