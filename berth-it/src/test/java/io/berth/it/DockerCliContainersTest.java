@@ -150,6 +150,33 @@ class DockerCliContainersTest {
         assertThat(r.stdout()).isEqualTo("PIPED INPUT\n");
     }
 
+    @Test
+    void resourceAndSecurityFlagsThroughDocker() throws Exception {
+        Cmd.Result oom = daemon.docker("run", "--name", "d-oom", "--memory", "20m", "busybox", "sh", "-c", "head -c 100m /dev/zero | tail > /dev/null");
+        assertThat(oom.exitCode()).isEqualTo(137);
+        assertThat(daemon.docker("inspect", "-f", "{{.State.OOMKilled}}", "d-oom").orFail().out()).isEqualTo("true");
+        daemon.docker("rm", "d-oom").orFail();
+        assertThat(daemon.docker("run", "--rm", "--cpus", "0.5", "--pids-limit", "50", "busybox", "sh", "-c",
+                "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max").orFail().out()).isEqualTo("50000\n50");
+        assertThat(daemon.docker("run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "busybox", "sh", "-c", "grep -E 'CapEff|NoNewPrivs' /proc/self/status; touch /x 2>/dev/null || echo ro").orFail().out())
+                .contains("0000000000000000").contains("NoNewPrivs:\t1").contains("ro");
+        assertThat(daemon.docker("run", "--rm", "--init", "busybox", "cat", "/proc/1/cmdline").orFail().out()).contains("docker-init");
+    }
+
+    @Test
+    void logsFollowAndRestartPolicyThroughDocker() throws Exception {
+        daemon.docker("run", "-d", "--name", "d-follow", "busybox", "sh", "-c", "echo a; sleep 1; echo b").orFail();
+        assertThat(daemon.docker("logs", "-f", "d-follow").orFail().out()).isEqualTo("a\nb");
+        daemon.docker("rm", "d-follow").orFail();
+        daemon.docker("run", "-d", "--name", "d-restart", "--restart", "on-failure:1", "busybox", "sh", "-c", "exit 5").orFail();
+        for (int i = 0; i < 50 && !daemon.docker("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "d-restart").orFail().out().equals("exited 1"); i++) {
+            Thread.sleep(200);
+        }
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}", "d-restart").orFail().out()).isEqualTo("exited 1 5");
+        daemon.docker("rm", "d-restart").orFail();
+    }
+
     private static void awaitLog(String container, String text) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (daemon.docker("logs", container).stdout().contains(text)) return;
