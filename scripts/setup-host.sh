@@ -9,7 +9,8 @@ fi
 
 need=()
 for pair in crun:crun runc:runc conmon:conmon busybox:busybox-static tini:tini catatonit:catatonit \
-            iptables:iptables hyperfine:hyperfine tmux:tmux mvn:maven; do
+            iptables:iptables hyperfine:hyperfine tmux:tmux mvn:maven \
+            skopeo:skopeo docker-registry:docker-registry script:bsdutils curl:curl; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -13,12 +13,15 @@ import io.berth.daemon.api.ContainerStreamRoutes;
 import io.berth.daemon.api.ExecRoutes;
 import io.berth.daemon.api.ImageLookup;
 import io.berth.daemon.api.ImageRoutes;
+import io.berth.daemon.api.RegistryRoutes;
 import io.berth.daemon.api.StatsRoutes;
 import io.berth.daemon.api.SystemRoutes;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ErrorMapper;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
+import io.berth.registry.client.RegistryClient;
+import io.berth.registry.client.RegistryClientConfig;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.RuntimeSettings;
 import io.berth.store.StoreServices;
@@ -29,11 +32,13 @@ public final class Daemon implements AutoCloseable {
 
     private final UnixHttpServer server;
     private final ContainerService containers;
+    private final RegistryClient registry;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers) {
+    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry) {
         this.server = server;
         this.containers = containers;
+        this.registry = registry;
     }
 
     public static Daemon start(DaemonOptions options) throws IOException {
@@ -48,8 +53,12 @@ public final class Daemon implements AutoCloseable {
                 (id, action, attrs) -> events.publish("container", action, id, attrs));
         containers.recover();
 
-        ImageLookup lookup = new ImageLookup(store.images());
         Router router = new Router();
+        ImageLookup lookup = new ImageLookup(store.images());
+        RegistryClient registry = new RegistryClient(
+                RegistryClientConfig.defaults().withInsecureRegistries(options.insecureRegistries()), store);
+        RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
+        registryRoutes.register(router);
         new SystemRoutes(containers, lookup, events,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new ContainerRoutes(containers, lookup).register(router);
@@ -57,11 +66,12 @@ public final class Daemon implements AutoCloseable {
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
         new ExecRoutes(containers).register(router);
-        new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events).register(router);
+        new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events,
+                registryRoutes).register(router);
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();
-        return new Daemon(server, containers);
+        return new Daemon(server, containers, registry);
     }
 
     public void awaitClose() throws InterruptedException {
@@ -74,6 +84,7 @@ public final class Daemon implements AutoCloseable {
         try {
             server.close();
             containers.close();
+            registry.close();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shutdown", e);
         } finally {

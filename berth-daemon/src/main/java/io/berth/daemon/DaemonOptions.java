@@ -1,6 +1,8 @@
 package io.berth.daemon;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.berth.oci.errors.InvalidArgumentException;
 
@@ -11,14 +13,16 @@ import io.berth.oci.errors.InvalidArgumentException;
  * @param execRoot runtime state that must not outlive a reboot (crun --root)
  * @param socket the Engine API socket
  */
-public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime) {
+public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries) {
 
     static final String USAGE = """
             Usage: berthd [--data-root DIR] [--exec-root DIR] [--host unix:///path.sock] [--runtime crun|runc]
+                          [--insecure-registry HOST[:PORT]|CIDR ...]
               --data-root   persistent state (default /var/lib/berth)
               --exec-root   runtime state on tmpfs (default /run/berth/exec, or DATA-ROOT/exec with --data-root)
               --host        Engine API socket (default unix:///run/berth/berth.sock)
               --runtime     default OCI runtime (default crun)
+              --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
             """;
 
     public static DaemonOptions parse(String[] args) {
@@ -26,6 +30,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         Path execRoot = null;
         Path socket = Path.of("/run/berth/berth.sock");
         String runtime = "crun";
+        List<String> insecure = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
@@ -46,12 +51,13 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
                     if (!value.equals("crun") && !value.equals("runc")) throw new InvalidArgumentException("unknown runtime: " + value);
                     runtime = value;
                 }
+                case "--insecure-registry" -> insecure.add(value);
                 default -> throw new InvalidArgumentException("unknown flag: " + flag + "\n" + USAGE);
             }
         }
         if (execRoot == null) {
             execRoot = dataRoot.equals(Path.of("/var/lib/berth")) ? Path.of("/run/berth/exec") : dataRoot.resolve("exec");
         }
-        return new DaemonOptions(dataRoot, execRoot, socket, runtime);
+        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(insecure));
     }
 }

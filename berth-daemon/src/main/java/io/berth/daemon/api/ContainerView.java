@@ -78,13 +78,17 @@ public final class ContainerView {
         Instant now = Instant.now();
         return switch (s.status()) {
             case CREATED -> "Created";
-            case RUNNING -> "Up " + HumanDuration.of(Duration.between(s.startedAt(), now));
-            case PAUSED -> "Up " + HumanDuration.of(Duration.between(s.startedAt(), now)) + " (Paused)";
-            case RESTARTING -> "Restarting (" + s.exitCode() + ") " + HumanDuration.of(Duration.between(s.finishedAt(), now)) + " ago";
+            case RUNNING -> "Up " + since(s.startedAt(), now);
+            case PAUSED -> "Up " + since(s.startedAt(), now) + " (Paused)";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") " + since(s.finishedAt(), now) + " ago";
             case REMOVING -> "Removal In Progress";
-            case EXITED -> "Exited (" + s.exitCode() + ") " + HumanDuration.of(Duration.between(s.finishedAt(), now)) + " ago";
+            case EXITED -> "Exited (" + s.exitCode() + ") " + since(s.finishedAt(), now) + " ago";
             case DEAD -> "Dead";
         };
+    }
+
+    private static String since(Instant t, Instant now) {
+        return HumanDuration.of(t == null ? Duration.ZERO : Duration.between(t, now));
     }
 
     private static Map<String, Object> state(ContainerState s) {

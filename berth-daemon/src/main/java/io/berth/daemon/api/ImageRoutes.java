@@ -17,7 +17,6 @@ import io.berth.oci.Digest;
 import io.berth.oci.ImageReference;
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
-import io.berth.oci.errors.NotFoundException;
 import io.berth.runtime.Container;
 import io.berth.store.ArchiveLoader;
 import io.berth.store.ArchiveSaver;
@@ -33,15 +32,17 @@ public final class ImageRoutes {
     private final ArchiveSaver saver;
     private final Supplier<List<Container>> containers;
     private final EventBus events;
+    private final RegistryRoutes registry;
 
-    public ImageRoutes(ImageStore images, ImageImporter importer, ArchiveLoader loader,
-                       ArchiveSaver saver, Supplier<List<Container>> containers, EventBus events) {
+    public ImageRoutes(ImageStore images, ImageImporter importer, ArchiveLoader loader, ArchiveSaver saver,
+                       Supplier<List<Container>> containers, EventBus events, RegistryRoutes registry) {
         this.images = images;
         this.importer = importer;
         this.loader = loader;
         this.saver = saver;
         this.containers = containers;
         this.events = events;
+        this.registry = registry;
     }
 
     public void register(Router router) {
@@ -168,14 +169,12 @@ public final class ImageRoutes {
         }
     }
 
-    /** `fromSrc=-` imports the body as a rootfs tar; `fromImage` would pull, which needs the registry client. */
+    /** `fromSrc=-` imports the body as a rootfs tar; `fromImage` pulls from a registry. */
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
         String fromSrc = rq.queryParam("fromSrc");
         if (fromSrc == null) {
-            String image = rq.queryParam("fromImage", "");
-            String tag = rq.queryParam("tag", "");
-            throw new NotFoundException("pull access denied for " + image + (tag.isEmpty() ? "" : ":" + tag)
-                    + ": berthd has no registry client yet; load or import the image instead");
+            registry.pull(rq, rs);
+            return;
         }
         if (!fromSrc.equals("-")) throw new InvalidArgumentException("only fromSrc=- (the request body) is supported");
         String repo = rq.queryParam("repo", "");

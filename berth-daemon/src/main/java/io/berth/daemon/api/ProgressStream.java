@@ -1,0 +1,76 @@
+package io.berth.daemon.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.berth.daemon.http.ApiJson;
+import io.berth.daemon.http.HttpResponse;
+
+/**
+ * Docker's JSON-lines progress (pull, push, load). The response starts with the first message, as Docker's
+ * does: a failure before any progress (unknown image, bad credentials) is still a plain HTTP error; one after
+ * it is an {"errorDetail": ...} line. Writes come from several download threads and are serialised.
+ */
+public final class ProgressStream implements AutoCloseable {
+    private final HttpResponse response;
+    private OutputStream out;
+
+    public ProgressStream(HttpResponse response) {
+        this.response = response;
+    }
+
+    public synchronized boolean started() {
+        return out != null;
+    }
+
+    public void status(String id, String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status);
+        if (id != null) m.put("id", id);
+        write(m);
+    }
+
+    public void bytes(String id, String status, long current, long total) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status);
+        m.put("progressDetail", total > 0 ? Map.of("current", current, "total", total) : Map.of("current", current));
+        if (total > 0) m.put("progress", bar(current, total));
+        if (id != null) m.put("id", id);
+        write(m);
+    }
+
+    public void aux(Map<String, Object> aux) {
+        write(Map.of("progressDetail", Map.of(), "aux", aux));
+    }
+
+    public void error(String message) {
+        write(Map.of("errorDetail", Map.of("message", message), "error", message));
+    }
+
+    private synchronized void write(Map<String, Object> message) {
+        try {
+            if (out == null) out = response.stream(200, "application/json");
+            out.write((ApiJson.MAPPER.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away", e);
+        }
+    }
+
+    /** The 50-character bar docker prints: "[=====>      ]  1.2MB/3.4MB". */
+    static String bar(long current, long total) {
+        int width = 50;
+        int filled = (int) Math.min(width, current * width / Math.max(1, total));
+        String arrows = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "");
+        return "[" + arrows + " ".repeat(width - arrows.length()) + "] " + Sizes.human(current) + "/" + Sizes.human(total);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (out != null) out.close();
+        else response.send(200, "application/json", new byte[0]);
+    }
+}

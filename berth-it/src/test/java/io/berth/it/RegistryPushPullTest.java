@@ -1,0 +1,60 @@
+package io.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** docker push / docker pull through berthd against distribution 2.8, moving only what is missing. */
+@Tag("privileged")
+class RegistryPushPullTest {
+    static BerthdProcess daemon;
+    static DistributionRegistry registry;
+    @TempDir
+    static Path registryDir;
+
+    @BeforeAll
+    static void up() throws Exception {
+        registry = DistributionRegistry.start(registryDir);
+        daemon = DaemonFixture.startWithBusybox("registry");
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        DaemonFixture.stop(daemon);
+        if (registry != null) registry.close();
+    }
+
+    @Test
+    void dockerPushThenPullRoundTripsAndSecondPushUploadsNothing() throws Exception {
+        String ref = registry.host() + "/test/busybox:1";
+        daemon.docker("tag", "busybox", ref).orFail();
+        String id = daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out();
+        Cmd.Result push = daemon.docker("push", ref).orFail();
+        assertThat(push.stdout()).contains("digest: sha256:");
+        long uploads = registry.countRequests("PUT", "/blobs/uploads/");
+        assertThat(uploads).isGreaterThanOrEqualTo(2); // config + layer
+
+        Cmd.Result again = daemon.docker("push", ref).orFail();
+        assertThat(again.stdout()).contains("Layer already exists");
+        assertThat(registry.countRequests("PUT", "/blobs/uploads/")).isEqualTo(uploads);
+
+        daemon.docker("rmi", ref).orFail();
+        Cmd.Result pull = daemon.docker("pull", ref).orFail();
+        assertThat(pull.stdout()).contains("Status:");
+        assertThat(daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out()).isEqualTo(id);
+        assertThat(daemon.docker("run", "--rm", ref, "echo", "pulled").orFail().out()).isEqualTo("pulled");
+    }
+
+    @Test
+    void pullOfAMissingTagIsAClearError() throws Exception {
+        Cmd.Result r = daemon.docker("pull", registry.host() + "/test/nothing:here");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).containsIgnoringCase("not found");
+    }
+}

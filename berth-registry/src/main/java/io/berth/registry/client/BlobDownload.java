@@ -1,0 +1,188 @@
+package io.berth.registry.client;
+
+import io.berth.oci.Descriptor;
+import io.berth.oci.Digest;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.store.ContentStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fetches one blob into the content store, resumably.
+ * <p>
+ * Bytes go to {@code <partials>/<algorithm>-<hex>.partial}, which survives a failed or interrupted pull (and a
+ * daemon restart). The next attempt asks only for the rest with {@code Range: bytes=<have>-}; a registry that
+ * answers 200 instead of 206 sends everything again and the file starts over. A complete file is handed to
+ * {@link ContentStore#putVerified}, which checks the digest; a mismatch deletes the partial file, since
+ * resuming from bad bytes could never succeed. Network failures are retried (resuming) a few times.
+ */
+final class BlobDownload {
+    private static final int ATTEMPTS = 3;
+    private static final int BUFFER = 1 << 17;
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+    private final RegistrySession session;
+    private final ContentStore content;
+    private final Path partials;
+
+    BlobDownload(RegistrySession session, ContentStore content, Path partials) {
+        this.session = session;
+        this.content = content;
+        this.partials = partials;
+    }
+
+    static Path partialFile(Path partials, Digest digest) {
+        return partials.resolve(digest.algorithm() + "-" + digest.hex() + ".partial");
+    }
+
+    /**
+     * Downloads the blob unless the content store has it.
+     *
+     * @param id progress id for events, or null for no events
+     * @return the bytes received over the network
+     */
+    long fetch(Descriptor blob, String id, ProgressListener listener) {
+        if (blob.size() < 0) {
+            throw new InvalidArgumentException("blob " + blob.digest() + " has a negative size in its manifest");
+        }
+        Path partial = partialFile(partials, blob.digest());
+        long received = 0;
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                received += transfer(blob, partial, id, listener);
+                last = null;
+                break;
+            } catch (IOException e) {
+                last = e;
+                if (attempt < ATTEMPTS && id != null) {
+                    listener.onProgress(ProgressEvent.of(id, "Retrying in " + attempt + " second"
+                            + (attempt == 1 ? "" : "s")));
+                }
+                sleepSeconds(attempt < ATTEMPTS ? attempt : 0);
+            }
+        }
+        if (last != null) {
+            throw new SystemFailureException("cannot download blob " + blob.digest() + " from "
+                    + session.endpoint().base() + ": " + last.getMessage(), last);
+        }
+        if (id != null) {
+            listener.onProgress(ProgressEvent.of(id, "Verifying Checksum"));
+        }
+        try (InputStream in = Files.newInputStream(partial)) {
+            content.putVerified(in, blob.digest());
+        } catch (InvalidArgumentException e) {
+            deleteQuietly(partial);
+            throw new InvalidArgumentException("blob " + blob.digest() + " from " + session.endpoint().base()
+                    + " does not match its digest: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot read " + partial + ": " + e.getMessage(), e);
+        }
+        deleteQuietly(partial);
+        if (id != null) {
+            listener.onProgress(ProgressEvent.of(id, "Download complete"));
+        }
+        return received;
+    }
+
+    /** One GET; returns the bytes received; throws IOException when the network failed (worth a retry). */
+    private long transfer(Descriptor blob, Path partial, String id, ProgressListener listener) throws IOException {
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        if (have > blob.size()) {
+            Files.delete(partial);
+            have = 0;
+        }
+        if (have == blob.size() && Files.exists(partial)) {
+            return 0;
+        }
+        Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
+        HttpResponse<InputStream> response = session.getFollowingRedirects(
+                session.resource("blobs", blob.digest().toString()), headers);
+        switch (response.statusCode()) {
+            case 200 -> have = 0;
+            case 206 -> {
+                long start = rangeStart(response);
+                if (start != have) {
+                    RegistrySession.discard(response);
+                    Files.deleteIfExists(partial);
+                    throw new IOException("registry answered a range starting at " + start + " instead of " + have);
+                }
+            }
+            case 416 -> {
+                RegistrySession.discard(response);
+                Files.deleteIfExists(partial);
+                throw new IOException("registry refused to resume at byte " + have);
+            }
+            default -> throw RegistrySession.errorOf(response).toException("blob " + blob.digest());
+        }
+        ByteProgress progress = id == null ? null : new ByteProgress(listener, id, "Downloading", have, blob.size());
+        long wanted = blob.size() - have;
+        long received = 0;
+        StandardOpenOption mode = have == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+        try (InputStream in = response.body();
+             FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                received += n;
+                if (received > wanted) {
+                    break;
+                }
+                out.write(ByteBuffer.wrap(buffer, 0, n));
+                if (progress != null) {
+                    progress.advance(n);
+                }
+            }
+            out.force(false);
+        }
+        if (received > wanted) {
+            Files.deleteIfExists(partial);
+            throw new InvalidArgumentException("blob " + blob.digest() + " is longer than the " + blob.size()
+                    + " bytes its manifest says");
+        }
+        if (received < wanted) {
+            throw new IOException("connection closed after " + (have + received) + " of " + blob.size() + " bytes");
+        }
+        return received;
+    }
+
+    private static long rangeStart(HttpResponse<InputStream> response) throws IOException {
+        String header = response.headers().firstValue("Content-Range").orElse("");
+        Matcher m = CONTENT_RANGE.matcher(header.trim());
+        if (!m.matches()) {
+            RegistrySession.discard(response);
+            throw new IOException("206 response with an unreadable Content-Range: " + header);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void sleepSeconds(int seconds) {
+        if (seconds == 0) {
+            return;
+        }
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a stale partial file is verified again before use, so leaving one behind is harmless
+        }
+    }
+}

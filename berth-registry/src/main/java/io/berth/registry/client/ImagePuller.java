@@ -1,0 +1,253 @@
+package io.berth.registry.client;
+
+import io.berth.oci.Descriptor;
+import io.berth.oci.Digest;
+import io.berth.oci.ImageIndex;
+import io.berth.oci.ImageManifest;
+import io.berth.oci.ImageReference;
+import io.berth.oci.Json;
+import io.berth.oci.MediaTypes;
+import io.berth.oci.Platform;
+import io.berth.oci.errors.BerthException;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.store.ContentStore;
+import io.berth.store.ImageRecord;
+import io.berth.store.ImageStore;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One pull: resolve the reference to a single-platform manifest (through an index if there is one), fetch the
+ * config and the missing layers concurrently, then register the image and (optionally) unpack it. Blobs enter
+ * the content store only verified; the manifest goes in last, so an image is registered only when everything
+ * it names is present.
+ */
+final class ImagePuller {
+    private static final int MAX_MANIFEST = 4 << 20;
+    private static final Set<String> LAYER_TYPES = Set.of(MediaTypes.OCI_LAYER_TAR, MediaTypes.OCI_LAYER_TAR_GZIP,
+            MediaTypes.DOCKER_LAYER_TAR_GZIP, MediaTypes.DOCKER_FOREIGN_LAYER_TAR_GZIP,
+            "application/vnd.oci.image.layer.nondistributable.v1.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip");
+
+    private final RegistrySession session;
+    private final ContentStore content;
+    private final ImageStore images;
+    private final Path partials;
+    private final Semaphore downloadSlots;
+    private final ConcurrentHashMap<Digest, ReentrantLock> blobLocks;
+    private final boolean unpack;
+
+    ImagePuller(RegistrySession session, ContentStore content, ImageStore images, Path partials,
+                Semaphore downloadSlots, ConcurrentHashMap<Digest, ReentrantLock> blobLocks, boolean unpack) {
+        this.session = session;
+        this.content = content;
+        this.images = images;
+        this.partials = partials;
+        this.downloadSlots = downloadSlots;
+        this.blobLocks = blobLocks;
+        this.unpack = unpack;
+    }
+
+    PullResult pull(ImageReference ref, Platform platform, ProgressListener listener) {
+        String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
+        listener.onProgress(ProgressEvent.of(reference, "Pulling from " + ref.path()));
+        ManifestDocument top = fetchManifest(ref, reference, ref.digest());
+        ManifestDocument single = top;
+        if (top.isIndex()) {
+            ImageIndex index = Json.read(top.bytes(), ImageIndex.class, "index " + top.digest());
+            Descriptor chosen = PlatformSelector.select(index, platform);
+            single = fetchManifest(ref, chosen.digest().toString(), chosen.digest());
+            if (single.isIndex()) {
+                throw new InvalidArgumentException("index " + top.digest() + " points at another index for "
+                        + platform.os() + "/" + platform.architecture());
+            }
+        }
+        ImageManifest manifest = Json.read(single.bytes(), ImageManifest.class, "manifest " + single.digest());
+        checkManifest(manifest, single.digest());
+
+        List<Digest> downloaded = Collections.synchronizedList(new ArrayList<>());
+        BlobDownload download = new BlobDownload(session, content, partials);
+        if (fetchLocked(download, manifest.config(), null, listener)) {
+            downloaded.add(manifest.config().digest());
+        }
+        List<Descriptor> fetchedLayers = fetchLayers(download, manifest.layers(), listener, downloaded);
+
+        content.putVerified(new ByteArrayInputStream(single.bytes()), single.digest());
+        Digest id = manifest.config().digest();
+        boolean known = images.get(id).isPresent();
+        String repoDigest = ref.familiarName() + "@" + top.digest();
+        ImageRecord record = images.add(single.digest(), List.of(repoDigest));
+        if (unpack) {
+            unpackLayers(id, known, fetchedLayers, listener);
+        }
+        if (ref.digest() == null) {
+            images.tag(id, ref.canonical());
+        }
+        record = images.get(id).orElseThrow();
+        boolean newer = !known || !downloaded.isEmpty();
+        listener.onProgress(ProgressEvent.message("Digest: " + top.digest()));
+        listener.onProgress(ProgressEvent.message("Status: " + (newer ? "Downloaded newer image for "
+                : "Image is up to date for ") + ref.familiar()));
+        return new PullResult(record, top.digest(), single.digest(), downloaded, newer);
+    }
+
+    private void unpackLayers(Digest id, boolean known, List<Descriptor> fetchedLayers, ProgressListener listener) {
+        try {
+            images.lowerDirs(id);
+        } catch (BerthException e) {
+            if (!known) {
+                // A layer that does not unpack to its diff ID makes the image unusable; drop it and its blobs.
+                images.delete(id);
+            }
+            throw e;
+        }
+        for (Descriptor layer : fetchedLayers) {
+            listener.onProgress(ProgressEvent.of(layer.digest().shortId(), "Pull complete"));
+        }
+    }
+
+    private static void checkManifest(ImageManifest manifest, Digest digest) {
+        if (manifest.config() == null || manifest.config().digest() == null) {
+            throw new InvalidArgumentException("manifest " + digest + " has no config");
+        }
+        for (Descriptor layer : manifest.layers()) {
+            if (layer.digest() == null) {
+                throw new InvalidArgumentException("manifest " + digest + " has a layer without digest");
+            }
+            if (layer.mediaType() != null && !LAYER_TYPES.contains(layer.mediaType())) {
+                throw new InvalidArgumentException("manifest " + digest + " has a layer of unsupported media type "
+                        + layer.mediaType());
+            }
+        }
+    }
+
+    private ManifestDocument fetchManifest(ImageReference ref, String reference, Digest expected) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(session.resource("manifests", reference)).GET()
+                .header("Accept", ManifestDocument.ACCEPT);
+        HttpResponse<InputStream> response = session.send(request);
+        String what = "manifest for " + ref.familiarName() + (reference.contains(":") ? "@" : ":") + reference;
+        if (response.statusCode() != 200) {
+            RegistryError error = RegistrySession.errorOf(response);
+            if (response.statusCode() == 404) {
+                throw new NotFoundException(what + " not found: " + error.getMessage(), error);
+            }
+            throw error.toException(what);
+        }
+        byte[] bytes;
+        try {
+            bytes = RegistrySession.readLimited(response, MAX_MANIFEST);
+        } catch (IOException e) {
+            throw session.unreachable(e);
+        }
+        ManifestDocument document = ManifestDocument.of(bytes,
+                response.headers().firstValue("Content-Type").orElse(null), what);
+        Optional<Digest> announced = response.headers().firstValue("Docker-Content-Digest")
+                .filter(Digest::isValid).map(Digest::parse);
+        Digest claimed = expected != null ? expected : announced.orElse(null);
+        if (claimed != null && !digestOf(bytes, claimed.algorithm()).equals(claimed)) {
+            throw new InvalidArgumentException(what + " does not match its digest " + claimed);
+        }
+        return document;
+    }
+
+    private static Digest digestOf(byte[] bytes, String algorithm) {
+        if (algorithm.equals(Digest.SHA256)) {
+            return Digest.sha256(bytes);
+        }
+        Digest probe = new Digest(algorithm, "0".repeat(algorithm.equals(Digest.SHA512) ? 128 : 64));
+        return Digest.of(algorithm, probe.newMessageDigest().digest(bytes));
+    }
+
+    /** Fetches the missing layers concurrently; returns the ones that were downloaded. */
+    private List<Descriptor> fetchLayers(BlobDownload download, List<Descriptor> layers, ProgressListener listener,
+                                         List<Digest> downloaded) {
+        List<Descriptor> missing = new ArrayList<>();
+        for (Descriptor layer : layers) {
+            if (content.has(layer.digest())) {
+                listener.onProgress(ProgressEvent.of(layer.digest().shortId(), "Already exists"));
+            } else if (!missing.contains(layer)) {
+                missing.add(layer);
+                listener.onProgress(ProgressEvent.of(layer.digest().shortId(), "Pulling fs layer"));
+            }
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Descriptor layer : missing) {
+                futures.add(executor.submit(() -> {
+                    if (fetchLocked(download, layer, layer.digest().shortId(), listener)) {
+                        downloaded.add(layer.digest());
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> future : futures) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw switch (e.getCause()) {
+                    case BerthException b -> b;
+                    case RuntimeException r -> new SystemFailureException("layer download failed: " + r, r);
+                    case Throwable t -> new SystemFailureException("layer download failed: " + t, t);
+                };
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SystemFailureException("pull interrupted", e);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Downloads a blob under a per-digest lock and a download slot. Returns false when the blob turned out to be
+     * present (another pull fetched it meanwhile).
+     */
+    private boolean fetchLocked(BlobDownload download, Descriptor blob, String id, ProgressListener listener) {
+        ReentrantLock lock = blobLocks.computeIfAbsent(blob.digest(), d -> new ReentrantLock());
+        boolean waiting = id != null && !downloadSlots.tryAcquire();
+        if (waiting) {
+            listener.onProgress(ProgressEvent.of(id, "Waiting"));
+        }
+        try {
+            if (waiting || id == null) {
+                downloadSlots.acquire();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemFailureException("pull interrupted", e);
+        }
+        lock.lock();
+        try {
+            if (content.has(blob.digest())) {
+                if (id != null) {
+                    listener.onProgress(ProgressEvent.of(id, "Download complete"));
+                }
+                return false;
+            }
+            download.fetch(blob, id, listener);
+            return true;
+        } finally {
+            lock.unlock();
+            downloadSlots.release();
+        }
+    }
+}

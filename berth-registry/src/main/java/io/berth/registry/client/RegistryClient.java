@@ -1,0 +1,174 @@
+package io.berth.registry.client;
+
+import io.berth.oci.Digest;
+import io.berth.oci.ImageReference;
+import io.berth.oci.Platform;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.store.ContentStore;
+import io.berth.store.ImageRecord;
+import io.berth.store.ImageStore;
+import io.berth.store.StoreServices;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The pull/push client of the OCI distribution API, working on berth's store: what the daemon runs for
+ * {@code POST /images/create?fromImage=}, {@code POST /images/{name}/push} and {@code POST /auth}.
+ * <p>
+ * One client per daemon: it holds the HTTP connection pool, the auth tokens, the download/upload slots that
+ * bound concurrency across all operations, and the directory of partial downloads
+ * ({@code <store root>/downloads}) that lets an interrupted pull resume. All methods are thread-safe and
+ * blocking; call them from virtual threads.
+ * <p>
+ * Credentials: an explicit {@link Credentials} argument wins (what the Docker CLI sends as X-Registry-Auth);
+ * null means "look the registry up in the configured {@link CredentialStore}, else go anonymous".
+ */
+public final class RegistryClient implements AutoCloseable {
+    private static final Duration STALE_PARTIAL = Duration.ofDays(7);
+
+    private final RegistryClientConfig config;
+    private final ContentStore content;
+    private final ImageStore images;
+    private final Path partials;
+    private final InsecureRegistries insecure;
+    private final HttpClient http;
+    private final RegistryAuthenticator authenticator;
+    private final Semaphore downloadSlots;
+    private final Semaphore uploadSlots;
+    private final ConcurrentHashMap<Digest, ReentrantLock> blobLocks = new ConcurrentHashMap<>();
+
+    public RegistryClient(RegistryClientConfig config, StoreServices store) {
+        this.config = config;
+        this.content = store.content();
+        this.images = store.images();
+        this.partials = store.layout().root().resolve("downloads");
+        this.insecure = new InsecureRegistries(config.insecureRegistries());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.connectTimeout())
+                .build();
+        this.authenticator = new RegistryAuthenticator(http, config.userAgent());
+        this.downloadSlots = new Semaphore(config.maxConcurrentDownloads());
+        this.uploadSlots = new Semaphore(config.maxConcurrentUploads());
+        preparePartials();
+    }
+
+    public RegistryClientConfig config() {
+        return config;
+    }
+
+    /** Pulls the image for the host's platform ({@link Platform#host()}); see the four-argument pull. */
+    public PullResult pull(ImageReference ref, Credentials credentials, ProgressListener listener) {
+        return pull(ref, credentials, Platform.host(), listener);
+    }
+
+    /**
+     * Pulls {@code ref} ("name:tag" or "name@digest") into the store: layers already present are skipped,
+     * the rest downloaded concurrently and verified; the image is registered with its repo digest and, for a
+     * tag reference, tagged. An index resolves to its {@code platform} entry.
+     *
+     * @throws NotFoundException                                  unknown repository, tag or digest
+     * @throws io.berth.oci.errors.FailedPreconditionException    authentication failed or access denied (cause:
+     *                                                            {@link RegistryError} with the HTTP status)
+     * @throws InvalidArgumentException                           content that does not match its digest, or an
+     *                                                            unsupported manifest
+     * @throws SystemFailureException                             the registry could not be reached
+     */
+    public PullResult pull(ImageReference ref, Credentials credentials, Platform platform,
+                           ProgressListener listener) {
+        RegistrySession session = session(ref, credentials, Set.of("repository:" + ref.path() + ":pull"));
+        return new ImagePuller(session, content, images, partials, downloadSlots, blobLocks, config.unpackOnPull())
+                .pull(ref, platform, listener);
+    }
+
+    /**
+     * Pushes the image {@code imageId} as {@code ref} ("name:tag"). Blobs the registry has are skipped, blobs
+     * another repository of the same registry has are mounted, the rest uploaded; the manifest goes up with its
+     * original bytes, so the digest is the one in the store.
+     */
+    public PushResult push(ImageReference ref, Digest imageId, Credentials credentials, ProgressListener listener) {
+        if (ref.digest() != null) {
+            throw new InvalidArgumentException("cannot push a digest reference: " + ref.familiar());
+        }
+        ImageRecord image = images.get(imageId).orElseThrow(() -> new NotFoundException("No such image: " + imageId));
+        Map<Digest, String> mountSources = ImagePusher.mountSources(images, ref);
+        Set<String> scopes = new HashSet<>();
+        scopes.add("repository:" + ref.path() + ":pull,push");
+        mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
+        RegistrySession session = session(ref, credentials, scopes);
+        return new ImagePusher(session, content, images, uploadSlots, config.chunkSize())
+                .push(ref, image, mountSources, listener);
+    }
+
+    /**
+     * Checks credentials against a registry the way {@code docker login} does and returns Docker's status
+     * text, "Login Succeeded". Nothing is stored; the caller writes the {@link CredentialStore} if it wants to.
+     *
+     * @param serverAddress "host[:port]", optionally with scheme and path ("https://index.docker.io/v1/");
+     *                      empty or null means Docker Hub
+     * @throws io.berth.oci.errors.FailedPreconditionException wrong credentials (cause: {@link RegistryError}
+     *                                                         with status 401)
+     */
+    public String login(String serverAddress, Credentials credentials) {
+        String domain = serverAddress == null || serverAddress.isBlank() ? ImageReference.DEFAULT_DOMAIN
+                : CredentialStore.normalise(serverAddress);
+        RegistryEndpoint endpoint = RegistryEndpoint.of(domain, insecure);
+        try {
+            authenticator.verify(endpoint, credentials);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot talk to registry " + endpoint.base() + ": " + e.getMessage(), e);
+        }
+        return "Login Succeeded";
+    }
+
+    /** Where the registry for {@code domain} is reached (scheme decided by the insecure-registries setting). */
+    public RegistryEndpoint endpoint(String domain) {
+        return RegistryEndpoint.of(domain, insecure);
+    }
+
+    private RegistrySession session(ImageReference ref, Credentials credentials, Set<String> scopes) {
+        Credentials effective = credentials;
+        if (effective == null && config.credentials() != null) {
+            effective = config.credentials().find(ref.domain()).orElse(null);
+        }
+        return new RegistrySession(http, authenticator, RegistryEndpoint.of(ref.domain(), insecure), ref.path(),
+                effective, scopes, config.userAgent());
+    }
+
+    /** Creates the partials directory and drops partial downloads nobody resumed for a week. */
+    private void preparePartials() {
+        try {
+            Files.createDirectories(partials);
+            Instant cutoff = Instant.now().minus(STALE_PARTIAL);
+            try (Stream<Path> files = Files.list(partials)) {
+                for (Path p : files.toList()) {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot prepare " + partials + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
