@@ -14,11 +14,14 @@ import io.berth.cli.command.InfoCommand;
 import io.berth.cli.command.InspectCommand;
 import io.berth.cli.command.KillCommand;
 import io.berth.cli.command.LoadCommand;
+import io.berth.cli.command.LoginCommand;
+import io.berth.cli.command.LogoutCommand;
 import io.berth.cli.command.LogsCommand;
 import io.berth.cli.command.MakeBusyboxCommand;
 import io.berth.cli.command.PauseCommand;
 import io.berth.cli.command.PsCommand;
 import io.berth.cli.command.PullCommand;
+import io.berth.cli.command.PushCommand;
 import io.berth.cli.command.RenameCommand;
 import io.berth.cli.command.RestartCommand;
 import io.berth.cli.command.RmCommand;
@@ -105,6 +108,9 @@ final class CommandTable {
                 cmd("ps", PsCommand::new),
                 cmd("images", ImagesCommand::new),
                 cmd("pull", PullCommand::new),
+                cmd("push", PushCommand::new),
+                cmd("login", LoginCommand::new),
+                cmd("logout", LogoutCommand::new),
                 cmd("info", InfoCommand::new),
                 cmd("version", VersionCommand::new),
                 positional("create", CreateCommand::new),
@@ -170,6 +176,7 @@ final class CommandTable {
                 cmd("save", SaveCommand::new),
                 cmd("import", ImportCommand::new),
                 cmd("pull", PullCommand::new),
+                cmd("push", PushCommand::new),
                 cmd("prune", ImagePruneCommand::new),
                 cmd("make-busybox", MakeBusyboxCommand::new));
     }

@@ -93,6 +93,11 @@ public final class Main {
                 }
                 return e.status();
             }
+            case EngineApiException e when e.streamed() && !verbose -> {
+                // An error ending a progress stream is the operation's own message, not an HTTP error.
+                io.err().println(e.getMessage());
+                return apiStatus;
+            }
             case EngineApiException e -> {
                 if (verbose) {
                     io.err().println("berth: Error response from daemon: " + e.getMessage());

@@ -339,11 +339,28 @@ public final class EngineClient {
         progress(new HttpRequest("POST", path("/images/create" + q), Map.of(), RequestBody.tar(tar)), onMessage);
     }
 
-    /** POST /images/create?fromImage=: pulls from a registry. */
-    public void pullImage(String image, String tag, String platform, Consumer<JsonNode> onMessage) {
+    /** POST /images/create?fromImage=: pulls from a registry with the given credentials. */
+    public void pullImage(String image, String tag, String platform, RegistryAuth auth, Consumer<JsonNode> onMessage) {
         Query q = Query.of().add("fromImage", image).add("tag", tag).add("platform", platform);
-        progress(new HttpRequest("POST", path("/images/create" + q), Map.of("X-Registry-Auth", "e30="), RequestBody.EMPTY),
-                onMessage);
+        progress(new HttpRequest("POST", path("/images/create" + q), Map.of("X-Registry-Auth", auth.header()),
+                RequestBody.EMPTY), onMessage);
+    }
+
+    /**
+     * POST /images/{name}/push: pushes one tag, or every local tag of the repository when
+     * {@code tag} is empty (docker sends {@code tag=} for {@code push --all-tags}).
+     */
+    public void pushImage(String name, String tag, RegistryAuth auth, Consumer<JsonNode> onMessage) {
+        Query q = Query.of().add("tag", tag == null ? "" : tag);
+        progress(new HttpRequest("POST", path("/images/" + Query.path(name) + "/push" + q),
+                Map.of("X-Registry-Auth", auth.header()), RequestBody.EMPTY), onMessage);
+    }
+
+    // ---- registry ----------------------------------------------------------------------------
+
+    /** POST /auth: checks the credentials against the registry; {@code {"Status": ..., "IdentityToken": ...}}. */
+    public JsonNode login(RegistryAuth auth) {
+        return sendJson("POST", "/auth", auth.toJson());
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
@@ -387,7 +404,7 @@ public final class EngineClient {
                 JsonNode message = lines.next();
                 if (message.hasNonNull("error") || message.has("errorDetail")) {
                     String text = message.path("errorDetail").path("message").asText(message.path("error").asText());
-                    throw new EngineApiException(500, text);
+                    throw new EngineApiException(500, text, true);
                 }
                 onMessage.accept(message);
             }

@@ -94,6 +94,79 @@ class EngineClientTest {
         }
     }
 
+    private static void json(OutputStream out, int status, String body) throws java.io.IOException {
+        FakeDaemon.write(out, "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+    }
+
+    @Test
+    void pushSendsTheAuthHeaderAndStreamErrorsAreMarked() throws Exception {
+        try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {
+            if (r.requestLine().startsWith("HEAD")) {
+                respond(r, out);
+            } else {
+                FakeDaemon.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                        + "{\"status\":\"The push refers to repository [localhost:5000/a/b]\"}\r\n"
+                        + "{\"errorDetail\":{\"message\":\"denied\"},\"error\":\"denied\"}\r\n");
+            }
+        })) {
+            EngineClient client = new EngineClient(daemon.host());
+            RegistryAuth auth = new RegistryAuth("u", "p", "localhost:5000");
+            List<String> statuses = new ArrayList<>();
+            assertThatThrownBy(() -> client.pushImage("localhost:5000/a/b", "1.0", auth, m -> statuses.add(m.path("status").asText())))
+                    .isInstanceOf(EngineApiException.class).hasMessage("denied")
+                    .satisfies(e -> assertThat(((EngineApiException) e).streamed()).isTrue());
+            assertThat(statuses).containsExactly("The push refers to repository [localhost:5000/a/b]");
+            FakeDaemon.Request r = daemon.requests.get(1);
+            assertThat(r.requestLine()).isEqualTo("POST /v1.43/images/localhost:5000/a/b/push?tag=1.0 HTTP/1.1");
+            assertThat(r.head()).contains("X-Registry-Auth: " + auth.header());
+        }
+    }
+
+    @Test
+    void pushAllTagsSendsAnEmptyTagAndPullSendsTheHeader() throws Exception {
+        try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {
+            if (r.requestLine().startsWith("HEAD")) {
+                respond(r, out);
+            } else {
+                json(out, 200, "{\"status\":\"ok\"}");
+            }
+        })) {
+            EngineClient client = new EngineClient(daemon.host());
+            client.pushImage("busybox", "", RegistryAuth.NONE, m -> { });
+            client.pullImage("busybox", "latest", null, new RegistryAuth("u", "p", "https://index.docker.io/v1/"), m -> { });
+            assertThat(daemon.requests.get(1).requestLine()).isEqualTo("POST /v1.43/images/busybox/push?tag= HTTP/1.1");
+            assertThat(daemon.requests.get(1).head()).contains("X-Registry-Auth: e30=");
+            assertThat(daemon.requests.get(2).head())
+                    .contains("X-Registry-Auth: " + new RegistryAuth("u", "p", "https://index.docker.io/v1/").header());
+        }
+    }
+
+    @Test
+    void loginPostsTheCredentialsAndSurfacesUnauthorized() throws Exception {
+        try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {
+            if (r.requestLine().startsWith("HEAD")) {
+                respond(r, out);
+            } else if (new String(r.body(), StandardCharsets.UTF_8).contains("\"password\":\"good\"")) {
+                json(out, 200, "{\"Status\":\"Login Succeeded\",\"IdentityToken\":\"\"}\n");
+            } else {
+                json(out, 401, "{\"message\":\"invalid password\"}");
+            }
+        })) {
+            EngineClient client = new EngineClient(daemon.host());
+            assertThat(client.login(new RegistryAuth("u", "good", "localhost:5000")).path("Status").asText())
+                    .isEqualTo("Login Succeeded");
+            FakeDaemon.Request r = daemon.requests.get(1);
+            assertThat(r.requestLine()).isEqualTo("POST /v1.43/auth HTTP/1.1");
+            assertThat(new String(r.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"username\":\"u\",\"password\":\"good\",\"serveraddress\":\"localhost:5000\"}");
+            assertThatThrownBy(() -> client.login(new RegistryAuth("u", "bad", "localhost:5000")))
+                    .isInstanceOf(EngineApiException.class).hasMessage("invalid password")
+                    .satisfies(e -> assertThat(((EngineApiException) e).status()).isEqualTo(401))
+                    .satisfies(e -> assertThat(((EngineApiException) e).streamed()).isFalse());
+        }
+    }
+
     @Test
     void sendsJsonBodiesWithContentLength() throws Exception {
         try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {

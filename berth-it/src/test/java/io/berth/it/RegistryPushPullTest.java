@@ -4,23 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import io.berth.registry.server.RegistryConfig;
+import io.berth.registry.server.RegistryServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** docker push / docker pull through berthd against distribution 2.8, moving only what is missing. */
+/**
+ * docker push / docker pull through berthd against distribution 2.8 and against berth's own registry,
+ * moving only what is missing.
+ */
 @Tag("privileged")
 class RegistryPushPullTest {
     static BerthdProcess daemon;
     static DistributionRegistry registry;
+    static RegistryServer berthRegistry;
+    static final java.util.List<String> berthRegistryLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     @TempDir
     static Path registryDir;
 
     @BeforeAll
     static void up() throws Exception {
         registry = DistributionRegistry.start(registryDir);
+        berthRegistry = RegistryServer.start(RegistryConfig.loopback(registryDir.resolve("berth-registry"))
+                .withAccessLog(e -> berthRegistryLog.add(e.toString())));
         daemon = DaemonFixture.startWithBusybox("registry");
     }
 
@@ -28,6 +37,22 @@ class RegistryPushPullTest {
     static void down() throws Exception {
         DaemonFixture.stop(daemon);
         if (registry != null) registry.close();
+        if (berthRegistry != null) berthRegistry.close();
+    }
+
+    @Test
+    void pushAndPullThroughBerthsOwnRegistry() throws Exception {
+        String ref = "127.0.0.1:" + berthRegistry.port() + "/own/busybox:1";
+        daemon.docker("tag", "busybox", ref).orFail();
+        String id = daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out();
+        daemon.docker("push", ref).orFail();
+        long puts = berthRegistryLog.stream().filter(l -> l.contains("PUT") && l.contains("/blobs/uploads/")).count();
+        assertThat(puts).isGreaterThanOrEqualTo(2);
+        assertThat(daemon.docker("push", ref).orFail().stdout()).contains("Layer already exists");
+        assertThat(berthRegistryLog.stream().filter(l -> l.contains("PUT") && l.contains("/blobs/uploads/")).count()).isEqualTo(puts);
+        daemon.docker("rmi", ref).orFail();
+        daemon.docker("pull", ref).orFail();
+        assertThat(daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out()).isEqualTo(id);
     }
 
     @Test

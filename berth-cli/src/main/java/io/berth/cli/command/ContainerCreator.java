@@ -2,19 +2,24 @@ package io.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.auth.DockerConfigFile;
+import io.berth.cli.auth.RepositoryName;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
+import io.berth.client.RegistryAuth;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** {@code create} as docker's CLI does it: pull the image when the daemon does not have it, then retry. */
 final class ContainerCreator {
 
     private ContainerCreator() {}
 
-    static String create(EngineClient client, CreateOptions options, ObjectNode body, PrintStream err) {
+    static String create(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, PrintStream err) {
         ImageRef ref = ImageRef.parse(options.image());
         if (options.pull().equals("always")) {
-            pull(client, ref, options.platform(), err);
+            pull(client, ref, options.platform(), env, err);
         }
         JsonNode created;
         try {
@@ -24,7 +29,7 @@ final class ContainerCreator {
                 throw e;
             }
             err.println("Unable to find image '" + ref.familiar() + "' locally");
-            pull(client, ref, options.platform(), err);
+            pull(client, ref, options.platform(), env, err);
             created = client.createContainer(options.name(), body);
         }
         for (JsonNode warning : created.path("Warnings")) {
@@ -33,8 +38,18 @@ final class ContainerCreator {
         return created.path("Id").asText();
     }
 
-    static void pull(EngineClient client, ImageRef ref, String platform, PrintStream err) {
+    static void pull(EngineClient client, ImageRef ref, String platform, Map<String, String> env, PrintStream err) {
         String tag = ref.digest() != null ? ref.digest() : ref.tagOrLatest();
-        client.pullImage(ref.repository(), tag, platform, new ProgressPrinter(err));
+        client.pullImage(ref.repository(), tag, platform, authFor(ref, env, err), new ProgressPrinter(err));
+    }
+
+    /** The saved credentials for the image's registry; an unreadable config file only costs a warning, as in docker. */
+    static RegistryAuth authFor(ImageRef ref, Map<String, String> env, PrintStream err) {
+        try {
+            return DockerConfigFile.load(env).authFor(RepositoryName.parse(ref.repository()));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("WARNING: Error " + e.getMessage());
+            return RegistryAuth.NONE;
+        }
     }
 }

@@ -26,7 +26,7 @@ public final class PullCommand extends ApiCommand {
         if (ref.tag() == null && ref.digest() == null) {
             out().println("Using default tag: latest");
         }
-        ContainerCreator.pull(client(), ref, platform, quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : out());
+        ContainerCreator.pull(client(), ref, platform, env(), quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : out());
         out().println(ref.familiar());
         return 0;
     }

@@ -22,6 +22,9 @@ public final class Terminal {
     private static final int TCSANOW = 0;
     // glibc's struct termios is 60 bytes on x86_64 and aarch64; the spare room costs nothing.
     private static final long TERMIOS_SIZE = 128;
+    // c_lflag follows c_iflag, c_oflag and c_cflag (32-bit each) in glibc's struct termios.
+    private static final long C_LFLAG_OFFSET = 12;
+    private static final int ECHO = 0x8;
 
     private Terminal() {}
 
@@ -80,6 +83,28 @@ public final class Terminal {
             Libc.CFMAKERAW.invokeExact(raw);
             int rc = (int) Libc.TCSETATTR.invokeExact(fd, TCSANOW, raw);
             if (rc != 0) {
+                arena.close();
+                return RawMode.NONE;
+            }
+            return new RawMode(fd, saved, arena);
+        } catch (Throwable e) {
+            return RawMode.NONE;
+        }
+    }
+
+    /** Turns off echo on fd (for a password prompt); the returned handle restores the previous settings. */
+    public static RawMode disableEcho(int fd) {
+        try {
+            Arena arena = Arena.ofShared();
+            MemorySegment saved = arena.allocate(TERMIOS_SIZE);
+            if ((int) Libc.TCGETATTR.invokeExact(fd, saved) != 0) {
+                arena.close();
+                return RawMode.NONE;
+            }
+            MemorySegment quiet = arena.allocate(TERMIOS_SIZE);
+            quiet.copyFrom(saved);
+            quiet.set(ValueLayout.JAVA_INT, C_LFLAG_OFFSET, quiet.get(ValueLayout.JAVA_INT, C_LFLAG_OFFSET) & ~ECHO);
+            if ((int) Libc.TCSETATTR.invokeExact(fd, TCSANOW, quiet) != 0) {
                 arena.close();
                 return RawMode.NONE;
             }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * The one race left is a link landing between the sweep's check and its delete. The sweep closes it by first
  * renaming the blob aside ({@code .gc-<hex>}), then checking the time again: a touch before the rename shows in
  * the time (the blob is put back), a touch after it finds no file and waits for the blob to come back or go
- * ({@link RegistryStorage}), and only then fails with BLOB_UNKNOWN.
+ * ({@link RegistryStorage}), and only then fails with BLOB_UNKNOWN. Run one collector at a time per root.
  */
 public final class GarbageCollector {
     /** Slack for filesystem timestamps that lag the wall clock by a tick. */
@@ -52,6 +52,7 @@ public final class GarbageCollector {
 
     /** Runs mark and sweep; blobs younger than {@code minAge} before the mark began are kept regardless. */
     public Result run(boolean dryRun, Duration minAge) {
+        restoreAside();
         Instant markStart = Instant.now();
         Instant cutoff = markStart.minus(CLOCK_SLACK).minus(minAge);
         Set<Digest> marked = mark();
@@ -83,6 +84,24 @@ public final class GarbageCollector {
             abandoned = removeAbandoned(markStart.minus(ABANDONED));
         }
         return new Result(marked.size(), List.copyOf(deleted), freed, abandoned);
+    }
+
+    /** A collector killed between moving a blob aside and deciding puts it back: the next run decides again. */
+    private void restoreAside() {
+        for (String algorithm : List.of(Digest.SHA256, Digest.SHA512)) {
+            Path dir = layout.blobsDir().resolve(algorithm);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path aside : files.filter(p -> p.getFileName().toString().startsWith(".gc-")).toList()) {
+                    Path blob = aside.resolveSibling(aside.getFileName().toString().substring(4));
+                    Files.move(aside, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new SystemFailureException("cannot restore blobs in " + dir + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     static Path asideName(Path blob) {

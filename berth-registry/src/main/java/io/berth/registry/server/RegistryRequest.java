@@ -17,7 +17,6 @@ final class RegistryRequest {
     private final HttpExchange exchange;
     private final Matcher match;
     private final Map<String, String> query;
-    private int status;
 
     RegistryRequest(HttpExchange exchange, Matcher match) {
         this.exchange = exchange;
@@ -116,7 +115,6 @@ final class RegistryRequest {
 
     void respond(int status, Map<String, String> headers) throws IOException {
         headers.forEach(this::setHeader);
-        this.status = status;
         exchange.sendResponseHeaders(status, -1);
         exchange.close();
     }
@@ -124,7 +122,6 @@ final class RegistryRequest {
     void respond(int status, String contentType, byte[] body, Map<String, String> headers) throws IOException {
         headers.forEach(this::setHeader);
         setHeader("Content-Type", contentType);
-        this.status = status;
         if (method().equals("HEAD")) {
             setHeader("Content-Length", Long.toString(body.length));
             exchange.sendResponseHeaders(status, -1);
@@ -143,7 +140,6 @@ final class RegistryRequest {
 
     /** Headers for a body of {@code length} bytes that the caller then writes to {@link #responseBody()}. */
     void startBody(int status, long length) throws IOException {
-        this.status = status;
         if (method().equals("HEAD")) {
             setHeader("Content-Length", Long.toString(length));
             exchange.sendResponseHeaders(status, -1);
@@ -154,14 +150,6 @@ final class RegistryRequest {
 
     OutputStream responseBody() {
         return exchange.getResponseBody();
-    }
-
-    int status() {
-        return status;
-    }
-
-    void recordStatus(int status) {
-        this.status = status;
     }
 
     HttpExchange exchange() {

@@ -41,6 +41,8 @@ public final class RegistryServer implements AutoCloseable {
     private final Authorizer authorizer;
     private final RegistryConfig config;
     private final RegistryStorage storage;
+    /** Present for plain HTTP only: the public socket, relaying to {@link #http} on a private port. */
+    private final TlsProbeFront front;
 
     private RegistryServer(RegistryConfig config) throws IOException {
         this.config = config;
@@ -65,8 +67,10 @@ public final class RegistryServer implements AutoCloseable {
             https.setHttpsConfigurator(new HttpsConfigurator(
                     TlsContext.fromPem(config.tls().certificate(), config.tls().key())));
             this.http = https;
+            this.front = null;
         } else {
-            this.http = HttpServer.create(config.address(), 128);
+            this.http = HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 128);
+            this.front = new TlsProbeFront(config.address(), http.getAddress(), executor);
         }
         http.setExecutor(executor);
         http.createContext("/", this::dispatch);
@@ -124,6 +128,9 @@ public final class RegistryServer implements AutoCloseable {
         try {
             RegistryServer server = new RegistryServer(config);
             server.http.start();
+            if (server.front != null) {
+                server.front.start();
+            }
             return server;
         } catch (IOException e) {
             throw new SystemFailureException("cannot listen on " + config.address() + ": " + e.getMessage(), e);
@@ -131,13 +138,18 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return address().getPort();
+    }
+
+    private java.net.InetSocketAddress address() {
+        return front != null ? front.address() : http.getAddress();
     }
 
     /** {@code http://host:port} or {@code https://host:port}. */
     public URI baseUri() {
         String scheme = config.tls() == null ? "http" : "https";
-        return URI.create(scheme + "://" + http.getAddress().getHostString() + ":" + port());
+        String host = address().getAddress().isAnyLocalAddress() ? "127.0.0.1" : address().getHostString();
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     public RegistryStorage storage() {
@@ -146,6 +158,9 @@ public final class RegistryServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (front != null) {
+            front.close();
+        }
         http.stop(0);
         executor.shutdownNow();
     }

@@ -1,13 +1,11 @@
 package io.berth.registry.server;
 
 import io.berth.oci.Digest;
-import io.berth.oci.MediaTypes;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.ContentStore;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -339,14 +337,5 @@ public final class RegistryStorage {
             case ManifestReference.ByDigest(Digest d) -> d.toString();
         };
         return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + what + " is not known");
-    }
-
-    /** Opens a blob for reading; used by the handlers only after the visibility check. */
-    InputStream openBlob(Digest digest) {
-        return blobs.open(digest);
-    }
-
-    static boolean isManifestMediaType(String mediaType) {
-        return MediaTypes.isManifest(mediaType) || MediaTypes.isIndex(mediaType);
     }
 }

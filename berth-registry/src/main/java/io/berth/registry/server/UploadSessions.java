@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -233,14 +232,5 @@ public final class UploadSessions {
 
     private static RegistryException unknown(String uuid) {
         return new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + uuid + " is not known");
-    }
-
-    /** Reads the repository name a session directory records; null if unreadable. */
-    static String repositoryOf(Path uploadDir) {
-        try {
-            return Files.readString(uploadDir.resolve("repository"), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
     }
 }
