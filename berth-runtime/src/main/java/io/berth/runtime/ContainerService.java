@@ -198,7 +198,7 @@ public final class ContainerService implements AutoCloseable {
                 throw new ConflictException("cannot start a paused container, try unpause instead");
             }
             if (!s.canStart()) throw new ConflictException("cannot start container " + e.c.id() + " in state " + s.status().dockerName());
-            publish(e, e.c.withManuallyStopped(false));
+            if (e.c.manuallyStopped()) publish(e, e.c.withManuallyStopped(false));
             doStart(e);
         } finally {
             e.opLock.unlock();
@@ -555,7 +555,7 @@ public final class ContainerService implements AutoCloseable {
         e.opLock.lock();
         try {
             if (e.c.state().canStart()) {
-                publish(e, e.c.withManuallyStopped(false));
+                if (e.c.manuallyStopped()) publish(e, e.c.withManuallyStopped(false));
                 doStart(e);
             }
         } finally {

@@ -345,6 +345,22 @@ class ContainerServiceTest {
     }
 
     @Test
+    void aContainerWhoseConmonIsKilledIsSettledAsExited() throws Exception {
+        Container c = service.create(spec("sleep", "60"));
+        service.start(c.id());
+        int conmonPid = service.inspect(c.id()).conmonPid();
+        assertThat(conmonPid).isPositive();
+        new ProcessBuilder("kill", "-9", Integer.toString(conmonPid)).start().waitFor();
+        long t = System.nanoTime();
+        assertThat(service.waitForExit(c.id(), "not-running")).isEqualTo(255);
+        assertThat(System.nanoTime() - t).isLessThan(5_000_000_000L);
+        Container after = service.inspect(c.id());
+        assertThat(after.state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(after.state().error()).contains("conmon exited without recording an exit code");
+        service.remove(c.id(), false);
+    }
+
+    @Test
     void runcRunsTheSameBundle() {
         Result r = run(with(spec("sh", "-c", "echo $$; hostname"), f -> { f[22] = "runc"; f[8] = "r1"; return f; }));
         assertThat(r.output()).isEqualTo("1\nr1\n");

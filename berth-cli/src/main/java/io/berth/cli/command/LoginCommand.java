@@ -104,10 +104,14 @@ public final class LoginCommand extends ApiCommand {
         RegistryAuth saved = token.isEmpty() ? auth : new RegistryAuth(auth.username(), "", auth.serverAddress(), token);
         config.store(saved);
         config.save();
-        err().println("WARNING! Your credentials are stored unencrypted in '" + config.path() + "'.");
-        err().println("Configure a credential helper to remove this warning. See");
-        err().println("https://docs.docker.com/go/credential-store/");
-        err().println();
+        if (saved.password() != null && !saved.password().isEmpty()) {
+            // docker warns only when a password (not a token) lands in the file
+            err().println();
+            err().println("WARNING! Your credentials are stored unencrypted in '" + config.path() + "'.");
+            err().println("Configure a credential helper to remove this warning. See");
+            err().println("https://docs.docker.com/go/credential-store/");
+            err().println();
+        }
         String status = response.path("Status").asText("");
         out().println(status.isEmpty() ? "Login Succeeded" : status);
     }
