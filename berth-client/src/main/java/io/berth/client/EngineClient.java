@@ -356,6 +356,22 @@ public final class EngineClient {
                 Map.of("X-Registry-Auth", auth.header()), RequestBody.EMPTY), onMessage);
     }
 
+    // ---- build -------------------------------------------------------------------------------
+
+    /**
+     * POST /build with the context tar streamed as the body. Reports each message of the answer
+     * ({@code stream} text, {@code aux} with the image id, pull {@code status}); an {@code error}
+     * entry fails the call with a streamed {@link EngineApiException}.
+     */
+    public void build(BuildOptions options, InputStream tar, Consumer<JsonNode> onMessage) {
+        progress(new HttpRequest("POST", path("/build" + options.query()), Map.of(), RequestBody.tar(tar)), onMessage);
+    }
+
+    /** POST /build/prune; returns {@code {"CachesDeleted": [...], "SpaceReclaimed": n}}. */
+    public JsonNode pruneBuildCache(boolean all) {
+        return sendJson("POST", "/build/prune" + Query.of().flag("all", all), null);
+    }
+
     // ---- registry ----------------------------------------------------------------------------
 
     /** POST /auth: checks the credentials against the registry; {@code {"Status": ..., "IdentityToken": ...}}. */

@@ -252,4 +252,42 @@ class EngineClientTest {
             assertThat(exit.get().path("StatusCode").asInt()).isEqualTo(3);
         }
     }
+    @Test
+    void buildSendsTheOptionsAsQueryAndStreamsTheContext() throws Exception {
+        try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {
+            if (r.requestLine().startsWith("HEAD")) {
+                respond(r, out);
+            } else if (r.requestLine().startsWith("POST /v1.43/build/prune")) {
+                json(out, 200, "{\"CachesDeleted\":[\"a\"],\"SpaceReclaimed\":10}");
+            } else {
+                FakeDaemon.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                        + "{\"stream\":\"Step 1/1 : FROM busybox\\n\"}\r\n"
+                        + "{\"aux\":{\"ID\":\"sha256:abc\"}}\r\n"
+                        + "{\"errorDetail\":{\"message\":\"step failed\"},\"error\":\"step failed\"}\r\n");
+            }
+        })) {
+            EngineClient client = new EngineClient(daemon.host());
+            Map<String, String> args = new java.util.LinkedHashMap<>();
+            args.put("A", "1");
+            args.put("UNSET", null);
+            BuildOptions options = new BuildOptions(List.of("a:1", "b"), "sub/Dockerfile", args, Map.of("l", "v"),
+                    "final", true, true, false, "none", List.of("busybox"));
+            byte[] tar = new byte[5000];
+            List<JsonNode> messages = new ArrayList<>();
+            assertThatThrownBy(() -> client.build(options, new ByteArrayInputStream(tar), messages::add))
+                    .isInstanceOf(EngineApiException.class).hasMessage("step failed")
+                    .satisfies(e -> assertThat(((EngineApiException) e).streamed()).isTrue());
+            assertThat(messages).extracting(m -> m.toString())
+                    .containsExactly("{\"stream\":\"Step 1/1 : FROM busybox\\n\"}", "{\"aux\":{\"ID\":\"sha256:abc\"}}");
+            FakeDaemon.Request r = daemon.requests.get(1);
+            assertThat(r.requestLine()).isEqualTo("POST /v1.43/build?t=a%3A1&t=b&dockerfile=sub%2FDockerfile"
+                    + "&buildargs=%7B%22A%22%3A%221%22%2C%22UNSET%22%3Anull%7D&labels=%7B%22l%22%3A%22v%22%7D"
+                    + "&target=final&nocache=1&pull=1&networkmode=none&cachefrom=%5B%22busybox%22%5D&rm=1&forcerm=0 HTTP/1.1");
+            assertThat(r.head()).contains("Transfer-Encoding: chunked").contains("Content-Type: application/x-tar");
+            assertThat(r.body()).isEqualTo(tar);
+
+            assertThat(client.pruneBuildCache(true).path("SpaceReclaimed").asLong()).isEqualTo(10);
+            assertThat(daemon.requests.get(2).requestLine()).isEqualTo("POST /v1.43/build/prune?all=1 HTTP/1.1");
+        }
+    }
 }

@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.berth.build.exec.ImageBuilder;
 import io.berth.daemon.api.ArchiveRoutes;
+import io.berth.daemon.api.BuildRoutes;
 import io.berth.daemon.api.ContainerRoutes;
 import io.berth.daemon.api.ContainerStreamRoutes;
 import io.berth.daemon.api.ExecRoutes;
@@ -68,6 +70,9 @@ public final class Daemon implements AutoCloseable {
         new ExecRoutes(containers).register(router);
         new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events,
                 registryRoutes).register(router);
+
+        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"));
+        new BuildRoutes(builder, options.dataRoot().resolve("build-contexts"), events).register(router);
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();

@@ -81,14 +81,10 @@ final class ConmonLauncher {
                     .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
             pb.environment().put("_OCI_STARTPIPE", "3");
             pb.environment().put("_OCI_SYNCPIPE", "4");
-            LatTrace.mark("conmon", "spawn");
             Process proc = pb.start();
-            LatTrace.mark("conmon", "spawned");
             startRw.write('s');
             String line = readSyncLine(syncIn, syncRw, proc, conmonPidFile, errFile);
-            LatTrace.mark("conmon", "syncline");
             proc.waitFor(10, TimeUnit.SECONDS);
-            LatTrace.mark("conmon", "waited");
             JsonNode msg = JSON.readTree(line);
             int data = msg.path("data").asInt(-1);
             if (data <= 0) {

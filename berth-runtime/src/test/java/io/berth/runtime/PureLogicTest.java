@@ -159,4 +159,35 @@ class PureLogicTest {
         assertThat(r.pids(ID)).containsExactly(10, 11);
         assertThat(r.oomKilled(ID)).isTrue();
     }
+
+    @Test
+    void startFailuresCarryDockersExitCodesAndPhrases() {
+        StartFailure notFound = StartFailure.of(new io.berth.oci.errors.SystemFailureException("executable `nope` not found"), "nope");
+        assertThat(notFound.exitCode()).isEqualTo(127);
+        assertThat(notFound.message()).startsWith("exec: \"nope\": executable file not found in $PATH: ");
+        assertThat(notFound.toException(new RuntimeException())).isInstanceOf(io.berth.oci.errors.InvalidArgumentException.class);
+
+        StartFailure denied = StartFailure.of(new java.io.IOException("open /bin/x: Permission denied"), "/bin/x");
+        assertThat(denied.exitCode()).isEqualTo(126);
+        assertThat(denied.message()).endsWith(": permission denied");
+
+        io.berth.oci.errors.SystemFailureException other = new io.berth.oci.errors.SystemFailureException("cgroup trouble");
+        StartFailure failure = StartFailure.of(other, "sh");
+        assertThat(failure.exitCode()).isEqualTo(128);
+        assertThat(failure.message()).isEqualTo("cgroup trouble");
+        assertThat(failure.toException(other)).isSameAs(other);
+        assertThat(failure.toException(new java.io.IOException("x"))).isInstanceOf(io.berth.oci.errors.SystemFailureException.class);
+    }
+
+    @Test
+    void processTableKeepsTitlesAndTheContainersPidsOnly() {
+        String ps = "UID PID PPID C STIME TTY TIME CMD\nroot 1 0 0 10:00 ? 00:00:01 /sbin/init splash\n"
+                + "root 42 1 0 10:01 ? 00:00:00 sleep 60\n\n";
+        List<List<String>> rows = ProcessTable.filter(ps, List.of(42));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsExactly("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD");
+        assertThat(rows.get(1)).containsExactly("root", "42", "1", "0", "10:01", "?", "00:00:00", "sleep 60");
+        assertThatThrownBy(() -> ProcessTable.filter("USER CMD\n", List.of(1)))
+                .isInstanceOf(io.berth.oci.errors.InvalidArgumentException.class);
+    }
 }

@@ -43,6 +43,11 @@ public final class ProgressStream implements AutoCloseable {
         write(m);
     }
 
+    /** Builder output: {"stream": "Step 1/3 : FROM busybox\n"}. */
+    public void stream(String text) {
+        write(Map.of("stream", text));
+    }
+
     public void aux(Map<String, Object> aux) {
         write(Map.of("progressDetail", Map.of(), "aux", aux));
     }

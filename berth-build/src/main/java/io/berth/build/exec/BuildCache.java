@@ -1,0 +1,105 @@
+package io.berth.build.exec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.oci.Digest;
+import io.berth.oci.Json;
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * The build cache: step key -> resulting state, one small JSON file per key so it survives daemon restarts.
+ * <pre>
+ * &lt;cacheDir&gt;/
+ * ├── steps/&lt;keyHex&gt;.json   {"config": "sha256:...", "manifest": "sha256:..."}
+ * └── tmp/                   layer tars being written, entries being renamed into place
+ * </pre>
+ * A key is the sha256 of the parent state's config digest, the instruction after substitution and what else
+ * the step reads (build args for RUN, the content digest of the files for COPY/ADD). Entries are written to a
+ * temp name and renamed, so a crash leaves an entry whole or absent. An entry whose blobs were deleted since
+ * (the images using them were removed) is simply a miss.
+ */
+final class BuildCache {
+    record Entry(@JsonProperty("config") Digest config, @JsonProperty("manifest") Digest manifest) {
+    }
+
+    private final Path stepsDir;
+    private final Path tmpDir;
+
+    BuildCache(Path cacheDir) {
+        this.stepsDir = cacheDir.resolve("steps");
+        this.tmpDir = cacheDir.resolve("tmp");
+        try {
+            Files.createDirectories(stepsDir);
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot create build cache at " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path tmpDir() {
+        return tmpDir;
+    }
+
+    static Digest key(Digest parent, String instruction, List<String> inputs) {
+        StringBuilder sb = new StringBuilder("parent ").append(parent).append('\n')
+                .append("step ").append(instruction.length()).append(' ').append(instruction).append('\n');
+        for (String input : inputs) {
+            sb.append("input ").append(input.length()).append(' ').append(input).append('\n');
+        }
+        return Digest.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    Optional<Entry> get(Digest key) {
+        try {
+            return Optional.of(Json.read(Files.readAllBytes(stepsDir.resolve(key.hex() + ".json")), Entry.class, "cache entry"));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // a damaged entry is a miss; the step runs again and rewrites it
+        }
+    }
+
+    void put(Digest key, BuildState state) {
+        Path tmp = tmpDir.resolve(key.hex() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, Json.canonicalBytes(new Entry(state.configDigest(), state.manifestDigest())));
+            Files.move(tmp, stepsDir.resolve(key.hex() + ".json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot write build cache entry: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes every entry; returns how many there were. Blobs stay: images may share them. */
+    int prune() {
+        int n = 0;
+        try (Stream<Path> files = Files.list(stepsDir)) {
+            for (Path p : files.toList()) {
+                if (Files.deleteIfExists(p)) {
+                    n++;
+                }
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot prune build cache: " + e.getMessage(), e);
+        }
+        return n;
+    }
+
+    int size() {
+        try (Stream<Path> files = Files.list(stepsDir)) {
+            return (int) files.count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.berth.build.exec;
+
+import io.berth.build.dockerfile.Dockerfile;
+import io.berth.build.dockerfile.DockerfileParser;
+import io.berth.build.dockerfile.Instruction;
+import io.berth.build.dockerfile.VariableExpander;
+import io.berth.oci.Digest;
+import io.berth.oci.ImageReference;
+import io.berth.oci.errors.BerthException;
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.runtime.ContainerService;
+import io.berth.store.ImageRecord;
+import io.berth.store.StoreServices;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+/**
+ * Builds images from a Dockerfile and a build context, like Docker's classic builder ({@code POST /build}).
+ * <p>
+ * Each stage runs its instructions in order: RUN in a container of the {@link ContainerService} on the stage's
+ * current layers (its upper dir becomes the layer), COPY/ADD write a layer tar directly, everything else only
+ * changes the config. Every intermediate state is committed to the content store (layer, config, manifest) so
+ * the next RUN gets its lowerdirs from the snapshot store and the cache can point at it. Only the final state
+ * becomes an image in the {@link io.berth.store.ImageStore}.
+ * <p>
+ * Reproducibility: layer tars are sorted, carry uid/gid and modes from the filesystem, and every mtime — for
+ * COPY/ADD and RUN layers alike — is SOURCE_DATE_EPOCH when given, else 0; config {@code created} and history
+ * timestamps are the same instant. So equal inputs give the same image ID on any machine, unless a RUN command
+ * itself writes different bytes.
+ * <p>
+ * Cache: see {@link BuildCache}. {@code --cache-from} images lend layers for RUN/COPY/ADD steps when their
+ * history (created_by texts and diff IDs) matches ours up to that step and their next entry is this step.
+ * <p>
+ * Stages the target needs run concurrently on virtual threads; a stage waits for the stages it uses.
+ */
+public final class ImageBuilder {
+    private final StoreServices store;
+    private final ContainerService containers;
+    private final BuildCache cache;
+    private final Path emptyDir;
+
+    public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir) {
+        this.store = store;
+        this.containers = containers;
+        this.cache = new BuildCache(cacheDir);
+        this.emptyDir = cacheDir.resolve("empty-rootfs");
+        try {
+            Files.createDirectories(emptyDir);
+            try (Stream<Path> leftovers = Files.list(cache.tmpDir())) {
+                for (Path p : leftovers.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot prepare build cache dir " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code berth builder prune}: forgets every cached step; returns how many entries were removed. */
+    public int prune() {
+        return cache.prune();
+    }
+
+    /** Number of cached steps. */
+    public int cacheEntries() {
+        return cache.size();
+    }
+
+    public BuildResult build(BuildRequest request, BuildOutput output) {
+        if (!request.network().equals("none") && !request.network().equals("default")) {
+            throw new InvalidArgumentException("network mode " + request.network() + " is not supported for builds "
+                    + "(use none or default)");
+        }
+        BuildOutput sink = request.quiet() ? new QuietOutput(output) : output;
+        String text = request.context().readDockerfile(request.dockerfile());
+        Dockerfile dockerfile = DockerfileParser.parse(request.dockerfile(), text);
+        char escape = dockerfile.escape();
+
+        Set<String> consumed = ConcurrentHashMap.newKeySet();
+        Map<String, String> globalArgs = new LinkedHashMap<>();
+        for (Instruction.Arg arg : dockerfile.globalArgs()) {
+            for (Instruction.ArgDecl decl : arg.args()) {
+                String value = request.buildArgs().get(decl.name());
+                if (value != null) {
+                    consumed.add(decl.name());
+                } else if (decl.defaultValue() != null) {
+                    value = VariableExpander.expand(decl.defaultValue(), globalArgs::get, escape);
+                }
+                globalArgs.put(decl.name(), value);
+            }
+        }
+
+        StageGraph graph = new StageGraph(dockerfile);
+        int target = graph.target(request.target());
+        List<Integer> needed = graph.needed(target, globalArgs, escape);
+        List<Instruction> labels = request.labels().isEmpty() ? List.of() : List.of(labelInstruction(request.labels()));
+
+        int total = 0;
+        Map<Integer, Integer> firstStep = new HashMap<>();
+        for (int i : needed) {
+            firstStep.put(i, total + 1);
+            total += 1 + dockerfile.stages().get(i).instructions().size() + (i == target ? labels.size() : 0);
+        }
+
+        Instant epoch = request.sourceDateEpoch() == null ? Instant.EPOCH : Instant.ofEpochSecond(request.sourceDateEpoch());
+        List<BuildSession.CacheFromImage> cacheFrom = new ArrayList<>();
+        for (String ref : request.cacheFrom()) {
+            store.images().find(ref).ifPresent(img -> cacheFrom.add(
+                    new BuildSession.CacheFromImage(img.config(), store.images().manifest(img.id()))));
+        }
+        StateCommitter committer = new StateCommitter(store.content(), cache.tmpDir());
+        OrderedOutput ordered = new OrderedOutput(sink, needed);
+        Map<Integer, CompletableFuture<BuildState>> results = new HashMap<>();
+        for (int i : needed) {
+            results.put(i, new CompletableFuture<>());
+        }
+        int totalSteps = total;
+        List<Thread> threads = new ArrayList<>();
+        for (int i : needed) {
+            int index = i;
+            BuildSession session = new BuildSession(store, containers, committer, cache, request, epoch.toString(), epoch,
+                    escape, globalArgs, consumed, name -> {
+                        int dep = graph.find(name, index);
+                        if (dep < 0 || !results.containsKey(dep)) {
+                            return null;
+                        }
+                        return await(results.get(dep));
+                    }, cacheFrom, emptyDir);
+            Dockerfile.Stage stage = dockerfile.stages().get(i);
+            threads.add(Thread.ofVirtual().name("build-stage-" + i).start(() -> {
+                try {
+                    results.get(index).complete(new StageExecutor(session, stage, index == target ? labels : List.of(),
+                            firstStep.get(index), totalSteps, ordered.sink(index)).run());
+                } catch (Throwable t) {
+                    results.get(index).completeExceptionally(t);
+                } finally {
+                    ordered.finish(index);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SystemFailureException("build interrupted", e);
+            }
+        }
+        for (int i : needed) {
+            if (results.get(i).isCompletedExceptionally()) {
+                await(results.get(i)); // throws the stage's own error, the earliest stage first
+            }
+        }
+        BuildState result = results.get(target).join();
+
+        List<String> unused = new ArrayList<>(new TreeSet<>(request.buildArgs().keySet()));
+        unused.removeAll(consumed);
+        if (!unused.isEmpty()) {
+            sink.line("[Warning] One or more build-args " + unused + " were not consumed");
+        }
+        ImageRecord image = store.images().add(result.manifestDigest(), List.of());
+        Digest id = image.id();
+        sink.aux(id);
+        sink.line("Successfully built " + id.shortId());
+        List<String> tags = new ArrayList<>();
+        for (String tag : request.tags()) {
+            store.images().tag(id, tag);
+            String familiar = ImageReference.parse(tag).familiar();
+            tags.add(familiar);
+            sink.line("Successfully tagged " + familiar);
+        }
+        if (request.quiet()) {
+            output.line(id.toString());
+        }
+        return new BuildResult(id, tags);
+    }
+
+    private static BuildState await(CompletableFuture<BuildState> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SystemFailureException("build interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BerthException be) {
+                throw be;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new SystemFailureException("build failed: " + cause, cause);
+        }
+    }
+
+    private static Instruction.Label labelInstruction(Map<String, String> labels) {
+        List<Instruction.KeyValue> pairs = new ArrayList<>();
+        StringBuilder original = new StringBuilder("LABEL");
+        labels.forEach((k, v) -> {
+            pairs.add(new Instruction.KeyValue(k, v));
+            original.append(' ').append(quote(k)).append('=').append(quote(v));
+        });
+        return new Instruction.Label(new Instruction.SourceLocation("--label", 1, 1), original.toString(), pairs);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** -q: only the image ID reaches the client (printed by {@link #build} at the end). */
+    private record QuietOutput(BuildOutput target) implements BuildOutput {
+        @Override
+        public void line(String text) {
+        }
+
+        @Override
+        public void aux(Digest imageId) {
+            target.aux(imageId);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+FROM alpine
+COPY --chown=app --owner=x a /b

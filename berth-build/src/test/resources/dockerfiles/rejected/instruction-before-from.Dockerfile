@@ -1,0 +1,3 @@
+ARG V=1
+  RUN echo too early
+FROM alpine

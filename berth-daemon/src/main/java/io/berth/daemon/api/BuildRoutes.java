@@ -1,0 +1,131 @@
+package io.berth.daemon.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.build.context.BuildContext;
+import io.berth.build.exec.BuildOutput;
+import io.berth.build.exec.BuildRequest;
+import io.berth.build.exec.BuildResult;
+import io.berth.build.exec.ImageBuilder;
+import io.berth.daemon.events.EventBus;
+import io.berth.daemon.http.ApiJson;
+import io.berth.daemon.http.HttpRequest;
+import io.berth.daemon.http.HttpResponse;
+import io.berth.daemon.http.Router;
+import io.berth.oci.Digest;
+import io.berth.oci.errors.BerthException;
+import io.berth.oci.errors.InvalidArgumentException;
+
+/**
+ * The classic builder API: POST /build (a tar context in the body, JSON-lines output) and POST /build/prune.
+ * The context is unpacked into a scratch directory under the data root that is removed after the build.
+ */
+public final class BuildRoutes {
+    private final ImageBuilder builder;
+    private final Path scratchRoot;
+    private final EventBus events;
+
+    public BuildRoutes(ImageBuilder builder, Path scratchRoot, EventBus events) {
+        this.builder = builder;
+        this.scratchRoot = scratchRoot;
+        this.events = events;
+    }
+
+    public void register(Router router) {
+        router.add("POST", "/build", this::build)
+              .add("POST", "/build/prune", this::prune);
+    }
+
+    private void build(HttpRequest rq, HttpResponse rs) throws Exception {
+        String remote = rq.queryParam("remote", "");
+        if (!remote.isEmpty()) throw new InvalidArgumentException("remote build contexts are not supported: send the context as a tar");
+        Files.createDirectories(scratchRoot);
+        Path scratch = Files.createTempDirectory(scratchRoot, "ctx-");
+        boolean quiet = rq.queryFlag("q");
+        try (BuildContext context = BuildContext.fromTar(rq.body(), scratch);
+             ProgressStream progress = new ProgressStream(rs)) {
+            BuildRequest request = new BuildRequest(context, rq.queryParam("dockerfile"), stringMap(rq.queryParam("buildargs")),
+                    rq.queryParam("target"), rq.query().getOrDefault("t", List.of()), stringMap(rq.queryParam("labels")),
+                    rq.queryFlag("nocache"), rq.queryFlag("pull"), stringList(rq.queryParam("cachefrom")),
+                    networkMode(rq.queryParam("networkmode")), sourceDateEpoch(rq), quiet);
+            try {
+                BuildResult result = builder.build(request, new BuildOutput() {
+                    @Override
+                    public void line(String text) {
+                        if (!quiet) progress.stream(text + "\n");
+                    }
+
+                    @Override
+                    public void aux(Digest imageId) {
+                        progress.aux(Map.of("ID", imageId.toString()));
+                    }
+                });
+                if (quiet) progress.stream(result.imageId() + "\n");
+                events.publish("image", "build", result.imageId().toString(), Map.of());
+            } catch (BerthException e) {
+                // Docker reports build failures in the stream (status 200), so the client prints the step's error.
+                progress.error(e.getMessage());
+            }
+        }
+    }
+
+    private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
+        int removed = builder.prune();
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < removed; i++) ids.add("cache-" + i);
+        m.put("CachesDeleted", ids.isEmpty() ? null : ids);
+        m.put("SpaceReclaimed", 0);
+        rs.json(200, m);
+    }
+
+    /** SOURCE_DATE_EPOCH arrives as a build arg (BuildKit's convention); the classic API has no field for it. */
+    private static Long sourceDateEpoch(HttpRequest rq) {
+        String v = stringMap(rq.queryParam("buildargs")).get("SOURCE_DATE_EPOCH");
+        if (v == null || v.isEmpty()) return null;
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("SOURCE_DATE_EPOCH must be a number of seconds: " + v);
+        }
+    }
+
+    private static String networkMode(String mode) {
+        if (mode == null || mode.isEmpty() || mode.equals("default") || mode.equals("bridge")) return "default";
+        if (mode.equals("none") || mode.equals("host")) return mode.equals("host") ? "default" : "none";
+        throw new InvalidArgumentException("network mode not supported for builds: " + mode);
+    }
+
+    private static Map<String, String> stringMap(String json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (json == null || json.isBlank()) return out;
+        JsonNode node = parse(json);
+        if (!node.isObject()) throw new InvalidArgumentException("expected a JSON object: " + json);
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        return out;
+    }
+
+    private static List<String> stringList(String json) {
+        if (json == null || json.isBlank()) return List.of();
+        JsonNode node = parse(json);
+        if (!node.isArray()) throw new InvalidArgumentException("expected a JSON array: " + json);
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return ApiJson.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new InvalidArgumentException("invalid JSON in query: " + json);
+        }
+    }
+}

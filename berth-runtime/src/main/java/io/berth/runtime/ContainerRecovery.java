@@ -1,0 +1,58 @@
+package io.berth.runtime;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Picks up the containers a previous berthd left behind. conmon outlives berthd, so a container recorded as
+ * running may still run (its exit watch is re-armed) or may have ended meanwhile (its exit is settled from
+ * conmon's exit file, restart policy included). Half-removed containers are removed; "always" containers that
+ * had exited are started, as Docker does when the daemon starts.
+ */
+final class ContainerRecovery {
+    private final ContainerStore store;
+    private final ContainerRegistry registry;
+    private final ExitSettler settler;
+    private final ContainerRemover remover;
+    private final Consumer<String> start;
+
+    /** {@code start} is the public start (state checks included) by container id. */
+    ContainerRecovery(ContainerStore store, ContainerRegistry registry, ExitSettler settler, ContainerRemover remover,
+                      Consumer<String> start) {
+        this.store = store;
+        this.registry = registry;
+        this.settler = settler;
+        this.remover = remover;
+        this.start = start;
+    }
+
+    void recover() {
+        for (Container c : store.loadAll()) {
+            ContainerEntry e = new ContainerEntry(c);
+            if (!registry.addRecovered(e)) continue;
+            ContainerState.Status status = c.state().status();
+            if (status == ContainerState.Status.REMOVING) {
+                remover.removeInBackground(e);
+            } else if (c.state().isRunning()) {
+                long run = e.nextRun();
+                if (!Files.exists(c.paths().exitDir().resolve(c.id())) && c.conmonPid() > 0 && ProcessLiveness.alive(c.conmonPid())) {
+                    settler.watch(e, run);
+                } else {
+                    settler.settle(e, run);
+                }
+            } else if (status == ContainerState.Status.RESTARTING) {
+                settler.scheduleRestart(e, c.restartCount(), Duration.ZERO);
+            } else if (!c.manuallyStopped() && status == ContainerState.Status.EXITED
+                    && "always".equals(c.spec().restartPolicy().name())) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        start.accept(c.id());
+                    } catch (RuntimeException ignored) {
+                        // recorded in the container's state
+                    }
+                });
+            }
+        }
+    }
+}

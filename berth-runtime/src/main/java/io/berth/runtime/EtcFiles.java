@@ -1,0 +1,46 @@
+package io.berth.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The hostname, hosts and resolv.conf files berth bind-mounts into a container's /etc (made once, then kept). */
+final class EtcFiles {
+    private static final String HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+            + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+
+    private EtcFiles() {}
+
+    static void write(Container c) throws IOException {
+        ContainerPaths p = c.paths();
+        String hostname = OciConfig.hostname(c.spec());
+        if (!Files.exists(p.hostnameFile())) AtomicFile.write(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+        if (!Files.exists(p.hostsFile())) AtomicFile.write(p.hostsFile(), HOSTS.getBytes(StandardCharsets.UTF_8));
+        if (!Files.exists(p.resolvConfFile())) AtomicFile.write(p.resolvConfFile(), resolvConf().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The host's resolv.conf without loopback nameservers (unreachable from the container's netns), like Docker. */
+    private static String resolvConf() {
+        StringBuilder out = new StringBuilder();
+        boolean hasNameserver = false;
+        try {
+            Path host = Path.of("/etc/resolv.conf");
+            if (Files.exists(host)) {
+                for (String line : Files.readAllLines(host)) {
+                    String t = line.trim();
+                    if (t.startsWith("nameserver")) {
+                        String addr = t.substring("nameserver".length()).trim();
+                        if (addr.startsWith("127.") || addr.equals("::1")) continue;
+                        hasNameserver = true;
+                    }
+                    out.append(line).append('\n');
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to public resolvers below
+        }
+        if (!hasNameserver) out.append("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+        return out.toString();
+    }
+}
