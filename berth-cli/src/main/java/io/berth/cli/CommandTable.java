@@ -1,6 +1,8 @@
 package io.berth.cli;
 
 import io.berth.cli.command.AttachCommand;
+import io.berth.cli.command.BuildCommand;
+import io.berth.cli.command.BuilderPruneCommand;
 import io.berth.cli.command.ContainerPruneCommand;
 import io.berth.cli.command.CpCommand;
 import io.berth.cli.command.CreateCommand;
@@ -136,6 +138,8 @@ final class CommandTable {
                 cmd("save", SaveCommand::new),
                 cmd("import", ImportCommand::new),
                 cmd("events", EventsCommand::new),
+                cmd("build", BuildCommand::new),
+                group("builder", "Manage builds", builder()),
                 group("container", "Manage containers", container()),
                 group("image", "Manage images", image()),
                 group("system", "Manage berth", system()));
@@ -168,6 +172,7 @@ final class CommandTable {
     static List<Entry> image() {
         return List.of(
                 cmd("ls", ImagesCommand::new, "list", "images"),
+                cmd("build", BuildCommand::new),
                 cmd("inspect", () -> new InspectCommand("image")),
                 cmd("rm", RmiCommand::new, "remove", "rmi"),
                 cmd("tag", TagCommand::new),
@@ -179,6 +184,12 @@ final class CommandTable {
                 cmd("push", PushCommand::new),
                 cmd("prune", ImagePruneCommand::new),
                 cmd("make-busybox", MakeBusyboxCommand::new));
+    }
+
+    static List<Entry> builder() {
+        return List.of(
+                cmd("build", BuildCommand::new),
+                cmd("prune", BuilderPruneCommand::new));
     }
 
     static List<Entry> system() {

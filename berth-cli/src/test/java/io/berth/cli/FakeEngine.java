@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A scripted Engine API peer on a real Unix socket: records each request, answers with what the script returns. */
 public final class FakeEngine implements AutoCloseable {
 
-    public record Request(String line, String head, String body) {
+    /** One request; {@code bytes} is the body as sent (de-chunked), {@code body} the same as UTF-8 text. */
+    public record Request(String line, String head, String body, byte[] bytes) {
         public String header(String name) {
             for (String h : head.split("\n")) {
                 int colon = h.indexOf(':');
@@ -68,13 +69,17 @@ public final class FakeEngine implements AutoCloseable {
             StringBuilder head = new StringBuilder();
             String l;
             int length = 0;
+            boolean chunked = false;
             while (!(l = line(in)).isEmpty()) {
                 head.append(l).append('\n');
-                if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                String lower = l.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
                     length = Integer.parseInt(l.substring("content-length:".length()).trim());
                 }
+                chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
             }
-            Request request = new Request(first, head.toString(), new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            byte[] bytes = chunked ? dechunk(in) : in.readNBytes(length);
+            Request request = new Request(first, head.toString(), new String(bytes, StandardCharsets.UTF_8), bytes);
             Response response = first.startsWith("HEAD /_ping")
                     ? new Response(200, "text/plain", "")
                     : script.answer(request);
@@ -90,6 +95,17 @@ public final class FakeEngine implements AutoCloseable {
         } catch (IOException ignored) {
             // the client went away
         }
+    }
+
+    private static byte[] dechunk(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int size;
+        while ((size = Integer.parseInt(line(in).trim(), 16)) > 0) {
+            body.write(in.readNBytes(size));
+            line(in);
+        }
+        line(in);
+        return body.toByteArray();
     }
 
     private static String line(InputStream in) throws IOException {

@@ -252,6 +252,7 @@ class EngineClientTest {
             assertThat(exit.get().path("StatusCode").asInt()).isEqualTo(3);
         }
     }
+
     @Test
     void buildSendsTheOptionsAsQueryAndStreamsTheContext() throws Exception {
         try (FakeDaemon daemon = new FakeDaemon(dir, (r, in, out) -> {

@@ -318,6 +318,25 @@ class ContainerServiceTest {
     }
 
     @Test
+    void stopOfARestartingContainerEndsItForGood() throws Exception {
+        ContainerSpec s = with(spec("sh", "-c", "sleep 0.2; exit 3"), f -> { f[20] = new RestartPolicy("always", 0); return f; });
+        Container c = service.create(s);
+        service.start(c.id());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!(service.inspect(c.id()).state().status() == ContainerState.Status.RESTARTING && service.inspect(c.id()).restartCount() >= 2)
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(service.inspect(c.id()).state().status()).isEqualTo(ContainerState.Status.RESTARTING);
+        service.stop(c.id(), 1);
+        Thread.sleep(1500);
+        Container after = service.inspect(c.id());
+        assertThat(after.state().status()).isEqualTo(ContainerState.Status.EXITED);
+        assertThat(after.state().exitCode()).isEqualTo(3);
+        service.remove(c.id(), false);
+    }
+
+    @Test
     void newServiceRecoversRunningAndExitedContainers() throws Exception {
         RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data2")).withRunRoot(base.resolve("run2"));
         ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
