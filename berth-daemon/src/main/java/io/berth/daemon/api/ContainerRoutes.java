@@ -120,7 +120,8 @@ public final class ContainerRoutes {
 
     private void stop(HttpRequest rq, HttpResponse rs) throws Exception {
         Container c = containers.inspect(rq.pathParam("id"));
-        if (!isRunning(c)) {
+        // A restarting container is waiting out its backoff: stopping it cancels the restart, as in Docker.
+        if (!isRunning(c) && c.state().status() != ContainerState.Status.RESTARTING) {
             rs.empty(304);
             return;
         }
