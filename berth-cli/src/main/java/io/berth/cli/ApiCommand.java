@@ -1,5 +1,8 @@
 package io.berth.cli;
 
+import io.berth.cli.progress.JsonMessageDisplay;
+import io.berth.cli.progress.OutputTerminal;
+import io.berth.cli.tty.Terminal;
 import io.berth.client.EngineClient;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -36,6 +39,11 @@ public abstract class ApiCommand implements Callable<Integer> {
 
     protected InputStream in() {
         return io().in();
+    }
+
+    /** Progress shown on stdout: redrawn in place when stdout is a terminal, plain lines otherwise. */
+    protected JsonMessageDisplay stdoutProgress() {
+        return new JsonMessageDisplay(out(), OutputTerminal.of(io().terminal(), Terminal.STDOUT));
     }
 
     protected Map<String, String> env() {

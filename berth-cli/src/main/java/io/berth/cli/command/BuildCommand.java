@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
 import io.berth.cli.format.Humanize;
+import io.berth.cli.progress.JsonMessageDisplay;
 import io.berth.client.BuildOptions;
 import io.berth.client.EngineApiException;
 import java.io.ByteArrayOutputStream;
@@ -88,7 +89,7 @@ public final class BuildCommand extends ApiCommand {
         // In quiet mode the output is kept and shown only if the build fails, as docker does.
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         PrintStream progressOut = quiet ? new PrintStream(kept, true, StandardCharsets.UTF_8) : out();
-        ProgressPrinter printer = new ProgressPrinter(progressOut);
+        JsonMessageDisplay printer = quiet ? new JsonMessageDisplay(progressOut) : stdoutProgress();
         String[] imageId = {null};
         try (InputStream tar = quiet ? source.tar() : new UploadReport(source.tar(), progressOut)) {
             client().build(options, tar, message -> {

@@ -2,24 +2,32 @@ package io.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.Io;
 import io.berth.cli.auth.DockerConfigFile;
 import io.berth.cli.auth.RepositoryName;
+import io.berth.cli.progress.JsonMessageDisplay;
+import io.berth.cli.progress.OutputTerminal;
+import io.berth.cli.tty.Terminal;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
 import io.berth.client.RegistryAuth;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** {@code create} as docker's CLI does it: pull the image when the daemon does not have it, then retry. */
 final class ContainerCreator {
 
     private ContainerCreator() {}
 
-    static String create(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, PrintStream err) {
+    static String create(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, Io io) {
+        PrintStream err = io.err();
+        // docker shows the pull on stderr, so stdout stays the container's (or the new id)
+        JsonMessageDisplay progress = new JsonMessageDisplay(err, OutputTerminal.of(io.terminal(), Terminal.STDERR));
         ImageRef ref = ImageRef.parse(options.image());
         if (options.pull().equals("always")) {
-            pull(client, ref, options.platform(), env, err);
+            pull(client, ref, options.platform(), env, err, progress);
         }
         JsonNode created;
         try {
@@ -29,7 +37,7 @@ final class ContainerCreator {
                 throw e;
             }
             err.println("Unable to find image '" + ref.familiar() + "' locally");
-            pull(client, ref, options.platform(), env, err);
+            pull(client, ref, options.platform(), env, err, progress);
             created = client.createContainer(options.name(), body);
         }
         for (JsonNode warning : created.path("Warnings")) {
@@ -38,9 +46,10 @@ final class ContainerCreator {
         return created.path("Id").asText();
     }
 
-    static void pull(EngineClient client, ImageRef ref, String platform, Map<String, String> env, PrintStream err) {
+    static void pull(EngineClient client, ImageRef ref, String platform, Map<String, String> env, PrintStream warnings,
+                     Consumer<JsonNode> progress) {
         String tag = ref.digest() != null ? ref.digest() : ref.tagOrLatest();
-        client.pullImage(ref.repository(), tag, platform, authFor(ref, env, err), new ProgressPrinter(err));
+        client.pullImage(ref.repository(), tag, platform, authFor(ref, env, warnings), progress);
     }
 
     /** The saved credentials for the image's registry; an unreadable config file only costs a warning, as in docker. */

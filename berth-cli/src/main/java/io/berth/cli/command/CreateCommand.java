@@ -36,7 +36,7 @@ public final class CreateCommand extends ApiCommand {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new CliException(125, "berth: " + e.getMessage() + "\n\nRun 'berth create --help' for more information");
         }
-        out().println(ContainerCreator.create(client(), options, body, env(), err()));
+        out().println(ContainerCreator.create(client(), options, body, env(), io()));
         return 0;
     }
 }

@@ -43,7 +43,7 @@ public final class ImportCommand extends ApiCommand {
             tag = ref.tag();
         }
         try (InputStream tar = file.equals("-") ? in() : Files.newInputStream(Path.of(file))) {
-            client().importImage(tar, repo, tag, changes, message, new ProgressPrinter(out()));
+            client().importImage(tar, repo, tag, changes, message, stdoutProgress());
         }
         return 0;
     }

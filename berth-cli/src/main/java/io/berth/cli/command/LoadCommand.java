@@ -27,7 +27,7 @@ public final class LoadCommand extends ApiCommand {
             throw new CliException(1, "requested load from stdin, but stdin is empty");
         }
         try (InputStream tar = input == null ? in() : Files.newInputStream(input)) {
-            client().loadImages(tar, quiet, new ProgressPrinter(out()));
+            client().loadImages(tar, quiet, stdoutProgress());
         }
         return 0;
     }

@@ -37,7 +37,7 @@ public final class MakeBusyboxCommand extends ApiCommand {
         }
         ImageRef ref = ImageRef.parse(reference);
         client().importImage(new ByteArrayInputStream(tar), ref.repository(), ref.tagOrLatest(), BusyboxRootfs.CHANGES,
-                "berth make-busybox", new ProgressPrinter(out()));
+                "berth make-busybox", stdoutProgress());
         return 0;
     }
 }

@@ -1,6 +1,9 @@
 package io.berth.cli.command;
 
 import io.berth.cli.ApiCommand;
+import io.berth.cli.progress.JsonMessageDisplay;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +29,8 @@ public final class PullCommand extends ApiCommand {
         if (ref.tag() == null && ref.digest() == null) {
             out().println("Using default tag: latest");
         }
-        ContainerCreator.pull(client(), ref, platform, env(), quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : out());
+        JsonMessageDisplay progress = quiet ? new JsonMessageDisplay(new PrintStream(OutputStream.nullOutputStream())) : stdoutProgress();
+        ContainerCreator.pull(client(), ref, platform, env(), err(), progress);
         out().println(ref.familiar());
         return 0;
     }

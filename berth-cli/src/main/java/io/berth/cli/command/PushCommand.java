@@ -4,6 +4,7 @@ import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
 import io.berth.cli.auth.DockerConfigFile;
 import io.berth.cli.auth.RepositoryName;
+import io.berth.cli.progress.JsonMessageDisplay;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
@@ -43,9 +44,9 @@ public final class PushCommand extends ApiCommand {
             out().println("Using default tag: latest");
         }
         String qualified = repository.full() + (tag != null ? ":" + tag : "");
-        PrintStream progress = quiet ? new PrintStream(OutputStream.nullOutputStream()) : out();
+        JsonMessageDisplay progress = quiet ? new JsonMessageDisplay(new PrintStream(OutputStream.nullOutputStream())) : stdoutProgress();
         client().pushImage(repository.familiar(), allTags ? "" : tag,
-                DockerConfigFile.load(env()).authFor(repository), new ProgressPrinter(progress));
+                DockerConfigFile.load(env()).authFor(repository), progress);
         if (quiet) {
             out().println(qualified);
         }

@@ -56,7 +56,7 @@ public final class RunCommand extends ApiCommand {
         }
         ObjectNode body = buildBody();
         EngineClient client = client();
-        String id = ContainerCreator.create(client, options, body, env(), err());
+        String id = ContainerCreator.create(client, options, body, env(), io());
         if (detach) {
             startOrFail(client, id);
             out().println(id);

@@ -28,10 +28,15 @@ class RegistryCommandsTest {
     record Run(int status, String out, String err) {}
 
     private Run berth(FakeEngine engine, String stdin, String... args) {
+        return berth(engine, false, stdin, args);
+    }
+
+    private Run berth(FakeEngine engine, boolean stdoutIsTerminal, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), fd -> false);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                fd -> stdoutIsTerminal && fd == 1);
         Map<String, String> env = Map.of("DOCKER_HOST", engine.address(), "DOCKER_CONFIG", dir.resolve("cfg").toString());
         int status = Main.run(args, io, env);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -155,6 +160,21 @@ class RegistryCommandsTest {
             Run push = berth(engine, "", "push", "busybox:1");
             assertThat(push.status()).isEqualTo(1);
             assertThat(push.err()).isEqualTo("denied: requested access to the resource is denied\n");
+        }
+    }
+
+    @Test
+    void pullOnATerminalRedrawsLayerRowsAndAnErrorEndsIt() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir, r -> new FakeEngine.Response(200, "application/json",
+                "{\"status\":\"Pulling fs layer\",\"id\":\"aaaaaaaaaaaa\"}\n"
+                        + "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":512,\"total\":1024},\"id\":\"aaaaaaaaaaaa\"}\n"
+                        + "{\"errorDetail\":{\"message\":\"unexpected EOF\"},\"error\":\"unexpected EOF\"}\n"))) {
+            Run pull = berth(engine, true, "", "pull", "busybox:1");
+            assertThat(pull.status()).isEqualTo(1);
+            // the test JVM's stdout has no window size, so docker's 200 columns apply and the bar is drawn
+            assertThat(pull.out()).isEqualTo("\n\u001b[1A\u001b[2K\raaaaaaaaaaaa: Pulling fs layer\r\u001b[1B"
+                    + "\u001b[1A\u001b[2K\raaaaaaaaaaaa: Downloading [" + "=".repeat(25) + ">" + " ".repeat(25) + "]     512B/1.024kB\r\u001b[1B");
+            assertThat(pull.err()).isEqualTo("unexpected EOF\n");
         }
     }
 

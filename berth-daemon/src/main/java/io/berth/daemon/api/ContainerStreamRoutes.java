@@ -54,9 +54,10 @@ public final class ContainerStreamRoutes {
      */
     static void pipe(HttpResponse.Hijacked conn, StreamFraming framing, boolean withStdin, OutputStream stdin,
                      InputStream stdout, InputStream stderr) throws InterruptedException {
-        Thread input = null;
         if (withStdin) {
-            input = Thread.ofVirtual().start(() -> {
+            // Not interrupted when the outputs end: interrupting a read on the socket channel would close the
+            // connection before the caller has recorded the exit code. The server closes it on return.
+            Thread.ofVirtual().start(() -> {
                 try (stdin) {
                     conn.in().transferTo(stdin);
                 } catch (IOException ignored) {
@@ -68,7 +69,6 @@ public final class ContainerStreamRoutes {
         Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr));
         out.join();
         err.join();
-        if (input != null) input.interrupt();
     }
 
     private static void pumpQuietly(StreamFraming framing, int stream, InputStream in) {
