@@ -87,6 +87,11 @@ public final class UnixHttpServer implements AutoCloseable {
                     bad.header("Connection", "close").json(400, Map.of("message", "malformed HTTP request: " + e.getMessage()));
                     return;
                 }
+                if ("100-continue".equalsIgnoreCase(request.headers().get("expect"))) {
+                    // curl and others wait a second for this before sending a large body.
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                }
                 HttpResponse response = new HttpResponse(out, in, request.method().equals("HEAD"));
                 dispatch(request, response);
                 // A body the handler did not read would be taken for the next request.
