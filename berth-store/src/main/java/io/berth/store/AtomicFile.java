@@ -11,12 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Replaces a file crash-safely: write a temp file in the same directory, fsync it, rename, fsync the dir. */
-final class AtomicFile {
+/**
+ * Replaces a file crash-safely: write a temp file in the same directory, fsync it, rename, fsync the dir.
+ * Shared by the store's metadata and the registry server's links and tags.
+ */
+public final class AtomicFile {
     private AtomicFile() {
     }
 
-    static void write(Path file, byte[] content) {
+    public static void write(Path file, byte[] content) {
         Path dir = file.getParent();
         Path tmp = dir.resolve(".tmp-" + file.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
@@ -41,7 +44,7 @@ final class AtomicFile {
     }
 
     /** Makes a rename in {@code dir} durable. */
-    static void syncDirectory(Path dir) throws IOException {
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }

@@ -9,13 +9,16 @@ import io.berth.oci.errors.SystemFailureException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -27,6 +30,10 @@ import java.util.stream.Stream;
  * verify the digest → rename to {@code <hex>} (atomic; the directory is fsynced) → read by digest → delete when
  * no image refers to it. A blob is therefore whole or absent. Concurrent puts of the same content each write
  * their own temp file and the renames replace identical bytes, so they are safe without locks.
+ * <p>
+ * A file that is already complete on disk (a finished download) is taken over with {@link #adopt} or
+ * {@link #adoptVerified} instead: it is renamed to a temp name in the blob directory (so nobody else can still
+ * be writing it), fsynced, verified, and renamed to {@code <hex>}; its bytes are never copied.
  */
 public final class ContentStore {
     private final StoreLayout layout;
@@ -58,11 +65,90 @@ public final class ContentStore {
         ingest(in, expected);
     }
 
+    /**
+     * Moves {@code file} into the store as the blob {@code expected}, reading it once to check its digest. On a
+     * mismatch the file is deleted and {@link InvalidArgumentException} names both digests; if the blob is
+     * already stored the file is just deleted. {@code file} should be on the store's filesystem (e.g. under the
+     * store root): then it is renamed, never copied; elsewhere it is copied into the blob directory first.
+     */
+    public void adopt(Path file, Digest expected) {
+        adoptFile(file, expected, true);
+    }
+
+    /**
+     * Like {@link #adopt} but trusts {@code digest} without reading the file: only the fsync and the atomic
+     * rename happen here. Trust boundary: the caller must have computed {@code digest} over exactly the bytes
+     * the file holds (typically by hashing while writing it, including any prefix it resumed from) and must no
+     * longer write to it. A wrong digest would store bytes under a name they do not hash to, which nothing
+     * later re-checks.
+     */
+    public void adoptVerified(Path file, Digest digest) {
+        adoptFile(file, digest, false);
+    }
+
+    private void adoptFile(Path file, Digest expected, boolean verify) {
+        Path dir = layout.root().resolve("blobs").resolve(expected.algorithm());
+        Path tmp = tempName(dir);
+        try {
+            Files.createDirectories(dir);
+            try {
+                // Taking the file under a private name first means a concurrent adopt of the same path fails
+                // cleanly instead of both renaming, and a crash leaves a .tmp- file that removeLeftovers sweeps.
+                Files.move(file, tmp, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(file, tmp);
+            } catch (NoSuchFileException e) {
+                throw new NotFoundException("cannot adopt " + file + " as blob " + expected + ": no such file");
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.force(true);
+                if (verify) {
+                    Digest actual = digestOf(ch, expected);
+                    if (!expected.equals(actual)) {
+                        throw new InvalidArgumentException("blob digest mismatch: expected " + expected + ", got "
+                                + actual + " (file " + file + " deleted)");
+                    }
+                }
+            }
+            if (Files.isRegularFile(layout.blob(expected))) {
+                return;
+            }
+            Files.move(tmp, layout.blob(expected), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.syncDirectory(dir);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot adopt " + file + " as blob " + expected + ": "
+                    + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temp name is random and swept by removeLeftovers
+            }
+        }
+    }
+
+    private static Digest digestOf(FileChannel ch, Digest expected) throws IOException {
+        MessageDigest md = expected.newMessageDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        ch.position(0);
+        while (ch.read(buffer) >= 0) {
+            buffer.flip();
+            md.update(buffer);
+            buffer.clear();
+        }
+        return Digest.of(expected.algorithm(), md.digest());
+    }
+
+    private static Path tempName(Path dir) {
+        return dir.resolve(".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(System.nanoTime()));
+    }
+
     private Digest ingest(InputStream in, Digest expected) {
         String algorithm = expected == null ? Digest.SHA256 : expected.algorithm();
         Path dir = layout.root().resolve("blobs").resolve(algorithm);
-        Path tmp = dir.resolve(".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + Long.toHexString(System.nanoTime()));
+        Path tmp = tempName(dir);
         try {
             Files.createDirectories(dir);
             Digest actual;

@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,9 +24,14 @@ import java.util.regex.Pattern;
  * <p>
  * Bytes go to {@code <partials>/<algorithm>-<hex>.partial}, which survives a failed or interrupted pull (and a
  * daemon restart). The next attempt asks only for the rest with {@code Range: bytes=<have>-}; a registry that
- * answers 200 instead of 206 sends everything again and the file starts over. A complete file is handed to
- * {@link ContentStore#putVerified}, which checks the digest; a mismatch deletes the partial file, since
- * resuming from bad bytes could never succeed. Network failures are retried (resuming) a few times.
+ * answers 200 instead of 206 sends everything again and the file starts over. Network failures are retried
+ * (resuming) a few times.
+ * <p>
+ * The digest is computed while the bytes arrive (after first hashing the prefix a resumed file already holds),
+ * so a complete file is verified without reading it again and then renamed into the content store with
+ * {@link ContentStore#adoptVerified} (the partials directory is under the store root, on the same filesystem):
+ * the blob is written once. A mismatch deletes the partial file, since resuming from bad bytes could never
+ * succeed.
  */
 final class BlobDownload {
     private static final int ATTEMPTS = 3;
@@ -58,10 +64,13 @@ final class BlobDownload {
         }
         Path partial = partialFile(partials, blob.digest());
         long received = 0;
+        Digest actual = null;
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                received += transfer(blob, partial, id, listener);
+                Transferred done = transfer(blob, partial, id, listener);
+                received += done.received();
+                actual = done.digest();
                 last = null;
                 break;
             } catch (IOException e) {
@@ -80,31 +89,39 @@ final class BlobDownload {
         if (id != null) {
             listener.onProgress(ProgressEvent.of(id, "Verifying Checksum"));
         }
-        try (InputStream in = Files.newInputStream(partial)) {
-            content.putVerified(in, blob.digest());
-        } catch (InvalidArgumentException e) {
+        if (!blob.digest().equals(actual)) {
             deleteQuietly(partial);
             throw new InvalidArgumentException("blob " + blob.digest() + " from " + session.endpoint().base()
-                    + " does not match its digest: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SystemFailureException("cannot read " + partial + ": " + e.getMessage(), e);
+                    + " does not match its digest: got " + actual);
         }
-        deleteQuietly(partial);
+        // actual was computed over exactly the partial file's bytes (see transfer), which is what
+        // adoptVerified requires; it fsyncs and renames, so the blob is whole or absent.
+        content.adoptVerified(partial, blob.digest());
         if (id != null) {
             listener.onProgress(ProgressEvent.of(id, "Download complete"));
         }
         return received;
     }
 
-    /** One GET; returns the bytes received; throws IOException when the network failed (worth a retry). */
-    private long transfer(Descriptor blob, Path partial, String id, ProgressListener listener) throws IOException {
+    /** What one successful GET left: bytes received over the network, and the digest of the whole file. */
+    private record Transferred(long received, Digest digest) {
+    }
+
+    /**
+     * One GET; throws IOException when the network failed (worth a retry). The returned digest covers the
+     * file's prefix as read back from disk plus every byte this call appended, i.e. exactly the file's content.
+     */
+    private Transferred transfer(Descriptor blob, Path partial, String id, ProgressListener listener)
+            throws IOException {
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         if (have > blob.size()) {
             Files.delete(partial);
             have = 0;
         }
         if (have == blob.size() && Files.exists(partial)) {
-            return 0;
+            MessageDigest md = blob.digest().newMessageDigest();
+            hashPrefix(partial, have, md);
+            return new Transferred(0, Digest.of(blob.digest().algorithm(), md.digest()));
         }
         Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
         HttpResponse<InputStream> response = session.getFollowingRedirects(
@@ -126,6 +143,15 @@ final class BlobDownload {
             }
             default -> throw RegistrySession.errorOf(response).toException("blob " + blob.digest());
         }
+        MessageDigest md = blob.digest().newMessageDigest();
+        if (have > 0) {
+            try {
+                hashPrefix(partial, have, md);
+            } catch (IOException e) {
+                RegistrySession.discard(response);
+                throw e;
+            }
+        }
         ByteProgress progress = id == null ? null : new ByteProgress(listener, id, "Downloading", have, blob.size());
         long wanted = blob.size() - have;
         long received = 0;
@@ -139,7 +165,13 @@ final class BlobDownload {
                 if (received > wanted) {
                     break;
                 }
-                out.write(ByteBuffer.wrap(buffer, 0, n));
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+                // Hashed only once written: a failed write throws before these bytes count, and the retry
+                // re-hashes whatever prefix the file really holds.
+                md.update(buffer, 0, n);
                 if (progress != null) {
                     progress.advance(n);
                 }
@@ -154,7 +186,25 @@ final class BlobDownload {
         if (received < wanted) {
             throw new IOException("connection closed after " + (have + received) + " of " + blob.size() + " bytes");
         }
-        return received;
+        return new Transferred(received, Digest.of(blob.digest().algorithm(), md.digest()));
+    }
+
+    /** Feeds the first {@code length} bytes of {@code file} (what an earlier attempt wrote) to {@code md}. */
+    private static void hashPrefix(Path file, long length, MessageDigest md) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            long left = length;
+            while (left > 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                int n = ch.read(buffer);
+                if (n < 0) {
+                    throw new IOException(file + " shrank while being hashed");
+                }
+                buffer.flip();
+                md.update(buffer);
+                left -= n;
+            }
+        }
     }
 
     private static long rangeStart(HttpResponse<InputStream> response) throws IOException {

@@ -1,43 +1,24 @@
 package io.berth.registry.server;
 
 import io.berth.oci.errors.SystemFailureException;
+import io.berth.store.AtomicFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
- * File writes that survive {@code kill -9} and power loss whole or not at all: write a temp file beside the
- * target, fsync it, rename it over the target, fsync the directory.
+ * File writes that survive {@code kill -9} and power loss whole or not at all: the store's AtomicFile for
+ * whole files, plus the registry's durable moves and deletes.
  */
 final class DurableFiles {
     private DurableFiles() {
     }
 
     static void write(Path file, byte[] content) {
-        Path dir = file.getParent();
-        Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(dir);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new SystemFailureException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, content);
     }
 
     /** Renames a finished, fsynced file into place and makes the rename durable. */
@@ -63,9 +44,7 @@ final class DurableFiles {
     }
 
     static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        AtomicFile.syncDirectory(dir);
     }
 
     static void deleteQuietly(Path file) {
