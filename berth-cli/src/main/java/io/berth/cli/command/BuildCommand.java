@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
 import io.berth.cli.format.Humanize;
+import io.berth.cli.progress.BuildProgressView;
 import io.berth.cli.progress.JsonMessageDisplay;
+import io.berth.cli.progress.OutputTerminal;
+import io.berth.cli.tty.Terminal;
 import io.berth.client.BuildOptions;
 import io.berth.client.EngineApiException;
 import java.io.ByteArrayOutputStream;
@@ -15,10 +18,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +34,10 @@ import picocli.CommandLine.Parameters;
  * {@code build}: the classic (non-BuildKit) builder client. The context is streamed to {@code POST /build};
  * the answer's {@code stream} text is printed as is, its {@code aux} message carries the image id. A failed
  * step arrives as an {@code error} message: its text goes to stderr and the exit status is 1.
+ *
+ * <p>{@code --progress} picks how the messages are shown: {@code plain} prints them as they come,
+ * {@code tty} draws a {@link BuildProgressView}, {@code auto} (the default) chooses tty when stdout is a
+ * terminal. {@code -q} wins over both.
  */
 @Command(name = "build", description = "Build an image from a Dockerfile",
         customSynopsis = "berth build [OPTIONS] PATH | URL | -")
@@ -66,6 +77,10 @@ public final class BuildCommand extends ApiCommand {
     @Option(names = "--cache-from", paramLabel = "strings", description = "Images to consider as cache sources")
     List<String> cacheFrom = new ArrayList<>();
 
+    @Option(names = "--progress", paramLabel = "string", defaultValue = "auto",
+            description = "Set type of progress output (\"auto\", \"plain\", \"tty\")")
+    String progress;
+
     @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
@@ -78,6 +93,7 @@ public final class BuildCommand extends ApiCommand {
                 || context.startsWith("git://")) {
             throw new CliException(1, "unable to prepare context: remote build contexts are not supported: " + context);
         }
+        ProgressMode mode = ProgressMode.parse(progress);
         if (iidFile != null) {
             // a stale id must not survive a failed build
             Files.deleteIfExists(iidFile);
@@ -89,9 +105,16 @@ public final class BuildCommand extends ApiCommand {
         // In quiet mode the output is kept and shown only if the build fails, as docker does.
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         PrintStream progressOut = quiet ? new PrintStream(kept, true, StandardCharsets.UTF_8) : out();
-        JsonMessageDisplay printer = quiet ? new JsonMessageDisplay(progressOut) : stdoutProgress();
+        BuildProgressView view = !quiet && mode.drawsView(io().stdoutIsTerminal()) ? progressView() : null;
+        Consumer<JsonNode> printer = quiet ? new JsonMessageDisplay(progressOut) : view != null ? view : stdoutProgress();
+        LongConsumer contextSent = view != null ? view::contextSent : bytes -> {
+            progressOut.println(String.format("Sending build context to Docker daemon %8s", Humanize.size(bytes)));
+            progressOut.println();
+            progressOut.flush();
+        };
         String[] imageId = {null};
-        try (InputStream tar = quiet ? source.tar() : new UploadReport(source.tar(), progressOut)) {
+        try (InputStream tar = quiet ? source.tar() : new UploadReport(source.tar(), contextSent);
+             BuildProgressView.Refresh refresh = view != null ? view.refreshEvery(REFRESH) : null) {
             client().build(options, tar, message -> {
                 JsonNode id = message.path("aux").path("ID");
                 if (id.isTextual()) {
@@ -104,7 +127,18 @@ public final class BuildCommand extends ApiCommand {
             if (quiet) {
                 err().print(kept.toString(StandardCharsets.UTF_8));
             }
+            if (view != null) {
+                view.fail();
+            }
             throw e;
+        } catch (RuntimeException e) {
+            if (view != null) {
+                view.fail();
+            }
+            throw e;
+        }
+        if (view != null) {
+            view.finish();
         }
         if (quiet) {
             // the daemon's own quiet output (the id as stream text) stands in when it sent no aux message
@@ -117,6 +151,40 @@ public final class BuildCommand extends ApiCommand {
             Files.writeString(iidFile, imageId[0]);
         }
         return 0;
+    }
+
+    private static final Duration REFRESH = Duration.ofMillis(100);
+
+    /** The values of {@code --progress}. */
+    enum ProgressMode {
+        AUTO, PLAIN, TTY;
+
+        static ProgressMode parse(String value) {
+            return switch (value) {
+                case "auto" -> AUTO;
+                case "plain" -> PLAIN;
+                case "tty" -> TTY;
+                default -> throw new IllegalArgumentException(
+                        "invalid argument \"" + value + "\" for \"--progress\" flag: must be one of auto, plain, tty");
+            };
+        }
+
+        boolean drawsView(boolean stdoutIsTerminal) {
+            return this == TTY || this == AUTO && stdoutIsTerminal;
+        }
+    }
+
+    /**
+     * The live view on stdout. Its size is read from the terminal on every redraw; with {@code --progress=tty}
+     * on something that is not a terminal, the frame is drawn for docker's default width and no height limit.
+     */
+    private BuildProgressView progressView() {
+        boolean terminal = io().stdoutIsTerminal();
+        OutputTerminal width = OutputTerminal.of(io().terminal(), Terminal.STDOUT);
+        return new BuildProgressView(out(), width.columns(), () -> {
+            int[] size = terminal ? Terminal.size(Terminal.STDOUT) : null;
+            return size == null ? Integer.MAX_VALUE : size[0];
+        }, InstantSource.system());
     }
 
     /**
@@ -151,13 +219,13 @@ public final class BuildCommand extends ApiCommand {
 
     /** Counts the context bytes as they are sent and reports the total when the upload is complete. */
     private static final class UploadReport extends FilterInputStream {
-        private final PrintStream out;
+        private final LongConsumer onSent;
         private long sent;
         private boolean reported;
 
-        UploadReport(InputStream in, PrintStream out) {
+        UploadReport(InputStream in, LongConsumer onSent) {
             super(in);
-            this.out = out;
+            this.onSent = onSent;
         }
 
         @Override
@@ -173,9 +241,7 @@ public final class BuildCommand extends ApiCommand {
                 sent += n;
             } else if (n < 0 && !reported) {
                 reported = true;
-                out.println(String.format("Sending build context to Docker daemon %8s", Humanize.size(sent)));
-                out.println();
-                out.flush();
+                onSent.accept(sent);
             }
             return n;
         }

@@ -260,6 +260,61 @@ class BuildCommandTest {
     }
 
     @Test
+    void progressTtyDrawsTheLiveViewAndPrintsTheResultUnderIt() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir, r -> stream(OK_STREAM))) {
+            Run run = berth(engine, "build", "--progress=tty", "-t", "app:1", ctx.toString());
+            assertThat(run.status()).isZero();
+            assertThat(run.out()).contains("[+] Building ", "=> [internal] load build context ", "=> [1/2] FROM busybox  ")
+                    .contains(" FINISHED\n").doesNotContain("Step 1/2", "Sending build context")
+                    .endsWith("\u001b[JSuccessfully built feed\n");
+        }
+    }
+
+    @Test
+    void progressTtyOnAFailureShowsTheFailingStepInPlainForm() throws Exception {
+        String failing = """
+                {"stream":"Step 1/2 : FROM busybox\\n"}
+                {"stream":"Step 2/2 : RUN false\\n"}
+                {"stream":"oops\\n"}
+                {"error":"The command '/bin/sh -c false' returned a non-zero code: 1"}
+                """;
+        try (FakeEngine engine = new FakeEngine(dir, r -> stream(failing))) {
+            Run run = berth(engine, "build", "--progress", "tty", ctx.toString());
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.out()).contains("=> [2/2] RUN false  ").contains("ERROR\n")
+                    .endsWith("\u001b[JStep 2/2 : RUN false\noops\n");
+            assertThat(run.err()).isEqualTo("The command '/bin/sh -c false' returned a non-zero code: 1\n");
+        }
+    }
+
+    @Test
+    void quietWinsOverProgress() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir, r -> stream("{\"aux\":{\"ID\":\"sha256:feed\"}}\n"))) {
+            Run run = berth(engine, "build", "-q", "--progress=tty", ctx.toString());
+            assertThat(run.status()).isZero();
+            assertThat(run.out()).isEqualTo("sha256:feed\n");
+        }
+    }
+
+    @Test
+    void plainIsTheClassicOutput() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir, r -> stream(OK_STREAM))) {
+            Run run = berth(engine, "build", "--progress=plain", ctx.toString());
+            assertThat(run.out()).endsWith("\n\nStep 1/2 : FROM busybox\n ---> 1234\nSuccessfully built feed\n");
+        }
+    }
+
+    @Test
+    void anUnknownProgressModeIsRefused() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir, r -> stream(OK_STREAM))) {
+            Run run = berth(engine, "build", "--progress=fancy", ctx.toString());
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("invalid argument \"fancy\" for \"--progress\" flag: must be one of auto, plain, tty\n");
+            assertThat(engine.requests).isEmpty();
+        }
+    }
+
+    @Test
     void httpErrorsAreDaemonErrors() throws Exception {
         try (FakeEngine engine = new FakeEngine(dir,
                 r -> new FakeEngine.Response(400, "application/json", "{\"message\":\"network mode not supported for builds: foo\"}"))) {

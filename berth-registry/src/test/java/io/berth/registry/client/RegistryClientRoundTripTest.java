@@ -264,6 +264,31 @@ class RegistryClientRoundTripTest {
     }
 
     @Test
+    void aResumedDownloadOverACorruptPrefixIsRejectedAndStartsOverNextTime() throws Exception {
+        StoreServices source = store("source");
+        ImageRecord image = TestImages.imported(source, TestImages.randomTar("c.bin", 200_000, 4), "corrupt:1");
+        Descriptor layer = source.images().manifest(image.id()).layers().getFirst();
+        ImageReference target = ref(proxy.domain(), "resume/corrupt:1");
+        try (RegistryClient client = new RegistryClient(config(), source)) {
+            client.push(target, image.id(), null, listener);
+        }
+        // A partial file whose prefix is not what the registry serves: hashing that prefix must catch it.
+        StoreServices fresh = store("fresh");
+        Path downloads = Files.createDirectories(tmp.resolve("fresh/downloads"));
+        Path partial = BlobDownload.partialFile(downloads, layer.digest());
+        Files.write(partial, new byte[(int) (layer.size() / 2)]);
+        try (RegistryClient client = new RegistryClient(config(), fresh)) {
+            assertThatThrownBy(() -> client.pull(target, null, listener))
+                    .isInstanceOf(io.berth.oci.errors.InvalidArgumentException.class)
+                    .hasMessageContaining("does not match its digest");
+            assertThat(Files.exists(partial)).isFalse();
+            assertThat(fresh.content().has(layer.digest())).isFalse();
+            assertThat(client.pull(target, null, listener).image().id()).isEqualTo(image.id());
+        }
+        assertThat(fresh.content().read(layer.digest())).isEqualTo(source.content().read(layer.digest()));
+    }
+
+    @Test
     void aConnectionDroppedMidDownloadIsResumedWithinThePull() throws Exception {
         StoreServices source = store("source");
         ImageRecord image = TestImages.imported(source, TestImages.randomTar("d.bin", 300_000, 3), "drop:1");
