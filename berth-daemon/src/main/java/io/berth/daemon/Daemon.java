@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.berth.build.exec.BaseImagePuller;
 import io.berth.build.exec.ImageBuilder;
 import io.berth.daemon.api.ArchiveRoutes;
 import io.berth.daemon.api.BuildRoutes;
@@ -22,6 +23,7 @@ import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ErrorMapper;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
+import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
 import io.berth.runtime.ContainerService;
@@ -71,7 +73,11 @@ public final class Daemon implements AutoCloseable {
         new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events,
                 registryRoutes).register(router);
 
-        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"));
+        // A base image the store lacks is pulled, as the classic builder does.
+        BaseImagePuller puller = (ref, output) -> registry.pull(ImageReference.parse(ref), null, e -> {
+            if (!e.hasBytes()) output.accept(e.id() == null ? e.status() : e.id() + ": " + e.status());
+        }).image();
+        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller);
         new BuildRoutes(builder, options.dataRoot().resolve("build-contexts"), events).register(router);
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());

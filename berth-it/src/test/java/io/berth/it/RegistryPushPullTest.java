@@ -82,4 +82,16 @@ class RegistryPushPullTest {
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).containsIgnoringCase("not found");
     }
+
+    @Test
+    void buildPullsABaseImageTheStoreLacks(@TempDir Path ctx) throws Exception {
+        String base = "127.0.0.1:" + berthRegistry.port() + "/base/busybox:1";
+        daemon.docker("tag", "busybox", base).orFail();
+        daemon.docker("push", base).orFail();
+        daemon.docker("rmi", base).orFail();
+        java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM " + base + "\nRUN echo built-on-pulled > /x\n");
+        Cmd.Result build = daemon.docker("build", "-t", "on-pulled:1", ctx.toString()).orFail();
+        assertThat(build.stdout()).contains("Pulling from base/busybox");
+        assertThat(daemon.docker("run", "--rm", "on-pulled:1", "cat", "/x").orFail().out()).isEqualTo("built-on-pulled");
+    }
 }

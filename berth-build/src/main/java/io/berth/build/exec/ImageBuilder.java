@@ -53,8 +53,14 @@ public final class ImageBuilder {
     private final ContainerService containers;
     private final BuildCache cache;
     private final Path emptyDir;
+    private final BaseImagePuller puller;
 
     public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir) {
+        this(store, containers, cacheDir, BaseImagePuller.NONE);
+    }
+
+    public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir, BaseImagePuller puller) {
+        this.puller = puller;
         this.store = store;
         this.containers = containers;
         this.cache = new BuildCache(cacheDir);
@@ -140,7 +146,7 @@ public final class ImageBuilder {
                             return null;
                         }
                         return await(results.get(dep));
-                    }, cacheFrom, emptyDir);
+                    }, cacheFrom, emptyDir, puller);
             Dockerfile.Stage stage = dockerfile.stages().get(i);
             threads.add(Thread.ofVirtual().name("build-stage-" + i).start(() -> {
                 try {

@@ -12,7 +12,6 @@ import io.berth.oci.Digest;
 import io.berth.oci.HistoryEntry;
 import io.berth.oci.Json;
 import io.berth.oci.errors.InvalidArgumentException;
-import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.ImageRecord;
 
@@ -96,12 +95,9 @@ final class StageExecutor {
         } else if (ref.equals("scratch")) {
             state = session.committer().write(BuildState.scratchConfig(), List.of());
         } else {
-            Optional<ImageRecord> image = session.store().images().find(ref);
-            if (image.isEmpty()) {
-                throw new NotFoundException("FROM " + ref + ": image not found in the local store (berth builds do not "
-                        + "pull; pull, load or import the image first)");
-            }
-            ImageRecord r = image.get();
+            // --pull refreshes every base image; otherwise only a missing one is pulled.
+            Optional<ImageRecord> local = session.request().pull() ? Optional.empty() : session.store().images().find(ref);
+            ImageRecord r = local.orElseGet(() -> session.puller().pull(ref, out));
             state = new BuildState(r.config(), session.store().images().manifest(r.id()).layers(), r.id(), r.manifestDigest());
         }
         out.accept(" ---> " + state.configDigest().shortId());
@@ -400,8 +396,7 @@ final class StageExecutor {
             String from = expand(c.from());
             BuildState src = session.stageResult().apply(from.toLowerCase(java.util.Locale.ROOT));
             if (src == null) {
-                ImageRecord img = session.store().images().find(from).orElseThrow(() -> new NotFoundException(
-                        name + " --from=" + from + ": no stage or local image of that name"));
+                ImageRecord img = session.store().images().find(from).orElseGet(() -> session.puller().pull(from, out));
                 src = new BuildState(img.config(), session.store().images().manifest(img.id()).layers(), img.id(),
                         img.manifestDigest());
             }
