@@ -114,4 +114,18 @@ class BuildTest {
         assertThat(f.stderr() + f.stdout()).contains("returned a non-zero code: 3");
         assertThat(daemon.docker("version", "--format", "{{.Server.Version}}").orFail().out()).isNotEmpty();
     }
+
+    @Test
+    void cacheFromAnImageStandsInForAPrunedCache(@TempDir Path tmp) throws Exception {
+        Path ctx = context(tmp.resolve("cachefrom"), "FROM busybox\nCOPY f.txt /f.txt\nRUN echo slow-step > /s.txt\n");
+        Files.writeString(ctx.resolve("f.txt"), "f\n");
+        String first = daemon.cli("build", "-q", "-t", "cf:1", ctx.toString()).orFail().out();
+        daemon.cli("builder", "prune", "-f").orFail();
+        Cmd.Result cold = daemon.cli("build", "-t", "cf:2", ctx.toString()).orFail();
+        assertThat(cold.stdout()).doesNotContain("Using cache");
+        daemon.cli("builder", "prune", "-f").orFail(); // the cold build filled the cache again
+        Cmd.Result fromImage = daemon.cli("build", "--cache-from", "cf:1", "-t", "cf:3", ctx.toString()).orFail();
+        assertThat(fromImage.stdout().split("Using cache", -1).length - 1).isEqualTo(2);
+        assertThat(daemon.cli("image", "inspect", "-f", "{{.Id}}", "cf:3").orFail().out()).isEqualTo(first);
+    }
 }
