@@ -110,6 +110,49 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * A fresh, not yet created directory to unpack {@code chainId} into outside {@link #prepare} (a layer
+     * unpacked while it downloads). It carries the same {@code .tmp-} prefix as prepare's own staging, so
+     * {@link #removeLeftovers} deletes it after a crash; hand it to {@link #commitStaged} or
+     * {@link #discardStaged}.
+     */
+    public Path stagingDir(Digest chainId) {
+        return layout.snapshotsDir().resolve(".tmp-" + chainId.hex() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
+
+    /**
+     * Renames a staged unpack into place as the snapshot of {@code chainId}, under the same per-chain lock as
+     * {@link #prepare}. The caller has verified the staged tree's diff ID. If the snapshot appeared meanwhile
+     * the staged tree is deleted and the existing snapshot kept.
+     *
+     * @return the snapshot directory
+     */
+    public Path commitStaged(Path staged, Digest chainId) {
+        Path dir = layout.snapshot(chainId);
+        ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                DirectoryTrees.deleteQuietly(staged);
+                return dir;
+            }
+            Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.syncDirectory(layout.snapshotsDir());
+            return dir;
+        } catch (IOException e) {
+            DirectoryTrees.deleteQuietly(staged);
+            throw new SystemFailureException("cannot commit snapshot " + chainId + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes a staged unpack that will not be committed. */
+    public void discardStaged(Path staged) {
+        DirectoryTrees.deleteQuietly(staged);
+    }
+
     public boolean has(Digest chainId) {
         return Files.isDirectory(layout.snapshot(chainId), LinkOption.NOFOLLOW_LINKS);
     }

@@ -59,22 +59,55 @@ final class BlobDownload {
      * @return the bytes received over the network
      */
     long fetch(Descriptor blob, String id, ProgressListener listener) {
+        return fetch(blob, id, listener, null);
+    }
+
+    /**
+     * Downloads the blob, also feeding a fresh download's bytes to {@code tee} (null for none), which is
+     * committed only once the blob verified and is stored, and abandoned if the download resumes a partial
+     * file, retries, or fails. The tee's own failures never fail the download.
+     *
+     * @param id progress id for events, or null for no events
+     * @return the bytes received over the network
+     */
+    long fetch(Descriptor blob, String id, ProgressListener listener, StreamingUnpack tee) {
+        try {
+            return fetchTeeing(blob, id, listener, tee);
+        } finally {
+            if (tee != null) {
+                // no-op after commit; otherwise the download failed and the staged unpack must go
+                tee.abandon();
+            }
+        }
+    }
+
+    private long fetchTeeing(Descriptor blob, String id, ProgressListener listener, StreamingUnpack tee) {
         if (blob.size() < 0) {
             throw new InvalidArgumentException("blob " + blob.digest() + " has a negative size in its manifest");
         }
         Path partial = partialFile(partials, blob.digest());
+        if (tee != null && Files.exists(partial)) {
+            // A resumed download never sends the layer's beginning, which the unpack needs.
+            tee.abandon();
+            tee = null;
+        }
         long received = 0;
         Digest actual = null;
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                Transferred done = transfer(blob, partial, id, listener);
+                Transferred done = transfer(blob, partial, id, listener, tee);
                 received += done.received();
                 actual = done.digest();
                 last = null;
                 break;
             } catch (IOException e) {
                 last = e;
+                if (tee != null) {
+                    // the retry resumes where this attempt stopped
+                    tee.abandon();
+                    tee = null;
+                }
                 if (attempt < ATTEMPTS && id != null) {
                     listener.onProgress(ProgressEvent.of(id, "Retrying in " + attempt + " second"
                             + (attempt == 1 ? "" : "s")));
@@ -97,6 +130,9 @@ final class BlobDownload {
         // actual was computed over exactly the partial file's bytes (see transfer), which is what
         // adoptVerified requires; it fsyncs and renames, so the blob is whole or absent.
         content.adoptVerified(partial, blob.digest());
+        if (tee != null) {
+            tee.commit();
+        }
         if (id != null) {
             listener.onProgress(ProgressEvent.of(id, "Download complete"));
         }
@@ -111,8 +147,8 @@ final class BlobDownload {
      * One GET; throws IOException when the network failed (worth a retry). The returned digest covers the
      * file's prefix as read back from disk plus every byte this call appended, i.e. exactly the file's content.
      */
-    private Transferred transfer(Descriptor blob, Path partial, String id, ProgressListener listener)
-            throws IOException {
+    private Transferred transfer(Descriptor blob, Path partial, String id, ProgressListener listener,
+                                 StreamingUnpack tee) throws IOException {
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         if (have > blob.size()) {
             Files.delete(partial);
@@ -143,6 +179,11 @@ final class BlobDownload {
             }
             default -> throw RegistrySession.errorOf(response).toException("blob " + blob.digest());
         }
+        // Only a download from byte 0 can feed the unpack (fetch drops the tee when a partial file exists).
+        StreamingUnpack sink = have == 0 ? tee : null;
+        if (sink != null) {
+            sink.start();
+        }
         MessageDigest md = blob.digest().newMessageDigest();
         if (have > 0) {
             try {
@@ -172,6 +213,9 @@ final class BlobDownload {
                 // Hashed only once written: a failed write throws before these bytes count, and the retry
                 // re-hashes whatever prefix the file really holds.
                 md.update(buffer, 0, n);
+                if (sink != null) {
+                    sink.accept(buffer, 0, n);
+                }
                 if (progress != null) {
                     progress.advance(n);
                 }

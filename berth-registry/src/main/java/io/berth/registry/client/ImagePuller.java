@@ -1,7 +1,9 @@
 package io.berth.registry.client;
 
+import io.berth.oci.ChainId;
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
+import io.berth.oci.ImageConfig;
 import io.berth.oci.ImageIndex;
 import io.berth.oci.ImageManifest;
 import io.berth.oci.ImageReference;
@@ -15,6 +17,7 @@ import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.ContentStore;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
+import io.berth.store.SnapshotStore;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,7 +27,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One pull: resolve the reference to a single-platform manifest (through an index if there is one), fetch the
@@ -51,16 +57,19 @@ final class ImagePuller {
     private final RegistrySession session;
     private final ContentStore content;
     private final ImageStore images;
+    private final SnapshotStore snapshots;
     private final Path partials;
     private final Semaphore downloadSlots;
     private final ConcurrentHashMap<Digest, ReentrantLock> blobLocks;
     private final boolean unpack;
 
-    ImagePuller(RegistrySession session, ContentStore content, ImageStore images, Path partials,
+    ImagePuller(RegistrySession session, ContentStore content, ImageStore images, SnapshotStore snapshots,
+                Path partials,
                 Semaphore downloadSlots, ConcurrentHashMap<Digest, ReentrantLock> blobLocks, boolean unpack) {
         this.session = session;
         this.content = content;
         this.images = images;
+        this.snapshots = snapshots;
         this.partials = partials;
         this.downloadSlots = downloadSlots;
         this.blobLocks = blobLocks;
@@ -86,10 +95,11 @@ final class ImagePuller {
 
         List<Digest> downloaded = Collections.synchronizedList(new ArrayList<>());
         BlobDownload download = new BlobDownload(session, content, partials);
-        if (fetchLocked(download, manifest.config(), null, listener)) {
+        if (fetchLocked(download, manifest.config(), null, listener, null)) {
             downloaded.add(manifest.config().digest());
         }
-        List<Descriptor> fetchedLayers = fetchLayers(download, manifest.layers(), listener, downloaded);
+        Map<Digest, Supplier<StreamingUnpack>> streamable = unpack ? streamableLayers(manifest) : Map.of();
+        List<Descriptor> fetchedLayers = fetchLayers(download, manifest.layers(), streamable, listener, downloaded);
 
         content.putVerified(new ByteArrayInputStream(single.bytes()), single.digest());
         Digest id = manifest.config().digest();
@@ -108,6 +118,42 @@ final class ImagePuller {
         listener.onProgress(ProgressEvent.message("Status: " + (newer ? "Downloaded newer image for "
                 : "Image is up to date for ") + ref.familiar()));
         return new PullResult(record, top.digest(), single.digest(), downloaded, newer);
+    }
+
+    /**
+     * The layer that can be unpacked while it downloads: the lowest one without a snapshot, since a layer's
+     * hardlinks may point into older layers, so every snapshot below it must already be in place (always
+     * true for the bottom layer). The others are unpacked after the download as before. A config that does
+     * not fit the manifest streams nothing; the regular path reports it.
+     */
+    private Map<Digest, Supplier<StreamingUnpack>> streamableLayers(ImageManifest manifest) {
+        List<Digest> diffIds;
+        try {
+            ImageConfig config = Json.read(content.read(manifest.config().digest()), ImageConfig.class,
+                    "image config " + manifest.config().digest());
+            diffIds = config.diffIds();
+        } catch (BerthException e) {
+            return Map.of();
+        }
+        List<Descriptor> layers = manifest.layers();
+        if (diffIds.size() != layers.size() || layers.isEmpty()) {
+            return Map.of();
+        }
+        List<Digest> chainIds = ChainId.all(diffIds);
+        Map<Digest, Supplier<StreamingUnpack>> streamable = new HashMap<>();
+        List<Path> below = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Digest chainId = chainIds.get(i);
+            Digest diffId = diffIds.get(i);
+            if (!snapshots.has(chainId)) {
+                List<Path> lowerDirs = List.copyOf(below);
+                streamable.putIfAbsent(layers.get(i).digest(),
+                        () -> new StreamingUnpack(snapshots, chainId, diffId, lowerDirs));
+                break;
+            }
+            below.addFirst(snapshots.path(chainId));
+        }
+        return streamable;
     }
 
     private void unpackLayers(Digest id, boolean known, List<Descriptor> fetchedLayers, ProgressListener listener) {
@@ -178,8 +224,9 @@ final class ImagePuller {
     }
 
     /** Fetches the missing layers concurrently; returns the ones that were downloaded. */
-    private List<Descriptor> fetchLayers(BlobDownload download, List<Descriptor> layers, ProgressListener listener,
-                                         List<Digest> downloaded) {
+    private List<Descriptor> fetchLayers(BlobDownload download, List<Descriptor> layers,
+                                         Map<Digest, Supplier<StreamingUnpack>> streamable,
+                                         ProgressListener listener, List<Digest> downloaded) {
         List<Descriptor> missing = new ArrayList<>();
         for (Descriptor layer : layers) {
             if (content.has(layer.digest())) {
@@ -193,7 +240,8 @@ final class ImagePuller {
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Descriptor layer : missing) {
                 futures.add(executor.submit(() -> {
-                    if (fetchLocked(download, layer, layer.digest().shortId(), listener)) {
+                    if (fetchLocked(download, layer, layer.digest().shortId(), listener,
+                            streamable.get(layer.digest()))) {
                         downloaded.add(layer.digest());
                     }
                     return null;
@@ -221,7 +269,8 @@ final class ImagePuller {
      * Downloads a blob under a per-digest lock and a download slot. Returns false when the blob turned out to be
      * present (another pull fetched it meanwhile).
      */
-    private boolean fetchLocked(BlobDownload download, Descriptor blob, String id, ProgressListener listener) {
+    private boolean fetchLocked(BlobDownload download, Descriptor blob, String id, ProgressListener listener,
+                                Supplier<StreamingUnpack> unpackWhileDownloading) {
         ReentrantLock lock = blobLocks.computeIfAbsent(blob.digest(), d -> new ReentrantLock());
         boolean waiting = id != null && !downloadSlots.tryAcquire();
         if (waiting) {
@@ -243,7 +292,8 @@ final class ImagePuller {
                 }
                 return false;
             }
-            download.fetch(blob, id, listener);
+            download.fetch(blob, id, listener,
+                    unpackWhileDownloading == null ? null : unpackWhileDownloading.get());
             return true;
         } finally {
             lock.unlock();

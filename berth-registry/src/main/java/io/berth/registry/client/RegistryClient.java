@@ -9,6 +9,7 @@ import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.ContentStore;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
+import io.berth.store.SnapshotStore;
 import io.berth.store.StoreServices;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class RegistryClient implements AutoCloseable {
     private final RegistryClientConfig config;
     private final ContentStore content;
     private final ImageStore images;
+    private final SnapshotStore snapshots;
     private final Path partials;
     private final InsecureRegistries insecure;
     private final HttpClient http;
@@ -55,6 +57,7 @@ public final class RegistryClient implements AutoCloseable {
         this.config = config;
         this.content = store.content();
         this.images = store.images();
+        this.snapshots = store.snapshots();
         this.partials = store.layout().root().resolve("downloads");
         this.insecure = new InsecureRegistries(config.insecureRegistries());
         this.http = HttpClient.newBuilder()
@@ -92,7 +95,8 @@ public final class RegistryClient implements AutoCloseable {
     public PullResult pull(ImageReference ref, Credentials credentials, Platform platform,
                            ProgressListener listener) {
         RegistrySession session = session(ref, credentials, Set.of("repository:" + ref.path() + ":pull"));
-        return new ImagePuller(session, content, images, partials, downloadSlots, blobLocks, config.unpackOnPull())
+        return new ImagePuller(session, content, images, snapshots, partials, downloadSlots, blobLocks,
+                config.unpackOnPull())
                 .pull(ref, platform, listener);
     }
 

@@ -1,0 +1,160 @@
+package io.berth.registry.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded in-memory pipe from one writer thread to one reader thread, passing copies of whole chunks.
+ * <p>
+ * Unlike {@link java.io.PipedInputStream} it never ties itself to thread identity (fine with virtual threads),
+ * and the writer can never be stuck by a reader that gave up: once the reader is closed, writes are dropped.
+ * That is what lets a download feed an unpacker without the unpacker's failure ever failing the download.
+ */
+final class ChunkPipe {
+    private final int capacity;
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private boolean writerDone;
+    private boolean writerFailed;
+    private boolean readerClosed;
+
+    /** @param capacity chunks buffered before the writer waits */
+    ChunkPipe(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * Queues a copy of the bytes, waiting while the pipe is full.
+     *
+     * @return false when the reader has gone (the bytes were dropped)
+     */
+    boolean write(byte[] bytes, int offset, int length) throws InterruptedIOException {
+        byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+        lock.lock();
+        try {
+            while (chunks.size() >= capacity && !readerClosed) {
+                notFull.await();
+            }
+            if (readerClosed) {
+                return false;
+            }
+            chunks.addLast(copy);
+            notEmpty.signal();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while feeding the pipe");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** End of stream: the reader sees EOF once it has taken every queued chunk. */
+    void finish() {
+        lock.lock();
+        try {
+            writerDone = true;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer gave up: the reader's next read throws instead of returning EOF or queued bytes. */
+    void fail() {
+        lock.lock();
+        try {
+            writerDone = true;
+            writerFailed = true;
+            chunks.clear();
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The reading end; closing it releases a waiting writer and makes further writes no-ops. */
+    InputStream reader() {
+        return new InputStream() {
+            private byte[] current;
+            private int position;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                if (current == null || position == current.length) {
+                    current = take();
+                    position = 0;
+                    if (current == null) {
+                        return -1;
+                    }
+                }
+                int n = Math.min(len, current.length - position);
+                System.arraycopy(current, position, b, off, n);
+                position += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                closeReader();
+            }
+        };
+    }
+
+    /** The reader is done (or gave up): releases a waiting writer and turns further writes into no-ops. */
+    void closeReader() {
+        lock.lock();
+        try {
+            readerClosed = true;
+            chunks.clear();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next chunk, or null at end of stream. */
+    private byte[] take() throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (writerFailed) {
+                    throw new IOException("the download feeding this pipe was abandoned");
+                }
+                byte[] next = chunks.pollFirst();
+                if (next != null) {
+                    notFull.signal();
+                    if (next.length > 0) {
+                        return next;
+                    }
+                    continue;
+                }
+                if (writerDone) {
+                    return null;
+                }
+                notEmpty.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the pipe");
+        } finally {
+            lock.unlock();
+        }
+    }
+}
