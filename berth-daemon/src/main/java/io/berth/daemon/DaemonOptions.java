@@ -1,13 +1,21 @@
 package io.berth.daemon;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.daemon.http.ApiJson;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /**
- * berthd's command line.
+ * berthd's command line, over an optional JSON config file in the shape of Docker's daemon.json
+ * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code default-runtime}, {@code insecure-registries}).
+ * A flag wins over the file; insecure registries from both apply.
  *
  * @param dataRoot images, snapshots and containers (persistent)
  * @param execRoot runtime state that must not outlive a reboot (crun --root)
@@ -16,8 +24,9 @@ import io.berth.oci.errors.InvalidArgumentException;
 public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries) {
 
     static final String USAGE = """
-            Usage: berthd [--data-root DIR] [--exec-root DIR] [--host unix:///path.sock] [--runtime crun|runc]
-                          [--insecure-registry HOST[:PORT]|CIDR ...]
+            Usage: berthd [--config-file FILE] [--data-root DIR] [--exec-root DIR] [--host unix:///path.sock]
+                          [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...]
+              --config-file daemon.json-style settings (default /etc/berth/daemon.json when it exists)
               --data-root   persistent state (default /var/lib/berth)
               --exec-root   runtime state on tmpfs (default /run/berth/exec, or DATA-ROOT/exec with --data-root)
               --host        Engine API socket (default unix:///run/berth/berth.sock)
@@ -25,12 +34,19 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
               --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
             """;
 
+    static final Path DEFAULT_CONFIG = Path.of("/etc/berth/daemon.json");
+
     public static DaemonOptions parse(String[] args) {
-        Path dataRoot = Path.of("/var/lib/berth");
+        return parse(args, DEFAULT_CONFIG);
+    }
+
+    static DaemonOptions parse(String[] args, Path defaultConfig) {
+        Path dataRoot = null;
         Path execRoot = null;
-        Path socket = Path.of("/run/berth/berth.sock");
-        String runtime = "crun";
-        List<String> insecure = new ArrayList<>();
+        Path socket = null;
+        String runtime = null;
+        Path configFile = null;
+        LinkedHashSet<String> insecure = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
@@ -41,23 +57,55 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
                 value = args[++i];
             }
             switch (flag) {
+                case "--config-file" -> configFile = Path.of(value).toAbsolutePath();
                 case "--data-root" -> dataRoot = Path.of(value).toAbsolutePath();
                 case "--exec-root" -> execRoot = Path.of(value).toAbsolutePath();
-                case "--host", "-H" -> {
-                    if (!value.startsWith("unix://")) throw new InvalidArgumentException("only unix:// hosts are supported: " + value);
-                    socket = Path.of(value.substring("unix://".length()));
-                }
-                case "--runtime", "--default-runtime" -> {
-                    if (!value.equals("crun") && !value.equals("runc")) throw new InvalidArgumentException("unknown runtime: " + value);
-                    runtime = value;
-                }
+                case "--host", "-H" -> socket = unixSocket(value);
+                case "--runtime", "--default-runtime" -> runtime = runtime(value);
                 case "--insecure-registry" -> insecure.add(value);
                 default -> throw new InvalidArgumentException("unknown flag: " + flag + "\n" + USAGE);
             }
         }
+        JsonNode file = readConfig(configFile != null ? configFile : defaultConfig, configFile != null);
+        if (dataRoot == null && file.hasNonNull("data-root")) dataRoot = Path.of(file.get("data-root").asText()).toAbsolutePath();
+        if (execRoot == null && file.hasNonNull("exec-root")) execRoot = Path.of(file.get("exec-root").asText()).toAbsolutePath();
+        if (socket == null && file.path("hosts").isArray() && !file.path("hosts").isEmpty()) {
+            socket = unixSocket(file.path("hosts").get(0).asText());
+        }
+        if (runtime == null && file.hasNonNull("default-runtime")) runtime = runtime(file.get("default-runtime").asText());
+        file.path("insecure-registries").forEach(r -> insecure.add(r.asText()));
+
+        if (dataRoot == null) dataRoot = Path.of("/var/lib/berth");
+        if (socket == null) socket = Path.of("/run/berth/berth.sock");
+        if (runtime == null) runtime = "crun";
         if (execRoot == null) {
             execRoot = dataRoot.equals(Path.of("/var/lib/berth")) ? Path.of("/run/berth/exec") : dataRoot.resolve("exec");
         }
-        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(insecure));
+        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)));
+    }
+
+    /** The file named by --config-file must exist; the default one is optional. */
+    private static JsonNode readConfig(Path file, boolean required) {
+        if (!Files.exists(file)) {
+            if (required) throw new InvalidArgumentException("config file not found: " + file);
+            return ApiJson.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = ApiJson.MAPPER.readTree(Files.readAllBytes(file));
+            if (node == null || !node.isObject()) throw new InvalidArgumentException("config file " + file + ": expected a JSON object");
+            return node;
+        } catch (IOException e) {
+            throw new InvalidArgumentException("config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Path unixSocket(String host) {
+        if (!host.startsWith("unix://")) throw new InvalidArgumentException("only unix:// hosts are supported: " + host);
+        return Path.of(host.substring("unix://".length()));
+    }
+
+    private static String runtime(String name) {
+        if (!name.equals("crun") && !name.equals("runc")) throw new InvalidArgumentException("unknown runtime: " + name);
+        return name;
     }
 }

@@ -3,15 +3,17 @@ package io.berth.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.oci.errors.InvalidArgumentException;
 
 class DaemonOptionsTest {
     private static DaemonOptions parse(String... args) {
-        return DaemonOptions.parse(args);
+        return DaemonOptions.parse(args, Path.of("/nonexistent/daemon.json"));
     }
 
     @Test
@@ -83,5 +85,33 @@ class DaemonOptionsTest {
     void helpShowsUsage() {
         assertThatThrownBy(() -> parse("--help")).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("Usage: berthd");
         assertThatThrownBy(() -> parse("-h")).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("--data-root");
+    }
+
+    @Test
+    void aConfigFileFillsWhatFlagsLeaveOut(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, """
+                {"data-root": "/srv/from-file", "hosts": ["unix:///tmp/file.sock"], "default-runtime": "runc",
+                 "insecure-registries": ["reg.local:5000", "10.0.0.0/8"], "unknown-key": true}
+                """);
+        DaemonOptions o = DaemonOptions.parse(new String[] {"--config-file", file.toString(),
+                "--runtime", "crun", "--insecure-registry", "other:1"}, Path.of("/nonexistent"));
+        assertThat(o.dataRoot()).isEqualTo(Path.of("/srv/from-file"));
+        assertThat(o.socket()).isEqualTo(Path.of("/tmp/file.sock"));
+        assertThat(o.defaultRuntime()).isEqualTo("crun"); // the flag wins
+        assertThat(o.insecureRegistries()).containsExactly("other:1", "reg.local:5000", "10.0.0.0/8");
+        assertThat(o.execRoot()).isEqualTo(Path.of("/srv/from-file/exec"));
+    }
+
+    @Test
+    void aMissingOrBrokenConfigFileNamedByFlagIsAnError(@TempDir Path tmp) throws Exception {
+        assertThatThrownBy(() -> DaemonOptions.parse(
+                new String[] {"--config-file", tmp.resolve("nope.json").toString()}, Path.of("/nonexistent")))
+                .hasMessageContaining("config file not found");
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "[1, 2");
+        assertThatThrownBy(() -> DaemonOptions.parse(
+                new String[] {"--config-file", broken.toString()}, Path.of("/nonexistent")))
+                .hasMessageContaining("config file");
     }
 }
