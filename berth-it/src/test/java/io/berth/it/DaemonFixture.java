@@ -11,6 +11,7 @@ final class DaemonFixture {
     private DaemonFixture() {}
 
     static BerthdProcess startWithBusybox(String name) throws Exception {
+        StaleTestState.clearOnce();
         Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
         BerthdProcess daemon = new BerthdProcess(root).start();
         daemon.cli("image", "make-busybox", "busybox:latest").orFail();
