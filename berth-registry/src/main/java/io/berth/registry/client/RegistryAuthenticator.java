@@ -77,7 +77,9 @@ final class RegistryAuthenticator {
         return switch (parsed.get()) {
             case AuthChallenge.Basic basic -> credentials != null && !sentAuthorization;
             case AuthChallenge.Bearer bearer -> {
-                tokens.remove(tokenKey(endpoint, bearer, credentials, scopes));
+                // Only a token that was sent and refused is stale. A request that went out anonymously while
+                // another one fetched the token must reuse that token, not fetch a second one.
+                if (sentAuthorization) tokens.remove(tokenKey(endpoint, bearer, credentials, scopes));
                 yield true;
             }
         };
