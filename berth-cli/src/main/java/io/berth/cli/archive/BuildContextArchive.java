@@ -1,13 +1,11 @@
 package io.berth.cli.archive;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes a build context directory as the uncompressed tar {@code POST /build} takes: names relative to the
@@ -66,7 +63,7 @@ public final class BuildContextArchive {
         try (TarArchiveOutputStream tar = open(out)) {
             for (Entry e : entries) {
                 switch (e) {
-                    case OnDisk d -> addFromDisk(tar, d.path(), d.name());
+                    case OnDisk d -> TreeArchiver.addFromDisk(tar, d.path(), d.name(), false);
                     case InMemory m -> addBytes(tar, m.name(), m.data(), m.mode());
                 }
             }
@@ -93,38 +90,6 @@ public final class BuildContextArchive {
         return tar;
     }
 
-    private static void addFromDisk(TarArchiveOutputStream tar, Path p, String name) throws IOException {
-        PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        TarArchiveEntry entry;
-        if (attrs.isSymbolicLink()) {
-            entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-            entry.setLinkName(Files.readSymbolicLink(p).toString());
-        } else if (attrs.isDirectory()) {
-            entry = new TarArchiveEntry(name + "/");
-        } else if (attrs.isRegularFile()) {
-            entry = new TarArchiveEntry(name);
-            entry.setSize(attrs.size());
-        } else {
-            return;
-        }
-        long special = ((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).longValue() & 07000;
-        entry.setMode((int) (TreeArchiver.permissionBits(attrs.permissions()) | special | typeBits(attrs)));
-        entry.setModTime(new Date(attrs.lastModifiedTime().toMillis()));
-        entry.setUserId(0);
-        entry.setGroupId(0);
-        tar.putArchiveEntry(entry);
-        if (attrs.isRegularFile()) {
-            try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-                // exactly the size announced in the header, even if the file grows meanwhile
-                long copied = in.transferTo(new BoundedOutput(tar, attrs.size()));
-                if (copied < attrs.size()) {
-                    throw new IOException("file changed while sending the build context: " + p);
-                }
-            }
-        }
-        tar.closeArchiveEntry();
-    }
-
     private static void addBytes(TarArchiveOutputStream tar, String name, byte[] data, int mode) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name);
         entry.setSize(data.length);
@@ -133,37 +98,5 @@ public final class BuildContextArchive {
         tar.putArchiveEntry(entry);
         tar.write(data);
         tar.closeArchiveEntry();
-    }
-
-    private static long typeBits(PosixFileAttributes attrs) {
-        if (attrs.isSymbolicLink()) {
-            return 0120000;
-        }
-        return attrs.isDirectory() ? 040000 : 0100000;
-    }
-
-    /** Passes at most {@code limit} bytes on and drops the rest; counts what it received. */
-    private static final class BoundedOutput extends OutputStream {
-        private final OutputStream out;
-        private long remaining;
-
-        BoundedOutput(OutputStream out, long limit) {
-            this.out = out;
-            this.remaining = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            int n = (int) Math.min(len, remaining);
-            if (n > 0) {
-                out.write(b, off, n);
-                remaining -= n;
-            }
-        }
     }
 }

@@ -48,6 +48,15 @@ public final class TreeArchiver {
     }
 
     private static void add(TarArchiveOutputStream tar, Path p, String name) throws IOException {
+        addFromDisk(tar, p, name, true);
+    }
+
+    /**
+     * Adds one file, directory or symlink as it is on disk (other types are skipped). Ownership is the
+     * file's, or root's when {@code keepOwner} is false (a build context). A regular file contributes exactly
+     * the size its header announces, so a file that grows meanwhile cannot corrupt the archive.
+     */
+    static void addFromDisk(TarArchiveOutputStream tar, Path p, String name, boolean keepOwner) throws IOException {
         PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         TarArchiveEntry entry;
         if (attrs.isSymbolicLink()) {
@@ -63,16 +72,47 @@ public final class TreeArchiver {
         }
         entry.setMode((int) (typeBits(attrs) | permissionBits(attrs.permissions()) | specialBits(p)));
         entry.setModTime(new Date(attrs.lastModifiedTime().toMillis()));
-        Map<String, Object> unix = Files.readAttributes(p, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
-        entry.setUserId(((Number) unix.get("uid")).longValue());
-        entry.setGroupId(((Number) unix.get("gid")).longValue());
+        if (keepOwner) {
+            Map<String, Object> unix = Files.readAttributes(p, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+            entry.setUserId(((Number) unix.get("uid")).longValue());
+            entry.setGroupId(((Number) unix.get("gid")).longValue());
+        } else {
+            entry.setUserId(0);
+            entry.setGroupId(0);
+        }
         tar.putArchiveEntry(entry);
         if (attrs.isRegularFile()) {
-            try (InputStream in = Files.newInputStream(p)) {
-                in.transferTo(tar);
+            try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                long copied = in.transferTo(new BoundedOutput(tar, attrs.size()));
+                if (copied < attrs.size()) throw new IOException("file shrank while being archived: " + p);
             }
         }
         tar.closeArchiveEntry();
+    }
+
+    /** Passes at most {@code limit} bytes on and drops the rest; counts what it received. */
+    private static final class BoundedOutput extends OutputStream {
+        private final OutputStream out;
+        private long remaining;
+
+        BoundedOutput(OutputStream out, long limit) {
+            this.out = out;
+            this.remaining = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int n = (int) Math.min(len, remaining);
+            if (n > 0) {
+                out.write(b, off, n);
+                remaining -= n;
+            }
+        }
     }
 
     private static long typeBits(PosixFileAttributes attrs) {
