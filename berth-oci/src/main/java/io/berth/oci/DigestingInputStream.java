@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
-/** Computes a digest (sha256 unless told otherwise) of everything read through it, and counts the bytes. */
+/**
+ * Computes a digest (sha256 unless told otherwise) of everything read through it, and counts the bytes; or,
+ * made by {@link #countingOnly}, only counts them (for a stream whose digest is already known).
+ */
 public final class DigestingInputStream extends FilterInputStream {
     private final MessageDigest md;
     private final String algorithm;
@@ -16,16 +19,27 @@ public final class DigestingInputStream extends FilterInputStream {
     }
 
     public DigestingInputStream(InputStream in, String algorithm) {
+        this(in, algorithm, Digest.newMessageDigest(algorithm));
+    }
+
+    private DigestingInputStream(InputStream in, String algorithm, MessageDigest md) {
         super(in);
         this.algorithm = algorithm;
-        this.md = Digest.newMessageDigest(algorithm);
+        this.md = md;
+    }
+
+    /** A stream that counts what is read through it and computes no digest: {@link #digest} throws. */
+    public static DigestingInputStream countingOnly(InputStream in) {
+        return new DigestingInputStream(in, null, null);
     }
 
     @Override
     public int read() throws IOException {
         int b = in.read();
         if (b >= 0) {
-            md.update((byte) b);
+            if (md != null) {
+                md.update((byte) b);
+            }
             count++;
         }
         return b;
@@ -35,7 +49,9 @@ public final class DigestingInputStream extends FilterInputStream {
     public int read(byte[] buf, int off, int len) throws IOException {
         int n = in.read(buf, off, len);
         if (n > 0) {
-            md.update(buf, off, n);
+            if (md != null) {
+                md.update(buf, off, n);
+            }
             count += n;
         }
         return n;
@@ -80,6 +96,9 @@ public final class DigestingInputStream extends FilterInputStream {
 
     /** The digest of the bytes read so far; call once, after the stream is fully consumed. */
     public Digest digest() {
+        if (md == null) {
+            throw new IllegalStateException("this stream only counts bytes");
+        }
         return Digest.of(algorithm, md.digest());
     }
 

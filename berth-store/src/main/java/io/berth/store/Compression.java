@@ -11,7 +11,7 @@ import java.util.zip.GZIPInputStream;
 enum Compression {
     NONE, GZIP, ZSTD;
 
-    private static final int BUFFER = 1 << 16;
+    static final int BUFFER = 1 << 16;
 
     /** Peeks at the first bytes of {@code in}, which must support mark/reset. */
     static Compression detect(InputStream in) throws IOException {

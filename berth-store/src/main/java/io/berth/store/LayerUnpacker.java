@@ -7,6 +7,7 @@ import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,9 +36,28 @@ public final class LayerUnpacker {
      * @return the diff ID of the layer
      */
     public Digest unpack(InputStream layer, Path target, List<Path> lowerDirs) {
+        return unpack(layer, target, lowerDirs, null);
+    }
+
+    /**
+     * Like {@link #unpack(InputStream, Path, List)}, for a layer whose blob digest is known: the content store's
+     * key, or the digest a download verifies before it uses the result. An uncompressed layer's diff ID is its
+     * blob digest, so such a layer is not hashed a second time (on a 200 MB layer that is a tenth of a second of
+     * CPU in every pull and first run).
+     *
+     * @param blobDigest the digest of exactly the bytes {@code layer} yields, or null when unknown; the caller
+     *                   must not use the result unless those bytes are verified against it
+     */
+    public Digest unpack(InputStream layer, Path target, List<Path> lowerDirs, Digest blobDigest) {
         prepareTarget(target);
         try {
-            DigestingInputStream uncompressed = new DigestingInputStream(Compression.decompressed(layer, CONTEXT));
+            InputStream raw = layer.markSupported() ? layer : new BufferedInputStream(layer, Compression.BUFFER);
+            Compression compression = Compression.detect(raw);
+            boolean diffIdKnown = compression == Compression.NONE && blobDigest != null
+                    && blobDigest.algorithm().equals(Digest.SHA256);
+            InputStream tar = Compression.decompressed(raw, CONTEXT);
+            DigestingInputStream uncompressed = diffIdKnown ? DigestingInputStream.countingOnly(tar)
+                    : new DigestingInputStream(tar);
             TarSource source = new TarSource(uncompressed, CONTEXT);
             TarEntryWriter writer = new TarEntryWriter(target, CONTEXT, TarEntryWriter.ParentPolicy.REFUSE_SYMLINKS,
                     true, true, lowerDirs, List.of());
@@ -55,7 +75,7 @@ public final class LayerUnpacker {
                         + " bytes is not a whole number of tar blocks)");
             }
             writer.finish();
-            return uncompressed.digest();
+            return diffIdKnown ? blobDigest : uncompressed.digest();
         } catch (BerthException e) {
             DirectoryTrees.deleteQuietly(target);
             throw e;

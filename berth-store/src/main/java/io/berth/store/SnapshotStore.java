@@ -87,7 +87,7 @@ public final class SnapshotStore {
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             Digest actual;
             try (InputStream in = content.open(blob)) {
-                actual = unpacker.unpack(in, tmp, below);
+                actual = unpacker.unpack(in, tmp, below, blob);
             } catch (IOException e) {
                 DirectoryTrees.deleteQuietly(tmp);
                 throw new SystemFailureException("cannot read layer " + blob + ": " + e.getMessage(), e);

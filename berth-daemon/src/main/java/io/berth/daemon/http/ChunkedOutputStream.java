@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Encodes a chunked response body. Every write is one chunk and is flushed: API streams are live. */
 final class ChunkedOutputStream extends OutputStream {
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private final OutputStream out;
     private boolean closed;
 
@@ -23,7 +25,7 @@ final class ChunkedOutputStream extends OutputStream {
         if (len == 0) return;
         out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(b, off, len);
-        out.write(HttpWire.CRLF);
+        out.write(CRLF);
         out.flush();
     }
 

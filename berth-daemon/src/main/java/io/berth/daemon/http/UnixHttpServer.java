@@ -1,5 +1,8 @@
 package io.berth.daemon.http;
 
+import io.berth.http.ChunkedInputStream;
+import io.berth.http.HttpLines;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -125,14 +128,14 @@ public final class UnixHttpServer implements AutoCloseable {
     }
 
     private static HttpRequest readRequest(InputStream in) throws IOException {
-        String requestLine = HttpWire.readLine(in);
-        while (requestLine.isEmpty()) requestLine = HttpWire.readLine(in);
+        String requestLine = HttpLines.readLine(in);
+        while (requestLine.isEmpty()) requestLine = HttpLines.readLine(in);
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) throw new IOException("bad request line");
         HttpHeaders headers = new HttpHeaders();
         for (int i = 0; ; i++) {
             if (i > MAX_HEADERS) throw new IOException("too many headers");
-            String line = HttpWire.readLine(in);
+            String line = HttpLines.readLine(in);
             if (line.isEmpty()) break;
             int colon = line.indexOf(':');
             if (colon <= 0) throw new IOException("bad header line");

@@ -8,7 +8,6 @@ import io.berth.store.ContentStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -160,20 +159,19 @@ final class BlobDownload {
             return new Transferred(0, Digest.of(blob.digest().algorithm(), md.digest()));
         }
         Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
-        HttpResponse<InputStream> response = session.getFollowingRedirects(
-                session.resource("blobs", blob.digest().toString()), headers);
-        switch (response.statusCode()) {
+        BlobGet.Response response = session.getBlob(session.resource("blobs", blob.digest().toString()), headers);
+        switch (response.status()) {
             case 200 -> have = 0;
             case 206 -> {
                 long start = rangeStart(response);
                 if (start != have) {
-                    RegistrySession.discard(response);
+                    response.close();
                     Files.deleteIfExists(partial);
                     throw new IOException("registry answered a range starting at " + start + " instead of " + have);
                 }
             }
             case 416 -> {
-                RegistrySession.discard(response);
+                response.close();
                 Files.deleteIfExists(partial);
                 throw new IOException("registry refused to resume at byte " + have);
             }
@@ -189,7 +187,7 @@ final class BlobDownload {
             try {
                 hashPrefix(partial, have, md);
             } catch (IOException e) {
-                RegistrySession.discard(response);
+                response.close();
                 throw e;
             }
         }
@@ -251,11 +249,11 @@ final class BlobDownload {
         }
     }
 
-    private static long rangeStart(HttpResponse<InputStream> response) throws IOException {
-        String header = response.headers().firstValue("Content-Range").orElse("");
+    private static long rangeStart(BlobGet.Response response) throws IOException {
+        String header = response.head().first("Content-Range").orElse("");
         Matcher m = CONTENT_RANGE.matcher(header.trim());
         if (!m.matches()) {
-            RegistrySession.discard(response);
+            response.close();
             throw new IOException("206 response with an unreadable Content-Range: " + header);
         }
         return Long.parseLong(m.group(1));

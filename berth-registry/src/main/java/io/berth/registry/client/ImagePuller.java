@@ -145,10 +145,10 @@ final class ImagePuller {
         for (int i = 0; i < layers.size(); i++) {
             Digest chainId = chainIds.get(i);
             Digest diffId = diffIds.get(i);
+            Digest blob = layers.get(i).digest();
             if (!snapshots.has(chainId)) {
                 List<Path> lowerDirs = List.copyOf(below);
-                streamable.putIfAbsent(layers.get(i).digest(),
-                        () -> new StreamingUnpack(snapshots, chainId, diffId, lowerDirs));
+                streamable.putIfAbsent(blob, () -> new StreamingUnpack(snapshots, chainId, diffId, blob, lowerDirs));
                 break;
             }
             below.addFirst(snapshots.path(chainId));

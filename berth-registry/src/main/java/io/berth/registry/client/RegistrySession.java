@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +23,7 @@ import java.util.Set;
 final class RegistrySession {
     private static final int MAX_REDIRECTS = 10;
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient http;
     private final RegistryAuthenticator authenticator;
@@ -88,28 +91,46 @@ final class RegistrySession {
     }
 
     /**
-     * GETs {@code uri} and follows redirects (registries send blobs from object storage). Authorization goes
-     * only to the registry itself, never to the host a redirect points at: a signed storage URL needs none and
-     * must not receive the user's token.
+     * GETs a blob through {@link BlobGet}, following redirects (registries send blobs from object storage) and
+     * answering one 401 challenge as {@link #exchange} does. Authorization goes only to the registry itself,
+     * never to the host a redirect points at: a signed storage URL needs none and must not receive the user's
+     * token. The caller reads or closes the body.
      */
-    HttpResponse<InputStream> getFollowingRedirects(URI uri, Map<String, String> headers) throws IOException {
-        HttpRequest.Builder first = HttpRequest.newBuilder(uri).GET();
-        headers.forEach(first::header);
-        HttpResponse<InputStream> response = exchange(first);
-        for (int hop = 0; hop < MAX_REDIRECTS && isRedirect(response.statusCode()); hop++) {
-            String location = response.headers().firstValue("Location")
+    BlobGet.Response getBlob(URI uri, Map<String, String> headers) throws IOException {
+        BlobGet.Response response = getAuthorized(uri, headers);
+        for (int hop = 0; hop < MAX_REDIRECTS && isRedirect(response.status()); hop++) {
+            response.close();
+            String location = response.head().first("Location")
                     .orElseThrow(() -> new IOException("redirect without a Location header from " + uri));
-            response.body().close();
-            URI next = response.request().uri().resolve(location);
-            HttpRequest.Builder follow = HttpRequest.newBuilder(next).GET();
-            headers.forEach(follow::header);
-            response = sameAuthority(next) ? exchange(follow) : sendOnce(follow, null);
+            URI next = response.uri().resolve(location);
+            response = sameAuthority(next) ? getAuthorized(next, headers) : getBlobOnce(next, headers, null);
         }
-        if (isRedirect(response.statusCode())) {
-            response.body().close();
+        if (isRedirect(response.status())) {
+            response.close();
             throw new IOException("too many redirects fetching " + uri);
         }
         return response;
+    }
+
+    private BlobGet.Response getAuthorized(URI uri, Map<String, String> headers) throws IOException {
+        Optional<String> authorization = authenticator.authorization(endpoint, credentials, scopes);
+        BlobGet.Response response = getBlobOnce(uri, headers, authorization.orElse(null));
+        if (response.status() != 401 || !authenticator.challenged(endpoint, response.head().all("WWW-Authenticate"),
+                credentials, scopes, authorization.isPresent())) {
+            return response;
+        }
+        response.close();
+        return getBlobOnce(uri, headers, authenticator.authorization(endpoint, credentials, scopes).orElse(null));
+    }
+
+    private BlobGet.Response getBlobOnce(URI uri, Map<String, String> headers, String authorization)
+            throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("User-Agent", userAgent);
+        if (authorization != null) {
+            all.put("Authorization", authorization);
+        }
+        return BlobGet.send(uri, all, http.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT));
     }
 
     private boolean sameAuthority(URI uri) {
@@ -136,13 +157,22 @@ final class RegistrySession {
 
     /** Reads the error body of a failed response (bounded) and closes it. */
     static RegistryError errorOf(HttpResponse<InputStream> response) {
-        byte[] body;
-        try {
-            body = readLimited(response, MAX_ERROR_BODY);
+        return errorOf(response.statusCode(), response.body());
+    }
+
+    /** Reads the error body of a failed blob response (bounded) and closes it. */
+    static RegistryError errorOf(BlobGet.Response response) {
+        return errorOf(response.status(), response.body());
+    }
+
+    private static RegistryError errorOf(int status, InputStream body) {
+        byte[] bytes;
+        try (body) {
+            bytes = body.readNBytes(MAX_ERROR_BODY);
         } catch (IOException e) {
-            body = new byte[0];
+            bytes = new byte[0];
         }
-        return RegistryError.parse(response.statusCode(), body);
+        return RegistryError.parse(status, bytes);
     }
 
     /** Reads at most {@code limit} bytes of the body and closes it; longer bodies are an error. */

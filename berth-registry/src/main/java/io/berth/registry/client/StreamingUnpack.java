@@ -27,6 +27,7 @@ final class StreamingUnpack {
     private final SnapshotStore snapshots;
     private final Digest chainId;
     private final Digest diffId;
+    private final Digest blobDigest;
     private final List<Path> lowerDirs;
     private final ChunkPipe pipe = new ChunkPipe(PIPE_CHUNKS);
     private Path staged;
@@ -34,11 +35,15 @@ final class StreamingUnpack {
     private volatile Digest unpackedDiffId;
     private boolean over;
 
-    /** @param lowerDirs snapshots of the layers below, topmost first; all must exist already */
-    StreamingUnpack(SnapshotStore snapshots, Digest chainId, Digest diffId, List<Path> lowerDirs) {
+    /**
+     * @param blobDigest the layer blob's digest, which the download verifies before {@link #commit}
+     * @param lowerDirs  snapshots of the layers below, topmost first; all must exist already
+     */
+    StreamingUnpack(SnapshotStore snapshots, Digest chainId, Digest diffId, Digest blobDigest, List<Path> lowerDirs) {
         this.snapshots = snapshots;
         this.chainId = chainId;
         this.diffId = diffId;
+        this.blobDigest = blobDigest;
         this.lowerDirs = List.copyOf(lowerDirs);
     }
 
@@ -51,7 +56,7 @@ final class StreamingUnpack {
         unpacker = Thread.ofVirtual().name("unpack-" + chainId.shortId()).start(() -> {
             InputStream in = pipe.reader();
             try {
-                unpackedDiffId = new LayerUnpacker().unpack(in, staged, lowerDirs);
+                unpackedDiffId = new LayerUnpacker().unpack(in, staged, lowerDirs, blobDigest);
             } catch (RuntimeException e) {
                 // LayerUnpacker deleted its target; the unpack-after-download path will meet the same
                 // problem and report it, so there is nothing to report from here.

@@ -1,4 +1,4 @@
-package io.berth.daemon.http;
+package io.berth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,25 +85,25 @@ class ChunkedInputStreamTest {
     @Test
     void badChunkSizeFails() {
         assertThatThrownBy(() -> decode(wire("zz\r\nabc\r\n0\r\n\r\n")))
-                .isInstanceOf(IOException.class).hasMessageContaining("bad chunk size: zz");
+                .isInstanceOf(IOException.class).hasMessageContaining("malformed chunk size: zz");
     }
 
     @Test
     void negativeChunkSizeFails() {
         assertThatThrownBy(() -> decode(wire("-5\r\nabcde\r\n0\r\n\r\n")))
-                .isInstanceOf(IOException.class).hasMessageContaining("bad chunk size");
+                .isInstanceOf(IOException.class).hasMessageContaining("malformed chunk size");
     }
 
     @Test
     void emptySizeLineFails() {
         assertThatThrownBy(() -> decode(wire("\r\nabc\r\n")))
-                .isInstanceOf(IOException.class).hasMessageContaining("bad chunk size");
+                .isInstanceOf(IOException.class).hasMessageContaining("malformed chunk size");
     }
 
     @Test
     void oversizedChunkSizeFails() {
         assertThatThrownBy(() -> decode(wire("fffffffffffffffffff\r\nabc\r\n")))
-                .isInstanceOf(IOException.class).hasMessageContaining("bad chunk size");
+                .isInstanceOf(IOException.class).hasMessageContaining("malformed chunk size");
     }
 
     @Test
