@@ -17,10 +17,12 @@ find_jdk25() {
 export JAVA_HOME=$(find_jdk25) || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 
-# Builds when no jar exists yet or any pom/source is newer than the stamp.
+# Builds when no jar exists yet or any pom or main source is newer than the stamp. Every CLI call runs this
+# check, so it looks only where built inputs live (not into target/ or tests): ~2 ms instead of ~10.
 ensure_built() {
   local stamp="$BERTH_ROOT/berth-cli/target/.built"
-  if [ -f "$stamp" ] && [ -z "$(find "$BERTH_ROOT" -path "$BERTH_ROOT/.git" -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]; then
+  if [ -f "$stamp" ] && [ -z "$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT"/berth-*/pom.xml "$BERTH_ROOT"/berth-*/src/main \
+      "$BERTH_ROOT"/berth-*/src/build -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   echo "berth: building (mvn package)..." >&2
