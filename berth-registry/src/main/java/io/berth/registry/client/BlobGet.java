@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -49,23 +48,28 @@ final class BlobGet {
 
     private BlobGet() {}
 
-    /** Sends {@code GET uri} with {@code headers}; the caller reads or closes the body. */
-    static Response send(URI uri, Map<String, String> headers, Duration connectTimeout) throws IOException {
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        if (!tls && !"http".equalsIgnoreCase(uri.getScheme())) {
+    /**
+     * Sends {@code GET uri} with {@code headers}; the caller reads or closes the body.
+     *
+     * @param tls the TLS context for https (the session's java.net.http client's, so both trust the same CAs)
+     */
+    static Response send(URI uri, Map<String, String> headers, Duration connectTimeout, SSLContext tls)
+            throws IOException {
+        boolean secure = "https".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"http".equalsIgnoreCase(uri.getScheme())) {
             throw new IOException("unsupported URL scheme in " + uri);
         }
         String host = uri.getHost();
         if (host == null) {
             throw new IOException("no host in " + uri);
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-            if (tls) {
-                socket = secure(socket, host, port);
+            if (secure) {
+                socket = handshake(tls, socket, host, port);
             }
             writeRequest(socket.getOutputStream(), uri, headers);
             InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
@@ -77,13 +81,8 @@ final class BlobGet {
         }
     }
 
-    private static Socket secure(Socket plain, String host, int port) throws IOException {
-        SSLSocket ssl;
-        try {
-            ssl = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket(plain, host, port, true);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("no TLS support: " + e.getMessage(), e);
-        }
+    private static Socket handshake(SSLContext tls, Socket plain, String host, int port) throws IOException {
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
         // The same certificate and host name checks as java.net.http makes for the rest of the session.
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");

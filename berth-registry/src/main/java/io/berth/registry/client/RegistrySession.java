@@ -130,7 +130,7 @@ final class RegistrySession {
         if (authorization != null) {
             all.put("Authorization", authorization);
         }
-        return BlobGet.send(uri, all, http.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT));
+        return BlobGet.send(uri, all, http.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT), http.sslContext());
     }
 
     private boolean sameAuthority(URI uri) {
