@@ -31,7 +31,9 @@ public final class Main {
     public static int run(String[] args, Io io, Map<String, String> env) {
         CommandLine cl = new CommandLine(new BerthCommand(io, env));
         String[] words = commandWords(args);
-        register(cl, CommandTable.root(), words, 0);
+        if (words.length > 0 || !asksOnlyForVersion(args)) {
+            register(cl, CommandTable.root(), words, 0);
+        }
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler((ex, arguments) -> {
@@ -80,6 +82,25 @@ public final class Main {
             return new String[] {args[i], args[i + 1]};
         }
         return new String[] {args[i]};
+    }
+
+    /**
+     * Whether the arguments are global options asking for the version ({@code berth -v}): the root
+     * then prints one line and no command list, so building every command's model would be wasted.
+     */
+    static boolean asksOnlyForVersion(String[] args) {
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-H") || a.equals("--host")) {
+                i++;
+            } else if (!a.startsWith("-") || a.equals("--help")) {
+                return false;
+            } else {
+                version |= a.equals("-v") || a.equals("--version");
+            }
+        }
+        return version;
     }
 
     static int report(Exception ex, Object command, Io io) {

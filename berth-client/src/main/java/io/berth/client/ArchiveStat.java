@@ -19,7 +19,7 @@ public record ArchiveStat(String name, long size, long mode, String mtime, Strin
             return null;
         }
         try {
-            JsonNode node = EngineClient.JSON.readTree(Base64.getDecoder().decode(header.trim()));
+            JsonNode node = JsonTree.parse(Base64.getDecoder().decode(header.trim()));
             return new ArchiveStat(node.path("name").asText(""), node.path("size").asLong(),
                     node.path("mode").asLong(), node.path("mtime").asText(""), node.path("linkTarget").asText(""));
         } catch (java.io.IOException | IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.berth.client;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,17 +39,17 @@ public record BuildOptions(List<String> tags, String dockerfile, Map<String, Str
                 .flag("nocache", noCache).flag("pull", pull).flag("q", quiet)
                 .add("networkmode", networkMode == null ? "default" : networkMode);
         if (!cacheFrom.isEmpty()) {
-            var array = EngineClient.JSON.createArrayNode();
+            var array = JsonNodeFactory.instance.arrayNode();
             cacheFrom.forEach(array::add);
-            q.add("cachefrom", array.toString());
+            q.add("cachefrom", JsonTree.write(array));
         }
         // intermediate containers are removed after a successful step only, docker's default
         return q.add("rm", "1").add("forcerm", "0");
     }
 
     private static String jsonObject(Map<String, String> map) {
-        var node = EngineClient.JSON.createObjectNode();
+        var node = JsonNodeFactory.instance.objectNode();
         map.forEach(node::put);
-        return node.toString();
+        return JsonTree.write(node);
     }
 }

@@ -1,8 +1,8 @@
 package io.berth.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 public final class EngineClient {
 
     public static final String MAX_API_VERSION = "1.43";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnixHttpClient http;
     private volatile String apiVersion;
@@ -30,8 +29,17 @@ public final class EngineClient {
         this.http = new UnixHttpClient(host);
     }
 
+    /**
+     * A mapper for the CLI's few conversions of trees to plain Java data (--format). Requests and
+     * answers go through {@link JsonTree} instead: building a mapper costs more than most commands.
+     */
     public static ObjectMapper json() {
-        return JSON;
+        return Mapper.JSON;
+    }
+
+    /** Holds the mapper so that it is built on first use only. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     public DockerHost host() {
@@ -268,7 +276,7 @@ public final class EngineClient {
     public HijackedStream startExecAttached(String execId, boolean tty, int[] consoleSize) {
         ObjectNode body = execStartBody(false, tty, consoleSize);
         return http.hijack(new HttpRequest("POST", path("/exec/" + Query.path(execId) + "/start"), Map.of(),
-                RequestBody.json(body.toString())));
+                RequestBody.json(JsonTree.write(body))));
     }
 
     /** POST /exec/{id}/start with Detach=true: the process runs in the background. */
@@ -277,7 +285,7 @@ public final class EngineClient {
     }
 
     private static ObjectNode execStartBody(boolean detach, boolean tty, int[] consoleSize) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("Detach", detach);
         body.put("Tty", tty);
         if (consoleSize != null) {
@@ -390,7 +398,7 @@ public final class EngineClient {
     }
 
     private JsonNode sendJson(String method, String p, JsonNode body) {
-        RequestBody requestBody = body == null ? RequestBody.EMPTY : RequestBody.json(body.toString());
+        RequestBody requestBody = body == null ? RequestBody.EMPTY : RequestBody.json(JsonTree.write(body));
         return readJson(http.send(HttpRequest.of(method, path(p), requestBody)));
     }
 
@@ -434,9 +442,9 @@ public final class EngineClient {
             check(response);
             byte[] body = response.body().readAllBytes();
             if (body.length == 0) {
-                return JSON.nullNode();
+                return JsonNodeFactory.instance.nullNode();
             }
-            return JSON.readTree(body);
+            return JsonTree.parse(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -468,11 +476,11 @@ public final class EngineClient {
     static String messageOf(String body, int status) {
         if (body.startsWith("{")) {
             try {
-                JsonNode node = JSON.readTree(body);
+                JsonNode node = JsonTree.parse(body.getBytes(StandardCharsets.UTF_8));
                 if (node.hasNonNull("message")) {
                     return node.get("message").asText();
                 }
-            } catch (JsonProcessingException e) {
+            } catch (IOException e) {
                 // not JSON after all: use the text as it is
             }
         }
@@ -483,12 +491,12 @@ public final class EngineClient {
         if (filters == null || filters.isEmpty()) {
             return null;
         }
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         filters.forEach((k, values) -> {
             var array = node.putArray(k);
             values.forEach(array::add);
         });
-        return node.toString();
+        return JsonTree.write(node);
     }
 
     /** Drains bodies nobody reads so the connection ends cleanly. */

@@ -1,11 +1,12 @@
 package io.berth.client;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * A stream of JSON values as the daemon sends for progress, events and streamed stats. Values are
@@ -14,12 +15,14 @@ import java.util.Iterator;
 public final class JsonLines implements Iterator<JsonNode>, Closeable {
 
     private final HttpResponse response;
-    private final MappingIterator<JsonNode> values;
+    private final JsonParser parser;
+    /** Whether the parser stands on the first token of a value that {@link #next()} has not returned yet. */
+    private boolean pending;
 
     JsonLines(HttpResponse response) {
         this.response = response;
         try {
-            this.values = EngineClient.JSON.readerFor(JsonNode.class).readValues(response.body());
+            this.parser = JsonTree.parser(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -28,7 +31,10 @@ public final class JsonLines implements Iterator<JsonNode>, Closeable {
     @Override
     public boolean hasNext() {
         try {
-            return values.hasNextValue();
+            if (!pending) {
+                pending = parser.nextToken() != null;
+            }
+            return pending;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -36,8 +42,12 @@ public final class JsonLines implements Iterator<JsonNode>, Closeable {
 
     @Override
     public JsonNode next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        pending = false;
         try {
-            return values.nextValue();
+            return JsonTree.read(parser);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.berth.client;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,7 +19,7 @@ public record RegistryAuth(String username, String password, String serverAddres
     }
 
     public ObjectNode toJson() {
-        ObjectNode node = EngineClient.JSON.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         putIfSet(node, "username", username);
         putIfSet(node, "password", password);
         putIfSet(node, "serveraddress", serverAddress);
@@ -28,7 +29,7 @@ public record RegistryAuth(String username, String password, String serverAddres
 
     /** The X-Registry-Auth header value: URL-safe base64 of the JSON, padded as Go's URLEncoding pads. */
     public String header() {
-        return Base64.getUrlEncoder().encodeToString(toJson().toString().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().encodeToString(JsonTree.write(toJson()).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void putIfSet(ObjectNode node, String field, String value) {

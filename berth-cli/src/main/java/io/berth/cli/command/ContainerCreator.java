@@ -23,11 +23,9 @@ final class ContainerCreator {
 
     static String create(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, Io io) {
         PrintStream err = io.err();
-        // docker shows the pull on stderr, so stdout stays the container's (or the new id)
-        JsonMessageDisplay progress = new JsonMessageDisplay(err, OutputTerminal.of(io.terminal(), Terminal.STDERR));
         ImageRef ref = ImageRef.parse(options.image());
         if (options.pull().equals("always")) {
-            pull(client, ref, options.platform(), env, err, progress);
+            pull(client, ref, options.platform(), env, err, pullProgress(io));
         }
         JsonNode created;
         try {
@@ -37,13 +35,22 @@ final class ContainerCreator {
                 throw e;
             }
             err.println("Unable to find image '" + ref.familiar() + "' locally");
-            pull(client, ref, options.platform(), env, err, progress);
+            pull(client, ref, options.platform(), env, err, pullProgress(io));
             created = client.createContainer(options.name(), body);
         }
         for (JsonNode warning : created.path("Warnings")) {
             err.println("WARNING: " + warning.asText());
         }
         return created.path("Id").asText();
+    }
+
+    /**
+     * A display for one pull, shown on stderr so stdout stays the container's (or the new id), as in
+     * docker. Made only when a pull happens: probing the terminal binds libc through FFM, which would
+     * cost every run of a local image tens of milliseconds for nothing.
+     */
+    private static JsonMessageDisplay pullProgress(Io io) {
+        return new JsonMessageDisplay(io.err(), OutputTerminal.of(io.terminal(), Terminal.STDERR));
     }
 
     static void pull(EngineClient client, ImageRef ref, String platform, Map<String, String> env, PrintStream warnings,

@@ -25,7 +25,6 @@ public final class GoTemplate {
 
     /** What Go prints for a missing map key. */
     static final String NO_VALUE = "<no value>";
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final List<Node> nodes;
 
@@ -591,10 +590,15 @@ public final class GoTemplate {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value == Missing.INSTANCE ? null : withoutMethods(value));
+            return JsonFunction.MAPPER.writeValueAsString(value == Missing.INSTANCE ? null : withoutMethods(value));
         } catch (JsonProcessingException e) {
             throw new TemplateException("template: json: " + e.getMessage());
         }
+    }
+
+    /** Holds the {@code json} function's mapper: building one costs more than a whole ps, which rarely needs it. */
+    private static final class JsonFunction {
+        static final ObjectMapper MAPPER = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 
     /** Method values (such as ps's {@code .Label}) are not data: Go's json leaves methods out too. */
