@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 /** Encodes a request body of unknown length as HTTP/1.1 chunks; {@link #finish()} writes the last chunk. */
 final class ChunkedOutputStream extends OutputStream {
 
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private final OutputStream out;
 
     ChunkedOutputStream(OutputStream out) {
@@ -25,7 +27,7 @@ final class ChunkedOutputStream extends OutputStream {
         }
         out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(b, off, len);
-        out.write(HttpHead.CRLF);
+        out.write(CRLF);
     }
 
     void finish() throws IOException {

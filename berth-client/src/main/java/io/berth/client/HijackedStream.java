@@ -1,5 +1,6 @@
 package io.berth.client;
 
+import io.berth.http.ResponseHead;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +12,17 @@ import java.io.OutputStream;
  */
 public final class HijackedStream implements Closeable {
 
-    private final HttpHead head;
+    private final ResponseHead head;
     private final InputStream in;
     private final Connection connection;
 
-    HijackedStream(HttpHead head, InputStream in, Connection connection) {
+    HijackedStream(ResponseHead head, InputStream in, Connection connection) {
         this.head = head;
         this.in = in;
         this.connection = connection;
     }
 
-    public HttpHead head() {
+    public ResponseHead head() {
         return head;
     }
 

@@ -1,19 +1,21 @@
 package io.berth.client;
 
+import io.berth.http.ResponseHead;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** A response whose body is already de-framed (chunked or Content-Length); closing it closes the connection. */
 public final class HttpResponse implements Closeable {
 
-    private final HttpHead head;
+    private final ResponseHead head;
     private final InputStream body;
     private final Connection connection;
 
-    HttpResponse(HttpHead head, InputStream body, Connection connection) {
+    HttpResponse(ResponseHead head, InputStream body, Connection connection) {
         this.head = head;
         this.body = body;
         this.connection = connection;
@@ -24,10 +26,11 @@ public final class HttpResponse implements Closeable {
     }
 
     public String header(String name) {
-        return head.header(name);
+        List<String> values = head.all(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
-    public HttpHead head() {
+    public ResponseHead head() {
         return head;
     }
 

@@ -1,5 +1,8 @@
 package io.berth.client;
 
+import io.berth.http.BoundedInputStream;
+import io.berth.http.ChunkedInputStream;
+import io.berth.http.ResponseHead;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -32,7 +35,7 @@ public final class UnixHttpClient {
         try {
             writeRequest(connection.out(), request, Map.of());
             InputStream in = new BufferedInputStream(connection.in(), 16 * 1024);
-            HttpHead head = HttpHead.read(in);
+            ResponseHead head = ResponseHead.read(in);
             return new HttpResponse(head, bodyOf(request.method(), head, in), connection);
         } catch (IOException | RuntimeException e) {
             closeQuietly(connection);
@@ -53,7 +56,7 @@ public final class UnixHttpClient {
         public HttpResponse awaitResponse() {
             try {
                 InputStream in = new BufferedInputStream(connection.in(), 16 * 1024);
-                HttpHead head = HttpHead.read(in);
+                ResponseHead head = ResponseHead.read(in);
                 return new HttpResponse(head, bodyOf(request.method(), head, in), connection);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(connection);
@@ -88,7 +91,7 @@ public final class UnixHttpClient {
         try {
             writeRequest(connection.out(), request, Map.of("Connection", "Upgrade", "Upgrade", "tcp"));
             InputStream in = new BufferedInputStream(connection.in(), 16 * 1024);
-            HttpHead head = HttpHead.read(in);
+            ResponseHead head = ResponseHead.read(in);
             if (head.status() == 101 || head.status() == 200) {
                 return new HijackedStream(head, in, connection);
             }
@@ -143,24 +146,21 @@ public final class UnixHttpClient {
         out.flush();
     }
 
-    static InputStream bodyOf(String method, HttpHead head, InputStream in) {
+    static InputStream bodyOf(String method, ResponseHead head, InputStream in) {
         int status = head.status();
         if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
             return InputStream.nullInputStream();
         }
-        String encoding = head.header("Transfer-Encoding");
-        if (encoding != null && encoding.toLowerCase().contains("chunked")) {
+        if (head.chunked()) {
             return new ChunkedInputStream(in);
         }
-        String length = head.header("Content-Length");
-        if (length != null) {
-            try {
-                return new BoundedInputStream(in, Long.parseLong(length.trim()));
-            } catch (NumberFormatException e) {
-                // a broken length falls back to reading until the peer closes
-            }
+        try {
+            long length = head.contentLength();
+            return length >= 0 ? new BoundedInputStream(in, length) : in;
+        } catch (IOException e) {
+            // a broken length falls back to reading until the peer closes
+            return in;
         }
-        return in;
     }
 
     private static RuntimeException failure(Exception e) {

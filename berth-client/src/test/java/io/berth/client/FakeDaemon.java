@@ -1,5 +1,7 @@
 package io.berth.client;
 
+import io.berth.http.ChunkedInputStream;
+import io.berth.http.HttpLines;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +57,8 @@ final class FakeDaemon implements AutoCloseable {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
             StringBuilder head = new StringBuilder();
             String line;
-            String first = HttpHead.readLine(in);
-            while (!(line = HttpHead.readLine(in)).isEmpty()) {
+            String first = HttpLines.readLine(in);
+            while (!(line = HttpLines.readLine(in)).isEmpty()) {
                 head.append(line).append('\n');
             }
             String h = head.toString().toLowerCase();
