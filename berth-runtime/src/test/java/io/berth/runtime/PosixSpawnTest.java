@@ -74,4 +74,11 @@ class PosixSpawnTest {
         sleeper.destroyForcibly();
         assertThat(sleeper.waitFor(Duration.ofSeconds(10))).hasValue(137);
     }
+
+    @Test
+    void theWarmUpStartsNothing() {
+        long before = ProcessHandle.current().children().count();
+        PosixSpawn.warmUp();
+        assertThat(ProcessHandle.current().children().count()).isEqualTo(before);
+    }
 }
