@@ -11,8 +11,12 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,7 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * conmon wants its start pipe on fd 3 and its sync pipe on fd 4, which ProcessBuilder cannot arrange. We make
  * two FIFOs, hold both open read-write ourselves (so no open ever blocks and the FIFOs never see EOF early),
- * and spawn `/bin/sh -c 'exec conmon ... 3<start 4>sync'`. One byte on the start FIFO releases conmon; conmon
+ * and posix_spawn conmon with the FIFOs opened on fds 3 and 4 by the spawn's file actions (no shell, no
+ * jspawnhelper: two execs fewer). conmon daemonizes, so it is not tied to berthd's life: a berthd killed
+ * with -9 leaves it running, reparented. One byte on the start FIFO releases conmon; conmon
  * then writes {"data": pid} (or {"data": -1, "message": ...}) as one line on the sync FIFO. Because we also
  * hold a writer, a conmon that dies silently is detected by its pid, not by EOF.
  */
@@ -31,6 +37,7 @@ final class ConmonLauncher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SYNC_TIMEOUT_MS = 60_000;
     private static final long WATCHDOG_INTERVAL_MS = 20;
+    private static final Path DEV_NULL = Path.of("/dev/null");
 
     private final Path conmon;
 
@@ -67,24 +74,28 @@ final class ConmonLauncher {
         } catch (IOException | LinuxCalls.ErrnoException e) {
             throw new SystemFailureException("preparing conmon pipes: " + e.getMessage(), e);
         }
-        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
-                "s=$1; y=$2; shift 2; exec \"$@\" 3<\"$s\" 4>\"$y\"", "sh", startFifo.toString(), syncFifo.toString(),
-                conmon.toString()));
-        cmd.addAll(conmonArgs);
+        List<String> argv = new ArrayList<>();
+        argv.add(conmon.toString());
+        argv.addAll(conmonArgs);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("_OCI_STARTPIPE", "3");
+        env.put("_OCI_SYNCPIPE", "4");
+        // The child opens the FIFOs itself; we already hold both read-write, so neither open can block.
+        ChildFds fds = new ChildFds()
+                .open(0, DEV_NULL, ChildFds.O_RDONLY)
+                .open(1, errFile, ChildFds.O_WRONLY | ChildFds.O_CREAT | ChildFds.O_APPEND)
+                .open(2, errFile, ChildFds.O_WRONLY | ChildFds.O_CREAT | ChildFds.O_APPEND)
+                .open(3, startFifo, ChildFds.O_RDONLY)
+                .open(4, syncFifo, ChildFds.O_WRONLY);
         try (RandomAccessFile startRw = new RandomAccessFile(startFifo.toFile(), "rw");
              RandomAccessFile syncRw = new RandomAccessFile(syncFifo.toFile(), "rw");
              FileInputStream syncIn = new FileInputStream(syncFifo.toFile())) {
             // conmon drops an "oom" marker in its working directory: keep it inside the container's bundle
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(errFile.toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
-            pb.environment().put("_OCI_STARTPIPE", "3");
-            pb.environment().put("_OCI_SYNCPIPE", "4");
-            Process proc = pb.start();
+            SpawnedProcess proc = PosixSpawn.spawn(argv, env, workDir, fds);
             startRw.write('s');
             String line = readSyncLine(syncIn, syncRw, proc, conmonPidFile, errFile);
-            proc.waitFor(10, TimeUnit.SECONDS);
+            // the conmon we started forks the monitor and exits; wait for it so it is reaped before we go on
+            proc.waitFor(Duration.ofSeconds(10));
             JsonNode msg = JSON.readTree(line);
             int data = msg.path("data").asInt(-1);
             if (data <= 0) {
@@ -92,7 +103,7 @@ final class ConmonLauncher {
                 throw new SystemFailureException(cleanRuntimeError(text.isEmpty() ? readErr(errFile) : text));
             }
             return new Launched(data, readPid(conmonPidFile));
-        } catch (IOException e) {
+        } catch (IOException | LinuxCalls.ErrnoException e) {
             throw new SystemFailureException("starting conmon: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -112,7 +123,7 @@ final class ConmonLauncher {
      * write end too, a dead conmon gives no EOF: a watchdog checks on conmon meanwhile and, when it is gone or
      * time is up, ends the read by writing a bare newline through our own write end.
      */
-    private static String readSyncLine(FileInputStream in, RandomAccessFile syncWriter, Process proc, Path conmonPidFile,
+    private static String readSyncLine(FileInputStream in, RandomAccessFile syncWriter, SpawnedProcess proc, Path conmonPidFile,
                                        Path errFile) throws IOException {
         AtomicReference<String> failure = new AtomicReference<>();
         Thread watchdog = Thread.ofVirtual().name("conmon-sync-watchdog").start(() -> {
@@ -120,9 +131,10 @@ final class ConmonLauncher {
             try {
                 while (failure.get() == null) {
                     Thread.sleep(WATCHDOG_INTERVAL_MS);
-                    if (!proc.isAlive() && proc.exitValue() != 0) {
+                    OptionalInt exit = proc.poll();
+                    if (exit.isPresent() && exit.getAsInt() != 0) {
                         failure.set("conmon failed: " + readErr(errFile));
-                    } else if (!proc.isAlive() && Files.exists(conmonPidFile)) {
+                    } else if (exit.isPresent() && Files.exists(conmonPidFile)) {
                         int pid = readPid(conmonPidFile);
                         if (pid > 0 && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                             failure.set("conmon exited before reporting the container pid: " + readErr(errFile));

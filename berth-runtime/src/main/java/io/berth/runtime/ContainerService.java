@@ -58,6 +58,7 @@ public final class ContainerService implements AutoCloseable {
         this.settler = new ExitSettler(exitWatcher, runtimes, cgroups, publisher, this.events, starter, stopper, remover,
                 () -> closed);
         this.recovery = new ContainerRecovery(store, registry, settler, remover, this::start);
+        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
     }
 
     private void watchExit(ContainerEntry e, long run) {

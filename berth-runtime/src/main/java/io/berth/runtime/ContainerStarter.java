@@ -58,7 +58,8 @@ final class ContainerStarter {
             ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.user());
             EtcFiles.write(c);
             ObjectNode config = OciConfig.build(spec, p, user, host);
-            AtomicFile.write(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+            // rebuilt on every start and read by the runtime right away: an fsync would only add latency
+            AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
             launched = conmon.launch(c, rt, spec.tty(), spec.openStdin());
             connectPendingAttaches(e, p);
             rt.start(c.id());

@@ -18,9 +18,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The handful of Linux syscalls berthd makes in its own process through FFM: mount/umount2 for the
- * container's overlay, mkfifo, an AF_UNIX SOCK_SEQPACKET client for conmon's attach socket (the JDK
- * has no seqpacket channels), and epoll + inotify + pidfd + eventfd for the exit watcher. Every call
- * captures errno so failures carry the kernel's reason.
+ * container's overlay, mkfifo, pipe2 and waitpid for the children {@link PosixSpawn} starts, an AF_UNIX
+ * SOCK_SEQPACKET client for conmon's attach socket (the JDK has no seqpacket channels), and epoll +
+ * inotify + pidfd + eventfd for the exit watcher. Every call captures errno so failures carry the
+ * kernel's reason.
  */
 final class LinuxCalls {
     static final int MNT_DETACH = 2;
@@ -39,6 +40,8 @@ final class LinuxCalls {
     static final int EIO = 5;
     static final int ESRCH = 3;
     static final int EAGAIN = 11;
+    static final int ECHILD = 10;
+    static final int WNOHANG = 1;
     static final int IN_CLOSE_WRITE = 0x8;
     static final int IN_MOVED_TO = 0x80;
     static final int IN_ONLYDIR = 0x01000000;
@@ -86,6 +89,8 @@ final class LinuxCalls {
     private static final MethodHandle INOTIFY_ADD_WATCH = capturing("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle INOTIFY_RM_WATCH = capturing("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIDFD_OPEN = capturing("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIPE2 = capturing("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WAITPID = capturing("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -485,6 +490,43 @@ final class LinuxCalls {
             throw e;
         } catch (Throwable t) {
             throw new SystemFailureException("eventfd call failed", t);
+        }
+    }
+
+    /** A pipe, both ends close-on-exec: {read, write}. */
+    static int[] pipe() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment fds = a.allocate(JAVA_INT, 2);
+            int rc = (int) PIPE2.invokeExact(st, fds, O_CLOEXEC);
+            if (rc != 0) throw new ErrnoException("pipe2", errno(st));
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("pipe2 call failed", t);
+        }
+    }
+
+    /**
+     * waitpid(2) for one child: its raw wait status once it has ended (and is reaped), or -1 when {@code options}
+     * has WNOHANG and it is still running.
+     */
+    static int waitpid(int pid, int options) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment status = a.allocate(JAVA_INT);
+            while (true) {
+                int rc = (int) WAITPID.invokeExact(st, pid, status, options);
+                if (rc == pid) return status.get(JAVA_INT, 0);
+                if (rc == 0) return -1;
+                int err = errno(st);
+                if (err != EINTR) throw new ErrnoException("waitpid " + pid, err);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new SystemFailureException("waitpid call failed", t);
         }
     }
 

@@ -2,16 +2,21 @@ package io.berth.runtime;
 
 import io.berth.oci.errors.SystemFailureException;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /** Runs the OCI runtime's CLI (crun or runc share it): start, kill, pause, resume, delete, each with our --root. */
 final class OciRuntimeCli {
+    private static final Path DEV_NULL = Path.of("/dev/null");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private final Path binary;
     private final Path stateRoot;
 
@@ -75,22 +80,43 @@ final class OciRuntimeCli {
         return cmd;
     }
 
+    /** Runs the runtime with stdin from /dev/null and stdout and stderr together in one pipe; returns that output. */
     String run(String... args) {
         List<String> cmd = command(args);
         try {
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new SystemFailureException(String.join(" ", cmd) + ": timed out");
+            int[] pipe = LinuxCalls.pipe();
+            // A stream of our own on the read end, opened while our write end still exists (so the open cannot
+            // block): reading it parks a virtual thread instead of pinning its carrier in read(2).
+            FileInputStream output;
+            try {
+                output = new FileInputStream("/proc/self/fd/" + pipe[0]);
+            } catch (IOException e) {
+                LinuxCalls.close(pipe[1]);
+                throw e;
+            } finally {
+                LinuxCalls.close(pipe[0]);
             }
-            String text = new String(out, StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                throw new SystemFailureException(binary.getFileName() + " " + args[0] + " failed: " + text);
+            SpawnedProcess p;
+            try (output) {
+                try {
+                    p = PosixSpawn.spawn(cmd, System.getenv(), null,
+                            new ChildFds().open(0, DEV_NULL, ChildFds.O_RDONLY).dup(1, pipe[1]).dup(2, pipe[1]));
+                } finally {
+                    LinuxCalls.close(pipe[1]);
+                }
+                byte[] out = output.readAllBytes();
+                OptionalInt exit = p.waitFor(TIMEOUT);
+                if (exit.isEmpty()) {
+                    p.destroyForcibly();
+                    throw new SystemFailureException(String.join(" ", cmd) + ": timed out");
+                }
+                String text = new String(out, StandardCharsets.UTF_8).trim();
+                if (exit.getAsInt() != 0) {
+                    throw new SystemFailureException(binary.getFileName() + " " + args[0] + " failed: " + text);
+                }
+                return text;
             }
-            return text;
-        } catch (IOException e) {
+        } catch (IOException | LinuxCalls.ErrnoException e) {
             throw new SystemFailureException("running " + binary + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
