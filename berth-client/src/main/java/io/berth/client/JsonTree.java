@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code ObjectMapper.readTree} builds (int, long or big integer nodes for integers, double nodes
  * for fractions, the last of duplicate keys) and the text is the one {@code toString} writes.
  */
-final class JsonTree {
+public final class JsonTree {
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -31,7 +31,7 @@ final class JsonTree {
     private JsonTree() {}
 
     /** The first JSON value of the bytes; a missing node when they hold none, as {@code readTree} answers. */
-    static JsonNode parse(byte[] json) throws IOException {
+    public static JsonNode parse(byte[] json) throws IOException {
         try (JsonParser parser = FACTORY.createParser(json)) {
             return parser.nextToken() == null ? MissingNode.getInstance() : read(parser);
         }

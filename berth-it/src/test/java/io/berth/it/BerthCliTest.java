@@ -38,6 +38,17 @@ class BerthCliTest {
     }
 
     @Test
+    void interactiveTtyRunThroughAPty() throws Exception {
+        // On a real pty the CLI must see a terminal on stdin (else "the input device is not a TTY"), give the
+        // container one, and pass its exit status through.
+        Cmd.Result run = daemon.cliInPty("run", "--rm", "-it", "busybox", "sh", "-c", "tty; exit 5");
+        assertThat(run.stdout()).contains("/dev/pts/");
+        assertThat(run.exitCode()).isEqualTo(5);
+        // without a pty the same command is refused as docker refuses it
+        assertThat(daemon.cli("run", "--rm", "-it", "busybox", "true").stderr()).contains("the input device is not a TTY");
+    }
+
+    @Test
     void envFileStopTimeoutAndRuntimeSelection(@TempDir Path tmp) throws Exception {
         Path envFile = tmp.resolve("env");
         Files.writeString(envFile, "# comment\nFROM_FILE=yes\n");

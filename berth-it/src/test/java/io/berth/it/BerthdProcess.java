@@ -61,10 +61,22 @@ final class BerthdProcess implements AutoCloseable {
 
     /** Runs the berth CLI (a separate JVM, like a user would) against this daemon. */
     Cmd.Result cli(String... args) throws IOException, InterruptedException {
+        return Cmd.run(cliCommand(args), Map.of("BERTH_HOST", host()), null, Duration.ofSeconds(120));
+    }
+
+    /** Runs the berth CLI on a pseudo-terminal (util-linux `script`), as typed in an interactive shell. */
+    Cmd.Result cliInPty(String... args) throws IOException, InterruptedException {
+        String line = cliCommand(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
+                .collect(java.util.stream.Collectors.joining(" "));
+        return Cmd.run(List.of("script", "-qec", line, "/dev/null"), Map.of("BERTH_HOST", host()), null,
+                Duration.ofSeconds(120));
+    }
+
+    private static List<String> cliCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", CLASSPATH, "io.berth.cli.Main"));
         cmd.addAll(List.of(args));
-        return Cmd.run(cmd, Map.of("BERTH_HOST", host()), null, Duration.ofSeconds(120));
+        return cmd;
     }
 
     /** Runs the unmodified docker CLI against this daemon. */
