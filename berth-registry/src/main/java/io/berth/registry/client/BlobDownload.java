@@ -218,7 +218,9 @@ final class BlobDownload {
                     progress.advance(n);
                 }
             }
-            out.force(false);
+            // No fsync here: adoptVerified makes the finished file durable before it becomes a blob, and a
+            // partial file that lost its tail in a crash only resumes from an earlier point or, when its
+            // prefix no longer hashes right, starts over. A second flush cost a small pull ~2.5 ms per blob.
         }
         if (received > wanted) {
             Files.deleteIfExists(partial);
