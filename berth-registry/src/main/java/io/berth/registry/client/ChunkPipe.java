@@ -44,7 +44,8 @@ final class ChunkPipe {
      */
     boolean write(byte[] bytes, int offset, int length) throws InterruptedIOException {
         if (length == 0) {
-            return !readerClosed;
+            // nothing to pass on; queued, an empty chunk would make the reader return 0 from read()
+            return true;
         }
         lock.lock();
         try {
