@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.ByteArrayOutputStream;
@@ -96,14 +97,14 @@ public final class AttachSession implements AutoCloseable {
         if (closed || fd >= 0) return;
         try {
             fd = LinuxCalls.connectSeqpacket(bundleDir.toString(), "attach");
-        } catch (LinuxCalls.ErrnoException e) {
+        } catch (ErrnoException e) {
             throw new SystemFailureException("attaching to container " + containerId + ": " + e.getMessage(), e);
         }
         int myFd = fd;
         try {
             if (pendingStdin.size() > 0) LinuxCalls.send(myFd, pendingStdin.toByteArray(), 0, pendingStdin.size());
             if (stdinClosedEarly) LinuxCalls.shutdownWrite(myFd);
-        } catch (LinuxCalls.ErrnoException ignored) {
+        } catch (ErrnoException ignored) {
             // the container may already be gone; output pumping below ends the session
         }
         Thread.ofPlatform().daemon().name("attach-" + containerId.substring(0, 12)).start(() -> pump(myFd));
@@ -129,7 +130,7 @@ public final class AttachSession implements AutoCloseable {
                     if (wantStdout) stdout.offer(data);
                 }
             }
-        } catch (LinuxCalls.ErrnoException | RuntimeException ignored) {
+        } catch (ErrnoException | RuntimeException ignored) {
             // a reset connection is an end of stream like any other
         } finally {
             LinuxCalls.close(myFd);
@@ -162,11 +163,7 @@ public final class AttachSession implements AutoCloseable {
                     pendingStdin.write(b, off, len);
                     return;
                 }
-                try {
-                    LinuxCalls.send(fd, b, off, len);
-                } catch (LinuxCalls.ErrnoException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
+                LinuxCalls.send(fd, b, off, len);
             }
         }
 

@@ -71,7 +71,7 @@ final class ConmonLauncher {
             Files.deleteIfExists(errFile);
             LinuxCalls.mkfifo(startFifo.toString(), 0600);
             LinuxCalls.mkfifo(syncFifo.toString(), 0600);
-        } catch (IOException | LinuxCalls.ErrnoException e) {
+        } catch (IOException e) {
             throw new SystemFailureException("preparing conmon pipes: " + e.getMessage(), e);
         }
         List<String> argv = new ArrayList<>();
@@ -103,7 +103,7 @@ final class ConmonLauncher {
                 throw new SystemFailureException(cleanRuntimeError(text.isEmpty() ? readErr(errFile) : text));
             }
             return new Launched(data, readPid(conmonPidFile));
-        } catch (IOException | LinuxCalls.ErrnoException e) {
+        } catch (IOException e) {
             throw new SystemFailureException("starting conmon: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.SystemFailureException;
 
@@ -83,7 +84,7 @@ public final class ExecSession {
             if (!spec.attachStdin() || spec.tty()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             if (spec.tty()) pb.redirectErrorStream(true);
             process = pb.start();
-        } catch (IOException | LinuxCalls.ErrnoException e) {
+        } catch (IOException e) {
             if (listenFd >= 0) LinuxCalls.close(listenFd);
             throw new SystemFailureException("starting exec " + id + ": " + e.getMessage(), e);
         }
@@ -125,7 +126,7 @@ public final class ExecSession {
                         ttyOut.offer(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
                     }
                 }
-            } catch (LinuxCalls.ErrnoException | RuntimeException e) {
+            } catch (ErrnoException | RuntimeException e) {
                 // EIO once every holder of the pty's other side has exited: the normal end
             } finally {
                 ptyMaster.complete(-1);
@@ -169,7 +170,7 @@ public final class ExecSession {
         if (fd != null && fd >= 0) {
             try {
                 LinuxCalls.setWindowSize(fd, height, width);
-            } catch (LinuxCalls.ErrnoException e) {
+            } catch (ErrnoException e) {
                 throw new SystemFailureException("resizing exec terminal: " + e.getMessage(), e);
             }
         }
@@ -196,11 +197,7 @@ public final class ExecSession {
             public void write(byte[] b, int off, int len) throws IOException {
                 int fd = ptyMaster.join();
                 if (fd < 0) throw new IOException("exec terminal closed");
-                try {
-                    LinuxCalls.write(fd, b, off, len);
-                } catch (LinuxCalls.ErrnoException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
+                LinuxCalls.write(fd, b, off, len);
             }
 
             @Override

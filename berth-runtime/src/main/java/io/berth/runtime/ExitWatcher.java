@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.lang.foreign.Arena;
@@ -75,7 +76,7 @@ final class ExitWatcher implements AutoCloseable {
             wakeFd = LinuxCalls.eventfd();
             LinuxCalls.epollAdd(epollFd, inotifyFd, INOTIFY_TOKEN);
             LinuxCalls.epollAdd(epollFd, wakeFd, WAKE_TOKEN);
-        } catch (LinuxCalls.ErrnoException e) {
+        } catch (ErrnoException e) {
             throw new SystemFailureException("setting up the container exit watcher: " + e.getMessage(), e);
         }
         Thread.ofPlatform().daemon().name("berth-exit-watcher").start(this::loop);
@@ -101,7 +102,7 @@ final class ExitWatcher implements AutoCloseable {
                 }
                 w.watchDescriptor = wd;
                 armed = true;
-            } catch (LinuxCalls.ErrnoException e) {
+            } catch (ErrnoException e) {
                 // no exit dir to watch: the pidfd below is the only sign left
             }
             if (conmonPid > 0) {
@@ -110,7 +111,7 @@ final class ExitWatcher implements AutoCloseable {
                     long token = nextToken++;
                     try {
                         LinuxCalls.epollAdd(epollFd, fd, token);
-                    } catch (LinuxCalls.ErrnoException e) {
+                    } catch (ErrnoException e) {
                         LinuxCalls.close(fd);
                         throw e;
                     }
@@ -118,9 +119,9 @@ final class ExitWatcher implements AutoCloseable {
                     w.token = token;
                     byToken.put(token, w);
                     armed = true;
-                } catch (LinuxCalls.ErrnoException e) {
+                } catch (ErrnoException e) {
                     // ESRCH: conmon is gone, so the exit already happened; fired below
-                    if (e.errno == LinuxCalls.ESRCH) armed = false;
+                    if (e.errno() == LinuxCalls.ESRCH) armed = false;
                 }
             }
         }
@@ -164,14 +165,14 @@ final class ExitWatcher implements AutoCloseable {
                     }
                 }
             }
-        } catch (LinuxCalls.ErrnoException | RuntimeException e) {
+        } catch (ErrnoException | RuntimeException e) {
             System.err.println("berth-runtime: exit watcher stopped: " + e.getMessage());
         } finally {
             closeFds();
         }
     }
 
-    private void drainInotify(MemorySegment buf) throws LinuxCalls.ErrnoException {
+    private void drainInotify(MemorySegment buf) throws ErrnoException {
         List<Watch> toFire = new ArrayList<>();
         int n;
         while ((n = LinuxCalls.readNonBlocking(inotifyFd, buf)) > 0) {
@@ -225,7 +226,7 @@ final class ExitWatcher implements AutoCloseable {
         }
         try {
             LinuxCalls.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, 0, 8);
-        } catch (LinuxCalls.ErrnoException e) {
+        } catch (ErrnoException e) {
             // the loop has ended already
         }
     }

@@ -1,17 +1,18 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
+import io.berth.linux.Libc;
+import io.berth.linux.Syscalls;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
+import static io.berth.linux.Libc.capturingErrno;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -56,109 +57,59 @@ final class LinuxCalls {
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * A call that could not be made at all (never an errno) stays the engine's failure, as before: callers such
+     * as ContainerStarter catch SystemFailureException by type. One thrown on purpose inside a call goes through.
+     */
+    static final Syscalls SYS = new Syscalls((operation, t) ->
+            t instanceof SystemFailureException s ? s : new SystemFailureException(operation + " call failed", t));
 
-    private static final MethodHandle MOUNT = capturing("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 = capturing("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle MKFIFO = capturing("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SOCKET = capturing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CONNECT = capturing("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = capturing("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SEND = capturing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = capturing("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN = capturing("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT = capturing("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = capturing("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = capturing("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = capturing("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle INOTIFY_INIT1 = capturing("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle INOTIFY_ADD_WATCH = capturing("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle INOTIFY_RM_WATCH = capturing("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle PIDFD_OPEN = capturing("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle PIPE2 = capturing("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WAITPID = capturing("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle MOUNT = capturingErrno("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = capturingErrno("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MKFIFO = capturingErrno("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SOCKET = capturingErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = capturingErrno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = capturingErrno("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = capturingErrno("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = capturingErrno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = capturingErrno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = capturingErrno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT = capturingErrno("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = capturingErrno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle READ = capturingErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = capturingErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle IOCTL = capturingErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = capturingErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = capturingErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle EPOLL_CREATE1 = capturingErrno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = capturingErrno("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = capturingErrno("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle INOTIFY_INIT1 = capturingErrno("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle INOTIFY_ADD_WATCH = capturingErrno("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle INOTIFY_RM_WATCH = capturingErrno("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIDFD_OPEN = capturingErrno("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIPE2 = capturingErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WAITPID = capturingErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle EVENTFD = capturingErrno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private LinuxCalls() {}
 
-    private static MethodHandle capturing(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, Linker.Option.captureCallState("errno"));
-    }
-
-    /** A failed syscall; errno is kept so callers can tell "not mounted" from real failures. */
-    static final class ErrnoException extends Exception {
-        final int errno;
-        ErrnoException(String call, int errno) {
-            super(call + ": " + strerror(errno));
-            this.errno = errno;
-        }
-    }
-
-    static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
     static void mount(String source, String target, String fsType, long flags, String data) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        SYS.call("mount " + target, (a, st) -> {
             MemorySegment dataSeg = data == null ? MemorySegment.NULL : a.allocateFrom(data);
-            int rc = (int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target), a.allocateFrom(fsType), flags,
+            return (int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target), a.allocateFrom(fsType), flags,
                     dataSeg);
-            if (rc != 0) throw new ErrnoException("mount " + target, errno(st));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("mount call failed", t);
-        }
+        });
     }
 
     static void umount2(String target, int flags) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int rc = (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags);
-            if (rc != 0) throw new ErrnoException("umount2 " + target, errno(st));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("umount2 call failed", t);
-        }
+        SYS.call("umount2 " + target, (a, st) -> (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags));
     }
 
     static void mkfifo(String path, int mode) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int rc = (int) MKFIFO.invokeExact(st, a.allocateFrom(path), mode);
-            if (rc != 0) throw new ErrnoException("mkfifo " + path, errno(st));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("mkfifo call failed", t);
-        }
+        SYS.call("mkfifo " + path, (a, st) -> (int) MKFIFO.invokeExact(st, a.allocateFrom(path), mode));
     }
 
     /**
@@ -166,20 +117,13 @@ final class LinuxCalls {
      * through /proc/self/fd so socket paths longer than sun_path's 108 bytes still work (as conmon binds them).
      */
     static int connectSeqpacket(String dir, String name) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int dirFd = (int) OPEN.invokeExact(st, a.allocateFrom(dir), O_PATH | O_CLOEXEC, 0);
-            if (dirFd < 0) throw new ErrnoException("open " + dir, errno(st));
+        return SYS.inArena("socket", (a, st) -> {
+            int dirFd = Syscalls.check("open " + dir, (int) OPEN.invokeExact(st, a.allocateFrom(dir), O_PATH | O_CLOEXEC, 0), st);
             try {
-                int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-                if (fd < 0) throw new ErrnoException("socket", errno(st));
-                MemorySegment addr = a.allocate(110);
-                addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-                byte[] path = ("/proc/self/fd/" + dirFd + "/" + name).getBytes();
-                MemorySegment.copy(path, 0, addr, ValueLayout.JAVA_BYTE, 2, path.length);
-                int rc = (int) CONNECT.invokeExact(st, fd, addr, 110);
+                int fd = Syscalls.check("socket", (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), st);
+                int rc = (int) CONNECT.invokeExact(st, fd, unixAddress(a, "/proc/self/fd/" + dirFd + "/" + name), 110);
                 if (rc != 0) {
-                    int err = errno(st);
+                    int err = Libc.errno(st);
                     close(fd);
                     throw new ErrnoException("connect " + dir + "/" + name, err);
                 }
@@ -187,50 +131,52 @@ final class LinuxCalls {
             } finally {
                 close(dirFd);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("socket call failed", t);
-        }
+        });
+    }
+
+    /** A call that may block and so be interrupted by a signal: its result, or -1 with errno set. */
+    @FunctionalInterface
+    private interface Blocking {
+        long run() throws Throwable;
+    }
+
+    /** Repeats {@code call} while a signal interrupts it (EINTR); its result, or -1 with errno in {@code st}. */
+    private static long retryingEintr(MemorySegment st, Blocking call) throws Throwable {
+        long n;
+        do {
+            n = call.run();
+        } while (n < 0 && Libc.errno(st) == EINTR);
+        return n;
     }
 
     /** One packet into {@code buf}; 0 at end of stream. Blocks, so callers use platform threads. */
     static int recv(int fd, MemorySegment buf) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            while (true) {
-                long n = (long) RECV.invokeExact(st, fd, buf, buf.byteSize(), 0);
-                if (n >= 0) return (int) n;
-                int err = errno(st);
-                if (err != EINTR) throw new ErrnoException("recv", err);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("recv call failed", t);
-        }
+        return SYS.inArena("recv", (a, st) -> Syscalls.check("recv",
+                (int) retryingEintr(st, () -> (long) RECV.invokeExact(st, fd, buf, buf.byteSize(), 0)), st));
     }
 
     static void send(int fd, byte[] data, int off, int len) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        writeFully("send", data, off, len, (st, from, n) -> (long) SEND.invokeExact(st, fd, from, n, 0));
+    }
+
+    /** A write-like call of {@code n} bytes from {@code from}: how many it took, or -1 with errno set. */
+    @FunctionalInterface
+    private interface Put {
+        long run(MemorySegment errno, MemorySegment from, long n) throws Throwable;
+    }
+
+    /** Copies {@code data} into native memory and repeats {@code put} until all of it is taken. */
+    private static void writeFully(String operation, byte[] data, int off, int len, Put put) throws ErrnoException {
+        SYS.inArena(operation, (a, st) -> {
             MemorySegment buf = a.allocate(Math.max(1, len));
             MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
-            long sent = 0;
-            while (sent < len) {
-                long n = (long) SEND.invokeExact(st, fd, buf.asSlice(sent), (long) len - sent, 0);
-                if (n < 0) {
-                    int err = errno(st);
-                    if (err == EINTR) continue;
-                    throw new ErrnoException("send", err);
-                }
-                sent += n;
+            long done = 0;
+            while (done < len) {
+                long from = done;
+                done += Syscalls.check(operation, (int) retryingEintr(st, () -> put.run(st, buf.asSlice(from), (long) len - from)), st);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("send call failed", t);
-        }
+            return null;
+        });
     }
 
     static void shutdownWrite(int fd) {
@@ -243,10 +189,16 @@ final class LinuxCalls {
     }
 
     private static void shutdown(int fd, int how) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) SHUTDOWN.invokeExact(a.allocate(CAPTURE), fd, how);
-        } catch (Throwable ignored) {
-            // best effort: the peer also sees the close later
+        // best effort: the peer also sees the close later
+        quietly((a, st) -> (int) SHUTDOWN.invokeExact(st, fd, how));
+    }
+
+    /** For calls whose failure leaves nothing to do: close, shutdown, removing a watch. */
+    private static void quietly(Syscalls.Body<Integer> call) {
+        try {
+            SYS.inArena("cleanup", call);
+        } catch (ErrnoException | RuntimeException ignored) {
+            // see the callers
         }
     }
 
@@ -261,33 +213,23 @@ final class LinuxCalls {
 
     /** A listening AF_UNIX stream socket at {@code path} (at most 107 bytes). */
     static int listenUnix(String path) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new ErrnoException("socket", errno(st));
+        return SYS.inArena("socket", (a, st) -> {
+            int fd = Syscalls.check("socket", (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), st);
             MemorySegment addr = unixAddress(a, path);
             if ((int) BIND.invokeExact(st, fd, addr, 110) != 0 || (int) LISTEN.invokeExact(st, fd, 1) != 0) {
-                int err = errno(st);
+                int err = Libc.errno(st);
                 close(fd);
                 throw new ErrnoException("bind/listen " + path, err);
             }
             return fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("socket call failed", t);
-        }
+        });
     }
 
     /** Accepts one connection and receives the file descriptor it sends with SCM_RIGHTS (the runtime's pty master). */
     static int acceptAndReceiveFd(int listenFd) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int conn;
-            do {
-                conn = (int) ACCEPT.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
-            } while (conn < 0 && errno(st) == EINTR);
-            if (conn < 0) throw new ErrnoException("accept", errno(st));
+        return SYS.inArena("socket", (a, st) -> {
+            int conn = Syscalls.check("accept", (int) retryingEintr(st,
+                    () -> (int) ACCEPT.invokeExact(st, listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC)), st);
             try {
                 MemorySegment data = a.allocate(4096);
                 MemorySegment iov = a.allocate(16, 8);
@@ -299,11 +241,7 @@ final class LinuxCalls {
                 msg.set(JAVA_LONG, 24, 1L);
                 msg.set(ADDRESS, 32, control);
                 msg.set(JAVA_LONG, 40, control.byteSize());
-                long n;
-                do {
-                    n = (long) RECVMSG.invokeExact(st, conn, msg, 0);
-                } while (n < 0 && errno(st) == EINTR);
-                if (n < 0) throw new ErrnoException("recvmsg", errno(st));
+                Syscalls.check("recvmsg", (int) retryingEintr(st, () -> (long) RECVMSG.invokeExact(st, conn, msg, 0)), st);
                 long controlLen = msg.get(JAVA_LONG, 40);
                 if (controlLen < 20 || control.get(JAVA_INT, 8) != SOL_SOCKET || control.get(JAVA_INT, 12) != SCM_RIGHTS) {
                     throw new SystemFailureException("the runtime sent no terminal file descriptor");
@@ -312,200 +250,85 @@ final class LinuxCalls {
             } finally {
                 close(conn);
             }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (SystemFailureException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("socket call failed", t);
-        }
+        });
     }
 
     /** read(2) into {@code buf}; 0 at end of file. Blocking: call from a platform thread. */
     static int read(int fd, MemorySegment buf) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            while (true) {
-                long n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
-                if (n >= 0) return (int) n;
-                int err = errno(st);
-                if (err != EINTR) throw new ErrnoException("read", err);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("read call failed", t);
-        }
+        return SYS.inArena("read", (a, st) -> Syscalls.check("read",
+                (int) retryingEintr(st, () -> (long) READ.invokeExact(st, fd, buf, buf.byteSize())), st));
     }
 
     static void write(int fd, byte[] data, int off, int len) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment buf = a.allocate(Math.max(1, len));
-            MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
-            long done = 0;
-            while (done < len) {
-                long n = (long) WRITE.invokeExact(st, fd, buf.asSlice(done), (long) len - done);
-                if (n < 0) {
-                    int err = errno(st);
-                    if (err == EINTR) continue;
-                    throw new ErrnoException("write", err);
-                }
-                done += n;
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("write call failed", t);
-        }
+        writeFully("write", data, off, len, (st, from, n) -> (long) WRITE.invokeExact(st, fd, from, n));
     }
 
     /** Sets a terminal's window size (TIOCSWINSZ). */
     static void setWindowSize(int fd, int rows, int cols) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        SYS.call("ioctl TIOCSWINSZ", (a, st) -> {
             MemorySegment ws = a.allocate(8, 2);
             ws.set(ValueLayout.JAVA_SHORT, 0, (short) rows);
             ws.set(ValueLayout.JAVA_SHORT, 2, (short) cols);
-            int rc = (int) IOCTL.invokeExact(st, fd, TIOCSWINSZ, ws);
-            if (rc != 0) throw new ErrnoException("ioctl TIOCSWINSZ", errno(st));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("ioctl call failed", t);
-        }
+            return (int) IOCTL.invokeExact(st, fd, TIOCSWINSZ, ws);
+        });
     }
 
     static int epollCreate() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) EPOLL_CREATE1.invokeExact(st, O_CLOEXEC);
-            if (fd < 0) throw new ErrnoException("epoll_create1", errno(st));
-            return fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("epoll_create1 call failed", t);
-        }
+        return SYS.call("epoll_create1", (a, st) -> (int) EPOLL_CREATE1.invokeExact(st, O_CLOEXEC));
     }
 
     /** Adds {@code fd} for readability; {@code token} comes back in the event's data. */
     static void epollAdd(int epfd, int fd, long token) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        SYS.call("epoll_ctl add", (a, st) -> {
             MemorySegment ev = a.allocate(EPOLL_EVENT_SIZE);
             ev.set(ValueLayout.JAVA_INT_UNALIGNED, 0, EPOLLIN);
             ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, token);
-            int rc = (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_ADD, fd, ev);
-            if (rc != 0) throw new ErrnoException("epoll_ctl add", errno(st));
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("epoll_ctl call failed", t);
-        }
+            return (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_ADD, fd, ev);
+        });
     }
 
     static void epollDelete(int epfd, int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) EPOLL_CTL.invokeExact(a.allocate(CAPTURE), epfd, EPOLL_CTL_DEL, fd, a.allocate(EPOLL_EVENT_SIZE));
-        } catch (Throwable ignored) {
-            // closing the fd removes it from the epoll set anyway
-        }
+        // closing the fd removes it from the epoll set anyway
+        quietly((a, st) -> (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_DEL, fd, a.allocate(EPOLL_EVENT_SIZE)));
     }
 
     /** Waits for events into {@code events} (an array of packed epoll_event); returns how many. Blocks: platform threads only. */
     static int epollWait(int epfd, MemorySegment events, int timeoutMs) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int max = (int) (events.byteSize() / EPOLL_EVENT_SIZE);
-            while (true) {
-                int n = (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeoutMs);
-                if (n >= 0) return n;
-                int err = errno(st);
-                if (err != EINTR) throw new ErrnoException("epoll_wait", err);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("epoll_wait call failed", t);
-        }
+        int max = (int) (events.byteSize() / EPOLL_EVENT_SIZE);
+        return SYS.inArena("epoll_wait", (a, st) -> Syscalls.check("epoll_wait",
+                (int) retryingEintr(st, () -> (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeoutMs)), st));
     }
 
     /** A non-blocking inotify instance. */
     static int inotifyInit() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) INOTIFY_INIT1.invokeExact(st, IN_NONBLOCK | IN_CLOEXEC);
-            if (fd < 0) throw new ErrnoException("inotify_init1", errno(st));
-            return fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("inotify_init1 call failed", t);
-        }
+        return SYS.call("inotify_init1", (a, st) -> (int) INOTIFY_INIT1.invokeExact(st, IN_NONBLOCK | IN_CLOEXEC));
     }
 
     static int inotifyAddWatch(int fd, String path, int mask) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int wd = (int) INOTIFY_ADD_WATCH.invokeExact(st, fd, a.allocateFrom(path), mask);
-            if (wd < 0) throw new ErrnoException("inotify_add_watch " + path, errno(st));
-            return wd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("inotify_add_watch call failed", t);
-        }
+        return SYS.call("inotify_add_watch " + path, (a, st) -> (int) INOTIFY_ADD_WATCH.invokeExact(st, fd, a.allocateFrom(path), mask));
     }
 
     static void inotifyRemoveWatch(int fd, int wd) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) INOTIFY_RM_WATCH.invokeExact(a.allocate(CAPTURE), fd, wd);
-        } catch (Throwable ignored) {
-            // the watch is gone already (its directory was deleted)
-        }
+        // the watch is gone already (its directory was deleted)
+        quietly((a, st) -> (int) INOTIFY_RM_WATCH.invokeExact(st, fd, wd));
     }
 
     /** A pidfd that becomes readable when {@code pid} exits; ESRCH if it is gone already. Works for non-children. */
     static int pidfdOpen(int pid) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) PIDFD_OPEN.invokeExact(st, pid, 0);
-            if (fd < 0) throw new ErrnoException("pidfd_open " + pid, errno(st));
-            return fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("pidfd_open call failed", t);
-        }
+        return SYS.call("pidfd_open " + pid, (a, st) -> (int) PIDFD_OPEN.invokeExact(st, pid, 0));
     }
 
     static int eventfd() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) EVENTFD.invokeExact(st, 0, EFD_CLOEXEC);
-            if (fd < 0) throw new ErrnoException("eventfd", errno(st));
-            return fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("eventfd call failed", t);
-        }
+        return SYS.call("eventfd", (a, st) -> (int) EVENTFD.invokeExact(st, 0, EFD_CLOEXEC));
     }
 
     /** A pipe, both ends close-on-exec: {read, write}. */
     static int[] pipe() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        return SYS.inArena("pipe2", (a, st) -> {
             MemorySegment fds = a.allocate(JAVA_INT, 2);
-            int rc = (int) PIPE2.invokeExact(st, fds, O_CLOEXEC);
-            if (rc != 0) throw new ErrnoException("pipe2", errno(st));
+            Syscalls.check("pipe2", (int) PIPE2.invokeExact(st, fds, O_CLOEXEC), st);
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("pipe2 call failed", t);
-        }
+        });
     }
 
     /**
@@ -513,46 +336,25 @@ final class LinuxCalls {
      * has WNOHANG and it is still running.
      */
     static int waitpid(int pid, int options) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        return SYS.inArena("waitpid", (a, st) -> {
             MemorySegment status = a.allocate(JAVA_INT);
-            while (true) {
-                int rc = (int) WAITPID.invokeExact(st, pid, status, options);
-                if (rc == pid) return status.get(JAVA_INT, 0);
-                if (rc == 0) return -1;
-                int err = errno(st);
-                if (err != EINTR) throw new ErrnoException("waitpid " + pid, err);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("waitpid call failed", t);
-        }
+            int rc = Syscalls.check("waitpid " + pid,
+                    (int) retryingEintr(st, () -> (int) WAITPID.invokeExact(st, pid, status, options)), st);
+            return rc == 0 ? -1 : status.get(JAVA_INT, 0);
+        });
     }
 
     /** One non-blocking read; -1 when nothing is there (EAGAIN). */
     static int readNonBlocking(int fd, MemorySegment buf) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            while (true) {
-                long n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
-                if (n >= 0) return (int) n;
-                int err = errno(st);
-                if (err == EAGAIN) return -1;
-                if (err != EINTR) throw new ErrnoException("read", err);
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("read call failed", t);
-        }
+        return SYS.inArena("read", (a, st) -> {
+            long n = retryingEintr(st, () -> (long) READ.invokeExact(st, fd, buf, buf.byteSize()));
+            if (n < 0 && Libc.errno(st) == EAGAIN) return -1;
+            return Syscalls.check("read", (int) n, st);
+        });
     }
 
     static void close(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
-        } catch (Throwable ignored) {
-            // close failing leaves nothing to recover
-        }
+        // close failing leaves nothing to recover
+        quietly((a, st) -> (int) CLOSE.invokeExact(st, fd));
     }
 }

@@ -116,7 +116,7 @@ final class OciRuntimeCli {
                 }
                 return text;
             }
-        } catch (IOException | LinuxCalls.ErrnoException e) {
+        } catch (IOException e) {
             throw new SystemFailureException("running " + binary + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 
@@ -28,7 +29,7 @@ final class OverlayMount {
         try {
             Files.createDirectories(merged);
             LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, options(lowerDirs, upper, work));
-        } catch (LinuxCalls.ErrnoException | IOException e) {
+        } catch (IOException e) {
             throw new SystemFailureException("mounting the container rootfs at " + merged + ": " + e.getMessage(), e);
         }
     }
@@ -36,8 +37,8 @@ final class OverlayMount {
     static void unmount(Path merged) {
         try {
             while (isMounted(merged)) LinuxCalls.umount2(merged.toString(), LinuxCalls.MNT_DETACH);
-        } catch (LinuxCalls.ErrnoException e) {
-            if (e.errno != LinuxCalls.EINVAL && e.errno != LinuxCalls.ENOENT) {
+        } catch (ErrnoException e) {
+            if (e.errno() != LinuxCalls.EINVAL && e.errno() != LinuxCalls.ENOENT) {
                 throw new SystemFailureException("unmounting " + merged + ": " + e.getMessage(), e);
             }
         }

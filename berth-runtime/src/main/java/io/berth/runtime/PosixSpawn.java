@@ -1,17 +1,16 @@
 package io.berth.runtime;
 
-import io.berth.oci.errors.SystemFailureException;
+import io.berth.linux.ErrnoException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static io.berth.linux.Libc.function;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -30,34 +29,27 @@ final class PosixSpawn {
     private static final long ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-
-    private static final MethodHandle SPAWNP = handle("posix_spawnp", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_INIT = handle("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DESTROY = handle("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_OPEN = handle("posix_spawn_file_actions_addopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_DUP2 = handle("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_CHDIR = handle("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_CLOSEFROM = handle("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle ATTR_INIT = handle("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_DESTROY = handle("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_SETFLAGS = handle("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle ATTR_SETSIGMASK = handle("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SPAWNP = function("posix_spawnp", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_INIT = function("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_DESTROY = function("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FA_OPEN = function("posix_spawn_file_actions_addopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_DUP2 = function("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_CHDIR = function("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FA_CLOSEFROM = function("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle ATTR_INIT = function("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ATTR_DESTROY = function("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ATTR_SETFLAGS = function("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+    private static final MethodHandle ATTR_SETSIGMASK = function("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGEMPTYSET = function("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private PosixSpawn() {}
-
-    private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd);
-    }
 
     /**
      * Spawns {@code argv} (the program found like a shell would, on PATH unless it has a slash) with exactly
      * {@code env}, in {@code workDir} (null: ours), with the fds {@code fds} describes and no others.
      */
     static SpawnedProcess spawn(List<String> argv, Map<String, String> env, Path workDir, ChildFds fds)
-            throws LinuxCalls.ErrnoException {
+            throws ErrnoException {
         return new SpawnedProcess(prepareAndSpawn(argv, env, workDir, fds, true));
     }
 
@@ -71,16 +63,17 @@ final class PosixSpawn {
         try {
             prepareAndSpawn(List.of("true"), Map.of("PATH", "/bin"), devNull.getParent(),
                     new ChildFds().open(0, devNull, ChildFds.O_RDONLY).dup(1, 1).dup(2, 2), false);
-        } catch (LinuxCalls.ErrnoException | RuntimeException e) {
+        } catch (ErrnoException | RuntimeException e) {
             // only a warm-up: a real spawn reports the same failure where it matters
         }
     }
 
     /** The pid of the child, or 0 when {@code start} is false (a dry run). */
     private static int prepareAndSpawn(List<String> argv, Map<String, String> env, Path workDir, ChildFds fds, boolean start)
-            throws LinuxCalls.ErrnoException {
+            throws ErrnoException {
         List<ChildFds.Action> actions = fds.actions();
-        try (Arena a = Arena.ofConfined()) {
+        // the posix_spawn family returns its error number: the errno state goes unused
+        return LinuxCalls.SYS.inArena("posix_spawnp", (a, unused) -> {
             MemorySegment fileActions = a.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = a.allocate(ATTR_SIZE, 16);
             check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(fileActions));
@@ -108,7 +101,7 @@ final class PosixSpawn {
                     MemorySegment envp = strings(a, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
                     if (!start) return 0;
                     int rc = (int) SPAWNP.invokeExact(pid, path, fileActions, attr, args, envp);
-                    if (rc != 0) throw new LinuxCalls.ErrnoException("posix_spawnp " + argv.getFirst(), rc);
+                    if (rc != 0) throw new ErrnoException("posix_spawnp " + argv.getFirst(), rc);
                     return pid.get(JAVA_INT, 0);
                 } finally {
                     int ignored = (int) ATTR_DESTROY.invokeExact(attr);
@@ -116,16 +109,12 @@ final class PosixSpawn {
             } finally {
                 int ignored = (int) FA_DESTROY.invokeExact(fileActions);
             }
-        } catch (LinuxCalls.ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SystemFailureException("posix_spawnp call failed", t);
-        }
+        });
     }
 
     /** The posix_spawn family returns the error number instead of setting errno. */
-    private static void check(String what, int rc) throws LinuxCalls.ErrnoException {
-        if (rc != 0) throw new LinuxCalls.ErrnoException(what, rc);
+    private static void check(String what, int rc) throws ErrnoException {
+        if (rc != 0) throw new ErrnoException(what, rc);
     }
 
     /** A NULL-terminated char*[] of C strings. */

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class SpawnedProcess {
     private static int reap(int pid) {
         try {
             return exitCode(LinuxCalls.waitpid(pid, 0));
-        } catch (LinuxCalls.ErrnoException e) {
+        } catch (ErrnoException e) {
             // ECHILD: reaped elsewhere, which nothing in berthd does; all we know is that it has ended
             return 255;
         }

@@ -1,5 +1,7 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +69,7 @@ class PosixSpawnTest {
     void aMissingProgramIsAnErrorAtSpawnTimeAndAKilledOneReportsTheSignal() throws Exception {
         ChildFds stdio = new ChildFds().open(0, Path.of("/dev/null"), 0).open(1, Path.of("/dev/null"), 1).open(2, Path.of("/dev/null"), 1);
         assertThatThrownBy(() -> PosixSpawn.spawn(List.of("/nonexistent/prog"), Map.of(), null, stdio))
-                .isInstanceOf(LinuxCalls.ErrnoException.class).hasMessageContaining("No such file");
+                .isInstanceOf(ErrnoException.class).hasMessageContaining("No such file");
         SpawnedProcess sleeper = PosixSpawn.spawn(List.of("sleep", "60"), System.getenv(), null, stdio);
         assertThat(sleeper.waitFor(Duration.ofMillis(50))).isEmpty();
         assertThat(sleeper.poll()).isEmpty();

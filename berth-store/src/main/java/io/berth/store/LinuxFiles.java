@@ -1,16 +1,14 @@
 package io.berth.store;
 
+import io.berth.linux.Libc;
+import io.berth.linux.Syscalls;
+
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -27,10 +25,9 @@ final class LinuxFiles {
     static final int EPERM = 1;
     static final int ENOTSUP = 95;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** Failures carry errno (ErrnoException, an IOException); anything else goes up unchecked, as it always has. */
+    private static final Syscalls SYS = new Syscalls((operation, t) ->
+            t instanceof RuntimeException e ? e : new IllegalStateException(t));
 
     private static final MethodHandle MKNOD = bind("mknod", ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG);
@@ -42,25 +39,13 @@ final class LinuxFiles {
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     private static final MethodHandle UTIMENSAT = bind("utimensat", ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-    private static final MethodHandle GETEUID = LINKER.downcallHandle(
-            LIBC.find("geteuid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETEUID = Libc.function("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     private LinuxFiles() {
     }
 
     private static MethodHandle bind(String name, ValueLayout result, MemoryLayout... args) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), FunctionDescriptor.of(result, args),
-                Linker.Option.captureCallState("errno"));
-    }
-
-    /** Thrown with the errno so callers can tolerate specific failures (EPERM when not root, ENOTSUP). */
-    static final class ErrnoException extends IOException {
-        final int errno;
-
-        ErrnoException(String call, Path path, int errno) {
-            super(call + " " + path + ": errno " + errno);
-            this.errno = errno;
-        }
+        return Libc.capturingErrno(name, FunctionDescriptor.of(result, args));
     }
 
     static boolean isRoot() {
@@ -73,74 +58,37 @@ final class LinuxFiles {
 
     static void mknod(Path path, int mode, int major, int minor) throws IOException {
         long dev = makedev(major, minor);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), mode, dev);
-            check(rc, state, "mknod", path);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        SYS.call("mknod " + path, (a, st) -> (int) MKNOD.invokeExact(st, a.allocateFrom(path.toString()), mode, dev));
     }
 
     static void lchown(Path path, int uid, int gid) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) LCHOWN.invokeExact(state, arena.allocateFrom(path.toString()), uid, gid);
-            check(rc, state, "lchown", path);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        SYS.call("lchown " + path, (a, st) -> (int) LCHOWN.invokeExact(st, a.allocateFrom(path.toString()), uid, gid));
     }
 
     /** chmod with all 12 permission bits; never call on a symlink (chmod follows it). */
     static void chmod(Path path, int mode) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) CHMOD.invokeExact(state, arena.allocateFrom(path.toString()), mode & 07777);
-            check(rc, state, "chmod", path);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        SYS.call("chmod " + path, (a, st) -> (int) CHMOD.invokeExact(st, a.allocateFrom(path.toString()), mode & 07777));
     }
 
     static void lsetxattr(Path path, String name, byte[] value) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment buf = arena.allocate(Math.max(1, value.length));
+        SYS.call("lsetxattr " + name + " " + path, (a, st) -> {
+            MemorySegment buf = a.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
-            int rc = (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path.toString()),
-                    arena.allocateFrom(name), buf, (long) value.length, 0);
-            check(rc, state, "lsetxattr " + name, path);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+            return (int) LSETXATTR.invokeExact(st, a.allocateFrom(path.toString()), a.allocateFrom(name), buf,
+                    (long) value.length, 0);
+        });
     }
 
     /** Sets atime and mtime of the path itself, not of a symlink's target. */
     static void lutimes(Path path, Instant atime, Instant mtime) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
+        SYS.call("utimensat " + path, (a, st) -> {
+            MemorySegment times = a.allocate(ValueLayout.JAVA_LONG, 4);
             times.setAtIndex(ValueLayout.JAVA_LONG, 0, atime.getEpochSecond());
             times.setAtIndex(ValueLayout.JAVA_LONG, 1, atime.getNano());
             times.setAtIndex(ValueLayout.JAVA_LONG, 2, mtime.getEpochSecond());
             times.setAtIndex(ValueLayout.JAVA_LONG, 3, mtime.getNano());
-            int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), times,
-                    AT_SYMLINK_NOFOLLOW);
-            check(rc, state, "utimensat", path);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+            return (int) UTIMENSAT.invokeExact(st, AT_FDCWD, a.allocateFrom(path.toString()), times, AT_SYMLINK_NOFOLLOW);
+        });
     }
 
     /** glibc's makedev encoding. */
@@ -148,11 +96,5 @@ final class LinuxFiles {
         long ma = major & 0xffffffffL;
         long mi = minor & 0xffffffffL;
         return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32) | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
-    }
-
-    private static void check(int rc, MemorySegment state, String call, Path path) throws ErrnoException {
-        if (rc != 0) {
-            throw new ErrnoException(call, path, (int) ERRNO.get(state, 0L));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.store;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.InvalidArgumentException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -276,8 +277,8 @@ final class TarEntryWriter {
             }
             try {
                 LinuxFiles.lsetxattr(path, xattr, value.getBytes(StandardCharsets.UTF_8));
-            } catch (LinuxFiles.ErrnoException e) {
-                if (e.errno != LinuxFiles.ENOTSUP && (root_ || e.errno != LinuxFiles.EPERM)) {
+            } catch (ErrnoException e) {
+                if (e.errno() != LinuxFiles.ENOTSUP && (root_ || e.errno() != LinuxFiles.EPERM)) {
                     throw e;
                 }
             }
@@ -287,9 +288,9 @@ final class TarEntryWriter {
     private void chown(Path path, int uid, int gid) throws IOException {
         try {
             LinuxFiles.lchown(path, uid, gid);
-        } catch (LinuxFiles.ErrnoException e) {
+        } catch (ErrnoException e) {
             // Without root, files simply stay owned by us (rootless use); as root a failure is real.
-            if (root_ || e.errno != LinuxFiles.EPERM) {
+            if (root_ || e.errno() != LinuxFiles.EPERM) {
                 throw e;
             }
         }

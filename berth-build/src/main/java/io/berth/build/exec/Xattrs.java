@@ -1,8 +1,9 @@
 package io.berth.build.exec;
 
+import io.berth.linux.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -16,12 +17,9 @@ import java.util.TreeMap;
  * "trusted.overlay.opaque".
  */
 final class Xattrs {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle LLISTXATTR = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("llistxattr").orElseThrow(),
+    private static final MethodHandle LLISTXATTR = Libc.function("llistxattr",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle LGETXATTR = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("lgetxattr").orElseThrow(),
+    private static final MethodHandle LGETXATTR = Libc.function("lgetxattr",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
                     ValueLayout.JAVA_LONG));
     private static final int MAX = 64 * 1024;
