@@ -1,11 +1,11 @@
 package io.berth.registry.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 
@@ -16,36 +16,45 @@ import java.util.concurrent.ExecutorService;
  * completes, costing every client a 10 s handshake timeout. So the first byte of each connection is looked at:
  * a TLS handshake record (0x16) is answered at once with a plain 400, as Go's server does, and anything else is
  * relayed both ways, with half-closes passed on so a client that stops sending is seen as such.
+ * <p>
+ * The relay moves bytes between the two sockets through one direct buffer per direction: with socket streams
+ * and heap arrays every byte was copied twice more, which made a 200 MB blob GET through the relay cost
+ * 160–350 ms of CPU against 100–110 ms straight from the JDK server.
  */
 final class TlsProbeFront implements AutoCloseable {
     private static final int TLS_HANDSHAKE = 0x16;
+    private static final int BUFFER = 256 * 1024;
     private static final byte[] NOT_TLS = ("HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\n"
             + "Connection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n").getBytes(StandardCharsets.US_ASCII);
 
-    private final ServerSocket listener;
+    private final ServerSocketChannel listener;
     private final InetSocketAddress backend;
     private final ExecutorService executor;
 
     TlsProbeFront(InetSocketAddress address, InetSocketAddress backend, ExecutorService executor) throws IOException {
-        this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
+        this.listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(address, 128);
         this.backend = backend;
         this.executor = executor;
     }
 
     InetSocketAddress address() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
+        try {
+            return (InetSocketAddress) listener.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("registry listener is closed", e);
+        }
     }
 
     void start() {
         Thread.ofVirtual().name("registry-accept").start(() -> {
-            while (!listener.isClosed()) {
+            while (listener.isOpen()) {
                 try {
-                    Socket client = listener.accept();
+                    SocketChannel client = listener.accept();
                     executor.execute(() -> serve(client));
                 } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
-                    if (listener.isClosed()) {
+                    if (!listener.isOpen()) {
                         return;
                     }
                 }
@@ -53,24 +62,23 @@ final class TlsProbeFront implements AutoCloseable {
         });
     }
 
-    private void serve(Socket client) {
+    private void serve(SocketChannel client) {
         try (client) {
-            client.setTcpNoDelay(true);
-            InputStream in = client.getInputStream();
-            int first = in.read();
-            if (first < 0) {
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ByteBuffer first = ByteBuffer.allocate(1);
+            if (client.read(first) < 0) {
                 return;
             }
-            if (first == TLS_HANDSHAKE) {
-                client.getOutputStream().write(NOT_TLS);
+            first.flip();
+            if (first.get(0) == TLS_HANDSHAKE) {
+                writeFully(client, ByteBuffer.wrap(NOT_TLS));
                 return;
             }
-            try (Socket server = new Socket()) {
-                server.setTcpNoDelay(true);
-                server.connect(backend);
-                server.getOutputStream().write(first);
-                Thread upstream = Thread.ofVirtual().start(() -> pump(in, client, server));
-                pump(server.getInputStream(), server, client);
+            try (SocketChannel server = SocketChannel.open(backend)) {
+                server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                writeFully(server, first);
+                Thread upstream = Thread.ofVirtual().start(() -> pump(client, server));
+                pump(server, client);
                 upstream.join();
             }
         } catch (IOException | InterruptedException ignored) {
@@ -79,13 +87,13 @@ final class TlsProbeFront implements AutoCloseable {
     }
 
     /** Copies until EOF, then half-closes the destination; on an error closes both sides. */
-    private static void pump(InputStream in, Socket from, Socket to) {
-        byte[] buf = new byte[128 * 1024];
+    private static void pump(SocketChannel from, SocketChannel to) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         try {
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
+            while (from.read(buffer) >= 0) {
+                buffer.flip();
+                writeFully(to, buffer);
+                buffer.clear();
             }
             to.shutdownOutput();
         } catch (IOException e) {
@@ -94,9 +102,15 @@ final class TlsProbeFront implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void writeFully(SocketChannel to, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            to.write(bytes);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // already closed
         }
