@@ -2,8 +2,6 @@ package io.berth.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,13 +13,8 @@ import java.util.TreeMap;
  * challenges, which must not be joined with commas since challenges contain commas themselves).
  */
 public record ResponseHead(int status, String reason, Map<String, List<String>> fields) {
-    /** More fields than any real server sends; the bound keeps a hostile peer from growing the map forever. */
-    private static final int MAX_FIELDS = 256;
-
     public ResponseHead {
-        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        fields.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        fields = Collections.unmodifiableMap(copy);
+        fields = HeaderFields.copyOf(fields);
     }
 
     /** Reads the head up to and including the empty line; the body, if any, follows in {@code in}. */
@@ -37,25 +30,12 @@ public record ResponseHead(int status, String reason, Map<String, List<String>> 
         } catch (NumberFormatException e) {
             throw new IOException("malformed status line: " + statusLine, e);
         }
-        TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        int count = 0;
-        for (String line = HttpLines.readLine(in); !line.isEmpty(); line = HttpLines.readLine(in)) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IOException("malformed header line: " + line);
-            }
-            if (++count > MAX_FIELDS) {
-                throw new IOException("more than " + MAX_FIELDS + " header fields");
-            }
-            fields.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
-                    .add(line.substring(colon + 1).trim());
-        }
+        TreeMap<String, List<String>> fields = HeaderFields.read(in);
         return new ResponseHead(status, parts.length > 2 ? parts[2] : "", fields);
     }
 
     public Optional<String> first(String name) {
-        List<String> values = fields.get(name);
-        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+        return HeaderFields.first(fields, name);
     }
 
     public List<String> all(String name) {
@@ -76,18 +56,10 @@ public record ResponseHead(int status, String reason, Map<String, List<String>> 
         if (length.isEmpty()) {
             return -1;
         }
-        try {
-            long n = Long.parseLong(length.get());
-            if (n < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IOException("malformed Content-Length: " + length.get(), e);
-        }
+        return HeaderFields.length(length.get());
     }
 
     public boolean chunked() {
-        return first("Transfer-Encoding").map(v -> v.toLowerCase(java.util.Locale.ROOT).contains("chunked")).orElse(false);
+        return HeaderFields.chunked(fields);
     }
 }

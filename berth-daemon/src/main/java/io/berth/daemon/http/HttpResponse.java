@@ -1,5 +1,7 @@
 package io.berth.daemon.http;
 
+import io.berth.http.ReasonPhrases;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,23 +113,8 @@ public final class HttpResponse {
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Docker's daemon answers a hijack with "101 UPGRADED"; berth answers as it does. */
     private static String reason(int status) {
-        return switch (status) {
-            case 101 -> "UPGRADED";
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 204 -> "No Content";
-            case 304 -> "Not Modified";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 413 -> "Payload Too Large";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            default -> "Status";
-        };
+        return status == 101 ? "UPGRADED" : ReasonPhrases.of(status);
     }
 }
