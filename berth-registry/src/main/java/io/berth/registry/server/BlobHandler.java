@@ -3,9 +3,7 @@ package io.berth.registry.server;
 import io.berth.oci.Digest;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,15 +38,12 @@ final class BlobHandler {
             request.setHeader("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + size);
         }
         // Open before sending headers: a blob deleted meanwhile is still a clean 404, not a cut-off 200.
-        try (InputStream in = Files.newInputStream(storage.blobFile(digest))) {
+        try (FileChannel file = FileChannel.open(storage.blobFile(digest))) {
             request.startBody(status, length);
             if (request.method().equals("HEAD")) {
                 return;
             }
-            in.skipNBytes(start);
-            try (OutputStream out = request.responseBody()) {
-                copy(in, out, length);
-            }
+            request.sendFile(file, start, length);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in this repository");
         }
@@ -82,18 +77,5 @@ final class BlobHandler {
                     Map.of("Content-Range", "bytes */" + size));
         }
         return span;
-    }
-
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buf = new byte[256 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
-                throw new IOException("blob shorter than its size");
-            }
-            out.write(buf, 0, n);
-            left -= n;
-        }
     }
 }

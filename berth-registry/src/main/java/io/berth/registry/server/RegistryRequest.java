@@ -1,12 +1,12 @@
 package io.berth.registry.server;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.berth.oci.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,22 +14,22 @@ import java.util.regex.Matcher;
 
 /** One request as the handlers see it: the matched route's parts, query, headers, body and response helpers. */
 final class RegistryRequest {
-    private final HttpExchange exchange;
+    private final Exchange exchange;
     private final Matcher match;
     private final Map<String, String> query;
 
-    RegistryRequest(HttpExchange exchange, Matcher match) {
+    RegistryRequest(Exchange exchange, Matcher match) {
         this.exchange = exchange;
         this.match = match;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.query = parseQuery(exchange.rawQuery());
     }
 
     String method() {
-        return exchange.getRequestMethod();
+        return exchange.method();
     }
 
     String path() {
-        return exchange.getRequestURI().getRawPath();
+        return exchange.rawPath();
     }
 
     /** The repository name of routes that have one, validated. */
@@ -55,21 +55,21 @@ final class RegistryRequest {
     }
 
     String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        return exchange.requestHeader(name);
     }
 
     /** Host the client addressed, for absolute URLs (the token realm). */
     String host() {
         String host = header("Host");
         if (host == null) {
-            var local = exchange.getLocalAddress();
+            var local = exchange.localAddress();
             host = local.getHostString() + ":" + local.getPort();
         }
         return host;
     }
 
     boolean secure() {
-        return exchange instanceof com.sun.net.httpserver.HttpsExchange;
+        return exchange.secure();
     }
 
     /** The announced body length, or -1 when the client sent none or a chunked body. */
@@ -90,7 +90,7 @@ final class RegistryRequest {
     }
 
     RequestBody body() {
-        return new RequestBody(exchange.getRequestBody(), contentLength());
+        return new RequestBody(exchange.requestBody(), contentLength());
     }
 
     /** Reads a small body (a manifest) with a hard limit, so no announced length makes us allocate much. */
@@ -110,24 +110,21 @@ final class RegistryRequest {
     }
 
     void setHeader(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
+        exchange.setResponseHeader(name, value);
     }
 
     void respond(int status, Map<String, String> headers) throws IOException {
         headers.forEach(this::setHeader);
-        exchange.sendResponseHeaders(status, -1);
+        exchange.sendHead(status, 0);
         exchange.close();
     }
 
     void respond(int status, String contentType, byte[] body, Map<String, String> headers) throws IOException {
         headers.forEach(this::setHeader);
         setHeader("Content-Type", contentType);
-        if (method().equals("HEAD")) {
-            setHeader("Content-Length", Long.toString(body.length));
-            exchange.sendResponseHeaders(status, -1);
-        } else {
-            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
+        exchange.sendHead(status, body.length);
+        if (!method().equals("HEAD") && body.length > 0) {
+            try (OutputStream out = exchange.responseBody()) {
                 out.write(body);
             }
         }
@@ -138,21 +135,17 @@ final class RegistryRequest {
         respond(status, "application/json", Json.canonicalBytes(value), headers);
     }
 
-    /** Headers for a body of {@code length} bytes that the caller then writes to {@link #responseBody()}. */
+    /** Headers for a body of {@code length} bytes that the caller then sends with {@link #sendFile}; none for HEAD. */
     void startBody(int status, long length) throws IOException {
-        if (method().equals("HEAD")) {
-            setHeader("Content-Length", Long.toString(length));
-            exchange.sendResponseHeaders(status, -1);
-        } else {
-            exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
-        }
+        exchange.sendHead(status, length);
     }
 
-    OutputStream responseBody() {
-        return exchange.getResponseBody();
+    /** Sends {@code count} bytes of {@code file} from {@code position}, the fastest way the server has. */
+    void sendFile(FileChannel file, long position, long count) throws IOException {
+        exchange.sendFile(file, position, count);
     }
 
-    HttpExchange exchange() {
+    Exchange exchange() {
         return exchange;
     }
 

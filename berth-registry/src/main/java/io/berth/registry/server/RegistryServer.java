@@ -1,13 +1,13 @@
 package io.berth.registry.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An OCI Distribution Specification v1.1 registry over the JDK's HTTP server, one virtual thread per request.
+ * An OCI Distribution Specification v1.1 registry, one virtual thread per connection: over our own
+ * {@link PlainHttpServer} for plain HTTP, over the JDK's HTTPS server for TLS.
  * Embeddable: {@code try (var server = RegistryServer.start(RegistryConfig.loopback(dir))) { server.port(); }}.
  * <p>
  * The route table below is the whole API surface: each route names the access it needs (checked by the
@@ -35,14 +36,17 @@ public final class RegistryServer implements AutoCloseable {
     private record Route(Pattern pattern, Map<String, Endpoint> methods) {
     }
 
-    private final HttpServer http;
+    /** A client silent this long, between requests or inside one, loses its connection (plain HTTP). */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
     private final ExecutorService executor;
     private final List<Route> routes;
     private final Authorizer authorizer;
     private final RegistryConfig config;
     private final RegistryStorage storage;
-    /** Present for plain HTTP only: the public socket, relaying to {@link #http} on a private port. */
-    private final TlsProbeFront front;
+    /** Exactly one of the two servers is present: {@link #https} when the config has TLS, else {@link #plain}. */
+    private final HttpsServer https;
+    private final PlainHttpServer plain;
 
     private RegistryServer(RegistryConfig config) throws IOException {
         this.config = config;
@@ -63,17 +67,16 @@ public final class RegistryServer implements AutoCloseable {
         this.routes = routes(storage, sessions, tokenHandler);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         if (config.tls() != null) {
-            HttpsServer https = HttpsServer.create(config.address(), 128);
+            this.https = HttpsServer.create(config.address(), 128);
             https.setHttpsConfigurator(new HttpsConfigurator(
                     TlsContext.fromPem(config.tls().certificate(), config.tls().key())));
-            this.http = https;
-            this.front = null;
+            https.setExecutor(executor);
+            https.createContext("/", exchange -> dispatch(new JdkExchange(exchange)));
+            this.plain = null;
         } else {
-            this.http = HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 128);
-            this.front = new TlsProbeFront(config.address(), http.getAddress(), executor);
+            this.plain = new PlainHttpServer(config.address(), READ_TIMEOUT, executor, this::dispatch);
+            this.https = null;
         }
-        http.setExecutor(executor);
-        http.createContext("/", this::dispatch);
     }
 
     private static AccessRules rules(java.nio.file.Path accessFile) {
@@ -127,9 +130,10 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistryConfig config) {
         try {
             RegistryServer server = new RegistryServer(config);
-            server.http.start();
-            if (server.front != null) {
-                server.front.start();
+            if (server.https != null) {
+                server.https.start();
+            } else {
+                server.plain.start();
             }
             return server;
         } catch (IOException e) {
@@ -141,8 +145,8 @@ public final class RegistryServer implements AutoCloseable {
         return address().getPort();
     }
 
-    private java.net.InetSocketAddress address() {
-        return front != null ? front.address() : http.getAddress();
+    private InetSocketAddress address() {
+        return https != null ? https.getAddress() : plain.address();
     }
 
     /** {@code http://host:port} or {@code https://host:port}. */
@@ -158,27 +162,28 @@ public final class RegistryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (front != null) {
-            front.close();
+        if (https != null) {
+            https.stop(0);
+        } else {
+            plain.close();
         }
-        http.stop(0);
         executor.shutdownNow();
     }
 
-    private void dispatch(HttpExchange exchange) {
+    private void dispatch(Exchange exchange) {
         long started = System.nanoTime();
-        String path = exchange.getRequestURI().getRawPath();
+        String path = exchange.rawPath();
         RegistryRequest request = null;
         try {
-            exchange.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
+            exchange.setResponseHeader("Docker-Distribution-API-Version", "registry/2.0");
             for (Route route : routes) {
                 Matcher m = route.pattern().matcher(path);
                 if (m.matches()) {
                     request = new RegistryRequest(exchange, m);
-                    Endpoint endpoint = route.methods().get(exchange.getRequestMethod());
+                    Endpoint endpoint = route.methods().get(exchange.method());
                     if (endpoint == null) {
                         throw new RegistryException(ErrorCode.UNSUPPORTED,
-                                exchange.getRequestMethod() + " is not supported on " + path);
+                                exchange.method() + " is not supported on " + path);
                     }
                     if (request.hasName()) {
                         request.name(); // NAME_INVALID before anything else, even before authentication
@@ -194,15 +199,15 @@ public final class RegistryServer implements AutoCloseable {
         } catch (Throwable failure) {
             fail(exchange, request, failure);
         } finally {
-            int status = exchange.getResponseCode();
-            config.accessLog().accept(new RegistryConfig.AccessLogEntry(exchange.getRequestMethod(), path, status,
+            int status = exchange.status();
+            config.accessLog().accept(new RegistryConfig.AccessLogEntry(exchange.method(), path, status,
                     (System.nanoTime() - started) / 1_000_000));
             exchange.close();
         }
     }
 
-    private static void fail(HttpExchange exchange, RegistryRequest request, Throwable failure) {
-        if (exchange.getResponseCode() != -1) {
+    private static void fail(Exchange exchange, RegistryRequest request, Throwable failure) {
+        if (exchange.status() != -1) {
             return; // the response had started; closing the exchange cuts it off, which the client notices
         }
         try {

@@ -122,7 +122,7 @@ final class UploadHandler {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 416,
                     "Content-Range " + contentRange + " does not match Content-Length " + announced, Map.of());
         }
-        return sessions.append(name, uuid, span[0], new RequestBody(request.exchange().getRequestBody(), length));
+        return sessions.append(name, uuid, span[0], new RequestBody(request.exchange().requestBody(), length));
     }
 
     private void cancelQuietly(RepositoryName name, String uuid) {

@@ -86,13 +86,13 @@ class RegistryRobustnessTest {
     }
 
     @Test
-    void aTlsHelloOnThePlainPortIsRefusedAtOnceAndHttpIsRelayed() throws Exception {
+    void aTlsHelloOnThePlainPortIsRefusedAtOnceAndHttpIsServed() throws Exception {
         // What docker and skopeo send first to an insecure registry: a TLS record header (handshake, TLS 1.0).
         long start = System.nanoTime();
         String answer = raw("\u0016\u0003\u0001\u0000\u0040", new byte[16], true);
         assertThat(answer).startsWith("HTTP/1.0 400 Bad Request").contains("HTTP request to an HTTPS server");
         assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
-        // plain HTTP goes through the relay to the registry, body and all, and the connection ends cleanly
+        // plain HTTP on the same port is served, body and all, and the connection ends cleanly
         String ping = raw("GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", new byte[0], true);
         assertThat(ping).startsWith("HTTP/1.1 200").endsWith("{}");
     }
