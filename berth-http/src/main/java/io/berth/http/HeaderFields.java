@@ -13,6 +13,11 @@ import java.util.TreeMap;
 final class HeaderFields {
     /** More fields than any real peer sends; the bound keeps a hostile one from growing the map forever. */
     static final int MAX_FIELDS = 256;
+    /**
+     * All field lines together, as Go's servers bound a head (1 MB): without it, 256 lines just under the line
+     * limit would let each connection hold 16 MiB, and a few hundred connections a whole heap.
+     */
+    static final int MAX_TOTAL = 1 << 20;
 
     private HeaderFields() {}
 
@@ -20,7 +25,12 @@ final class HeaderFields {
     static TreeMap<String, List<String>> read(InputStream in) throws IOException {
         TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         int count = 0;
+        long total = 0;
         for (String line = HttpLines.readLine(in); !line.isEmpty(); line = HttpLines.readLine(in)) {
+            total += line.length();
+            if (total > MAX_TOTAL) {
+                throw new IOException("header fields longer than " + MAX_TOTAL + " bytes in all");
+            }
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new IOException("malformed header line: " + line);

@@ -56,6 +56,9 @@ class ResponseHeadTest {
     void hostilePeersCannotGrowTheHeadWithoutBound() {
         assertThatThrownBy(() -> ResponseHead.read(wire("HTTP/1.1 200 OK\r\nX: " + "a".repeat(HttpLines.MAX_LINE + 1) + "\r\n\r\n")))
                 .hasMessageContaining("HTTP line longer than");
+        String big = ("X: " + "a".repeat(8000) + "\r\n").repeat(200);
+        assertThatThrownBy(() -> ResponseHead.read(wire("HTTP/1.1 200 OK\r\n" + big + "\r\n")))
+                .hasMessageContaining("bytes in all");
         String many = "X: y\r\n".repeat(300);
         assertThatThrownBy(() -> ResponseHead.read(wire("HTTP/1.1 200 OK\r\n" + many + "\r\n")))
                 .hasMessageContaining("header fields");
