@@ -1,5 +1,6 @@
 package io.berth.client;
 
+import io.berth.http.BlockInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ public final class Connection implements Closeable {
         closer.close();
     }
 
-    private static final class ChannelIn extends InputStream {
+    private static final class ChannelIn extends BlockInputStream {
         private final SocketChannel channel;
 
         ChannelIn(SocketChannel channel) {
@@ -86,17 +87,7 @@ public final class Connection implements Closeable {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
+        protected int readBlock(byte[] b, int off, int len) throws IOException {
             int n = channel.read(ByteBuffer.wrap(b, off, len));
             return n;
         }

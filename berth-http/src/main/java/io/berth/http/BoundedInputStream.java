@@ -1,6 +1,5 @@
 package io.berth.http;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -8,26 +7,17 @@ import java.io.InputStream;
  * A body of known length: reads end after {@code length} bytes, and a connection that closes earlier is an
  * error rather than a short body. Closing it closes the underlying stream.
  */
-public final class BoundedInputStream extends FilterInputStream {
+public final class BoundedInputStream extends BlockInputStream {
+    private final InputStream in;
     private long remaining;
 
     public BoundedInputStream(InputStream in, long length) {
-        super(in);
+        this.in = in;
         this.remaining = length;
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
+    protected int readBlock(byte[] b, int off, int len) throws IOException {
         if (remaining == 0) {
             return -1;
         }
@@ -52,7 +42,7 @@ public final class BoundedInputStream extends FilterInputStream {
     }
 
     @Override
-    public boolean markSupported() {
-        return false;
+    public void close() throws IOException {
+        in.close();
     }
 }

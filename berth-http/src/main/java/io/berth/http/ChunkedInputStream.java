@@ -7,7 +7,7 @@ import java.io.InputStream;
  * Decodes an HTTP/1.1 chunked body: ends at the zero-length chunk, whose trailer fields are read and dropped.
  * Closing it closes the underlying stream.
  */
-public final class ChunkedInputStream extends InputStream {
+public final class ChunkedInputStream extends BlockInputStream {
     private final InputStream in;
     private long remainingInChunk;
     private boolean finished;
@@ -17,17 +17,7 @@ public final class ChunkedInputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
+    protected int readBlock(byte[] b, int off, int len) throws IOException {
         if (finished) {
             return -1;
         }

@@ -1,5 +1,6 @@
 package io.berth.registry.client;
 
+import io.berth.http.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -97,22 +98,12 @@ final class ChunkPipe {
 
     /** The reading end; closing it releases a waiting writer and makes further writes no-ops. */
     InputStream reader() {
-        return new InputStream() {
+        return new BlockInputStream() {
             private Chunk current;
             private int position;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
+            protected int readBlock(byte[] b, int off, int len) throws IOException {
                 if (current == null || position == current.length()) {
                     current = take(current);
                     position = 0;
