@@ -7,13 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file whole or not at all: temp file, fsync, rename over the old one. */
 final class AtomicFile {
     private AtomicFile() {}
 
+    private static final String OWNER_ONLY = "rw-------";
+
+    /** Durable, and readable by root alone: berthd's state carries containers' environments, secrets included. */
     static void write(Path file, byte[] data) throws IOException {
-        write(file, data, true);
+        write(file, data, true, OWNER_ONLY);
+    }
+
+    /** Durable, and world-readable: for the /etc files a container's non-root users read through a bind mount. */
+    static void writeReadable(Path file, byte[] data) throws IOException {
+        write(file, data, true, "rw-r--r--");
     }
 
     /**
@@ -21,13 +31,14 @@ final class AtomicFile {
      * each use, which a crash can therefore not leave stale or empty where it matters.
      */
     static void writeUnsynced(Path file, byte[] data) throws IOException {
-        write(file, data, false);
+        write(file, data, false, OWNER_ONLY);
     }
 
-    private static void write(Path file, byte[] data, boolean durable) throws IOException {
+    private static void write(Path file, byte[] data, boolean durable, String mode) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp); // a crash's leftover would keep its old mode
+        try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)))) {
             ch.write(ByteBuffer.wrap(data));
             if (durable) ch.force(true);
         }

@@ -20,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Persists each container as containers/&lt;id&gt;/container.json. A write goes to a temp file that is fsynced
@@ -69,8 +71,10 @@ final class ContainerStore {
         try {
             Files.createDirectories(file.getParent());
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(tmp); // a crash's leftover would keep its old mode
+            // 0600: the state holds the container's environment, secrets included.
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
