@@ -1,9 +1,13 @@
 package io.berth.daemon;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -28,7 +32,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
                           [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...]
               --config-file daemon.json-style settings (default /etc/berth/daemon.json when it exists)
               --data-root   persistent state (default /var/lib/berth)
-              --exec-root   runtime state on tmpfs (default /run/berth/exec, or DATA-ROOT/exec with --data-root)
+              --exec-root   runtime state on tmpfs (default /run/berth/exec; /run/berth/exec-HASH for another data root)
               --host        Engine API socket (default unix:///run/berth/berth.sock)
               --runtime     default OCI runtime (default crun)
               --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
@@ -78,10 +82,23 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         if (dataRoot == null) dataRoot = Path.of("/var/lib/berth");
         if (socket == null) socket = Path.of("/run/berth/berth.sock");
         if (runtime == null) runtime = "crun";
-        if (execRoot == null) {
-            execRoot = dataRoot.equals(Path.of("/var/lib/berth")) ? Path.of("/run/berth/exec") : dataRoot.resolve("exec");
-        }
+        if (execRoot == null) execRoot = defaultExecRoot(dataRoot);
         return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)));
+    }
+
+    /**
+     * Runtime state lives on /run (tmpfs) as dockerd's does, whatever the data root: a full data disk must not
+     * cost containers their exit codes, and a reboot must clear it. Each other data root gets its own directory
+     * there, so that several daemons (tests among them) never share conmon's and crun's state.
+     */
+    static Path defaultExecRoot(Path dataRoot) {
+        if (dataRoot.equals(Path.of("/var/lib/berth"))) return Path.of("/run/berth/exec");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataRoot.toString().getBytes(StandardCharsets.UTF_8));
+            return Path.of("/run/berth/exec-" + HexFormat.of().formatHex(hash, 0, 6));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** The file named by --config-file must exist; the default one is optional. */

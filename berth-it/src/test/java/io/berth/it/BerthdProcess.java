@@ -19,6 +19,8 @@ final class BerthdProcess implements AutoCloseable {
 
     final Path root;
     final Path dataRoot;
+    /** On tmpfs as berthd's default is, one per daemon root so that test daemons never share runtime state. */
+    final Path execRoot;
     final Path socket;
     final Path log;
     private Process process;
@@ -26,6 +28,8 @@ final class BerthdProcess implements AutoCloseable {
     BerthdProcess(Path root) {
         this.root = root;
         this.dataRoot = root.resolve("data");
+        this.execRoot = Path.of("/run/berth-it").resolve(root.getFileName());
+        StaleTestState.claim(root);
         this.socket = root.resolve("berth.sock");
         this.log = root.resolve("berthd.log");
     }
@@ -37,7 +41,7 @@ final class BerthdProcess implements AutoCloseable {
     BerthdProcess start() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-cp", CLASSPATH, "io.berth.daemon.Main",
-                "--data-root", dataRoot.toString(), "--host", host()));
+                "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(), "--host", host()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

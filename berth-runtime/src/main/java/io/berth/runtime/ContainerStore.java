@@ -33,9 +33,13 @@ import java.util.Set;
 final class ContainerStore {
     static final ObjectMapper JSON = mapper();
 
+    private final Path dataRoot;
+    private final Path execRoot;
     private final Path containersDir;
 
-    ContainerStore(Path dataRoot) {
+    ContainerStore(Path dataRoot, Path execRoot) {
+        this.dataRoot = dataRoot;
+        this.execRoot = execRoot;
         this.containersDir = dataRoot.resolve("containers");
         try {
             Files.createDirectories(containersDir);
@@ -92,7 +96,9 @@ final class ContainerStore {
                 Path f = d.resolve("container.json");
                 if (!Files.isRegularFile(f)) continue;
                 try {
-                    out.add(JSON.readValue(f.toFile(), Container.class));
+                    Container c = JSON.readValue(f.toFile(), Container.class);
+                    // where its files are follows from the roots this daemon runs with, not from the document
+                    out.add(c.withPaths(ContainerPaths.load(dataRoot, execRoot, c.id())));
                 } catch (IOException e) {
                     System.err.println("berth-runtime: skipping unreadable " + f + ": " + e.getMessage());
                 }

@@ -54,7 +54,7 @@ class PureLogicTest {
 
     @Test
     void configCarriesResourcesSecurityAndMounts() {
-        ContainerPaths paths = ContainerPaths.of(Path.of("/data"), ID);
+        ContainerPaths paths = ContainerPaths.of(Path.of("/data"), Path.of("/run/berth/exec"), ID);
         JsonNode c = OciConfig.build(spec(new Resources(20L << 20, 500_000_000L, 10, 0), "", false, true), paths,
                 new ResolvedUser(0, 0, List.of(10), "/root"), host());
         assertThat(c.at("/process/args").toString()).isEqualTo("[\"/sbin/docker-init\",\"--\",\"sh\"]");
@@ -120,10 +120,10 @@ class PureLogicTest {
 
     @Test
     void containerRoundTripsThroughTheStore(@TempDir Path dataRoot) {
-        ContainerStore store = new ContainerStore(dataRoot);
+        ContainerStore store = new ContainerStore(dataRoot, dataRoot.resolve("exec"));
         ContainerSpec s = spec(new Resources(1, 2, 3, 4), "app", false, false);
         Container c = new Container(s, "x", new ContainerState(ContainerState.Status.RUNNING, 42, 0, false, "",
-                Instant.parse("2024-01-01T00:00:00.5Z"), null), 2, "crun", 77, true, ContainerPaths.of(dataRoot, ID));
+                Instant.parse("2024-01-01T00:00:00.5Z"), null), 2, "crun", 77, true, ContainerPaths.of(dataRoot, dataRoot.resolve("exec"), ID));
         store.save(c);
         List<Container> loaded = store.loadAll();
         assertThat(loaded).hasSize(1);
@@ -133,6 +133,17 @@ class PureLogicTest {
         assertThat(back.paths()).isEqualTo(c.paths());
         assertThat(back.conmonPid()).isEqualTo(77);
         assertThat(back.manuallyStopped()).isTrue();
+    }
+
+    @Test
+    void runtimeStateIsOnTheExecRootExceptForContainersMadeBeforeTheSplit(@TempDir Path dataRoot) throws Exception {
+        Path execRoot = dataRoot.resolve("run");
+        ContainerPaths split = ContainerPaths.load(dataRoot, execRoot, ID);
+        assertThat(split.exitDir()).isEqualTo(execRoot.resolve("containers").resolve(ID).resolve("exits"));
+        assertThat(split.stateFile()).isEqualTo(dataRoot.resolve("containers").resolve(ID).resolve("container.json"));
+        Files.createDirectories(dataRoot.resolve("containers").resolve(ID).resolve("exits"));
+        assertThat(ContainerPaths.load(dataRoot, execRoot, ID).exitDir())
+                .isEqualTo(dataRoot.resolve("containers").resolve(ID).resolve("exits"));
     }
 
     @Test
