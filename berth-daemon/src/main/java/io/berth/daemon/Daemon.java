@@ -37,16 +37,28 @@ public final class Daemon implements AutoCloseable {
     private final UnixHttpServer server;
     private final ContainerService containers;
     private final RegistryClient registry;
+    private final DataRootLock lock;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry) {
+    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
         this.registry = registry;
+        this.lock = lock;
     }
 
     public static Daemon start(DaemonOptions options) throws IOException {
         Files.createDirectories(options.dataRoot());
+        DataRootLock lock = DataRootLock.acquire(options.dataRoot());
+        try {
+            return start(options, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Daemon start(DaemonOptions options, DataRootLock lock) throws IOException {
         Files.createDirectories(options.execRoot());
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
@@ -82,7 +94,7 @@ public final class Daemon implements AutoCloseable {
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();
-        return new Daemon(server, containers, registry);
+        return new Daemon(server, containers, registry, lock);
     }
 
     public void awaitClose() throws InterruptedException {
@@ -96,6 +108,7 @@ public final class Daemon implements AutoCloseable {
             server.close();
             containers.close();
             registry.close();
+            lock.close();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shutdown", e);
         } finally {
