@@ -94,6 +94,13 @@ public final class Daemon implements AutoCloseable {
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();
+        try {
+            SocketGroup.apply(options.socket(), options.socketGroup(), options.socketGroupExplicit())
+                    .ifPresent(g -> LOG.info("socket " + options.socket() + " is 0660 root:" + g));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return new Daemon(server, containers, registry, lock);
     }
 

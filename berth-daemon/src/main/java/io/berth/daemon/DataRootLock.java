@@ -37,13 +37,6 @@ final class DataRootLock implements AutoCloseable {
     private static final MethodHandle FLOCK = Libc.capturingErrno("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = Libc.function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    /** Another process holds the lock. */
-    static final class HeldException extends IOException {
-        HeldException(String message) {
-            super(message);
-        }
-    }
-
     private final int fd;
 
     private DataRootLock(int fd) {
@@ -62,7 +55,7 @@ final class DataRootLock implements AutoCloseable {
             close(fd);
             if (e.errno() != EWOULDBLOCK) throw e;
             String holder = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            throw new HeldException("data root " + dataRoot + " is in use by another berthd"
+            throw new StartRefusedException("data root " + dataRoot + " is in use by another berthd"
                     + (holder.matches("\\d+") ? " (pid " + holder + ")" : "") + ": " + file + " is locked");
         } catch (IOException | RuntimeException e) {
             close(fd);

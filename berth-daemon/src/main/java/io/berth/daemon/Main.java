@@ -37,7 +37,7 @@ public final class Main {
         Daemon daemon;
         try {
             daemon = Daemon.start(options);
-        } catch (DataRootLock.HeldException e) {
+        } catch (StartRefusedException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);
             return;

@@ -34,7 +34,7 @@ class DataRootLockTest {
         try {
             String line = new String(other.getInputStream().readNBytes(6));
             assertThat(line).isEqualTo("locked");
-            assertThatThrownBy(() -> DataRootLock.acquire(root)).isInstanceOf(DataRootLock.HeldException.class)
+            assertThatThrownBy(() -> DataRootLock.acquire(root)).isInstanceOf(StartRefusedException.class)
                     .hasMessage("data root " + root + " is in use by another berthd (pid " + other.pid() + "): " + file + " is locked");
         } finally {
             other.destroyForcibly();
