@@ -107,9 +107,22 @@ public final class UnixHttpClient {
         try {
             return Connection.open(host);
         } catch (IOException e) {
-            throw new EngineConnectionException("Cannot connect to the berth daemon at " + host.uri()
-                    + ". Is the daemon running?", e);
+            throw connectFailure(host, e);
         }
+    }
+
+    /**
+     * What a failed connect means to the user: a socket they may not open (EACCES: not root, not in the socket's
+     * group) is not a daemon that is down, so it is said as docker says it.
+     */
+    static EngineConnectionException connectFailure(DockerHost host, IOException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reason.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
+            return new EngineConnectionException("permission denied while trying to connect to the berth daemon socket at "
+                    + host.uri() + ": connect: " + reason, e);
+        }
+        return new EngineConnectionException("Cannot connect to the berth daemon at " + host.uri()
+                + ". Is the daemon running?", e);
     }
 
     static void writeRequest(OutputStream raw, HttpRequest request, Map<String, String> extra) throws IOException {

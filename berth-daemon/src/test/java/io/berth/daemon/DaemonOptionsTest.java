@@ -117,4 +117,21 @@ class DaemonOptionsTest {
                 new String[] {"--config-file", broken.toString()}, Path.of("/nonexistent")))
                 .hasMessageContaining("config file");
     }
+
+    @Test
+    void socketGroupFromFlagOrFileElseTheDefaultThatMayBeAbsent(@TempDir Path tmp) throws Exception {
+        assertThat(parse().socketGroup()).isEqualTo("berth");
+        assertThat(parse().socketGroupExplicit()).isFalse();
+        DaemonOptions flag = parse("--group", "staff");
+        assertThat(flag.socketGroup()).isEqualTo("staff");
+        assertThat(flag.socketGroupExplicit()).isTrue();
+        assertThat(parse("-G", "").socketGroup()).isEmpty();
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, "{\"group\": \"adm\"}");
+        DaemonOptions fromFile = DaemonOptions.parse(new String[] {"--config-file", file.toString()}, Path.of("/nonexistent"));
+        assertThat(fromFile.socketGroup()).isEqualTo("adm");
+        assertThat(fromFile.socketGroupExplicit()).isTrue();
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString(), "--group=staff"}, Path.of("/nonexistent"))
+                .socketGroup()).isEqualTo("staff");
+    }
 }

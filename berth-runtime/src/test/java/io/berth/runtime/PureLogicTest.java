@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.linux.LinuxArch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +21,14 @@ class PureLogicTest {
 
     static ContainerSpec spec(Resources r, String user, boolean privileged, boolean init) {
         return new ContainerSpec(ID, "x", "busybox", "sha256:00", List.of("sh"), List.of("A=1"), "", user, "", false, false,
-                init, false, privileged, List.of(), List.of(), true, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
+                init, false, privileged, List.of(), List.of(), true, null, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
                 null, Map.of("l", "v"), new RootfsLayers(List.of(Path.of("/l1"), Path.of("/l2"))), Instant.parse("2024-01-02T03:04:05Z"),
                 Map.of("HostConfig", Map.of("Memory", 5)));
     }
 
     static OciConfig.Host host() {
-        return new OciConfig.Host(20000, 0x1fffeffffffL, false, Path.of("/usr/bin/catatonit"));
+        return new OciConfig.Host(20000, 0x1fffeffffffL, false, Path.of("/usr/bin/catatonit"), LinuxArch.X86_64,
+                new DockerSeccompProfile.KernelVersion(6, 1));
     }
 
     @Test
