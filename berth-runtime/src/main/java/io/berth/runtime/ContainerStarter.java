@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.oci.errors.SystemFailureException;
 

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,12 +15,9 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,16 +63,8 @@ final class ContainerStore {
 
     void save(Container c) {
         Path file = c.paths().stateFile();
-        Path tmp = file.resolveSibling("container.json.tmp");
         try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c));
         } catch (IOException e) {
             throw new SystemFailureException("saving container " + c.id() + ": " + e.getMessage(), e);
         }

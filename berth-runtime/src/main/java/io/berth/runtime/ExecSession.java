@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.SystemFailureException;
