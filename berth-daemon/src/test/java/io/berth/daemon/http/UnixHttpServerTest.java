@@ -314,6 +314,7 @@ class UnixHttpServerTest {
         try (RawHttpConnection c = connect()) {
             RawHttpConnection.Response r = c.exchange("GET /_ping HTTP/1.1\r\n" + big + "\r\n");
             assertThat(r.status()).isEqualTo(431);
+            assertThat(r.reason()).isEqualTo("Request Header Fields Too Large");
             assertThat(r.json().get("message").asText()).contains("request head larger than 1048576 bytes");
         }
         try (RawHttpConnection c = connect()) {
