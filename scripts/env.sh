@@ -16,6 +16,8 @@ find_jdk25() {
 
 export JAVA_HOME=$(find_jdk25) || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 25 warns about on every build: noise for a newcomer.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 # Builds when no jar exists yet or any pom or main source is newer than the stamp. Every CLI call runs this
 # check, so it looks only where built inputs live (not into target/ or tests): ~2 ms instead of ~10.
@@ -26,7 +28,7 @@ ensure_built() {
     return 0
   fi
   echo "berth: building (mvn package)..." >&2
-  (cd "$BERTH_ROOT" && mvn -B -q -DskipTests package -o 2>/dev/null || mvn -B -q -DskipTests package) >&2 || {
+  (cd "$BERTH_ROOT" && mvn -B -q -DskipTests package -o >/dev/null 2>&1 || mvn -B -q -DskipTests package) >&2 || {
     echo "berth: build failed" >&2; return 1; }
   build_cli_aot_cache
   touch "$stamp"

@@ -1,7 +1,6 @@
 package io.berth.daemon;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -46,8 +45,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(DaemonOptions options) throws IOException {
-        Files.createDirectories(options.dataRoot());
-        Files.createDirectories(options.execRoot());
+        PrivateRoots.secure(options.dataRoot(), options.execRoot());
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())

@@ -37,6 +37,13 @@ class IsolationTest {
     }
 
     @Test
+    void aNonRootUserReadsTheEtcFilesAndWalksTheRootfsThoughBerthsStateIsPrivate() throws Exception {
+        String out = daemon.cli("run", "--rm", "-u", "1000:1000", "busybox", "sh", "-c",
+                "cat /etc/hostname /etc/hosts /etc/resolv.conf >/dev/null && ls / >/dev/null && echo readable").orFail().out();
+        assertThat(out).isEqualTo("readable");
+    }
+
+    @Test
     void writesStayInTheirOwnContainer() throws Exception {
         daemon.cli("run", "--name", "writer", "busybox", "sh", "-c", "echo secret > /etc/written").orFail();
         assertThat(daemon.cli("run", "--rm", "busybox", "sh", "-c", "cat /etc/written 2>&1 || echo absent").orFail().out()).contains("absent");

@@ -26,6 +26,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * depends on berth-linux for its other calls.
  */
 public final class AtomicFile {
+    /** 0600: berthd's state carries containers' environments, secrets included. */
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** 0644: for files other users must read, such as the /etc files bind-mounted into a container. */
+    public static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
     private AtomicFile() {}
 
     /** Replaces {@code file} durably, creating its directory if needed; a new file gets the umask's mode. */
@@ -46,6 +51,11 @@ public final class AtomicFile {
         write(file, content, null, false);
     }
 
+    /** As {@link #writeUnsynced(Path, byte[])}, the file created with {@code mode}. */
+    public static void writeUnsynced(Path file, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        write(file, content, mode, false);
+    }
+
     /** Renames a finished (and fsynced) file over {@code target} and makes the rename durable. */
     public static void rename(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -62,7 +72,8 @@ public final class AtomicFile {
     private static void write(Path file, byte[] content, Set<PosixFilePermission> mode, boolean durable)
             throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        // A unique name per write: two writers of one file never share (and truncate) one temp file.
+        // A unique name per write: two writers of one file never share (and truncate) one temp file, and a crash's
+        // leftover never lends its mode to the next write.
         Path tmp = dir.resolve(".tmp-" + file.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Files.createDirectories(dir);
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

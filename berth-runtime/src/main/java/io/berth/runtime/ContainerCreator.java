@@ -6,6 +6,7 @@ import io.berth.oci.errors.SystemFailureException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -51,6 +52,7 @@ final class ContainerCreator {
                         paths.exitDir(), paths.persistDir(), paths.socketDir(), paths.execDir())) {
                     Files.createDirectories(d);
                 }
+                Files.setPosixFilePermissions(paths.dir(), PosixFilePermissions.fromString("rwx------"));
             } catch (IOException e) {
                 throw new SystemFailureException("creating container directories: " + e.getMessage(), e);
             }

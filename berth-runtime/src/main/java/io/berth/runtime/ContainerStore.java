@@ -64,7 +64,8 @@ final class ContainerStore {
     void save(Container c) {
         Path file = c.paths().stateFile();
         try {
-            AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c));
+            // 0600: the state holds the container's environment, secrets included.
+            AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c), AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
             throw new SystemFailureException("saving container " + c.id() + ": " + e.getMessage(), e);
         }
