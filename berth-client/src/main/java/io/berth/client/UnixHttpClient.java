@@ -2,6 +2,7 @@ package io.berth.client;
 
 import io.berth.http.BoundedInputStream;
 import io.berth.http.ChunkedInputStream;
+import io.berth.http.ChunkedOutputStream;
 import io.berth.http.ResponseHead;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -151,7 +152,7 @@ public final class UnixHttpClient {
                 head.append("Content-Type: ").append(streamed.contentType()).append("\r\n");
                 head.append("Transfer-Encoding: chunked\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-                ChunkedOutputStream chunked = new ChunkedOutputStream(out);
+                ChunkedOutputStream chunked = new ChunkedOutputStream(out, false);
                 streamed.data().transferTo(chunked);
                 chunked.finish();
             }
