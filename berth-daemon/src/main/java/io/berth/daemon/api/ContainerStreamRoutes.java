@@ -1,6 +1,5 @@
 package io.berth.daemon.api;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +19,6 @@ import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked), logs, resize. */
 public final class ContainerStreamRoutes {
-    private static final int LOG_BUFFER = 64 * 1024;
     private final ContainerService containers;
 
     public ContainerStreamRoutes(ContainerService containers) {
@@ -101,8 +99,8 @@ public final class ContainerStreamRoutes {
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
         try (OutputStream out = rs.stream(200, c.spec().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            // Records are lines: buffered, a 200 MB log is a few thousand writes instead of millions.
-            StreamFraming framing = new StreamFraming(new BufferedOutputStream(out, LOG_BUFFER), c.spec().tty());
+            // Records are lines: merged into frames, a 200 MB log is a few thousand writes instead of millions.
+            StreamFraming framing = new StreamFraming(out, c.spec().tty());
             reader.read(options, framedSink(framing, stdout, stderr, timestamps), () -> {
                 try {
                     framing.flush();

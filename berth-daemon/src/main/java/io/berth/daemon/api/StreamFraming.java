@@ -14,10 +14,12 @@ public final class StreamFraming {
     public static final int STDOUT = 1;
     public static final int STDERR = 2;
 
-    private static final int MERGED_FRAME = 32 * 1024;
+    private static final int HEADER = 8;
+    private static final int MERGED_FRAME = 64 * 1024;
 
     private final OutputStream out;
     private final boolean raw;
+    /** A merged frame being built: its header's room, then up to MERGED_FRAME bytes of data. */
     private byte[] pending;
     private int pendingStream;
     private int pendingLength;
@@ -39,7 +41,8 @@ public final class StreamFraming {
      * Adds {@code data} to the stream without flushing: for replays (logs), where a frame per record would make
      * a 200 MB log millions of frames for the client to demultiplex. Consecutive data of one stream is merged
      * into frames of up to {@link #MERGED_FRAME} bytes (frame boundaries carry no meaning in Docker's
-     * protocol); the caller {@link #flush()}es when it has caught up with its source.
+     * protocol), each written to {@code out} in one call, so {@code out} needs no buffer of its own; the caller
+     * {@link #flush()}es when it has caught up with its source.
      */
     public synchronized void append(int stream, byte[] data, int off, int len) throws IOException {
         if (len == 0) return;
@@ -48,8 +51,8 @@ public final class StreamFraming {
             emit(stream, data, off, len);
             return;
         }
-        if (pending == null) pending = new byte[MERGED_FRAME]; // live streams (write) never need it
-        System.arraycopy(data, off, pending, pendingLength, len);
+        if (pending == null) pending = new byte[HEADER + MERGED_FRAME]; // live streams (write) never need it
+        System.arraycopy(data, off, pending, HEADER + pendingLength, len);
         pendingStream = stream;
         pendingLength += len;
     }
@@ -61,15 +64,33 @@ public final class StreamFraming {
 
     private void emitPending() throws IOException {
         if (pendingLength == 0) return;
-        emit(pendingStream, pending, 0, pendingLength);
+        if (raw) {
+            out.write(pending, HEADER, pendingLength);
+        } else {
+            header(pending, pendingStream, pendingLength);
+            out.write(pending, 0, HEADER + pendingLength);
+        }
         pendingLength = 0;
     }
 
     private void emit(int stream, byte[] data, int off, int len) throws IOException {
         if (!raw) {
-            out.write(new byte[] {(byte) stream, 0, 0, 0, (byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len});
+            byte[] header = new byte[HEADER];
+            header(header, stream, len);
+            out.write(header);
         }
         out.write(data, off, len);
+    }
+
+    private static void header(byte[] into, int stream, int len) {
+        into[0] = (byte) stream;
+        into[1] = 0;
+        into[2] = 0;
+        into[3] = 0;
+        into[4] = (byte) (len >>> 24);
+        into[5] = (byte) (len >>> 16);
+        into[6] = (byte) (len >>> 8);
+        into[7] = (byte) len;
     }
 
     /** Copies one output stream of a container into the framed response until it ends. */
