@@ -90,8 +90,8 @@ public final class ContainerRoutes {
     }
 
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
-        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(MAX_CREATE_BODY));
-        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+        JsonNode body = JsonBody.read(rq, MAX_CREATE_BODY);
+        CreateBodyTypes.check(body);
         String image = body.path("Image").asText("");
         if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
         String name = ContainerNames.validate(rq.queryParam("name"));

@@ -1,0 +1,77 @@
+package io.berth.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.Resources;
+
+/**
+ * HostConfig's cgroup numbers checked as Docker's daemon checks them before a create, with its messages,
+ * and turned into berth's Resources. The JSON types were checked already (CreateBodyTypes), so every value
+ * read here is an int64 or absent.
+ */
+final class ResourceLimits {
+    /** Below this the container cannot even start its first process (Docker's linuxMinMemory). */
+    static final long MIN_MEMORY = 6L * 1024 * 1024;
+    private static final long NANOS_PER_CPU = 1_000_000_000L;
+    private static final long DEFAULT_CFS_PERIOD = 100_000L;
+
+    private final int hostCpus;
+
+    ResourceLimits(int hostCpus) {
+        this.hostCpus = hostCpus;
+    }
+
+    Resources from(JsonNode host) {
+        long memory = host.path("Memory").asLong(0);
+        long swap = host.path("MemorySwap").asLong(0);
+        if (memory != 0 && memory < MIN_MEMORY) throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
+        if (memory > 0 && swap > 0 && swap < memory) {
+            throw new InvalidArgumentException("Minimum memoryswap limit should be larger than memory limit, see usage.");
+        }
+        if (memory == 0 && swap > 0) {
+            throw new InvalidArgumentException("You should always set the Memory limit when using Memoryswap limit, see usage.");
+        }
+        if (swap < -1) throw new InvalidArgumentException("Invalid value " + swap + " for MemorySwap: use -1 for unlimited swap");
+
+        long nanoCpus = host.path("NanoCpus").asLong(0);
+        long quota = host.path("CpuQuota").asLong(0);
+        long period = host.path("CpuPeriod").asLong(0);
+        if (nanoCpus > 0 && period > 0) {
+            throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        }
+        if (nanoCpus > 0 && quota > 0) {
+            throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+        }
+        if (nanoCpus < 0 || nanoCpus > hostCpus * NANOS_PER_CPU) {
+            throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + hostCpus + ".00, as there are only "
+                    + hostCpus + " CPUs available");
+        }
+        if (period != 0 && (period < 1000 || period > 1_000_000)) {
+            throw new InvalidArgumentException("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+        }
+        if (quota > 0 && quota < 1000) throw new InvalidArgumentException("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        if (nanoCpus == 0 && quota > 0) nanoCpus = quotaAsNanoCpus(quota, period > 0 ? period : DEFAULT_CFS_PERIOD);
+
+        long shares = host.path("CpuShares").asLong(0);
+        if (shares < 0) throw new InvalidArgumentException("invalid CPU shares (" + shares + "): value must be a positive integer");
+        // Docker's -1 (and any value below 1) means unlimited, which is berth's 0.
+        long pids = Math.max(host.path("PidsLimit").asLong(0), 0);
+        return new Resources(memory, nanoCpus, pids, shares, swap);
+    }
+
+    /**
+     * berth keeps one CPU figure and writes quota = nanoCpus × 100ms / 1s into config.json: a quota whose
+     * figure would overflow there is far beyond the kernel's own bound, so it is refused rather than wrapped.
+     */
+    private static long quotaAsNanoCpus(long quota, long period) {
+        long nanos;
+        try {
+            nanos = Math.multiplyExact(quota, NANOS_PER_CPU) / period;
+            Math.multiplyExact(nanos, DEFAULT_CFS_PERIOD);
+        } catch (ArithmeticException e) {
+            throw new InvalidArgumentException("CPU cfs quota " + quota + " is too large");
+        }
+        return nanos;
+    }
+}
