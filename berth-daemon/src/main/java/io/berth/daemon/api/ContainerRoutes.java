@@ -95,11 +95,10 @@ public final class ContainerRoutes {
         String image = body.path("Image").asText("");
         if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
         String name = ContainerNames.validate(rq.queryParam("name"));
-        ImageDefaults defaults = images.defaults(image);
         String id = ContainerNames.newId();
-        ContainerSpec spec = translator.translate(id, name == null ? ContainerNames.random() : name, body,
-                defaults, images.lowerDirs(defaults.imageId()));
-        Container created = containers.create(spec);
+        // The image cannot be removed between its lookup and the container's registration.
+        Container created = images.withImage(image, (defaults, lowerDirs) -> containers.create(
+                translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs)));
         rs.json(201, Map.of("Id", created.spec().id(), "Warnings", List.of()));
     }
 
