@@ -15,6 +15,8 @@ final class ResourceLimits {
     static final long MIN_MEMORY = 6L * 1024 * 1024;
     private static final long NANOS_PER_CPU = 1_000_000_000L;
     private static final long DEFAULT_CFS_PERIOD = 100_000L;
+    /** The size of every container's /dev/shm (OciConfig), Docker's default. */
+    private static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
 
     private final int hostCpus;
 
@@ -57,7 +59,37 @@ final class ResourceLimits {
         if (shares < 0) throw new InvalidArgumentException("invalid CPU shares (" + shares + "): value must be a positive integer");
         // Docker's -1 (and any value below 1) means unlimited, which is berth's 0.
         long pids = Math.max(host.path("PidsLimit").asLong(0), 0);
+        refuseUnapplied(host);
         return new Resources(memory, nanoCpus, pids, shares, swap);
+    }
+
+    /**
+     * Limits Docker accepts that berth does not apply: a value other than the clients' default is refused by
+     * name, never accepted and ignored. Docker's own range checks come first, with its messages.
+     */
+    private static void refuseUnapplied(JsonNode host) {
+        for (String field : new String[] {"MemoryReservation", "KernelMemory", "CpuRealtimePeriod", "CpuRealtimeRuntime",
+                "BlkioWeight", "OomScoreAdj"}) {
+            if (host.path(field).asLong(0) != 0) throw unsupported(field);
+        }
+        JsonNode swappiness = host.path("MemorySwappiness");
+        if (swappiness.isIntegralNumber() && swappiness.asLong() != -1) {
+            if (swappiness.asLong() < 0 || swappiness.asLong() > 100) {
+                throw new InvalidArgumentException("Invalid value: " + swappiness.asLong() + ", valid memory swappiness range is 0-100");
+            }
+            throw unsupported("MemorySwappiness");
+        }
+        if (host.path("OomKillDisable").asBoolean(false)) throw unsupported("OomKillDisable");
+        for (String field : new String[] {"CpusetCpus", "CpusetMems"}) {
+            if (!host.path(field).asText("").isEmpty()) throw unsupported(field);
+        }
+        long shm = host.path("ShmSize").asLong(0);
+        if (shm < 0) throw new InvalidArgumentException("SHM size can not be less than 0");
+        if (shm != 0 && shm != DEFAULT_SHM_SIZE) throw unsupported("ShmSize");
+    }
+
+    private static InvalidArgumentException unsupported(String field) {
+        return new InvalidArgumentException("berth does not support HostConfig." + field + " yet");
     }
 
     /**

@@ -290,6 +290,35 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
+    void limitsBerthDoesNotApplyAreRefusedByNameUnlessDefault() throws IOException {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":33554432}}",
+                "berth does not support HostConfig.MemoryReservation yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpusetCpus\":\"0\"}}", "berth does not support HostConfig.CpusetCpus yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"OomKillDisable\":true}}", "berth does not support HostConfig.OomKillDisable yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":101}}",
+                "Invalid value: 101, valid memory swappiness range is 0-100");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":10}}", "berth does not support HostConfig.MemorySwappiness yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":-1}}", "SHM size can not be less than 0");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":1048576}}", "berth does not support HostConfig.ShmSize yet");
+        // What the docker CLI sends when none of these flags is given.
+        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":0,\"MemorySwappiness\":-1,\"OomKillDisable\":false,"
+                + "\"CpusetCpus\":\"\",\"CpusetMems\":\"\",\"ShmSize\":0,\"BlkioWeight\":0,\"OomScoreAdj\":0,\"KernelMemory\":0}}", BUSYBOX);
+        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":null,\"ShmSize\":67108864}}", BUSYBOX);
+    }
+
+    /** The body `docker create busybox true` sends (docker CLI 28.2.2, captured): every default passes. */
+    @Test
+    void theDockerClisDefaultBodyPasses() throws IOException {
+        JsonNode body;
+        try (var in = getClass().getResourceAsStream("docker-cli-28-create.json")) {
+            body = ApiJson.MAPPER.readTree(in);
+        }
+        CreateBodyTypes.check(body);
+        ContainerSpec spec = translator.translate(ID, "web", body, BUSYBOX, List.of(Path.of("/layers/0")));
+        assertThat(spec.resources()).isEqualTo(io.berth.runtime.Resources.UNLIMITED);
+    }
+
+    @Test
     void negativeCpuSharesAreRejected() {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuShares\":-2}}", "invalid CPU shares (-2): value must be a positive integer");
     }
