@@ -91,7 +91,7 @@ public final class ContainerRoutes {
 
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
         JsonNode body = JsonBody.read(rq, MAX_CREATE_BODY);
-        CreateBodyTypes.check(body);
+        BodyTypes.create(body);
         String image = body.path("Image").asText("");
         if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
         String name = ContainerNames.validate(rq.queryParam("name"));

@@ -7,7 +7,7 @@ import io.berth.runtime.Resources;
 
 /**
  * HostConfig's cgroup numbers checked as Docker's daemon checks them before a create, with its messages,
- * and turned into berth's Resources. The JSON types were checked already (CreateBodyTypes), so every value
+ * and turned into berth's Resources. The JSON types were checked already (BodyTypes), so every value
  * read here is an int64 or absent.
  */
 final class ResourceLimits {

@@ -313,7 +313,7 @@ class CreateRequestTranslatorTest {
         try (var in = getClass().getResourceAsStream("docker-cli-28-create.json")) {
             body = ApiJson.MAPPER.readTree(in);
         }
-        CreateBodyTypes.check(body);
+        BodyTypes.create(body);
         ContainerSpec spec = translator.translate(ID, "web", body, BUSYBOX, List.of(Path.of("/layers/0")));
         assertThat(spec.resources()).isEqualTo(io.berth.runtime.Resources.UNLIMITED);
     }

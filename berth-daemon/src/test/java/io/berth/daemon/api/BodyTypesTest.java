@@ -10,16 +10,16 @@ import org.junit.jupiter.api.Test;
 import io.berth.daemon.http.ApiJson;
 import io.berth.oci.errors.InvalidArgumentException;
 
-class CreateBodyTypesTest {
+class BodyTypesTest {
 
     private static void rejects(String body, String message) {
-        assertThatThrownBy(() -> CreateBodyTypes.check(ApiJson.MAPPER.readTree(body)))
+        assertThatThrownBy(() -> BodyTypes.create(ApiJson.MAPPER.readTree(body)))
                 .isInstanceOf(InvalidArgumentException.class).hasMessage(message);
     }
 
     private static void accepts(String body) throws IOException {
         var json = ApiJson.MAPPER.readTree(body);
-        assertThatCode(() -> CreateBodyTypes.check(json)).doesNotThrowAnyException();
+        assertThatCode(() -> BodyTypes.create(json)).doesNotThrowAnyException();
     }
 
     @Test
@@ -63,6 +63,17 @@ class CreateBodyTypesTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Privileged\":1}}",
                 "invalid JSON: HostConfig.Privileged must be a boolean, not the number 1");
         rejects("[1,2]", "invalid JSON: expected an object");
+    }
+
+    @Test
+    void execBodiesAreCheckedToo() throws IOException {
+        assertThatThrownBy(() -> BodyTypes.exec(ApiJson.MAPPER.readTree("{\"Cmd\":[\"ls\"],\"Tty\":\"yes\"}")))
+                .hasMessage("invalid JSON: Tty must be a boolean, not the string \"yes\"");
+        assertThatThrownBy(() -> BodyTypes.execStart(ApiJson.MAPPER.readTree("{\"Detach\":1}")))
+                .hasMessage("invalid JSON: Detach must be a boolean, not the number 1");
+        var ok = ApiJson.MAPPER.readTree("{\"Cmd\":[\"ls\"],\"AttachStdout\":true,\"Env\":null}");
+        assertThatCode(() -> BodyTypes.exec(ok)).doesNotThrowAnyException();
+        assertThatCode(() -> BodyTypes.execStart(ApiJson.MAPPER.readTree(""))).doesNotThrowAnyException();
     }
 
     @Test

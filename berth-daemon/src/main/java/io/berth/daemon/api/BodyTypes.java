@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /**
- * The JSON types of a `POST /containers/create` body, checked before anything reads it. Docker decodes the
+ * The JSON types of the Engine API's JSON bodies (container create, exec create and start), checked before
+ * anything reads them. Docker decodes the
  * body into typed Go structs, so `"Memory":"lots"`, `"Memory":1.5` or a number beyond int64 is a 400 naming
  * the field; Jackson's lenient readers (asLong, asText) would turn them into 0, a truncation or a wrapped value.
  * null is allowed everywhere, as in Go (the field keeps its zero value). Fields not listed are not checked here.
  */
-final class CreateBodyTypes {
+final class BodyTypes {
     enum Kind { STRING, BOOL, INT64, INT32, UINT16, STRINGS, STRING_OR_STRINGS, STRING_MAP, OBJECT, ARRAY }
 
     private static final Map<String, Kind> CONFIG = Map.ofEntries(
@@ -56,11 +57,20 @@ final class CreateBodyTypes {
     private static final Map<String, Kind> RESTART_POLICY = Map.of(
             "Name", Kind.STRING, "MaximumRetryCount", Kind.INT32);
 
-    private CreateBodyTypes() {}
+    private static final Map<String, Kind> EXEC = Map.ofEntries(
+            Map.entry("User", Kind.STRING), Map.entry("Privileged", Kind.BOOL), Map.entry("Tty", Kind.BOOL),
+            Map.entry("ConsoleSize", Kind.ARRAY), Map.entry("AttachStdin", Kind.BOOL), Map.entry("AttachStdout", Kind.BOOL),
+            Map.entry("AttachStderr", Kind.BOOL), Map.entry("DetachKeys", Kind.STRING), Map.entry("Env", Kind.STRINGS),
+            Map.entry("WorkingDir", Kind.STRING), Map.entry("Cmd", Kind.STRING_OR_STRINGS));
 
-    /** InvalidArgumentException naming the first field whose value has the wrong JSON type or range. */
-    static void check(JsonNode body) {
-        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+    private static final Map<String, Kind> EXEC_START = Map.of(
+            "Detach", Kind.BOOL, "Tty", Kind.BOOL, "ConsoleSize", Kind.ARRAY);
+
+    private BodyTypes() {}
+
+    /** Container create: InvalidArgumentException naming the first field of the wrong JSON type or range. */
+    static void create(JsonNode body) {
+        requireObject(body);
         check(body, "", CONFIG);
         JsonNode host = body.get("HostConfig");
         if (host != null && host.isObject()) {
@@ -68,6 +78,23 @@ final class CreateBodyTypes {
             JsonNode restart = host.get("RestartPolicy");
             if (restart != null && restart.isObject()) check(restart, "HostConfig.RestartPolicy.", RESTART_POLICY);
         }
+    }
+
+    /** Exec create. */
+    static void exec(JsonNode body) {
+        requireObject(body);
+        check(body, "", EXEC);
+    }
+
+    /** Exec start: the body may be absent. */
+    static void execStart(JsonNode body) {
+        if (body == null || body.isMissingNode()) return;
+        requireObject(body);
+        check(body, "", EXEC_START);
+    }
+
+    private static void requireObject(JsonNode body) {
+        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
     }
 
     private static void check(JsonNode object, String prefix, Map<String, Kind> fields) {
