@@ -133,6 +133,14 @@ class InputValidationTest {
         Cmd.Result rmi = daemon.docker("rmi", "Busy:Box:1");
         assertThat(rmi.exitCode()).isEqualTo(1);
         assertThat(rmi.stderr()).contains("invalid reference format");
+        for (String[] berth : new String[][] {{"image", "inspect", "Busy:Box:1"}, {"rmi", "Busy:Box:1"}, {"tag", "Busy:Box:1", "ok:1"}}) {
+            Cmd.Result r = daemon.cli(berth);
+            assertThat(r.exitCode()).as(String.join(" ", berth)).isEqualTo(1);
+            assertThat(r.stderr()).as(String.join(" ", berth)).contains("invalid reference format");
+        }
+        Cmd.Result run = daemon.cli("run", "--rm", "Busy:Box:1");
+        assertThat(run.exitCode()).isEqualTo(125);
+        assertThat(run.stderr()).contains("invalid reference format");
         // A well-formed name that does not exist is still a 404.
         assertThat(curl("http://x/v1.43/images/nosuch:1/json").stdout()).endsWith("404").contains("No such image: nosuch:1");
     }
