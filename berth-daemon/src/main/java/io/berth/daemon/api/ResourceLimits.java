@@ -45,7 +45,8 @@ final class ResourceLimits {
         if (nanoCpus > 0 && quota > 0) {
             throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
         }
-        if (nanoCpus < 0 || nanoCpus > hostCpus * NANOS_PER_CPU) {
+        // Below 0.01 CPU the quota would be under the kernel's 1ms minimum: refused here, not by the runtime at start.
+        if (nanoCpus < 0 || (nanoCpus > 0 && nanoCpus < NANOS_PER_CPU / 100) || nanoCpus > hostCpus * NANOS_PER_CPU) {
             throw new InvalidArgumentException("Range of CPUs is from 0.01 to " + hostCpus + ".00, as there are only "
                     + hostCpus + " CPUs available");
         }
@@ -103,6 +104,11 @@ final class ResourceLimits {
             Math.multiplyExact(nanos, DEFAULT_CFS_PERIOD);
         } catch (ArithmeticException e) {
             throw new InvalidArgumentException("CPU cfs quota " + quota + " is too large");
+        }
+        // Rewritten over a 100ms period, less than 0.01 CPU would be a quota under the kernel's 1ms minimum.
+        if (nanos < NANOS_PER_CPU / 100) {
+            throw new InvalidArgumentException("berth does not support a CPU quota below 0.01 CPUs (CpuQuota " + quota
+                    + " per CpuPeriod " + period + ")");
         }
         return nanos;
     }

@@ -257,6 +257,9 @@ class CreateRequestTranslatorTest {
         String message = "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available";
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":-1}}", message);
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":2000000001}}", message);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":9999999}}", message);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":10000000}}", BUSYBOX).resources().nanoCpus())
+                .isEqualTo(10_000_000L);
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":2000000000}}", BUSYBOX).resources().nanoCpus())
                 .isEqualTo(2_000_000_000L);
     }
@@ -268,6 +271,8 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":1000001}}", period);
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":-3}}", period);
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":999}}", "CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":1000,\"CpuPeriod\":1000000}}",
+                "berth does not support a CPU quota below 0.01 CPUs (CpuQuota 1000 per CpuPeriod 1000000)");
         // A quota whose CPU figure overflows int64 is refused, never wrapped into a small limit.
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":9223372036854775807,\"CpuPeriod\":1000}}",
                 "CPU cfs quota 9223372036854775807 is too large");
