@@ -26,6 +26,7 @@ final class DaemonFixture {
             if (!id.isBlank()) daemon.cli("rm", "-f", id);
         }
         daemon.close();
-        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString()), java.util.Map.of(), null, java.time.Duration.ofSeconds(60));
+        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString(), daemon.execRoot.toString()), java.util.Map.of(), null,
+                java.time.Duration.ofSeconds(60));
     }
 }

@@ -24,15 +24,9 @@ class InputValidationTest {
     static BerthdProcess daemon;
     static final int CPUS = Runtime.getRuntime().availableProcessors();
 
-    /**
-     * DaemonFixture's start without its stale-state sweep: that sweep kills every daemon under
-     * /var/tmp/berth-it-*, which on a shared machine includes other test runs' live ones.
-     */
     @BeforeAll
     static void up() throws Exception {
-        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-validate-");
-        daemon = new BerthdProcess(root).start();
-        daemon.cli("image", "make-busybox", "busybox:latest").orFail();
+        daemon = DaemonFixture.startWithBusybox("validate");
     }
 
     @AfterAll

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * Clears what an interrupted earlier test run left behind (its containers keep running under conmon by
  * design, with overlay mounts under /var/tmp/berth-it-*), so runs on the same machine do not pile up.
- * Runs once per test JVM, before the first daemon of this run starts.
+ * Runs once per test JVM, before the first daemon of this run starts. A root belongs to the test JVM whose pid
+ * is in its owner.pid: roots of a test run still going on beside this one (another checkout's) are not stale.
  */
 final class StaleTestState {
     private static boolean done;
@@ -23,7 +24,7 @@ final class StaleTestState {
         done = true;
         List<Path> stale;
         try (Stream<Path> dirs = Files.list(Path.of("/var/tmp"))) {
-            stale = dirs.filter(d -> d.getFileName().toString().startsWith("berth-it-")).toList();
+            stale = dirs.filter(d -> d.getFileName().toString().startsWith("berth-it-") && !ownerAlive(d)).toList();
         }
         if (stale.isEmpty()) return;
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
@@ -41,6 +42,27 @@ final class StaleTestState {
                 Cmd.run(List.of("umount", "-l", target), Map.of(), null, Duration.ofSeconds(10));
             }
         }
-        for (Path d : stale) Cmd.run(List.of("rm", "-rf", d.toString()), Map.of(), null, Duration.ofSeconds(60));
+        for (Path d : stale) {
+            Cmd.run(List.of("rm", "-rf", d.toString(), Path.of("/run/berth-it").resolve(d.getFileName()).toString()), Map.of(),
+                    null, Duration.ofSeconds(60));
+        }
+    }
+
+    /** Marks {@code root} as this test JVM's. */
+    static void claim(Path root) {
+        try {
+            Files.writeString(root.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean ownerAlive(Path root) {
+        try {
+            long pid = Long.parseLong(Files.readString(root.resolve("owner.pid")).trim());
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false; // a root from before owner.pid, or half made
+        }
     }
 }

@@ -20,14 +20,24 @@ import io.berth.runtime.RootfsLayers;
  * labels merge, everything else falls back to the image.
  */
 public final class CreateRequestTranslator {
+    private final SecurityOptions.HostLsm lsm;
     private final ResourceLimits limits;
 
-    /** Resource limits are checked against the host's CPUs, as Docker's daemon does. */
+    /** Security options are checked against the host's LSMs, resource limits against its CPUs, as Docker's daemon does. */
     public CreateRequestTranslator() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors());
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm) {
+        this(lsm, Runtime.getRuntime().availableProcessors());
     }
 
     CreateRequestTranslator(int hostCpus) {
+        this(SecurityOptions.HostLsm.detect(), hostCpus);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus) {
+        this.lsm = lsm;
         this.limits = new ResourceLimits(hostCpus);
     }
 
@@ -65,6 +75,7 @@ public final class CreateRequestTranslator {
         if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
         }
+        SecurityOptions security = SecurityOptions.parse(strings(host.path("SecurityOpt")), lsm);
         String runtime = host.hasNonNull("Runtime") && !host.get("Runtime").asText().isEmpty() ? host.get("Runtime").asText() : null;
         if (runtime != null && !runtime.equals("crun") && !runtime.equals("runc")) {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
@@ -81,7 +92,7 @@ public final class CreateRequestTranslator {
                 host.path("ReadonlyRootfs").asBoolean(false),
                 host.path("Privileged").asBoolean(false),
                 strings(host.path("CapAdd")), strings(host.path("CapDrop")),
-                noNewPrivileges(host.path("SecurityOpt")),
+                security.noNewPrivileges(), security.seccomp(),
                 stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
                 stopTimeout,
                 limits.from(host),
@@ -104,18 +115,6 @@ public final class CreateRequestTranslator {
                     + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
         }
         return new RestartPolicy(name, max);
-    }
-
-    private static boolean noNewPrivileges(JsonNode securityOpt) {
-        for (String opt : strings(securityOpt)) {
-            String o = opt.replace('=', ':');
-            if (o.equals("no-new-privileges") || o.equals("no-new-privileges:true")) return true;
-            if (o.equals("no-new-privileges:false")) return false;
-            if (!o.startsWith("seccomp") && !o.startsWith("apparmor") && !o.startsWith("label")) {
-                throw new InvalidArgumentException("invalid --security-opt: " + opt);
-            }
-        }
-        return false;
     }
 
     /** Env entries merge by key; a request entry without "=" unsets nothing and is dropped, as Docker does. */

@@ -19,7 +19,7 @@ final class JsonBody {
     /** The parsed body (a MissingNode when empty), after the Content-Type check. */
     static JsonNode read(HttpRequest rq, int limit) throws IOException {
         byte[] data = rq.bodyBytes(limit);
-        requireJson(rq.headers().get("content-type"), data.length > 0);
+        requireJson(rq.header("Content-Type"), data.length > 0);
         return ApiJson.MAPPER.readTree(data);
     }
 
