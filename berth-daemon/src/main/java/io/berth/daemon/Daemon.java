@@ -20,12 +20,15 @@ import io.berth.daemon.api.StatsRoutes;
 import io.berth.daemon.api.SystemRoutes;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ErrorMapper;
+import io.berth.daemon.images.ImageService;
+import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
 import io.berth.runtime.ContainerService;
+import io.berth.runtime.ContainerState;
 import io.berth.runtime.RuntimeSettings;
 import io.berth.store.StoreServices;
 
@@ -69,7 +72,14 @@ public final class Daemon implements AutoCloseable {
         containers.recover();
 
         Router router = new Router();
-        ImageLookup lookup = new ImageLookup(store.images());
+        // Prunes will also run the content store's garbage collector here once it exists (it frees blobs no
+        // image references); today ImageStore.delete removes an image's unshared blobs itself.
+        ImageService imageService = new ImageService(store.images(),
+                () -> containers.list().stream().map(c -> new ImageUsers.ImageUser(c.id(), c.spec().imageId(),
+                        c.state().isRunning() || c.state().status() == ContainerState.Status.RESTARTING)).toList(),
+                (action, id, attrs) -> events.publish("image", action, id, attrs),
+                () -> 0L);
+        ImageLookup lookup = new ImageLookup(store.images(), imageService);
         RegistryClient registry = new RegistryClient(
                 RegistryClientConfig.defaults().withInsecureRegistries(options.insecureRegistries()), store);
         RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
@@ -81,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
         new ExecRoutes(containers).register(router);
-        new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), containers::list, events,
+        new ImageRoutes(store.images(), store.importer(), store.loader(), store.saver(), imageService, events,
                 registryRoutes).register(router);
 
         // A base image the store lacks is pulled, as the classic builder does.

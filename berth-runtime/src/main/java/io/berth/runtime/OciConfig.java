@@ -191,8 +191,9 @@ final class OciConfig {
             device(devices, "c", 10L, 200L, "rwm"); // net/tun
         }
         if (r.memoryBytes() > 0) {
-            // swap = memory: the container cannot escape its limit into swap, so the OOM killer acts.
-            res.putObject("memory").put("limit", r.memoryBytes()).put("swap", r.memoryBytes());
+            // swap = memory unless MemorySwap says more: the container cannot escape its limit into swap,
+            // so the OOM killer acts.
+            res.putObject("memory").put("limit", r.memoryBytes()).put("swap", r.swapLimit());
         }
         if (r.nanoCpus() > 0 || r.cpuShares() > 0) {
             ObjectNode cpu = res.putObject("cpu");

@@ -5,10 +5,13 @@ import io.berth.oci.errors.InvalidArgumentException;
 import java.util.Locale;
 import java.util.Map;
 
-/** Signal names as Docker accepts them ("SIGHUP", "HUP", "9") mapped to Linux x86_64 numbers. */
-final class Signals {
+/**
+ * Signal names as Docker accepts them ("SIGHUP", "HUP", "9") mapped to Linux x86_64 numbers. Public for
+ * the builder, which checks STOPSIGNAL with the same table as create and kill.
+ */
+public final class Signals {
     static final int SIGKILL = 9;
-    static final int SIGTERM = 15;
+    public static final int SIGTERM = 15;
     private static final Map<String, Integer> BY_NAME = Map.ofEntries(
             Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5),
             Map.entry("ABRT", 6), Map.entry("IOT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9),
@@ -21,7 +24,8 @@ final class Signals {
 
     private Signals() {}
 
-    static int parse(String signal, int fallback) {
+    /** The signal's number, {@code fallback} when blank; InvalidArgumentException "Invalid signal: X" otherwise. */
+    public static int parse(String signal, int fallback) {
         if (signal == null || signal.isBlank()) return fallback;
         String s = signal.trim().toUpperCase(Locale.ROOT);
         if (s.chars().allMatch(Character::isDigit)) {

@@ -121,6 +121,17 @@ class PureLogicTest {
     }
 
     @Test
+    void resourcesSavedBeforeMemorySwapExistedStillLoad() throws Exception {
+        Resources r = ContainerStore.JSON.readValue(
+                "{\"memoryBytes\":67108864,\"nanoCpus\":0,\"pidsLimit\":0,\"cpuShares\":0}", Resources.class);
+        assertThat(r.memorySwapBytes()).isZero();
+        assertThat(r.swapLimit()).isEqualTo(67108864L);
+        JsonNode c = OciConfig.build(spec(new Resources(64L << 20, 0, 0, 0, 128L << 20), "", false, true),
+                ContainerPaths.of(Path.of("/data"), Path.of("/run/berth/exec"), ID), new ResolvedUser(0, 0, List.of(), "/root"), host());
+        assertThat(c.at("/linux/resources/memory/swap").asLong()).isEqualTo(128L << 20);
+    }
+
+    @Test
     void containerRoundTripsThroughTheStore(@TempDir Path dataRoot) {
         ContainerStore store = new ContainerStore(dataRoot, dataRoot.resolve("exec"));
         ContainerSpec s = spec(new Resources(1, 2, 3, 4), "app", false, false);

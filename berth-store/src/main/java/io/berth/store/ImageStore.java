@@ -164,12 +164,17 @@ public final class ImageStore {
         return Optional.empty();
     }
 
+    /**
+     * An invalid reference is the caller's error (Docker's 400 "invalid reference format"), not a missing
+     * image; an ID or ID prefix (64 hex digits are no valid name) goes on to be looked up as one.
+     */
     private Optional<Digest> findByName(String ref) {
         ImageReference parsed;
         try {
             parsed = ImageReference.parse(ref);
         } catch (InvalidArgumentException e) {
-            return Optional.empty();
+            if (ID_PREFIX.matcher(ref).matches()) return Optional.empty();
+            throw e;
         }
         if (parsed.digest() != null) {
             String wanted = parsed.familiarName() + "@" + parsed.digest();

@@ -62,6 +62,12 @@ class ImageStoreTest {
         assertThatThrownBy(() -> images.resolve("busybox:other")).isInstanceOf(NotFoundException.class)
                 .hasMessage("No such image: busybox:other");
         assertThat(images.find("nothing")).isEmpty();
+        // An invalid reference is the caller's error, not a missing image; a missing full ID is still missing.
+        for (String bad : List.of("Busybox", "busybox:a:b", "-bad", "bad@@x", "a b")) {
+            assertThatThrownBy(() -> images.resolve(bad)).as(bad).isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageStartingWith("invalid reference format");
+        }
+        assertThat(images.find("f".repeat(64))).isEmpty();
     }
 
     @Test

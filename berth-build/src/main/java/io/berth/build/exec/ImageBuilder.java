@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -126,7 +127,13 @@ public final class ImageBuilder {
         Instant epoch = request.sourceDateEpoch() == null ? Instant.EPOCH : Instant.ofEpochSecond(request.sourceDateEpoch());
         List<BuildSession.CacheFromImage> cacheFrom = new ArrayList<>();
         for (String ref : request.cacheFrom()) {
-            store.images().find(ref).ifPresent(img -> cacheFrom.add(
+            Optional<ImageRecord> image;
+            try {
+                image = store.images().find(ref);
+            } catch (InvalidArgumentException e) {
+                image = Optional.empty(); // Docker skips a --cache-from it cannot look up, invalid ones too
+            }
+            image.ifPresent(img -> cacheFrom.add(
                     new BuildSession.CacheFromImage(img.config(), store.images().manifest(img.id()))));
         }
         StateCommitter committer = new StateCommitter(store.content(), cache.tmpDir());

@@ -13,6 +13,7 @@ import io.berth.oci.HistoryEntry;
 import io.berth.oci.Json;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
+import io.berth.runtime.Signals;
 import io.berth.store.ImageRecord;
 
 import java.io.IOException;
@@ -168,6 +169,12 @@ final class StageExecutor {
                 }
                 case Instruction.StopSignal s -> {
                     String sig = expand(s.signal());
+                    // Refused here, as Docker's builder does, not later by every create from the image.
+                    try {
+                        Signals.parse(sig, Signals.SIGTERM);
+                    } catch (InvalidArgumentException e) {
+                        throw error(s, e.getMessage());
+                    }
                     meta("STOPSIGNAL " + sig, rc(x -> x.with(b -> b.stopSignal = sig)));
                 }
                 case Instruction.Shell s -> meta("SHELL " + jsonArray(s.shell()), rc(x -> x.with(b -> b.shell = s.shell())));

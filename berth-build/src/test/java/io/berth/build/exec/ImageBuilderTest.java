@@ -217,6 +217,20 @@ class ImageBuilderTest {
     }
 
     @Test
+    void anUnknownStopSignalFailsTheBuild() throws Exception {
+        Path ctx = tmp.resolve("ctx-stopsignal");
+        write(ctx, "Dockerfile", "FROM busybox\nARG SIG=SIGNOPE\nSTOPSIGNAL $SIG\n");
+        assertThatThrownBy(() -> fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageEndingWith("Invalid signal: SIGNOPE");
+        write(ctx, "Dockerfile", "FROM busybox\nSTOPSIGNAL 0\n");
+        assertThatThrownBy(() -> fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false))
+                .hasMessageEndingWith("Invalid signal: 0");
+        write(ctx, "Dockerfile", "FROM busybox\nSTOPSIGNAL SIGQUIT\n");
+        BuildResult ok = fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false);
+        assertThat(fx.store.images().get(ok.imageId()).orElseThrow().config().config().stopSignal()).isEqualTo("SIGQUIT");
+    }
+
+    @Test
     void missingBaseImageIsAClearError() throws Exception {
         Path ctx = tmp.resolve("ctx-missing");
         write(ctx, "Dockerfile", "FROM nosuch/image:1\nRUN true\n");

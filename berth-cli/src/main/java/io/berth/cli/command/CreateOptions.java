@@ -452,7 +452,11 @@ public final class CreateOptions {
         if (nanos.signum() < 0 || nanos.stripTrailingZeros().scale() > 0) {
             throw new IllegalArgumentException("invalid argument \"" + value + "\" for \"--cpus\" flag: value is too precise");
         }
-        return nanos.longValueExact();
+        try {
+            return nanos.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("invalid argument \"" + value + "\" for \"--cpus\" flag: value out of range");
+        }
     }
 
     private static ArrayNode strings(List<String> values) {

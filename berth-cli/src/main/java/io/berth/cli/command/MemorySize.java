@@ -27,6 +27,11 @@ public final class MemorySize {
             case "p" -> 1L << 50;
             default -> 1L;
         };
-        return value.multiply(BigDecimal.valueOf(multiplier)).longValue();
+        try {
+            // longValue() would wrap a size beyond int64 into a negative or small limit; refuse it instead.
+            return value.multiply(BigDecimal.valueOf(multiplier)).setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("invalid size: '" + text + "': too large");
+        }
     }
 }

@@ -133,6 +133,8 @@ class CreateOptionsTest {
         assertThat(CreateOptions.nanoCpus("0.000000001")).isEqualTo(1);
         assertThat(CreateOptions.nanoCpus("2")).isEqualTo(2_000_000_000L);
         assertThatThrownBy(() -> CreateOptions.nanoCpus("0.0000000001")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CreateOptions.nanoCpus("99999999999999999999999")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--cpus");
     }
 
     @Test

@@ -25,6 +25,14 @@ class ParsingTest {
     }
 
     @Test
+    void memorySizesBeyondInt64AreRefusedNotWrapped() {
+        assertThatThrownBy(() -> MemorySize.parse("99999999999999999999999"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too large");
+        assertThatThrownBy(() -> MemorySize.parse("9000000p")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MemorySize.parse("8191p")).isEqualTo(8191L << 50);
+    }
+
+    @Test
     void envFileRules() {
         assertThat(EnvFile.parse("\uFEFFA=1\n#x=y\n   \nB= spaced \nC\nD\n", "f", Map.of("C", "from-env")))
                 .containsExactly("A=1", "B= spaced ", "C=from-env");

@@ -90,16 +90,15 @@ public final class ContainerRoutes {
     }
 
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
-        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(MAX_CREATE_BODY));
-        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+        JsonNode body = JsonBody.read(rq, MAX_CREATE_BODY);
+        BodyTypes.create(body);
         String image = body.path("Image").asText("");
         if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
         String name = ContainerNames.validate(rq.queryParam("name"));
-        ImageDefaults defaults = images.defaults(image);
         String id = ContainerNames.newId();
-        ContainerSpec spec = translator.translate(id, name == null ? ContainerNames.random() : name, body,
-                defaults, images.lowerDirs(defaults.imageId()));
-        Container created = containers.create(spec);
+        // The image cannot be removed between its lookup and the container's registration.
+        Container created = images.withImage(image, (defaults, lowerDirs) -> containers.create(
+                translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs)));
         rs.json(201, Map.of("Id", created.spec().id(), "Warnings", List.of()));
     }
 

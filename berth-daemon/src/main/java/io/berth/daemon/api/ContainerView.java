@@ -123,7 +123,7 @@ public final class ContainerView {
         m.put("SecurityOpt", securityOpt.isArray() && !securityOpt.isEmpty() ? securityOpt : null);
         m.put("Init", spec.init());
         m.put("Memory", spec.resources().memoryBytes());
-        m.put("MemorySwap", spec.resources().memoryBytes() > 0 ? spec.resources().memoryBytes() : 0);
+        m.put("MemorySwap", spec.resources().memoryBytes() > 0 ? spec.resources().swapLimit() : spec.resources().memorySwapBytes());
         m.put("NanoCpus", spec.resources().nanoCpus());
         m.put("CpuShares", spec.resources().cpuShares());
         m.put("PidsLimit", spec.resources().pidsLimit() > 0 ? spec.resources().pidsLimit() : null);

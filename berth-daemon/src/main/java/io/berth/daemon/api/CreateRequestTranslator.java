@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
-import io.berth.runtime.Resources;
 import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.RootfsLayers;
 
@@ -22,13 +21,24 @@ import io.berth.runtime.RootfsLayers;
  */
 public final class CreateRequestTranslator {
     private final SecurityOptions.HostLsm lsm;
+    private final ResourceLimits limits;
 
+    /** Security options are checked against the host's LSMs, resource limits against its CPUs, as Docker's daemon does. */
     public CreateRequestTranslator() {
-        this(SecurityOptions.HostLsm.detect());
+        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors());
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm) {
+        this(lsm, Runtime.getRuntime().availableProcessors());
+    }
+
+    CreateRequestTranslator(int hostCpus) {
+        this(SecurityOptions.HostLsm.detect(), hostCpus);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus) {
         this.lsm = lsm;
+        this.limits = new ResourceLimits(hostCpus);
     }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
@@ -85,27 +95,10 @@ public final class CreateRequestTranslator {
                 security.noNewPrivileges(), security.seccomp(),
                 stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
                 stopTimeout,
-                resources(host),
+                limits.from(host),
                 restart, autoRemove, runtime, Map.copyOf(labels),
                 new RootfsLayers(lowerDirs), Instant.now(),
                 Map.of("createBody", body));
-    }
-
-    private static Resources resources(JsonNode host) {
-        long memory = host.path("Memory").asLong(0);
-        if (memory < 0 || (memory > 0 && memory < 6 * 1024 * 1024)) {
-            throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
-        }
-        long nanoCpus = host.path("NanoCpus").asLong(0);
-        long quota = host.path("CpuQuota").asLong(0);
-        long period = host.path("CpuPeriod").asLong(0);
-        if (nanoCpus > 0 && quota > 0) {
-            throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-        }
-        if (nanoCpus == 0 && quota > 0) nanoCpus = quota * 1_000_000_000L / (period > 0 ? period : 100_000L);
-        if (nanoCpus < 0) throw new InvalidArgumentException("Range of CPUs is from 0.01 to the number of CPUs");
-        long pids = host.path("PidsLimit").asLong(0);
-        return new Resources(memory, nanoCpus, Math.max(pids, 0), host.path("CpuShares").asLong(0));
     }
 
     private static RestartPolicy restartPolicy(JsonNode node) {

@@ -32,8 +32,8 @@ public final class ExecRoutes {
     }
 
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
-        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(1024 * 1024));
-        if (body == null || !body.isObject()) throw new InvalidArgumentException("invalid JSON: expected an object");
+        JsonNode body = JsonBody.read(rq, 1024 * 1024);
+        BodyTypes.exec(body);
         List<String> cmd = CreateRequestTranslator.strings(body.get("Cmd"));
         if (cmd.isEmpty()) throw new InvalidArgumentException("No exec command specified");
         ExecSpec spec = new ExecSpec(cmd, CreateRequestTranslator.strings(body.get("Env")),
@@ -45,7 +45,8 @@ public final class ExecRoutes {
 
     private void start(HttpRequest rq, HttpResponse rs) throws Exception {
         ExecSession session = containers.execSession(rq.pathParam("id"));
-        JsonNode body = ApiJson.MAPPER.readTree(rq.bodyBytes(64 * 1024));
+        JsonNode body = JsonBody.read(rq, 64 * 1024);
+        BodyTypes.execStart(body);
         boolean detach = body != null && body.path("Detach").asBoolean(false);
         if (session.inspect().started()) throw new ConflictException("exec " + session.id() + " has already been started");
         containers.execStart(session.id());

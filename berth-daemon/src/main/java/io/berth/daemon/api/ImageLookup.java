@@ -6,21 +6,32 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.berth.oci.ContainerConfig;
-import io.berth.oci.Digest;
+import io.berth.daemon.images.ImageService;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
 
 /** What the container endpoints need from the image store: an image's run defaults and its layers. */
 public final class ImageLookup {
     private final ImageStore images;
+    private final ImageService service;
 
-    public ImageLookup(ImageStore images) {
+    public ImageLookup(ImageStore images, ImageService service) {
         this.images = images;
+        this.service = service;
     }
 
-    /** NotFoundException("No such image: X") when missing, as Docker's create answers. */
-    public ImageDefaults defaults(String ref) {
-        return toDefaults(images.resolve(ref));
+    /** What a create does with the image's run defaults and layers. */
+    @FunctionalInterface
+    public interface Use<T> {
+        T apply(ImageDefaults defaults, List<Path> lowerDirs) throws Exception;
+    }
+
+    /**
+     * Runs {@code use} with the image's defaults and layers while no removal can delete it (see ImageService);
+     * NotFoundException("No such image: X") when missing, as Docker's create answers.
+     */
+    public <T> T withImage(String ref, Use<T> use) throws Exception {
+        return service.withImage(ref, r -> use.apply(toDefaults(r), images.lowerDirs(r.id())));
     }
 
     public Optional<ImageDefaults> find(String ref) {
@@ -29,10 +40,6 @@ public final class ImageLookup {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    public List<Path> lowerDirs(String imageId) {
-        return images.lowerDirs(Digest.parse(imageId));
     }
 
     public int count() {

@@ -2,45 +2,45 @@ package io.berth.daemon.api;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ApiJson;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.daemon.images.ImageDeleteItem;
+import io.berth.daemon.images.ImageService;
 import io.berth.oci.Digest;
 import io.berth.oci.ImageReference;
-import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
-import io.berth.runtime.Container;
 import io.berth.store.ArchiveLoader;
 import io.berth.store.ArchiveSaver;
 import io.berth.store.ImageImporter;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
 
-/** Image endpoints: list, inspect, history, tag, remove, load, save, import, prune. */
+/** Image endpoints: list, inspect, history, tag, remove, load, save, import, prune; removal rules live in ImageService. */
 public final class ImageRoutes {
     private final ImageStore images;
     private final ImageImporter importer;
     private final ArchiveLoader loader;
     private final ArchiveSaver saver;
-    private final Supplier<List<Container>> containers;
+    private final ImageService service;
     private final EventBus events;
     private final RegistryRoutes registry;
 
     public ImageRoutes(ImageStore images, ImageImporter importer, ArchiveLoader loader, ArchiveSaver saver,
-                       Supplier<List<Container>> containers, EventBus events, RegistryRoutes registry) {
+                       ImageService service, EventBus events, RegistryRoutes registry) {
         this.images = images;
         this.importer = importer;
         this.loader = loader;
         this.saver = saver;
-        this.containers = containers;
+        this.service = service;
         this.events = events;
         this.registry = registry;
     }
@@ -102,43 +102,14 @@ public final class ImageRoutes {
     }
 
     private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
-        String name = rq.pathParam("name");
-        boolean force = rq.queryFlag("force");
-        ImageRecord r = images.resolve(name);
-        boolean byId = r.id().toString().equals(name) || (name.matches("[0-9a-f]{1,64}") && r.id().hex().startsWith(name))
-                || (name.startsWith("sha256:") && r.id().toString().startsWith(name));
-        List<Map<String, Object>> report = new ArrayList<>();
-        if (!byId && r.repoTags().size() > 1) {
-            for (String t : images.untag(name)) report.add(Map.of("Untagged", t));
-            events.publish("image", "untag", r.id().toString(), Map.of("name", name));
-            rs.json(200, report);
-            return;
-        }
-        if (byId && r.repoTags().size() > 1 && !force) {
-            throw new ConflictException("conflict: unable to delete " + r.id().shortId()
-                    + " (must be forced) - image is referenced in multiple repositories");
-        }
-        List<Container> users = containers.get().stream().filter(c -> c.spec().imageId().equals(r.id().toString())).toList();
-        for (Container c : users) {
-            if (c.state().isRunning()) {
-                throw new ConflictException("conflict: unable to delete " + r.id().shortId()
-                        + " (cannot be forced) - image is being used by running container " + c.id().substring(0, 12));
-            }
-        }
-        if (!users.isEmpty() && !force) {
-            throw new ConflictException("conflict: unable to remove repository reference \"" + name + "\" (must force) - container "
-                    + users.getFirst().id().substring(0, 12) + " is using its referenced image " + r.id().shortId());
-        }
-        for (String t : List.copyOf(r.repoTags())) {
-            for (String untagged : images.untag(t)) report.add(Map.of("Untagged", untagged));
-        }
-        // A stopped container still mounts the image's snapshots: forcing removes the tags, not the layers.
-        if (users.isEmpty()) {
-            images.delete(r.id());
-            report.add(Map.of("Deleted", r.id().toString()));
-            events.publish("image", "delete", r.id().toString(), Map.of("name", name));
-        }
-        rs.json(200, report);
+        rs.json(200, service.remove(rq.pathParam("name"), rq.queryFlag("force")).stream().map(ImageRoutes::item).toList());
+    }
+
+    private static Map<String, Object> item(ImageDeleteItem item) {
+        return switch (item) {
+            case ImageDeleteItem.Untagged u -> Map.of("Untagged", u.reference());
+            case ImageDeleteItem.Deleted d -> Map.of("Deleted", d.imageId());
+        };
     }
 
     private void load(HttpRequest rq, HttpResponse rs) throws Exception {
@@ -190,20 +161,17 @@ public final class ImageRoutes {
 
     private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("dangling", "label", "until");
-        boolean all = f.get("dangling").contains("false");
-        var used = containers.get().stream().map(c -> c.spec().imageId()).collect(java.util.stream.Collectors.toSet());
-        List<Map<String, Object>> deleted = new ArrayList<>();
-        long reclaimed = 0;
-        for (ImageRecord r : images.list()) {
-            if (used.contains(r.id().toString()) || (!all && !r.repoTags().isEmpty())) continue;
-            for (String t : List.copyOf(r.repoTags())) for (String u : images.untag(t)) deleted.add(Map.of("Untagged", u));
-            reclaimed += r.size();
-            images.delete(r.id());
-            deleted.add(Map.of("Deleted", r.id().toString()));
-        }
+        boolean all = f.get("dangling").contains("false") || f.get("dangling").contains("0");
+        Instant until = f.has("until") ? PruneUntil.parse(f.get("until").getLast(), Instant.now()) : null;
+        ImageService.PruneReport report = service.prune(all, r -> {
+            var labels = r.config().config() == null || r.config().config().labels() == null
+                    ? Map.<String, String>of() : r.config().config().labels();
+            return f.get("label").stream().allMatch(l -> Filters.labelMatches(l, labels))
+                    && (until == null || r.created().isBefore(until));
+        });
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("ImagesDeleted", deleted.isEmpty() ? null : deleted);
-        result.put("SpaceReclaimed", reclaimed);
+        result.put("ImagesDeleted", report.items().isEmpty() ? null : report.items().stream().map(ImageRoutes::item).toList());
+        result.put("SpaceReclaimed", report.spaceReclaimed());
         rs.json(200, result);
     }
 }

@@ -77,11 +77,17 @@ public final class RegistryRoutes {
             }
             if (refs.isEmpty()) throw new NotFoundException("An image does not exist locally with the tag: " + name);
         }
+        // Every reference is checked before the stream starts: once it has, an error could only be a 200.
+        Map<String, ImageRecord> locals = new LinkedHashMap<>();
+        for (String ref : refs) {
+            ImageReference.parse(ref);
+            locals.put(ref, images.find(ref).orElseThrow(
+                    () -> new NotFoundException("An image does not exist locally with the tag: " + ref)));
+        }
         Credentials credentials = credentials(rq);
         try (ProgressStream progress = new ProgressStream(rs)) {
             for (String ref : refs) {
-                ImageRecord local = images.find(ref).orElseThrow(
-                        () -> new NotFoundException("An image does not exist locally with the tag: " + ref));
+                ImageRecord local = locals.get(ref);
                 try {
                     PushResult result = registry.push(ImageReference.parse(ref), local.id(), credentials, e -> relay(progress, e));
                     progress.aux(Map.of("Tag", result.tag(), "Digest", result.manifestDigest().toString(), "Size", result.size()));

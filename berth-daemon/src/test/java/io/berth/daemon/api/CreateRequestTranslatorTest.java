@@ -28,7 +28,7 @@ class CreateRequestTranslatorTest {
             List.of("PATH=/bin", "NGINX_VERSION=1.25"), "/srv", "nginx", "SIGQUIT",
             Map.of("maintainer", "NGINX", "tier", "image"));
 
-    private final CreateRequestTranslator translator = new CreateRequestTranslator();
+    private final CreateRequestTranslator translator = new CreateRequestTranslator(2);
 
     private static JsonNode json(String s) throws IOException {
         return ApiJson.MAPPER.readTree(s);
@@ -253,12 +253,85 @@ class CreateRequestTranslatorTest {
     @Test
     void nanoCpusAndCpuQuotaConflict() {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":1000000000,\"CpuQuota\":50000}}",
+                "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":1000000000,\"CpuPeriod\":50000}}",
                 "Conflicting options: Nano CPUs and CPU Period cannot both be set");
     }
 
     @Test
-    void negativeNanoCpusAreRejected() {
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":-1}}", "Range of CPUs is from 0.01 to the number of CPUs");
+    void nanoCpusMustBeWithinTheHostsCpus() throws IOException {
+        String message = "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available";
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":-1}}", message);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":2000000001}}", message);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":9999999}}", message);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":10000000}}", BUSYBOX).resources().nanoCpus())
+                .isEqualTo(10_000_000L);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"NanoCpus\":2000000000}}", BUSYBOX).resources().nanoCpus())
+                .isEqualTo(2_000_000_000L);
+    }
+
+    @Test
+    void cpuPeriodAndQuotaRanges() {
+        String period = "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)";
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":999}}", period);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":1000001}}", period);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":-3}}", period);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":999}}", "CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":1000,\"CpuPeriod\":1000000}}",
+                "berth does not support a CPU quota below 0.01 CPUs (CpuQuota 1000 per CpuPeriod 1000000)");
+        // A quota whose CPU figure overflows int64 is refused, never wrapped into a small limit.
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":9223372036854775807,\"CpuPeriod\":1000}}",
+                "CPU cfs quota 9223372036854775807 is too large");
+    }
+
+    @Test
+    void memorySwapRules() throws IOException {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864,\"MemorySwap\":33554432}}",
+                "Minimum memoryswap limit should be larger than memory limit, see usage.");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwap\":33554432}}",
+                "You should always set the Memory limit when using Memoryswap limit, see usage.");
+        var swap = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864,\"MemorySwap\":134217728}}", BUSYBOX).resources();
+        assertThat(swap.memorySwapBytes()).isEqualTo(134217728L);
+        assertThat(swap.swapLimit()).isEqualTo(134217728L);
+        var unlimited = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864,\"MemorySwap\":-1}}", BUSYBOX).resources();
+        assertThat(unlimited.swapLimit()).isEqualTo(-1);
+        // Unset: no swap beyond the memory limit, as before.
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864}}", BUSYBOX).resources().swapLimit())
+                .isEqualTo(67108864L);
+    }
+
+    @Test
+    void limitsBerthDoesNotApplyAreRefusedByNameUnlessDefault() throws IOException {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":33554432}}",
+                "berth does not support HostConfig.MemoryReservation yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpusetCpus\":\"0\"}}", "berth does not support HostConfig.CpusetCpus yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"OomKillDisable\":true}}", "berth does not support HostConfig.OomKillDisable yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":101}}",
+                "Invalid value: 101, valid memory swappiness range is 0-100");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":10}}", "berth does not support HostConfig.MemorySwappiness yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":-1}}", "SHM size can not be less than 0");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":1048576}}", "berth does not support HostConfig.ShmSize yet");
+        // What the docker CLI sends when none of these flags is given.
+        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":0,\"MemorySwappiness\":-1,\"OomKillDisable\":false,"
+                + "\"CpusetCpus\":\"\",\"CpusetMems\":\"\",\"ShmSize\":0,\"BlkioWeight\":0,\"OomScoreAdj\":0,\"KernelMemory\":0}}", BUSYBOX);
+        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":null,\"ShmSize\":67108864}}", BUSYBOX);
+    }
+
+    /** The body `docker create busybox true` sends (docker CLI 28.2.2, captured): every default passes. */
+    @Test
+    void theDockerClisDefaultBodyPasses() throws IOException {
+        JsonNode body;
+        try (var in = getClass().getResourceAsStream("docker-cli-28-create.json")) {
+            body = ApiJson.MAPPER.readTree(in);
+        }
+        BodyTypes.create(body);
+        ContainerSpec spec = translator.translate(ID, "web", body, BUSYBOX, List.of(Path.of("/layers/0")));
+        assertThat(spec.resources()).isEqualTo(io.berth.runtime.Resources.UNLIMITED);
+    }
+
+    @Test
+    void negativeCpuSharesAreRejected() {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuShares\":-2}}", "invalid CPU shares (-2): value must be a positive integer");
     }
 
     @Test

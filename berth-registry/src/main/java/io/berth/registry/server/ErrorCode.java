@@ -15,6 +15,8 @@ public enum ErrorCode {
     NAME_INVALID(400),
     NAME_UNKNOWN(404),
     SIZE_INVALID(400),
+    /** Not in the spec's table; distribution's code for a manifest PUT to a tag that is not a valid tag. */
+    TAG_INVALID(400),
     UNAUTHORIZED(401),
     DENIED(403),
     UNSUPPORTED(405),

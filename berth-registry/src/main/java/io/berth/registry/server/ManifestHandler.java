@@ -17,7 +17,7 @@ final class ManifestHandler {
 
     void get(RegistryRequest request, Authorizer.Grant grant) throws IOException {
         RegistryStorage.StoredManifest manifest =
-                storage.manifest(request.name(), ManifestReference.parse(request.part("reference")));
+                storage.manifest(request.name(), ManifestReference.lookup(request.part("reference")));
         request.respond(200, manifest.mediaType(), manifest.bytes(), Map.of(
                 "Docker-Content-Digest", manifest.digest().toString(),
                 "ETag", "\"" + manifest.digest() + "\""));
@@ -52,7 +52,7 @@ final class ManifestHandler {
     }
 
     void delete(RegistryRequest request, Authorizer.Grant grant) throws IOException {
-        storage.deleteManifest(request.name(), ManifestReference.parse(request.part("reference")));
+        storage.deleteManifest(request.name(), ManifestReference.lookup(request.part("reference")));
         request.respond(202, Map.of());
     }
 }

@@ -8,7 +8,7 @@ public record Tag(String value) {
 
     public Tag {
         if (value == null || !TAG.matcher(value).matches()) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "invalid tag: " + value);
+            throw new RegistryException(ErrorCode.TAG_INVALID, "invalid tag: " + value);
         }
     }
 

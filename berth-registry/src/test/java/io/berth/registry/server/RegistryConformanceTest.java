@@ -229,6 +229,24 @@ class RegistryConformanceTest {
     }
 
     @Test
+    void anInvalidTagIsUnknownToReadersAndInvalidToWriters() throws Exception {
+        byte[] manifest = registry.imageManifest("conf/badtag", MediaTypes.OCI_MANIFEST, "layer");
+        registry.pushManifest("conf/badtag", "v1", MediaTypes.OCI_MANIFEST, manifest);
+        for (String tag : List.of("-bad", ".hidden", "x".repeat(129))) {
+            HttpResponse<byte[]> get = registry.send("GET", "/v2/conf/badtag/manifests/" + tag, null);
+            assertThat(get.statusCode()).as(tag).isEqualTo(404);
+            assertThat(errorCode(get)).as(tag).isEqualTo("MANIFEST_UNKNOWN");
+            assertThat(registry.send("HEAD", "/v2/conf/badtag/manifests/" + tag, null).statusCode()).as(tag).isEqualTo(404);
+            HttpResponse<byte[]> delete = registry.send("DELETE", "/v2/conf/badtag/manifests/" + tag, null);
+            assertThat(delete.statusCode()).as(tag).isEqualTo(404);
+            HttpResponse<byte[]> put = registry.send("PUT", "/v2/conf/badtag/manifests/" + tag, manifest,
+                    "Content-Type", MediaTypes.OCI_MANIFEST);
+            assertThat(put.statusCode()).as(tag).isEqualTo(400);
+            assertThat(errorCode(put)).as(tag).isEqualTo("TAG_INVALID");
+        }
+    }
+
+    @Test
     void dockerManifestAndListAndOciIndex() {
         byte[] docker = registry.imageManifest("conf/docker", MediaTypes.DOCKER_MANIFEST, "docker layer");
         Digest child = registry.pushManifest("conf/docker", Digest.sha256(docker).toString(),
