@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.berth.daemon.http.ApiJson;
 import io.berth.daemon.http.HttpResponse;
+import io.berth.oci.errors.BerthException;
 
 /**
  * Docker's JSON-lines progress (pull, push, load). The response starts with the first message, as Docker's
@@ -18,13 +19,10 @@ import io.berth.daemon.http.HttpResponse;
 public final class ProgressStream implements AutoCloseable {
     private final HttpResponse response;
     private OutputStream out;
+    private boolean abandoned;
 
     public ProgressStream(HttpResponse response) {
         this.response = response;
-    }
-
-    public synchronized boolean started() {
-        return out != null;
     }
 
     public void status(String id, String status) {
@@ -52,6 +50,18 @@ public final class ProgressStream implements AutoCloseable {
         write(Map.of("progressDetail", Map.of(), "aux", aux));
     }
 
+    /**
+     * Ends the operation with {@code e}: before any message it is still an HTTP error (4xx/5xx, as Docker
+     * answers an early failure); once the 200 has started, it can only be an error message in the stream.
+     */
+    public synchronized void fail(BerthException e) {
+        if (out == null) {
+            abandoned = true; // close() must not answer 200 before the error mapper answers the error
+            throw e;
+        }
+        error(e.getMessage());
+    }
+
     public void error(String message) {
         write(Map.of("errorDetail", Map.of("message", message), "error", message));
     }
@@ -76,6 +86,6 @@ public final class ProgressStream implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         if (out != null) out.close();
-        else response.send(200, "application/json", new byte[0]);
+        else if (!abandoned) response.send(200, "application/json", new byte[0]);
     }
 }

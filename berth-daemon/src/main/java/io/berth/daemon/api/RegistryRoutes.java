@@ -57,8 +57,7 @@ public final class RegistryRoutes {
                 PullResult result = registry.pull(reference, credentials, e -> relay(progress, e));
                 events.publish("image", "pull", result.image().id().toString(), Map.of("name", reference.familiar()));
             } catch (BerthException e) {
-                if (!progress.started()) throw e;
-                progress.error(e.getMessage());
+                progress.fail(e);
             }
         }
     }
@@ -93,8 +92,7 @@ public final class RegistryRoutes {
                     progress.aux(Map.of("Tag", result.tag(), "Digest", result.manifestDigest().toString(), "Size", result.size()));
                     events.publish("image", "push", local.id().toString(), Map.of("name", ref));
                 } catch (BerthException e) {
-                    if (!progress.started()) throw e;
-                    progress.error(e.getMessage());
+                    progress.fail(e);
                     return;
                 }
             }

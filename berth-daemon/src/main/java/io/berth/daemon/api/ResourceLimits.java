@@ -81,6 +81,9 @@ final class ResourceLimits {
             throw unsupported("MemorySwappiness");
         }
         if (host.path("OomKillDisable").asBoolean(false)) throw unsupported("OomKillDisable");
+        if (!host.path("Ulimits").isEmpty()) throw unsupported("Ulimits");
+        // A period is applied only as the denominator of a quota (berth writes the quota over 100 ms).
+        if (host.path("CpuPeriod").asLong(0) != 0 && host.path("CpuQuota").asLong(0) <= 0) throw unsupported("CpuPeriod");
         for (String field : new String[] {"CpusetCpus", "CpusetMems"}) {
             if (!host.path(field).asText("").isEmpty()) throw unsupported(field);
         }

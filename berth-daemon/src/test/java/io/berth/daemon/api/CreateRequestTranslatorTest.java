@@ -311,6 +311,10 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":10}}", "berth does not support HostConfig.MemorySwappiness yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":-1}}", "SHM size can not be less than 0");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":1048576}}", "berth does not support HostConfig.ShmSize yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":10}]}}",
+                "berth does not support HostConfig.Ulimits yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":50000}}", "berth does not support HostConfig.CpuPeriod yet");
+        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Ulimits\":[],\"CpuPeriod\":50000,\"CpuQuota\":25000}}", BUSYBOX);
         // What the docker CLI sends when none of these flags is given.
         translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":0,\"MemorySwappiness\":-1,\"OomKillDisable\":false,"
                 + "\"CpusetCpus\":\"\",\"CpusetMems\":\"\",\"ShmSize\":0,\"BlkioWeight\":0,\"OomScoreAdj\":0,\"KernelMemory\":0}}", BUSYBOX);
