@@ -22,6 +22,7 @@ import io.berth.store.ArchiveLoader;
 import io.berth.store.ArchiveSaver;
 import io.berth.store.ImageImporter;
 import io.berth.store.ImageRecord;
+import io.berth.store.GarbageCollector;
 import io.berth.store.ImageStore;
 
 /** Image endpoints: list, inspect, history, tag, remove, load, save, import, prune. */
@@ -33,9 +34,12 @@ public final class ImageRoutes {
     private final Supplier<List<Container>> containers;
     private final EventBus events;
     private final RegistryRoutes registry;
+    private final GarbageCollector gc;
 
     public ImageRoutes(ImageStore images, ImageImporter importer, ArchiveLoader loader, ArchiveSaver saver,
-                       Supplier<List<Container>> containers, EventBus events, RegistryRoutes registry) {
+                       Supplier<List<Container>> containers, EventBus events, RegistryRoutes registry,
+                       GarbageCollector gc) {
+        this.gc = gc;
         this.images = images;
         this.importer = importer;
         this.loader = loader;
@@ -201,6 +205,8 @@ public final class ImageRoutes {
             images.delete(r.id());
             deleted.add(Map.of("Deleted", r.id().toString()));
         }
+        // Also what failed or killed operations left behind, which no image record ever referenced.
+        reclaimed += gc.collect().bytes();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ImagesDeleted", deleted.isEmpty() ? null : deleted);
         result.put("SpaceReclaimed", reclaimed);
