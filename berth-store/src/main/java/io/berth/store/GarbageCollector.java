@@ -144,6 +144,8 @@ public final class GarbageCollector {
             List<Path> trash = new ArrayList<>();
             List<Removed> removed = leases.exclusive(held -> {
                 List<Removed> items = new ArrayList<>();
+                // Listed first, so that the snapshots this sweep detaches are not reported a second time as temps.
+                List<Temporary> temporaries = atStart || !held.anyOpen() ? temporaries(atStart) : List.of();
                 for (Digest blob : content.list()) {
                     if (!marked.blobs().contains(blob) && !held.blobs().contains(blob)) {
                         long size = sizeOf(content.path(blob));
@@ -175,12 +177,10 @@ public final class GarbageCollector {
                         items.add(new Removed("snapshot record " + chain, 0, false));
                     }
                 }
-                if (atStart || !held.anyOpen()) {
-                    for (Temporary temp : temporaries(atStart)) {
-                        items.add(new Removed("temp " + temp.path(), sizeOf(temp.path()), temp.resumable()));
-                        if (delete) {
-                            trash.add(temp.path());
-                        }
+                for (Temporary temp : temporaries) {
+                    items.add(new Removed("temp " + temp.path(), sizeOf(temp.path()), temp.resumable()));
+                    if (delete) {
+                        trash.add(temp.path());
                     }
                 }
                 return items;
