@@ -57,7 +57,7 @@ final class BerthdProcess implements AutoCloseable {
 
     /** POST {@code path} on the daemon's socket with curl; the response body. */
     Cmd.Result post(String path) throws IOException, InterruptedException {
-        return Cmd.run(List.of("curl", "-sf", "-m", "120", "-X", "POST", "--unix-socket", socket.toString(),
+        return Cmd.run(List.of("curl", "-sS", "-m", "120", "-X", "POST", "--unix-socket", socket.toString(),
                 "http://berthd" + path), Map.of(), null, Duration.ofSeconds(130));
     }
 

@@ -10,9 +10,16 @@ import java.nio.file.Path;
 final class DaemonFixture {
     private DaemonFixture() {}
 
+    /** Where test data roots go: /var/tmp, or -Dberth.it.tmp=DIR to keep runs of several checkouts apart. */
+    static Path base() {
+        return Path.of(System.getProperty("berth.it.tmp", "/var/tmp"));
+    }
+
     static BerthdProcess startWithBusybox(String name) throws Exception {
         StaleTestState.clearOnce();
-        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
+        Files.createDirectories(base());
+        Path root = Files.createTempDirectory(base(), "berth-it-" + name + "-");
+        StaleTestState.claim(root);
         BerthdProcess daemon = new BerthdProcess(root).start();
         daemon.cli("image", "make-busybox", "busybox:latest").orFail();
         return daemon;

@@ -76,8 +76,11 @@ class FaultInjectionTest {
                             i -> docker("load", "-i", work.resolve("big-save.tar").toString()),
                             (i, t, cs) -> t.put("big:1", true)),
                     op("pull", (d, i) -> {
+                        // both tags go, so the image and its blobs do, and the pull downloads them again
                         rmiQuietly(d, reg + "/big:1");
+                        rmiQuietly(d, "big:1");
                         tags.remove(reg + "/big:1");
+                        tags.remove("big:1");
                     },
                             i -> docker("pull", reg + "/big:1"),
                             (i, t, cs) -> t.put(reg + "/big:1", true)),
@@ -111,6 +114,7 @@ class FaultInjectionTest {
                 Operation o = ops.get(i % ops.size());
                 o.prepare(daemon, i);
                 long delay = (long) (random.nextDouble() * 1.2 * millis.get(o.name()));
+                long t0 = System.nanoTime();
                 Process client = run(daemon, o.command(i));
                 boolean exited = client.waitFor(delay, TimeUnit.MILLISECONDS);
                 daemon.killHard();
@@ -120,10 +124,15 @@ class FaultInjectionTest {
                     completed++;
                     o.recordCompleted(i, tags, containers);
                 }
-                log.add(i + " " + o.name() + " killed after " + delay + " ms" + (done ? " (completed)" : ""));
-
+                long t1 = System.nanoTime();
                 daemon = new BerthdProcess(daemon.root).start();
-                JsonNode check = JSON.readTree(daemon.post("/berth/system/check").orFail().stdout());
+                long t2 = System.nanoTime();
+                String answer = daemon.post("/berth/system/check").orFail().stdout();
+                log.add(i + " " + o.name() + " killed after " + delay + " ms" + (done ? " (completed)" : "")
+                        + "; restart " + (t2 - t1) / 1_000_000 + " ms, check " + (System.nanoTime() - t2) / 1_000_000
+                        + " ms, cycle " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                JsonNode check = JSON.readTree(answer);
+                assertThat(check.has("Problems")).as("system check answered %s", answer).isTrue();
                 assertThat(check.path("Problems")).as("system check after kill %d (%s)\n%s", i, o.name(),
                         String.join("\n", log)).isEmpty();
                 String images = daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}").orFail().stdout();
@@ -145,6 +154,11 @@ class FaultInjectionTest {
             assertThat(completed).isBetween(1, KILL_POINTS - 1);
             JsonNode repaired = JSON.readTree(daemon.post("/berth/system/check?repair=1").orFail().stdout());
             assertThat(repaired.path("Problems")).isEmpty();
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println(String.join("\n", log));
+            List<String> lines = Files.readAllLines(daemon.log);
+            System.out.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+            throw e;
         } finally {
             registry.close();
             DaemonFixture.stop(daemon);
