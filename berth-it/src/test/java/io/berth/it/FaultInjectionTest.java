@@ -165,6 +165,37 @@ class FaultInjectionTest {
         }
     }
 
+    @Test
+    void whatAFailedImportLeftIsCountedByDfAndReclaimedByPrune() throws Exception {
+        BerthdProcess daemon = DaemonFixture.startWithBusybox("faults-df");
+        try {
+            // The layer blob is stored before its unpack finds the unsafe entry and fails the import.
+            Path evil = work.resolve("evil.tar");
+            Cmd.run(List.of("python3", "-c", "import io, tarfile, sys\n"
+                    + "t = tarfile.open(sys.argv[1], 'w')\n"
+                    + "i = tarfile.TarInfo('../evil'); data = b'x' * 3000000; i.size = len(data)\n"
+                    + "t.addfile(i, io.BytesIO(data)); t.close()", evil.toString()), Map.of(), null,
+                    Duration.ofSeconds(30)).orFail();
+            Cmd.Result failed = daemon.docker("import", evil.toString(), "evil:1");
+            assertThat(failed.exitCode()).isNotZero();
+
+            JsonNode df = JSON.readTree(Cmd.run(List.of("curl", "-sS", "--unix-socket", daemon.socket.toString(),
+                    "http://berthd/system/df"), Map.of(), null, Duration.ofSeconds(30)).orFail().stdout());
+            assertThat(df.path("BerthUnreferenced").path("Size").asLong()).isGreaterThan(3_000_000);
+            assertThat(daemon.docker("system", "df").orFail().stdout()).containsPattern("Images\\s+1\\s+0\\s+[0-9.]+MB");
+            JsonNode check = JSON.readTree(daemon.post("/berth/system/check").orFail().stdout());
+            assertThat(check.path("Problems").toString()).contains("referenced by nothing");
+            assertThat(daemon.cli("system", "check").exitCode()).isEqualTo(1);
+
+            // (the docker CLI prints 0 B when no image was deleted, whatever SpaceReclaimed says)
+            JsonNode pruned = JSON.readTree(daemon.post("/images/prune").orFail().stdout());
+            assertThat(pruned.path("SpaceReclaimed").asLong()).isGreaterThan(3_000_000);
+            assertThat(daemon.cli("system", "check").orFail().stdout()).contains("No problems found");
+        } finally {
+            DaemonFixture.stop(daemon);
+        }
+    }
+
     private interface Prepare {
         void run(BerthdProcess d, int i) throws Exception;
     }
