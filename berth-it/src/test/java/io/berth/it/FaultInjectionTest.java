@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("privileged")
 class FaultInjectionTest {
-    private static final int KILL_POINTS = 50;
+    private static final int KILL_POINTS = Integer.getInteger("berth.faults.points", 50);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
