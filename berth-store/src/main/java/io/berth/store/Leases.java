@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -103,7 +104,7 @@ public final class Leases {
     }
 
     /** Runs the sweep with no commit or look-up in between; {@code sweep} gets what open leases hold. */
-    <T> T exclusive(java.util.function.Function<Held, T> sweep) {
+    <T> T exclusive(Function<Held, T> sweep) {
         lock.writeLock().lock();
         try {
             Set<Digest> blobs = new HashSet<>();

@@ -8,10 +8,12 @@ import io.berth.oci.errors.BerthException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -130,23 +132,23 @@ public final class StoreCheck {
                 new Counts(blobs.size(), checkedSnapshots.size(), layers.size(), references.size()));
     }
 
-    private java.util.Optional<Problem> verifyBlob(Digest blob) {
-        try (InputStream in = java.nio.file.Files.newInputStream(content.path(blob))) {
+    private Optional<Problem> verifyBlob(Digest blob) {
+        try (InputStream in = Files.newInputStream(content.path(blob))) {
             DigestingInputStream digesting = new DigestingInputStream(in, blob.algorithm());
             digesting.transferTo(OutputStream.nullOutputStream());
             Digest actual = digesting.digest();
             if (!actual.equals(blob)) {
-                return java.util.Optional.of(new Problem("blob " + blob, "content hashes to " + actual));
+                return Optional.of(new Problem("blob " + blob, "content hashes to " + actual));
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException | BerthException e) {
-            return java.util.Optional.of(new Problem("blob " + blob, "cannot be read: " + e.getMessage()));
+            return Optional.of(new Problem("blob " + blob, "cannot be read: " + e.getMessage()));
         }
     }
 
     /** Why the snapshot does not match the layer an image expects there, or null if it does. */
     private String snapshotMismatch(Digest chain, Digest diffId) {
-        java.util.Optional<SnapshotRecord> record = snapshots.record(chain);
+        Optional<SnapshotRecord> record = snapshots.record(chain);
         if (record.isEmpty()) {
             return "has no record of what it was unpacked from";
         }
