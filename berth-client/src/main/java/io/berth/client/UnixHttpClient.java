@@ -2,6 +2,7 @@ package io.berth.client;
 
 import io.berth.http.BoundedInputStream;
 import io.berth.http.ChunkedInputStream;
+import io.berth.http.ChunkedOutputStream;
 import io.berth.http.ResponseHead;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -107,9 +108,22 @@ public final class UnixHttpClient {
         try {
             return Connection.open(host);
         } catch (IOException e) {
-            throw new EngineConnectionException("Cannot connect to the berth daemon at " + host.uri()
-                    + ". Is the daemon running?", e);
+            throw connectFailure(host, e);
         }
+    }
+
+    /**
+     * What a failed connect means to the user: a socket they may not open (EACCES: not root, not in the socket's
+     * group) is not a daemon that is down, so it is said as docker says it.
+     */
+    static EngineConnectionException connectFailure(DockerHost host, IOException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reason.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
+            return new EngineConnectionException("permission denied while trying to connect to the berth daemon socket at "
+                    + host.uri() + ": connect: " + reason, e);
+        }
+        return new EngineConnectionException("Cannot connect to the berth daemon at " + host.uri()
+                + ". Is the daemon running?", e);
     }
 
     static void writeRequest(OutputStream raw, HttpRequest request, Map<String, String> extra) throws IOException {
@@ -138,7 +152,7 @@ public final class UnixHttpClient {
                 head.append("Content-Type: ").append(streamed.contentType()).append("\r\n");
                 head.append("Transfer-Encoding: chunked\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-                ChunkedOutputStream chunked = new ChunkedOutputStream(out);
+                ChunkedOutputStream chunked = new ChunkedOutputStream(out, false);
                 streamed.data().transferTo(chunked);
                 chunked.finish();
             }

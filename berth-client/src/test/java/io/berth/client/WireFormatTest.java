@@ -1,6 +1,7 @@
 package io.berth.client;
 
 import io.berth.http.ChunkedInputStream;
+import io.berth.http.ChunkedOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +22,7 @@ class WireFormatTest {
     @Test
     void chunkedOutputRoundTrips() throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        ChunkedOutputStream out = new ChunkedOutputStream(raw);
+        ChunkedOutputStream out = new ChunkedOutputStream(raw, false);
         out.write("hello ".getBytes(StandardCharsets.UTF_8));
         out.write("world".getBytes(StandardCharsets.UTF_8));
         out.finish();

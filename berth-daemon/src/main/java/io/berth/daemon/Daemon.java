@@ -38,16 +38,29 @@ public final class Daemon implements AutoCloseable {
     private final UnixHttpServer server;
     private final ContainerService containers;
     private final RegistryClient registry;
+    private final DataRootLock lock;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry) {
+    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
         this.registry = registry;
+        this.lock = lock;
     }
 
     public static Daemon start(DaemonOptions options) throws IOException {
+        // Modes first (only chmods, harmless to a root another berthd holds): the lock file is made inside.
         PrivateRoots.secure(options.dataRoot(), options.execRoot());
+        DataRootLock lock = DataRootLock.acquire(options.dataRoot());
+        try {
+            return start(options, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Daemon start(DaemonOptions options, DataRootLock lock) throws IOException {
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
@@ -93,7 +106,14 @@ public final class Daemon implements AutoCloseable {
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();
-        return new Daemon(server, containers, registry);
+        try {
+            SocketGroup.apply(options.socket(), options.socketGroup(), options.socketGroupExplicit())
+                    .ifPresent(g -> LOG.info("socket " + options.socket() + " is 0660 root:" + g));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return new Daemon(server, containers, registry, lock);
     }
 
     public void awaitClose() throws InterruptedException {
@@ -107,6 +127,7 @@ public final class Daemon implements AutoCloseable {
             server.close();
             containers.close();
             registry.close();
+            lock.close();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shutdown", e);
         } finally {

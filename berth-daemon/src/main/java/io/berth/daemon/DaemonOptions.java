@@ -1,9 +1,13 @@
 package io.berth.daemon;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -14,24 +18,33 @@ import io.berth.oci.errors.InvalidArgumentException;
 
 /**
  * berthd's command line, over an optional JSON config file in the shape of Docker's daemon.json
- * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code default-runtime}, {@code insecure-registries}).
+ * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code default-runtime}, {@code insecure-registries},
+ * {@code group}).
  * A flag wins over the file; insecure registries from both apply.
  *
  * @param dataRoot images, snapshots and containers (persistent)
  * @param execRoot runtime state that must not outlive a reboot (crun --root)
  * @param socket the Engine API socket
+ * @param socketGroup the group given access to the socket (mode 0660 root:GROUP); "" for root only
+ * @param socketGroupExplicit whether the group was asked for (then it must exist) or is the default (then it
+ *                            applies only when it exists, as dockerd treats its default group "docker")
  */
-public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries) {
+public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries,
+                            String socketGroup, boolean socketGroupExplicit) {
+    /** berth's counterpart of dockerd's "docker" group: members may use the socket, and so are root-equivalent. */
+    static final String DEFAULT_SOCKET_GROUP = "berth";
 
     static final String USAGE = """
             Usage: berthd [--config-file FILE] [--data-root DIR] [--exec-root DIR] [--host unix:///path.sock]
-                          [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...]
+                          [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...] [--group GROUP]
               --config-file daemon.json-style settings (default /etc/berth/daemon.json when it exists)
               --data-root   persistent state (default /var/lib/berth)
-              --exec-root   runtime state on tmpfs (default /run/berth/exec, or DATA-ROOT/exec with --data-root)
+              --exec-root   runtime state on tmpfs (default /run/berth/exec; /run/berth/exec-HASH for another data root)
               --host        Engine API socket (default unix:///run/berth/berth.sock)
               --runtime     default OCI runtime (default crun)
               --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
+              -G, --group   group given access to the socket, mode 0660 root:GROUP (default "berth" when that
+                            group exists; "" for root only)
             """;
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/berth/daemon.json");
@@ -46,6 +59,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         Path socket = null;
         String runtime = null;
         Path configFile = null;
+        String group = null;
         LinkedHashSet<String> insecure = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -63,6 +77,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
                 case "--host", "-H" -> socket = unixSocket(value);
                 case "--runtime", "--default-runtime" -> runtime = runtime(value);
                 case "--insecure-registry" -> insecure.add(value);
+                case "--group", "-G" -> group = value;
                 default -> throw new InvalidArgumentException("unknown flag: " + flag + "\n" + USAGE);
             }
         }
@@ -74,14 +89,33 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         }
         if (runtime == null && file.hasNonNull("default-runtime")) runtime = runtime(file.get("default-runtime").asText());
         file.path("insecure-registries").forEach(r -> insecure.add(r.asText()));
+        if (group == null && file.has("group")) {
+            if (!file.get("group").isTextual()) throw new InvalidArgumentException("config file: \"group\" must be a string");
+            group = file.get("group").asText();
+        }
 
         if (dataRoot == null) dataRoot = Path.of("/var/lib/berth");
         if (socket == null) socket = Path.of("/run/berth/berth.sock");
         if (runtime == null) runtime = "crun";
-        if (execRoot == null) {
-            execRoot = dataRoot.equals(Path.of("/var/lib/berth")) ? Path.of("/run/berth/exec") : dataRoot.resolve("exec");
+        if (execRoot == null) execRoot = defaultExecRoot(dataRoot);
+        boolean groupExplicit = group != null;
+        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)),
+                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit);
+    }
+
+    /**
+     * Runtime state lives on /run (tmpfs) as dockerd's does, whatever the data root: a full data disk must not
+     * cost containers their exit codes, and a reboot must clear it. Each other data root gets its own directory
+     * there, so that several daemons (tests among them) never share conmon's and crun's state.
+     */
+    static Path defaultExecRoot(Path dataRoot) {
+        if (dataRoot.equals(Path.of("/var/lib/berth"))) return Path.of("/run/berth/exec");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataRoot.toString().getBytes(StandardCharsets.UTF_8));
+            return Path.of("/run/berth/exec-" + HexFormat.of().formatHex(hash, 0, 6));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)));
     }
 
     /** The file named by --config-file must exist; the default one is optional. */

@@ -6,6 +6,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
+import io.berth.linux.LinuxArch;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /** berthd's entry point: parse flags, wire the engine, serve until SIGTERM/SIGINT. */
@@ -22,11 +23,25 @@ public final class Main {
             System.exit(args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
             return;
         }
+        // berth-linux's struct layouts are per architecture: on one it does not know, calls would corrupt memory
+        var unavailable = LinuxArch.unavailabilityCause();
+        if (unavailable.isPresent()) {
+            System.err.println("berthd: " + unavailable.get());
+            System.exit(1);
+            return;
+        }
         if (!"root".equals(System.getProperty("user.name"))) {
             System.err.println("berthd: needs root (it mounts overlayfs and creates namespaces and cgroups)");
             System.exit(1);
         }
-        Daemon daemon = Daemon.start(options);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(options);
+        } catch (StartRefusedException e) {
+            System.err.println("berthd: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
         Logger.getLogger("berthd").info("berthd listening on unix://" + options.socket() + " (data " + options.dataRoot() + ")");
         daemon.awaitClose();

@@ -43,8 +43,11 @@ class DaemonOptionsTest {
     }
 
     @Test
-    void customDataRootMovesTheExecRootUnderIt() {
-        assertThat(parse("--data-root=/srv/berth").execRoot()).isEqualTo(Path.of("/srv/berth/exec"));
+    void anotherDataRootGetsItsOwnExecRootOnRun() {
+        Path execRoot = parse("--data-root=/srv/berth").execRoot();
+        assertThat(execRoot.toString()).matches("/run/berth/exec-[0-9a-f]{12}");
+        assertThat(parse("--data-root=/srv/berth").execRoot()).isEqualTo(execRoot);
+        assertThat(parse("--data-root=/srv/other").execRoot()).isNotEqualTo(execRoot);
         // The default data root keeps the tmpfs exec root even when named explicitly.
         assertThat(parse("--data-root=/var/lib/berth").execRoot()).isEqualTo(Path.of("/run/berth/exec"));
     }
@@ -58,7 +61,7 @@ class DaemonOptionsTest {
     void relativeRootsBecomeAbsolute() {
         DaemonOptions o = parse("--data-root=rel/data");
         assertThat(o.dataRoot()).isAbsolute().endsWithRaw(Path.of("rel/data"));
-        assertThat(o.execRoot()).isEqualTo(o.dataRoot().resolve("exec"));
+        assertThat(o.execRoot()).isEqualTo(DaemonOptions.defaultExecRoot(o.dataRoot()));
     }
 
     @Test
@@ -100,7 +103,7 @@ class DaemonOptionsTest {
         assertThat(o.socket()).isEqualTo(Path.of("/tmp/file.sock"));
         assertThat(o.defaultRuntime()).isEqualTo("crun"); // the flag wins
         assertThat(o.insecureRegistries()).containsExactly("other:1", "reg.local:5000", "10.0.0.0/8");
-        assertThat(o.execRoot()).isEqualTo(Path.of("/srv/from-file/exec"));
+        assertThat(o.execRoot()).isEqualTo(DaemonOptions.defaultExecRoot(Path.of("/srv/from-file")));
     }
 
     @Test
@@ -113,5 +116,22 @@ class DaemonOptionsTest {
         assertThatThrownBy(() -> DaemonOptions.parse(
                 new String[] {"--config-file", broken.toString()}, Path.of("/nonexistent")))
                 .hasMessageContaining("config file");
+    }
+
+    @Test
+    void socketGroupFromFlagOrFileElseTheDefaultThatMayBeAbsent(@TempDir Path tmp) throws Exception {
+        assertThat(parse().socketGroup()).isEqualTo("berth");
+        assertThat(parse().socketGroupExplicit()).isFalse();
+        DaemonOptions flag = parse("--group", "staff");
+        assertThat(flag.socketGroup()).isEqualTo("staff");
+        assertThat(flag.socketGroupExplicit()).isTrue();
+        assertThat(parse("-G", "").socketGroup()).isEmpty();
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, "{\"group\": \"adm\"}");
+        DaemonOptions fromFile = DaemonOptions.parse(new String[] {"--config-file", file.toString()}, Path.of("/nonexistent"));
+        assertThat(fromFile.socketGroup()).isEqualTo("adm");
+        assertThat(fromFile.socketGroupExplicit()).isTrue();
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString(), "--group=staff"}, Path.of("/nonexistent"))
+                .socketGroup()).isEqualTo("staff");
     }
 }

@@ -24,9 +24,11 @@ public final class ReasonPhrases {
             case 413 -> "Content Too Large";
             case 416 -> "Range Not Satisfiable";
             case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
             default -> "Status";
         };
     }

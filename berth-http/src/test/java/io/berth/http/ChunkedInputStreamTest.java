@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ChunkedInputStreamTest {
     private static InputStream wire(String s) {
@@ -44,9 +46,29 @@ class ChunkedInputStreamTest {
         assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("NEXT");
     }
 
+    /** Each is framing a lenient reader would take one way and a proxy another (Go 1.24.2 refuses bare LF too). */
+    @ParameterizedTest
+    @ValueSource(strings = {"2\nhi\r\n0\r\n\r\n", "2\r\nhi\n0\r\n\r\n", "2\r\nhiXX0\r\n\r\n", "+2\r\nhi\r\n0\r\n\r\n",
+            "0x2\r\nhi\r\n0\r\n\r\n", " 2\r\nhi\r\n0\r\n\r\n", "2 \r\nhi\r\n0\r\n\r\n", "2\r\nhi\r\n0\r\nno colon\r\n\r\n",
+            "2\r\nhi\r\n0\r\n\r", "2;a\u0000b\r\nhi\r\n0\r\n\r\n", "1000000000000000\r\nhi\r\n"})
+    void malformedFramingIsA400(String framed) {
+        assertThatThrownBy(() -> decode(wire(framed))).as(framed)
+                .isInstanceOfSatisfying(HttpFramingException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
     @Test
-    void bareLfLineEndingsAreAccepted() throws IOException {
-        assertThat(decode(wire("2\nhi\n0\n\n"))).isEqualTo("hi");
+    void aFailureSticks() throws IOException {
+        ChunkedInputStream in = new ChunkedInputStream(wire("2\r\nhiXX2\r\nhi\r\n0\r\n\r\n"));
+        assertThatThrownBy(in::readAllBytes).isInstanceOf(HttpFramingException.class);
+        // A reader that went on would take "2\r\nhi" for the next chunk.
+        assertThatThrownBy(in::read).isInstanceOf(HttpFramingException.class).hasMessageContaining("CRLF");
+    }
+
+    @Test
+    void anOverlongTrailerSectionIsRefused() {
+        String trailers = ("X-T: " + "a".repeat(1000) + "\r\n").repeat(100);
+        assertThatThrownBy(() -> decode(wire("1\r\nx\r\n0\r\n" + trailers + "\r\n")))
+                .isInstanceOf(HttpFramingException.class);
     }
 
     @Test

@@ -19,27 +19,63 @@ final class BerthdProcess implements AutoCloseable {
 
     final Path root;
     final Path dataRoot;
+    /** On tmpfs as berthd's default is, one per daemon root so that test daemons never share runtime state. */
+    final Path execRoot;
     final Path socket;
     final Path log;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> extraArgs = new ArrayList<>();
     private Process process;
 
     BerthdProcess(Path root) {
+        this(root, root.resolve("data"));
+    }
+
+    /** A daemon with its socket and log under {@code root} and its state in {@code dataRoot}. */
+    BerthdProcess(Path root, Path dataRoot) {
         this.root = root;
-        this.dataRoot = root.resolve("data");
+        this.dataRoot = dataRoot;
+        this.execRoot = Path.of("/run/berth-it").resolve(root.getFileName());
+        StaleTestState.claim(root);
         this.socket = root.resolve("berth.sock");
         this.log = root.resolve("berthd.log");
+    }
+
+    /** A JVM option for the daemon's process (before start). */
+    BerthdProcess withJvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /** berthd flags besides --data-root and --host (before start). */
+    BerthdProcess withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     String host() {
         return "unix://" + socket;
     }
 
-    BerthdProcess start() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-cp", CLASSPATH, "io.berth.daemon.Main",
-                "--data-root", dataRoot.toString(), "--host", host()));
+    private void launch() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", CLASSPATH, "io.berth.daemon.Main", "--data-root", dataRoot.toString(),
+                "--exec-root", execRoot.toString(), "--host", host()));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Starts a daemon that is expected to refuse to run: its exit code once it has ended (within 30 s). */
+    int startExpectingExit() throws Exception {
+        launch();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("berthd kept running: " + Files.readString(log));
+        return process.exitValue();
+    }
+
+    BerthdProcess start() throws Exception {
+        launch();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("berthd exited: " + Files.readString(log));

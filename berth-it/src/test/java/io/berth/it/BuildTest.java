@@ -128,4 +128,23 @@ class BuildTest {
         assertThat(fromImage.stdout().split("Using cache", -1).length - 1).isEqualTo(2);
         assertThat(daemon.cli("image", "inspect", "-f", "{{.Id}}", "cf:3").orFail().out()).isEqualTo(first);
     }
+
+    @Test
+    void anImageOfOneHundredLayersBuildsAndRuns(@TempDir Path tmp) throws Exception {
+        // Overlay's mount options must fit in a page: 100 absolute lowerdir paths of berth's store do not.
+        StringBuilder dockerfile = new StringBuilder("FROM busybox\n");
+        Path ctx = tmp.resolve("layers");
+        Files.createDirectories(ctx);
+        for (int i = 0; i < 100; i++) {
+            Files.writeString(ctx.resolve("f" + i), i + "\n");
+            dockerfile.append("COPY f").append(i).append(" /layers/\n");
+        }
+        dockerfile.append("RUN ls /layers | wc -l > /count\n");
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+        daemon.cli("build", "-q", "-t", "many:layers", ctx.toString()).orFail();
+        assertThat(daemon.cli("image", "inspect", "-f", "{{len .RootFS.Layers}}", "many:layers").orFail().out())
+                .isEqualTo("102");
+        assertThat(daemon.cli("run", "--rm", "many:layers", "sh", "-c", "cat /count; cat /layers/f99").orFail().out())
+                .isEqualTo("100\n99");
+    }
 }

@@ -10,16 +10,9 @@ import java.nio.file.Path;
 final class DaemonFixture {
     private DaemonFixture() {}
 
-    /** Where test data roots go: /var/tmp, or -Dberth.it.tmp=DIR to keep runs of several checkouts apart. */
-    static Path base() {
-        return Path.of(System.getProperty("berth.it.tmp", "/var/tmp"));
-    }
-
     static BerthdProcess startWithBusybox(String name) throws Exception {
         StaleTestState.clearOnce();
-        Files.createDirectories(base());
-        Path root = Files.createTempDirectory(base(), "berth-it-" + name + "-");
-        StaleTestState.claim(root);
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
         BerthdProcess daemon = new BerthdProcess(root).start();
         daemon.cli("image", "make-busybox", "busybox:latest").orFail();
         return daemon;
@@ -33,6 +26,7 @@ final class DaemonFixture {
             if (!id.isBlank()) daemon.cli("rm", "-f", id);
         }
         daemon.close();
-        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString()), java.util.Map.of(), null, java.time.Duration.ofSeconds(60));
+        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString(), daemon.execRoot.toString()), java.util.Map.of(), null,
+                java.time.Duration.ofSeconds(60));
     }
 }

@@ -2,6 +2,7 @@ package io.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +29,13 @@ class DaemonRestartTest {
             first.killHard();
             Thread.sleep(4000); // "ends" exits while no daemon is running
 
+            Instant secondStart = Instant.now();
             second = new BerthdProcess(first.root).start();
             String running = second.cli("ps", "--format", "{{.Names}}").orFail().out();
             for (String name : names) assertThat(running).contains(name);
             assertThat(second.cli("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "ends").orFail().out()).isEqualTo("exited 42");
+            Instant finished = Instant.parse(second.cli("inspect", "-f", "{{.State.FinishedAt}}", "ends").orFail().out());
+            assertThat(finished).as("the exit time, not the time the second daemon settled it").isBefore(secondStart);
             assertThat(second.cli("logs", "keep3").orFail().out()).isEqualTo("up-3");
             assertThat(second.cli("exec", "keep4", "echo", "exec-after-restart").orFail().out()).isEqualTo("exec-after-restart");
             // logs -f on a container started by the first daemon follows it to its end
@@ -42,5 +46,32 @@ class DaemonRestartTest {
         } finally {
             DaemonFixture.stop(second != null ? second : first);
         }
+    }
+
+    @Test
+    void aDaemonStartRestartsAlwaysContainersEvenStoppedByHandButNotUnlessStoppedOnes() throws Exception {
+        BerthdProcess first = DaemonFixture.startWithBusybox("restart-policy");
+        BerthdProcess second = null;
+        try {
+            first.cli("run", "-d", "--name", "always", "--restart", "always", "busybox", "sleep", "300").orFail();
+            first.cli("run", "-d", "--name", "unless", "--restart", "unless-stopped", "busybox", "sleep", "300").orFail();
+            first.cli("stop", "-t", "0", "always", "unless").orFail();
+            first.killHard();
+
+            second = new BerthdProcess(first.root).start();
+            assertThat(awaitStatus(second, "always", "running")).isEqualTo("running");
+            assertThat(second.cli("inspect", "-f", "{{.State.Status}}", "unless").orFail().out()).isEqualTo("exited");
+        } finally {
+            DaemonFixture.stop(second != null ? second : first);
+        }
+    }
+
+    private static String awaitStatus(BerthdProcess daemon, String name, String wanted) throws Exception {
+        String status = "";
+        for (int i = 0; i < 50 && !status.equals(wanted); i++) {
+            status = daemon.cli("inspect", "-f", "{{.State.Status}}", name).orFail().out();
+            if (!status.equals(wanted)) Thread.sleep(100);
+        }
+        return status;
     }
 }

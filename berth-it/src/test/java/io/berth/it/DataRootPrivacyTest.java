@@ -83,7 +83,7 @@ class DataRootPrivacyTest {
      * leak (reading, listing and executing all start with reaching it); the roots themselves must not list.
      */
     private static void assertNothingReachableByNobody() throws Exception {
-        Path execRoot = daemon.dataRoot.resolve("exec");
+        Path execRoot = daemon.execRoot;
         List<Path> roots = List.of(daemon.dataRoot, execRoot);
         List<String> paths;
         try (Stream<Path> walk = Stream.concat(Files.walk(daemon.dataRoot), Files.walk(execRoot))) {

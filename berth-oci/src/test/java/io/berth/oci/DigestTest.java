@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -44,19 +43,12 @@ class DigestTest {
     }
 
     @Test
-    void streamsComputeTheSameDigest() throws IOException {
+    void aStreamComputesTheSameDigest() throws IOException {
         byte[] data = "abc".getBytes(StandardCharsets.US_ASCII);
         var in = new DigestingInputStream(new ByteArrayInputStream(data));
         assertThat(in.readAllBytes()).isEqualTo(data);
         assertThat(in.digest().hex()).isEqualTo(ABC_SHA256);
         assertThat(in.count()).isEqualTo(3);
-
-        var sink = new ByteArrayOutputStream();
-        var out = new DigestingOutputStream(sink);
-        out.write(data);
-        assertThat(out.digest().hex()).isEqualTo(ABC_SHA256);
-        assertThat(out.count()).isEqualTo(3);
-        assertThat(sink.toByteArray()).isEqualTo(data);
     }
 
     @Test

@@ -53,6 +53,10 @@ public record Container(ContainerSpec spec, String name, ContainerState state, i
         return new Container(spec, name, state, restartCount, runtime, p, manuallyStopped, paths);
     }
 
+    Container withPaths(ContainerPaths p) {
+        return new Container(spec, name, state, restartCount, runtime, conmonPid, manuallyStopped, p);
+    }
+
     Container withManuallyStopped(boolean b) {
         return new Container(spec, name, state, restartCount, runtime, conmonPid, b, paths);
     }

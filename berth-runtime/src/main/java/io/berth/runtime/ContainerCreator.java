@@ -44,7 +44,7 @@ final class ContainerCreator {
             Capabilities.compute(false, spec.capAdd(), spec.capDrop(), -1L);
         }
         if (spec.stopSignal() != null) Signals.parse(spec.stopSignal(), Signals.SIGTERM);
-        ContainerPaths paths = ContainerPaths.of(settings.dataRoot(), spec.id());
+        ContainerPaths paths = ContainerPaths.of(settings.dataRoot(), settings.runRoot(), spec.id());
         ContainerEntry entry = registry.add(spec.id(), spec.name(), name -> {
             Container c = new Container(spec.withName(name), name, ContainerState.created(), 0, runtime, 0, false, paths);
             try {
@@ -53,10 +53,14 @@ final class ContainerCreator {
                     Files.createDirectories(d);
                 }
                 Files.setPosixFilePermissions(paths.dir(), PosixFilePermissions.fromString("rwx------"));
-            } catch (IOException e) {
+                store.save(c);
+            } catch (IOException | RuntimeException e) {
+                // A directory without its container.json is one no listing shows and nothing removes.
+                ContainerRemover.deleteTreeQuietly(paths.dir());
+                ContainerRemover.deleteTreeQuietly(paths.runDir());
+                if (e instanceof RuntimeException r) throw r;
                 throw new SystemFailureException("creating container directories: " + e.getMessage(), e);
             }
-            store.save(c);
             return c;
         });
         events.emit(spec.id(), "create", Map.of("name", entry.c.name(), "image", spec.image()));

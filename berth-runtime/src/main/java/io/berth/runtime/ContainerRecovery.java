@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 /**
  * Picks up the containers a previous berthd left behind. conmon outlives berthd, so a container recorded as
  * running may still run (its exit watch is re-armed) or may have ended meanwhile (its exit is settled from
- * conmon's exit file, restart policy included). Half-removed containers are removed; "always" containers that
- * had exited are started, as Docker does when the daemon starts.
+ * conmon's exit file, restart policy included). Half-removed containers are removed; "always" and
+ * "unless-stopped" containers that had exited are started, as Docker does when the daemon starts.
  */
 final class ContainerRecovery {
     private final ContainerStore store;
@@ -43,8 +43,7 @@ final class ContainerRecovery {
                 }
             } else if (status == ContainerState.Status.RESTARTING) {
                 settler.scheduleRestart(e, c.restartCount(), Duration.ZERO);
-            } else if (!c.manuallyStopped() && status == ContainerState.Status.EXITED
-                    && "always".equals(c.spec().restartPolicy().name())) {
+            } else if (status == ContainerState.Status.EXITED && startsWithDaemon(c)) {
                 Thread.ofVirtual().start(() -> {
                     try {
                         start.accept(c.id());
@@ -54,5 +53,18 @@ final class ContainerRecovery {
                 });
             }
         }
+    }
+
+    /**
+     * Docker's rule for a container that was already stopped when the daemon went down: "always" starts again
+     * even if it was stopped by hand (only the daemon's restart brings it back), "unless-stopped" only if it was
+     * not. on-failure containers were settled by their policy when they exited.
+     */
+    private static boolean startsWithDaemon(Container c) {
+        return switch (c.spec().restartPolicy().name()) {
+            case "always" -> true;
+            case "unless-stopped" -> !c.manuallyStopped();
+            default -> false;
+        };
     }
 }

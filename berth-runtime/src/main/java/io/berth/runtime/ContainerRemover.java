@@ -62,6 +62,7 @@ final class ContainerRemover {
             OverlayMount.unmount(c.paths().mergedDir());
             publisher.stopSaving(e);
             deleteTree(c.paths().dir());
+            deleteTree(c.paths().runDir());
             synchronized (e) {
                 e.removed = true;
                 e.notifyAll();
@@ -83,6 +84,15 @@ final class ContainerRemover {
                 // left for the user to remove
             }
         });
+    }
+
+    /** For undoing a half-made container, where the first failure is the one to report. */
+    static void deleteTreeQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (SystemFailureException ignored) {
+            // what is left is reported by nothing, but the caller's error says why the create failed
+        }
     }
 
     private static void deleteTree(Path dir) {

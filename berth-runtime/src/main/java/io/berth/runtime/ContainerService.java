@@ -44,7 +44,7 @@ public final class ContainerService implements AutoCloseable {
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
         this.events = events == null ? ContainerEvents.NONE : events;
-        ContainerStore store = new ContainerStore(settings.dataRoot());
+        ContainerStore store = new ContainerStore(settings.dataRoot(), settings.runRoot());
         OciConfig.Host host = OciConfig.Host.current(settings.initPath());
         this.runtimes = new OciRuntimes(settings);
         this.publisher = new StatePublisher(store);

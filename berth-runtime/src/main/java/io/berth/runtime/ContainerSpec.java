@@ -14,6 +14,7 @@ import java.util.Map;
  * @param imageId "sha256:..."
  * @param user "", "name", "uid", "uid:gid", "name:group"
  * @param stopSignal "SIGTERM", "TERM" or a number; null or empty means SIGTERM
+ * @param seccomp the filter from {@code --security-opt seccomp=…}; null means berth's builtin one
  * @param runtime "crun", "runc" or null for the daemon's default
  * @param extra opaque to berth-runtime: the daemon keeps the Docker create body here for inspect
  */
@@ -21,7 +22,7 @@ public record ContainerSpec(
         String id, String name, String image, String imageId,
         List<String> args, List<String> env, String workingDir, String user,
         String hostname, boolean tty, boolean openStdin, boolean init, boolean readOnlyRootfs, boolean privileged,
-        List<String> capAdd, List<String> capDrop, boolean noNewPrivileges, String stopSignal, Integer stopTimeoutSeconds,
+        List<String> capAdd, List<String> capDrop, boolean noNewPrivileges, SeccompSetting seccomp, String stopSignal, Integer stopTimeoutSeconds,
         Resources resources, RestartPolicy restartPolicy, boolean autoRemove, String runtime,
         Map<String, String> labels, RootfsLayers rootfs, Instant created, Map<String, Object> extra) {
 
@@ -33,6 +34,7 @@ public record ContainerSpec(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
         resources = resources == null ? Resources.UNLIMITED : resources;
+        seccomp = seccomp == null ? SeccompSetting.BUILTIN : seccomp;
         restartPolicy = restartPolicy == null ? RestartPolicy.NONE : restartPolicy;
         workingDir = workingDir == null ? "" : workingDir;
         user = user == null ? "" : user;
@@ -43,7 +45,7 @@ public record ContainerSpec(
 
     ContainerSpec withName(String newName) {
         return new ContainerSpec(id, newName, image, imageId, args, env, workingDir, user, hostname, tty, openStdin, init,
-                readOnlyRootfs, privileged, capAdd, capDrop, noNewPrivileges, stopSignal, stopTimeoutSeconds, resources,
+                readOnlyRootfs, privileged, capAdd, capDrop, noNewPrivileges, seccomp, stopSignal, stopTimeoutSeconds, resources,
                 restartPolicy, autoRemove, runtime, labels, rootfs, created, extra);
     }
 }

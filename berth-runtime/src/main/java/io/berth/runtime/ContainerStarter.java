@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.oci.errors.SystemFailureException;
 
@@ -59,7 +60,8 @@ final class ContainerStarter {
             EtcFiles.write(c);
             ObjectNode config = OciConfig.build(spec, p, user, host);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
-            AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+            AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
+                    AtomicFile.OWNER_ONLY);
             launched = conmon.launch(c, rt, spec.tty(), spec.openStdin());
             connectPendingAttaches(e, p);
             rt.start(c.id());

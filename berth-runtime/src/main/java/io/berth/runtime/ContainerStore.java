@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,17 +15,12 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Persists each container as containers/&lt;id&gt;/container.json. A write goes to a temp file that is fsynced
@@ -33,9 +29,13 @@ import java.util.Set;
 final class ContainerStore {
     static final ObjectMapper JSON = mapper();
 
+    private final Path dataRoot;
+    private final Path execRoot;
     private final Path containersDir;
 
-    ContainerStore(Path dataRoot) {
+    ContainerStore(Path dataRoot, Path execRoot) {
+        this.dataRoot = dataRoot;
+        this.execRoot = execRoot;
         this.containersDir = dataRoot.resolve("containers");
         try {
             Files.createDirectories(containersDir);
@@ -67,18 +67,9 @@ final class ContainerStore {
 
     void save(Container c) {
         Path file = c.paths().stateFile();
-        Path tmp = file.resolveSibling("container.json.tmp");
         try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c);
-            Files.deleteIfExists(tmp); // a crash's leftover would keep its old mode
             // 0600: the state holds the container's environment, secrets included.
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c), AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
             throw new SystemFailureException("saving container " + c.id() + ": " + e.getMessage(), e);
         }
@@ -92,7 +83,9 @@ final class ContainerStore {
                 Path f = d.resolve("container.json");
                 if (!Files.isRegularFile(f)) continue;
                 try {
-                    out.add(JSON.readValue(f.toFile(), Container.class));
+                    Container c = JSON.readValue(f.toFile(), Container.class);
+                    // where its files are follows from the roots this daemon runs with, not from the document
+                    out.add(c.withPaths(ContainerPaths.load(dataRoot, execRoot, c.id())));
                 } catch (IOException e) {
                     System.err.println("berth-runtime: skipping unreadable " + f + ": " + e.getMessage());
                 }

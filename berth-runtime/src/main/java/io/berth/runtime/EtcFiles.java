@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +16,9 @@ final class EtcFiles {
     static void write(Container c) throws IOException {
         ContainerPaths p = c.paths();
         String hostname = OciConfig.hostname(c.spec());
-        if (!Files.exists(p.hostnameFile())) AtomicFile.writeReadable(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
-        if (!Files.exists(p.hostsFile())) AtomicFile.writeReadable(p.hostsFile(), HOSTS.getBytes(StandardCharsets.UTF_8));
-        if (!Files.exists(p.resolvConfFile())) AtomicFile.writeReadable(p.resolvConfFile(), resolvConf().getBytes(StandardCharsets.UTF_8));
+        if (!Files.exists(p.hostnameFile())) AtomicFile.write(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+        if (!Files.exists(p.hostsFile())) AtomicFile.write(p.hostsFile(), HOSTS.getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+        if (!Files.exists(p.resolvConfFile())) AtomicFile.write(p.resolvConfFile(), resolvConf().getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
     }
 
     /** The host's resolv.conf without loopback nameservers (unreachable from the container's netns), like Docker. */

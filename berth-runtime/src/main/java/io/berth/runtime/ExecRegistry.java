@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
@@ -50,7 +51,7 @@ final class ExecRegistry {
             Files.createDirectories(dir);
             ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().user() : spec.user());
             ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host);
-            AtomicFile.write(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process));
+            AtomicFile.write(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
         } catch (IOException ex) {
             throw new SystemFailureException("preparing exec: " + ex.getMessage(), ex);
         }

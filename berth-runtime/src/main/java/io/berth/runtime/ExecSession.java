@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.AtomicFile;
 import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.SystemFailureException;
@@ -71,7 +72,7 @@ public final class ExecSession {
                 Path processFile = dir.resolve("process.json");
                 var node = (com.fasterxml.jackson.databind.node.ObjectNode) ContainerStore.JSON.readTree(processFile.toFile());
                 node.putObject("consoleSize").put("height", pendingRows).put("width", pendingCols);
-                AtomicFile.write(processFile, ContainerStore.JSON.writeValueAsBytes(node));
+                AtomicFile.write(processFile, ContainerStore.JSON.writeValueAsBytes(node), AtomicFile.OWNER_ONLY);
             }
             if (spec.tty()) {
                 // sun_path holds 107 bytes, so the console socket lives under /tmp with a short random name.

@@ -61,7 +61,7 @@ final class ExitSettler {
         boolean oom = Files.exists(p.persistDir().resolve("oom")) || cgroups.oomKilled(c.id());
         runtimes.of(c).deleteQuietly(c.id());
         OverlayMount.unmount(p.mergedDir());
-        ContainerState st = c.state().exited(code, oom, Instant.now());
+        ContainerState st = c.state().exited(code, oom, exitTime(p, c.id()));
         if (code == 255 && !Files.exists(p.exitDir().resolve(c.id()))) {
             st = st.withError("conmon exited without recording an exit code");
         }
@@ -101,6 +101,18 @@ final class ExitSettler {
             }
         }
         return 255;
+    }
+
+    /**
+     * When the run ended: conmon writes the exit file as the process ends, so its time is the exit time even
+     * when berthd settles it much later (the container ended while berthd was down).
+     */
+    private static Instant exitTime(ContainerPaths p, String id) {
+        try {
+            return Files.getLastModifiedTime(p.exitDir().resolve(id)).toInstant();
+        } catch (IOException e) {
+            return Instant.now(); // conmon died without recording the exit: this is the earliest berthd knew
+        }
     }
 
     /** Docker's backoff: 100 ms doubling per consecutive restart, reset when the last run lasted 10 s or more. */

@@ -145,7 +145,7 @@ final class ExitWatcher implements AutoCloseable {
 
     private void loop() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = arena.allocate(LinuxCalls.EPOLL_EVENT_SIZE * 64);
+            MemorySegment events = arena.allocate(LinuxCalls.EPOLL_EVENT.layout(), 64);
             MemorySegment buf = arena.allocate(64 * 1024, 8);
             while (true) {
                 int n = LinuxCalls.epollWait(epollFd, events, -1);
@@ -153,7 +153,7 @@ final class ExitWatcher implements AutoCloseable {
                     if (closed) break;
                 }
                 for (int i = 0; i < n; i++) {
-                    long token = events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * LinuxCalls.EPOLL_EVENT_SIZE + 4);
+                    long token = LinuxCalls.EPOLL_EVENT.data(events, i);
                     if (token == INOTIFY_TOKEN) {
                         drainInotify(buf);
                     } else if (token != WAKE_TOKEN) {

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.EpollEvent;
 import io.berth.linux.ErrnoException;
 import io.berth.linux.Libc;
 import io.berth.linux.Syscalls;
@@ -52,8 +53,8 @@ final class LinuxCalls {
     static final int EPOLLIN = 0x1;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
-    /** struct epoll_event is packed on x86-64: u32 events, then u64 data at offset 4. */
-    static final long EPOLL_EVENT_SIZE = 12;
+    /** struct epoll_event as this architecture lays it out (packed on x86-64 only). */
+    static final EpollEvent EPOLL_EVENT = EpollEvent.current();
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
 
@@ -280,21 +281,20 @@ final class LinuxCalls {
     /** Adds {@code fd} for readability; {@code token} comes back in the event's data. */
     static void epollAdd(int epfd, int fd, long token) throws ErrnoException {
         SYS.call("epoll_ctl add", (a, st) -> {
-            MemorySegment ev = a.allocate(EPOLL_EVENT_SIZE);
-            ev.set(ValueLayout.JAVA_INT_UNALIGNED, 0, EPOLLIN);
-            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, token);
+            MemorySegment ev = a.allocate(EPOLL_EVENT.layout());
+            EPOLL_EVENT.set(ev, 0, EPOLLIN, token);
             return (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_ADD, fd, ev);
         });
     }
 
     static void epollDelete(int epfd, int fd) {
         // closing the fd removes it from the epoll set anyway
-        quietly((a, st) -> (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_DEL, fd, a.allocate(EPOLL_EVENT_SIZE)));
+        quietly((a, st) -> (int) EPOLL_CTL.invokeExact(st, epfd, EPOLL_CTL_DEL, fd, a.allocate(EPOLL_EVENT.layout())));
     }
 
-    /** Waits for events into {@code events} (an array of packed epoll_event); returns how many. Blocks: platform threads only. */
+    /** Waits for events into {@code events} (an array of {@link #EPOLL_EVENT}); returns how many. Blocks: platform threads only. */
     static int epollWait(int epfd, MemorySegment events, int timeoutMs) throws ErrnoException {
-        int max = (int) (events.byteSize() / EPOLL_EVENT_SIZE);
+        int max = (int) (events.byteSize() / EPOLL_EVENT.size());
         return SYS.inArena("epoll_wait", (a, st) -> Syscalls.check("epoll_wait",
                 (int) retryingEintr(st, () -> (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeoutMs)), st));
     }

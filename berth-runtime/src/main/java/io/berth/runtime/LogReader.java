@@ -2,18 +2,19 @@ package io.berth.runtime;
 
 import io.berth.oci.errors.SystemFailureException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayDeque;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -33,7 +34,20 @@ public final class LogReader {
         public static final Options ALL = new Options(false, null, null, -1);
     }
 
+    /**
+     * Receives records as views into the reader's buffer, valid only during the call, so that a long log is
+     * read without an object per record. {@code data[off, off+len)} is the record's data, with the newline of a
+     * full line included; {@code epochNanos} is its time.
+     */
+    public interface RecordSink {
+        boolean accept(LogEntry.Stream stream, long epochNanos, byte[] data, int off, int len, boolean partial);
+    }
+
     private static final long POLL_MS = 100;
+    /** Read size; conmon splits a line into records of at most 8 KiB, so a block holds many. */
+    private static final int BLOCK = 256 * 1024;
+    /** Enough of a record's start to hold its time, stream and tag fields. */
+    private static final int HEAD = 64;
 
     private final Path file;
     private final BooleanSupplier running;
@@ -55,49 +69,49 @@ public final class LogReader {
 
     /** Delivers matching entries in order to {@code sink} until it returns false, or the log ends. */
     public void read(Options options, Predicate<LogEntry> sink) {
+        read(options, sink, () -> {});
+    }
+
+    /** As {@link #read(Options, Predicate)}, an entry per record; {@code caughtUp} as in the record-view read. */
+    public void read(Options options, Predicate<LogEntry> sink, Runnable caughtUp) {
+        read(options, (stream, nanos, data, off, len, partial) -> sink.test(new LogEntry(
+                Instant.ofEpochSecond(0, nanos), stream, Arrays.copyOfRange(data, off, off + len), partial)), caughtUp);
+    }
+
+    /**
+     * Delivers matching records in order to {@code sink} until it returns false, or the log ends (when not
+     * following, or when the container stopped). {@code caughtUp} runs whenever everything the file holds so far
+     * has been delivered, which is where a sink that buffers (a network stream) flushes. Memory stays bounded by
+     * one block whatever the log's size, and a tail starts at the offset found by reading backwards from the end.
+     */
+    public void read(Options options, RecordSink sink, Runnable caughtUp) {
+        long since = options.since() == null ? Long.MIN_VALUE : epochNanos(options.since());
+        long until = options.until() == null ? Long.MAX_VALUE : epochNanos(options.until());
+        RecordSink filtered = (stream, nanos, data, off, len, partial) -> {
+            if (nanos >= until) return false; // records are in time order: nothing later can match
+            return nanos < since || sink.accept(stream, nanos, data, off, len, partial);
+        };
         try {
             long pos = 0;
-            if (Files.exists(file)) {
-                Deque<LogEntry> tailBuf = new ArrayDeque<>();
-                List<LogEntry> first = new ArrayList<>();
-                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-                    pos = readFrom(raf, 0, e -> {
-                        if (!matches(e, options)) return true;
-                        if (options.tail() >= 0) {
-                            tailBuf.addLast(e);
-                            trimTail(tailBuf, options.tail());
-                        } else {
-                            first.add(e);
-                        }
-                        return true;
-                    });
-                }
-                for (LogEntry e : options.tail() >= 0 ? tailBuf : first) {
-                    if (!sink.test(e)) return;
+            if (options.tail() >= 0 && Files.exists(file)) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    pos = tailStart(ch, options.tail());
                 }
             }
-            if (!options.follow()) return;
-            boolean[] stop = {false};
-            while (!stop[0] && !Thread.currentThread().isInterrupted()) {
+            TimeParser times = new TimeParser();
+            while (true) {
                 boolean wasRunning = running.getAsBoolean();
+                boolean stopped = false;
                 if (Files.exists(file)) {
-                    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-                        if (raf.length() < pos) pos = 0;
-                        pos = readFrom(raf, pos, e -> {
-                            if (options.until() != null && !e.time().isBefore(options.until())) {
-                                stop[0] = true;
-                                return false;
-                            }
-                            if (!matches(e, options)) return true;
-                            if (!sink.test(e)) {
-                                stop[0] = true;
-                                return false;
-                            }
-                            return true;
-                        });
+                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                        if (ch.size() < pos) pos = 0;
+                        long end = readFrom(ch, pos, times, filtered);
+                        stopped = end < 0;
+                        pos = stopped ? pos : end;
                     }
                 }
-                if (!wasRunning) return;
+                caughtUp.run();
+                if (stopped || !options.follow() || !wasRunning) return;
                 Thread.sleep(POLL_MS);
             }
         } catch (IOException e) {
@@ -107,70 +121,163 @@ public final class LogReader {
         }
     }
 
-    private static void trimTail(Deque<LogEntry> buf, int tail) {
+    private static long epochNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    /**
+     * The offset where the last {@code lines} full lines begin, found from the end: a line is its full record
+     * and the partial records before it, so the tail starts after the full record that precedes them (or at 0).
+     * A record still being written (no newline yet) counts for nothing.
+     */
+    static long tailStart(FileChannel ch, int lines) throws IOException {
+        byte[] block = new byte[BLOCK];
+        long blockStart = ch.size();
+        long newer = -1; // the newline that ends the record whose start we are looking for
         int full = 0;
-        for (LogEntry e : buf) if (!e.partial()) full++;
-        while (full > tail && !buf.isEmpty()) {
-            LogEntry dropped = buf.removeFirst();
-            if (!dropped.partial()) full--;
-        }
-        if (tail == 0) buf.clear();
-    }
-
-    private static boolean matches(LogEntry e, Options o) {
-        if (o.since() != null && e.time().isBefore(o.since())) return false;
-        return o.until() == null || e.time().isBefore(o.until());
-    }
-
-    /** Parses complete lines from {@code pos}; returns the offset after the last complete line. */
-    private static long readFrom(RandomAccessFile raf, long pos, Predicate<LogEntry> sink) throws IOException {
-        raf.seek(pos);
-        byte[] chunk = new byte[64 * 1024];
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        long consumed = pos;
-        long offset = pos;
-        int n;
-        while ((n = raf.read(chunk)) > 0) {
-            for (int i = 0; i < n; i++) {
-                offset++;
-                if (chunk[i] == '\n') {
-                    LogEntry e = parse(line.toByteArray());
-                    line.reset();
-                    consumed = offset;
-                    if (e != null && !sink.test(e)) return consumed;
-                } else {
-                    line.write(chunk[i]);
-                }
+        while (blockStart > 0) {
+            int len = (int) Math.min(BLOCK, blockStart);
+            blockStart -= len;
+            readFully(ch, ByteBuffer.wrap(block, 0, len), blockStart);
+            for (int i = len - 1; i >= 0; i--) {
+                if (block[i] != '\n') continue;
+                long at = blockStart + i;
+                if (newer >= 0 && isFullRecord(ch, at + 1) && ++full > lines) return newer + 1;
+                newer = at;
             }
         }
-        return consumed;
+        if (newer >= 0 && isFullRecord(ch, 0) && ++full > lines) return newer + 1;
+        return 0;
     }
 
+    private static boolean isFullRecord(FileChannel ch, long start) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(HEAD);
+        ch.read(head, start);
+        byte[] h = head.array();
+        int s1 = indexOf(h, (byte) ' ', 0, head.position());
+        int s2 = s1 < 0 ? -1 : indexOf(h, (byte) ' ', s1 + 1, head.position());
+        return s2 >= 0 && s2 + 1 < head.position() && h[s2 + 1] == 'F';
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, at + buf.position());
+            if (n < 0) throw new IOException("log shrank while read");
+        }
+    }
+
+    /**
+     * Delivers the complete records from {@code pos}; returns the offset after the last one, or -1 when the sink
+     * asked to stop. Malformed records are skipped.
+     */
+    private static long readFrom(FileChannel ch, long pos, TimeParser times, RecordSink sink) throws IOException {
+        byte[] buf = new byte[BLOCK];
+        int len = 0;
+        long bufPos = pos; // file offset of buf[0]
+        while (true) {
+            if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2); // one record longer than a block
+            int n = ch.read(ByteBuffer.wrap(buf, len, buf.length - len), bufPos + len);
+            if (n <= 0) return bufPos;
+            int scanFrom = len;
+            len += n;
+            int start = 0;
+            for (int i = scanFrom; i < len; i++) {
+                if (buf[i] != '\n') continue;
+                if (!deliver(buf, start, i, times, sink)) return -1;
+                start = i + 1;
+            }
+            System.arraycopy(buf, start, buf, 0, len - start);
+            bufPos += start;
+            len -= start;
+        }
+    }
+
+    /** Parses one record {@code <time> <stream> <tag> <data>} in {@code line[from, to)}, to being its newline. */
+    private static boolean deliver(byte[] line, int from, int to, TimeParser times, RecordSink sink) {
+        int s1 = indexOf(line, (byte) ' ', from, to);
+        if (s1 < 0) return true;
+        int s2 = indexOf(line, (byte) ' ', s1 + 1, to);
+        if (s2 < 0) return true;
+        int s3 = indexOf(line, (byte) ' ', s2 + 1, to);
+        long nanos = times.parse(line, from, s1);
+        if (nanos == TimeParser.INVALID) return true;
+        boolean stderr = s2 - s1 - 1 == 6 && line[s1 + 4] == 'e'; // "stderr", not "stdout"
+        boolean partial = (s3 < 0 ? to : s3) > s2 + 1 && line[s2 + 1] == 'P';
+        int dataFrom = s3 < 0 ? to : s3 + 1;
+        int dataTo = partial ? to : to + 1; // a full line keeps its newline
+        return sink.accept(stderr ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT, nanos, line, dataFrom,
+                dataTo - dataFrom, partial);
+    }
+
+    /** One record as an entry, or null if it is not one; {@code line} holds it without its newline. */
     static LogEntry parse(byte[] line) {
-        int s1 = indexOf(line, (byte) ' ', 0);
-        if (s1 < 0) return null;
-        int s2 = indexOf(line, (byte) ' ', s1 + 1);
-        if (s2 < 0) return null;
-        int s3 = indexOf(line, (byte) ' ', s2 + 1);
-        int tagEnd = s3 < 0 ? line.length : s3;
-        Instant time;
-        try {
-            time = OffsetDateTime.parse(new String(line, 0, s1, StandardCharsets.US_ASCII)).toInstant();
-        } catch (RuntimeException ex) {
-            return null;
-        }
-        String stream = new String(line, s1 + 1, s2 - s1 - 1, StandardCharsets.US_ASCII);
-        boolean partial = new String(line, s2 + 1, tagEnd - s2 - 1, StandardCharsets.US_ASCII).startsWith("P");
-        byte[] data = s3 < 0 ? new byte[0] : Arrays.copyOfRange(line, s3 + 1, line.length);
-        if (!partial) {
-            data = Arrays.copyOf(data, data.length + 1);
-            data[data.length - 1] = '\n';
-        }
-        return new LogEntry(time, stream.equals("stderr") ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT, data, partial);
+        byte[] withNewline = Arrays.copyOf(line, line.length + 1);
+        withNewline[line.length] = '\n';
+        LogEntry[] parsed = {null};
+        deliver(withNewline, 0, line.length, new TimeParser(), (stream, nanos, data, off, len, partial) -> {
+            parsed[0] = new LogEntry(Instant.ofEpochSecond(0, nanos), stream, Arrays.copyOfRange(data, off, off + len), partial);
+            return true;
+        });
+        return parsed[0];
     }
 
-    private static int indexOf(byte[] a, byte b, int from) {
-        for (int i = from; i < a.length; i++) if (a[i] == b) return i;
+    /**
+     * RFC 3339 times as conmon writes them ({@code 2026-12-07T09:53:43.780295775+00:00}), parsed without a
+     * formatter: the date and time to the second are the same for every record of a second, so they are
+     * parsed once and reused; fraction and offset are read by hand. A log of millions of records would
+     * otherwise spend most of its read in {@code OffsetDateTime.parse}.
+     */
+    static final class TimeParser {
+        static final long INVALID = Long.MIN_VALUE;
+        private static final int SECONDS_PREFIX = 19; // yyyy-MM-ddTHH:mm:ss
+        private final byte[] prefix = new byte[SECONDS_PREFIX];
+        private long prefixEpochSecond;
+        private boolean cached;
+
+        /** Nanoseconds since the epoch, or {@link #INVALID}. */
+        long parse(byte[] b, int from, int to) {
+            if (to - from < SECONDS_PREFIX + 1) return INVALID;
+            try {
+                if (!cached || !Arrays.equals(prefix, 0, SECONDS_PREFIX, b, from, from + SECONDS_PREFIX)) {
+                    prefixEpochSecond = LocalDateTime.parse(new String(b, from, SECONDS_PREFIX, StandardCharsets.US_ASCII))
+                            .toEpochSecond(ZoneOffset.UTC);
+                    System.arraycopy(b, from, prefix, 0, SECONDS_PREFIX);
+                    cached = true;
+                }
+                int i = from + SECONDS_PREFIX;
+                long nanos = 0;
+                if (b[i] == '.') {
+                    int digits = 0;
+                    for (i++; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+                        if (digits < 9) nanos = nanos * 10 + (b[i] - '0');
+                    }
+                    if (digits == 0) return INVALID;
+                    for (; digits < 9; digits++) nanos *= 10;
+                }
+                int offsetSeconds;
+                if (i == to - 1 && b[i] == 'Z') {
+                    offsetSeconds = 0;
+                } else if (to - i == 6 && (b[i] == '+' || b[i] == '-') && b[i + 3] == ':') {
+                    int hh = digit(b[i + 1]) * 10 + digit(b[i + 2]);
+                    int mm = digit(b[i + 4]) * 10 + digit(b[i + 5]);
+                    offsetSeconds = (b[i] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+                } else {
+                    return INVALID;
+                }
+                return (prefixEpochSecond - offsetSeconds) * 1_000_000_000L + nanos;
+            } catch (DateTimeException | NumberFormatException e) {
+                return INVALID;
+            }
+        }
+
+        private static int digit(byte c) {
+            if (c < '0' || c > '9') throw new NumberFormatException("not a digit");
+            return c - '0';
+        }
+    }
+
+    private static int indexOf(byte[] a, byte b, int from, int to) {
+        for (int i = from; i < to; i++) if (a[i] == b) return i;
         return -1;
     }
 }

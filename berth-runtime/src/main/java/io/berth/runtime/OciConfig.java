@@ -3,6 +3,7 @@ package io.berth.runtime;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.linux.LinuxArch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,11 @@ final class OciConfig {
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     /** Host facts the config depends on, gathered once by the caller. */
-    record Host(long nofileHard, long capBounding, boolean cgroupV2, Path initBinary) {
+    record Host(long nofileHard, long capBounding, boolean cgroupV2, Path initBinary, LinuxArch arch,
+                DockerSeccompProfile.KernelVersion kernel) {
         static Host current(Path initBinary) {
-            return new Host(HostFacts.nofileHardLimit(), HostFacts.boundingSet(), HostFacts.cgroupV2(), initBinary);
+            return new Host(HostFacts.nofileHardLimit(), HostFacts.boundingSet(), HostFacts.cgroupV2(), initBinary,
+                    LinuxArch.current(), DockerSeccompProfile.KernelVersion.parse(System.getProperty("os.version")));
         }
     }
 
@@ -105,9 +108,20 @@ final class OciConfig {
             MASKED_PATHS.forEach(masked::add);
             ArrayNode ro = linux.putArray("readonlyPaths");
             READONLY_PATHS.forEach(ro::add);
-            linux.set("seccomp", SeccompProfile.build(caps));
+            ObjectNode seccomp = seccomp(spec.seccomp(), caps, host);
+            if (seccomp != null) linux.set("seccomp", seccomp);
         }
         return root;
+    }
+
+    /** The filter for a non-privileged container: berth's default, none, or the container's own profile. */
+    static ObjectNode seccomp(SeccompSetting setting, List<String> caps, Host host) {
+        return switch (setting.kind()) {
+            case BUILTIN -> SeccompProfile.build(caps, host.arch());
+            case UNCONFINED -> null;
+            case PROFILE -> DockerSeccompProfile.parse(setting.profile()).toOci(
+                    new DockerSeccompProfile.Target(host.arch(), caps, host.kernel()));
+        };
     }
 
     private static ObjectNode process(JsonNodeFactory f, boolean tty, List<String> args, List<String> env, String cwd,

@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.FileInputStream;
@@ -16,13 +17,22 @@ import java.util.OptionalInt;
 final class OciRuntimeCli {
     private static final Path DEV_NULL = Path.of("/dev/null");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How long output may still arrive once the runtime has exited (a child it left may hold the pipe). */
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
 
     private final Path binary;
     private final Path stateRoot;
+    private final Duration timeout;
 
     OciRuntimeCli(Path binary, Path stateRoot) {
+        this(binary, stateRoot, TIMEOUT);
+    }
+
+    /** @param timeout how long one runtime command may take before it is killed and reported as hung */
+    OciRuntimeCli(Path binary, Path stateRoot, Duration timeout) {
         this.binary = binary;
         this.stateRoot = stateRoot;
+        this.timeout = timeout;
     }
 
     Path binary() {
@@ -97,25 +107,29 @@ final class OciRuntimeCli {
                 LinuxCalls.close(pipe[0]);
             }
             SpawnedProcess p;
-            try (output) {
-                try {
-                    p = PosixSpawn.spawn(cmd, System.getenv(), null,
-                            new ChildFds().open(0, DEV_NULL, ChildFds.O_RDONLY).dup(1, pipe[1]).dup(2, pipe[1]));
-                } finally {
-                    LinuxCalls.close(pipe[1]);
-                }
-                byte[] out = output.readAllBytes();
-                OptionalInt exit = p.waitFor(TIMEOUT);
-                if (exit.isEmpty()) {
-                    p.destroyForcibly();
-                    throw new SystemFailureException(String.join(" ", cmd) + ": timed out");
-                }
-                String text = new String(out, StandardCharsets.UTF_8).trim();
-                if (exit.getAsInt() != 0) {
-                    throw new SystemFailureException(binary.getFileName() + " " + args[0] + " failed: " + text);
-                }
-                return text;
+            try {
+                p = PosixSpawn.spawn(cmd, System.getenv(), null,
+                        new ChildFds().open(0, DEV_NULL, ChildFds.O_RDONLY).dup(1, pipe[1]).dup(2, pipe[1]));
+            } catch (ErrnoException | RuntimeException e) {
+                output.close();
+                throw e;
+            } finally {
+                LinuxCalls.close(pipe[1]);
             }
+            // The output is read beside the wait, not before it: a hung runtime keeps the pipe open forever, and
+            // the timeout must still end the call.
+            OutputCollector collected = OutputCollector.start(output);
+            OptionalInt exit = p.waitFor(timeout);
+            if (exit.isEmpty()) {
+                p.destroyForcibly();
+                throw new SystemFailureException(String.join(" ", cmd) + ": timed out after " + timeout.toSeconds()
+                        + " s" + collected.describe(OUTPUT_GRACE));
+            }
+            String text = collected.text(OUTPUT_GRACE);
+            if (exit.getAsInt() != 0) {
+                throw new SystemFailureException(binary.getFileName() + " " + args[0] + " failed: " + text);
+            }
+            return text;
         } catch (IOException e) {
             throw new SystemFailureException("running " + binary + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

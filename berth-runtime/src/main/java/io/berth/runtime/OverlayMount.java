@@ -14,11 +14,8 @@ import java.util.stream.Collectors;
 final class OverlayMount {
     private OverlayMount() {}
 
+    /** mount(2)'s option string; it must fit in a page, which limits the number of layers (see FsMount). */
     static String options(List<Path> lowerDirs, Path upper, Path work) {
-        for (Path p : lowerDirs) {
-            String s = p.toString();
-            if (s.contains(":") || s.contains(",")) throw new InvalidArgumentException("layer path not usable by overlay: " + s);
-        }
         return "lowerdir=" + lowerDirs.stream().map(Path::toString).collect(Collectors.joining(":"))
                 + ",upperdir=" + upper + ",workdir=" + work;
     }
@@ -28,9 +25,35 @@ final class OverlayMount {
         if (lowerDirs.isEmpty()) throw new InvalidArgumentException("container has no rootfs layers");
         try {
             Files.createDirectories(merged);
-            LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, options(lowerDirs, upper, work));
+            for (Path p : lowerDirs) {
+                // overlay splits lowerdir on ':' and options on ','; berth's store never makes such paths
+                String s = p.toString();
+                if (s.contains(":") || s.contains(",")) throw new InvalidArgumentException("layer path not usable by overlay: " + s);
+            }
+            if (!mountThroughFsApi(lowerDirs, upper, work, merged)) {
+                LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, options(lowerDirs, upper, work));
+            }
         } catch (IOException e) {
             throw new SystemFailureException("mounting the container rootfs at " + merged + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the new mount API is usable; learnt from the first mount, since only the kernel can say. */
+    private static volatile boolean fsApiUsable = FsMount.present();
+
+    /** Mounts through fsopen/fsconfig when the kernel has {@code lowerdir+}; false when it lacks it. */
+    private static boolean mountThroughFsApi(List<Path> lowerDirs, Path upper, Path work, Path merged) throws ErrnoException {
+        if (!fsApiUsable) return false;
+        try {
+            FsMount.mountOverlay(lowerDirs.stream().map(Path::toString).toList(), upper.toString(), work.toString(),
+                    merged.toString());
+            return true;
+        } catch (ErrnoException e) {
+            boolean unsupported = e.errno() == FsMount.ENOSYS
+                    || (e.errno() == LinuxCalls.EINVAL && e.getMessage().contains("lowerdir+"));
+            if (!unsupported) throw e;
+            fsApiUsable = false; // a kernel before 6.8: mount(2), limited to a page of options
+            return false;
         }
     }
 

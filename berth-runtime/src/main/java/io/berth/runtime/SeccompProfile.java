@@ -3,13 +3,15 @@ package io.berth.runtime;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.linux.LinuxArch;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * berth's default seccomp filter: allow by default, answer EPERM to the syscalls that let a container reach
- * the kernel or the host (modules, kexec, bpf, keyrings, handle-based opens, clock and swap control, reboot),
+ * the kernel or the host (modules, kexec, bpf, keyrings, handle-based opens, clock and swap control, reboot,
+ * io_uring — whose operations bypass seccomp entirely, so Docker 25+ blocks it too),
  * and to mount-family calls unless the container holds CAP_SYS_ADMIN, tracing-family calls unless it holds
  * CAP_SYS_PTRACE. Privileged containers get no filter at all.
  */
@@ -19,7 +21,7 @@ final class SeccompProfile {
             "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "swapon", "swapoff", "reboot",
             "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "acct", "lookup_dcookie", "quotactl",
             "iopl", "ioperm", "uselib", "userfaultfd", "create_module", "get_kernel_syms", "query_module",
-            "nfsservctl", "syslog");
+            "nfsservctl", "syslog", "io_uring_setup", "io_uring_enter", "io_uring_register");
     private static final List<String> NEED_SYS_ADMIN = List.of(
             "mount", "umount2", "pivot_root", "name_to_handle_at", "setns", "unshare", "fsopen", "fsconfig", "fsmount",
             "fspick", "move_mount", "open_tree", "mount_setattr", "sethostname", "setdomainname");
@@ -28,12 +30,12 @@ final class SeccompProfile {
 
     private SeccompProfile() {}
 
-    static ObjectNode build(List<String> capabilities) {
+    static ObjectNode build(List<String> capabilities, LinuxArch arch) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("defaultAction", "SCMP_ACT_ALLOW");
         ArrayNode arches = root.putArray("architectures");
-        arches.add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86").add("SCMP_ARCH_X32");
+        DockerSeccompProfile.seccompArches(arch).forEach(arches::add);
         List<String> denied = new ArrayList<>(ALWAYS_DENIED);
         if (!capabilities.contains("CAP_SYS_ADMIN")) denied.addAll(NEED_SYS_ADMIN);
         if (!capabilities.contains("CAP_SYS_PTRACE")) denied.addAll(NEED_SYS_PTRACE);

@@ -66,7 +66,7 @@ class ContainerServiceTest {
 
     ContainerSpec spec(Resources r, boolean tty, String... args) {
         return new ContainerSpec(newId(), "", "busybox", "sha256:" + "0".repeat(64), List.of(args), List.of(), "", "",
-                "", tty, false, false, false, false, List.of(), List.of(), false, null, null, r, null, false, null,
+                "", tty, false, false, false, false, List.of(), List.of(), false, null, null, null, r, null, false, null,
                 Map.of(), new RootfsLayers(List.of(rootfs)), Instant.now(), Map.of());
     }
 
@@ -101,13 +101,13 @@ class ContainerServiceTest {
         Object[] f = {s.id(), s.name(), s.image(), s.imageId(), s.args(), s.env(), s.workingDir(), s.user(), s.hostname(),
                 s.tty(), s.openStdin(), s.init(), s.readOnlyRootfs(), s.privileged(), s.capAdd(), s.capDrop(),
                 s.noNewPrivileges(), s.stopSignal(), s.stopTimeoutSeconds(), s.resources(), s.restartPolicy(), s.autoRemove(),
-                s.runtime(), s.labels(), s.rootfs(), s.created(), s.extra()};
+                s.runtime(), s.labels(), s.rootfs(), s.created(), s.extra(), s.seccomp()};
         f = edit.apply(f);
         @SuppressWarnings("unchecked")
         ContainerSpec out = new ContainerSpec((String) f[0], (String) f[1], (String) f[2], (String) f[3], (List<String>) f[4],
                 (List<String>) f[5], (String) f[6], (String) f[7], (String) f[8], (boolean) f[9], (boolean) f[10],
                 (boolean) f[11], (boolean) f[12], (boolean) f[13], (List<String>) f[14], (List<String>) f[15],
-                (boolean) f[16], (String) f[17], (Integer) f[18], (Resources) f[19], (RestartPolicy) f[20], (boolean) f[21],
+                (boolean) f[16], (SeccompSetting) f[27], (String) f[17], (Integer) f[18], (Resources) f[19], (RestartPolicy) f[20], (boolean) f[21],
                 (String) f[22], (Map<String, String>) f[23], (RootfsLayers) f[24], (Instant) f[25], (Map<String, Object>) f[26]);
         return out;
     }

@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.linux.LinuxArch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +21,14 @@ class PureLogicTest {
 
     static ContainerSpec spec(Resources r, String user, boolean privileged, boolean init) {
         return new ContainerSpec(ID, "x", "busybox", "sha256:00", List.of("sh"), List.of("A=1"), "", user, "", false, false,
-                init, false, privileged, List.of(), List.of(), true, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
+                init, false, privileged, List.of(), List.of(), true, null, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
                 null, Map.of("l", "v"), new RootfsLayers(List.of(Path.of("/l1"), Path.of("/l2"))), Instant.parse("2024-01-02T03:04:05Z"),
                 Map.of("HostConfig", Map.of("Memory", 5)));
     }
 
     static OciConfig.Host host() {
-        return new OciConfig.Host(20000, 0x1fffeffffffL, false, Path.of("/usr/bin/catatonit"));
+        return new OciConfig.Host(20000, 0x1fffeffffffL, false, Path.of("/usr/bin/catatonit"), LinuxArch.X86_64,
+                new DockerSeccompProfile.KernelVersion(6, 1));
     }
 
     @Test
@@ -54,7 +56,7 @@ class PureLogicTest {
 
     @Test
     void configCarriesResourcesSecurityAndMounts() {
-        ContainerPaths paths = ContainerPaths.of(Path.of("/data"), ID);
+        ContainerPaths paths = ContainerPaths.of(Path.of("/data"), Path.of("/run/berth/exec"), ID);
         JsonNode c = OciConfig.build(spec(new Resources(20L << 20, 500_000_000L, 10, 0), "", false, true), paths,
                 new ResolvedUser(0, 0, List.of(10), "/root"), host());
         assertThat(c.at("/process/args").toString()).isEqualTo("[\"/sbin/docker-init\",\"--\",\"sh\"]");
@@ -120,10 +122,10 @@ class PureLogicTest {
 
     @Test
     void containerRoundTripsThroughTheStore(@TempDir Path dataRoot) {
-        ContainerStore store = new ContainerStore(dataRoot);
+        ContainerStore store = new ContainerStore(dataRoot, dataRoot.resolve("exec"));
         ContainerSpec s = spec(new Resources(1, 2, 3, 4), "app", false, false);
         Container c = new Container(s, "x", new ContainerState(ContainerState.Status.RUNNING, 42, 0, false, "",
-                Instant.parse("2024-01-01T00:00:00.5Z"), null), 2, "crun", 77, true, ContainerPaths.of(dataRoot, ID));
+                Instant.parse("2024-01-01T00:00:00.5Z"), null), 2, "crun", 77, true, ContainerPaths.of(dataRoot, dataRoot.resolve("exec"), ID));
         store.save(c);
         List<Container> loaded = store.loadAll();
         assertThat(loaded).hasSize(1);
@@ -133,6 +135,17 @@ class PureLogicTest {
         assertThat(back.paths()).isEqualTo(c.paths());
         assertThat(back.conmonPid()).isEqualTo(77);
         assertThat(back.manuallyStopped()).isTrue();
+    }
+
+    @Test
+    void runtimeStateIsOnTheExecRootExceptForContainersMadeBeforeTheSplit(@TempDir Path dataRoot) throws Exception {
+        Path execRoot = dataRoot.resolve("run");
+        ContainerPaths split = ContainerPaths.load(dataRoot, execRoot, ID);
+        assertThat(split.exitDir()).isEqualTo(execRoot.resolve("containers").resolve(ID).resolve("exits"));
+        assertThat(split.stateFile()).isEqualTo(dataRoot.resolve("containers").resolve(ID).resolve("container.json"));
+        Files.createDirectories(dataRoot.resolve("containers").resolve(ID).resolve("exits"));
+        assertThat(ContainerPaths.load(dataRoot, execRoot, ID).exitDir())
+                .isEqualTo(dataRoot.resolve("containers").resolve(ID).resolve("exits"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.berth.store;
 
+import io.berth.linux.AtomicFile;
 import io.berth.oci.Digest;
 import io.berth.oci.DigestingInputStream;
 import io.berth.oci.errors.InvalidArgumentException;

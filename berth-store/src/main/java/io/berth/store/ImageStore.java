@@ -1,5 +1,6 @@
 package io.berth.store;
 
+import io.berth.linux.AtomicFile;
 import io.berth.oci.ChainId;
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
@@ -119,7 +120,11 @@ public final class ImageStore {
             digests.addAll(existing.stored().repoDigests());
         }
         StoredImage stored = new StoredImage(id, manifestDigest, List.copyOf(digests), size);
-        AtomicFile.write(layout.image(id), Json.canonicalBytes(stored));
+        try {
+            AtomicFile.write(layout.image(id), Json.canonicalBytes(stored));
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot write " + layout.image(id) + ": " + e.getMessage(), e);
+        }
         images.put(id, new Loaded(stored, config, manifest));
         return record(id);
     }

@@ -1,5 +1,6 @@
 package io.berth.store;
 
+import io.berth.linux.AtomicFile;
 import io.berth.oci.ChainId;
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;

@@ -1,9 +1,12 @@
 package io.berth.store;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.oci.Digest;
 import io.berth.oci.Json;
+
+import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +38,10 @@ final class TagFile {
     }
 
     void save(Map<String, Digest> tags) {
-        AtomicFile.write(file, Json.canonicalBytes(new Content(new TreeMap<>(tags))));
+        try {
+            AtomicFile.write(file, Json.canonicalBytes(new Content(new TreeMap<>(tags))));
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.build.exec;
 
+import io.berth.linux.AtomicFile;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.oci.Digest;
 import io.berth.oci.Json;
@@ -10,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -70,11 +69,9 @@ final class BuildCache {
     }
 
     void put(Digest key, BuildState state) {
-        Path tmp = tmpDir.resolve(key.hex() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            Files.write(tmp, Json.canonicalBytes(new Entry(state.configDigest(), state.manifestDigest())));
-            Files.move(tmp, stepsDir.resolve(key.hex() + ".json"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(stepsDir.resolve(key.hex() + ".json"),
+                    Json.canonicalBytes(new Entry(state.configDigest(), state.manifestDigest())));
         } catch (IOException e) {
             throw new SystemFailureException("cannot write build cache entry: " + e.getMessage(), e);
         }

@@ -44,7 +44,7 @@ final class RunStep {
         String id = HexFormat.of().formatHex(raw);
         output.accept(" ---> Running in " + id.substring(0, 12));
         ContainerSpec spec = new ContainerSpec(id, "", "", "", args, env, workingDir, user, "", false, false, false,
-                false, false, List.of(), List.of(), false, null, null, null, RestartPolicy.NONE, false, null,
+                false, false, List.of(), List.of(), false, null, null, null, null, RestartPolicy.NONE, false, null,
                 Map.of("io.berth.build", "true"), new RootfsLayers(lowerDirs), Instant.now(), Map.of());
         containers.create(spec);
         try {

@@ -411,18 +411,32 @@ public final class CreateOptions {
         return hc;
     }
 
-    /** {@code seccomp=<file>} is sent as the profile's content, as docker does; other options as given. */
+    /**
+     * As the docker CLI: every option but no-new-privileges needs a value; {@code seccomp=FILE} (any value but
+     * the names builtin and unconfined) is read here and sent as the profile's compacted JSON, since the daemon
+     * may not see the client's files. Other options go as given; the daemon refuses what it does not apply.
+     */
     private List<String> securityOptions() {
         List<String> out = new ArrayList<>();
         for (String opt : securityOpt) {
             int sep = opt.indexOf('=') >= 0 ? opt.indexOf('=') : opt.indexOf(':');
             String key = sep < 0 ? opt : opt.substring(0, sep);
             String value = sep < 0 ? "" : opt.substring(sep + 1);
-            if (key.equals("seccomp") && !value.equals("unconfined") && !value.isEmpty()) {
+            if (value.isEmpty() && !key.equals("no-new-privileges")) {
+                throw new IllegalArgumentException("invalid --security-opt: \"" + opt + "\"");
+            }
+            if (key.equals("seccomp") && !value.equals("unconfined") && !value.equals("builtin")) {
+                String profile;
                 try {
-                    out.add("seccomp=" + Files.readString(Path.of(value)));
+                    profile = Files.readString(Path.of(value));
                 } catch (IOException e) {
                     throw new IllegalArgumentException("opening seccomp profile (" + value + ") failed: " + e.getMessage());
+                }
+                try {
+                    out.add("seccomp=" + COMPACT.readTree(profile).toString());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("compacting json for seccomp profile (" + value + ") failed: "
+                            + e.getMessage());
                 }
             } else {
                 out.add(opt);
@@ -430,6 +444,8 @@ public final class CreateOptions {
         }
         return out;
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static long nanoCpus(String value) {
         BigDecimal nanos = new BigDecimal(value).multiply(BigDecimal.valueOf(1_000_000_000L));

@@ -150,4 +150,20 @@ class CreateOptionsTest {
         assertThat(b.path("User").asText()).isEqualTo("nobody");
         assertThat(b.path("Privileged").asBoolean()).isTrue();
     }
+
+    @Test
+    void aSeccompProfileFileIsSentAsItsCompactedContentAsDockerDoes() throws Exception {
+        Path profile = dir.resolve("deny.json");
+        Files.writeString(profile, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": []\n}\n");
+        JsonNode hc = body("--security-opt", "seccomp=" + profile, "--security-opt", "seccomp=unconfined",
+                "--security-opt", "seccomp=builtin", "--security-opt", "no-new-privileges", "busybox").path("HostConfig");
+        assertThat(hc.path("SecurityOpt").toString()).isEqualTo("[\"seccomp={\\\"defaultAction\\\":\\\"SCMP_ACT_ALLOW\\\","
+                + "\\\"syscalls\\\":[]}\",\"seccomp=unconfined\",\"seccomp=builtin\",\"no-new-privileges\"]");
+        assertThatThrownBy(() -> body("--security-opt", "seccomp=" + dir.resolve("absent.json"), "busybox"))
+                .hasMessageContaining("opening seccomp profile (" + dir.resolve("absent.json") + ") failed");
+        Files.writeString(dir.resolve("broken.json"), "{nope");
+        assertThatThrownBy(() -> body("--security-opt", "seccomp=" + dir.resolve("broken.json"), "busybox"))
+                .hasMessageContaining("compacting json for seccomp profile");
+        assertThatThrownBy(() -> body("--security-opt", "apparmor", "busybox")).hasMessage("invalid --security-opt: \"apparmor\"");
+    }
 }

@@ -1,8 +1,12 @@
 package io.berth.daemon.api;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
@@ -16,6 +20,7 @@ import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked), logs, resize. */
 public final class ContainerStreamRoutes {
+    private static final int LOG_BUFFER = 64 * 1024;
     private final ContainerService containers;
 
     public ContainerStreamRoutes(ContainerService containers) {
@@ -96,32 +101,47 @@ public final class ContainerStreamRoutes {
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
         try (OutputStream out = rs.stream(200, c.spec().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            StreamFraming framing = new StreamFraming(out, c.spec().tty());
-            reader.read(options, entry -> writeEntry(framing, entry, stdout, stderr, timestamps));
+            // Records are lines: buffered, a 200 MB log is a few thousand writes instead of millions.
+            StreamFraming framing = new StreamFraming(new BufferedOutputStream(out, LOG_BUFFER), c.spec().tty());
+            reader.read(options, framedSink(framing, stdout, stderr, timestamps), () -> {
+                try {
+                    framing.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            // the client went away between two flushes
         }
     }
 
-    private static boolean writeEntry(StreamFraming framing, LogEntry e, boolean stdout, boolean stderr, boolean timestamps) {
-        boolean isErr = e.stream() == LogEntry.Stream.STDERR;
-        if (isErr ? !stderr : !stdout) return true;
-        byte[] data = e.data();
-        if (timestamps) {
-            byte[] prefix = (DockerTime.format(e.time()) + " ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            byte[] joined = new byte[prefix.length + data.length];
-            System.arraycopy(prefix, 0, joined, 0, prefix.length);
-            System.arraycopy(data, 0, joined, prefix.length, data.length);
-            data = joined;
-        }
-        try {
-            framing.write(isErr ? StreamFraming.STDERR : StreamFraming.STDOUT, data, 0, data.length);
-            return true;
-        } catch (IOException ex) {
-            return false; // the client went away: stop following
-        }
+    /** Writes the chosen streams' records as frames, each line behind its time when asked for. */
+    private static LogReader.RecordSink framedSink(StreamFraming framing, boolean stdout, boolean stderr, boolean timestamps) {
+        return (stream, nanos, data, off, len, partial) -> {
+            boolean isErr = stream == LogEntry.Stream.STDERR;
+            if (isErr ? !stderr : !stdout) return true;
+            int id = isErr ? StreamFraming.STDERR : StreamFraming.STDOUT;
+            try {
+                if (timestamps) {
+                    byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
+                    framing.append(id, prefix, 0, prefix.length);
+                }
+                framing.append(id, data, off, len);
+                return true;
+            } catch (IOException e) {
+                return false; // the client went away
+            }
+        };
     }
 
     private void replayLogs(Container c, StreamFraming framing, boolean stdout, boolean stderr) {
-        containers.logs(c.id()).read(LogReader.Options.ALL, e -> writeEntry(framing, e, stdout, stderr, false));
+        containers.logs(c.id()).read(LogReader.Options.ALL, framedSink(framing, stdout, stderr, false), () -> {
+            try {
+                framing.flush();
+            } catch (IOException e) {
+                // the client went away; the attach ends with it
+            }
+        });
     }
 
     private void resize(HttpRequest rq, HttpResponse rs) throws Exception {

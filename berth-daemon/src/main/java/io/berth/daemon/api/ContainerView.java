@@ -118,7 +118,9 @@ public final class ContainerView {
         m.put("ReadonlyRootfs", spec.readOnlyRootfs());
         m.put("CapAdd", spec.capAdd().isEmpty() ? null : spec.capAdd());
         m.put("CapDrop", spec.capDrop().isEmpty() ? null : spec.capDrop());
-        m.put("SecurityOpt", spec.noNewPrivileges() ? List.of("no-new-privileges") : null);
+        // every option in the request was applied (create refuses any other), so they are shown as sent
+        JsonNode securityOpt = body.path("HostConfig").path("SecurityOpt");
+        m.put("SecurityOpt", securityOpt.isArray() && !securityOpt.isEmpty() ? securityOpt : null);
         m.put("Init", spec.init());
         m.put("Memory", spec.resources().memoryBytes());
         m.put("MemorySwap", spec.resources().memoryBytes() > 0 ? spec.resources().memoryBytes() : 0);

@@ -21,6 +21,15 @@ import io.berth.runtime.RootfsLayers;
  * labels merge, everything else falls back to the image.
  */
 public final class CreateRequestTranslator {
+    private final SecurityOptions.HostLsm lsm;
+
+    public CreateRequestTranslator() {
+        this(SecurityOptions.HostLsm.detect());
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm) {
+        this.lsm = lsm;
+    }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
         JsonNode host = body.path("HostConfig");
@@ -56,6 +65,7 @@ public final class CreateRequestTranslator {
         if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
         }
+        SecurityOptions security = SecurityOptions.parse(strings(host.path("SecurityOpt")), lsm);
         String runtime = host.hasNonNull("Runtime") && !host.get("Runtime").asText().isEmpty() ? host.get("Runtime").asText() : null;
         if (runtime != null && !runtime.equals("crun") && !runtime.equals("runc")) {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
@@ -72,7 +82,7 @@ public final class CreateRequestTranslator {
                 host.path("ReadonlyRootfs").asBoolean(false),
                 host.path("Privileged").asBoolean(false),
                 strings(host.path("CapAdd")), strings(host.path("CapDrop")),
-                noNewPrivileges(host.path("SecurityOpt")),
+                security.noNewPrivileges(), security.seccomp(),
                 stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
                 stopTimeout,
                 resources(host),
@@ -112,18 +122,6 @@ public final class CreateRequestTranslator {
                     + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
         }
         return new RestartPolicy(name, max);
-    }
-
-    private static boolean noNewPrivileges(JsonNode securityOpt) {
-        for (String opt : strings(securityOpt)) {
-            String o = opt.replace('=', ':');
-            if (o.equals("no-new-privileges") || o.equals("no-new-privileges:true")) return true;
-            if (o.equals("no-new-privileges:false")) return false;
-            if (!o.startsWith("seccomp") && !o.startsWith("apparmor") && !o.startsWith("label")) {
-                throw new InvalidArgumentException("invalid --security-opt: " + opt);
-            }
-        }
-        return false;
     }
 
     /** Env entries merge by key; a request entry without "=" unsets nothing and is dropped, as Docker does. */

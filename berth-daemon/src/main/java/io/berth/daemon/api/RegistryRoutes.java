@@ -121,7 +121,7 @@ public final class RegistryRoutes {
 
     /** X-Registry-Auth: base64url JSON {username, password, serveraddress}; "e30=" ({}) means none. */
     static Credentials credentials(HttpRequest rq) {
-        String header = rq.headers().get("x-registry-auth");
+        String header = rq.header("X-Registry-Auth");
         if (header == null || header.isBlank()) return null;
         try {
             byte[] json = Base64.getUrlDecoder().decode(header.trim().replace('+', '-').replace('/', '_'));

@@ -14,26 +14,62 @@ public final class StreamFraming {
     public static final int STDOUT = 1;
     public static final int STDERR = 2;
 
+    private static final int MERGED_FRAME = 32 * 1024;
+
     private final OutputStream out;
     private final boolean raw;
+    private byte[] pending;
+    private int pendingStream;
+    private int pendingLength;
 
     public StreamFraming(OutputStream out, boolean raw) {
         this.out = out;
         this.raw = raw;
     }
 
+    /** Writes one frame and flushes it: for live streams, where the client must see output as it comes. */
     public synchronized void write(int stream, byte[] data, int off, int len) throws IOException {
         if (len == 0) return;
-        if (raw) {
-            out.write(data, off, len);
-        } else {
-            byte[] header = {(byte) stream, 0, 0, 0, (byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len};
-            byte[] frame = new byte[8 + len];
-            System.arraycopy(header, 0, frame, 0, 8);
-            System.arraycopy(data, off, frame, 8, len);
-            out.write(frame);
-        }
+        emitPending();
+        emit(stream, data, off, len);
         out.flush();
+    }
+
+    /**
+     * Adds {@code data} to the stream without flushing: for replays (logs), where a frame per record would make
+     * a 200 MB log millions of frames for the client to demultiplex. Consecutive data of one stream is merged
+     * into frames of up to {@link #MERGED_FRAME} bytes (frame boundaries carry no meaning in Docker's
+     * protocol); the caller {@link #flush()}es when it has caught up with its source.
+     */
+    public synchronized void append(int stream, byte[] data, int off, int len) throws IOException {
+        if (len == 0) return;
+        if (pendingLength > 0 && (stream != pendingStream || pendingLength + len > MERGED_FRAME)) emitPending();
+        if (len > MERGED_FRAME) {
+            emit(stream, data, off, len);
+            return;
+        }
+        if (pending == null) pending = new byte[MERGED_FRAME]; // live streams (write) never need it
+        System.arraycopy(data, off, pending, pendingLength, len);
+        pendingStream = stream;
+        pendingLength += len;
+    }
+
+    public synchronized void flush() throws IOException {
+        emitPending();
+        out.flush();
+    }
+
+    private void emitPending() throws IOException {
+        if (pendingLength == 0) return;
+        emit(pendingStream, pending, 0, pendingLength);
+        pendingLength = 0;
+    }
+
+    private void emit(int stream, byte[] data, int off, int len) throws IOException {
+        if (!raw) {
+            out.write(new byte[] {(byte) stream, 0, 0, 0, (byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len});
+        }
+        out.write(data, off, len);
     }
 
     /** Copies one output stream of a container into the framed response until it ends. */

@@ -15,6 +15,7 @@ import io.berth.daemon.http.ApiVersion;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.linux.LinuxArch;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerState;
@@ -55,6 +56,11 @@ public final class SystemRoutes {
     }
 
     private void version(HttpRequest rq, HttpResponse rs) throws IOException {
+        rs.json(200, versionBody());
+    }
+
+    /** GET /version's body: Arch in Go's names ("amd64", "arm64"), as Docker reports it. */
+    static Map<String, Object> versionBody() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Platform", Map.of("Name", "berth"));
         m.put("Components", List.of(Map.of("Name", "Engine", "Version", ApiVersion.ENGINE,
@@ -65,10 +71,10 @@ public final class SystemRoutes {
         m.put("GitCommit", "berth");
         m.put("GoVersion", "java" + Runtime.version().feature());
         m.put("Os", "linux");
-        m.put("Arch", "amd64");
+        m.put("Arch", LinuxArch.current().goName());
         m.put("KernelVersion", System.getProperty("os.version"));
         m.put("BuildTime", "");
-        rs.json(200, m);
+        return m;
     }
 
     private void info(HttpRequest rq, HttpResponse rs) throws IOException {
@@ -98,7 +104,7 @@ public final class SystemRoutes {
         m.put("KernelVersion", System.getProperty("os.version"));
         m.put("OperatingSystem", "berth on Linux");
         m.put("OSType", "linux");
-        m.put("Architecture", "x86_64");
+        m.put("Architecture", LinuxArch.current().machine());
         m.put("NCPU", Runtime.getRuntime().availableProcessors());
         m.put("MemTotal", totalMemory());
         m.put("Name", hostName());

@@ -1,5 +1,7 @@
 package io.berth.daemon.http;
 
+import io.berth.http.RequestHead;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -7,14 +9,20 @@ import java.util.Map;
 
 /**
  * One parsed HTTP/1.1 request. {@code path} has the API version prefix removed; {@code pathParams} are
- * filled by the router. The body stream is already de-chunked and ends where the request ends.
+ * filled by the router. The body stream is already de-chunked and ends where the request ends; closing it
+ * leaves the connection open.
  */
 public record HttpRequest(String method, String path, Map<String, List<String>> query,
-                          HttpHeaders headers, InputStream body, Map<String, String> pathParams,
+                          RequestHead head, InputStream body, Map<String, String> pathParams,
                           String apiVersion) {
 
     public HttpRequest withPathParams(Map<String, String> params) {
-        return new HttpRequest(method, path, query, headers, body, params, apiVersion);
+        return new HttpRequest(method, path, query, head, body, params, apiVersion);
+    }
+
+    /** The first value of a request header (names compare case-insensitively), or null. */
+    public String header(String name) {
+        return head.first(name).orElse(null);
     }
 
     public String pathParam(String name) {
@@ -56,8 +64,9 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
         return data;
     }
 
+    /** Whether a Connection field lists the {@code upgrade} option (attach and exec ask to switch to raw TCP). */
     public boolean wantsUpgrade() {
-        String connection = headers.get("connection");
-        return connection != null && connection.toLowerCase().contains("upgrade");
+        return head.fields().getOrDefault("Connection", List.of()).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(","))).anyMatch(t -> t.trim().equalsIgnoreCase("upgrade"));
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.daemon.http;
 
 import io.berth.http.ReasonPhrases;
+import io.berth.http.ChunkedOutputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,11 @@ public final class HttpResponse {
         return keepAlive;
     }
 
+    /** The connection ends after this response (the request's framing broke, or the handler failed hard). */
+    void closeAfter() {
+        keepAlive = false;
+    }
+
     public void json(int status, Object body) throws IOException {
         byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
         byte[] withNewline = new byte[bytes.length + 1];
@@ -79,7 +85,7 @@ public final class HttpResponse {
         headers.put("Transfer-Encoding", "chunked");
         writeHead(status);
         out.flush();
-        return new ChunkedOutputStream(out);
+        return new ChunkedOutputStream(out, true);
     }
 
     /**

@@ -1,11 +1,15 @@
 package io.berth.daemon.http;
 
+import io.berth.http.ConnectionAcceptor;
+import io.berth.http.HeadTimer;
+import io.berth.http.HttpFramingException;
+import io.berth.http.BoundedInputStream;
 import io.berth.http.ChunkedInputStream;
-import io.berth.http.HttpLines;
+import io.berth.http.RequestHead;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,79 +38,116 @@ import java.util.logging.Logger;
  *
  * <p>Why not Netty: the Engine API's hard parts are hijacked attach/exec streams and long-lived chunked
  * streams (logs -f, events, wait). With blocking I/O on virtual threads a hijack is simply "keep the socket
- * streams", and the JDK's Unix-domain channels need no native jar. Requests are parsed with size limits;
- * a malformed request gets a 400 and closes only its own connection.
+ * streams", and the JDK's Unix-domain channels need no native jar.
+ *
+ * <p>Untrusted input: heads are read by berth-http's {@link RequestHead} (Go's limits and rules; a refused head
+ * gets its status, 400/431/501/505, and the connection is closed), under a {@link HeadTimer} deadline, on at most
+ * {@link Limits#maxConnections} connections ({@link ConnectionAcceptor}). A body whose chunked framing breaks is
+ * answered with 400 whatever the handler made of the failure, and ends the connection. Any failure in a
+ * connection, an {@link Error} included, is logged and ends that connection only.
  */
 public final class UnixHttpServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UnixHttpServer.class.getName());
-    private static final int MAX_HEADERS = 200;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * How long a head may take, and how many connections are served at once (more wait in the listen backlog).
+     * moby's daemon allows 5 minutes for a head; local clients send theirs at once, so berthd allows 30 s.
+     */
+    public record Limits(Duration headTimeout, int maxConnections) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 512);
+    }
 
     private final Path socketPath;
     private final Router router;
     private final ErrorMapper errors;
+    private final Limits limits;
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
-    private ServerSocketChannel server;
+    private final HeadTimer heads;
+    private ConnectionAcceptor acceptor;
     private volatile boolean closed;
 
     public UnixHttpServer(Path socketPath, Router router, ErrorMapper errors) {
+        this(socketPath, router, errors, Limits.DEFAULT);
+    }
+
+    public UnixHttpServer(Path socketPath, Router router, ErrorMapper errors, Limits limits) {
         this.socketPath = socketPath;
         this.router = router;
         this.errors = errors;
+        this.limits = limits;
+        this.heads = new HeadTimer("berthd-head-deadlines", limits.headTimeout());
     }
 
     public void start() throws IOException {
         Files.createDirectories(socketPath.getParent());
         Files.deleteIfExists(socketPath);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath));
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath), ConnectionAcceptor.BACKLOG);
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
-        Thread.ofPlatform().name("berthd-accept").daemon(false).start(this::acceptLoop);
+        acceptor = new ConnectionAcceptor("berthd-accept", server, limits.maxConnections(), connections, this::serve, LOG);
+        acceptor.start(Thread.ofPlatform().daemon(false));
     }
 
-    private void acceptLoop() {
+    /** Connections being served now; for tests of the cap. */
+    int openConnections() {
+        return acceptor.openConnections();
+    }
+
+    private void serve(SocketChannel channel) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(Channels.newInputStream(channel), 16 * 1024);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024);
+        HeadTimer.Deadline deadline = heads.start(channel);
         while (!closed) {
+            RequestHead head;
             try {
-                SocketChannel channel = server.accept();
-                connections.submit(() -> serve(channel));
-            } catch (IOException e) {
-                if (!closed) LOG.log(Level.WARNING, "accept failed", e);
+                head = heads.read(in, deadline);
+            } catch (HttpFramingException e) {
+                refuse(out, in, e.status(), e.getMessage());
+                return;
             }
+            if (!serveOne(head, in, out)) {
+                return;
+            }
+            HeadTimer.awaitNextRequest(in);
+            deadline = heads.start(channel);
         }
     }
 
-    private void serve(SocketChannel channel) {
-        try (channel) {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 16 * 1024);
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024);
-            boolean keepAlive = true;
-            while (keepAlive && !closed) {
-                HttpRequest request;
-                try {
-                    request = readRequest(in);
-                } catch (EOFException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    HttpResponse bad = new HttpResponse(out, in, false);
-                    bad.header("Connection", "close").json(400, Map.of("message", "malformed HTTP request: " + e.getMessage()));
-                    return;
-                }
-                if ("100-continue".equalsIgnoreCase(request.headers().get("expect"))) {
-                    // curl and others wait a second for this before sending a large body.
-                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                HttpResponse response = new HttpResponse(out, in, request.method().equals("HEAD"));
-                dispatch(request, response);
-                // A body the handler did not read would be taken for the next request.
-                if (response.keepAlive()) request.body().transferTo(OutputStream.nullOutputStream());
-                keepAlive = response.keepAlive() && !"close".equalsIgnoreCase(request.headers().get("connection"));
-            }
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "connection ended", e);
+    /** Serves one request; true when the connection may carry the next one. */
+    private boolean serveOne(RequestHead head, InputStream in, OutputStream out) throws IOException {
+        RequestBody body = new RequestBody(head.chunked() ? new ChunkedInputStream(in)
+                : head.contentLength() > 0 ? new BoundedInputStream(in, head.contentLength()) : InputStream.nullInputStream());
+        HttpRequest request;
+        try {
+            String[] versionAndPath = ApiVersion.split(head.rawPath());
+            String rawQuery = head.rawQuery();
+            request = new HttpRequest(head.method(), versionAndPath[1], parseQuery(rawQuery == null ? "" : rawQuery),
+                    head, body, Map.of(), versionAndPath[0]);
+        } catch (IllegalArgumentException e) {
+            refuse(out, in, 400, e.getMessage());
+            return false;
         }
+        if (head.expectsContinue()) {
+            // curl and others wait a second for this before sending a large body.
+            out.write(CONTINUE);
+            out.flush();
+        }
+        HttpResponse response = new HttpResponse(out, in, head.method().equals("HEAD"));
+        dispatch(request, response, body);
+        if (!response.keepAlive() || !head.keepAlive()) {
+            return false;
+        }
+        // A body the handler did not read would be taken for the next request.
+        try {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (HttpFramingException e) {
+            return false; // answered already; what follows on this connection cannot be framed
+        }
+        return true;
     }
 
-    private void dispatch(HttpRequest request, HttpResponse response) throws IOException {
+    private void dispatch(HttpRequest request, HttpResponse response, RequestBody body) throws IOException {
         try {
             switch (router.match(request.method(), request.path())) {
                 case Router.Match.Found found -> found.handler().handle(request.withPathParams(found.params()), response);
@@ -115,42 +156,53 @@ public final class UnixHttpServer implements AutoCloseable {
                 case Router.Match.NotFound ignored ->
                         response.json(404, Map.of("message", "page not found"));
             }
-        } catch (Exception e) {
-            if (response.committed()) {
-                LOG.log(Level.FINE, "failure after the response started: " + request.path(), e);
-                throw new IOException("response aborted", e);
-            }
-            ErrorMapper.ApiError error = errors.map(e);
-            if (error.status() >= 500) LOG.log(Level.WARNING, request.method() + " " + request.path() + " failed", e);
-            if (error.status() == 304) response.empty(304);
-            else response.json(error.status(), Map.of("message", error.message()));
+        } catch (Throwable e) {
+            fail(request, response, body, e);
         }
     }
 
-    private static HttpRequest readRequest(InputStream in) throws IOException {
-        String requestLine = HttpLines.readLine(in);
-        while (requestLine.isEmpty()) requestLine = HttpLines.readLine(in);
-        String[] parts = requestLine.split(" ");
-        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) throw new IOException("bad request line");
-        HttpHeaders headers = new HttpHeaders();
-        for (int i = 0; ; i++) {
-            if (i > MAX_HEADERS) throw new IOException("too many headers");
-            String line = HttpLines.readLine(in);
-            if (line.isEmpty()) break;
-            int colon = line.indexOf(':');
-            if (colon <= 0) throw new IOException("bad header line");
-            headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+    /**
+     * Answers a handler's failure. A broken request body is the client's fault whatever the handler made of it
+     * (400, never 500); an {@link Error} is logged loudly and ends the connection, since the handler's state is
+     * unknown; everything else goes through the {@link ErrorMapper}.
+     */
+    private void fail(HttpRequest request, HttpResponse response, RequestBody body, Throwable e) throws IOException {
+        HttpFramingException framing = body.failure != null ? body.failure : framingCause(e);
+        if (framing != null || e instanceof Error) {
+            response.closeAfter();
+            if (!response.committed()) response.header("Connection", "close");
         }
-        String target = parts[1];
-        int q = target.indexOf('?');
-        String rawPath = q >= 0 ? target.substring(0, q) : target;
-        Map<String, List<String>> query = parseQuery(q >= 0 ? target.substring(q + 1) : "");
-        String[] versionAndPath = ApiVersion.split(rawPath);
-        InputStream body;
-        if (headers.isChunked()) body = new ChunkedInputStream(in);
-        else if (headers.contentLength() > 0) body = new LimitedInputStream(in, headers.contentLength());
-        else body = InputStream.nullInputStream();
-        return new HttpRequest(parts[0], versionAndPath[1], query, headers, body, Map.of(), versionAndPath[0]);
+        if (e instanceof Error) {
+            LOG.log(Level.SEVERE, request.method() + " " + request.path() + " failed with an Error; berthd keeps serving", e);
+        }
+        if (response.committed()) {
+            if (!(e instanceof Error)) {
+                LOG.log(Level.FINE, "failure after the response started: " + request.path(), e);
+            }
+            throw new IOException("response aborted", e);
+        }
+        if (framing != null) {
+            response.json(framing.status(), Map.of("message", "malformed HTTP request body: " + framing.getMessage()));
+            return;
+        }
+        ErrorMapper.ApiError error = e instanceof Error ? new ErrorMapper.ApiError(500, "internal error: " + e)
+                : errors.map(e);
+        if (error.status() >= 500 && !(e instanceof Error)) LOG.log(Level.WARNING, request.method() + " " + request.path() + " failed", e);
+        if (error.status() == 304) response.empty(304);
+        else response.json(error.status(), Map.of("message", error.message() == null ? "" : error.message()));
+    }
+
+    private static HttpFramingException framingCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpFramingException f) return f;
+        }
+        return null;
+    }
+
+    /** Answers a request that is refused before any handler, and closes: nothing after it can be framed. */
+    private static void refuse(OutputStream out, InputStream in, int status, String why) throws IOException {
+        HttpResponse refused = new HttpResponse(out, in, false);
+        refused.header("Connection", "close").json(status, Map.of("message", "malformed HTTP request: " + why));
     }
 
     static Map<String, List<String>> parseQuery(String raw) {
@@ -169,9 +221,56 @@ public final class UnixHttpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        if (server != null) server.close();
+        if (acceptor != null) acceptor.close();
         connections.shutdownNow();
+        heads.close();
         Files.deleteIfExists(socketPath);
     }
 
+    /**
+     * The request body as handlers see it: closing it leaves the connection open, and a broken framing is
+     * remembered, so the answer is a 400 however the handler wrapped the exception.
+     */
+    private static final class RequestBody extends FilterInputStream {
+        private HttpFramingException failure;
+
+        RequestBody(InputStream framed) {
+            super(framed);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (HttpFramingException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (HttpFramingException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (HttpFramingException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the connection outlives the request
+        }
+    }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.http.ApiJson;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.SeccompSetting;
 import io.berth.runtime.RestartPolicy;
 
 class CreateRequestTranslatorTest {
@@ -35,6 +36,11 @@ class CreateRequestTranslatorTest {
 
     private ContainerSpec translate(String body, ImageDefaults image) throws IOException {
         return translator.translate(ID, "web", json(body), image, List.of(Path.of("/layers/1"), Path.of("/layers/0")));
+    }
+
+    private void rejectsWith(String body, String part) {
+        assertThatThrownBy(() -> translate(body, BUSYBOX)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining(part);
     }
 
     private void rejects(String body, String message) {
@@ -286,12 +292,47 @@ class CreateRequestTranslatorTest {
         assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).noNewPrivileges()).isFalse();
     }
 
+    private static String withSecurityOpt(String... opts) {
+        StringBuilder b = new StringBuilder("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[");
+        for (int i = 0; i < opts.length; i++) {
+            if (i > 0) b.append(',');
+            b.append(ApiJson.MAPPER.valueToTree(opts[i]).toString());
+        }
+        return b.append("]}}").toString();
+    }
+
     @Test
-    void otherKnownSecurityOptionsAreAcceptedAndUnknownOnesRejected() throws IOException {
-        ContainerSpec spec = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":"
-                + "[\"seccomp=unconfined\",\"apparmor=unconfined\",\"label=disable\"]}}", BUSYBOX);
-        assertThat(spec.noNewPrivileges()).isFalse();
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"bogus=1\"]}}", "invalid --security-opt: bogus=1");
+    void seccompOptionsAreCarriedToTheSpec() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).seccomp()).isEqualTo(SeccompSetting.BUILTIN);
+        assertThat(translate(withSecurityOpt("seccomp=unconfined"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
+        assertThat(translate(withSecurityOpt("seccomp:unconfined"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
+        assertThat(translate(withSecurityOpt("seccomp=builtin"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.BUILTIN);
+        String profile = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+        ContainerSpec spec = translate(withSecurityOpt("seccomp=" + profile, "no-new-privileges"), BUSYBOX);
+        assertThat(spec.seccomp().kind()).isEqualTo(SeccompSetting.Kind.PROFILE);
+        assertThat(spec.seccomp().profile()).isEqualTo(profile);
+        assertThat(spec.noNewPrivileges()).isTrue();
+        rejectsWith(withSecurityOpt("seccomp={\"defaultAction\":\"SCMP_ACT_NOPE\"}"), "invalid seccomp profile: unknown action");
+        rejectsWith(withSecurityOpt("seccomp=/etc/profile.json"), "invalid seccomp profile: not valid JSON");
+    }
+
+    @Test
+    void lsmOptionsAreRefusedOnAHostWithoutThemAndUnknownOnesNamed() throws IOException {
+        CreateRequestTranslator bare = new CreateRequestTranslator(new SecurityOptions.HostLsm(false, false));
+        assertThatThrownBy(() -> bare.translate(ID, "web", json(withSecurityOpt("apparmor=docker-default")), BUSYBOX, List.of()))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("invalid --security-opt: \"apparmor=docker-default\": AppArmor is not enabled on this host");
+        assertThatThrownBy(() -> bare.translate(ID, "web", json(withSecurityOpt("label=type:svirt_apache_t")), BUSYBOX, List.of()))
+                .hasMessage("invalid --security-opt: \"label=type:svirt_apache_t\": SELinux is not enabled on this host");
+        CreateRequestTranslator withLsm = new CreateRequestTranslator(new SecurityOptions.HostLsm(true, true));
+        assertThatThrownBy(() -> withLsm.translate(ID, "web", json(withSecurityOpt("apparmor=docker-default")), BUSYBOX, List.of()))
+                .hasMessageContaining("berth does not apply AppArmor profiles");
+        // asking for no confinement by an LSM is what berth does: these hold on any host
+        bare.translate(ID, "web", json(withSecurityOpt("apparmor=unconfined", "label=disable", "disable")), BUSYBOX, List.of());
+        rejects(withSecurityOpt("bogus=1"), "invalid --security-opt: \"bogus=1\": berth does not support \"bogus\"");
+        rejectsWith(withSecurityOpt("writable-cgroups=true"), "berth does not support \"writable-cgroups\"");
+        rejects(withSecurityOpt("nonsense"), "invalid --security-opt: \"nonsense\"");
+        rejectsWith(withSecurityOpt("no-new-privileges=maybe"), "not a boolean");
     }
 
     @Test

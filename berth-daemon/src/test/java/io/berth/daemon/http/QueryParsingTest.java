@@ -1,5 +1,7 @@
 package io.berth.daemon.http;
 
+import io.berth.http.RequestHead;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +58,7 @@ class QueryParsingTest {
     void requestHelpersReadDockerStyleParameters() {
         HttpRequest rq = new HttpRequest("GET", "/x",
                 UnixHttpServer.parseQuery("all=1&stream=True&tail=10&size=0&bad=x&v=a&v=b"),
-                new HttpHeaders(), InputStream.nullInputStream(), Map.of(), ApiVersion.CURRENT);
+                new RequestHead("GET", "/x", "HTTP/1.1", Map.of()), InputStream.nullInputStream(), Map.of(), ApiVersion.CURRENT);
         assertThat(rq.queryFlag("all")).isTrue();
         assertThat(rq.queryFlag("stream")).isTrue();
         assertThat(rq.queryFlag("size")).isFalse();
@@ -70,15 +72,12 @@ class QueryParsingTest {
     }
 
     @Test
-    void headersAreCaseInsensitiveAndRepeatedOnesJoin() {
-        HttpHeaders h = new HttpHeaders();
-        h.add("Content-Length", "12");
-        h.add("X-Registry-Auth", "a");
-        h.add("x-registry-auth", "b");
-        h.add("Transfer-Encoding", "Chunked");
-        assertThat(h.contentLength()).isEqualTo(12);
-        assertThat(h.get("x-REGISTRY-auth")).isEqualTo("a, b");
-        assertThat(h.isChunked()).isTrue();
-        assertThat(new HttpHeaders().contentLength()).isEqualTo(-1);
+    void headersAreCaseInsensitiveAndTheFirstValueCounts() {
+        HttpRequest rq = new HttpRequest("GET", "/x", Map.of(), new RequestHead("GET", "/x", "HTTP/1.1",
+                Map.of("X-Registry-Auth", List.of("a", "b"), "Connection", List.of("keep-alive, Upgrade"))),
+                InputStream.nullInputStream(), Map.of(), ApiVersion.CURRENT);
+        assertThat(rq.header("x-REGISTRY-auth")).isEqualTo("a");
+        assertThat(rq.header("missing")).isNull();
+        assertThat(rq.wantsUpgrade()).isTrue();
     }
 }

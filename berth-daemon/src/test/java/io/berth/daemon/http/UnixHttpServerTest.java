@@ -53,6 +53,16 @@ class UnixHttpServerTest {
                 .add("GET", "/images/{name*}/json", (rq, rs) -> rs.json(200, Map.of("name", rq.pathParam("name"))))
                 .add("POST", "/body", (rq, rs) -> rs.send(200, "application/octet-stream", rq.bodyBytes(1 << 20)))
                 .add("POST", "/ignore", (rq, rs) -> rs.empty(204))
+                .add("GET", "/error", (rq, rs) -> {
+                    throw new OutOfMemoryError("simulated: a handler ran out of heap");
+                })
+                .add("POST", "/wrapped-body", (rq, rs) -> {
+                    try {
+                        rs.send(200, "application/octet-stream", rq.body().readAllBytes());
+                    } catch (IOException e) {
+                        throw new IllegalStateException("the handler's own wrapping", e);
+                    }
+                })
                 .add("GET", "/stream", (rq, rs) -> {
                     try (OutputStream out = rs.stream(200, "text/plain")) {
                         out.write("one\n".getBytes(StandardCharsets.UTF_8));
@@ -263,9 +273,23 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void unsupportedHttpVersionIs400() throws IOException {
+    void unsupportedHttpVersionIs505() throws IOException {
         try (RawHttpConnection c = connect()) {
-            assertThat(c.exchange("GET /_ping HTTP/2.0\r\n\r\n").status()).isEqualTo(400);
+            assertThat(c.exchange("GET /_ping HTTP/2.0\r\n\r\n").status()).isEqualTo(505);
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void contentLengthWithASignIs400AndItsBodyIsNeverReadAsARequest() throws IOException {
+        // Before: "-5" was read as no body, and "GET /echo/smuggled" became a second request.
+        try (RawHttpConnection c = connect()) {
+            c.send("POST /ignore HTTP/1.1\r\nContent-Length: -5\r\n\r\nGET /echo/smuggled HTTP/1.1\r\n\r\n");
+            assertThat(c.readResponse(false).status()).isEqualTo(400);
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (RawHttpConnection c = connect()) {
+            assertThat(c.exchange("POST /body HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello").status()).isEqualTo(400);
         }
     }
 
@@ -284,12 +308,14 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void overLongHeaderLineIs400() throws IOException {
+    void aHeadOverOneMebibyteIs431AndTheServerKeepsServing() throws IOException {
+        // Each line is well under 64 KB and there are few of them: only the head's total is over Go's bound.
+        String big = ("X-Big: " + "a".repeat(60 * 1024) + "\r\n").repeat(18);
         try (RawHttpConnection c = connect()) {
-            String huge = "X-Big: " + "a".repeat(io.berth.http.HttpLines.MAX_LINE + 10) + "\r\n";
-            RawHttpConnection.Response r = c.exchange("GET /_ping HTTP/1.1\r\n" + huge + "\r\n");
-            assertThat(r.status()).isEqualTo(400);
-            assertThat(r.json().get("message").asText()).contains("HTTP line longer than");
+            RawHttpConnection.Response r = c.exchange("GET /_ping HTTP/1.1\r\n" + big + "\r\n");
+            assertThat(r.status()).isEqualTo(431);
+            assertThat(r.reason()).isEqualTo("Request Header Fields Too Large");
+            assertThat(r.json().get("message").asText()).contains("request head larger than 1048576 bytes");
         }
         try (RawHttpConnection c = connect()) {
             assertThat(c.exchange("GET /_ping HTTP/1.1\r\n\r\n").status()).isEqualTo(200);
@@ -297,12 +323,55 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void tooManyHeadersIs400() throws IOException {
+    void tooManyHeadersIs431() throws IOException {
         try (RawHttpConnection c = connect()) {
             String headers = "X-H: v\r\n".repeat(300);
             RawHttpConnection.Response r = c.exchange("GET /_ping HTTP/1.1\r\n" + headers + "\r\n");
+            assertThat(r.status()).isEqualTo(431);
+            assertThat(r.json().get("message").asText()).contains("more than 256 header fields");
+        }
+    }
+
+    @Test
+    void anErrorInAHandlerIsLoggedAnsweredAndTheServerKeepsServing() throws IOException {
+        java.util.List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) { logged.add(record); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        SERVER_LOG.setLevel(java.util.logging.Level.ALL);
+        SERVER_LOG.addHandler(capture);
+        SERVER_LOG.setUseParentHandlers(false);
+        try {
+            try (RawHttpConnection c = connect()) {
+                RawHttpConnection.Response r = c.exchange("GET /error HTTP/1.1\r\n\r\n");
+                assertThat(r.status()).isEqualTo(500);
+                assertThat(r.header("Connection")).isEqualTo("close");
+                assertThat(c.closedByPeer()).isTrue();
+            }
+            try (RawHttpConnection c = connect()) {
+                assertThat(c.exchange("GET /_ping HTTP/1.1\r\n\r\n").status()).isEqualTo(200);
+            }
+            assertThat(logged).anySatisfy(record -> {
+                assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+                assertThat(record.getThrown()).isInstanceOf(OutOfMemoryError.class);
+            });
+        } finally {
+            SERVER_LOG.removeHandler(capture);
+            SERVER_LOG.setUseParentHandlers(true);
+            SERVER_LOG.setLevel(java.util.logging.Level.OFF);
+        }
+    }
+
+    @Test
+    void aBrokenChunkedBodyIs400EvenWhenTheHandlerWrapsTheFailure() throws IOException {
+        try (RawHttpConnection c = connect()) {
+            RawHttpConnection.Response r = c.exchange("POST /wrapped-body HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhelloXX0\r\n\r\n");
             assertThat(r.status()).isEqualTo(400);
-            assertThat(r.json().get("message").asText()).contains("too many headers");
+            assertThat(r.json().get("message").asText()).contains("CRLF");
+            assertThat(c.closedByPeer()).isTrue();
         }
     }
 

@@ -1,31 +1,33 @@
 package io.berth.registry.server;
 
+import io.berth.linux.AtomicFile;
 import io.berth.oci.errors.SystemFailureException;
-import io.berth.store.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * File writes that survive {@code kill -9} and power loss whole or not at all: the store's AtomicFile for
- * whole files, plus the registry's durable moves and deletes.
+ * File writes that survive {@code kill -9} and power loss whole or not at all, through berth-linux's
+ * {@link AtomicFile}, plus the registry's durable deletes.
  */
 final class DurableFiles {
     private DurableFiles() {
     }
 
     static void write(Path file, byte[] content) {
-        AtomicFile.write(file, content);
+        try {
+            AtomicFile.write(file, content);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Renames a finished, fsynced file into place and makes the rename durable. */
     static void moveInto(Path source, Path target) throws IOException {
         Files.createDirectories(target.getParent());
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
+        AtomicFile.rename(source, target);
     }
 
     /** Deletes the file if present; true when it existed. */

@@ -1,5 +1,9 @@
 package io.berth.registry.server;
 
+import io.berth.http.ConnectionAcceptor;
+import io.berth.http.HeadTimer;
+import io.berth.http.HttpFramingException;
+import io.berth.http.ReasonPhrases;
 import io.berth.http.RequestHead;
 
 import java.io.BufferedInputStream;
@@ -17,8 +21,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The plain-HTTP registry server: HTTP/1.1 on one socket channel per connection, one virtual thread each, with
@@ -31,8 +35,10 @@ import java.util.function.Consumer;
  * only when the handshake fails. A connection whose first byte is a TLS handshake record (0x16) gets Go's
  * plain 400 at once, so clients fall back without waiting for a timeout.
  * <p>
- * Limits: request heads are bounded by line length and field count ({@link RequestHead}), a client silent for
- * the read timeout loses its connection, and a malformed head gets a 400 and a close.
+ * Limits, shared with berthd through berth-http: a head is read by {@link RequestHead} (Go's rules and 1 MiB bound;
+ * a refused head gets its status and a close) under a {@link HeadTimer} deadline; at most {@code maxConnections}
+ * are served at once, more wait in the listen backlog ({@link ConnectionAcceptor}); a client silent for the read
+ * timeout, between requests or inside a body, loses its connection.
  */
 final class PlainHttpServer implements AutoCloseable {
     private static final int TLS_HANDSHAKE = 0x16;
@@ -40,19 +46,29 @@ final class PlainHttpServer implements AutoCloseable {
             + "Connection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n").getBytes(StandardCharsets.US_ASCII);
     private static final int BUFFER = 64 * 1024;
 
-    private final ServerSocketChannel listener;
-    private final Duration readTimeout;
-    private final ExecutorService executor;
-    private final Consumer<Exchange> handler;
+    private static final Logger LOG = Logger.getLogger(PlainHttpServer.class.getName());
 
-    PlainHttpServer(InetSocketAddress address, Duration readTimeout, ExecutorService executor,
+    /** The read timeout (any read), the head deadline, and how many connections are served at once. */
+    record Limits(Duration readTimeout, Duration headTimeout, int maxConnections) {
+        static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 512);
+    }
+
+    private final ServerSocketChannel listener;
+    private final Limits limits;
+    private final Consumer<Exchange> handler;
+    private final HeadTimer heads;
+    private final ConnectionAcceptor acceptor;
+
+    PlainHttpServer(InetSocketAddress address, Limits limits, ExecutorService executor,
                     Consumer<Exchange> handler) throws IOException {
         this.listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.bind(address, 128);
-        this.readTimeout = readTimeout;
-        this.executor = executor;
+        listener.bind(address, ConnectionAcceptor.BACKLOG);
+        this.limits = limits;
         this.handler = handler;
+        this.heads = new HeadTimer("registry-head-deadlines", limits.headTimeout());
+        this.acceptor = new ConnectionAcceptor("registry-accept", listener, limits.maxConnections(), executor,
+                this::serve, LOG);
     }
 
     InetSocketAddress address() {
@@ -64,69 +80,63 @@ final class PlainHttpServer implements AutoCloseable {
     }
 
     void start() {
-        Thread.ofVirtual().name("registry-accept").start(() -> {
-            while (listener.isOpen()) {
-                try {
-                    SocketChannel client = listener.accept();
-                    executor.execute(() -> serve(client));
-                } catch (IOException | RejectedExecutionException e) {
-                    if (!listener.isOpen()) {
-                        return;
-                    }
-                }
-            }
-        });
+        acceptor.start(Thread.ofVirtual());
     }
 
-    private void serve(SocketChannel channel) {
-        try (channel) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // The socket adaptor's stream is the channel's one read path that honours a timeout.
-            channel.socket().setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
-            InputStream in = new BufferedInputStream(channel.socket().getInputStream(), BUFFER);
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
-            in.mark(1);
-            int first = in.read();
-            if (first == TLS_HANDSHAKE) {
-                out.write(NOT_TLS);
-                out.flush();
+    /** Connections being served now; for tests of the cap. */
+    int openConnections() {
+        return acceptor.openConnections();
+    }
+
+    private void serve(SocketChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        // The socket adaptor's stream is the channel's one read path that honours a timeout.
+        channel.socket().setSoTimeout(Math.toIntExact(limits.readTimeout().toMillis()));
+        InputStream in = new BufferedInputStream(channel.socket().getInputStream(), BUFFER);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+        HeadTimer.Deadline deadline = heads.start(channel);
+        in.mark(1);
+        int first = in.read();
+        if (first == TLS_HANDSHAKE) {
+            deadline.cancel();
+            out.write(NOT_TLS);
+            out.flush();
+            return;
+        }
+        in.reset();
+        SocketExchange exchange;
+        do {
+            RequestHead head;
+            try {
+                head = heads.read(in, deadline);
+                exchange = new SocketExchange(channel, head, in, out);
+            } catch (EOFException | InterruptedIOException e) {
+                return; // the client closed, went quiet, or sent its head too slowly
+            } catch (HttpFramingException e) {
+                refuse(out, e.status(), e.getMessage());
                 return;
             }
-            in.reset();
-            SocketExchange exchange;
-            do {
-                RequestHead head;
-                try {
-                    head = RequestHead.read(in);
-                    exchange = new SocketExchange(channel, head, in, out);
-                } catch (EOFException | InterruptedIOException e) {
-                    return; // the client closed or went quiet between requests
-                } catch (IOException e) {
-                    refuse(out, e.getMessage());
-                    return;
-                }
-                handler.accept(exchange);
-                exchange.close();
-            } while (exchange.reusable());
-        } catch (IOException ignored) {
-            // the client went away: nothing to tell anyone
-        }
+            handler.accept(exchange);
+            exchange.close();
+            if (!exchange.reusable()) {
+                return;
+            }
+            HeadTimer.awaitNextRequest(in);
+            deadline = heads.start(channel);
+        } while (true);
     }
 
-    private static void refuse(OutputStream out, String why) throws IOException {
+    private static void refuse(OutputStream out, int status, String why) throws IOException {
         byte[] body = ("malformed HTTP request: " + why + "\n").getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("HTTP/1.1 " + status + " " + ReasonPhrases.of(status) + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
     }
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing a listener cannot fail in a way that matters
-        }
+        acceptor.close();
+        heads.close();
     }
 }

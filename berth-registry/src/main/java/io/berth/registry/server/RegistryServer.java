@@ -7,7 +7,6 @@ import io.berth.oci.errors.SystemFailureException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +34,6 @@ public final class RegistryServer implements AutoCloseable {
 
     private record Route(Pattern pattern, Map<String, Endpoint> methods) {
     }
-
-    /** A client silent this long, between requests or inside one, loses its connection (plain HTTP). */
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final ExecutorService executor;
     private final List<Route> routes;
@@ -67,14 +63,14 @@ public final class RegistryServer implements AutoCloseable {
         this.routes = routes(storage, sessions, tokenHandler);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         if (config.tls() != null) {
-            this.https = HttpsServer.create(config.address(), 128);
+            this.https = HttpsServer.create(config.address(), io.berth.http.ConnectionAcceptor.BACKLOG);
             https.setHttpsConfigurator(new HttpsConfigurator(
                     TlsContext.fromPem(config.tls().certificate(), config.tls().key())));
             https.setExecutor(executor);
             https.createContext("/", exchange -> dispatch(new JdkExchange(exchange)));
             this.plain = null;
         } else {
-            this.plain = new PlainHttpServer(config.address(), READ_TIMEOUT, executor, this::dispatch);
+            this.plain = new PlainHttpServer(config.address(), PlainHttpServer.Limits.DEFAULT, executor, this::dispatch);
             this.https = null;
         }
     }

@@ -47,8 +47,8 @@ class PlainHttpServerTest {
         new Random(7).nextBytes(content);
         file = Files.write(dir.resolve("blob"), content);
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        server = new PlainHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofMillis(500),
-                executor, this::handle);
+        server = new PlainHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new PlainHttpServer.Limits(Duration.ofMillis(500), Duration.ofMillis(500), 512), executor, this::handle);
         server.start();
     }
 
@@ -230,6 +230,56 @@ class PlainHttpServerTest {
             long start = System.nanoTime();
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
             assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(4).toNanos());
+        }
+    }
+
+    @Test
+    void aHeadTrickledByteByByteLosesItsConnectionAtTheHeadDeadline() throws Exception {
+        // The read timeout alone never fires for a client that sends a byte now and then (slowloris).
+        try (PlainHttpServer slow = new PlainHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new PlainHttpServer.Limits(Duration.ofSeconds(5), Duration.ofMillis(400), 512), executor, this::handle)) {
+            slow.start();
+            try (Socket socket = new Socket(slow.address().getAddress(), slow.address().getPort())) {
+                long start = System.nanoTime();
+                String head = "GET /x HTTP/1.1\r\nX-Slow: " + "a".repeat(100);
+                boolean cut = false;
+                for (int i = 0; i < head.length() && !cut; i++) {
+                    try {
+                        send(socket, head.substring(i, i + 1));
+                    } catch (IOException e) {
+                        cut = true;
+                    }
+                    sleep(50);
+                }
+                assertThat(cut || socket.getInputStream().read() < 0).isTrue();
+                assertThat(System.nanoTime() - start).isLessThan(Duration.ofMillis(4000).toNanos());
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheCapWaitInTheBacklogAndAreServedWhenSlotsFree() throws Exception {
+        try (PlainHttpServer capped = new PlainHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new PlainHttpServer.Limits(Duration.ofSeconds(5), Duration.ofMillis(300), 4), executor, this::handle)) {
+            capped.start();
+            java.util.List<Socket> idle = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    idle.add(new Socket(capped.address().getAddress(), capped.address().getPort()));
+                }
+                sleep(100);
+                assertThat(capped.openConnections()).isLessThanOrEqualTo(4);
+                try (Socket socket = new Socket(capped.address().getAddress(), capped.address().getPort())) {
+                    socket.setSoTimeout(10_000);
+                    send(socket, "POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi");
+                    assertThat(receive(socket.getInputStream(), false).text()).isEqualTo("hi");
+                }
+                assertThat(capped.openConnections()).isLessThanOrEqualTo(4);
+            } finally {
+                for (Socket socket : idle) {
+                    socket.close();
+                }
+            }
         }
     }
 

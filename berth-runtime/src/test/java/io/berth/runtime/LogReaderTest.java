@@ -1,0 +1,93 @@
+package io.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The k8s-file reader on logs written here: tails found from the end, filters, and records across blocks. */
+class LogReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tailCountsFullLinesFromTheEndWithTheirPartsAndIgnoresARecordInProgress() throws IOException {
+        LogReader log = reader("""
+                2024-05-01T10:00:00.000000001+00:00 stdout F one
+                2024-05-01T10:00:01.5+00:00 stderr P tw
+                2024-05-01T10:00:01.6+00:00 stderr F o
+                2024-05-01T10:00:02Z stdout F three
+                2024-05-01T10:00:03Z stdout P four-in-progr""");
+        assertThat(texts(log, 1)).containsExactly("three\n");
+        assertThat(texts(log, 2)).containsExactly("tw", "o\n", "three\n");
+        assertThat(texts(log, 3)).containsExactly("one\n", "tw", "o\n", "three\n");
+        assertThat(texts(log, 99)).containsExactly("one\n", "tw", "o\n", "three\n");
+        assertThat(texts(log, 0)).isEmpty();
+        assertThat(texts(log, -1)).containsExactly("one\n", "tw", "o\n", "three\n");
+    }
+
+    @Test
+    void sinceAndUntilBoundTheTimesAndOffsetsAreApplied() throws IOException {
+        LogReader log = reader("""
+                2024-05-01T12:00:00+02:00 stdout F a
+                2024-05-01T10:00:01.250Z stdout F b
+                2024-05-01T08:00:02-02:00 stdout F c
+                """);
+        List<Instant> times = new ArrayList<>();
+        log.read(LogReader.Options.ALL, e -> times.add(e.time()));
+        assertThat(times).containsExactly(Instant.parse("2024-05-01T10:00:00Z"), Instant.parse("2024-05-01T10:00:01.25Z"),
+                Instant.parse("2024-05-01T10:00:02Z"));
+        List<String> seen = new ArrayList<>();
+        log.read(new LogReader.Options(false, Instant.parse("2024-05-01T10:00:01Z"), Instant.parse("2024-05-01T10:00:02Z"), -1),
+                e -> seen.add(new String(e.data(), StandardCharsets.UTF_8)));
+        assertThat(seen).containsExactly("b\n");
+    }
+
+    @Test
+    void aLogOfManyBlocksIsReadWholeAndItsTailFromTheEnd() throws IOException {
+        StringBuilder text = new StringBuilder();
+        int records = 40_000; // ~2.4 MB: many 256 KiB blocks, records straddling their edges
+        for (int i = 0; i < records; i++) {
+            text.append("2024-05-01T10:%02d:%02d.%09d+00:00 stdout F line-%d%n".formatted(i / 3600 % 60, i / 60 % 60, i, i));
+        }
+        LogReader log = reader(text.toString());
+        int[] count = {0};
+        int[] caughtUp = {0};
+        log.read(LogReader.Options.ALL, e -> new String(e.data(), StandardCharsets.UTF_8).equals("line-" + count[0]++ + "\n"),
+                () -> caughtUp[0]++);
+        assertThat(count[0]).isEqualTo(records);
+        assertThat(caughtUp[0]).isEqualTo(1);
+        assertThat(texts(log, 2)).containsExactly("line-39998\n", "line-39999\n");
+    }
+
+    @Test
+    void malformedRecordsAreSkipped() throws IOException {
+        LogReader log = reader("""
+                garbage
+                2024-13-01T10:00:00Z stdout F bad-month
+                2024-05-01T10:00:00 stdout F no-offset
+                2024-05-01T10:00:00Z stdout F good
+                """);
+        assertThat(texts(log, -1)).containsExactly("good\n");
+    }
+
+    private LogReader reader(String content) throws IOException {
+        Path file = dir.resolve("ctr.log");
+        Files.writeString(file, content);
+        return new LogReader(file, () -> false);
+    }
+
+    private static List<String> texts(LogReader log, int tail) {
+        List<String> out = new ArrayList<>();
+        log.read(new LogReader.Options(false, null, null, tail), e -> out.add(new String(e.data(), StandardCharsets.UTF_8)));
+        return out;
+    }
+}

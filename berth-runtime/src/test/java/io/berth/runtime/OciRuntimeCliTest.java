@@ -1,0 +1,50 @@
+package io.berth.runtime;
+
+import io.berth.oci.errors.SystemFailureException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The runtime CLI call against fake runtimes (shell scripts): its timeout holds even when the runtime hangs. */
+class OciRuntimeCliTest {
+    @TempDir
+    Path dir;
+
+    private OciRuntimeCli fake(String script, Duration timeout) throws Exception {
+        Path bin = dir.resolve("fake-runtime");
+        Files.writeString(bin, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new OciRuntimeCli(bin, dir.resolve("state"), timeout);
+    }
+
+    @Test
+    void aHungRuntimeIsKilledAtTheTimeoutWithWhatItPrinted() throws Exception {
+        OciRuntimeCli rt = fake("echo starting; exec sleep 60", Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> rt.start("abc")).isInstanceOf(SystemFailureException.class)
+                .hasMessageContaining("start abc: timed out after 1 s: starting");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aChildLeftHoldingTheOutputDoesNotHoldTheCall() throws Exception {
+        OciRuntimeCli rt = fake("sleep 8 & echo done", Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        assertThat(rt.run("state", "abc")).isEqualTo("done");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void failuresCarryTheRuntimesOutput() throws Exception {
+        OciRuntimeCli rt = fake("echo \"$@\"; echo no such container >&2; exit 3", Duration.ofSeconds(10));
+        assertThatThrownBy(() -> rt.kill("abc", 15)).isInstanceOf(SystemFailureException.class)
+                .hasMessage("fake-runtime kill failed: --root " + dir.resolve("state") + " kill abc 15\nno such container");
+    }
+}
