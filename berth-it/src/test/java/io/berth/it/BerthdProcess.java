@@ -78,7 +78,7 @@ final class BerthdProcess implements AutoCloseable {
         launch();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IllegalStateException("berthd exited: " + Files.readString(log));
+            if (!process.isAlive()) throw new IllegalStateException("berthd exited (status " + process.exitValue() + "): " + Files.readString(log));
             if (Files.exists(socket) && pings()) return this;
             Thread.sleep(100);
         }

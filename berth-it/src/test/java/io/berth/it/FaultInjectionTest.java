@@ -113,10 +113,17 @@ class FaultInjectionTest {
             for (int i = 0; i < KILL_POINTS; i++) {
                 Operation o = ops.get(i % ops.size());
                 o.prepare(daemon, i);
-                long delay = (long) (random.nextDouble() * 1.2 * millis.get(o.name()));
+                // Every fourth round lets the operation finish and kills right after its answer (what completed
+                // must survive); the others kill at a random point of its uninterrupted duration.
+                boolean letFinish = (i / ops.size()) % 4 == 3;
+                long delay = letFinish ? 60_000 : (long) (random.nextDouble() * 1.2 * millis.get(o.name()));
                 long t0 = System.nanoTime();
                 Process client = run(daemon, o.command(i));
                 boolean exited = client.waitFor(delay, TimeUnit.MILLISECONDS);
+                if (letFinish) {
+                    delay = (System.nanoTime() - t0) / 1_000_000;
+                    millis.merge(o.name(), delay, Math::max); // the machine is slower now than when measured
+                }
                 daemon.killHard();
                 client.waitFor(60, TimeUnit.SECONDS);
                 boolean done = exited && client.exitValue() == 0;
