@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -188,10 +188,8 @@ public final class SnapshotStore {
         try {
             return Optional.of(Json.read(Files.readAllBytes(recordFile(chainId)), SnapshotRecord.class,
                     "snapshot record " + chainId));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return Optional.empty(); // absent or damaged: system check reports the snapshot as unrecorded
         }
     }
 
@@ -203,7 +201,7 @@ public final class SnapshotStore {
                     .map(name -> name.substring(0, name.length() - ".json".length()))
                     .filter(hex -> Digest.isValid(Digest.SHA256 + ":" + hex))
                     .map(hex -> new Digest(Digest.SHA256, hex))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                    .collect(Collectors.toUnmodifiableSet());
         } catch (IOException e) {
             throw new SystemFailureException("cannot list snapshot records: " + e.getMessage(), e);
         }
