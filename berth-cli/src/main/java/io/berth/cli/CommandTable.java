@@ -33,6 +33,7 @@ import io.berth.cli.command.SaveCommand;
 import io.berth.cli.command.StartCommand;
 import io.berth.cli.command.StatsCommand;
 import io.berth.cli.command.StopCommand;
+import io.berth.cli.command.SystemCheckCommand;
 import io.berth.cli.command.SystemDfCommand;
 import io.berth.cli.command.TagCommand;
 import io.berth.cli.command.TopCommand;
@@ -195,6 +196,7 @@ final class CommandTable {
     static List<Entry> system() {
         return List.of(
                 cmd("df", SystemDfCommand::new),
+                cmd("check", SystemCheckCommand::new),
                 cmd("info", InfoCommand::new),
                 cmd("events", EventsCommand::new));
     }

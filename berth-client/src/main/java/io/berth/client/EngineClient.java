@@ -380,6 +380,14 @@ public final class EngineClient {
         return sendJson("POST", "/build/prune" + Query.of().flag("all", all), null);
     }
 
+    /**
+     * POST /berth/system/check (berth's extension): {@code {"Problems": [{"Object", "Problem"}], "Repaired":
+     * [{"Removed", "Size"}], "Notes": [...], "Checked": {...}}}; {@code repair} removes what nothing references.
+     */
+    public JsonNode systemCheck(boolean repair) {
+        return sendJson("POST", "/berth/system/check" + Query.of().flag("repair", repair), null);
+    }
+
     // ---- registry ----------------------------------------------------------------------------
 
     /** POST /auth: checks the credentials against the registry; {@code {"Status": ..., "IdentityToken": ...}}. */

@@ -1,6 +1,7 @@
 package io.berth.daemon;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -17,6 +18,7 @@ import io.berth.daemon.api.ImageLookup;
 import io.berth.daemon.api.ImageRoutes;
 import io.berth.daemon.api.RegistryRoutes;
 import io.berth.daemon.api.StatsRoutes;
+import io.berth.daemon.api.StoreRoutes;
 import io.berth.daemon.api.SystemRoutes;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ErrorMapper;
@@ -72,20 +74,20 @@ public final class Daemon implements AutoCloseable {
         containers.recover();
 
         Router router = new Router();
-        // Prunes will also run the content store's garbage collector here once it exists (it frees blobs no
-        // image references); today ImageStore.delete removes an image's unshared blobs itself.
+        // An image prune also sweeps what failed or killed operations left, which no image record referenced.
         ImageService imageService = new ImageService(store.images(),
                 () -> containers.list().stream().map(c -> new ImageUsers.ImageUser(c.id(), c.spec().imageId(),
                         c.state().isRunning() || c.state().status() == ContainerState.Status.RESTARTING)).toList(),
                 (action, id, attrs) -> events.publish("image", action, id, attrs),
-                () -> 0L);
+                () -> store.gc().collect().bytes());
         ImageLookup lookup = new ImageLookup(store.images(), imageService);
         RegistryClient registry = new RegistryClient(
                 RegistryClientConfig.defaults().withInsecureRegistries(options.insecureRegistries()), store);
         RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
         registryRoutes.register(router);
-        new SystemRoutes(containers, lookup, events,
+        new SystemRoutes(containers, lookup, events, store.gc(),
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
+        new StoreRoutes(store.check()).register(router);
         new ContainerRoutes(containers, lookup).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
@@ -99,7 +101,17 @@ public final class Daemon implements AutoCloseable {
             if (!e.hasBytes()) output.accept(e.id() == null ? e.status() : e.id() + ": " + e.status());
         }).image();
         ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller);
-        new BuildRoutes(builder, options.dataRoot().resolve("build-contexts"), events).register(router);
+        Path buildContexts = options.dataRoot().resolve("build-contexts");
+        new BuildRoutes(builder, buildContexts, events, store.leases(), store.gc()).register(router);
+
+        // What else keeps store content alive, and the scratch space of operations a kill -9 may have cut short;
+        // then the start-time sweep, before the first request (no lease can be open yet).
+        store.gc().addRoots(new ContainerReferences(containers::list, store.layout().snapshotsDir()));
+        store.gc().addRoots(builder::cacheReferences);
+        store.gc().addScratch(builder.scratchDir(), false);
+        store.gc().addScratch(buildContexts, false);
+        store.gc().addScratch(registry.partials(), true);
+        store.gc().collectAtStart();
 
         UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
         server.start();

@@ -78,11 +78,23 @@ final class BerthdProcess implements AutoCloseable {
         launch();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IllegalStateException("berthd exited: " + Files.readString(log));
-            if (Files.exists(socket) && cli("version").exitCode() == 0) return this;
+            if (!process.isAlive()) throw new IllegalStateException("berthd exited (status " + process.exitValue() + "): " + Files.readString(log));
+            if (Files.exists(socket) && pings()) return this;
             Thread.sleep(100);
         }
         throw new IllegalStateException("berthd did not come up: " + Files.readString(log));
+    }
+
+    /** GET /_ping through curl: far cheaper than a CLI JVM, which matters to tests that restart berthd often. */
+    private boolean pings() throws IOException, InterruptedException {
+        return Cmd.run(List.of("curl", "-sf", "-m", "5", "--unix-socket", socket.toString(), "http://berthd/_ping"),
+                Map.of(), null, Duration.ofSeconds(10)).exitCode() == 0;
+    }
+
+    /** POST {@code path} on the daemon's socket with curl; the response body. */
+    Cmd.Result post(String path) throws IOException, InterruptedException {
+        return Cmd.run(List.of("curl", "-sS", "-m", "120", "-X", "POST", "--unix-socket", socket.toString(),
+                "http://berthd" + path), Map.of(), null, Duration.ofSeconds(130));
     }
 
     long pid() {

@@ -58,7 +58,10 @@ public final class ArchiveLoader {
 
     /** Loads every image in the archive and returns them (with their tags) in archive order. */
     public List<ImageRecord> load(InputStream archiveStream) {
-        try (ExtractedArchive archive = ExtractedArchive.read(archiveStream, layout.tmpDir())) {
+        // The lease holds the blobs and snapshots until the image records reference them; a load that fails or
+        // is killed part-way leaves them to the garbage collector.
+        try (Lease lease = content.leases().acquire("load");
+             ExtractedArchive archive = ExtractedArchive.read(archiveStream, layout.tmpDir())) {
             if (archive.has("manifest.json")) {
                 return loadDockerSave(archive);
             }

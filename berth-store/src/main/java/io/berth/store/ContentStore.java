@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * Blobs addressed by digest, under {@code <root>/blobs/<algorithm>/<hex>} (layout: {@link StoreLayout}).
  * <p>
  * Life of a blob: ingest (stream into {@code .tmp-<random>} in the blob directory while hashing) → fsync →
- * verify the digest → rename to {@code <hex>} (atomic; the directory is fsynced) → read by digest → delete when
- * no image refers to it. A blob is therefore whole or absent. Concurrent puts of the same content each write
+ * verify the digest → rename to {@code <hex>} (atomic; the directory is fsynced) → read by digest → deleted by
+ * the {@link GarbageCollector} once nothing references it and no {@link Lease} holds it. A blob is therefore whole or absent. Concurrent puts of the same content each write
  * their own temp file and the renames replace identical bytes, so they are safe without locks.
  * <p>
  * A file that is already complete on disk (a finished download) is taken over with {@link #adopt} or
@@ -38,9 +38,17 @@ import java.util.stream.Stream;
  */
 public final class ContentStore {
     private final StoreLayout layout;
+    private final Leases leases;
 
+    /** A content store with leases of its own (a store no collector sweeps, e.g. the registry server's). */
     public ContentStore(Path root) {
+        this(root, new Leases());
+    }
+
+    /** A content store whose commits and look-ups are recorded in {@code leases} (see {@link Leases}). */
+    public ContentStore(Path root, Leases leases) {
         this.layout = new StoreLayout(root);
+        this.leases = leases;
         try {
             Files.createDirectories(layout.blobsDir());
         } catch (IOException e) {
@@ -111,12 +119,7 @@ public final class ContentStore {
                     }
                 }
             }
-            if (Files.isRegularFile(layout.blob(expected))) {
-                return;
-            }
-            Files.move(tmp, layout.blob(expected), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            AtomicFile.syncDirectory(dir);
+            commit(tmp, expected, dir);
         } catch (IOException e) {
             throw new SystemFailureException("cannot adopt " + file + " as blob " + expected + ": "
                     + e.getMessage(), e);
@@ -164,8 +167,7 @@ public final class ContentStore {
             if (expected != null && !expected.equals(actual)) {
                 throw new InvalidArgumentException("blob digest mismatch: expected " + expected + ", got " + actual);
             }
-            Files.move(tmp, layout.blob(actual), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFile.syncDirectory(dir);
+            commit(tmp, actual, dir);
             return actual;
         } catch (IOException e) {
             throw new SystemFailureException("cannot store blob: " + e.getMessage(), e);
@@ -178,12 +180,43 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Renames a verified temp file to its blob name (unless the blob is there already) and records the digest in
+     * the open leases, as one step for the collector.
+     */
+    private void commit(Path tmp, Digest digest, Path dir) throws IOException {
+        IOException failed = leases.committing(() -> {
+            try {
+                leases.touchBlob(digest);
+                if (!Files.isRegularFile(layout.blob(digest))) {
+                    Files.move(tmp, layout.blob(digest), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFile.syncDirectory(dir);
+                }
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Whether the blob is stored; a caller that goes on to use it is covered by its open lease from here on. */
     public boolean has(Digest digest) {
+        leases.touchBlob(digest);
         return Files.isRegularFile(layout.blob(digest));
+    }
+
+    /** The leases this store records its commits in. */
+    public Leases leases() {
+        return leases;
     }
 
     /** Opens the blob for reading; {@link NotFoundException} if absent. */
     public InputStream open(Digest digest) {
+        leases.touchBlob(digest);
         try {
             return Files.newInputStream(layout.blob(digest));
         } catch (NoSuchFileException e) {

@@ -11,7 +11,6 @@ import io.berth.oci.Json;
 import io.berth.oci.MediaTypes;
 import io.berth.oci.Platform;
 import io.berth.oci.RootFs;
-import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
@@ -46,14 +45,15 @@ public final class ImageImporter {
         if (optionalRef != null && !optionalRef.isEmpty()) {
             ImageReference.parse(optionalRef); // refuse a bad name before doing the work
         }
-        Digest layer;
-        try {
-            layer = content.put(Compression.decompressed(tar, "import"));
-        } catch (IOException e) {
-            throw new SystemFailureException("cannot read import stream: " + e.getMessage(), e);
-        }
-        boolean layerWasNew = !images.referencedBlobs().contains(layer);
-        try {
+        // The lease holds the layer, config and manifest until the image record references them; a failed or
+        // killed import leaves them to the garbage collector.
+        try (Lease lease = content.leases().acquire("import")) {
+            Digest layer;
+            try {
+                layer = content.put(Compression.decompressed(tar, "import"));
+            } catch (IOException e) {
+                throw new SystemFailureException("cannot read import stream: " + e.getMessage(), e);
+            }
             Descriptor layerDescriptor = Descriptor.of(MediaTypes.OCI_LAYER_TAR, layer, content.size(layer));
             snapshots.prepare(List.of(layerDescriptor), List.of(layer));
             String created = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
@@ -73,11 +73,6 @@ public final class ImageImporter {
                 record = images.get(record.id()).orElseThrow();
             }
             return record;
-        } catch (BerthException e) {
-            if (layerWasNew) {
-                content.delete(layer);
-            }
-            throw e;
         }
     }
 }

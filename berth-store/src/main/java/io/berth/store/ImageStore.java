@@ -225,36 +225,48 @@ public final class ImageStore {
     }
 
     /**
-     * Deletes the image, its tags, and the blobs and snapshots no other image uses. The caller checks first
-     * that no container uses the image (its snapshots would vanish under the container's overlay).
+     * Deletes the image, its tags, and the blobs and snapshots no other image uses and no open {@link Lease}
+     * holds (a pull may be reusing a shared layer right now). The caller checks first that no container uses the
+     * image (its snapshots would vanish under the container's overlay).
      */
-    public synchronized void delete(Digest id) {
-        Loaded gone = requireImage(id);
-        if (tags.values().removeIf(id::equals)) {
-            tagFile.save(tags);
-        }
-        images.remove(id);
-        try {
-            Files.deleteIfExists(layout.image(id));
-        } catch (IOException e) {
-            throw new SystemFailureException("cannot delete image record " + id + ": " + e.getMessage(), e);
-        }
+    public void delete(Digest id) {
+        Loaded gone;
         Set<Digest> keptBlobs = new HashSet<>();
         Set<Digest> keptChains = new HashSet<>();
-        for (Loaded l : images.values()) {
-            keptBlobs.addAll(blobsOf(l));
-            keptChains.addAll(chainIds(l.config()));
-        }
-        for (Digest blob : blobsOf(gone)) {
-            if (!keptBlobs.contains(blob)) {
-                content.delete(blob);
+        synchronized (this) {
+            gone = requireImage(id);
+            if (tags.values().removeIf(id::equals)) {
+                tagFile.save(tags);
+            }
+            images.remove(id);
+            try {
+                Files.deleteIfExists(layout.image(id));
+            } catch (IOException e) {
+                throw new SystemFailureException("cannot delete image record " + id + ": " + e.getMessage(), e);
+            }
+            for (Loaded l : images.values()) {
+                keptBlobs.addAll(blobsOf(l));
+                keptChains.addAll(chainIds(l.config()));
             }
         }
-        for (Digest chain : chainIds(gone.config())) {
-            if (!keptChains.contains(chain)) {
-                snapshots.remove(chain);
+        List<Path> trash = content.leases().exclusive(held -> {
+            for (Digest blob : blobsOf(gone)) {
+                if (!keptBlobs.contains(blob) && !held.blobs().contains(blob)) {
+                    content.delete(blob);
+                }
             }
-        }
+            List<Path> detached = new ArrayList<>();
+            for (Digest chain : chainIds(gone.config())) {
+                if (!keptChains.contains(chain) && !held.snapshots().contains(chain)) {
+                    Path t = snapshots.detach(chain);
+                    if (t != null) {
+                        detached.add(t);
+                    }
+                }
+            }
+            return detached;
+        });
+        trash.forEach(DirectoryTrees::deleteQuietly);
     }
 
     private static List<Digest> blobsOf(Loaded l) {
@@ -287,13 +299,35 @@ public final class ImageStore {
         synchronized (this) {
             image = requireImage(id);
         }
-        return snapshots.prepare(image.manifest().layers(), image.config().diffIds());
+        // The lease keeps the staging directories of an unpack safe from a concurrent prune's temp sweep.
+        try (Lease lease = content.leases().acquire("unpack " + id.shortId())) {
+            return snapshots.prepare(image.manifest().layers(), image.config().diffIds());
+        }
     }
 
-    /** Blobs referenced by some image, for garbage collection of the content store. */
-    public synchronized Set<Digest> referencedBlobs() {
-        Set<Digest> all = new HashSet<>();
-        images.values().forEach(l -> all.addAll(blobsOf(l)));
+    /**
+     * What the image records keep alive: each image's manifest, config and layer blobs (required) and the
+     * snapshots of its layers (kept, but not required: a layer is unpacked on first use), plus each tag's image.
+     */
+    public synchronized List<StoreReference> references() {
+        List<StoreReference> refs = new ArrayList<>();
+        for (Loaded l : images.values()) {
+            String owner = "image " + l.stored().id();
+            for (Digest blob : blobsOf(l)) {
+                refs.add(new StoreReference(owner, StoreReference.Kind.BLOB, blob, true));
+            }
+            for (Digest chain : chainIds(l.config())) {
+                refs.add(new StoreReference(owner, StoreReference.Kind.SNAPSHOT, chain, false));
+            }
+        }
+        tags.forEach((tag, id) -> refs.add(new StoreReference("tag " + tag, StoreReference.Kind.IMAGE, id, true)));
+        return refs;
+    }
+
+    /** The diff IDs of every image's layers, bottom first, by image ID: what its snapshots must have been unpacked from. */
+    public synchronized Map<Digest, List<Digest>> layerDiffIds() {
+        Map<Digest, List<Digest>> all = new TreeMap<>();
+        images.forEach((id, l) -> all.put(id, l.config().diffIds()));
         return all;
     }
 

@@ -4,6 +4,7 @@ import io.berth.linux.AtomicFile;
 import io.berth.oci.ChainId;
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
+import io.berth.oci.Json;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 
@@ -15,10 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -28,18 +31,21 @@ import java.util.stream.Stream;
  * top of different parents may need different hardlink copies.
  * <p>
  * Life of a snapshot: unpack into {@code .tmp-<chainId>-<n>} → verify the diff ID → rename to {@code <chainId>}
- * → used read-only as a lowerdir → removed when no image needs it. A per-chain-ID lock keeps concurrent
- * prepares from unpacking the same layer twice.
+ * (its {@link SnapshotRecord} written next to it first) → used read-only as a lowerdir → removed by the
+ * {@link GarbageCollector} when no image, container or build cache record needs it and no {@link Lease} holds
+ * it. A per-chain-ID lock keeps concurrent prepares from unpacking the same layer twice.
  */
 public final class SnapshotStore {
     private final StoreLayout layout;
     private final ContentStore content;
+    private final Leases leases;
     private final LayerUnpacker unpacker = new LayerUnpacker();
     private final ConcurrentHashMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public SnapshotStore(Path root, ContentStore content) {
         this.layout = new StoreLayout(root);
         this.content = content;
+        this.leases = content.leases();
         try {
             Files.createDirectories(layout.snapshotsDir());
         } catch (IOException e) {
@@ -78,6 +84,8 @@ public final class SnapshotStore {
 
     private Path ensure(Digest chainId, Digest blob, Digest diffId, List<Path> below) {
         Path dir = layout.snapshot(chainId);
+        // Recorded before the chain lock is taken: the collector holds the sweep lock while it tries chain locks.
+        leases.touchSnapshot(chainId);
         ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -99,8 +107,7 @@ public final class SnapshotStore {
                         + diffId);
             }
             try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFile.syncDirectory(layout.snapshotsDir());
+                commit(tmp, new SnapshotRecord(chainId, diffId, blob));
             } catch (IOException e) {
                 DirectoryTrees.deleteQuietly(tmp);
                 throw new SystemFailureException("cannot commit snapshot " + chainId + ": " + e.getMessage(), e);
@@ -129,8 +136,10 @@ public final class SnapshotStore {
      *
      * @return the snapshot directory
      */
-    public Path commitStaged(Path staged, Digest chainId) {
+    public Path commitStaged(Path staged, Digest chainId, Digest diffId, Digest layer) {
         Path dir = layout.snapshot(chainId);
+        // Recorded before the chain lock is taken: the collector holds the sweep lock while it tries chain locks.
+        leases.touchSnapshot(chainId);
         ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -138,12 +147,99 @@ public final class SnapshotStore {
                 DirectoryTrees.deleteQuietly(staged);
                 return dir;
             }
-            Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFile.syncDirectory(layout.snapshotsDir());
+            commit(staged, new SnapshotRecord(chainId, diffId, layer));
             return dir;
         } catch (IOException e) {
             DirectoryTrees.deleteQuietly(staged);
             throw new SystemFailureException("cannot commit snapshot " + chainId + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes the snapshot's record, then renames the unpacked tree into place, recording the chain ID in the open
+     * leases in the same step for the collector. The record goes first: a crash in between leaves a record
+     * without a directory, which the collector removes; never a snapshot nobody can check.
+     */
+    private void commit(Path unpacked, SnapshotRecord record) throws IOException {
+        AtomicFile.write(recordFile(record.chainId()), Json.canonicalBytes(record));
+        IOException failed = leases.committing(() -> {
+            try {
+                leases.touchSnapshot(record.chainId());
+                Files.move(unpacked, layout.snapshot(record.chainId()), StandardCopyOption.ATOMIC_MOVE);
+                AtomicFile.syncDirectory(layout.snapshotsDir());
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private Path recordFile(Digest chainId) {
+        return layout.snapshotsDir().resolve(chainId.hex() + ".json");
+    }
+
+    /** The record of a committed snapshot; empty for a snapshot made before records existed. */
+    public Optional<SnapshotRecord> record(Digest chainId) {
+        try {
+            return Optional.of(Json.read(Files.readAllBytes(recordFile(chainId)), SnapshotRecord.class,
+                    "snapshot record " + chainId));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // absent or damaged: system check reports the snapshot as unrecorded
+        }
+    }
+
+    /** Chain IDs that have a record file, with or without a snapshot directory. */
+    Set<Digest> recorded() {
+        try (Stream<Path> files = Files.list(layout.snapshotsDir())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".json"))
+                    .map(name -> name.substring(0, name.length() - ".json".length()))
+                    .filter(hex -> Digest.isValid(Digest.SHA256 + ":" + hex))
+                    .map(hex -> new Digest(Digest.SHA256, hex))
+                    .collect(Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list snapshot records: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a record whose snapshot directory is gone. */
+    void removeRecord(Digest chainId) {
+        try {
+            Files.deleteIfExists(recordFile(chainId));
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot delete snapshot record " + chainId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes a snapshot out of the store by renaming it to a {@code .tmp-rm-} name (atomic for readers) and
+     * deleting its record; the caller deletes the returned tree, outside any lock, or a restart's
+     * {@link #removeLeftovers} does. Returns null if there was nothing to take or it is in use right now.
+     */
+    Path detach(Digest chainId) {
+        ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
+        // Busy means someone is unpacking or committing it right now: leave it to the next sweep.
+        if (!lock.tryLock()) {
+            return null;
+        }
+        try {
+            Path dir = layout.snapshot(chainId);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                removeRecord(chainId);
+                return null;
+            }
+            Path trash = layout.snapshotsDir().resolve(".tmp-rm-" + chainId.hex() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+            removeRecord(chainId);
+            return trash;
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot remove snapshot " + chainId + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -155,6 +251,7 @@ public final class SnapshotStore {
     }
 
     public boolean has(Digest chainId) {
+        leases.touchSnapshot(chainId);
         return Files.isDirectory(layout.snapshot(chainId), LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -169,19 +266,18 @@ public final class SnapshotStore {
     public void remove(Digest chainId) {
         ReentrantLock lock = locks.computeIfAbsent(chainId, k -> new ReentrantLock());
         lock.lock();
+        Path trash;
         try {
-            Path dir = layout.snapshot(chainId);
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            Path trash = layout.snapshotsDir().resolve(".tmp-rm-" + chainId.hex() + "-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-            DirectoryTrees.deleteRecursively(trash);
-        } catch (IOException e) {
-            throw new SystemFailureException("cannot remove snapshot " + chainId + ": " + e.getMessage(), e);
+            trash = detach(chainId);
         } finally {
             lock.unlock();
+        }
+        if (trash != null) {
+            try {
+                DirectoryTrees.deleteRecursively(trash);
+            } catch (IOException e) {
+                throw new SystemFailureException("cannot remove snapshot " + chainId + ": " + e.getMessage(), e);
+            }
         }
     }
 

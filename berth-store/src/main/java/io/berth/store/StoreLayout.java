@@ -14,12 +14,16 @@ import java.nio.file.Path;
  * │       └── .tmp-&lt;random&gt;         blob being written; renamed to &lt;hex&gt; once fsynced and verified
  * ├── snapshots/
  * │   ├── &lt;chainIdHex&gt;/           one unpacked layer = one overlay lowerdir, shared by all images
- * │   └── .tmp-&lt;chainIdHex&gt;-&lt;n&gt;/  layer being unpacked; renamed when complete
+ * │   ├── &lt;chainIdHex&gt;.json       its {@link SnapshotRecord} (diff ID, layer blob), written before the rename
+ * │   └── .tmp-&lt;chainIdHex&gt;-&lt;n&gt;/  layer being unpacked; renamed when complete (.tmp-rm-: being deleted)
  * ├── images/
  * │   └── &lt;idHex&gt;.json            one image record (id = sha256 of its config blob)
  * ├── repositories.json            tags: canonical reference -&gt; image id
+ * ├── downloads/                   partial blob downloads a later pull resumes (the registry client's)
  * └── tmp/                         scratch space for archive loads (same filesystem, so renames work)
  * </pre>
+ * What may be deleted when is the {@link GarbageCollector}'s drawing.
+ * <p>
  * Metadata is JSON files replaced by write-temp, fsync, atomic rename ({@link AtomicFile}) rather than SQLite:
  * image metadata is small, changes rarely, and files need no native library; a crash leaves the old or the new
  * file, never a torn one.

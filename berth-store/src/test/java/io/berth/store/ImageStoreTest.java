@@ -109,12 +109,14 @@ class ImageStoreTest {
     }
 
     @Test
-    void importOfAnUnsafeTarLeavesNoImageAndNoBlob() {
+    void importOfAnUnsafeTarLeavesNoImageAndNothingACollectionKeeps() {
         StoreServices store = StoreServices.open(root);
         byte[] evil = new TarBuilder().file("../evil", "x").build();
         assertThatThrownBy(() -> store.importer().importRootfs(new ByteArrayInputStream(evil), "evil", null, null))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("unsafe entry");
         assertThat(store.images().list()).isEmpty();
+        assertThat(store.gc().reclaimable().bytes()).as("counted by system df").isEqualTo(evil.length);
+        store.gc().collect();
         assertThat(store.content().list()).isEmpty();
         assertThat(root.getParent().resolve("evil")).doesNotExist();
     }

@@ -92,6 +92,23 @@ final class BuildCache {
         return n;
     }
 
+    /** Every readable entry; damaged ones are skipped (they are misses). */
+    List<Entry> entries() {
+        try (Stream<Path> files = Files.list(stepsDir)) {
+            List<Entry> all = new java.util.ArrayList<>();
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                try {
+                    all.add(Json.read(Files.readAllBytes(p), Entry.class, "cache entry"));
+                } catch (IOException | RuntimeException e) {
+                    // a damaged or vanished entry is a miss
+                }
+            }
+            return all;
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list build cache: " + e.getMessage(), e);
+        }
+    }
+
     int size() {
         try (Stream<Path> files = Files.list(stepsDir)) {
             return (int) files.count();

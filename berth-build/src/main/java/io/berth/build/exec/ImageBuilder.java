@@ -11,6 +11,8 @@ import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.runtime.ContainerService;
 import io.berth.store.ImageRecord;
+import io.berth.store.Lease;
+import io.berth.store.StoreReference;
 import io.berth.store.StoreServices;
 
 import java.io.IOException;
@@ -83,12 +85,38 @@ public final class ImageBuilder {
         return cache.prune();
     }
 
+    /**
+     * What the build cache keeps alive, for the store's garbage collector: each step record's manifest (with its
+     * config, layers and their snapshots). Not required: a record whose blobs are gone is a cache miss.
+     */
+    public List<StoreReference> cacheReferences() {
+        List<StoreReference> refs = new ArrayList<>();
+        for (BuildCache.Entry entry : cache.entries()) {
+            refs.add(new StoreReference("build cache", StoreReference.Kind.MANIFEST, entry.manifest(), false));
+            refs.add(new StoreReference("build cache", StoreReference.Kind.BLOB, entry.config(), false));
+        }
+        return refs;
+    }
+
+    /** The directory of layer tars and entries being written: scratch for the store's garbage collector. */
+    public Path scratchDir() {
+        return cache.tmpDir();
+    }
+
     /** Number of cached steps. */
     public int cacheEntries() {
         return cache.size();
     }
 
     public BuildResult build(BuildRequest request, BuildOutput output) {
+        // The lease holds every intermediate layer, config, manifest and snapshot until the image record and the
+        // cache records reference them; a failed or killed build leaves the rest to the garbage collector.
+        try (Lease lease = store.leases().acquire("build")) {
+            return buildLeased(request, output);
+        }
+    }
+
+    private BuildResult buildLeased(BuildRequest request, BuildOutput output) {
         if (!request.network().equals("none") && !request.network().equals("default")) {
             throw new InvalidArgumentException("network mode " + request.network() + " is not supported for builds "
                     + "(use none or default)");

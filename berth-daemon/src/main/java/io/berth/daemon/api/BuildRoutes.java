@@ -19,6 +19,9 @@ import io.berth.daemon.http.ApiJson;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.store.GarbageCollector;
+import io.berth.store.Lease;
+import io.berth.store.Leases;
 import io.berth.oci.Digest;
 import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
@@ -31,11 +34,15 @@ public final class BuildRoutes {
     private final ImageBuilder builder;
     private final Path scratchRoot;
     private final EventBus events;
+    private final Leases leases;
+    private final GarbageCollector gc;
 
-    public BuildRoutes(ImageBuilder builder, Path scratchRoot, EventBus events) {
+    public BuildRoutes(ImageBuilder builder, Path scratchRoot, EventBus events, Leases leases, GarbageCollector gc) {
         this.builder = builder;
         this.scratchRoot = scratchRoot;
         this.events = events;
+        this.leases = leases;
+        this.gc = gc;
     }
 
     public void register(Router router) {
@@ -44,6 +51,13 @@ public final class BuildRoutes {
     }
 
     private void build(HttpRequest rq, HttpResponse rs) throws Exception {
+        // Held from before the context lands in the scratch dir, so a concurrent prune leaves that dir alone.
+        try (Lease lease = leases.acquire("build context")) {
+            buildLeased(rq, rs);
+        }
+    }
+
+    private void buildLeased(HttpRequest rq, HttpResponse rs) throws Exception {
         String remote = rq.queryParam("remote", "");
         if (!remote.isEmpty()) throw new InvalidArgumentException("remote build contexts are not supported: send the context as a tar");
         Files.createDirectories(scratchRoot);
@@ -80,10 +94,12 @@ public final class BuildRoutes {
         // The cache holds step records only (their layers are ordinary blobs), so there are no per-object ids
         // or sizes to report; the count goes to the log.
         int removed = builder.prune();
-        java.util.logging.Logger.getLogger("berthd").info("build cache pruned: " + removed + " step records");
+        long reclaimed = gc.collect().bytes();
+        java.util.logging.Logger.getLogger("berthd").info("build cache pruned: " + removed + " step records, "
+                + reclaimed + " bytes");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("CachesDeleted", null);
-        m.put("SpaceReclaimed", 0);
+        m.put("SpaceReclaimed", reclaimed);
         rs.json(200, m);
     }
 

@@ -1,5 +1,6 @@
 package io.berth.daemon.api;
 
+import io.berth.store.GarbageCollector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,14 @@ public final class SystemRoutes {
     private final ImageLookup images;
     private final EventBus events;
     private final DaemonFacts facts;
+    private final GarbageCollector gc;
 
     /** Facts about this daemon that /info and /version report. */
     public record DaemonFacts(String dataRoot, String defaultRuntime, Instant started) {}
 
-    public SystemRoutes(ContainerService containers, ImageLookup images, EventBus events, DaemonFacts facts) {
+    public SystemRoutes(ContainerService containers, ImageLookup images, EventBus events, GarbageCollector gc,
+                        DaemonFacts facts) {
+        this.gc = gc;
         this.containers = containers;
         this.images = images;
         this.events = events;
@@ -159,11 +163,15 @@ public final class SystemRoutes {
 
     private void df(HttpRequest rq, HttpResponse rs) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("LayersSize", images.layersSize());
+        // Content nothing references (a failed or killed load, pull or build; removed build cache records) is
+        // image data a prune reclaims: it counts in the total, and no container uses it.
+        GarbageCollector.Report unreferenced = gc.reclaimable();
+        m.put("LayersSize", images.layersSize() + unreferenced.bytes());
         m.put("Images", images.summaries());
         m.put("Containers", containers.list().stream().map(new ContainerView()::summary).toList());
         m.put("Volumes", List.of());
         m.put("BuildCache", List.of());
+        m.put("BerthUnreferenced", Map.of("Count", unreferenced.removed().size(), "Size", unreferenced.bytes()));
         rs.json(200, m);
     }
 

@@ -9,6 +9,7 @@ import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.ContentStore;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
+import io.berth.store.Lease;
 import io.berth.store.SnapshotStore;
 import io.berth.store.StoreServices;
 
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * <p>
  * One client per daemon: it holds the HTTP connection pool, the auth tokens, the download/upload slots that
  * bound concurrency across all operations, and the directory of partial downloads
- * ({@code <store root>/downloads}) that lets an interrupted pull resume. All methods are thread-safe and
+ * ({@code <store root>/downloads}) that lets an interrupted pull resume (see {@link #partials()}). All methods are thread-safe and
  * blocking; call them from virtual threads.
  * <p>
  * Credentials: an explicit {@link Credentials} argument wins (what the Docker CLI sends as X-Registry-Auth);
@@ -75,6 +76,14 @@ public final class RegistryClient implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The directory of partial downloads: kept across restarts so that a pull resumes, emptied by the store's
+     * garbage collector when it sweeps while no operation runs.
+     */
+    public Path partials() {
+        return partials;
+    }
+
     /** Pulls the image for the host's platform ({@link Platform#host()}); see the four-argument pull. */
     public PullResult pull(ImageReference ref, Credentials credentials, ProgressListener listener) {
         return pull(ref, credentials, Platform.host(), listener);
@@ -95,9 +104,12 @@ public final class RegistryClient implements AutoCloseable {
     public PullResult pull(ImageReference ref, Credentials credentials, Platform platform,
                            ProgressListener listener) {
         RegistrySession session = session(ref, credentials, Set.of("repository:" + ref.path() + ":pull"));
-        return new ImagePuller(session, content, images, snapshots, partials, downloadSlots, blobLocks,
-                config.unpackOnPull())
-                .pull(ref, platform, listener);
+        // The lease holds downloaded blobs and unpacked snapshots until the image record references them.
+        try (Lease lease = content.leases().acquire("pull " + ref.familiar())) {
+            return new ImagePuller(session, content, images, snapshots, partials, downloadSlots, blobLocks,
+                    config.unpackOnPull())
+                    .pull(ref, platform, listener);
+        }
     }
 
     /**
@@ -115,8 +127,11 @@ public final class RegistryClient implements AutoCloseable {
         scopes.add("repository:" + ref.path() + ":pull,push");
         mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
         RegistrySession session = session(ref, credentials, scopes);
-        return new ImagePusher(session, content, images, uploadSlots, config.chunkSize())
-                .push(ref, image, mountSources, listener);
+        // The lease keeps the image's blobs readable while they upload, even if the image is removed meanwhile.
+        try (Lease lease = content.leases().acquire("push " + ref.familiar())) {
+            return new ImagePusher(session, content, images, uploadSlots, config.chunkSize())
+                    .push(ref, image, mountSources, listener);
+        }
     }
 
     /**

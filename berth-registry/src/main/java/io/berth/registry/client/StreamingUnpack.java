@@ -107,7 +107,7 @@ final class StreamingUnpack {
             return false;
         }
         try {
-            snapshots.commitStaged(staged, chainId);
+            snapshots.commitStaged(staged, chainId, diffId, blobDigest);
             return true;
         } catch (RuntimeException e) {
             // commitStaged removed the staged tree; prepare will unpack the layer from the stored blob
