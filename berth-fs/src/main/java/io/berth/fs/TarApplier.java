@@ -34,6 +34,8 @@ public final class TarApplier implements AutoCloseable {
     private static final String XATTR_PAX_PREFIX = "SCHILY.xattr.";
     private static final String OVERLAY_OPAQUE_XATTR = "trusted.overlay.opaque";
     private static final int BUFFER = 1 << 16;
+    /** As the kernel's limit on symlinks followed in one resolution. */
+    private static final int MAX_LINKS = 40;
 
     /**
      * @param links              symlinks already in the tree: followed inside the root, or refused
@@ -208,15 +210,19 @@ public final class TarApplier implements AutoCloseable {
             if (e.errno() != FileCalls.ENOENT) {
                 throw parentError(name, key, e);
             }
-            dir = createParents(name, parentParts);
+            dir = createParents(name, parentParts, 0);
         }
         cachedParentPath = key;
         cachedParent = dir;
         return dir;
     }
 
-    /** Creates the missing directories of {@code parentParts} one at a time, each relative to a held parent. */
-    private FileHandle createParents(String name, List<String> parentParts) throws IOException {
+    /**
+     * Creates the missing directories of {@code parentParts} one at a time, each relative to a held parent. In a
+     * container a dangling symlink on the way is followed as a chrooted {@code mkdir -p} would: its target is
+     * created, inside the root.
+     */
+    private FileHandle createParents(String name, List<String> parentParts, int links) throws IOException {
         FileHandle current = root.resolveDir("", options.links());
         for (int i = 0; i < parentParts.size(); i++) {
             String part = parentParts.get(i);
@@ -234,6 +240,23 @@ public final class TarApplier implements AutoCloseable {
                     } catch (ErrnoException exists) {
                         if (exists.errno() != FileCalls.EEXIST) {
                             throw exists;
+                        }
+                        FileCalls.Stat st = current.statChild(part);
+                        if (options.links() == RootedDir.Links.FOLLOW_IN_ROOT && st != null && st.isSymlink()) {
+                            if (links >= MAX_LINKS) {
+                                throw BadArchiveException.unsafe(context, name, "too many levels of symbolic links in " + sub);
+                            }
+                            String target = current.readlinkChild(part);
+                            List<String> redirected = new ArrayList<>(target.startsWith("/") ? List.of()
+                                    : parentParts.subList(0, i));
+                            for (String p : target.split("/")) {
+                                if (!p.isEmpty() && !p.equals(".")) {
+                                    redirected.add(p);
+                                }
+                            }
+                            redirected.addAll(parentParts.subList(i + 1, parentParts.size()));
+                            current.close();
+                            return createParents(name, redirected, links + 1);
                         }
                     }
                     try {
@@ -260,7 +283,7 @@ public final class TarApplier implements AutoCloseable {
     private BadArchiveException parentError(String name, String dir, ErrnoException e) {
         return switch (e.errno()) {
             case FileCalls.ELOOP -> options.links() == RootedDir.Links.REFUSE
-                    ? BadArchiveException.unsafe(context, name, "writes through a symlink in " + dir)
+                    ? BadArchiveException.unsafe(context, name, "writes through symlink " + dir)
                     : BadArchiveException.unsafe(context, name, "too many levels of symbolic links in " + dir);
             case FileCalls.ENOTDIR -> BadArchiveException.unsafe(context, name, "parent " + dir + " is not a directory");
             case FileCalls.EXDEV -> BadArchiveException.unsafe(context, name, "resolves outside the target");
