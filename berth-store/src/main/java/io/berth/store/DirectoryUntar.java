@@ -5,6 +5,7 @@ import io.berth.fs.FileHandle;
 import io.berth.fs.RootedDir;
 import io.berth.fs.TarApplier;
 import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
 import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
@@ -38,7 +39,10 @@ public final class DirectoryUntar {
             try (FileHandle dest = rooted.resolveDir(destination, RootedDir.Links.FOLLOW_IN_ROOT)) {
                 base = rooted.pathOf(dest);
             } catch (ErrnoException e) {
-                throw new NotFoundException("Could not find the directory " + destination + " in the container");
+                if (e.errno() == FileCalls.ENOENT || e.errno() == FileCalls.ENOTDIR || e.errno() == FileCalls.ELOOP) {
+                    throw new NotFoundException("Could not find the directory " + destination + " in the container");
+                }
+                throw e;
             }
             if (base == null) {
                 throw new NotFoundException("Could not find the directory " + destination + " in the container");
