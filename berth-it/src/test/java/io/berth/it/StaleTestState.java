@@ -26,13 +26,6 @@ final class StaleTestState {
         try (Stream<Path> dirs = Files.list(Path.of("/var/tmp"))) {
             stale = dirs.filter(d -> d.getFileName().toString().startsWith("berth-it-") && !ownerAlive(d)).toList();
         }
-        // A root whose berthd is alive belongs to a test run going on now (several may share the machine).
-        List<String> liveDaemons = ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(cmd -> cmd.contains("io.berth.daemon.Main")).toList();
-        // A root made in the last minutes may be one whose daemon is still starting.
-        long recent = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        stale = stale.stream().filter(d -> liveDaemons.stream().noneMatch(cmd -> cmd.contains(d.toString())))
-                .filter(d -> d.toFile().lastModified() < recent).toList();
         if (stale.isEmpty()) return;
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             String cmd = p.info().commandLine().orElse("");

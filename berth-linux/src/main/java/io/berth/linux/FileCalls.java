@@ -20,8 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * a held descriptor or on a direct child of one, never on a host path. Thin wrappers: the rules of what to
  * resolve how live with their callers (berth-fs).
  *
- * <p>Every layout used here is the same on x86_64 and aarch64 ({@code struct open_how}, {@code struct statx});
- * only openat2's syscall number needs the architecture, and it too is 437 on both.
+ * <p>Every layout used here is the same on every {@link LinuxArch} ({@code struct open_how}, {@code struct statx});
+ * only openat2's syscall number (glibc has no wrapper) needs the architecture, and it too is 437 on each.
  */
 public final class FileCalls {
     public static final int AT_FDCWD = -100;
@@ -104,7 +104,7 @@ public final class FileCalls {
     private static final MethodHandle GETEUID = Libc.function("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle WRITE = capturingErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
-    private static final long OPENAT2 = openat2Number(System.getProperty("os.arch"));
+    private static final long OPENAT2 = openat2Number(LinuxArch.current());
 
     private FileCalls() {}
 
@@ -128,11 +128,10 @@ public final class FileCalls {
         }
     }
 
-    static long openat2Number(String arch) {
+    static long openat2Number(LinuxArch arch) {
         return switch (arch) {
             // openat2 came after the syscall tables were unified: the same number on every architecture.
-            case "amd64", "x86_64", "aarch64", "arm64" -> 437;
-            default -> throw new UnsupportedOperationException("openat2's syscall number is not known for " + arch);
+            case X86_64, AARCH64 -> 437;
         };
     }
 
