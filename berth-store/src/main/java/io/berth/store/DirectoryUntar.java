@@ -1,24 +1,28 @@
 package io.berth.store;
 
+import io.berth.fs.BadArchiveException;
+import io.berth.fs.FileHandle;
+import io.berth.fs.RootedDir;
+import io.berth.fs.TarApplier;
+import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
 import io.berth.oci.errors.BerthException;
+import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Extracts a tar into an existing directory of a container's root filesystem ({@code docker cp} into a
- * container). Entry names follow the layer rules (no "..", no absolute names, no device nodes); symlinks already
- * in the container are resolved inside {@code root} ({@link ScopedPath}), so a link to "/" or "../../" lands in
- * the container, never on the host. Unlike a layer, a failed extraction is not rolled back: the target
- * directory existed before and may hold files written by the entries that succeeded.
+ * container) with berth-fs's {@link TarApplier}: entry names follow the layer rules (no "..", no absolute names,
+ * no device nodes), and the container's own symlinks are followed inside its root at every step, so a link to
+ * "/" or "../../" (or one swapped in while the copy runs) lands in the container, never on the host. Unlike a
+ * layer, a failed extraction is not rolled back: the target directory existed before and may hold files
+ * written by the entries that succeeded.
  */
 public final class DirectoryUntar {
     private DirectoryUntar() {
@@ -30,24 +34,28 @@ public final class DirectoryUntar {
      * @param preserveOwnership apply the tar's uid/gid (else files belong to the caller, i.e. root)
      */
     public static void extract(InputStream tar, Path root, String destination, boolean preserveOwnership) {
-        Path dest = ScopedPath.resolve(root, destination);
-        if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("Could not find the directory " + destination + " in the container");
-        }
-        List<String> prefix = new ArrayList<>();
-        root.relativize(dest).forEach(p -> {
-            if (!p.toString().isEmpty()) {
-                prefix.add(p.toString());
+        try (RootedDir rooted = RootedDir.open(root)) {
+            String base;
+            try (FileHandle dest = rooted.resolveDir(destination, RootedDir.Links.FOLLOW_IN_ROOT)) {
+                base = rooted.pathOf(dest);
+            } catch (ErrnoException e) {
+                if (e.errno() == FileCalls.ENOENT || e.errno() == FileCalls.ENOTDIR || e.errno() == FileCalls.ELOOP) {
+                    throw new NotFoundException("Could not find the directory " + destination + " in the container");
+                }
+                throw e;
             }
-        });
-        try {
+            if (base == null) {
+                throw new NotFoundException("Could not find the directory " + destination + " in the container");
+            }
             TarSource source = new TarSource(Compression.decompressed(tar, "tar"), "tar");
-            TarEntryWriter writer = new TarEntryWriter(root, "tar", TarEntryWriter.ParentPolicy.SCOPED, false,
-                    preserveOwnership, List.of(), prefix);
-            for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
-                writer.write(entry, source);
+            try (TarApplier applier = new TarApplier(rooted, base, "tar", TarApplier.Options.intoContainer(preserveOwnership))) {
+                for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
+                    applier.apply(entry, source.data());
+                }
+                applier.finish();
             }
-            writer.finish();
+        } catch (BadArchiveException e) {
+            throw new InvalidArgumentException(e.getMessage(), e);
         } catch (BerthException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,8 @@
 package io.berth.store;
 
+import io.berth.fs.BadArchiveException;
+import io.berth.fs.RootedDir;
+import io.berth.fs.TarApplier;
 import io.berth.oci.Digest;
 import io.berth.oci.DigestingInputStream;
 import io.berth.oci.errors.BerthException;
@@ -59,23 +62,27 @@ public final class LayerUnpacker {
             DigestingInputStream uncompressed = diffIdKnown ? DigestingInputStream.countingOnly(tar)
                     : new DigestingInputStream(tar);
             TarSource source = new TarSource(uncompressed, CONTEXT);
-            TarEntryWriter writer = new TarEntryWriter(target, CONTEXT, TarEntryWriter.ParentPolicy.REFUSE_SYMLINKS,
-                    true, true, lowerDirs, List.of());
-            for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
-                writer.write(entry, source);
+            try (RootedDir root = RootedDir.open(target);
+                 TarApplier applier = new TarApplier(root, "", CONTEXT, TarApplier.Options.layer(lowerDirs))) {
+                for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
+                    applier.apply(entry, source.data());
+                }
+                try {
+                    // The diff ID covers the whole stream, including the end-of-archive blocks and any padding.
+                    uncompressed.drain();
+                } catch (IOException e) {
+                    throw source.truncated(e);
+                }
+                if (uncompressed.count() % TAR_BLOCK != 0) {
+                    throw new InvalidArgumentException(CONTEXT + ": truncated archive (" + uncompressed.count()
+                            + " bytes is not a whole number of tar blocks)");
+                }
+                applier.finish();
             }
-            try {
-                // The diff ID covers the whole stream, including the end-of-archive blocks and any padding.
-                uncompressed.drain();
-            } catch (IOException e) {
-                throw source.truncated(e);
-            }
-            if (uncompressed.count() % TAR_BLOCK != 0) {
-                throw new InvalidArgumentException(CONTEXT + ": truncated archive (" + uncompressed.count()
-                        + " bytes is not a whole number of tar blocks)");
-            }
-            writer.finish();
             return diffIdKnown ? blobDigest : uncompressed.digest();
+        } catch (BadArchiveException e) {
+            DirectoryTrees.deleteQuietly(target);
+            throw new InvalidArgumentException(e.getMessage(), e);
         } catch (BerthException e) {
             DirectoryTrees.deleteQuietly(target);
             throw e;

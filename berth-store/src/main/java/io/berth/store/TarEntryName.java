@@ -1,12 +1,14 @@
 package io.berth.store;
 
+import io.berth.fs.BadArchiveException;
+import io.berth.fs.EntryName;
 import io.berth.oci.errors.InvalidArgumentException;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Validates and normalises a tar entry name from an untrusted archive. A leading "./" is normal (tar -C dir .)
+ * Tar entry names of archives the store reads (docker save/OCI archives), with berth-fs's {@link EntryName}
+ * rules, as the engine's own error. Validates and normalises a tar entry name from an untrusted archive. A leading "./" is normal (tar -C dir .)
  * and stripped; a leading "/" is refused rather than silently re-rooted, and so is any ".." component, because
  * either means the archive was made to write somewhere other than where it is extracted.
  */
@@ -25,26 +27,11 @@ final class TarEntryName {
 
     /** Same as {@link #normalise} but reports problems as belonging to {@code entryName}'s link target. */
     static List<String> components(String context, String entryName, String name) {
-        if (name == null || name.isEmpty()) {
-            throw unsafe(context, entryName, "empty name");
+        try {
+            return EntryName.components(context, entryName, name);
+        } catch (BadArchiveException e) {
+            throw new InvalidArgumentException(e.getMessage(), e);
         }
-        if (name.indexOf('\0') >= 0) {
-            throw unsafe(context, entryName, "NUL in name");
-        }
-        if (name.startsWith("/")) {
-            throw unsafe(context, entryName, "absolute path " + name);
-        }
-        List<String> parts = new ArrayList<>();
-        for (String part : name.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                throw unsafe(context, entryName, "'..' component in " + name);
-            }
-            parts.add(part);
-        }
-        return parts;
     }
 
     static InvalidArgumentException unsafe(String context, String entryName, String reason) {

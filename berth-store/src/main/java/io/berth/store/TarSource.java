@@ -32,6 +32,11 @@ final class TarSource {
         }
     }
 
+    /** The archive stream, positioned at the current entry's data (for {@link io.berth.fs.TarApplier}). */
+    InputStream data() {
+        return tar;
+    }
+
     /** Copies the current entry's data to {@code out} and checks that all of it was there. */
     long copyTo(OutputStream out, long expected) throws IOException {
         byte[] buf = new byte[65536];

@@ -1,5 +1,8 @@
 package io.berth.store;
 
+import io.berth.fs.FileHandle;
+import io.berth.fs.RootedDir;
+import io.berth.fs.TreeTarWriter;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,14 +34,6 @@ class DirectoryCopyTest {
     }
 
     @Test
-    void scopedPathKeepsSymlinksInsideTheRoot() {
-        assertThat(ScopedPath.resolve(rootfs, "/escape/x")).isEqualTo(rootfs.resolve(outside.toString().substring(1)).resolve("x"));
-        assertThat(ScopedPath.resolve(rootfs, "etc/up/x")).isEqualTo(rootfs.resolve("outside/x"));
-        assertThat(ScopedPath.resolve(rootfs, "../../..")).isEqualTo(rootfs);
-        assertThat(ScopedPath.resolve(rootfs, "/escape", false)).isEqualTo(rootfs.resolve("escape"));
-    }
-
-    @Test
     void untarFollowsContainerSymlinksOnlyInsideTheRoot() throws Exception {
         byte[] tar = new TarBuilder().file("escape/evil", "x").file("etc/up/evil2", "y").file("plain", "z").build();
         DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/", false);
@@ -47,12 +42,13 @@ class DirectoryCopyTest {
         }
         assertThat(Files.readString(rootfs.resolve("plain"))).isEqualTo("z");
         assertThat(Files.readString(rootfs.resolve("outside/evil2"))).isEqualTo("y");
-        assertThat(Files.readString(ScopedPath.resolve(rootfs, "/escape/evil"))).isEqualTo("x");
+        assertThat(Files.readString(rootfs.resolve(outside.toString().substring(1)).resolve("evil"))).isEqualTo("x");
     }
 
     @Test
     void untarIntoADestinationThroughASymlinkStaysInside() throws Exception {
         byte[] tar = new TarBuilder().file("f", "x").build();
+        Files.createDirectories(rootfs.resolve("outside")); // where etc/up leads inside the root
         DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/etc/up/..", false);
         assertThat(Files.readString(rootfs.resolve("f"))).isEqualTo("x");
         assertThatThrownBy(() -> DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/nope", false))
@@ -79,7 +75,10 @@ class DirectoryCopyTest {
         Files.createLink(src.resolve("hard"), src.resolve("file"));
         Files.createSymbolicLink(src.resolve("link"), Path.of("/etc/passwd"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DirectoryTar.write(rootfs.resolve("tmp/src"), "copy", out);
+        try (RootedDir root = RootedDir.open(rootfs);
+             FileHandle source = root.resolve("/tmp/src", RootedDir.Links.FOLLOW_IN_ROOT, false)) {
+            TreeTarWriter.write(source, "copy", out);
+        }
 
         Path dest = Files.createDirectories(tmp.resolve("dest"));
         DirectoryUntar.extract(new ByteArrayInputStream(out.toByteArray()), dest, "/", true);

@@ -1,12 +1,15 @@
 package io.berth.build.context;
 
+import io.berth.fs.FileHandle;
+import io.berth.fs.RootedDir;
+import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
 import io.berth.oci.Digest;
 import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.store.DirectoryUntar;
-import io.berth.store.ScopedPath;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,14 +109,14 @@ public final class BuildContext implements AutoCloseable {
         boolean defaulted = path == null || path.isBlank();
         String name = defaulted ? "Dockerfile" : path;
         String relative = insideContext(name);
-        Path file = ScopedPath.resolve(root, relative);
-        if (defaulted && !Files.isRegularFile(file)) {
-            Path lower = ScopedPath.resolve(root, "dockerfile");
-            if (Files.isRegularFile(lower)) {
+        Path file = inRoot(relative, true);
+        if (defaulted && (file == null || !Files.isRegularFile(file))) {
+            Path lower = inRoot("dockerfile", true);
+            if (lower != null && Files.isRegularFile(lower)) {
                 file = lower;
             }
         }
-        if (!Files.isRegularFile(file)) {
+        if (file == null || !Files.isRegularFile(file)) {
             throw new NotFoundException("Cannot locate specified Dockerfile: " + name);
         }
         try {
@@ -123,6 +126,26 @@ public final class BuildContext implements AutoCloseable {
             return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SystemFailureException("cannot read Dockerfile " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where {@code relative} is, resolved by the kernel inside the root (symlinks lead inside it; the final one is
+     * followed when {@code followLast}), as a host path; null when nothing is there. The context is berthd's own
+     * extraction or the caller's directory, which no container changes, so a path is fine as the result.
+     */
+    private Path inRoot(String relative, boolean followLast) {
+        try (RootedDir dir = RootedDir.open(root);
+             FileHandle found = dir.resolve(relative, RootedDir.Links.FOLLOW_IN_ROOT, followLast)) {
+            String where = dir.pathOf(found);
+            return where == null ? null : where.isEmpty() ? root : root.resolve(where);
+        } catch (ErrnoException e) {
+            if (e.errno() == FileCalls.ENOENT || e.errno() == FileCalls.ENOTDIR || e.errno() == FileCalls.ELOOP) {
+                return null;
+            }
+            throw new SystemFailureException("cannot look up " + relative + " in the build context: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot look up " + relative + " in the build context: " + e.getMessage(), e);
         }
     }
 
@@ -188,16 +211,16 @@ public final class BuildContext implements AutoCloseable {
         String[] segments = cleaned.split("/");
         if (!hasWildcard(cleaned)) {
             // Intermediate symlinks are followed inside the root; a final symlink is the object copied.
-            Path path = ScopedPath.resolve(root, cleaned, false);
-            return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && visible(path) ? List.of(path) : List.of();
+            Path path = inRoot(cleaned, false);
+            return path != null && visible(path) ? List.of(path) : List.of();
         }
         List<Path> current = List.of(root);
         for (int i = 0; i < segments.length; i++) {
             boolean last = i == segments.length - 1;
             List<Path> next = new ArrayList<>();
             for (Path dir : current) {
-                Path scoped = ScopedPath.resolve(root, relative(dir), true);
-                if (!Files.isDirectory(scoped, LinkOption.NOFOLLOW_LINKS)) {
+                Path scoped = inRoot(relative(dir), true);
+                if (scoped == null || !Files.isDirectory(scoped, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 if (!hasWildcard(segments[i])) {

@@ -3,6 +3,9 @@ package io.berth.build.exec;
 import io.berth.build.context.BuildContext;
 import io.berth.build.context.ContextFile;
 import io.berth.build.dockerfile.Instruction;
+import io.berth.fs.BadArchiveException;
+import io.berth.fs.RootedDir;
+import io.berth.fs.TarApplier;
 import io.berth.oci.Digest;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
@@ -20,6 +23,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  *
  * @param entries   the layer's entries, including parent directories
  * @param sourceKey what the cache and history call the sources ("file:<hex>", "dir:<hex>", "multi:<hex>")
- * @param tempFiles files extracted from archives; delete after the layer is written
+ * @param tempFiles files and directories (unpacked ADD archives) to delete after the layer is written
  */
 record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles) {
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*|^git@.*");
@@ -287,7 +291,14 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
         }
     }
 
+    /**
+     * ADD of a local archive: unpacked by berth-fs's {@link TarApplier} (the one applier, with the layer rules:
+     * no "..", no absolute names, nothing written through a symlink, no device nodes) into a private directory
+     * under {@code tmpDir}, whose tree then becomes the entries below the destination.
+     */
     private static void extract(Path archive, String destRel, Map<String, LayerEntry> out, List<Path> temps, Path tmpDir) {
+        String context = "ADD " + archive.getFileName();
+        Path unpacked;
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive))) {
             InputStream in;
             try {
@@ -298,42 +309,52 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
             }
             TarArchiveInputStream tar = new TarArchiveInputStream(in);
             Files.createDirectories(tmpDir);
-            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-                String rel = safeName(e.getName(), archive);
-                if (rel.isEmpty()) {
-                    continue;
+            unpacked = Files.createTempDirectory(tmpDir, "add-");
+            temps.add(unpacked);
+            TarApplier.Options options = new TarApplier.Options(RootedDir.Links.REFUSE, false, true, false, true, List.of());
+            try (RootedDir root = RootedDir.open(unpacked); TarApplier applier = new TarApplier(root, "", context, options)) {
+                for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                    applier.apply(e, tar);
                 }
-                String name = join(destRel, rel);
-                int mode = e.getMode() & 07777;
-                int uid = (int) e.getLongUserId();
-                int gid = (int) e.getLongGroupId();
-                if (e.isDirectory()) {
-                    out.put(name, LayerEntry.directory(name, mode, uid, gid));
-                } else if (e.isSymbolicLink()) {
-                    out.put(name, LayerEntry.symlink(name, uid, gid, e.getLinkName()));
-                } else if (e.isLink()) {
-                    out.put(name, new LayerEntry(name, LayerEntry.Kind.HARDLINK, mode, uid, gid, 0, null, null,
-                            join(destRel, safeName(e.getLinkName(), archive)), 0, 0, null));
-                } else if (e.isFile()) {
-                    Path tmp = Files.createTempFile(tmpDir, "add-", ".bin");
-                    temps.add(tmp);
-                    Files.copy(tar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    out.put(name, LayerEntry.file(name, mode, uid, gid, Files.size(tmp), tmp));
-                }
+                applier.finish();
             }
+        } catch (BadArchiveException e) {
+            throw new InvalidArgumentException(e.getMessage().replace(context + ": unsafe entry", context + ": archive entry"), e);
         } catch (IOException e) {
-            throw new InvalidArgumentException("ADD " + archive.getFileName() + ": cannot unpack archive: " + e.getMessage());
+            throw new InvalidArgumentException(context + ": cannot unpack archive: " + e.getMessage());
         }
+        addTree(unpacked, unpacked, destRel, out, new HashMap<>());
     }
 
-    private static String safeName(String name, Path archive) {
-        String n = RootfsView.normalize(name);
-        for (String part : n.split("/")) {
-            if (part.equals("..")) {
-                throw new InvalidArgumentException("ADD " + archive.getFileName() + ": archive entry " + name
-                        + " points outside the destination");
+    /** The entries of an unpacked tree, parents first; files with several links after the first are hardlinks. */
+    private static void addTree(Path root, Path dir, String destRel, Map<String, LayerEntry> out, Map<Object, String> seen) {
+        List<Path> children;
+        try (var list = Files.list(dir)) {
+            children = list.sorted().toList();
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list an unpacked ADD archive: " + e.getMessage(), e);
+        }
+        for (Path child : children) {
+            String name = join(destRel, root.relativize(child).toString());
+            try {
+                Map<String, Object> a = Files.readAttributes(child, "unix:mode,uid,gid,size,nlink,ino,dev", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode") & 07777;
+                int uid = (Integer) a.get("uid");
+                int gid = (Integer) a.get("gid");
+                if (Files.isSymbolicLink(child)) {
+                    out.put(name, LayerEntry.symlink(name, uid, gid, Files.readSymbolicLink(child).toString()));
+                } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    out.put(name, LayerEntry.directory(name, mode, uid, gid));
+                    addTree(root, child, destRel, out, seen);
+                } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+                    String first = (Integer) a.get("nlink") > 1 ? seen.putIfAbsent(List.of(a.get("dev"), a.get("ino")), name) : null;
+                    out.put(name, first != null
+                            ? new LayerEntry(name, LayerEntry.Kind.HARDLINK, mode, uid, gid, 0, null, null, first, 0, 0, null)
+                            : LayerEntry.file(name, mode, uid, gid, (Long) a.get("size"), child));
+                }
+            } catch (IOException e) {
+                throw new SystemFailureException("cannot read an unpacked ADD archive: " + e.getMessage(), e);
             }
         }
-        return n;
     }
 }

@@ -434,9 +434,12 @@ final class StageExecutor {
             });
         } finally {
             for (Path tmp : plan.tempFiles()) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
+                // files, and the directories ADD unpacked archives into
+                try (var tree = Files.walk(tmp)) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException | java.io.UncheckedIOException ignored) {
                     // swept with the cache's tmp dir
                 }
             }

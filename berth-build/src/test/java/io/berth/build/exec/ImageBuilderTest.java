@@ -298,4 +298,55 @@ class ImageBuilderTest {
         Path tool = fx.rootfs(r.imageId()).find("usr/local/bin/tool").orElseThrow();
         assertThat((Integer) Files.getAttribute(tool, "unix:mode") & 07777).isEqualTo(0700);
     }
+
+    @Test
+    void addOfAHostileArchiveIsRefusedAndHardlinksAreKept() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("add-outside"));
+        Path ctx = tmp.resolve("ctx-add-evil");
+        write(ctx, "Dockerfile", "FROM busybox\nADD evil.tar /opt/\n");
+        Files.write(ctx.resolve("evil.tar"), tar(t -> {
+            TarArchiveEntry link = new TarArchiveEntry("link", org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName(outside.toString());
+            t.putArchiveEntry(link);
+            t.closeArchiveEntry();
+            TarArchiveEntry evil = new TarArchiveEntry("link/evil");
+            evil.setSize(1);
+            t.putArchiveEntry(evil);
+            t.write('x');
+            t.closeArchiveEntry();
+        }));
+        assertThatThrownBy(() -> fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false))
+                .hasMessageContaining("writes through symlink");
+        assertThat(outside.resolve("evil")).doesNotExist();
+
+        write(ctx, "Dockerfile", "FROM busybox\nADD linked.tar /opt/\n");
+        Files.write(ctx.resolve("linked.tar"), tar(t -> {
+            TarArchiveEntry file = new TarArchiveEntry("a");
+            file.setSize(2);
+            t.putArchiveEntry(file);
+            t.write("hi".getBytes());
+            t.closeArchiveEntry();
+            TarArchiveEntry hard = new TarArchiveEntry("b", org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            hard.setLinkName("a");
+            t.putArchiveEntry(hard);
+            t.closeArchiveEntry();
+        }));
+        BuildResult r = fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false);
+        Path a = fx.rootfs(r.imageId()).find("opt/a").orElseThrow();
+        Path b = fx.rootfs(r.imageId()).find("opt/b").orElseThrow();
+        assertThat(Files.readString(b)).isEqualTo("hi");
+        assertThat(Files.getAttribute(b, "unix:ino")).isEqualTo(Files.getAttribute(a, "unix:ino"));
+    }
+
+    private interface TarBody {
+        void write(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t) throws Exception;
+    }
+
+    private static byte[] tar(TarBody body) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            body.write(t);
+        }
+        return out.toByteArray();
+    }
 }

@@ -104,4 +104,26 @@ class BusyboxRootfsTest {
                 .isInstanceOf(IOException.class);
         assertThat(dir.resolve("evil")).doesNotExist();
     }
+
+    @Test
+    void extractorNeverWritesThroughASymlinkTheArchiveMade() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            TarArchiveEntry link = new TarArchiveEntry("copy/link", org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName(outside.toString());
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+            TarArchiveEntry evil = new TarArchiveEntry("copy/link/evil");
+            evil.setSize(1);
+            tar.putArchiveEntry(evil);
+            tar.write('x');
+            tar.closeArchiveEntry();
+        }
+        Path out = Files.createDirectories(dir.resolve("out"));
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(bytes.toByteArray()), out, null, null, false))
+                .isInstanceOf(IOException.class).hasMessageContaining("writes through symlink");
+        assertThat(outside.resolve("evil")).doesNotExist();
+        assertThat(Files.isSymbolicLink(out.resolve("copy/link"))).isTrue();
+    }
 }

@@ -3,16 +3,18 @@ package io.berth.daemon.api;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.berth.daemon.http.ApiJson;
+import io.berth.fs.FileHandle;
+import io.berth.fs.RootedDir;
+import io.berth.fs.TreeTarWriter;
+import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
@@ -20,13 +22,12 @@ import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
-import io.berth.store.DirectoryTar;
 import io.berth.store.DirectoryUntar;
-import io.berth.store.ScopedPath;
 
 /**
- * docker cp: HEAD/GET/PUT /containers/{id}/archive. Paths are resolved inside the container's rootfs with
- * symlinks kept in scope (ScopedPath), so a container cannot make berthd read or write host files.
+ * docker cp: HEAD/GET/PUT /containers/{id}/archive. Every path is resolved by the kernel inside the container's
+ * rootfs (berth-fs's {@link RootedDir}) and the stat, the tar and the extraction act on held descriptors, so a
+ * container swapping directories for symlinks while cp runs cannot make berthd read or write host files.
  */
 public final class ArchiveRoutes {
     private final ContainerService containers;
@@ -43,20 +44,40 @@ public final class ArchiveRoutes {
     private void get(HttpRequest rq, HttpResponse rs) throws Exception {
         String path = requirePath(rq);
         Container c = containers.inspect(rq.pathParam("id"));
-        Path root = containers.rootfs(c.id());
-        Path target = ScopedPath.resolve(root, path, false);
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("Could not find the file " + path + " in container " + c.name());
+        try (RootedDir root = RootedDir.open(containers.rootfs(c.id()));
+             FileHandle target = find(root, path, c)) {
+            String name = name(root, target);
+            FileCalls.Stat st = target.stat();
+            rs.header("X-Docker-Container-Path-Stat", stat(target, st, name));
+            if (rq.method().equals("HEAD")) {
+                rs.empty(200);
+                return;
+            }
+            try (OutputStream out = rs.stream(200, "application/x-tar")) {
+                TreeTarWriter.write(target, name, out);
+            }
         }
-        rs.header("X-Docker-Container-Path-Stat", stat(target, path));
-        if (rq.method().equals("HEAD")) {
-            rs.empty(200);
-            return;
+    }
+
+    /** The object at {@code path}, resolved inside the container's root; a final symlink is the symlink. */
+    private static FileHandle find(RootedDir root, String path, Container c) throws ErrnoException {
+        try {
+            return root.resolve(path, RootedDir.Links.FOLLOW_IN_ROOT, false);
+        } catch (ErrnoException e) {
+            if (e.errno() == FileCalls.ENOENT || e.errno() == FileCalls.ENOTDIR || e.errno() == FileCalls.ELOOP) {
+                throw new NotFoundException("Could not find the file " + path + " in container " + c.name());
+            }
+            throw e;
         }
-        String name = target.getFileName() == null ? "/" : target.getFileName().toString();
-        try (OutputStream out = rs.stream(200, "application/x-tar")) {
-            DirectoryTar.write(target, name, out);
+    }
+
+    /** The copied object's name as docker cp names it: its last component where it is now, "/" for the root. */
+    private static String name(RootedDir root, FileHandle target) throws IOException {
+        String where = root.pathOf(target);
+        if (where == null || where.isEmpty()) {
+            return "/";
         }
+        return where.substring(where.lastIndexOf('/') + 1);
     }
 
     private void put(HttpRequest rq, HttpResponse rs) throws Exception {
@@ -66,8 +87,8 @@ public final class ArchiveRoutes {
             throw new io.berth.oci.errors.ConflictException("container rootfs is marked read-only");
         }
         Path root = containers.rootfs(c.id());
-        if (!ScopedPath.exists(root, path)) {
-            throw new NotFoundException("Could not find the file " + path + " in container " + c.name());
+        try (RootedDir rooted = RootedDir.open(root); FileHandle ignored = find(rooted, path, c)) {
+            // exists: DirectoryUntar resolves it again, inside the root, as the directory to extract into
         }
         DirectoryUntar.extract(rq.body(), root, path, rq.queryFlag("copyUIDGID"));
         rs.empty(200);
@@ -80,18 +101,16 @@ public final class ArchiveRoutes {
     }
 
     /** The header docker cp reads: base64 JSON {name, size, mode (Go FileMode bits), mtime, linkTarget}. */
-    private static String stat(Path target, String requested) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        long mode = 0;
-        for (PosixFilePermission p : a.permissions()) mode |= 1L << (8 - p.ordinal());
-        if (a.isDirectory()) mode |= 1L << 31;
-        if (a.isSymbolicLink()) mode |= 1L << 27;
+    private static String stat(FileHandle target, FileCalls.Stat st, String name) throws IOException {
+        long mode = st.mode() & 0777;
+        if (st.isDirectory()) mode |= 1L << 31;
+        if (st.isSymlink()) mode |= 1L << 27;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", target.getFileName() == null ? "/" : target.getFileName().toString());
-        m.put("size", a.size());
+        m.put("name", name);
+        m.put("size", st.size());
         m.put("mode", mode);
-        m.put("mtime", a.lastModifiedTime().toInstant().toString());
-        m.put("linkTarget", a.isSymbolicLink() ? Files.readSymbolicLink(target).toString() : "");
+        m.put("mtime", Instant.ofEpochSecond(st.mtimeSeconds(), st.mtimeNanos()).toString());
+        m.put("linkTarget", st.isSymlink() ? target.readlink() : "");
         return Base64.getEncoder().encodeToString(ApiJson.MAPPER.writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
     }
 }
