@@ -69,6 +69,31 @@ class LogReaderTest {
     }
 
     @Test
+    void withoutTimesTheRecordsAreTheSameAndTheirTimesZero() throws IOException {
+        LogReader log = reader("""
+                2024-05-01T10:00:00.000000001+00:00 stdout F one
+                2024-05-01T10:00:01.5+00:00 stderr P tw
+                2024-05-01T10:00:01.6+00:00 stderr F o
+                """);
+        List<String> seen = new ArrayList<>();
+        log.read(LogReader.Options.ALL, false, (stream, nanos, data, off, len, partial) ->
+                seen.add(stream + " " + nanos + " " + new String(data, off, len, StandardCharsets.UTF_8) + partial), () -> {});
+        assertThat(seen).containsExactly("STDOUT 0 one\nfalse", "STDERR 0 twtrue", "STDERR 0 o\nfalse");
+    }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineAtEveryOffsetOfAWord() {
+        for (int at = 0; at < 24; at++) {
+            byte[] b = "x".repeat(24).getBytes(StandardCharsets.US_ASCII);
+            b[at] = '\n';
+            if (at + 3 < b.length) b[at + 3] = '\n';
+            assertThat(LogReader.indexOfNewline(b, 0, b.length)).isEqualTo(at);
+            assertThat(LogReader.indexOfNewline(b, 0, at)).isEqualTo(-1);
+        }
+        assertThat(LogReader.indexOfNewline(new byte[] {'\n', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 1, 11)).isEqualTo(10);
+    }
+
+    @Test
     void malformedRecordsAreSkipped() throws IOException {
         LogReader log = reader("""
                 garbage

@@ -101,7 +101,7 @@ public final class ContainerStreamRoutes {
         try (OutputStream out = rs.stream(200, c.spec().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
             // Records are lines: merged into frames, a 200 MB log is a few thousand writes instead of millions.
             StreamFraming framing = new StreamFraming(out, c.spec().tty());
-            reader.read(options, framedSink(framing, stdout, stderr, timestamps), () -> {
+            reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
                 try {
                     framing.flush();
                 } catch (IOException e) {
@@ -133,7 +133,7 @@ public final class ContainerStreamRoutes {
     }
 
     private void replayLogs(Container c, StreamFraming framing, boolean stdout, boolean stderr) {
-        containers.logs(c.id()).read(LogReader.Options.ALL, framedSink(framing, stdout, stderr, false), () -> {
+        containers.logs(c.id()).read(LogReader.Options.ALL, false, framedSink(framing, stdout, stderr, false), () -> {
             try {
                 framing.flush();
             } catch (IOException e) {
