@@ -42,7 +42,8 @@ public final class TarApplier implements AutoCloseable {
      * @param overlayWhiteouts   OCI whiteout files become overlayfs whiteouts (layers only)
      * @param preserveOwnership  apply the entries' uid/gid (without root, a refusal is ignored)
      * @param xattrs             apply SCHILY.xattr PAX records (never overlay's own, never undecodable values)
-     * @param replaceDirectories a non-directory entry may replace an existing directory (with its contents)
+     * @param replaceDirectories a non-directory entry may replace an existing directory (with its contents), and a
+     *                           directory entry an existing non-directory (Docker's noOverwriteDirNonDir=false)
      * @param lowerDirs          snapshots below a layer, topmost first, to resolve hardlinks to older layers
      */
     public record Options(RootedDir.Links links, boolean overlayWhiteouts, boolean preserveOwnership, boolean xattrs,
@@ -57,8 +58,8 @@ public final class TarApplier implements AutoCloseable {
         }
 
         /** docker cp into a container (or a build context): the container's own symlinks lead inside its root. */
-        public static Options intoContainer(boolean preserveOwnership) {
-            return new Options(RootedDir.Links.FOLLOW_IN_ROOT, false, preserveOwnership, true, true, List.of());
+        public static Options intoContainer(boolean preserveOwnership, boolean replaceDirectories) {
+            return new Options(RootedDir.Links.FOLLOW_IN_ROOT, false, preserveOwnership, true, replaceDirectories, List.of());
         }
 
         /** A copy out of a container into a directory of the user's: nothing is written through a symlink. */
@@ -117,6 +118,9 @@ public final class TarApplier implements AutoCloseable {
         if (entry.isDirectory()) {
             FileCalls.Stat existing = parent.statChild(leaf);
             if (existing == null || !existing.isDirectory()) {
+                if (existing != null && !options.replaceDirectories()) {
+                    throw new BadArchiveException(context + ": cannot overwrite non-directory " + name + " with a directory");
+                }
                 replace(name, parent, path, leaf, existing);
                 parent.mkdir(leaf, 0700);
             }

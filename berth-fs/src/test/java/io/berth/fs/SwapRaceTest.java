@@ -67,7 +67,7 @@ class SwapRaceTest {
                     try (FileHandle dest = dir.resolveDir("d/" + rel, RootedDir.Links.FOLLOW_IN_ROOT)) {
                         base = dir.pathOf(dest);
                     }
-                    try (TarApplier applier = new TarApplier(dir, base, "tar", TarApplier.Options.intoContainer(false));
+                    try (TarApplier applier = new TarApplier(dir, base, "tar", TarApplier.Options.intoContainer(false, true));
                          TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
                         for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                             applier.apply(e, in);

@@ -100,7 +100,7 @@ class TarApplierTest {
     }
 
     private static final TarApplier.Options LAYER = TarApplier.Options.layer(List.of());
-    private static final TarApplier.Options CONTAINER = TarApplier.Options.intoContainer(false);
+    private static final TarApplier.Options CONTAINER = TarApplier.Options.intoContainer(false, true);
     private static final TarApplier.Options HOST = TarApplier.Options.intoHostDirectory(false);
 
     private void assertOutsideUntouched() throws IOException {
@@ -134,6 +134,23 @@ class TarApplierTest {
                 throw new RuntimeException(x);
             }
         };
+    }
+
+    @Test
+    void noOverwriteDirNonDirRefusesAChangeOfTypeEitherWay() throws IOException {
+        TarApplier.Options strict = TarApplier.Options.intoContainer(false, false);
+        clearRoot();
+        Files.createDirectories(root.resolve("d/inner"));
+        Files.writeString(root.resolve("f"), "file");
+        assertThatThrownBy(() -> apply(new Tar().file("d", "x"), "", strict)).isInstanceOf(BadArchiveException.class)
+                .hasMessageContaining("cannot overwrite directory");
+        assertThatThrownBy(() -> apply(new Tar().dir("f"), "", strict)).isInstanceOf(BadArchiveException.class)
+                .hasMessageContaining("cannot overwrite non-directory");
+        assertThat(root.resolve("d/inner")).isDirectory();
+        assertThat(root.resolve("f")).hasContent("file");
+        apply(new Tar().file("d", "x").dir("f"), "", CONTAINER); // Docker's noOverwriteDirNonDir=false replaces
+        assertThat(root.resolve("d")).hasContent("x");
+        assertThat(root.resolve("f")).isDirectory();
     }
 
     @Test

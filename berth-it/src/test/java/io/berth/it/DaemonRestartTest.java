@@ -2,10 +2,13 @@ package io.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +68,32 @@ class DaemonRestartTest {
             DaemonFixture.stop(second != null ? second : first);
         }
     }
+
+    @Test
+    void aRunWhoseRunningStateNeverReachedTheDiskIsAdoptedAtTheNextStart() throws Exception {
+        BerthdProcess first = DaemonFixture.startWithBusybox("restart-adopt");
+        BerthdProcess second = null;
+        try {
+            String id = first.cli("run", "-d", "--name", "unrecorded", "busybox", "sleep", "300").orFail().out();
+            first.killHard();
+            // As if berthd had died between the runtime's start and the save of the running state.
+            Path state = first.dataRoot.resolve("containers").resolve(id).resolve("container.json");
+            ObjectNode doc = (ObjectNode) JSON.readTree(state.toFile());
+            ((ObjectNode) doc.get("state")).put("status", "CREATED").put("pid", 0).putNull("startedAt");
+            doc.put("conmonPid", 0);
+            JSON.writeValue(state.toFile(), doc);
+
+            second = new BerthdProcess(first.root).start();
+            assertThat(second.cli("inspect", "-f", "{{.State.Status}}", "unrecorded").orFail().out()).isEqualTo("running");
+            second.cli("stop", "-t", "0", "unrecorded").orFail();
+            assertThat(second.cli("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "unrecorded").orFail().out())
+                    .isEqualTo("exited 137");
+        } finally {
+            DaemonFixture.stop(second != null ? second : first);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String awaitStatus(BerthdProcess daemon, String name, String wanted) throws Exception {
         String status = "";

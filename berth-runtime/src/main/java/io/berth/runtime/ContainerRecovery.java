@@ -1,5 +1,8 @@
 package io.berth.runtime;
 
+import io.berth.oci.errors.SystemFailureException;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -28,7 +31,8 @@ final class ContainerRecovery {
     }
 
     void recover() {
-        for (Container c : store.loadAll()) {
+        for (Container loaded : store.loadAll()) {
+            Container c = adoptUnrecordedRun(loaded);
             ContainerEntry e = new ContainerEntry(c);
             if (!registry.addRecovered(e)) continue;
             ContainerState.Status status = c.state().status();
@@ -52,6 +56,34 @@ final class ContainerRecovery {
                     }
                 });
             }
+        }
+    }
+
+    /**
+     * A start whose "running" state never reached container.json (berthd killed between the runtime's start and
+     * the save, or the save failed on a full disk) left a live conmon on the exec root whose run has not ended:
+     * that container is running, whatever the document says, and is picked up as such.
+     */
+    private Container adoptUnrecordedRun(Container c) {
+        ContainerPaths p = c.paths();
+        if (c.state().isRunning() || c.state().status() == ContainerState.Status.REMOVING
+                || Files.exists(p.exitDir().resolve(c.id()))) {
+            return c;
+        }
+        try {
+            int conmonPid = Integer.parseInt(Files.readString(p.conmonPidFile()).trim());
+            int pid = Integer.parseInt(Files.readString(p.pidFile()).trim());
+            if (!ProcessLiveness.alive(conmonPid)) return c;
+            Container running = c.withState(c.state().running(pid, Files.getLastModifiedTime(p.pidFile()).toInstant()))
+                    .withConmonPid(conmonPid);
+            try {
+                store.save(running);
+            } catch (SystemFailureException e) {
+                // still running in memory; the next state change saves again
+            }
+            return running;
+        } catch (IOException | NumberFormatException e) {
+            return c; // no run files, or a run that never got as far as its pid
         }
     }
 

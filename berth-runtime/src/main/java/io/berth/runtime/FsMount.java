@@ -26,7 +26,6 @@ final class FsMount {
     private static final int FSMOUNT_CLOEXEC = 0x1;
     private static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
     private static final int AT_FDCWD = -100;
-    static final int ENOSYS = 38;
 
     private static final boolean PRESENT = Linker.nativeLinker().defaultLookup().find("fsopen").isPresent();
     private static final MethodHandle FSOPEN = PRESENT
@@ -45,11 +44,7 @@ final class FsMount {
         return PRESENT;
     }
 
-    /**
-     * Mounts an overlay of {@code lowerDirs} (topmost first) at {@code target}. Throws an ErrnoException whose
-     * errno is {@link #ENOSYS} or EINVAL from the {@code lowerdir+} step on kernels without the API or without
-     * {@code lowerdir+}; the caller may then fall back to mount(2).
-     */
+    /** Mounts an overlay of {@code lowerDirs} (topmost first) at {@code target}; needs Linux 6.8 for {@code lowerdir+}. */
     static void mountOverlay(List<String> lowerDirs, String upper, String work, String target) throws ErrnoException {
         LinuxCalls.SYS.inArena("mount overlay at " + target, (a, st) -> {
             int fs = Syscalls.check("fsopen overlay", (int) FSOPEN.invokeExact(st, a.allocateFrom("overlay"), FSOPEN_CLOEXEC), st);

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Mounts and unmounts a container's overlay rootfs in berthd's own mount namespace (FFM mount(2)). */
@@ -38,22 +40,33 @@ final class OverlayMount {
         }
     }
 
-    /** Whether the new mount API is usable; learnt from the first mount, since only the kernel can say. */
-    private static volatile boolean fsApiUsable = FsMount.present();
+    /**
+     * Whether overlay takes {@code lowerdir+}: Linux 6.8 and later. It is decided from the kernel's version, not
+     * from a failure: before 6.5 overlay accepts {@code lowerdir+} as an unknown legacy option and only the final
+     * create fails, with the same EINVAL a real mistake would give.
+     */
+    private static final boolean FS_API_USABLE = FsMount.present() && kernelAtLeast(readOsRelease(), 6, 8);
 
     /** Mounts through fsopen/fsconfig when the kernel has {@code lowerdir+}; false when it lacks it. */
     private static boolean mountThroughFsApi(List<Path> lowerDirs, Path upper, Path work, Path merged) throws ErrnoException {
-        if (!fsApiUsable) return false;
+        if (!FS_API_USABLE) return false;
+        FsMount.mountOverlay(lowerDirs.stream().map(Path::toString).toList(), upper.toString(), work.toString(),
+                merged.toString());
+        return true;
+    }
+
+    static boolean kernelAtLeast(String release, int major, int minor) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) return false;
+        int maj = Integer.parseInt(m.group(1));
+        return maj > major || (maj == major && Integer.parseInt(m.group(2)) >= minor);
+    }
+
+    private static String readOsRelease() {
         try {
-            FsMount.mountOverlay(lowerDirs.stream().map(Path::toString).toList(), upper.toString(), work.toString(),
-                    merged.toString());
-            return true;
-        } catch (ErrnoException e) {
-            boolean unsupported = e.errno() == FsMount.ENOSYS
-                    || (e.errno() == LinuxCalls.EINVAL && e.getMessage().contains("lowerdir+"));
-            if (!unsupported) throw e;
-            fsApiUsable = false; // a kernel before 6.8: mount(2), limited to a page of options
-            return false;
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (IOException e) {
+            return ""; // mount(2) then, which every kernel has
         }
     }
 

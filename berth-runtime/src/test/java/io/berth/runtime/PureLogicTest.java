@@ -149,6 +149,16 @@ class PureLogicTest {
     }
 
     @Test
+    void overlaysLowerdirPlusIsUsedFromLinux68() {
+        assertThat(OverlayMount.kernelAtLeast("6.18.44-fc-v1300", 6, 8)).isTrue();
+        assertThat(OverlayMount.kernelAtLeast("6.8.0-45-generic", 6, 8)).isTrue();
+        assertThat(OverlayMount.kernelAtLeast("6.1.0-26-amd64", 6, 8)).isFalse();
+        assertThat(OverlayMount.kernelAtLeast("5.15.0", 6, 8)).isFalse();
+        assertThat(OverlayMount.kernelAtLeast("7.0", 6, 8)).isTrue();
+        assertThat(OverlayMount.kernelAtLeast("", 6, 8)).isFalse();
+    }
+
+    @Test
     void runtimeStateIsOnTheExecRootExceptForContainersMadeBeforeTheSplit(@TempDir Path dataRoot) throws Exception {
         Path execRoot = dataRoot.resolve("run");
         ContainerPaths split = ContainerPaths.load(dataRoot, execRoot, ID);

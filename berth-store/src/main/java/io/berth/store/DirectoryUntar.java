@@ -32,8 +32,11 @@ public final class DirectoryUntar {
      * @param root              the container's root filesystem
      * @param destination       directory inside the container, e.g. "/tmp"; must exist
      * @param preserveOwnership apply the tar's uid/gid (else files belong to the caller, i.e. root)
+     * @param noOverwriteDirNonDir refuse an entry that would replace a directory with a non-directory or the
+     *                             reverse (what the docker CLI asks for), instead of replacing it
      */
-    public static void extract(InputStream tar, Path root, String destination, boolean preserveOwnership) {
+    public static void extract(InputStream tar, Path root, String destination, boolean preserveOwnership,
+                               boolean noOverwriteDirNonDir) {
         try (RootedDir rooted = RootedDir.open(root)) {
             String base;
             try (FileHandle dest = rooted.resolveDir(destination, RootedDir.Links.FOLLOW_IN_ROOT)) {
@@ -48,7 +51,7 @@ public final class DirectoryUntar {
                 throw new NotFoundException("Could not find the directory " + destination + " in the container");
             }
             TarSource source = new TarSource(Compression.decompressed(tar, "tar"), "tar");
-            try (TarApplier applier = new TarApplier(rooted, base, "tar", TarApplier.Options.intoContainer(preserveOwnership))) {
+            try (TarApplier applier = new TarApplier(rooted, base, "tar", TarApplier.Options.intoContainer(preserveOwnership, !noOverwriteDirNonDir))) {
                 for (TarArchiveEntry entry = source.next(); entry != null; entry = source.next()) {
                     applier.apply(entry, source.data());
                 }

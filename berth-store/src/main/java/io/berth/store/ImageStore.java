@@ -230,6 +230,17 @@ public final class ImageStore {
      * image (its snapshots would vanish under the container's overlay).
      */
     public void delete(Digest id) {
+        // As the GC's sweep: an operation that registers an image sharing these blobs and closes its lease between
+        // the kept sets below and the deletion still counts as holding what it wrote.
+        content.leases().beginCollection();
+        try {
+            deleteCollecting(id);
+        } finally {
+            content.leases().endCollection();
+        }
+    }
+
+    private void deleteCollecting(Digest id) {
         Loaded gone;
         Set<Digest> keptBlobs = new HashSet<>();
         Set<Digest> keptChains = new HashSet<>();

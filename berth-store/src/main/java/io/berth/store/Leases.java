@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,7 +34,8 @@ public final class Leases {
     private final Set<Lease> open = ConcurrentHashMap.newKeySet();
     /** Leases closed while a collection marks: what they held was perhaps registered after the mark looked. */
     private final Set<Lease> closedDuringCollection = ConcurrentHashMap.newKeySet();
-    private volatile boolean collecting;
+    /** Collections running now: the GC's sweep and an image's deletion may overlap. */
+    private final AtomicInteger collecting = new AtomicInteger();
 
     /** Opens a lease; close it (try-with-resources) when what the operation wrote is referenced or abandoned. */
     public Lease acquire(String purpose) {
@@ -43,7 +45,7 @@ public final class Leases {
     }
 
     void release(Lease lease) {
-        if (collecting) {
+        if (collecting.get() > 0) {
             closedDuringCollection.add(lease);
         }
         open.remove(lease);
@@ -54,12 +56,11 @@ public final class Leases {
      * the operation may have registered its image after the collector's mark read the image records.
      */
     void beginCollection() {
-        collecting = true;
+        collecting.incrementAndGet();
     }
 
     void endCollection() {
-        collecting = false;
-        closedDuringCollection.clear();
+        if (collecting.decrementAndGet() == 0) closedDuringCollection.clear();
     }
 
     /** Whether any operation holds a lease now (temp files then may belong to it). */

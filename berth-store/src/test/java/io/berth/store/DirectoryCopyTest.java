@@ -36,7 +36,7 @@ class DirectoryCopyTest {
     @Test
     void untarFollowsContainerSymlinksOnlyInsideTheRoot() throws Exception {
         byte[] tar = new TarBuilder().file("escape/evil", "x").file("etc/up/evil2", "y").file("plain", "z").build();
-        DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/", false);
+        DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/", false, false);
         try (var s = Files.list(outside)) {
             assertThat(s).isEmpty();
         }
@@ -49,9 +49,9 @@ class DirectoryCopyTest {
     void untarIntoADestinationThroughASymlinkStaysInside() throws Exception {
         byte[] tar = new TarBuilder().file("f", "x").build();
         Files.createDirectories(rootfs.resolve("outside")); // where etc/up leads inside the root
-        DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/etc/up/..", false);
+        DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/etc/up/..", false, false);
         assertThat(Files.readString(rootfs.resolve("f"))).isEqualTo("x");
-        assertThatThrownBy(() -> DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/nope", false))
+        assertThatThrownBy(() -> DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/nope", false, false))
                 .isInstanceOf(NotFoundException.class);
     }
 
@@ -61,7 +61,7 @@ class DirectoryCopyTest {
                 new TarBuilder().file("../evil", "x").build(),
                 new TarBuilder().file(outside.resolve("evil").toString(), "x").build(),
                 new TarBuilder().charDevice("dev", 1, 3).build()}) {
-            assertThatThrownBy(() -> DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/tmp", false))
+            assertThatThrownBy(() -> DirectoryUntar.extract(new ByteArrayInputStream(tar), rootfs, "/tmp", false, false))
                     .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("tar: unsafe entry");
         }
         assertThat(outside.resolve("evil")).doesNotExist();
@@ -81,7 +81,7 @@ class DirectoryCopyTest {
         }
 
         Path dest = Files.createDirectories(tmp.resolve("dest"));
-        DirectoryUntar.extract(new ByteArrayInputStream(out.toByteArray()), dest, "/", true);
+        DirectoryUntar.extract(new ByteArrayInputStream(out.toByteArray()), dest, "/", true, false);
         assertThat(Files.readString(dest.resolve("copy/sub/file"))).isEqualTo("data");
         assertThat(Files.getAttribute(dest.resolve("copy/sub/hard"), "unix:ino"))
                 .isEqualTo(Files.getAttribute(dest.resolve("copy/sub/file"), "unix:ino"));

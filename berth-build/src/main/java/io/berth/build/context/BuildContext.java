@@ -85,7 +85,7 @@ public final class BuildContext implements AutoCloseable {
             throw new SystemFailureException("cannot create build context directory " + scratchDir + ": " + e.getMessage(), e);
         }
         try {
-            DirectoryUntar.extract(tar, root, "/", false);
+            DirectoryUntar.extract(tar, root, "/", false, false);
         } catch (BerthException e) {
             deleteTree(root);
             throw new InvalidArgumentException("invalid build context tar: " + e.getMessage(), e);

@@ -90,7 +90,7 @@ public final class ArchiveRoutes {
         try (RootedDir rooted = RootedDir.open(root); FileHandle ignored = find(rooted, path, c)) {
             // exists: DirectoryUntar resolves it again, inside the root, as the directory to extract into
         }
-        DirectoryUntar.extract(rq.body(), root, path, rq.queryFlag("copyUIDGID"));
+        DirectoryUntar.extract(rq.body(), root, path, rq.queryFlag("copyUIDGID"), rq.queryFlag("noOverwriteDirNonDir"));
         rs.empty(200);
     }
 

@@ -1,6 +1,8 @@
 package io.berth.registry.client;
 
+import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
+import io.berth.oci.ImageManifest;
 import io.berth.oci.ImageReference;
 import io.berth.oci.Platform;
 import io.berth.oci.errors.InvalidArgumentException;
@@ -121,14 +123,20 @@ public final class RegistryClient implements AutoCloseable {
         if (ref.digest() != null) {
             throw new InvalidArgumentException("cannot push a digest reference: " + ref.familiar());
         }
-        ImageRecord image = images.get(imageId).orElseThrow(() -> new NotFoundException("No such image: " + imageId));
-        Map<Digest, String> mountSources = ImagePusher.mountSources(images, ref);
-        Set<String> scopes = new HashSet<>();
-        scopes.add("repository:" + ref.path() + ":pull,push");
-        mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
-        RegistrySession session = session(ref, credentials, scopes);
-        // The lease keeps the image's blobs readable while they upload, even if the image is removed meanwhile.
+        // The lease keeps the image's blobs readable while they upload, even if the image is removed meanwhile:
+        // taken first, and every blob of the image looked up under it (a lease holds what it has looked up).
         try (Lease lease = content.leases().acquire("push " + ref.familiar())) {
+            ImageRecord image = images.get(imageId).orElseThrow(() -> new NotFoundException("No such image: " + imageId));
+            ImageManifest manifest = images.manifest(image.id());
+            for (Digest blob : Stream.concat(Stream.of(image.manifestDigest(), manifest.config().digest()),
+                    manifest.layers().stream().map(Descriptor::digest)).toList()) {
+                if (!content.has(blob)) throw new NotFoundException("No such image: " + imageId + " (blob " + blob + " is missing)");
+            }
+            Map<Digest, String> mountSources = ImagePusher.mountSources(images, ref);
+            Set<String> scopes = new HashSet<>();
+            scopes.add("repository:" + ref.path() + ":pull,push");
+            mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
+            RegistrySession session = session(ref, credentials, scopes);
             return new ImagePusher(session, content, images, uploadSlots, config.chunkSize())
                     .push(ref, image, mountSources, listener);
         }
