@@ -142,6 +142,7 @@ public final class GarbageCollector {
         try {
             Marked marked = mark();
             List<Path> trash = new ArrayList<>();
+            List<Path> tempTrash = new ArrayList<>();
             List<Removed> removed = leases.exclusive(held -> {
                 List<Removed> items = new ArrayList<>();
                 // Listed first, so that the snapshots this sweep detaches are not reported a second time as temps.
@@ -180,13 +181,18 @@ public final class GarbageCollector {
                 for (Temporary temp : temporaries) {
                     items.add(new Removed("temp " + temp.path(), sizeOf(temp.path()), temp.resumable()));
                     if (delete) {
-                        trash.add(temp.path());
+                        tempTrash.add(temp.path());
                     }
                 }
                 return items;
             });
-            // Trees are deleted outside the sweep lock: they are out of the store already (renamed or dead temps).
+            // Trees are deleted outside the sweep lock: detached snapshots are out of the store already. Temps are
+            // not, and a pull may start (and resume a partial download) once the lock is released: unless this is
+            // the start-time sweep, a temp is deleted only while still no operation holds a lease.
             trash.forEach(DirectoryTrees::deleteQuietly);
+            for (Path temp : tempTrash) {
+                if (atStart || !leases.anyOpen()) DirectoryTrees.deleteQuietly(temp);
+            }
             return new Report(removed);
         } finally {
             leases.endCollection();
