@@ -83,6 +83,24 @@ class InputValidationTest {
     }
 
     @Test
+    void optionsBerthDoesNotImplementAreRefusedNotDropped() throws Exception {
+        // Before: accepted, the data written to "/data" went into the writable layer, and inspect echoed the bind.
+        String before = daemon.docker("ps", "-aq").orFail().out();
+        for (List<String> flags : List.of(List.of("-v", "/tmp:/data"), List.of("--tmpfs", "/run"), List.of("-p", "8080:80"),
+                List.of("--network", "bridge"), List.of("--dns", "1.1.1.1"), List.of("--health-cmd", "true"))) {
+            List<String> args = new ArrayList<>(List.of("run", "--rm"));
+            args.addAll(flags);
+            args.addAll(List.of("busybox", "true"));
+            Cmd.Result r = daemon.docker(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", flags)).isEqualTo(125);
+            assertThat(r.stderr()).as(String.join(" ", flags)).contains("berth does not support");
+        }
+        assertThat(daemon.docker("ps", "-aq").orFail().out()).as("nothing was created").isEqualTo(before);
+        // --network none states what berth does anyway: only loopback.
+        assertThat(daemon.docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").orFail().out()).isEqualTo("lo");
+    }
+
+    @Test
     void aMemorySwapLimitIsApplied() throws Exception {
         String id = daemon.docker("create", "-m", "64m", "--memory-swap", "128m", "busybox", "sh", "-c",
                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes").orFail().out();

@@ -43,6 +43,7 @@ public final class CreateRequestTranslator {
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
         JsonNode host = body.path("HostConfig");
+        UnsupportedFields.refuse(body);
         List<String> userEntrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : null;
         List<String> userCmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd")) : null;
         List<String> entrypoint;

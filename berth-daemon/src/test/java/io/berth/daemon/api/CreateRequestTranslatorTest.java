@@ -301,6 +301,35 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
+    void fieldsBerthDoesNotImplementAreRefusedByNameNotDropped() throws IOException {
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":[\"/srv:/data\"]}}", "berth does not support HostConfig.Binds yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/data\"}]}}",
+                "berth does not support HostConfig.Mounts yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Tmpfs\":{\"/run\":\"\"}}}", "berth does not support HostConfig.Tmpfs yet");
+        rejects("{\"Image\":\"busybox\",\"Volumes\":{\"/data\":{}}}", "berth does not support Config.Volumes yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", "berth does not support HostConfig.VolumesFrom yet");
+        rejects("{\"Image\":\"busybox\",\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
+                "berth does not support Config.ExposedPorts yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
+                "berth does not support HostConfig.PortBindings yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"bridge\"}}", "berth does not support HostConfig.NetworkMode=bridge yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Dns\":[\"1.1.1.1\"]}}", "berth does not support HostConfig.Dns yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
+                "berth does not support HostConfig.LogConfig yet");
+        rejects("{\"Image\":\"busybox\",\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}", "berth does not support Config.Healthcheck yet");
+        rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"appnet\":{}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.appnet yet (networks are not implemented)");
+        rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"Aliases\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.default yet");
+        rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
+        // What clients send when the options were not given, and values that say what berth does anyway.
+        translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"
+                + "\"LogConfig\":{\"Type\":\"\",\"Config\":{}},\"NetworkMode\":\"none\",\"IpcMode\":\"private\",\"Tmpfs\":{},"
+                + "\"ConsoleSize\":[24,80]},\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"IPAMConfig\":null,\"Aliases\":null}}}}", BUSYBOX);
+    }
+
+    @Test
     void limitsBerthDoesNotApplyAreRefusedByNameUnlessDefault() throws IOException {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":33554432}}",
                 "berth does not support HostConfig.MemoryReservation yet");
