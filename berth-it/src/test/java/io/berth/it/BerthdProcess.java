@@ -127,6 +127,13 @@ final class BerthdProcess implements AutoCloseable {
         return cmd;
     }
 
+    /** curl on this daemon's socket; the HTTP status is the output's last line. */
+    Cmd.Result curl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--unix-socket", socket.toString(), "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, Map.of(), null, Duration.ofSeconds(30));
+    }
+
     /** Runs the unmodified docker CLI against this daemon. */
     Cmd.Result docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));

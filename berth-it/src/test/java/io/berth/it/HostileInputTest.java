@@ -35,9 +35,7 @@ class HostileInputTest {
     }
 
     private Cmd.Result curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--unix-socket", daemon.socket.toString(), "-w", "\n%{http_code}"));
-        cmd.addAll(List.of(args));
-        return Cmd.run(cmd, Map.of(), null, Duration.ofSeconds(30));
+        return daemon.curl(args);
     }
 
     private void assertStillServing() throws Exception {

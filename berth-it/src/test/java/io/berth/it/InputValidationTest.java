@@ -33,9 +33,7 @@ class InputValidationTest {
     }
 
     private Cmd.Result curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--unix-socket", daemon.socket.toString(), "-w", "\n%{http_code}"));
-        cmd.addAll(List.of(args));
-        return Cmd.run(cmd, Map.of(), null, Duration.ofSeconds(30));
+        return daemon.curl(args);
     }
 
     private Cmd.Result create(String body) throws Exception {
