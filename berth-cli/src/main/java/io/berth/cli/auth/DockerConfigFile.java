@@ -1,5 +1,6 @@
 package io.berth.cli.auth;
 
+
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -9,16 +10,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.client.JsonTree;
 import io.berth.client.RegistryAuth;
+import io.berth.linux.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Iterator;
@@ -153,8 +151,8 @@ public final class DockerConfigFile {
     }
 
     /**
-     * Writes the file atomically with mode 0600 (it holds passwords): a temporary file next to it,
-     * synced, then renamed over it. A symlinked config file is replaced at its target, as docker does.
+     * Writes the file atomically with mode 0600 (it holds passwords), through berth's one {@link AtomicFile}.
+     * A symlinked config file is replaced at its target, as docker does.
      */
     public void save() {
         try {
@@ -163,19 +161,7 @@ public final class DockerConfigFile {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                     OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                    out.write(render().getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    channel.force(true);
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.write(target, render().getBytes(StandardCharsets.UTF_8), AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("saving config file: " + path + ": " + e.getMessage(), e);
         }
