@@ -8,14 +8,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,7 +104,7 @@ public final class LogReader {
                     pos = tailStart(ch, options.tail());
                 }
             }
-            TimeParser times = new TimeParser(withTimes || options.since() != null || options.until() != null);
+            LogTimeParser times = new LogTimeParser(withTimes || options.since() != null || options.until() != null);
             while (true) {
                 boolean wasRunning = running.getAsBoolean();
                 boolean stopped = false;
@@ -180,7 +176,7 @@ public final class LogReader {
      * Delivers the complete records from {@code pos}; returns the offset after the last one, or -1 when the sink
      * asked to stop. Malformed records are skipped.
      */
-    private static long readFrom(FileChannel ch, long pos, TimeParser times, RecordSink sink) throws IOException {
+    private static long readFrom(FileChannel ch, long pos, LogTimeParser times, RecordSink sink) throws IOException {
         byte[] buf = new byte[BLOCK];
         int len = 0;
         long bufPos = pos; // file offset of buf[0]
@@ -202,14 +198,14 @@ public final class LogReader {
     }
 
     /** Parses one record {@code <time> <stream> <tag> <data>} in {@code line[from, to)}, to being its newline. */
-    private static boolean deliver(byte[] line, int from, int to, TimeParser times, RecordSink sink) {
+    private static boolean deliver(byte[] line, int from, int to, LogTimeParser times, RecordSink sink) {
         int s1 = spaceAt(line, from + CONMON_TIME_LENGTH, from, to);
         if (s1 < 0) return true;
         int s2 = spaceAt(line, s1 + 7, s1 + 1, to); // " stdout " or " stderr "
         if (s2 < 0) return true;
         int s3 = spaceAt(line, s2 + 2, s2 + 1, to); // " F " or " P "
         long nanos = times.parse(line, from, s1);
-        if (nanos == TimeParser.INVALID) return true;
+        if (nanos == LogTimeParser.INVALID) return true;
         boolean stderr = s2 - s1 - 1 == 6 && line[s1 + 4] == 'e'; // "stderr", not "stdout"
         boolean partial = (s3 < 0 ? to : s3) > s2 + 1 && line[s2 + 1] == 'P';
         int dataFrom = s3 < 0 ? to : s3 + 1;
@@ -223,73 +219,11 @@ public final class LogReader {
         byte[] withNewline = Arrays.copyOf(line, line.length + 1);
         withNewline[line.length] = '\n';
         LogEntry[] parsed = {null};
-        deliver(withNewline, 0, line.length, new TimeParser(true), (stream, nanos, data, off, len, partial) -> {
+        deliver(withNewline, 0, line.length, new LogTimeParser(true), (stream, nanos, data, off, len, partial) -> {
             parsed[0] = new LogEntry(Instant.ofEpochSecond(0, nanos), stream, Arrays.copyOfRange(data, off, off + len), partial);
             return true;
         });
         return parsed[0];
-    }
-
-    /**
-     * RFC 3339 times as conmon writes them ({@code 2026-12-07T09:53:43.780295775+00:00}), parsed without a
-     * formatter: the date and time to the second are the same for every record of a second, so they are
-     * parsed once and reused; fraction and offset are read by hand. A log of millions of records would
-     * otherwise spend most of its read in {@code OffsetDateTime.parse}.
-     */
-    static final class TimeParser {
-        static final long INVALID = Long.MIN_VALUE;
-        private static final int SECONDS_PREFIX = 19; // yyyy-MM-ddTHH:mm:ss
-        private final boolean enabled;
-        private final byte[] prefix = new byte[SECONDS_PREFIX];
-        private long prefixEpochSecond;
-        private boolean cached;
-
-        /** @param enabled false: times are not needed, every record's is 0 */
-        TimeParser(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        /** Nanoseconds since the epoch, or {@link #INVALID}. */
-        long parse(byte[] b, int from, int to) {
-            if (to - from < SECONDS_PREFIX + 1) return INVALID;
-            if (!enabled) return 0;
-            try {
-                if (!cached || !Arrays.equals(prefix, 0, SECONDS_PREFIX, b, from, from + SECONDS_PREFIX)) {
-                    prefixEpochSecond = LocalDateTime.parse(new String(b, from, SECONDS_PREFIX, StandardCharsets.US_ASCII))
-                            .toEpochSecond(ZoneOffset.UTC);
-                    System.arraycopy(b, from, prefix, 0, SECONDS_PREFIX);
-                    cached = true;
-                }
-                int i = from + SECONDS_PREFIX;
-                long nanos = 0;
-                if (b[i] == '.') {
-                    int digits = 0;
-                    for (i++; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
-                        if (digits < 9) nanos = nanos * 10 + (b[i] - '0');
-                    }
-                    if (digits == 0) return INVALID;
-                    for (; digits < 9; digits++) nanos *= 10;
-                }
-                int offsetSeconds;
-                if (i == to - 1 && b[i] == 'Z') {
-                    offsetSeconds = 0;
-                } else if (to - i == 6 && (b[i] == '+' || b[i] == '-') && b[i + 3] == ':') {
-                    int hh = digit(b[i + 1]) * 10 + digit(b[i + 2]);
-                    int mm = digit(b[i + 4]) * 10 + digit(b[i + 5]);
-                    offsetSeconds = (b[i] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
-                } else {
-                    return INVALID;
-                }
-                return (prefixEpochSecond - offsetSeconds) * 1_000_000_000L + nanos;
-            } catch (DateTimeException | NumberFormatException e) {
-                return INVALID;
-            }
-        }
-
-        private static int digit(byte c) {
-            if (c < '0' || c > '9') throw new NumberFormatException("not a digit");
-            return c - '0';
-        }
     }
 
     /** The space at {@code expected} when it is one (the usual record), else the first space in {@code [from, to)}. */
