@@ -37,13 +37,15 @@ final class ContainerCreator {
         if (spec.rootfs() == null || spec.rootfs().lowerDirs().isEmpty()) {
             throw new InvalidArgumentException("container has no rootfs layers");
         }
-        if (spec.args().isEmpty()) throw new InvalidArgumentException("No command specified");
-        String runtime = spec.runtime() == null || spec.runtime().isEmpty() ? settings.defaultRuntime() : spec.runtime();
+        if (spec.process().args().isEmpty()) throw new InvalidArgumentException("No command specified");
+        String asked = spec.lifecycle().runtime();
+        String runtime = asked == null || asked.isEmpty() ? settings.defaultRuntime() : asked;
         settings.runtimePath(runtime);
-        if (!spec.capAdd().isEmpty() || !spec.capDrop().isEmpty()) {
-            Capabilities.compute(false, spec.capAdd(), spec.capDrop(), -1L);
+        SecuritySpec security = spec.security();
+        if (!security.capAdd().isEmpty() || !security.capDrop().isEmpty()) {
+            Capabilities.compute(false, security.capAdd(), security.capDrop(), -1L);
         }
-        if (spec.stopSignal() != null) Signals.parse(spec.stopSignal(), Signals.SIGTERM);
+        if (spec.process().stopSignal() != null) Signals.parse(spec.process().stopSignal(), Signals.SIGTERM);
         ContainerPaths paths = ContainerPaths.of(settings.dataRoot(), settings.runRoot(), spec.id());
         ContainerEntry entry = registry.add(spec.id(), spec.name(), name -> {
             Container c = new Container(spec.withName(name), name, ContainerState.created(), 0, runtime, 0, false, paths);

@@ -93,7 +93,7 @@ final class ContainerRecovery {
      * not. on-failure containers were settled by their policy when they exited.
      */
     private static boolean startsWithDaemon(Container c) {
-        return switch (c.spec().restartPolicy().name()) {
+        return switch (c.spec().lifecycle().restartPolicy().name()) {
             case "always" -> true;
             case "unless-stopped" -> !c.manuallyStopped();
             default -> false;

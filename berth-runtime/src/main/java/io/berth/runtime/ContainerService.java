@@ -200,7 +200,7 @@ public final class ContainerService implements AutoCloseable {
     public AttachSession attach(String idOrName, boolean stdin, boolean stdout, boolean stderr, boolean logsFirst) {
         ContainerEntry e = registry.find(idOrName);
         Container c = e.c;
-        AttachSession s = new AttachSession(c.id(), c.spec().tty(), stdin && c.spec().openStdin(), stdout, stderr,
+        AttachSession s = new AttachSession(c.id(), c.spec().process().tty(), stdin && c.spec().process().openStdin(), stdout, stderr,
                 (h, w) -> resize(c.id(), h, w), () -> waitForExit(c.id(), "not-running"));
         if (logsFirst) logs(c.id()).read(LogReader.Options.ALL, entry -> {
             s.prepend(entry);
@@ -228,7 +228,7 @@ public final class ContainerService implements AutoCloseable {
     public void resize(String idOrName, int height, int width) {
         Container c = registry.find(idOrName).c;
         if (!c.state().isRunning()) throw new ConflictException("Container " + c.id() + " is not running");
-        if (!c.spec().tty()) return;
+        if (!c.spec().process().tty()) return;
         Path fifo = c.paths().winszFifo();
         if (!Files.exists(fifo)) return;
         // O_RDWR never blocks on a FIFO, even if conmon is gone.

@@ -56,13 +56,13 @@ final class ContainerStarter {
         OverlayMount.mount(spec.rootfs().lowerDirs(), p.upperDir(), p.workDir(), p.mergedDir());
         ConmonLauncher.Launched launched;
         try {
-            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.user());
+            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user());
             EtcFiles.write(c);
             ObjectNode config = OciConfig.build(spec, p, user, host);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
                     AtomicFile.OWNER_ONLY);
-            launched = conmon.launch(c, rt, spec.tty(), spec.openStdin());
+            launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
             connectPendingAttaches(e, p);
             rt.start(c.id());
         } catch (RuntimeException | IOException ex) {
@@ -112,7 +112,7 @@ final class ContainerStarter {
         ContainerPaths p = c.paths();
         rt.deleteQuietly(c.id());
         OverlayMount.unmount(p.mergedDir());
-        StartFailure failure = StartFailure.of(ex, c.spec().args().getFirst());
+        StartFailure failure = StartFailure.of(ex, c.spec().process().args().getFirst());
         ContainerState failed = new ContainerState(ContainerState.Status.EXITED, 0, failure.exitCode(), false,
                 failure.message(), c.state().startedAt(), Instant.now());
         publisher.publish(e, e.c.withState(failed).withConmonPid(0));
@@ -124,7 +124,7 @@ final class ContainerStarter {
             e.notifyAll();
         }
         // Docker removes an auto-remove container whose start failed; `run --rm` waits for that removal.
-        if (c.spec().autoRemove() && !closed.getAsBoolean()) autoRemove.accept(e);
+        if (c.spec().lifecycle().autoRemove() && !closed.getAsBoolean()) autoRemove.accept(e);
         return failure.toException(ex);
     }
 }

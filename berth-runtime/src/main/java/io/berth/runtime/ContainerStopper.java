@@ -34,9 +34,10 @@ final class ContainerStopper {
         }
         if (!c.state().isRunning()) throw new FailedPreconditionException("container already stopped");
         publisher.publish(e, c.withManuallyStopped(true));
+        ProcessSpec process = c.spec().process();
         int timeout = timeoutSeconds != null ? timeoutSeconds
-                : c.spec().stopTimeoutSeconds() != null ? c.spec().stopTimeoutSeconds() : 10;
-        int signal = Signals.parse(c.spec().stopSignal(), Signals.SIGTERM);
+                : process.stopTimeoutSeconds() != null ? process.stopTimeoutSeconds() : 10;
+        int signal = Signals.parse(process.stopSignal(), Signals.SIGTERM);
         sendSignal(e, signal);
         if (timeout < 0 || !e.awaitNotRunning(Duration.ofSeconds(timeout))) {
             if (e.c.state().isRunning()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -83,7 +84,9 @@ final class ContainerStore {
                 Path f = d.resolve("container.json");
                 if (!Files.isRegularFile(f)) continue;
                 try {
-                    Container c = JSON.readValue(f.toFile(), Container.class);
+                    JsonNode document = JSON.readTree(f.toFile());
+                    FlatSpecMigration.upgrade(document);
+                    Container c = JSON.treeToValue(document, Container.class);
                     // where its files are follows from the roots this daemon runs with, not from the document
                     out.add(c.withPaths(ContainerPaths.load(dataRoot, execRoot, c.id())));
                 } catch (IOException e) {

@@ -49,7 +49,7 @@ final class ExecRegistry {
         Path dir = c.paths().execDir().resolve(execId);
         try {
             Files.createDirectories(dir);
-            ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().user() : spec.user());
+            ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().process().user() : spec.user());
             ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host);
             AtomicFile.write(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
         } catch (IOException ex) {

@@ -68,7 +68,7 @@ final class ExitSettler {
         // stop/kill may have marked it manually stopped since c was read: decide on the newest flags.
         Container exited = e.c.withState(st).withConmonPid(0);
         boolean restart = !closed.getAsBoolean()
-                && exited.spec().restartPolicy().shouldRestart(code, exited.manuallyStopped(), exited.restartCount());
+                && exited.spec().lifecycle().restartPolicy().shouldRestart(code, exited.manuallyStopped(), exited.restartCount());
         if (restart) {
             exited = exited.withState(st.withStatus(ContainerState.Status.RESTARTING)).withRestartCount(exited.restartCount() + 1);
         }
@@ -81,7 +81,7 @@ final class ExitSettler {
         publisher.publish(e, exited);
         if (restart) {
             scheduleRestart(e, exited.restartCount(), Duration.between(c.state().startedAt(), Instant.now()));
-        } else if (exited.spec().autoRemove() && !closed.getAsBoolean()) {
+        } else if (exited.spec().lifecycle().autoRemove() && !closed.getAsBoolean()) {
             remover.removeInBackground(e);
         }
     }

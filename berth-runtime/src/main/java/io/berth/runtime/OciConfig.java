@@ -41,11 +41,11 @@ final class OciConfig {
 
     static List<String> processArgs(ContainerSpec spec) {
         List<String> args = new ArrayList<>();
-        if (spec.init()) {
+        if (spec.process().init()) {
             args.add(INIT_PATH_IN_CONTAINER);
             args.add("--");
         }
-        args.addAll(spec.args());
+        args.addAll(spec.process().args());
         return args;
     }
 
@@ -60,7 +60,7 @@ final class OciConfig {
     }
 
     static String hostname(ContainerSpec spec) {
-        return spec.hostname().isEmpty() ? spec.id().substring(0, 12) : spec.hostname();
+        return spec.network().hostname().isEmpty() ? spec.id().substring(0, 12) : spec.network().hostname();
     }
 
     static ObjectNode build(ContainerSpec spec, ContainerPaths paths, ResolvedUser user, Host host) {
@@ -68,29 +68,31 @@ final class OciConfig {
         ObjectNode root = f.objectNode();
         root.put("ociVersion", "1.0.2");
         String hostname = hostname(spec);
-        List<String> caps = Capabilities.compute(spec.privileged(), spec.capAdd(), spec.capDrop(), host.capBounding());
+        ProcessSpec mainProcess = spec.process();
+        SecuritySpec security = spec.security();
+        List<String> caps = Capabilities.compute(security.privileged(), security.capAdd(), security.capDrop(), host.capBounding());
 
-        root.set("process", process(f, spec.tty(), processArgs(spec),
-                processEnv(spec.env(), hostname, spec.tty(), user.home()),
-                spec.workingDir().isEmpty() ? "/" : spec.workingDir(), user, caps, spec.noNewPrivileges(), host));
+        root.set("process", process(f, mainProcess.tty(), processArgs(spec),
+                processEnv(mainProcess.env(), hostname, mainProcess.tty(), user.home()),
+                mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(), host));
 
         ObjectNode rootfs = root.putObject("root");
         rootfs.put("path", paths.mergedDir().toString());
-        rootfs.put("readonly", spec.readOnlyRootfs());
+        rootfs.put("readonly", security.readOnlyRootfs());
         root.put("hostname", hostname);
 
         ArrayNode mounts = root.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
-        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", spec.privileged() ? "rw" : "ro");
-        mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", spec.privileged() ? "rw" : "ro");
+        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", security.privileged() ? "rw" : "ro");
+        mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", security.privileged() ? "rw" : "ro");
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
         mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864");
         mount(mounts, "/etc/resolv.conf", "bind", paths.resolvConfFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hostname", "bind", paths.hostnameFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hosts", "bind", paths.hostsFile().toString(), "rbind", "rprivate");
-        if (spec.init()) {
+        if (mainProcess.init()) {
             mount(mounts, INIT_PATH_IN_CONTAINER, "bind", host.initBinary().toString(), "bind", "ro", "nosuid", "nodev");
         }
 
@@ -102,13 +104,13 @@ final class OciConfig {
                 : List.of("pid", "network", "ipc", "uts", "mount")) {
             ns.addObject().put("type", n);
         }
-        linux.set("resources", resources(f, spec.resources(), spec.privileged()));
-        if (!spec.privileged()) {
+        linux.set("resources", resources(f, spec.resources(), security.privileged()));
+        if (!security.privileged()) {
             ArrayNode masked = linux.putArray("maskedPaths");
             MASKED_PATHS.forEach(masked::add);
             ArrayNode ro = linux.putArray("readonlyPaths");
             READONLY_PATHS.forEach(ro::add);
-            ObjectNode seccomp = seccomp(spec.seccomp(), caps, host);
+            ObjectNode seccomp = seccomp(security.seccomp(), caps, host);
             if (seccomp != null) linux.set("seccomp", seccomp);
         }
         return root;
@@ -156,17 +158,19 @@ final class OciConfig {
     /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
     static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host) {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        List<String> env = new ArrayList<>(spec.env());
+        SecuritySpec security = spec.security();
+        String workingDir = spec.process().workingDir();
+        List<String> env = new ArrayList<>(spec.process().env());
         for (String e : exec.env()) {
             String key = e.contains("=") ? e.substring(0, e.indexOf('=') + 1) : e + "=";
             env.removeIf(x -> x.startsWith(key));
             env.add(e);
         }
-        boolean privileged = spec.privileged() || exec.privileged();
-        List<String> caps = Capabilities.compute(privileged, spec.capAdd(), spec.capDrop(), host.capBounding());
-        String cwd = exec.workingDir().isEmpty() ? (spec.workingDir().isEmpty() ? "/" : spec.workingDir()) : exec.workingDir();
+        boolean privileged = security.privileged() || exec.privileged();
+        List<String> caps = Capabilities.compute(privileged, security.capAdd(), security.capDrop(), host.capBounding());
+        String cwd = exec.workingDir().isEmpty() ? (workingDir.isEmpty() ? "/" : workingDir) : exec.workingDir();
         ObjectNode p = process(f, exec.tty(), exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
-                user, caps, spec.noNewPrivileges(), host);
+                user, caps, security.noNewPrivileges(), host);
         return p;
     }
 

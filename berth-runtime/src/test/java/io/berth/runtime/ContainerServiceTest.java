@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,9 +64,8 @@ class ContainerServiceTest {
     }
 
     ContainerSpec spec(Resources r, boolean tty, String... args) {
-        return new ContainerSpec(newId(), "", "busybox", "sha256:" + "0".repeat(64), List.of(args), List.of(), "", "",
-                "", tty, false, false, false, false, List.of(), List.of(), false, null, null, null, r, null, false, null,
-                Map.of(), new RootfsLayers(List.of(rootfs)), Instant.now(), Map.of());
+        return ContainerSpec.builder(newId()).image("busybox").imageId("sha256:" + "0".repeat(64)).args(List.of(args))
+                .tty(tty).resources(r).rootfs(new RootfsLayers(List.of(rootfs))).created(Instant.now()).build();
     }
 
     record Result(int exitCode, String output, Container container) {}
@@ -97,21 +95,6 @@ class ContainerServiceTest {
         assertThat(run(spec("sh", "-c", "exit 3")).exitCode()).isEqualTo(3);
     }
 
-    ContainerSpec with(ContainerSpec s, java.util.function.UnaryOperator<Object[]> edit) {
-        Object[] f = {s.id(), s.name(), s.image(), s.imageId(), s.args(), s.env(), s.workingDir(), s.user(), s.hostname(),
-                s.tty(), s.openStdin(), s.init(), s.readOnlyRootfs(), s.privileged(), s.capAdd(), s.capDrop(),
-                s.noNewPrivileges(), s.stopSignal(), s.stopTimeoutSeconds(), s.resources(), s.restartPolicy(), s.autoRemove(),
-                s.runtime(), s.labels(), s.rootfs(), s.created(), s.extra(), s.seccomp()};
-        f = edit.apply(f);
-        @SuppressWarnings("unchecked")
-        ContainerSpec out = new ContainerSpec((String) f[0], (String) f[1], (String) f[2], (String) f[3], (List<String>) f[4],
-                (List<String>) f[5], (String) f[6], (String) f[7], (String) f[8], (boolean) f[9], (boolean) f[10],
-                (boolean) f[11], (boolean) f[12], (boolean) f[13], (List<String>) f[14], (List<String>) f[15],
-                (boolean) f[16], (SeccompSetting) f[27], (String) f[17], (Integer) f[18], (Resources) f[19], (RestartPolicy) f[20], (boolean) f[21],
-                (String) f[22], (Map<String, String>) f[23], (RootfsLayers) f[24], (Instant) f[25], (Map<String, Object>) f[26]);
-        return out;
-    }
-
     static String readAll(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -119,7 +102,7 @@ class ContainerServiceTest {
     @Test
     void processIsPid1AndHostnameIsTheContainers() {
         assertThat(run(spec("sh", "-c", "echo $$")).output()).isEqualTo("1\n");
-        ContainerSpec s = with(spec("hostname"), f -> { f[8] = "boat"; return f; });
+        ContainerSpec s = spec("hostname").toBuilder().hostname("boat").build();
         assertThat(run(s).output()).isEqualTo("boat\n");
         assertThat(run(spec("cat", "/etc/hostname")).output()).hasSize(13);
     }
@@ -141,22 +124,22 @@ class ContainerServiceTest {
         String out = run(spec("sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|NoNewPrivs):' /proc/self/status; cat /proc/kcore 2>/dev/null | wc -c")).output();
         assertThat(out).contains("CapEff:\t00000000a80425fb").contains("CapBnd:\t00000000a80425fb").contains("Seccomp:\t2")
                 .endsWith("0\n");
-        ContainerSpec dropped = with(spec("grep", "CapEff", "/proc/self/status"), f -> { f[15] = List.of("ALL"); f[14] = List.of("chown"); return f; });
+        ContainerSpec dropped = spec("grep", "CapEff", "/proc/self/status").toBuilder().capDrop(List.of("ALL")).capAdd(List.of("chown")).build();
         assertThat(run(dropped).output()).contains("CapEff:\t0000000000000001");
     }
 
     @Test
     void userIsResolvedFromPasswd() {
-        assertThat(run(with(spec("id"), f -> { f[7] = "user"; return f; })).output()).startsWith("uid=1000(user) gid=1000(user)").contains("50(staff)");
-        assertThat(run(with(spec("id", "-u"), f -> { f[7] = "4242:50"; return f; })).output()).isEqualTo("4242\n");
-        Container c = service.create(with(spec("id"), f -> { f[7] = "nope"; return f; }));
+        assertThat(run(spec("id").toBuilder().user("user").build()).output()).startsWith("uid=1000(user) gid=1000(user)").contains("50(staff)");
+        assertThat(run(spec("id", "-u").toBuilder().user("4242:50").build()).output()).isEqualTo("4242\n");
+        Container c = service.create(spec("id").toBuilder().user("nope").build());
         assertThatThrownBy(() -> service.start(c.id())).hasMessageContaining("unable to find user nope");
         service.remove(c.id(), true);
     }
 
     @Test
     void readOnlyRootfs() {
-        Result r = run(with(spec("touch", "/x"), f -> { f[12] = true; return f; }));
+        Result r = run(spec("touch", "/x").toBuilder().readOnlyRootfs(true).build());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output()).contains("Read-only file system");
     }
@@ -223,11 +206,11 @@ class ContainerServiceTest {
 
     @Test
     void initReapsZombiesAndForwardsSigterm() {
-        ContainerSpec zs = with(spec("sh", "-c", "sh -c 'sleep 0.2 & exec true'; sleep 1; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o stat | grep -c Z"),
-                f -> { f[11] = true; return f; });
+        ContainerSpec zs = spec("sh", "-c", "sh -c 'sleep 0.2 & exec true'; sleep 1; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -o stat | grep -c Z")
+                .toBuilder().init(true).build();
         Result r = run(zs);
         assertThat(r.output()).startsWith("/sbin/docker-init -- sh").endsWith("\n0\n");
-        Container c = service.create(with(spec("sleep", "100"), f -> { f[11] = true; return f; }));
+        Container c = service.create(spec("sleep", "100").toBuilder().init(true).build());
         service.start(c.id());
         long t0 = System.nanoTime();
         service.stop(c.id(), 10);
@@ -276,7 +259,7 @@ class ContainerServiceTest {
 
     @Test
     void stdinThroughTheAttachSocket() throws Exception {
-        ContainerSpec s = with(spec("sh", "-c", "read line; echo got:$line; echo oops >&2"), f -> { f[10] = true; return f; });
+        ContainerSpec s = spec("sh", "-c", "read line; echo got:$line; echo oops >&2").toBuilder().openStdin(true).build();
         Container c = service.create(s);
         AttachSession a = service.attach(c.id(), true, true, true, false);
         service.start(c.id());
@@ -289,10 +272,10 @@ class ContainerServiceTest {
 
     @Test
     void namesAreUniqueAndRenamable() {
-        ContainerSpec s = with(spec("true"), f -> { f[1] = "/unique-one"; return f; });
+        ContainerSpec s = spec("true").toBuilder().name("/unique-one").build();
         Container c = service.create(s);
         assertThat(c.name()).isEqualTo("unique-one");
-        assertThatThrownBy(() -> service.create(with(spec("true"), f -> { f[1] = "unique-one"; return f; })))
+        assertThatThrownBy(() -> service.create(spec("true").toBuilder().name("unique-one").build()))
                 .isInstanceOf(io.berth.oci.errors.ConflictException.class)
                 .hasMessage("Conflict. The container name \"/unique-one\" is already in use by container \"" + c.id()
                         + "\". You have to remove (or rename) that container to be able to reuse that name.");
@@ -305,7 +288,7 @@ class ContainerServiceTest {
 
     @Test
     void restartPolicyOnFailure() {
-        ContainerSpec s = with(spec("sh", "-c", "exit 1"), f -> { f[20] = new RestartPolicy("on-failure", 2); return f; });
+        ContainerSpec s = spec("sh", "-c", "exit 1").toBuilder().restartPolicy(new RestartPolicy("on-failure", 2)).build();
         Container c = service.create(s);
         service.start(c.id());
         long deadline = System.currentTimeMillis() + 10_000;
@@ -319,7 +302,7 @@ class ContainerServiceTest {
 
     @Test
     void stopOfARestartingContainerEndsItForGood() throws Exception {
-        ContainerSpec s = with(spec("sh", "-c", "sleep 0.2; exit 3"), f -> { f[20] = new RestartPolicy("always", 0); return f; });
+        ContainerSpec s = spec("sh", "-c", "sleep 0.2; exit 3").toBuilder().restartPolicy(new RestartPolicy("always", 0)).build();
         Container c = service.create(s);
         service.start(c.id());
         long deadline = System.currentTimeMillis() + 10_000;
@@ -381,14 +364,14 @@ class ContainerServiceTest {
 
     @Test
     void runcRunsTheSameBundle() {
-        Result r = run(with(spec("sh", "-c", "echo $$; hostname"), f -> { f[22] = "runc"; f[8] = "r1"; return f; }));
+        Result r = run(spec("sh", "-c", "echo $$; hostname").toBuilder().runtime("runc").hostname("r1").build());
         assertThat(r.output()).isEqualTo("1\nr1\n");
         assertThat(r.container().runtime()).isEqualTo("runc");
     }
 
     @Test
     void autoRemoveDeletesTheContainerAfterExit() {
-        Container c = service.create(with(spec("true"), f -> { f[21] = true; return f; }));
+        Container c = service.create(spec("true").toBuilder().autoRemove(true).build());
         service.start(c.id());
         service.waitForExit(c.id(), "removed");
         assertThat(c.paths().dir()).doesNotExist();

@@ -20,10 +20,11 @@ class PureLogicTest {
     static final String ID = "ab".repeat(32);
 
     static ContainerSpec spec(Resources r, String user, boolean privileged, boolean init) {
-        return new ContainerSpec(ID, "x", "busybox", "sha256:00", List.of("sh"), List.of("A=1"), "", user, "", false, false,
-                init, false, privileged, List.of(), List.of(), true, null, "SIGUSR1", 3, r, new RestartPolicy("on-failure", 2), false,
-                null, Map.of("l", "v"), new RootfsLayers(List.of(Path.of("/l1"), Path.of("/l2"))), Instant.parse("2024-01-02T03:04:05Z"),
-                Map.of("HostConfig", Map.of("Memory", 5)));
+        return ContainerSpec.builder(ID).name("x").image("busybox").imageId("sha256:00").args(List.of("sh")).env(List.of("A=1"))
+                .user(user).init(init).privileged(privileged).noNewPrivileges(true).stopSignal("SIGUSR1").stopTimeoutSeconds(3)
+                .resources(r).restartPolicy(new RestartPolicy("on-failure", 2)).labels(Map.of("l", "v"))
+                .rootfs(new RootfsLayers(List.of(Path.of("/l1"), Path.of("/l2")))).created(Instant.parse("2024-01-02T03:04:05Z"))
+                .extra(Map.of("HostConfig", Map.of("Memory", 5))).build();
     }
 
     static OciConfig.Host host() {

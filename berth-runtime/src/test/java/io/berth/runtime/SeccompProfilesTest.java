@@ -131,9 +131,6 @@ class SeccompProfilesTest {
     }
 
     private static ContainerSpec withSeccomp(ContainerSpec s, SeccompSetting seccomp) {
-        return new ContainerSpec(s.id(), s.name(), s.image(), s.imageId(), s.args(), s.env(), s.workingDir(), s.user(),
-                s.hostname(), s.tty(), s.openStdin(), s.init(), s.readOnlyRootfs(), s.privileged(), s.capAdd(), s.capDrop(),
-                s.noNewPrivileges(), seccomp, s.stopSignal(), s.stopTimeoutSeconds(), s.resources(), s.restartPolicy(),
-                s.autoRemove(), s.runtime(), s.labels(), s.rootfs(), s.created(), s.extra());
+        return s.toBuilder().seccomp(seccomp).build();
     }
 }

@@ -4,7 +4,6 @@ import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerSpec;
-import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.RootfsLayers;
 
 import java.io.ByteArrayOutputStream;
@@ -43,9 +42,8 @@ final class RunStep {
         RANDOM.nextBytes(raw);
         String id = HexFormat.of().formatHex(raw);
         output.accept(" ---> Running in " + id.substring(0, 12));
-        ContainerSpec spec = new ContainerSpec(id, "", "", "", args, env, workingDir, user, "", false, false, false,
-                false, false, List.of(), List.of(), false, null, null, null, null, RestartPolicy.NONE, false, null,
-                Map.of("io.berth.build", "true"), new RootfsLayers(lowerDirs), Instant.now(), Map.of());
+        ContainerSpec spec = ContainerSpec.builder(id).args(args).env(env).workingDir(workingDir).user(user)
+                .labels(Map.of("io.berth.build", "true")).rootfs(new RootfsLayers(lowerDirs)).created(Instant.now()).build();
         containers.create(spec);
         try {
             int exit;

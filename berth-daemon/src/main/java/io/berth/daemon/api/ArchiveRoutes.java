@@ -83,7 +83,7 @@ public final class ArchiveRoutes {
     private void put(HttpRequest rq, HttpResponse rs) throws Exception {
         String path = requirePath(rq);
         Container c = containers.inspect(rq.pathParam("id"));
-        if (c.spec().readOnlyRootfs() && c.state().isRunning()) {
+        if (c.spec().security().readOnlyRootfs() && c.state().isRunning()) {
             throw new io.berth.oci.errors.ConflictException("container rootfs is marked read-only");
         }
         Path root = containers.rootfs(c.id());

@@ -36,7 +36,7 @@ public final class ContainerStreamRoutes {
         boolean stdin = rq.queryFlag("stdin");
         boolean stdout = rq.queryFlag("stdout");
         boolean stderr = rq.queryFlag("stderr");
-        boolean tty = c.spec().tty();
+        boolean tty = c.spec().process().tty();
         if (!rq.queryFlag("stream")) {
             // logs=1 without stream: replay what was logged and end.
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
@@ -98,9 +98,9 @@ public final class ContainerStreamRoutes {
                 DockerTime.parse(rq.queryParam("until")), tail);
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
-        try (OutputStream out = rs.stream(200, c.spec().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
+        try (OutputStream out = rs.stream(200, c.spec().process().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
             // Records are lines: merged into frames, a 200 MB log is a few thousand writes instead of millions.
-            StreamFraming framing = new StreamFraming(out, c.spec().tty());
+            StreamFraming framing = new StreamFraming(out, c.spec().process().tty());
             reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
                 try {
                     framing.flush();

@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.ContainerState;
+import io.berth.runtime.LifecycleSpec;
+import io.berth.runtime.ProcessSpec;
+import io.berth.runtime.Resources;
+import io.berth.runtime.SecuritySpec;
 
 /** Renders berth's Container as Docker's ContainerJSON (inspect) and ContainerSummary (list). */
 public final class ContainerView {
@@ -21,8 +25,9 @@ public final class ContainerView {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", spec.id());
         m.put("Created", DockerTime.format(spec.created()));
-        m.put("Path", spec.args().getFirst());
-        m.put("Args", spec.args().subList(1, spec.args().size()));
+        List<String> args = spec.process().args();
+        m.put("Path", args.getFirst());
+        m.put("Args", args.subList(1, args.size()));
         m.put("State", state(state));
         m.put("Image", spec.imageId());
         m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
@@ -56,7 +61,7 @@ public final class ContainerView {
         m.put("Names", List.of("/" + c.name()));
         m.put("Image", spec.image());
         m.put("ImageID", spec.imageId());
-        m.put("Command", commandLine(spec.args()));
+        m.put("Command", commandLine(spec.process().args()));
         m.put("Created", spec.created().getEpochSecond());
         m.put("Ports", List.of());
         m.put("Labels", spec.labels());
@@ -109,24 +114,27 @@ public final class ContainerView {
 
     private static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
         JsonNode body = createBody(spec);
+        LifecycleSpec lifecycle = spec.lifecycle();
+        SecuritySpec security = spec.security();
+        Resources resources = spec.resources();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("NetworkMode", "none");
-        m.put("RestartPolicy", Map.of("Name", spec.restartPolicy().name(), "MaximumRetryCount", spec.restartPolicy().maximumRetryCount()));
-        m.put("AutoRemove", spec.autoRemove());
+        m.put("RestartPolicy", Map.of("Name", lifecycle.restartPolicy().name(), "MaximumRetryCount", lifecycle.restartPolicy().maximumRetryCount()));
+        m.put("AutoRemove", lifecycle.autoRemove());
         m.put("Runtime", runtimeName);
-        m.put("Privileged", spec.privileged());
-        m.put("ReadonlyRootfs", spec.readOnlyRootfs());
-        m.put("CapAdd", spec.capAdd().isEmpty() ? null : spec.capAdd());
-        m.put("CapDrop", spec.capDrop().isEmpty() ? null : spec.capDrop());
+        m.put("Privileged", security.privileged());
+        m.put("ReadonlyRootfs", security.readOnlyRootfs());
+        m.put("CapAdd", security.capAdd().isEmpty() ? null : security.capAdd());
+        m.put("CapDrop", security.capDrop().isEmpty() ? null : security.capDrop());
         // every option in the request was applied (create refuses any other), so they are shown as sent
         JsonNode securityOpt = body.path("HostConfig").path("SecurityOpt");
         m.put("SecurityOpt", securityOpt.isArray() && !securityOpt.isEmpty() ? securityOpt : null);
-        m.put("Init", spec.init());
-        m.put("Memory", spec.resources().memoryBytes());
-        m.put("MemorySwap", spec.resources().memoryBytes() > 0 ? spec.resources().swapLimit() : spec.resources().memorySwapBytes());
-        m.put("NanoCpus", spec.resources().nanoCpus());
-        m.put("CpuShares", spec.resources().cpuShares());
-        m.put("PidsLimit", spec.resources().pidsLimit() > 0 ? spec.resources().pidsLimit() : null);
+        m.put("Init", spec.process().init());
+        m.put("Memory", resources.memoryBytes());
+        m.put("MemorySwap", resources.memoryBytes() > 0 ? resources.swapLimit() : resources.memorySwapBytes());
+        m.put("NanoCpus", resources.nanoCpus());
+        m.put("CpuShares", resources.cpuShares());
+        m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
         m.put("Binds", body.path("HostConfig").path("Binds").isArray() ? body.path("HostConfig").get("Binds") : null);
         m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         m.put("PortBindings", Map.of());
@@ -135,26 +143,27 @@ public final class ContainerView {
 
     private static Map<String, Object> config(ContainerSpec spec) {
         JsonNode body = createBody(spec);
+        ProcessSpec process = spec.process();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Hostname", spec.hostname());
+        m.put("Hostname", spec.network().hostname());
         m.put("Domainname", "");
-        m.put("User", spec.user());
+        m.put("User", process.user());
         m.put("AttachStdin", body.path("AttachStdin").asBoolean(false));
         m.put("AttachStdout", body.path("AttachStdout").asBoolean(false));
         m.put("AttachStderr", body.path("AttachStderr").asBoolean(false));
-        m.put("Tty", spec.tty());
-        m.put("OpenStdin", spec.openStdin());
+        m.put("Tty", process.tty());
+        m.put("OpenStdin", process.openStdin());
         m.put("StdinOnce", body.path("StdinOnce").asBoolean(false));
-        m.put("Env", spec.env());
+        m.put("Env", process.env());
         m.put("Cmd", body.hasNonNull("Cmd") ? body.get("Cmd") : null);
         m.put("Image", spec.image());
         m.put("Volumes", null);
-        m.put("WorkingDir", spec.workingDir());
+        m.put("WorkingDir", process.workingDir());
         m.put("Entrypoint", body.hasNonNull("Entrypoint") ? body.get("Entrypoint") : null);
         m.put("OnBuild", null);
         m.put("Labels", spec.labels());
-        m.put("StopSignal", spec.stopSignal());
-        if (spec.stopTimeoutSeconds() != null) m.put("StopTimeout", spec.stopTimeoutSeconds());
+        m.put("StopSignal", process.stopSignal());
+        if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
         return m;
     }
 

@@ -82,24 +82,27 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
-        return new ContainerSpec(id, name, body.path("Image").asText(), image.imageId(), List.copyOf(args),
-                mergeEnv(image.env(), strings(body.path("Env"))),
-                workingDir.isEmpty() ? "/" : workingDir,
-                text(body, "User", image.user()),
-                hostname,
-                body.path("Tty").asBoolean(false),
-                body.path("OpenStdin").asBoolean(false),
-                host.path("Init").asBoolean(false),
-                host.path("ReadonlyRootfs").asBoolean(false),
-                host.path("Privileged").asBoolean(false),
-                strings(host.path("CapAdd")), strings(host.path("CapDrop")),
-                security.noNewPrivileges(), security.seccomp(),
-                stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal,
-                stopTimeout,
-                limits.from(host),
-                restart, autoRemove, runtime, Map.copyOf(labels),
-                new RootfsLayers(lowerDirs), Instant.now(),
-                Map.of("createBody", body));
+        return ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
+                .args(args)
+                .env(mergeEnv(image.env(), strings(body.path("Env"))))
+                .workingDir(workingDir.isEmpty() ? "/" : workingDir)
+                .user(text(body, "User", image.user()))
+                .hostname(hostname)
+                .tty(body.path("Tty").asBoolean(false))
+                .openStdin(body.path("OpenStdin").asBoolean(false))
+                .init(host.path("Init").asBoolean(false))
+                .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
+                .privileged(host.path("Privileged").asBoolean(false))
+                .capAdd(strings(host.path("CapAdd"))).capDrop(strings(host.path("CapDrop")))
+                .noNewPrivileges(security.noNewPrivileges()).seccomp(security.seccomp())
+                .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
+                .stopTimeoutSeconds(stopTimeout)
+                .resources(limits.from(host))
+                .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
+                .labels(labels)
+                .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
+                .extra(Map.of("createBody", body))
+                .build();
     }
 
     private static RestartPolicy restartPolicy(JsonNode node) {

@@ -55,16 +55,16 @@ class CreateRequestTranslatorTest {
         assertThat(spec.name()).isEqualTo("web");
         assertThat(spec.image()).isEqualTo("nginx");
         assertThat(spec.imageId()).isEqualTo(NGINX.imageId());
-        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
-        assertThat(spec.env()).containsExactly("PATH=/bin", "NGINX_VERSION=1.25");
-        assertThat(spec.workingDir()).isEqualTo("/srv");
-        assertThat(spec.user()).isEqualTo("nginx");
-        assertThat(spec.stopSignal()).isEqualTo("SIGQUIT");
+        assertThat(spec.process().args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
+        assertThat(spec.process().env()).containsExactly("PATH=/bin", "NGINX_VERSION=1.25");
+        assertThat(spec.process().workingDir()).isEqualTo("/srv");
+        assertThat(spec.process().user()).isEqualTo("nginx");
+        assertThat(spec.process().stopSignal()).isEqualTo("SIGQUIT");
         assertThat(spec.labels()).isEqualTo(NGINX.labels());
-        assertThat(spec.hostname()).isEqualTo(ID.substring(0, 12));
-        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.NONE);
-        assertThat(spec.autoRemove()).isFalse();
-        assertThat(spec.runtime()).isNull();
+        assertThat(spec.network().hostname()).isEqualTo(ID.substring(0, 12));
+        assertThat(spec.lifecycle().restartPolicy()).isEqualTo(RestartPolicy.NONE);
+        assertThat(spec.lifecycle().autoRemove()).isFalse();
+        assertThat(spec.lifecycle().runtime()).isNull();
         assertThat(spec.rootfs().lowerDirs()).containsExactly(Path.of("/layers/1"), Path.of("/layers/0"));
         assertThat(spec.extra()).containsKey("createBody");
         assertThat(spec.created()).isNotNull();
@@ -73,25 +73,25 @@ class CreateRequestTranslatorTest {
     @Test
     void requestCmdReplacesImageCmdButKeepsImageEntrypoint() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Cmd\":[\"nginx\",\"-t\"]}", NGINX);
-        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-t");
+        assertThat(spec.process().args()).containsExactly("/docker-entrypoint.sh", "nginx", "-t");
     }
 
     @Test
     void explicitEntrypointDropsTheImageCmd() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"/bin/sh\"]}", NGINX);
-        assertThat(spec.args()).containsExactly("/bin/sh");
+        assertThat(spec.process().args()).containsExactly("/bin/sh");
     }
 
     @Test
     void explicitEntrypointAndCmdAreBothUsed() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo hi\"]}", NGINX);
-        assertThat(spec.args()).containsExactly("/bin/sh", "-c", "echo hi");
+        assertThat(spec.process().args()).containsExactly("/bin/sh", "-c", "echo hi");
     }
 
     @Test
     void emptyStringEntrypointMeansNoEntrypoint() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"\"],\"Cmd\":[\"ls\",\"/\"]}", NGINX);
-        assertThat(spec.args()).containsExactly("ls", "/");
+        assertThat(spec.process().args()).containsExactly("ls", "/");
     }
 
     @Test
@@ -103,13 +103,13 @@ class CreateRequestTranslatorTest {
     @Test
     void stringFormCmdAndEntrypointAreOneArgument() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Entrypoint\":\"/bin/echo\",\"Cmd\":\"a b\"}", BUSYBOX);
-        assertThat(spec.args()).containsExactly("/bin/echo", "a b");
+        assertThat(spec.process().args()).containsExactly("/bin/echo", "a b");
     }
 
     @Test
     void nullCmdAndEntrypointFallBackToTheImage() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\",\"Entrypoint\":null,\"Cmd\":null}", NGINX);
-        assertThat(spec.args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
+        assertThat(spec.process().args()).containsExactly("/docker-entrypoint.sh", "nginx", "-g", "daemon off;");
     }
 
     @Test
@@ -128,7 +128,7 @@ class CreateRequestTranslatorTest {
     @Test
     void envMergesByKeyWithRequestWinning() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Env\":[\"LANG=en_US.UTF-8\",\"FOO=bar=baz\",\"EMPTY=\"]}", BUSYBOX);
-        assertThat(spec.env()).containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=");
+        assertThat(spec.process().env()).containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=");
     }
 
     @Test
@@ -158,29 +158,29 @@ class CreateRequestTranslatorTest {
 
     @Test
     void workingDirDefaultsToRootAndRequestOverridesImage() throws IOException {
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).workingDir()).isEqualTo("/");
-        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"/app\"}", NGINX).workingDir()).isEqualTo("/app");
-        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"\"}", NGINX).workingDir()).isEqualTo("/srv");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().workingDir()).isEqualTo("/");
+        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"/app\"}", NGINX).process().workingDir()).isEqualTo("/app");
+        assertThat(translate("{\"Image\":\"nginx\",\"WorkingDir\":\"\"}", NGINX).process().workingDir()).isEqualTo("/srv");
     }
 
     @Test
     void stopSignalFallsBackToTheImageThenSigterm() throws IOException {
-        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"SIGINT\"}", NGINX).stopSignal()).isEqualTo("SIGINT");
-        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"\"}", NGINX).stopSignal()).isEqualTo("SIGQUIT");
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).stopSignal()).isEqualTo("SIGTERM");
+        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"SIGINT\"}", NGINX).process().stopSignal()).isEqualTo("SIGINT");
+        assertThat(translate("{\"Image\":\"nginx\",\"StopSignal\":\"\"}", NGINX).process().stopSignal()).isEqualTo("SIGQUIT");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().stopSignal()).isEqualTo("SIGTERM");
     }
 
     @Test
     void stopTimeoutIsOptional() throws IOException {
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).stopTimeoutSeconds()).isNull();
-        assertThat(translate("{\"Image\":\"busybox\",\"StopTimeout\":3}", BUSYBOX).stopTimeoutSeconds()).isEqualTo(3);
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().stopTimeoutSeconds()).isNull();
+        assertThat(translate("{\"Image\":\"busybox\",\"StopTimeout\":3}", BUSYBOX).process().stopTimeoutSeconds()).isEqualTo(3);
     }
 
     @Test
     void userFallsBackToTheImage() throws IOException {
-        assertThat(translate("{\"Image\":\"nginx\"}", NGINX).user()).isEqualTo("nginx");
-        assertThat(translate("{\"Image\":\"nginx\",\"User\":\"1000:1000\"}", NGINX).user()).isEqualTo("1000:1000");
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).user()).isEmpty();
+        assertThat(translate("{\"Image\":\"nginx\"}", NGINX).process().user()).isEqualTo("nginx");
+        assertThat(translate("{\"Image\":\"nginx\",\"User\":\"1000:1000\"}", NGINX).process().user()).isEqualTo("1000:1000");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().user()).isEmpty();
     }
 
     @Test
@@ -189,24 +189,24 @@ class CreateRequestTranslatorTest {
                 {"Image":"busybox","Hostname":"box","Tty":true,"OpenStdin":true,
                  "HostConfig":{"Init":true,"ReadonlyRootfs":true,"Privileged":true,
                                "CapAdd":["NET_ADMIN"],"CapDrop":["ALL"]}}""", BUSYBOX);
-        assertThat(spec.hostname()).isEqualTo("box");
-        assertThat(spec.tty()).isTrue();
-        assertThat(spec.openStdin()).isTrue();
-        assertThat(spec.init()).isTrue();
-        assertThat(spec.readOnlyRootfs()).isTrue();
-        assertThat(spec.privileged()).isTrue();
-        assertThat(spec.capAdd()).containsExactly("NET_ADMIN");
-        assertThat(spec.capDrop()).containsExactly("ALL");
+        assertThat(spec.network().hostname()).isEqualTo("box");
+        assertThat(spec.process().tty()).isTrue();
+        assertThat(spec.process().openStdin()).isTrue();
+        assertThat(spec.process().init()).isTrue();
+        assertThat(spec.security().readOnlyRootfs()).isTrue();
+        assertThat(spec.security().privileged()).isTrue();
+        assertThat(spec.security().capAdd()).containsExactly("NET_ADMIN");
+        assertThat(spec.security().capDrop()).containsExactly("ALL");
     }
 
     @Test
     void restartPoliciesAreAccepted() throws IOException {
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"always\"}}}", BUSYBOX)
-                .restartPolicy()).isEqualTo(new RestartPolicy("always", 0));
+                .lifecycle().restartPolicy()).isEqualTo(new RestartPolicy("always", 0));
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}}}", BUSYBOX)
-                .restartPolicy()).isEqualTo(new RestartPolicy("on-failure", 3));
+                .lifecycle().restartPolicy()).isEqualTo(new RestartPolicy("on-failure", 3));
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"\"}}}", BUSYBOX)
-                .restartPolicy().name()).isEqualTo("no");
+                .lifecycle().restartPolicy().name()).isEqualTo("no");
     }
 
     @Test
@@ -230,7 +230,7 @@ class CreateRequestTranslatorTest {
     @Test
     void autoRemoveWithRestartNoIsFine() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"AutoRemove\":true,\"RestartPolicy\":{\"Name\":\"no\"}}}", BUSYBOX);
-        assertThat(spec.autoRemove()).isTrue();
+        assertThat(spec.lifecycle().autoRemove()).isTrue();
     }
 
     @Test
@@ -389,13 +389,13 @@ class CreateRequestTranslatorTest {
     void noNewPrivilegesForms() throws IOException {
         for (String form : List.of("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true")) {
             assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"" + form + "\"]}}", BUSYBOX)
-                    .noNewPrivileges()).as(form).isTrue();
+                    .security().noNewPrivileges()).as(form).isTrue();
         }
         for (String form : List.of("no-new-privileges:false", "no-new-privileges=false")) {
             assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"" + form + "\"]}}", BUSYBOX)
-                    .noNewPrivileges()).as(form).isFalse();
+                    .security().noNewPrivileges()).as(form).isFalse();
         }
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).noNewPrivileges()).isFalse();
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).security().noNewPrivileges()).isFalse();
     }
 
     private static String withSecurityOpt(String... opts) {
@@ -409,15 +409,15 @@ class CreateRequestTranslatorTest {
 
     @Test
     void seccompOptionsAreCarriedToTheSpec() throws IOException {
-        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).seccomp()).isEqualTo(SeccompSetting.BUILTIN);
-        assertThat(translate(withSecurityOpt("seccomp=unconfined"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
-        assertThat(translate(withSecurityOpt("seccomp:unconfined"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
-        assertThat(translate(withSecurityOpt("seccomp=builtin"), BUSYBOX).seccomp()).isEqualTo(SeccompSetting.BUILTIN);
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).security().seccomp()).isEqualTo(SeccompSetting.BUILTIN);
+        assertThat(translate(withSecurityOpt("seccomp=unconfined"), BUSYBOX).security().seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
+        assertThat(translate(withSecurityOpt("seccomp:unconfined"), BUSYBOX).security().seccomp()).isEqualTo(SeccompSetting.UNCONFINED);
+        assertThat(translate(withSecurityOpt("seccomp=builtin"), BUSYBOX).security().seccomp()).isEqualTo(SeccompSetting.BUILTIN);
         String profile = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
         ContainerSpec spec = translate(withSecurityOpt("seccomp=" + profile, "no-new-privileges"), BUSYBOX);
-        assertThat(spec.seccomp().kind()).isEqualTo(SeccompSetting.Kind.PROFILE);
-        assertThat(spec.seccomp().profile()).isEqualTo(profile);
-        assertThat(spec.noNewPrivileges()).isTrue();
+        assertThat(spec.security().seccomp().kind()).isEqualTo(SeccompSetting.Kind.PROFILE);
+        assertThat(spec.security().seccomp().profile()).isEqualTo(profile);
+        assertThat(spec.security().noNewPrivileges()).isTrue();
         rejectsWith(withSecurityOpt("seccomp={\"defaultAction\":\"SCMP_ACT_NOPE\"}"), "invalid seccomp profile: unknown action");
         rejectsWith(withSecurityOpt("seccomp=/etc/profile.json"), "invalid seccomp profile: not valid JSON");
     }
@@ -443,9 +443,9 @@ class CreateRequestTranslatorTest {
 
     @Test
     void runtimeMustBeCrunOrRunc() throws IOException {
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"runc\"}}", BUSYBOX).runtime()).isEqualTo("runc");
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"crun\"}}", BUSYBOX).runtime()).isEqualTo("crun");
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"\"}}", BUSYBOX).runtime()).isNull();
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"runc\"}}", BUSYBOX).lifecycle().runtime()).isEqualTo("runc");
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"crun\"}}", BUSYBOX).lifecycle().runtime()).isEqualTo("crun");
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"\"}}", BUSYBOX).lifecycle().runtime()).isNull();
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"kata\"}}", "unknown or invalid runtime name: kata");
     }
 }

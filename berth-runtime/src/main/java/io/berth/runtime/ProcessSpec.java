@@ -1,0 +1,22 @@
+package io.berth.runtime;
+
+import java.util.List;
+
+/**
+ * The container's main process: what runs, as whom, where, with which stdio, and how it is asked to stop.
+ *
+ * @param args the final argv (the image's entrypoint and cmd merged with the request's); never empty once created
+ * @param user "", "name", "uid", "uid:gid", "name:group"; resolved against the rootfs at every start
+ * @param init run the args under the host's catatonit/tini as pid 1 ({@code --init})
+ * @param stopSignal "SIGTERM", "TERM" or a number; null or empty means SIGTERM
+ * @param stopTimeoutSeconds seconds between the stop signal and SIGKILL; null means berth's default (10)
+ */
+public record ProcessSpec(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                          boolean openStdin, boolean init, String stopSignal, Integer stopTimeoutSeconds) {
+    public ProcessSpec {
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? List.of() : List.copyOf(env);
+        workingDir = workingDir == null ? "" : workingDir;
+        user = user == null ? "" : user;
+    }
+}
