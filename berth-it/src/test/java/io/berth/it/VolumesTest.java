@@ -39,6 +39,7 @@ class VolumesTest {
 
     @Test
     void dockerCliCreatesListsInspectsAndRemovesVolumesAsBerthCliSeesThem() throws Exception {
+        assertThat(daemon.docker("info", "--format", "{{.Plugins.Volume}}").orFail().out()).isEqualTo("[local]");
         assertThat(daemon.docker("volume", "create", "--label", "team=db", "dvol").orFail().out()).isEqualTo("dvol");
         // the same name again answers the existing volume
         assertThat(daemon.docker("volume", "create", "dvol").orFail().out()).isEqualTo("dvol");

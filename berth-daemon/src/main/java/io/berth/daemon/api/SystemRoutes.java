@@ -113,7 +113,7 @@ public final class SystemRoutes {
         m.put("Name", hostName());
         m.put("ServerVersion", ApiVersion.ENGINE);
         m.put("LoggingDriver", "k8s-file");
-        m.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("none"), "Log", List.of("k8s-file")));
+        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("none"), "Log", List.of("k8s-file")));
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of()));
         m.put("SecurityOptions", List.of("name=seccomp,profile=builtin", "name=cgroupns"));
         m.put("Warnings", List.of());
