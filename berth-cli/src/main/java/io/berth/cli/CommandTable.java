@@ -39,6 +39,10 @@ import io.berth.cli.command.TagCommand;
 import io.berth.cli.command.TopCommand;
 import io.berth.cli.command.UnpauseCommand;
 import io.berth.cli.command.VersionCommand;
+import io.berth.cli.command.VolumeCreateCommand;
+import io.berth.cli.command.VolumeLsCommand;
+import io.berth.cli.command.VolumePruneCommand;
+import io.berth.cli.command.VolumeRmCommand;
 import io.berth.cli.command.WaitCommand;
 import java.util.List;
 import java.util.function.Supplier;
@@ -143,7 +147,8 @@ final class CommandTable {
                 group("builder", "Manage builds", builder()),
                 group("container", "Manage containers", container()),
                 group("image", "Manage images", image()),
-                group("system", "Manage berth", system()));
+                group("system", "Manage berth", system()),
+                group("volume", "Manage volumes", volume()));
     }
 
     static List<Entry> container() {
@@ -185,6 +190,15 @@ final class CommandTable {
                 cmd("push", PushCommand::new),
                 cmd("prune", ImagePruneCommand::new),
                 cmd("make-busybox", MakeBusyboxCommand::new));
+    }
+
+    static List<Entry> volume() {
+        return List.of(
+                cmd("create", VolumeCreateCommand::new),
+                cmd("ls", VolumeLsCommand::new, "list"),
+                cmd("inspect", () -> new InspectCommand("volume")),
+                cmd("rm", VolumeRmCommand::new, "remove"),
+                cmd("prune", VolumePruneCommand::new));
     }
 
     static List<Entry> builder() {

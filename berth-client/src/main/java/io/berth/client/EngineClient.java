@@ -395,6 +395,38 @@ public final class EngineClient {
         return sendJson("POST", "/auth", auth.toJson());
     }
 
+    // ---- volumes -----------------------------------------------------------------------------
+
+    /** POST /volumes/create; a null name makes an anonymous volume. Returns the volume. */
+    public JsonNode createVolume(String name, String driver, Map<String, String> labels, Map<String, String> options) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (name != null) body.put("Name", name);
+        if (driver != null) body.put("Driver", driver);
+        ObjectNode l = body.putObject("Labels");
+        labels.forEach(l::put);
+        ObjectNode o = body.putObject("DriverOpts");
+        options.forEach(o::put);
+        return sendJson("POST", "/volumes/create", body);
+    }
+
+    /** GET /volumes: {"Volumes": [...], "Warnings": ...}. */
+    public JsonNode listVolumes(Map<String, List<String>> filters) {
+        return getJson("/volumes" + Query.of().add("filters", filtersJson(filters)));
+    }
+
+    public JsonNode inspectVolume(String name) {
+        return getJson("/volumes/" + Query.path(name));
+    }
+
+    public void removeVolume(String name, boolean force) {
+        sendNoContent("DELETE", "/volumes/" + Query.path(name) + Query.of().flag("force", force));
+    }
+
+    /** POST /volumes/prune: {"VolumesDeleted": [...], "SpaceReclaimed": N}. */
+    public JsonNode pruneVolumes(Map<String, List<String>> filters) {
+        return sendJson("POST", "/volumes/prune" + Query.of().add("filters", filtersJson(filters)), null);
+    }
+
     // ---- plumbing ----------------------------------------------------------------------------
 
     private String path(String p) {

@@ -3,6 +3,7 @@ package io.berth.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,10 +21,12 @@ import io.berth.daemon.api.RegistryRoutes;
 import io.berth.daemon.api.StatsRoutes;
 import io.berth.daemon.api.StoreRoutes;
 import io.berth.daemon.api.SystemRoutes;
+import io.berth.daemon.api.VolumeRoutes;
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ErrorMapper;
 import io.berth.daemon.images.ImageService;
 import io.berth.daemon.images.ImageUsers;
+import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
 import io.berth.oci.ImageReference;
@@ -33,6 +36,7 @@ import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerState;
 import io.berth.runtime.RuntimeSettings;
 import io.berth.store.StoreServices;
+import io.berth.store.volumes.VolumeStore;
 
 /** The one explicit wiring of berthd: stores, container service, events, routes, server. */
 public final class Daemon implements AutoCloseable {
@@ -85,7 +89,15 @@ public final class Daemon implements AutoCloseable {
                 RegistryClientConfig.defaults().withInsecureRegistries(options.insecureRegistries()), store);
         RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
         registryRoutes.register(router);
-        new SystemRoutes(containers, lookup, events, store.gc(),
+        // Volumes: no container mounts one yet (create refuses Binds, Mounts and Volumes), so none is in use.
+        VolumeStore volumeStore = new VolumeStore(options.dataRoot().resolve("volumes"));
+        int halfDone = volumeStore.removeLeftovers();
+        if (halfDone > 0) LOG.info("removed " + halfDone + " half-created or half-removed volume(s) a kill left");
+        VolumeService volumeService = new VolumeService(volumeStore, name -> List.of(),
+                (action, name, attrs) -> events.publish("volume", action, name, attrs));
+        VolumeRoutes volumeRoutes = new VolumeRoutes(volumeService);
+        volumeRoutes.register(router);
+        new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
         new ContainerRoutes(containers, lookup).register(router);

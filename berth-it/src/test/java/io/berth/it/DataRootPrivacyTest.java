@@ -38,6 +38,11 @@ class DataRootPrivacyTest {
         Files.setPosixFilePermissions(daemon.root, PosixFilePermissions.fromString("rwxr-xr-x"));
         daemon.cli("run", "-d", "--name", "holder", "-e", "API_TOKEN=" + SECRET, "busybox", "sleep", "300").orFail();
         daemon.cli("create", "--name", "stopped", "-e", "API_TOKEN=" + SECRET, "busybox", "true").orFail();
+        // a volume's _data is 0755 (a container's non-root user must reach it): only the 0700 volumes/ guards it
+        daemon.cli("volume", "create", "private").orFail();
+        Path secretFile = daemon.dataRoot.resolve("volumes/private/_data/token");
+        Files.writeString(secretFile, SECRET);
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     @AfterAll
@@ -70,10 +75,12 @@ class DataRootPrivacyTest {
         Path state = Files.list(daemon.dataRoot.resolve("containers")).findFirst().orElseThrow().resolve("container.json");
         Files.setPosixFilePermissions(daemon.dataRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(daemon.dataRoot.resolve("store"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(daemon.dataRoot.resolve("volumes"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--"));
         daemon.start();
         assertThat(mode(daemon.dataRoot)).isEqualTo("rwx--x---");
         assertThat(mode(daemon.dataRoot.resolve("store"))).isEqualTo("rwx------");
+        assertThat(mode(daemon.dataRoot.resolve("volumes"))).isEqualTo("rwx------");
         assertThat(mode(state)).isEqualTo("rw-------");
         assertNothingReachableByNobody();
     }
@@ -89,8 +96,8 @@ class DataRootPrivacyTest {
         try (Stream<Path> walk = Stream.concat(Files.walk(daemon.dataRoot), Files.walk(execRoot))) {
             paths = walk.filter(p -> !roots.contains(p)).map(Path::toString).collect(Collectors.toList());
         }
-        assertThat(paths).as("the walk sees layers and container state").anyMatch(p -> p.endsWith("container.json"))
-                .anyMatch(p -> p.endsWith("/bin/busybox"));
+        assertThat(paths).as("the walk sees layers, container state and volumes").anyMatch(p -> p.endsWith("container.json"))
+                .anyMatch(p -> p.endsWith("/bin/busybox")).anyMatch(p -> p.endsWith("/volumes/private/_data/token"));
         Path list = daemon.root.resolve("paths.txt");
         Files.write(list, paths);
         Files.setPosixFilePermissions(list, PosixFilePermissions.fromString("rw-r--r--"));

@@ -15,12 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 
 /** Whole-tree file operations that never follow symlinks. */
-final class DirectoryTrees {
+public final class DirectoryTrees {
     private DirectoryTrees() {
     }
 
     /** Deletes {@code path} and everything below it; symlinks are removed, never followed. Missing is fine. */
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -68,7 +68,7 @@ final class DirectoryTrees {
     }
 
     /** Sum of the sizes of regular files below {@code dir}. */
-    static long diskUsage(Path dir) {
+    public static long diskUsage(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
                 try {

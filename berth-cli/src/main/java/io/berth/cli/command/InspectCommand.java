@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code inspect}, {@code container inspect}, {@code image inspect}: the daemon's JSON documents,
+ * {@code inspect}, {@code container inspect}, {@code image inspect}, {@code volume inspect}: the daemon's JSON documents,
  * indented like docker's, or each rendered through {@code -f}. Without --type a name is looked up
- * as a container first, then as an image.
+ * as a container first, then as an image, then as a volume.
  */
 @Command(name = "inspect", description = "Return low-level information on Docker objects")
 public final class InspectCommand extends ApiCommand {
@@ -50,7 +50,7 @@ public final class InspectCommand extends ApiCommand {
     @Override
     public Integer call() {
         String kind = fixedType != null ? fixedType : type;
-        if (kind != null && !kind.equals("container") && !kind.equals("image")) {
+        if (kind != null && !kind.equals("container") && !kind.equals("image") && !kind.equals("volume")) {
             throw new CliException(1, "\"" + kind + "\" is not a valid value for --type");
         }
         GoTemplate template = format == null ? null : GoTemplate.parse(format.replace("\\t", "\t").replace("\\n", "\n"));
@@ -92,6 +92,15 @@ public final class InspectCommand extends ApiCommand {
         if (kind == null || kind.equals("image")) {
             try {
                 return client.inspectImage(name);
+            } catch (EngineApiException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+            }
+        }
+        if (kind == null || kind.equals("volume")) {
+            try {
+                return client.inspectVolume(name);
             } catch (EngineApiException e) {
                 if (!e.isNotFound()) {
                     throw e;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.berth.daemon.events.EventBus;
 import io.berth.daemon.http.ApiJson;
@@ -27,12 +28,14 @@ public final class SystemRoutes {
     private final EventBus events;
     private final DaemonFacts facts;
     private final GarbageCollector gc;
+    private final Supplier<List<Map<String, Object>>> volumeUsage;
 
     /** Facts about this daemon that /info and /version report. */
     public record DaemonFacts(String dataRoot, String defaultRuntime, Instant started) {}
 
     public SystemRoutes(ContainerService containers, ImageLookup images, EventBus events, GarbageCollector gc,
-                        DaemonFacts facts) {
+                        Supplier<List<Map<String, Object>>> volumeUsage, DaemonFacts facts) {
+        this.volumeUsage = volumeUsage;
         this.gc = gc;
         this.containers = containers;
         this.images = images;
@@ -110,7 +113,7 @@ public final class SystemRoutes {
         m.put("Name", hostName());
         m.put("ServerVersion", ApiVersion.ENGINE);
         m.put("LoggingDriver", "k8s-file");
-        m.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("none"), "Log", List.of("k8s-file")));
+        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("none"), "Log", List.of("k8s-file")));
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of()));
         m.put("SecurityOptions", List.of("name=seccomp,profile=builtin", "name=cgroupns"));
         m.put("Warnings", List.of());
@@ -169,7 +172,7 @@ public final class SystemRoutes {
         m.put("LayersSize", images.layersSize() + unreferenced.bytes());
         m.put("Images", images.summaries());
         m.put("Containers", containers.list().stream().map(new ContainerView()::summary).toList());
-        m.put("Volumes", List.of());
+        m.put("Volumes", volumeUsage.get());
         m.put("BuildCache", List.of());
         m.put("BerthUnreferenced", Map.of("Count", unreferenced.removed().size(), "Size", unreferenced.bytes()));
         rs.json(200, m);
