@@ -95,6 +95,7 @@ final class OciConfig {
         if (mainProcess.init()) {
             mount(mounts, INIT_PATH_IN_CONTAINER, "bind", host.initBinary().toString(), "bind", "ro", "nosuid", "nodev");
         }
+        userMounts(mounts, spec.mounts());
 
         ObjectNode linux = root.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath(spec.id()));
@@ -216,6 +217,37 @@ final class OciConfig {
         if (major != null) d.put("major", major);
         if (minor != null) d.put("minor", minor);
         d.put("access", access);
+    }
+
+    /**
+     * The user's binds and tmpfs mounts, after berth's own: one of them on a destination berth mounts too (/dev/shm,
+     * /etc/hosts) replaces berth's, as in Docker. Parents are mounted before children. The runtime resolves each
+     * destination inside the rootfs, symlinks in the image included (crun: openat2 RESOLVE_IN_ROOT).
+     */
+    static void userMounts(ArrayNode mounts, MountsSpec spec) {
+        if (spec.mounts().isEmpty()) return;
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        spec.mounts().forEach(m -> taken.add(m.destination()));
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (taken.contains(mounts.get(i).path("destination").asText())) mounts.remove(i);
+        }
+        List<MountPoint> ordered = new ArrayList<>(spec.mounts());
+        ordered.sort(java.util.Comparator.comparingLong(m -> m.destination().chars().filter(c -> c == '/').count()));
+        for (MountPoint m : ordered) {
+            List<String> options = new ArrayList<>();
+            switch (m.kind()) {
+                case BIND -> {
+                    options.add("rbind");
+                    options.add(m.readOnly() ? "ro" : "rw");
+                    options.add(m.propagation().isEmpty() ? "rprivate" : m.propagation());
+                    mount(mounts, m.destination(), "bind", m.source(), options.toArray(String[]::new));
+                }
+                case TMPFS -> {
+                    options.addAll(TmpfsOptions.merge(m.tmpfsOptions(), m.readOnly()));
+                    mount(mounts, m.destination(), "tmpfs", "tmpfs", options.toArray(String[]::new));
+                }
+            }
+        }
     }
 
     private static void mount(ArrayNode mounts, String dest, String type, String source, String... options) {

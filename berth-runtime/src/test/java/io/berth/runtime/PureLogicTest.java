@@ -225,4 +225,42 @@ class PureLogicTest {
         assertThatThrownBy(() -> ProcessTable.filter("USER CMD\n", List.of(1)))
                 .isInstanceOf(io.berth.oci.errors.InvalidArgumentException.class);
     }
+
+    @Test
+    void userMountsBecomeOciMountsAfterBerthsOwnAndReplaceThemOnTheSameDestination() throws Exception {
+        MountsSpec mounts = new MountsSpec(List.of(
+                MountPoint.bind(MountPoint.Origin.BINDS, "/srv/a", "/data/sub", false, "", "rprivate"),
+                MountPoint.bind(MountPoint.Origin.MOUNTS, "/srv/b", "/data", true, "ro", "rslave"),
+                MountPoint.tmpfs(MountPoint.Origin.TMPFS, "/dev/shm", false, List.of("size=1m", "exec")),
+                MountPoint.tmpfs(MountPoint.Origin.MOUNTS, "/run", true, List.of("mode=1777"))));
+        ContainerSpec spec = spec(Resources.UNLIMITED, "", false, false).toBuilder().mounts(mounts).build();
+        JsonNode c = OciConfig.build(spec, ContainerPaths.of(Path.of("/data"), Path.of("/run/berth/exec"), ID),
+                new ResolvedUser(0, 0, List.of(), "/root"), host());
+        List<String> destinations = new java.util.ArrayList<>();
+        c.at("/mounts").forEach(m -> destinations.add(m.path("destination").asText()));
+        // berth's /dev/shm gives way to the user's; parents before children
+        assertThat(destinations).containsExactly("/proc", "/dev", "/dev/pts", "/sys", "/sys/fs/cgroup", "/dev/mqueue",
+                "/etc/resolv.conf", "/etc/hostname", "/etc/hosts", "/data", "/run", "/data/sub", "/dev/shm");
+        JsonNode data = c.at("/mounts/9");
+        assertThat(data.toString()).isEqualTo(
+                "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/b\",\"options\":[\"rbind\",\"ro\",\"rslave\"]}");
+        assertThat(c.at("/mounts/11/options").toString()).isEqualTo("[\"rbind\",\"rw\",\"rprivate\"]");
+        assertThat(c.at("/mounts/12").toString()).isEqualTo(
+                "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"size=1m\",\"exec\"]}");
+        assertThat(c.at("/mounts/10/options").toString()).isEqualTo("[\"noexec\",\"nosuid\",\"nodev\",\"mode=1777\",\"ro\"]");
+
+        // persisted and read back; a container.json from before mounts existed has "mounts": {}
+        ContainerSpec back = ContainerStore.JSON.readValue(ContainerStore.JSON.writeValueAsBytes(spec), ContainerSpec.class);
+        assertThat(back.mounts()).isEqualTo(mounts);
+        assertThat(ContainerStore.JSON.readValue("{}", MountsSpec.class)).isEqualTo(MountsSpec.NONE);
+    }
+
+    @Test
+    void tmpfsOptionsAreCheckedOneByOne() {
+        assertThat(TmpfsOptions.parse("size=64m,mode=1777,uid=1000,noexec,exec,ro")).hasSize(6);
+        assertThat(TmpfsOptions.parse("")).isEmpty();
+        assertThatThrownBy(() -> TmpfsOptions.parse("size=lots")).hasMessage("invalid tmpfs option \"size=lots\"");
+        assertThatThrownBy(() -> TmpfsOptions.parse("remount")).hasMessage("invalid tmpfs option \"remount\"");
+        assertThatThrownBy(() -> TmpfsOptions.parse("mode=01777x")).hasMessage("invalid tmpfs option \"mode=01777x\"");
+    }
 }

@@ -117,6 +117,9 @@ public final class CreateOptions {
     @Option(names = "--tmpfs", paramLabel = "list", description = "Mount a tmpfs directory")
     List<String> tmpfs = new ArrayList<>();
 
+    @Option(names = "--mount", paramLabel = "mount", description = "Attach a filesystem mount to the container")
+    List<String> mounts = new ArrayList<>();
+
     @Option(names = {"--network", "--net"}, paramLabel = "network", description = "Connect a container to a network")
     String network;
 
@@ -327,6 +330,10 @@ public final class CreateOptions {
         List<String> binds = volumes.stream().filter(v -> v.contains(":")).toList();
         if (!binds.isEmpty()) {
             hc.set("Binds", strings(binds));
+        }
+        if (!mounts.isEmpty()) {
+            ArrayNode m = hc.putArray("Mounts");
+            mounts.forEach(spec -> m.add(MountOption.parse(spec)));
         }
         hc.put("NetworkMode", network == null ? "default" : network);
         ObjectNode portBindings = NODES.objectNode();

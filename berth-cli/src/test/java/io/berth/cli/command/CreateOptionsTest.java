@@ -105,6 +105,19 @@ class CreateOptionsTest {
     }
 
     @Test
+    void mountFlagsBecomeMountsEntriesWithTheDockerClisKeys() {
+        JsonNode hc = body("--mount", "type=bind,src=/srv,dst=/data,readonly,bind-propagation=rslave",
+                "--mount", "type=tmpfs,destination=/run,tmpfs-size=64m,tmpfs-mode=1770",
+                "--mount", "source=cache,target=/c,volume-nocopy,ro=false", "busybox").path("HostConfig");
+        assertThat(hc.path("Mounts").toString()).isEqualTo("[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/data\","
+                + "\"ReadOnly\":true,\"BindOptions\":{\"Propagation\":\"rslave\"}},"
+                + "{\"Type\":\"tmpfs\",\"Target\":\"/run\",\"TmpfsOptions\":{\"SizeBytes\":67108864,\"Mode\":1016}},"
+                + "{\"Type\":\"volume\",\"Source\":\"cache\",\"Target\":\"/c\",\"ReadOnly\":false,\"VolumeOptions\":{\"NoCopy\":true}}]");
+        assertThatThrownBy(() -> MountOption.parse("type=bind,bogus=1")).hasMessage("unexpected key 'bogus' in 'bogus=1'");
+        assertThatThrownBy(() -> MountOption.parse("type=bind,target")).hasMessage("invalid field 'target' must be a key=value pair");
+    }
+
+    @Test
     void emptyEntrypointClearsTheImageEntrypoint() {
         assertThat(body("--entrypoint", "", "busybox").path("Entrypoint").toString()).isEqualTo("[\"\"]");
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.MountPoint;
 import io.berth.runtime.ContainerState;
 import io.berth.runtime.LifecycleSpec;
 import io.berth.runtime.ProcessSpec;
@@ -48,7 +49,7 @@ public final class ContainerView {
                 "UpperDir", c.paths().dir().resolve("upper").toString(),
                 "WorkDir", c.paths().dir().resolve("work").toString(),
                 "MergedDir", c.paths().dir().resolve("merged").toString())));
-        m.put("Mounts", List.of());
+        m.put("Mounts", mounts(spec));
         m.put("Config", config(spec));
         m.put("NetworkSettings", networkSettings());
         return m;
@@ -69,11 +70,28 @@ public final class ContainerView {
         m.put("Status", humanStatus(c));
         m.put("HostConfig", Map.of("NetworkMode", "none"));
         m.put("NetworkSettings", Map.of("Networks", Map.of()));
-        m.put("Mounts", List.of());
+        m.put("Mounts", mounts(spec));
         return m;
     }
 
     /** Docker's lower-case state word: created, running, paused, restarting, removing, exited, dead. */
+    /** Docker's `Mounts`: the binds and Mounts entries as mounted (a HostConfig.Tmpfs mount is not listed, as in Docker). */
+    static List<Map<String, Object>> mounts(ContainerSpec spec) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (MountPoint mp : spec.mounts().mounts()) {
+            if (mp.origin() == MountPoint.Origin.TMPFS) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", mp.kind() == MountPoint.Kind.BIND ? "bind" : "tmpfs");
+            m.put("Source", mp.source());
+            m.put("Destination", mp.destination());
+            m.put("Mode", mp.mode());
+            m.put("RW", !mp.readOnly());
+            m.put("Propagation", mp.propagation());
+            out.add(m);
+        }
+        return out;
+    }
+
     public static String status(ContainerState s) {
         return s.status().dockerName();
     }
@@ -135,7 +153,13 @@ public final class ContainerView {
         m.put("NanoCpus", resources.nanoCpus());
         m.put("CpuShares", resources.cpuShares());
         m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
-        m.put("Binds", body.path("HostConfig").path("Binds").isArray() ? body.path("HostConfig").get("Binds") : null);
+        // every bind, mount and tmpfs in the request was applied (create refuses any other), so they are shown as sent
+        JsonNode binds = body.path("HostConfig").path("Binds");
+        m.put("Binds", binds.isArray() && !binds.isEmpty() ? binds : null);
+        JsonNode mounts = body.path("HostConfig").path("Mounts");
+        if (mounts.isArray() && !mounts.isEmpty()) m.put("Mounts", mounts);
+        JsonNode tmpfs = body.path("HostConfig").path("Tmpfs");
+        if (tmpfs.isObject() && !tmpfs.isEmpty()) m.put("Tmpfs", tmpfs);
         m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         m.put("PortBindings", Map.of());
         return m;

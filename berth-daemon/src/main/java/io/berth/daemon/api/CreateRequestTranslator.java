@@ -98,6 +98,7 @@ public final class CreateRequestTranslator {
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
                 .resources(limits.from(host))
+                .mounts(MountRequests.parse(host))
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())

@@ -1,0 +1,197 @@
+package io.berth.daemon.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.runtime.MountPoint;
+import io.berth.runtime.MountPoint.Origin;
+import io.berth.runtime.MountsSpec;
+import io.berth.runtime.TmpfsOptions;
+
+/**
+ * A create body's HostConfig.Binds, Mounts and Tmpfs → the container's mounts, with Docker's rules and messages:
+ *
+ * <pre>
+ * Binds   /host:/ctr[:ro|rw][,z|Z][,PROPAGATION]   a missing host path is created (0755, as Docker)
+ * Mounts  {Type: bind, Source, Target, ReadOnly, BindOptions.Propagation}   a missing Source is a 400
+ *         {Type: tmpfs, Target, ReadOnly, TmpfsOptions.SizeBytes, Mode}
+ * Tmpfs   {"/run": "size=64m,mode=1777"}
+ * </pre>
+ *
+ * Named and anonymous volumes are refused by name until berth mounts them. The host paths are the daemon's own
+ * (a bind is what the API's caller, root-equivalent by the socket's mode, asks for); container paths are only
+ * checked for form here, the runtime resolves them inside the rootfs.
+ */
+final class MountRequests {
+    private static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
+
+    private MountRequests() {}
+
+    static MountsSpec parse(JsonNode hostConfig) {
+        List<MountPoint> out = new ArrayList<>();
+        for (JsonNode bind : hostConfig.path("Binds")) out.add(bind(bind.asText()));
+        for (JsonNode mount : hostConfig.path("Mounts")) out.add(mount(mount));
+        hostConfig.path("Tmpfs").properties().forEach(e -> out.add(tmpfs(e.getKey(), e.getValue().asText())));
+        Set<String> destinations = new HashSet<>();
+        for (MountPoint m : out) {
+            if (!destinations.add(m.destination())) throw new InvalidArgumentException("Duplicate mount point: " + m.destination());
+        }
+        return new MountsSpec(out);
+    }
+
+    /** One Binds entry. Docker splits on ":" (a Linux path in a bind may not hold one). */
+    static MountPoint bind(String spec) {
+        String[] parts = spec.split(":", -1);
+        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            if (parts.length == 1 && !spec.isEmpty()) {
+                throw new InvalidArgumentException("berth does not support anonymous volumes in HostConfig.Binds yet: " + spec);
+            }
+            throw new InvalidArgumentException("invalid volume specification: '" + spec + "'");
+        }
+        String source = parts[0];
+        if (source.indexOf('\0') >= 0) throw new InvalidArgumentException("invalid volume specification: '" + spec.replace("\0", "\\0") + "'");
+        if (!source.startsWith("/")) {
+            throw new InvalidArgumentException("berth does not support named volumes in HostConfig.Binds yet: " + spec);
+        }
+        String destination = destination("bind", parts[1], spec);
+        boolean readOnly = false;
+        String propagation = "";
+        if (parts.length == 3) {
+            int rw = 0;
+            int label = 0;
+            for (String mode : parts[2].split(",", -1)) {
+                switch (mode) {
+                    case "ro", "rw" -> { rw++; readOnly = mode.equals("ro"); }
+                    case "z", "Z" -> label++;  // SELinux relabelling: berth applies no LSM labels, as with label=disable
+                    default -> {
+                        if (!PROPAGATIONS.contains(mode) || !propagation.isEmpty()) {
+                            throw new InvalidArgumentException("invalid volume specification: '" + spec + "': invalid mode: " + parts[2]);
+                        }
+                        propagation = mode;
+                    }
+                }
+            }
+            if (rw > 1 || label > 1) {
+                throw new InvalidArgumentException("invalid volume specification: '" + spec + "': invalid mode: " + parts[2]);
+            }
+        }
+        Path host = Path.of(source).normalize();
+        if (!Files.exists(host)) {
+            try {
+                Files.createDirectories(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            } catch (IOException e) {
+                throw new SystemFailureException("error while creating mount source path '" + host + "': " + e.getMessage(), e);
+            }
+        }
+        return MountPoint.bind(Origin.BINDS, host.toString(), destination, readOnly, parts.length == 3 ? parts[2] : "",
+                propagation.isEmpty() ? "rprivate" : propagation);
+    }
+
+    /** One Mounts entry: each field of another type's options is refused, as Docker does. */
+    static MountPoint mount(JsonNode m) {
+        String type = m.path("Type").asText("");
+        String target = m.path("Target").asText("");
+        String source = m.path("Source").asText("");
+        boolean readOnly = m.path("ReadOnly").asBoolean(false);
+        for (String field : List.of("Consistency", "ClusterOptions")) {
+            if (!UnsupportedFields.isEmpty(m.get(field)) && !(field.equals("Consistency") && m.path(field).asText().equals("default"))) {
+                throw new InvalidArgumentException("berth does not support HostConfig.Mounts." + field + " yet");
+            }
+        }
+        switch (type) {
+            case "bind" -> {
+                optionsOnlyFor(m, "bind", "BindOptions");
+                JsonNode bindOptions = m.path("BindOptions");
+                bindOptions.properties().forEach(e -> {
+                    if (!e.getKey().equals("Propagation") && !UnsupportedFields.isEmpty(e.getValue())) {
+                        throw new InvalidArgumentException("berth does not support HostConfig.Mounts.BindOptions." + e.getKey() + " yet");
+                    }
+                });
+                String propagation = bindOptions.path("Propagation").asText("");
+                if (!propagation.isEmpty() && !PROPAGATIONS.contains(propagation)) {
+                    throw new InvalidArgumentException("invalid mount config for type \"bind\": invalid propagation mode: " + propagation);
+                }
+                if (source.isEmpty()) throw new InvalidArgumentException("invalid mount config for type \"bind\": field Source must not be empty");
+                if (target.isEmpty()) throw new InvalidArgumentException("invalid mount config for type \"bind\": field Target must not be empty");
+                if (!source.startsWith("/")) {
+                    throw new InvalidArgumentException("invalid mount config for type \"bind\": invalid mount path: '" + source
+                            + "' mount path must be absolute");
+                }
+                if (source.indexOf('\0') >= 0) throw new InvalidArgumentException("invalid mount path: '" + source.replace("\0", "\\0") + "'");
+                String destination = destination("bind", target, null);
+                Path host = Path.of(source).normalize();
+                if (!Files.exists(host)) {
+                    throw new InvalidArgumentException("invalid mount config for type \"bind\": bind source path does not exist: " + host);
+                }
+                return MountPoint.bind(Origin.MOUNTS, host.toString(), destination, readOnly, "",
+                        propagation.isEmpty() ? "rprivate" : propagation);
+            }
+            case "tmpfs" -> {
+                optionsOnlyFor(m, "tmpfs", "TmpfsOptions");
+                if (!source.isEmpty()) throw new InvalidArgumentException("invalid mount config for type \"tmpfs\": field Source must not be specified");
+                if (target.isEmpty()) throw new InvalidArgumentException("invalid mount config for type \"tmpfs\": field Target must not be empty");
+                JsonNode t = m.path("TmpfsOptions");
+                t.properties().forEach(e -> {
+                    if (!Set.of("SizeBytes", "Mode").contains(e.getKey()) && !UnsupportedFields.isEmpty(e.getValue())) {
+                        throw new InvalidArgumentException("berth does not support HostConfig.Mounts.TmpfsOptions." + e.getKey() + " yet");
+                    }
+                });
+                List<String> options = new ArrayList<>();
+                long size = t.path("SizeBytes").asLong(0);
+                if (size < 0) throw new InvalidArgumentException("invalid mount config for type \"tmpfs\": invalid tmpfs size: " + size);
+                if (size > 0) options.add("size=" + size);
+                // Mode is a Go os.FileMode: the permission bits as a number (the CLI parses tmpfs-mode as octal)
+                long mode = t.path("Mode").asLong(0);
+                if (mode != 0) options.add("mode=" + Long.toOctalString(mode & 07777));
+                return MountPoint.tmpfs(Origin.MOUNTS, destination("tmpfs", target, null), readOnly, options);
+            }
+            case "volume" -> throw new InvalidArgumentException("berth does not support HostConfig.Mounts of type \"volume\" yet (target "
+                    + target + ")");
+            case "" -> throw new InvalidArgumentException("invalid mount config: mount type must be specified");
+            default -> throw new InvalidArgumentException("berth does not support HostConfig.Mounts of type \"" + type + "\"");
+        }
+    }
+
+    static MountPoint tmpfs(String destination, String options) {
+        List<String> parsed;
+        try {
+            parsed = TmpfsOptions.parse(options);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+        boolean readOnly = parsed.contains("ro");
+        return MountPoint.tmpfs(Origin.TMPFS, destination("tmpfs", destination, null), readOnly, parsed);
+    }
+
+    private static void optionsOnlyFor(JsonNode m, String type, String allowed) {
+        for (String field : List.of("BindOptions", "VolumeOptions", "TmpfsOptions")) {
+            if (!field.equals(allowed) && !UnsupportedFields.isEmpty(m.get(field))) {
+                throw new InvalidArgumentException("invalid mount config for type \"" + type + "\": " + field
+                        + " must not be specified on mount type \"" + type + "\"");
+            }
+        }
+    }
+
+    /** An absolute, clean container path other than "/"; "..", "." and doubled slashes are cleaned as Go's filepath.Clean does. */
+    private static String destination(String type, String path, String spec) {
+        if (path.indexOf('\0') >= 0) throw new InvalidArgumentException("invalid mount path: '" + path.replace("\0", "\\0") + "'");
+        if (!path.startsWith("/")) {
+            String prefix = spec == null ? "" : "invalid volume specification: '" + spec + "': ";
+            throw new InvalidArgumentException(prefix + "invalid mount config for type \"" + type + "\": invalid mount path: '"
+                    + path + "' mount path must be absolute");
+        }
+        String clean = Path.of(path).normalize().toString();
+        if (clean.equals("/")) throw new InvalidArgumentException("invalid specification: destination can't be '/'");
+        return clean;
+    }
+}
