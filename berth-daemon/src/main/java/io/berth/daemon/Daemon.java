@@ -14,6 +14,8 @@ import io.berth.daemon.api.ArchiveRoutes;
 import io.berth.daemon.api.BuildRoutes;
 import io.berth.daemon.api.ContainerRoutes;
 import io.berth.daemon.api.ContainerStreamRoutes;
+import io.berth.daemon.api.ContainerVolumes;
+import io.berth.daemon.api.ServiceVolumes;
 import io.berth.daemon.api.ExecRoutes;
 import io.berth.daemon.api.ImageLookup;
 import io.berth.daemon.api.ImageRoutes;
@@ -73,8 +75,11 @@ public final class Daemon implements AutoCloseable {
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
                 .withRunRoot(options.execRoot())
                 .withDefaultRuntime(options.defaultRuntime());
+        // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
+        var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
-                (id, action, attrs) -> events.publish("container", action, id, attrs));
+                (id, action, attrs) -> events.publish("container", action, id, attrs),
+                spec -> containerVolumes.get().removeAnonymous(spec));
         containers.recover();
 
         Router router = new Router();
@@ -89,18 +94,20 @@ public final class Daemon implements AutoCloseable {
                 RegistryClientConfig.defaults().withInsecureRegistries(options.insecureRegistries()), store);
         RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
         registryRoutes.register(router);
-        // Volumes: no container mounts one yet (create refuses Binds, Mounts and Volumes), so none is in use.
+        // Volumes: a volume is in use while a container, running or not, mounts it (Docker's rule for rm and prune).
         VolumeStore volumeStore = new VolumeStore(options.dataRoot().resolve("volumes"));
         int halfDone = volumeStore.removeLeftovers();
         if (halfDone > 0) LOG.info("removed " + halfDone + " half-created or half-removed volume(s) a kill left");
-        VolumeService volumeService = new VolumeService(volumeStore, name -> List.of(),
+        VolumeService volumeService = new VolumeService(volumeStore,
+                name -> containers.list().stream().filter(c -> c.spec().mounts().usesVolume(name)).map(c -> c.id()).toList(),
                 (action, name, attrs) -> events.publish("volume", action, name, attrs));
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumeService);
         volumeRoutes.register(router);
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
-        new ContainerRoutes(containers, lookup).register(router);
+        containerVolumes.set(new ServiceVolumes(volumeService));
+        new ContainerRoutes(containers, lookup, containerVolumes.get()).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);

@@ -129,12 +129,100 @@ class VolumesTest {
         assertThat(daemon.docker("volume", "create", "-d", "nfs", "tvol").stderr()).contains("volume driver \"nfs\"");
         assertThat(daemon.docker("volume", "ls", "-q", "-f", "name=tvol").orFail().out()).isEmpty();
 
-        // mounting stays refused until mounts exist
-        daemon.docker("volume", "create", "mvol").orFail();
-        Cmd.Result run = daemon.docker("run", "--rm", "-v", "mvol:/data", "busybox", "true");
+        // a bad name in a mount is refused before anything is created
+        Cmd.Result run = daemon.docker("run", "--rm", "-v", "bad@name:/data", "busybox", "true");
         assertThat(run.exitCode()).isEqualTo(125);
-        assertThat(run.stderr()).contains("berth does not support HostConfig.Binds yet");
-        daemon.docker("volume", "rm", "mvol").orFail();
+        assertThat(run.stderr()).contains("includes invalid characters for a local volume name");
+        Cmd.Result mountOption = daemon.docker("run", "--rm", "--mount", "type=volume,target=/d,volume-opt=type=tmpfs", "busybox", "true");
+        assertThat(mountOption.exitCode()).isEqualTo(125);
+        assertThat(mountOption.stderr()).contains("berth does not support HostConfig.Mounts.VolumeOptions.DriverConfig yet");
+        assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).isEmpty();
+    }
+
+    @Test
+    void twoContainersShareANamedVolumeAndTheDataOutlivesBoth() throws Exception {
+        // a missing name is created, as Docker does
+        String writer = daemon.docker("create", "-v", "shared:/data", "busybox", "sh", "-c", "echo hello > /data/f").orFail().out();
+        daemon.docker("start", "-a", writer).orFail();
+        String reader = daemon.cli("create", "--mount", "type=volume,source=shared,target=/in,readonly", "busybox",
+                "sh", "-c", "cat /in/f; touch /in/g").orFail().out();
+        Cmd.Result read = daemon.cli("start", "-a", reader);
+        assertThat(read.stdout().strip()).isEqualTo("hello");
+        assertThat(read.stderr()).contains("Read-only file system");
+        assertThat(Files.readString(daemon.dataRoot.resolve("volumes/shared/_data/f"))).isEqualTo("hello\n");
+        assertThat(daemon.docker("inspect", "-f", "{{json .Mounts}}", writer).orFail().out()).isEqualTo(
+                "[{\"Type\":\"volume\",\"Name\":\"shared\",\"Source\":\"" + daemon.dataRoot.resolve("volumes/shared/_data")
+                        + "\",\"Destination\":\"/data\",\"Driver\":\"local\",\"Mode\":\"\",\"RW\":true,\"Propagation\":\"\"}]");
+
+        // in use by stopped containers: rm is a 409 naming one, prune keeps it, ls says it is not dangling
+        Cmd.Result rm = daemon.curl("-X", "DELETE", "http://berthd/volumes/shared");
+        assertThat(rm.stdout()).endsWith("409").contains("remove shared: volume is in use - [").contains(writer);
+        Cmd.Result forced = daemon.docker("volume", "rm", "-f", "shared");
+        assertThat(forced.exitCode()).isNotZero();
+        assertThat(forced.stderr()).contains("volume is in use");
+        assertThat(daemon.docker("volume", "prune", "-af").orFail().stdout()).doesNotContain("shared");
+        assertThat(daemon.docker("volume", "ls", "-q", "-f", "dangling=true").orFail().out()).doesNotContain("shared");
+
+        // rm -v leaves a named volume alone
+        daemon.docker("rm", "-v", writer).orFail();
+        daemon.cli("rm", reader).orFail();
+        assertThat(daemon.docker("run", "--rm", "-v", "shared:/data", "busybox", "cat", "/data/f").orFail().out()).isEqualTo("hello");
+        assertThat(daemon.docker("volume", "rm", "shared").orFail().out()).isEqualTo("shared");
+    }
+
+    @Test
+    void anonymousVolumesGoWithRmVAndWithRunRm() throws Exception {
+        String id = daemon.docker("create", "-v", "/anon", "busybox", "sh", "-c", "echo a > /anon/f").orFail().out();
+        daemon.docker("start", "-a", id).orFail();
+        String name = daemon.docker("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", id).orFail().out();
+        assertThat(name).matches("[0-9a-f]{64}");
+        assertThat(daemon.docker("inspect", "-f", "{{json .Config.Volumes}}", id).orFail().out()).isEqualTo("{\"/anon\":{}}");
+        assertThat(daemon.docker("volume", "inspect", "-f", "{{.Labels}}", name).orFail().out()).contains("com.docker.volume.anonymous");
+        assertThat(Files.readString(daemon.dataRoot.resolve("volumes/" + name + "/_data/f"))).isEqualTo("a\n");
+        daemon.docker("rm", "-v", id).orFail();
+        assertThat(Files.exists(daemon.dataRoot.resolve("volumes/" + name))).isFalse();
+
+        // run --rm (AutoRemove) removes them once the container is gone; a plain rm keeps them
+        String before = daemon.docker("volume", "ls", "-q").orFail().out();
+        daemon.cli("run", "--rm", "-v", "/anon", "--mount", "type=volume,target=/m", "busybox", "true").orFail();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!daemon.docker("volume", "ls", "-q").orFail().out().equals(before) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).isEqualTo(before);
+        String kept = daemon.docker("create", "-v", "/anon", "busybox", "true").orFail().out();
+        String keptName = daemon.docker("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", kept).orFail().out();
+        daemon.docker("rm", kept).orFail();
+        assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).contains(keptName);
+        daemon.docker("volume", "rm", keptName).orFail();
+    }
+
+    @Test
+    void aNewVolumeIsFilledFromTheImageWithOwnersAndModesUnlessNocopy() throws Exception {
+        Path context = daemon.root.resolve("copyup-context");
+        Files.createDirectories(context);
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\n"
+                + "RUN mkdir -p /srv/app/sub && echo hi > /srv/app/f && chown 1234:5678 /srv/app/f && chmod 640 /srv/app/f"
+                + " && chown 42:43 /srv/app && chmod 750 /srv/app && ln -s f /srv/app/link\n");
+        daemon.cli("build", "-q", "-t", "copyup", context.toString()).orFail();
+        String expected = "42:43 750\n1234:5678 640\nhi\nf";
+        String script = "stat -c '%u:%g %a' /srv/app /srv/app/f; cat /srv/app/f; readlink /srv/app/link";
+        assertThat(daemon.docker("run", "--rm", "-v", "cu:/srv/app", "copyup", "sh", "-c", script).orFail().out()).isEqualTo(expected);
+        PosixFileAttributes data = Files.readAttributes(daemon.dataRoot.resolve("volumes/cu/_data"), PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        assertThat(PosixFilePermissions.toString(data.permissions())).isEqualTo("rwxr-x---");
+        try (var entries = Files.list(daemon.dataRoot.resolve("volumes/cu"))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("_data", "volume.json");
+        }
+        // a volume that already has data is not filled again
+        daemon.docker("run", "--rm", "-v", "cu:/srv/app", "copyup", "sh", "-c", "echo mine > /srv/app/f").orFail();
+        assertThat(daemon.cli("run", "--rm", "-v", "cu:/srv/app", "copyup", "cat", "/srv/app/f").orFail().out()).isEqualTo("mine");
+        // anonymous volumes are filled too; nocopy leaves the volume empty
+        assertThat(daemon.cli("run", "--rm", "-v", "/srv/app", "copyup", "sh", "-c", script).orFail().out()).isEqualTo(expected);
+        assertThat(daemon.docker("run", "--rm", "-v", "empty:/srv/app:nocopy", "copyup", "ls", "-A", "/srv/app").orFail().out()).isEmpty();
+        assertThat(daemon.docker("run", "--rm", "--mount", "type=volume,src=empty2,dst=/srv/app,volume-nocopy", "copyup",
+                "ls", "-A", "/srv/app").orFail().out()).isEmpty();
+        daemon.docker("volume", "rm", "cu", "empty", "empty2").orFail();
     }
 
     @Test

@@ -22,9 +22,11 @@ final class ContainerRemover {
     private final StatePublisher publisher;
     private final ContainerStopper stopper;
     private final ContainerEvents events;
+    private final java.util.function.Consumer<ContainerSpec> autoRemoved;
 
     ContainerRemover(ContainerRegistry registry, ExecRegistry execs, OciRuntimes runtimes, StatePublisher publisher,
-                     ContainerStopper stopper, ContainerEvents events) {
+                     ContainerStopper stopper, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved) {
+        this.autoRemoved = autoRemoved;
         this.registry = registry;
         this.execs = execs;
         this.runtimes = runtimes;
@@ -82,6 +84,12 @@ final class ContainerRemover {
                 remove(e, true);
             } catch (RuntimeException ignored) {
                 // left for the user to remove
+                return;
+            }
+            try {
+                autoRemoved.accept(e.c.spec());
+            } catch (RuntimeException ignored) {
+                // a volume still in use stays, as with docker rm -v
             }
         });
     }

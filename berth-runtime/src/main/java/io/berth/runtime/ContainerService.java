@@ -43,6 +43,11 @@ public final class ContainerService implements AutoCloseable {
     private volatile boolean closed;
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
+        this(settings, events, spec -> {});
+    }
+
+    /** @param autoRemoved told of each container that AutoRemove removed (the daemon removes its anonymous volumes) */
+    public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved) {
         this.events = events == null ? ContainerEvents.NONE : events;
         ContainerStore store = new ContainerStore(settings.dataRoot(), settings.runRoot());
         OciConfig.Host host = OciConfig.Host.current(settings.initPath());
@@ -51,7 +56,7 @@ public final class ContainerService implements AutoCloseable {
         this.creator = new ContainerCreator(settings, registry, store, this.events);
         this.stopper = new ContainerStopper(runtimes, publisher, this.events);
         this.execs = new ExecRegistry(runtimes, host, this.events, id -> registry.find(id).c);
-        this.remover = new ContainerRemover(registry, execs, runtimes, publisher, stopper, this.events);
+        this.remover = new ContainerRemover(registry, execs, runtimes, publisher, stopper, this.events, autoRemoved);
         // the starter arms the settler's exit watch, the settler restarts through the starter
         this.starter = new ContainerStarter(settings, runtimes, new ConmonLauncher(settings.conmonPath()), host, publisher,
                 this.events, () -> closed, this::watchExit, remover::removeInBackground);

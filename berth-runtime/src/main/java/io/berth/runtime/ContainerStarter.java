@@ -58,6 +58,9 @@ final class ContainerStarter {
         try {
             ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user());
             EtcFiles.write(c);
+            for (MountPoint m : spec.mounts().mounts()) {
+                if (m.kind() == MountPoint.Kind.VOLUME && m.copyUp()) VolumeCopyUp.fill(p.mergedDir(), c.id(), m);
+            }
             ObjectNode config = OciConfig.build(spec, p, user, host);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),

@@ -236,7 +236,7 @@ final class OciConfig {
         for (MountPoint m : ordered) {
             List<String> options = new ArrayList<>();
             switch (m.kind()) {
-                case BIND -> {
+                case BIND, VOLUME -> {
                     options.add("rbind");
                     options.add(m.readOnly() ? "ro" : "rw");
                     options.add(m.propagation().isEmpty() ? "rprivate" : m.propagation());

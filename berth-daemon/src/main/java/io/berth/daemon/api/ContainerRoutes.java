@@ -26,10 +26,17 @@ public final class ContainerRoutes {
 
     private final ContainerService containers;
     private final ImageLookup images;
-    private final CreateRequestTranslator translator = new CreateRequestTranslator();
+    private final CreateRequestTranslator translator;
+    private final ContainerVolumes volumes;
     private final ContainerView view = new ContainerView();
 
     public ContainerRoutes(ContainerService containers, ImageLookup images) {
+        this(containers, images, ContainerVolumes.NONE);
+    }
+
+    public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes) {
+        this.translator = new CreateRequestTranslator(volumes);
+        this.volumes = volumes;
         this.containers = containers;
         this.images = images;
     }
@@ -166,8 +173,9 @@ public final class ContainerRoutes {
     }
 
     private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
-        String id = containers.inspect(rq.pathParam("id")).spec().id();
-        containers.remove(id, rq.queryFlag("force"));
+        ContainerSpec spec = containers.inspect(rq.pathParam("id")).spec();
+        containers.remove(spec.id(), rq.queryFlag("force"));
+        if (rq.queryFlag("v")) volumes.removeAnonymous(spec);
         rs.empty(204);
     }
 

@@ -75,15 +75,21 @@ public final class ContainerView {
     }
 
     /** Docker's lower-case state word: created, running, paused, restarting, removing, exited, dead. */
-    /** Docker's `Mounts`: the binds and Mounts entries as mounted (a HostConfig.Tmpfs mount is not listed, as in Docker). */
+    /** Docker's `Mounts`: binds, volumes and Mounts entries as mounted (a HostConfig.Tmpfs mount is not listed, as in Docker). */
     static List<Map<String, Object>> mounts(ContainerSpec spec) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (MountPoint mp : spec.mounts().mounts()) {
             if (mp.origin() == MountPoint.Origin.TMPFS) continue;
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("Type", mp.kind() == MountPoint.Kind.BIND ? "bind" : "tmpfs");
+            m.put("Type", switch (mp.kind()) {
+                case BIND -> "bind";
+                case VOLUME -> "volume";
+                case TMPFS -> "tmpfs";
+            });
+            if (mp.kind() == MountPoint.Kind.VOLUME) m.put("Name", mp.volume());
             m.put("Source", mp.source());
             m.put("Destination", mp.destination());
+            if (mp.kind() == MountPoint.Kind.VOLUME) m.put("Driver", "local");
             m.put("Mode", mp.mode());
             m.put("RW", !mp.readOnly());
             m.put("Propagation", mp.propagation());
@@ -181,7 +187,8 @@ public final class ContainerView {
         m.put("Env", process.env());
         m.put("Cmd", body.hasNonNull("Cmd") ? body.get("Cmd") : null);
         m.put("Image", spec.image());
-        m.put("Volumes", null);
+        JsonNode volumes = body.path("Volumes");
+        m.put("Volumes", volumes.isObject() && !volumes.isEmpty() ? volumes : null);
         m.put("WorkingDir", process.workingDir());
         m.put("Entrypoint", body.hasNonNull("Entrypoint") ? body.get("Entrypoint") : null);
         m.put("OnBuild", null);

@@ -22,6 +22,7 @@ import io.berth.runtime.RootfsLayers;
 public final class CreateRequestTranslator {
     private final SecurityOptions.HostLsm lsm;
     private final ResourceLimits limits;
+    private final ContainerVolumes volumes;
 
     /** Security options are checked against the host's LSMs, resource limits against its CPUs, as Docker's daemon does. */
     public CreateRequestTranslator() {
@@ -37,8 +38,18 @@ public final class CreateRequestTranslator {
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus) {
+        this(lsm, hostCpus, ContainerVolumes.NONE);
+    }
+
+    /** @param volumes provides the named and anonymous volumes a request mounts */
+    public CreateRequestTranslator(ContainerVolumes volumes) {
+        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors(), volumes);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes) {
         this.lsm = lsm;
         this.limits = new ResourceLimits(hostCpus);
+        this.volumes = volumes;
     }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
@@ -82,6 +93,8 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
+        // last: the volumes it provides are made only for a request that passed every other check
+        var mounts = MountRequests.parse(host, body.get("Volumes"), volumes);
         return ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
                 .args(args)
                 .env(mergeEnv(image.env(), strings(body.path("Env"))))
@@ -98,7 +111,7 @@ public final class CreateRequestTranslator {
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
                 .resources(limits.from(host))
-                .mounts(MountRequests.parse(host))
+                .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())

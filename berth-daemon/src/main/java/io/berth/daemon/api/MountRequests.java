@@ -23,12 +23,16 @@ import io.berth.runtime.TmpfsOptions;
  *
  * <pre>
  * Binds   /host:/ctr[:ro|rw][,z|Z][,PROPAGATION]   a missing host path is created (0755, as Docker)
+ *         NAME:/ctr[:ro|rw][,nocopy][,z|Z]           a named volume, created when missing
  * Mounts  {Type: bind, Source, Target, ReadOnly, BindOptions.Propagation}   a missing Source is a 400
+ *         {Type: volume, Source (empty: anonymous), Target, ReadOnly, VolumeOptions.NoCopy}
  *         {Type: tmpfs, Target, ReadOnly, TmpfsOptions.SizeBytes, Mode}
  * Tmpfs   {"/run": "size=64m,mode=1777"}
+ * Config.Volumes {"/data": {}}   an anonymous volume, unless a bind or mount already has that destination
  * </pre>
  *
- * Named and anonymous volumes are refused by name until berth mounts them. The host paths are the daemon's own
+ * Volumes are provided (created) only once every entry has passed its checks, so a refused request leaves no
+ * volume behind. The host paths are the daemon's own
  * (a bind is what the API's caller, root-equivalent by the socket's mode, asks for); container paths are only
  * checked for form here, the runtime resolves them inside the rootfs.
  */
@@ -38,6 +42,11 @@ final class MountRequests {
     private MountRequests() {}
 
     static MountsSpec parse(JsonNode hostConfig) {
+        return parse(hostConfig, null, ContainerVolumes.NONE);
+    }
+
+    /** @param configVolumes the body's Config.Volumes (may be null) */
+    static MountsSpec parse(JsonNode hostConfig, JsonNode configVolumes, ContainerVolumes volumes) {
         List<MountPoint> out = new ArrayList<>();
         for (JsonNode bind : hostConfig.path("Binds")) out.add(bind(bind.asText()));
         for (JsonNode mount : hostConfig.path("Mounts")) out.add(mount(mount));
@@ -46,7 +55,25 @@ final class MountRequests {
         for (MountPoint m : out) {
             if (!destinations.add(m.destination())) throw new InvalidArgumentException("Duplicate mount point: " + m.destination());
         }
-        return new MountsSpec(out);
+        if (configVolumes != null) {
+            for (var e : configVolumes.properties()) {
+                String destination = destination("volume", e.getKey(), null);
+                if (destinations.add(destination)) {
+                    out.add(MountPoint.volume(Origin.VOLUMES, "", "", destination, false, "", true, true));
+                }
+            }
+        }
+        List<MountPoint> provided = new ArrayList<>();
+        for (MountPoint m : out) {
+            if (m.kind() != MountPoint.Kind.VOLUME) {
+                provided.add(m);
+                continue;
+            }
+            ContainerVolumes.Provided v = volumes.provide(m.volume());
+            provided.add(MountPoint.volume(m.origin(), v.name(), v.data().toString(), m.destination(), m.readOnly(), m.mode(),
+                    m.volume().isEmpty(), m.copyUp()));
+        }
+        return new MountsSpec(provided);
     }
 
     /** One Binds entry. Docker splits on ":" (a Linux path in a bind may not hold one). */
@@ -54,36 +81,50 @@ final class MountRequests {
         String[] parts = spec.split(":", -1);
         if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
             if (parts.length == 1 && !spec.isEmpty()) {
-                throw new InvalidArgumentException("berth does not support anonymous volumes in HostConfig.Binds yet: " + spec);
+                return MountPoint.volume(Origin.BINDS, "", "", destination("volume", spec, spec), false, "", true, true);
             }
             throw new InvalidArgumentException("invalid volume specification: '" + spec + "'");
         }
         String source = parts[0];
         if (source.indexOf('\0') >= 0) throw new InvalidArgumentException("invalid volume specification: '" + spec.replace("\0", "\\0") + "'");
-        if (!source.startsWith("/")) {
-            throw new InvalidArgumentException("berth does not support named volumes in HostConfig.Binds yet: " + spec);
-        }
-        String destination = destination("bind", parts[1], spec);
+        boolean volume = !source.startsWith("/");
+        String destination = destination(volume ? "volume" : "bind", parts[1], spec);
         boolean readOnly = false;
+        boolean nocopy = false;
         String propagation = "";
         if (parts.length == 3) {
             int rw = 0;
             int label = 0;
+            int copy = 0;
             for (String mode : parts[2].split(",", -1)) {
                 switch (mode) {
                     case "ro", "rw" -> { rw++; readOnly = mode.equals("ro"); }
                     case "z", "Z" -> label++;  // SELinux relabelling: berth applies no LSM labels, as with label=disable
+                    case "nocopy" -> {
+                        if (!volume) throw new InvalidArgumentException("invalid volume specification: '" + spec + "': invalid mode: " + parts[2]);
+                        copy++;
+                        nocopy = true;
+                    }
                     default -> {
-                        if (!PROPAGATIONS.contains(mode) || !propagation.isEmpty()) {
+                        if (volume || !PROPAGATIONS.contains(mode) || !propagation.isEmpty()) {
                             throw new InvalidArgumentException("invalid volume specification: '" + spec + "': invalid mode: " + parts[2]);
                         }
                         propagation = mode;
                     }
                 }
             }
-            if (rw > 1 || label > 1) {
+            if (rw > 1 || label > 1 || copy > 1) {
                 throw new InvalidArgumentException("invalid volume specification: '" + spec + "': invalid mode: " + parts[2]);
             }
+        }
+        if (volume) {
+            // checked here so that nothing is created for a request that is refused later
+            try {
+                io.berth.store.volumes.VolumeName.check(source);
+            } catch (RuntimeException e) {
+                throw new InvalidArgumentException("invalid volume specification: '" + spec + "': " + e.getMessage());
+            }
+            return MountPoint.volume(Origin.BINDS, source, "", destination, readOnly, parts.length == 3 ? parts[2] : "", false, !nocopy);
         }
         Path host = Path.of(source).normalize();
         if (!Files.exists(host)) {
@@ -155,8 +196,24 @@ final class MountRequests {
                 if (mode != 0) options.add("mode=" + Long.toOctalString(mode & 07777));
                 return MountPoint.tmpfs(Origin.MOUNTS, destination("tmpfs", target, null), readOnly, options);
             }
-            case "volume" -> throw new InvalidArgumentException("berth does not support HostConfig.Mounts of type \"volume\" yet (target "
-                    + target + ")");
+            case "volume" -> {
+                optionsOnlyFor(m, "volume", "VolumeOptions");
+                m.path("VolumeOptions").properties().forEach(e -> {
+                    if (!e.getKey().equals("NoCopy") && !UnsupportedFields.isEmpty(e.getValue())) {
+                        throw new InvalidArgumentException("berth does not support HostConfig.Mounts.VolumeOptions." + e.getKey() + " yet");
+                    }
+                });
+                if (target.isEmpty()) throw new InvalidArgumentException("invalid mount config for type \"volume\": field Target must not be empty");
+                if (!source.isEmpty()) {
+                    try {
+                        io.berth.store.volumes.VolumeName.check(source);
+                    } catch (RuntimeException e) {
+                        throw new InvalidArgumentException("invalid mount config for type \"volume\": " + e.getMessage());
+                    }
+                }
+                boolean nocopy = m.path("VolumeOptions").path("NoCopy").asBoolean(false);
+                return MountPoint.volume(Origin.MOUNTS, source, "", destination("volume", target, null), readOnly, "", false, !nocopy);
+            }
             case "" -> throw new InvalidArgumentException("invalid mount config: mount type must be specified");
             default -> throw new InvalidArgumentException("berth does not support HostConfig.Mounts of type \"" + type + "\"");
         }

@@ -302,11 +302,6 @@ class CreateRequestTranslatorTest {
 
     @Test
     void fieldsBerthDoesNotImplementAreRefusedByNameNotDropped() throws IOException {
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":[\"data:/data\"]}}",
-                "berth does not support named volumes in HostConfig.Binds yet: data:/data");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/data\"}]}}",
-                "berth does not support HostConfig.Mounts of type \"volume\" yet (target /data)");
-        rejects("{\"Image\":\"busybox\",\"Volumes\":{\"/data\":{}}}", "berth does not support Config.Volumes yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", "berth does not support HostConfig.VolumesFrom yet");
         rejects("{\"Image\":\"busybox\",\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
                 "berth does not support Config.ExposedPorts yet");

@@ -56,8 +56,9 @@ class MountRequestsTest {
         rejects("{\"Binds\":[\"" + src + ":/\"]}", "invalid specification: destination can't be '/'");
         rejects("{\"Binds\":[\"" + src + ":/a:ro:x\"]}", "invalid volume specification: '" + src + ":/a:ro:x'");
         rejects("{\"Binds\":[\"" + src + ":/a\",\"" + src + ":/a/\"]}", "Duplicate mount point: /a");
-        rejects("{\"Binds\":[\"/data\"]}", "berth does not support anonymous volumes in HostConfig.Binds yet: /data");
-        rejects("{\"Binds\":[\"cache:/data\"]}", "berth does not support named volumes in HostConfig.Binds yet: cache:/data");
+        rejects("{\"Binds\":[\"cache:/data:rshared\"]}", "invalid volume specification: 'cache:/data:rshared': invalid mode: rshared");
+        rejects("{\"Binds\":[\"ca/che:/data\"]}", "invalid volume specification: 'ca/che:/data': create ca/che: \"ca/che\" includes invalid characters"
+                + " for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
     }
 
     @Test
@@ -97,5 +98,48 @@ class MountRequestsTest {
         rejects("{\"Mounts\":[{\"Type\":\"tmpfs\",\"Source\":\"x\",\"Target\":\"/d\"}]}",
                 "invalid mount config for type \"tmpfs\": field Source must not be specified");
         rejects("{\"Tmpfs\":{\"/d\":\"\"},\"Binds\":[\"" + tmp + ":/d\"]}", "Duplicate mount point: /d");
+    }
+
+    /** Records what was provided: a named volume keeps its name, an anonymous one gets a generated one. */
+    private static final class FakeVolumes implements ContainerVolumes {
+        final java.util.List<String> provided = new java.util.ArrayList<>();
+
+        @Override
+        public Provided provide(String name) {
+            String n = name.isEmpty() ? "anon" + provided.size() : name;
+            provided.add(n);
+            return new Provided(n, Path.of("/vols", n, "_data"));
+        }
+
+        @Override
+        public void removeAnonymous(io.berth.runtime.ContainerSpec spec) {}
+    }
+
+    @Test
+    void volumesFromBindsMountsAndConfigVolumes() throws IOException {
+        FakeVolumes volumes = new FakeVolumes();
+        MountsSpec spec = MountRequests.parse(ApiJson.MAPPER.readTree("{\"Binds\":[\"db:/db:ro,nocopy\",\"/single\"],"
+                + "\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"cache\",\"Target\":\"/c\",\"VolumeOptions\":{\"NoCopy\":true}},"
+                + "{\"Type\":\"volume\",\"Target\":\"/m\"}]}"),
+                ApiJson.MAPPER.readTree("{\"/data\":{},\"/db\":{}}"), volumes);
+        assertThat(spec.mounts()).containsExactly(
+                MountPoint.volume(Origin.BINDS, "db", "/vols/db/_data", "/db", true, "ro,nocopy", false, false),
+                MountPoint.volume(Origin.BINDS, "anon1", "/vols/anon1/_data", "/single", false, "", true, true),
+                MountPoint.volume(Origin.MOUNTS, "cache", "/vols/cache/_data", "/c", false, "", false, false),
+                MountPoint.volume(Origin.MOUNTS, "anon3", "/vols/anon3/_data", "/m", false, "", true, true),
+                // Config.Volumes' /db is the bind's: only /data gets an anonymous volume
+                MountPoint.volume(Origin.VOLUMES, "anon4", "/vols/anon4/_data", "/data", false, "", true, true));
+        assertThat(spec.anonymousVolumes()).containsExactly("anon1", "anon3", "anon4");
+        assertThat(spec.usesVolume("db")).isTrue();
+        assertThat(spec.usesVolume("nope")).isFalse();
+
+        // a refused request provides no volume at all
+        FakeVolumes none = new FakeVolumes();
+        assertThatThrownBy(() -> MountRequests.parse(ApiJson.MAPPER.readTree("{\"Binds\":[\"db:/db\",\"/x:y\"]}"), null, none))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> MountRequests.parse(ApiJson.MAPPER.readTree(
+                "{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/m\",\"VolumeOptions\":{\"Labels\":{\"a\":\"b\"}}}]}"), null, none))
+                .hasMessage("berth does not support HostConfig.Mounts.VolumeOptions.Labels yet");
+        assertThat(none.provided).isEmpty();
     }
 }

@@ -1,0 +1,28 @@
+package io.berth.daemon.api;
+
+import java.nio.file.Path;
+
+import io.berth.runtime.ContainerSpec;
+
+/** The volumes side of a container's create and removal: what MountRequests and `rm -v` ask of the volume service. */
+public interface ContainerVolumes {
+    /** A volume ready to be bound: its name and its host directory (DATA-ROOT/volumes/NAME/_data). */
+    record Provided(String name, Path data) {}
+
+    /** The volume {@code name}, created when missing (as Docker does); an empty name makes a new anonymous volume. */
+    Provided provide(String name);
+
+    /** Removes the container's anonymous volumes (rm -v, AutoRemove); one still used by another container stays. */
+    void removeAnonymous(ContainerSpec spec);
+
+    /** Where no volume service exists (unit tests of other fields): every volume is refused. */
+    ContainerVolumes NONE = new ContainerVolumes() {
+        @Override
+        public Provided provide(String name) {
+            throw new io.berth.oci.errors.InvalidArgumentException("volumes are not available here");
+        }
+
+        @Override
+        public void removeAnonymous(ContainerSpec spec) {}
+    };
+}

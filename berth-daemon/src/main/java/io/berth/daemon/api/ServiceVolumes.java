@@ -1,0 +1,37 @@
+package io.berth.daemon.api;
+
+import java.util.logging.Logger;
+
+import io.berth.daemon.volumes.VolumeService;
+import io.berth.oci.errors.ConflictException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.runtime.ContainerSpec;
+import io.berth.store.volumes.Volume;
+
+/** {@link ContainerVolumes} over the daemon's {@link VolumeService}: the local driver, Docker's rules. */
+public final class ServiceVolumes implements ContainerVolumes {
+    private static final Logger LOG = Logger.getLogger(ServiceVolumes.class.getName());
+    private final VolumeService service;
+
+    public ServiceVolumes(VolumeService service) {
+        this.service = service;
+    }
+
+    @Override
+    public Provided provide(String name) {
+        Volume v = service.create(name, null, null, null);
+        return new Provided(v.name(), service.mountpoint(v.name()));
+    }
+
+    @Override
+    public void removeAnonymous(ContainerSpec spec) {
+        for (String name : spec.mounts().anonymousVolumes()) {
+            try {
+                service.remove(name, true);
+            } catch (ConflictException | NotFoundException e) {
+                // another container uses it too (or it is gone): it stays, as Docker's rm -v leaves it
+                LOG.info("volume " + name + " of removed container " + spec.id() + " stays: " + e.getMessage());
+            }
+        }
+    }
+}
