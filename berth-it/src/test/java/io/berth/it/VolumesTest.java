@@ -198,6 +198,27 @@ class VolumesTest {
     }
 
     @Test
+    void anImagesVolumeEntriesGetAnonymousVolumesFilledFromTheImage() throws Exception {
+        Path context = daemon.root.resolve("volume-context");
+        Files.createDirectories(context);
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nRUN mkdir /vol && echo seed > /vol/f\nVOLUME /vol\n");
+        daemon.cli("build", "-q", "-t", "withvolume", context.toString()).orFail();
+        String id = daemon.docker("create", "withvolume", "sh", "-c", "cat /vol/f; echo more >> /vol/f").orFail().out();
+        String name = daemon.docker("inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}", id).orFail().out();
+        assertThat(name).matches("volume [0-9a-f]{64} /vol");
+        String volume = name.split(" ")[1];
+        assertThat(daemon.docker("start", "-a", id).orFail().out()).isEqualTo("seed");
+        assertThat(Files.readString(daemon.dataRoot.resolve("volumes/" + volume + "/_data/f"))).isEqualTo("seed\nmore\n");
+        daemon.docker("rm", "-v", id).orFail();
+        assertThat(Files.exists(daemon.dataRoot.resolve("volumes/" + volume))).isFalse();
+        // a bind on the same path takes the VOLUME's place: no anonymous volume then
+        String before = daemon.docker("volume", "ls", "-q").orFail().out();
+        Path dir = daemon.root.resolve("instead");
+        assertThat(daemon.docker("run", "--rm", "-v", dir + ":/vol", "withvolume", "ls", "-A", "/vol").orFail().out()).isEmpty();
+        assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).isEqualTo(before);
+    }
+
+    @Test
     void aNewVolumeIsFilledFromTheImageWithOwnersAndModesUnlessNocopy() throws Exception {
         Path context = daemon.root.resolve("copyup-context");
         Files.createDirectories(context);

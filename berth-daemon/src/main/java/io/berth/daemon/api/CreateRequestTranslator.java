@@ -94,7 +94,11 @@ public final class CreateRequestTranslator {
         }
 
         // last: the volumes it provides are made only for a request that passed every other check
-        var mounts = MountRequests.parse(host, body.get("Volumes"), volumes);
+        // the image's VOLUME paths join the request's Config.Volumes (Docker's merge: a set of paths)
+        var anonymous = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        image.volumes().forEach(v -> anonymous.putObject(v));
+        body.path("Volumes").properties().forEach(e -> anonymous.putObject(e.getKey()));
+        var mounts = MountRequests.parse(host, anonymous, volumes);
         return ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
                 .args(args)
                 .env(mergeEnv(image.env(), strings(body.path("Env"))))

@@ -3,6 +3,19 @@ package io.berth.daemon.api;
 import java.util.List;
 import java.util.Map;
 
-/** What a container inherits from its image's config when the create request leaves it out. */
+/**
+ * What a container inherits from its image's config when the create request leaves it out.
+ *
+ * @param volumes the image's VOLUME paths: each gets an anonymous volume unless the request mounts something there
+ */
 public record ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
-                            String workingDir, String user, String stopSignal, Map<String, String> labels) {}
+                            String workingDir, String user, String stopSignal, Map<String, String> labels, List<String> volumes) {
+    public ImageDefaults {
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+    }
+
+    public ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                         String user, String stopSignal, Map<String, String> labels) {
+        this(imageId, entrypoint, cmd, env, workingDir, user, stopSignal, labels, List.of());
+    }
+}

@@ -57,7 +57,8 @@ public final class ImageLookup {
     private static ImageDefaults toDefaults(ImageRecord r) {
         ContainerConfig c = r.config().config() == null ? ContainerConfig.empty() : r.config().config();
         return new ImageDefaults(r.id().toString(), orEmpty(c.entrypoint()), orEmpty(c.cmd()), orEmpty(c.env()),
-                c.workingDir(), c.user(), c.stopSignal(), c.labels() == null ? Map.of() : c.labels());
+                c.workingDir(), c.user(), c.stopSignal(), c.labels() == null ? Map.of() : c.labels(),
+                c.volumes() == null ? List.of() : List.copyOf(new java.util.TreeSet<>(c.volumes().keySet())));
     }
 
     private static List<String> orEmpty(List<String> l) {

@@ -443,4 +443,26 @@ class CreateRequestTranslatorTest {
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"\"}}", BUSYBOX).lifecycle().runtime()).isNull();
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Runtime\":\"kata\"}}", "unknown or invalid runtime name: kata");
     }
+
+    @Test
+    void theImagesVolumesBecomeAnonymousVolumesUnlessTheRequestMountsThere() throws IOException {
+        List<String> provided = new java.util.ArrayList<>();
+        ContainerVolumes volumes = new ContainerVolumes() {
+            @Override
+            public Provided provide(String name) {
+                provided.add(name);
+                return new Provided("v" + provided.size(), Path.of("/vols/v" + provided.size() + "/_data"));
+            }
+
+            @Override
+            public void removeAnonymous(ContainerSpec spec) {}
+        };
+        ImageDefaults db = new ImageDefaults("sha256:" + "e".repeat(64), List.of(), List.of("sh"), List.of(), "", "", "", Map.of(),
+                List.of("/var/lib/db", "/logs"));
+        ContainerSpec spec = new CreateRequestTranslator(SecurityOptions.HostLsm.detect(), 2, volumes).translate(ID, "db",
+                json("{\"Image\":\"db\",\"Volumes\":{\"/extra\":{}},\"HostConfig\":{\"Binds\":[\"/srv/db:/var/lib/db\"]}}"), db, List.of());
+        assertThat(spec.mounts().mounts()).extracting(m -> m.destination() + "=" + m.volume())
+                .containsExactly("/var/lib/db=", "/logs=v1", "/extra=v2");
+        assertThat(provided).containsExactly("", "");
+    }
 }
