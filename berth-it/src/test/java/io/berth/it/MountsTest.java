@@ -143,4 +143,38 @@ class MountsTest {
         assertThat(daemon.docker("run", "--rm", "--read-only", "--tmpfs", "/tmp", "busybox", "touch", "/tmp/x").exitCode())
                 .as("a tmpfs is the writable place of a read-only rootfs").isZero();
     }
+
+    @Test
+    void cpReachesBindsAndVolumesNotTheLayerUnderneath() throws Exception {
+        Path dir = host.resolve("cp");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("inside"), "on the bind\n");
+        Path local = host.resolve("cp-local");
+        Files.writeString(local, "copied in\n");
+        String id = daemon.docker("create", "-v", dir + ":/data", "-v", "cpvol:/vol", "-v", dir + ":/ro:ro", "--tmpfs", "/run",
+                "busybox", "cat", "/data/x", "/vol/y").orFail().out();
+        try {
+            daemon.docker("cp", local.toString(), id + ":/data/x").orFail();
+            assertThat(Files.readString(dir.resolve("x"))).isEqualTo("copied in\n");
+            daemon.cli("cp", local.toString(), id + ":/vol/y").orFail();
+            assertThat(Files.readString(daemon.dataRoot.resolve("volumes/cpvol/_data/y"))).isEqualTo("copied in\n");
+            assertThat(daemon.docker("start", "-a", id).orFail().out()).isEqualTo("copied in\ncopied in");
+            Path out = host.resolve("cp-out");
+            Files.createDirectories(out);
+            daemon.docker("cp", id + ":/data", out.toString()).orFail();
+            assertThat(Files.readString(out.resolve("data/inside"))).isEqualTo("on the bind\n");
+            daemon.cli("cp", id + ":/data/inside", out.resolve("one").toString()).orFail();
+            assertThat(Files.readString(out.resolve("one"))).isEqualTo("on the bind\n");
+            Cmd.Result ro = daemon.docker("cp", local.toString(), id + ":/ro/z");
+            assertThat(ro.exitCode()).isNotZero();
+            assertThat(ro.stderr()).contains("mounted volume is marked read-only");
+            Cmd.Result tmpfs = daemon.docker("cp", local.toString(), id + ":/run/z");
+            assertThat(tmpfs.exitCode()).isNotZero();
+            assertThat(tmpfs.stderr()).contains("berth does not support copying to or from a tmpfs mount (/run) yet");
+            assertThat(Files.exists(dir.resolve("z"))).isFalse();
+        } finally {
+            daemon.docker("rm", "-f", id);
+            daemon.docker("volume", "rm", "cpvol");
+        }
+    }
 }

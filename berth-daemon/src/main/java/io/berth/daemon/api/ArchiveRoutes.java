@@ -44,9 +44,10 @@ public final class ArchiveRoutes {
     private void get(HttpRequest rq, HttpResponse rs) throws Exception {
         String path = requirePath(rq);
         Container c = containers.inspect(rq.pathParam("id"));
-        try (RootedDir root = RootedDir.open(containers.rootfs(c.id()));
-             FileHandle target = find(root, path, c)) {
-            String name = name(root, target);
+        MountedPath where = MountedPath.of(c.spec(), containers.rootfs(c.id()), path);
+        try (RootedDir root = RootedDir.open(where.root());
+             FileHandle target = find(root, where.path(), path, c)) {
+            String name = where.name().isEmpty() ? name(root, target) : where.name();
             FileCalls.Stat st = target.stat();
             rs.header("X-Docker-Container-Path-Stat", stat(target, st, name));
             if (rq.method().equals("HEAD")) {
@@ -60,12 +61,12 @@ public final class ArchiveRoutes {
     }
 
     /** The object at {@code path}, resolved inside the container's root; a final symlink is the symlink. */
-    private static FileHandle find(RootedDir root, String path, Container c) throws ErrnoException {
+    private static FileHandle find(RootedDir root, String path, String asAsked, Container c) throws ErrnoException {
         try {
             return root.resolve(path, RootedDir.Links.FOLLOW_IN_ROOT, false);
         } catch (ErrnoException e) {
             if (e.errno() == FileCalls.ENOENT || e.errno() == FileCalls.ENOTDIR || e.errno() == FileCalls.ELOOP) {
-                throw new NotFoundException("Could not find the file " + path + " in container " + c.name());
+                throw new NotFoundException("Could not find the file " + asAsked + " in container " + c.name());
             }
             throw e;
         }
@@ -86,11 +87,13 @@ public final class ArchiveRoutes {
         if (c.spec().security().readOnlyRootfs() && c.state().isRunning()) {
             throw new io.berth.oci.errors.ConflictException("container rootfs is marked read-only");
         }
-        Path root = containers.rootfs(c.id());
-        try (RootedDir rooted = RootedDir.open(root); FileHandle ignored = find(rooted, path, c)) {
+        MountedPath where = MountedPath.of(c.spec(), containers.rootfs(c.id()), path);
+        if (where.readOnly()) throw new io.berth.oci.errors.ConflictException("mounted volume is marked read-only");
+        Path root = where.root();
+        try (RootedDir rooted = RootedDir.open(root); FileHandle ignored = find(rooted, where.path(), path, c)) {
             // exists: DirectoryUntar resolves it again, inside the root, as the directory to extract into
         }
-        DirectoryUntar.extract(rq.body(), root, path, rq.queryFlag("copyUIDGID"), rq.queryFlag("noOverwriteDirNonDir"));
+        DirectoryUntar.extract(rq.body(), root, where.path(), rq.queryFlag("copyUIDGID"), rq.queryFlag("noOverwriteDirNonDir"));
         rs.empty(200);
     }
 

@@ -1,0 +1,44 @@
+package io.berth.daemon.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.MountPoint;
+
+/**
+ * Where a docker cp path lives: in the container's rootfs, or on one of its binds or volumes, whose host directory
+ * then is the root the path is resolved in (berthd's view of the rootfs has no mounts; Docker's cp reaches them).
+ * The deepest mount whose destination is the cleaned path or a parent of it wins. A path that reaches a mount only
+ * through a symlink in the rootfs is not seen as on it. A tmpfs lives only in the container's mount namespace:
+ * cp to or from one is refused by name rather than served from the layer underneath.
+ *
+ * @param root the host directory the path is resolved in
+ * @param path the path inside {@code root}
+ * @param name the copied object's name when {@code path} is the mount's own root ("" otherwise)
+ * @param readOnly the path is on a read-only mount
+ */
+record MountedPath(Path root, String path, String name, boolean readOnly) {
+    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath) {
+        String clean = Path.of("/").resolve(containerPath).normalize().toString();
+        MountPoint best = null;
+        for (MountPoint m : spec.mounts().mounts()) {
+            String d = m.destination();
+            if ((clean.equals(d) || clean.startsWith(d + "/")) && (best == null || d.length() > best.destination().length())) best = m;
+        }
+        if (best == null) return new MountedPath(rootfs, containerPath, "", false);
+        if (best.kind() == MountPoint.Kind.TMPFS) {
+            throw new InvalidArgumentException("berth does not support copying to or from a tmpfs mount (" + best.destination() + ") yet");
+        }
+        String rest = clean.substring(best.destination().length());
+        String name = rest.isEmpty() ? best.destination().substring(best.destination().lastIndexOf('/') + 1) : "";
+        Path source = Path.of(best.source());
+        if (!Files.isDirectory(source)) {
+            // a bound file: its directory is the root, and only the file itself can be named in it
+            if (!rest.isEmpty()) throw new InvalidArgumentException("not a directory: " + best.destination());
+            return new MountedPath(source.getParent(), "/" + source.getFileName(), name, best.readOnly());
+        }
+        return new MountedPath(source, rest.isEmpty() ? "/" : rest, name, best.readOnly());
+    }
+}
