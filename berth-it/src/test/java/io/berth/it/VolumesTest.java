@@ -190,6 +190,13 @@ class VolumesTest {
             Thread.sleep(100);
         }
         assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).isEqualTo(before);
+        // a create refused after its volumes were made (the name is taken) leaves none behind
+        daemon.docker("create", "--name", "taken", "busybox", "true").orFail();
+        Cmd.Result taken = daemon.docker("create", "--name", "taken", "-v", "/anon", "busybox", "true");
+        assertThat(taken.exitCode()).isNotZero();
+        assertThat(taken.stderr()).contains("is already in use");
+        assertThat(daemon.docker("volume", "ls", "-q").orFail().out()).isEqualTo(before);
+        daemon.docker("rm", "taken").orFail();
         String kept = daemon.docker("create", "-v", "/anon", "busybox", "true").orFail().out();
         String keptName = daemon.docker("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", kept).orFail().out();
         daemon.docker("rm", kept).orFail();

@@ -104,8 +104,16 @@ public final class ContainerRoutes {
         String name = ContainerNames.validate(rq.queryParam("name"));
         String id = ContainerNames.newId();
         // The image cannot be removed between its lookup and the container's registration.
-        Container created = images.withImage(image, (defaults, lowerDirs) -> containers.create(
-                translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs)));
+        Container created = images.withImage(image, (defaults, lowerDirs) -> {
+            ContainerSpec spec = translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs);
+            try {
+                return containers.create(spec);
+            } catch (RuntimeException e) {
+                // a name already taken, a full disk: the anonymous volumes made for this container go with it
+                volumes.removeAnonymous(spec);
+                throw e;
+            }
+        });
         rs.json(201, Map.of("Id", created.spec().id(), "Warnings", List.of()));
     }
 
