@@ -17,7 +17,7 @@ import java.util.Map;
  *   process     argv, env, cwd, user, stdio, init, stop signal/timeout
  *   security    privileged, read-only rootfs, capabilities, no_new_privs, seccomp
  *   resources   cgroup limits
- *   mounts      (volumes, binds, tmpfs: next)
+ *   mounts      binds, volumes, tmpfs
  *   network     hostname (networks: next)
  *   lifecycle   restart policy, auto-remove, OCI runtime
  *   extra       the daemon's own data, opaque here

@@ -20,9 +20,9 @@ import io.berth.store.volumes.VolumeStore;
  * answered with the existing volume, removal of used volumes refused, and prune. One lock serialises every
  * change, so two creates of one name yield one volume and a prune never races a create.
  * <p>
- * Only the local driver exists, and none of its options (type, device, o) is applied yet: they take effect when
- * a volume is mounted, which berth does not do yet, so a create with any option is refused by name rather than
- * stored and ignored.
+ * Only the local driver exists, and none of its options (type, device, o) is applied yet (they would change how a
+ * volume is mounted, which is always a bind of its _data): a create with any option is refused by name rather than
+ * stored and ignored. A volume's users are the containers whose mounts name it, in any state.
  */
 public final class VolumeService {
     public static final String LOCAL = "local";
