@@ -106,7 +106,7 @@ public final class Daemon implements AutoCloseable {
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
-        containerVolumes.set(new ServiceVolumes(volumeService));
+        containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
         new ContainerRoutes(containers, lookup, containerVolumes.get()).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);

@@ -83,9 +83,9 @@ class InputValidationTest {
     @Test
     void optionsBerthDoesNotImplementAreRefusedNotDropped() throws Exception {
         // Before: accepted, the data written to "/data" went into the writable layer, and inspect echoed the bind.
-        // Binds, volumes and tmpfs are applied now (MountsTest, VolumesTest); --volumes-from and volume drivers are not.
+        // Binds, volumes, tmpfs and --volumes-from are applied now (MountsTest, VolumesTest, VolumesFromTest); volume drivers are not.
         String before = daemon.docker("ps", "-aq").orFail().out();
-        for (List<String> flags : List.of(List.of("--volumes-from", "other"), List.of("--volume-driver", "nfs"), List.of("-p", "8080:80"),
+        for (List<String> flags : List.of(List.of("--volume-driver", "nfs"), List.of("-p", "8080:80"),
                 List.of("--network", "bridge"), List.of("--dns", "1.1.1.1"), List.of("--health-cmd", "true"))) {
             List<String> args = new ArrayList<>(List.of("run", "--rm"));
             args.addAll(flags);

@@ -114,6 +114,9 @@ public final class CreateOptions {
     @Option(names = {"-v", "--volume"}, paramLabel = "list", description = "Bind mount a volume")
     List<String> volumes = new ArrayList<>();
 
+    @Option(names = "--volumes-from", paramLabel = "list", description = "Mount volumes from the specified container(s)")
+    List<String> volumesFrom = new ArrayList<>();
+
     @Option(names = "--tmpfs", paramLabel = "list", description = "Mount a tmpfs directory")
     List<String> tmpfs = new ArrayList<>();
 
@@ -330,6 +333,9 @@ public final class CreateOptions {
         List<String> binds = volumes.stream().filter(v -> v.contains(":")).toList();
         if (!binds.isEmpty()) {
             hc.set("Binds", strings(binds));
+        }
+        if (!volumesFrom.isEmpty()) {
+            hc.set("VolumesFrom", strings(volumesFrom));
         }
         if (!mounts.isEmpty()) {
             ArrayNode m = hc.putArray("Mounts");

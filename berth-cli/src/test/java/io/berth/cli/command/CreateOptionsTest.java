@@ -105,6 +105,13 @@ class CreateOptionsTest {
     }
 
     @Test
+    void volumesFromBecomesHostConfigVolumesFrom() {
+        JsonNode hc = body("--volumes-from", "data", "--volumes-from", "logs:ro", "busybox").path("HostConfig");
+        assertThat(hc.path("VolumesFrom").toString()).isEqualTo("[\"data\",\"logs:ro\"]");
+        assertThat(body("busybox").path("HostConfig").has("VolumesFrom")).isFalse();
+    }
+
+    @Test
     void mountFlagsBecomeMountsEntriesWithTheDockerClisKeys() {
         JsonNode hc = body("--mount", "type=bind,src=/srv,dst=/data,readonly,bind-propagation=rslave",
                 "--mount", "type=tmpfs,destination=/run,tmpfs-size=64m,tmpfs-mode=1770",

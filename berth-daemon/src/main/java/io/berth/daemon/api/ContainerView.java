@@ -159,13 +159,15 @@ public final class ContainerView {
         m.put("NanoCpus", resources.nanoCpus());
         m.put("CpuShares", resources.cpuShares());
         m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
-        // every bind, mount and tmpfs in the request was applied (create refuses any other), so they are shown as sent
+        // every bind, mount, tmpfs and volumes-from in the request was applied (create refuses any other), so they are shown as sent
         JsonNode binds = body.path("HostConfig").path("Binds");
         m.put("Binds", binds.isArray() && !binds.isEmpty() ? binds : null);
         JsonNode mounts = body.path("HostConfig").path("Mounts");
         if (mounts.isArray() && !mounts.isEmpty()) m.put("Mounts", mounts);
         JsonNode tmpfs = body.path("HostConfig").path("Tmpfs");
         if (tmpfs.isObject() && !tmpfs.isEmpty()) m.put("Tmpfs", tmpfs);
+        JsonNode volumesFrom = body.path("HostConfig").path("VolumesFrom");
+        m.put("VolumesFrom", volumesFrom.isArray() && !volumesFrom.isEmpty() ? volumesFrom : null);
         m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         m.put("PortBindings", Map.of());
         return m;

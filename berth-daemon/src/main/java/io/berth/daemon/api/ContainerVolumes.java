@@ -12,6 +12,14 @@ public interface ContainerVolumes {
     /** The volume {@code name}, created when missing (as Docker does); an empty name makes a new anonymous volume. */
     Provided provide(String name);
 
+    /**
+     * The mounts of an existing container, for HostConfig.VolumesFrom.
+     * @throws io.berth.oci.errors.NotFoundException "No such container: X" (a 404), as Docker's
+     */
+    default io.berth.runtime.MountsSpec mountsOf(String container) {
+        throw new io.berth.oci.errors.NotFoundException("No such container: " + container);
+    }
+
     /** Removes the container's anonymous volumes (rm -v, AutoRemove); one still used by another container stays. */
     void removeAnonymous(ContainerSpec spec);
 

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +21,7 @@ import io.berth.runtime.MountsSpec;
 import io.berth.runtime.TmpfsOptions;
 
 /**
- * A create body's HostConfig.Binds, Mounts and Tmpfs → the container's mounts, with Docker's rules and messages:
+ * A create body's HostConfig.Binds, Mounts, Tmpfs and VolumesFrom → the container's mounts, with Docker's rules and messages:
  *
  * <pre>
  * Binds   /host:/ctr[:ro|rw][,z|Z][,PROPAGATION]   a missing host path is created (0755, as Docker)
@@ -28,6 +30,7 @@ import io.berth.runtime.TmpfsOptions;
  *         {Type: volume, Source (empty: anonymous), Target, ReadOnly, VolumeOptions.NoCopy}
  *         {Type: tmpfs, Target, ReadOnly, TmpfsOptions.SizeBytes, Mode}
  * Tmpfs   {"/run": "size=64m,mode=1777"}
+ * VolumesFrom ["other:ro"]  other's volumes and binds at their destinations (see {@link VolumesFrom})
  * Config.Volumes {"/data": {}}   an anonymous volume, unless a bind or mount already has that destination
  * </pre>
  *
@@ -55,6 +58,15 @@ final class MountRequests {
         for (MountPoint m : out) {
             if (!destinations.add(m.destination())) throw new InvalidArgumentException("Duplicate mount point: " + m.destination());
         }
+        // Docker's order: a later VolumesFrom entry wins over an earlier one at the same destination, and the
+        // request's own Binds, Mounts and Tmpfs win over all of them; the copies are looked up before any volume
+        // is provided, so an unknown container leaves nothing behind
+        Map<String, MountPoint> shared = new LinkedHashMap<>();
+        for (JsonNode from : hostConfig.path("VolumesFrom")) {
+            VolumesFrom v = VolumesFrom.parse(from.asText());
+            for (MountPoint copy : v.copies(volumes.mountsOf(v.container()))) shared.put(copy.destination(), copy);
+        }
+        List<MountPoint> copies = shared.values().stream().filter(m -> destinations.add(m.destination())).toList();
         if (configVolumes != null) {
             for (var e : configVolumes.properties()) {
                 String destination = destination("volume", e.getKey(), null);
@@ -63,7 +75,7 @@ final class MountRequests {
                 }
             }
         }
-        List<MountPoint> provided = new ArrayList<>();
+        List<MountPoint> provided = new ArrayList<>(copies);
         for (MountPoint m : out) {
             if (m.kind() != MountPoint.Kind.VOLUME) {
                 provided.add(m);

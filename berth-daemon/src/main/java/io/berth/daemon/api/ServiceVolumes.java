@@ -1,20 +1,30 @@
 package io.berth.daemon.api;
 
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.MountsSpec;
 import io.berth.store.volumes.Volume;
 
 /** {@link ContainerVolumes} over the daemon's {@link VolumeService}: the local driver, Docker's rules. */
 public final class ServiceVolumes implements ContainerVolumes {
     private static final Logger LOG = Logger.getLogger(ServiceVolumes.class.getName());
     private final VolumeService service;
+    private final Function<String, MountsSpec> containerMounts;
 
-    public ServiceVolumes(VolumeService service) {
+    /** @param containerMounts a container's mounts by id or name; throws NotFoundException for an unknown one */
+    public ServiceVolumes(VolumeService service, Function<String, MountsSpec> containerMounts) {
         this.service = service;
+        this.containerMounts = containerMounts;
+    }
+
+    @Override
+    public MountsSpec mountsOf(String container) {
+        return containerMounts.apply(container);
     }
 
     @Override

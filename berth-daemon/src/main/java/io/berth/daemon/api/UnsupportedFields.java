@@ -23,14 +23,14 @@ final class UnsupportedFields {
     /**
      * HostConfig fields berth applies, or checks itself (ResourceLimits refuses the limits it does not apply
      * with Docker's range messages first). ContainerIDFile is written by the client; ConsoleSize is the client's
-     * terminal, which it sends again with a resize once attached. Binds, Mounts and Tmpfs are read by MountRequests,
-     * which refuses the kinds berth does not mount yet (volumes) by name.
+     * terminal, which it sends again with a resize once attached. Binds, Mounts, Tmpfs and VolumesFrom are read by
+     * MountRequests, which refuses the kinds berth does not mount yet by name.
      */
     static final Set<String> HOST_CONFIG = Set.of("RestartPolicy", "AutoRemove", "CapAdd", "CapDrop", "Init",
             "ReadonlyRootfs", "Privileged", "SecurityOpt", "Runtime", "Memory", "MemorySwap", "NanoCpus", "CpuShares",
             "CpuQuota", "CpuPeriod", "PidsLimit", "MemorySwappiness", "MemoryReservation", "KernelMemory",
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
-            "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs");
+            "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom");
     /** Values that state what berth does anyway: no network but loopback, a private IPC namespace. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
             "NetworkMode", Set.of("default", "none"),

@@ -302,7 +302,10 @@ class CreateRequestTranslatorTest {
 
     @Test
     void fieldsBerthDoesNotImplementAreRefusedByNameNotDropped() throws IOException {
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", "berth does not support HostConfig.VolumesFrom yet");
+        // VolumesFrom is read now (MountRequestsTest): an unknown container is Docker's 404, not a refusal
+        assertThatThrownBy(() -> translate("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", BUSYBOX))
+                .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
         rejects("{\"Image\":\"busybox\",\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
                 "berth does not support Config.ExposedPorts yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",

@@ -103,6 +103,14 @@ class MountRequestsTest {
     /** Records what was provided: a named volume keeps its name, an anonymous one gets a generated one. */
     private static final class FakeVolumes implements ContainerVolumes {
         final java.util.List<String> provided = new java.util.ArrayList<>();
+        final java.util.Map<String, MountsSpec> containers = new java.util.HashMap<>();
+
+        @Override
+        public MountsSpec mountsOf(String container) {
+            MountsSpec m = containers.get(container);
+            if (m == null) return ContainerVolumes.super.mountsOf(container);
+            return m;
+        }
 
         @Override
         public Provided provide(String name) {
@@ -141,5 +149,58 @@ class MountRequestsTest {
                 "{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/m\",\"VolumeOptions\":{\"Labels\":{\"a\":\"b\"}}}]}"), null, none))
                 .hasMessage("berth does not support HostConfig.Mounts.VolumeOptions.Labels yet");
         assertThat(none.provided).isEmpty();
+    }
+
+    @Test
+    void volumesFromTakesTheOtherContainersVolumesAndBindsWithDockersModes() throws IOException {
+        FakeVolumes volumes = new FakeVolumes();
+        MountPoint data = MountPoint.volume(Origin.BINDS, "data", "/vols/data/_data", "/data", false, "", false, true);
+        MountPoint anon = MountPoint.volume(Origin.VOLUMES, "a1", "/vols/a1/_data", "/anon", false, "", true, true);
+        MountPoint roBind = MountPoint.bind(Origin.BINDS, "/srv", "/srv", true, "ro", "rslave");
+        MountPoint tmp = MountPoint.tmpfs(Origin.TMPFS, "/run", false, java.util.List.of());
+        volumes.containers.put("a", new MountsSpec(java.util.List.of(data, anon, roBind, tmp)));
+        volumes.containers.put("b", new MountsSpec(java.util.List.of(
+                MountPoint.bind(Origin.MOUNTS, "/other", "/data", false, "", "rprivate"))));
+
+        // read-write by default: each copy keeps its own mode (the ro bind stays ro), no copy-up, no tmpfs
+        MountsSpec rw = MountRequests.parse(ApiJson.MAPPER.readTree("{\"VolumesFrom\":[\"a\"]}"), null, volumes);
+        assertThat(rw.mounts()).containsExactly(
+                MountPoint.volume(Origin.BINDS, "data", "/vols/data/_data", "/data", false, "", false, false),
+                MountPoint.volume(Origin.VOLUMES, "a1", "/vols/a1/_data", "/anon", false, "", true, false),
+                MountPoint.bind(Origin.BINDS, "/srv", "/srv", true, "ro", "rslave"));
+        assertThat(rw.usesVolume("data")).as("the new container is a user of the volume").isTrue();
+        assertThat(volumes.provided).as("nothing is created for a shared volume").isEmpty();
+
+        // :ro makes every copy read-only; an explicit rw never widens a read-only one
+        assertThat(MountRequests.parse(ApiJson.MAPPER.readTree("{\"VolumesFrom\":[\"a:ro\"]}"), null, volumes).mounts())
+                .allMatch(MountPoint::readOnly).hasSize(3);
+        assertThat(MountRequests.parse(ApiJson.MAPPER.readTree("{\"VolumesFrom\":[\"a:rw,z\"]}"), null, volumes).mounts())
+                .extracting(MountPoint::readOnly).containsExactly(false, false, true);
+
+        // a later entry wins at a shared destination; the request's own binds win over all; Config.Volumes adds nothing there
+        MountsSpec mixed = MountRequests.parse(ApiJson.MAPPER.readTree(
+                "{\"VolumesFrom\":[\"a\",\"b\"],\"Binds\":[\"mine:/anon\"]}"),
+                ApiJson.MAPPER.readTree("{\"/srv\":{}}"), volumes);
+        assertThat(mixed.mounts()).extracting(MountPoint::destination, MountPoint::source).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("/data", "/other"),
+                org.assertj.core.groups.Tuple.tuple("/srv", "/srv"),
+                org.assertj.core.groups.Tuple.tuple("/anon", "/vols/mine/_data"));
+        assertThat(volumes.provided).containsExactly("mine");
+    }
+
+    @Test
+    void badVolumesFromIsRefusedBeforeAnyVolumeIsMade() throws IOException {
+        FakeVolumes volumes = new FakeVolumes();
+        volumes.containers.put("a", MountsSpec.NONE);
+        assertThatThrownBy(() -> MountRequests.parse(ApiJson.MAPPER.readTree(
+                "{\"Binds\":[\"db:/db\"],\"VolumesFrom\":[\"ghost\"]}"), null, volumes))
+                .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: ghost");
+        for (String[] bad : new String[][] {{"a:rx", "invalid mode: rx"}, {"a:ro,rw", "invalid mode: ro,rw"},
+                {"a:nocopy", "invalid mode: nocopy"}, {"a:rshared", "invalid mode: rshared"},
+                {"", "volumes-from specification cannot be an empty string"}}) {
+            assertThatThrownBy(() -> MountRequests.parse(ApiJson.MAPPER.readTree("{\"VolumesFrom\":[\"" + bad[0] + "\"]}"), null, volumes))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessage(bad[1]);
+        }
+        assertThat(volumes.provided).isEmpty();
     }
 }
