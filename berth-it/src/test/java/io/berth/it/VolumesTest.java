@@ -122,10 +122,10 @@ class VolumesTest {
         assertThat(badName.stderr()).contains("create a/b: \"a/b\" includes invalid characters for a local volume name,"
                 + " only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
         Cmd.Result option = daemon.docker("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "tvol");
-        assertThat(option.stderr()).contains("berth does not support volume option device yet");
+        assertThat(option.stderr()).contains("berth does not support volume options device=tmpfs,type=tmpfs yet");
         Cmd.Result berthOption = daemon.cli("volume", "create", "-o", "o=size=1m", "tvol");
         assertThat(berthOption.exitCode()).isNotZero();
-        assertThat(berthOption.stderr()).contains("berth does not support volume option o yet");
+        assertThat(berthOption.stderr()).contains("berth does not support volume options o=size=1m yet");
         assertThat(daemon.docker("volume", "create", "-d", "nfs", "tvol").stderr()).contains("volume driver \"nfs\"");
         assertThat(daemon.docker("volume", "ls", "-q", "-f", "name=tvol").orFail().out()).isEmpty();
 

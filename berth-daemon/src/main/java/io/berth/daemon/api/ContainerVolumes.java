@@ -6,8 +6,15 @@ import io.berth.runtime.ContainerSpec;
 
 /** The volumes side of a container's create and removal: what MountRequests and `rm -v` ask of the volume service. */
 public interface ContainerVolumes {
-    /** A volume ready to be bound: its name and its host directory (DATA-ROOT/volumes/NAME/_data). */
-    record Provided(String name, Path data) {}
+    /**
+     * A volume ready to be bound: its name, its host directory (DATA-ROOT/volumes/NAME/_data, or a bind volume's
+     * device) and whether the image's content may be copied up into it (not into a host directory a user owns).
+     */
+    record Provided(String name, Path data, boolean copyUp) {
+        public Provided(String name, Path data) {
+            this(name, data, true);
+        }
+    }
 
     /** The volume {@code name}, created when missing (as Docker does); an empty name makes a new anonymous volume. */
     Provided provide(String name);

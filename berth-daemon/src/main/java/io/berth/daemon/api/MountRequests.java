@@ -83,7 +83,7 @@ final class MountRequests {
             }
             ContainerVolumes.Provided v = volumes.provide(m.volume());
             provided.add(MountPoint.volume(m.origin(), v.name(), v.data().toString(), m.destination(), m.readOnly(), m.mode(),
-                    m.volume().isEmpty(), m.copyUp()));
+                    m.volume().isEmpty(), m.copyUp() && v.copyUp()));
         }
         return new MountsSpec(provided);
     }

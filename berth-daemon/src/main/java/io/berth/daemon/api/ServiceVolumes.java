@@ -1,5 +1,6 @@
 package io.berth.daemon.api;
 
+import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -30,7 +31,9 @@ public final class ServiceVolumes implements ContainerVolumes {
     @Override
     public Provided provide(String name) {
         Volume v = service.create(name, null, null, null);
-        return new Provided(v.name(), service.mountpoint(v.name()));
+        Path source = service.source(v);
+        // copy-up stages beside _data and renames over it: never done to a user's host directory (a bind volume)
+        return new Provided(v.name(), source, source.equals(service.mountpoint(v.name())));
     }
 
     @Override

@@ -20,9 +20,8 @@ import io.berth.store.volumes.VolumeStore;
  * answered with the existing volume, removal of used volumes refused, and prune. One lock serialises every
  * change, so two creates of one name yield one volume and a prune never races a create.
  * <p>
- * Only the local driver exists, and none of its options (type, device, o) is applied yet (they would change how a
- * volume is mounted, which is always a bind of its _data): a create with any option is refused by name rather than
- * stored and ignored. A volume's users are the containers whose mounts name it, in any state.
+ * Only the local driver exists; of its options only the bind of a host directory is applied ({@link LocalOptions}),
+ * any other is refused by name rather than stored and ignored. A volume's users are the containers whose mounts name it, in any state.
  */
 public final class VolumeService {
     public static final String LOCAL = "local";
@@ -64,10 +63,7 @@ public final class VolumeService {
         if (!d.equals(LOCAL)) {
             throw new InvalidArgumentException("berth does not support volume driver \"" + d + "\" (only \"local\")");
         }
-        if (options != null && !options.isEmpty()) {
-            String first = options.keySet().stream().sorted().findFirst().orElseThrow();
-            throw new InvalidArgumentException("berth does not support volume option " + first + " yet");
-        }
+        LocalOptions.parse(options);  // refuses what berth does not apply, before anything is made
         Map<String, String> l = labels == null ? new HashMap<>() : new HashMap<>(labels);
         String n = name;
         if (n == null || n.isEmpty()) {
@@ -78,7 +74,7 @@ public final class VolumeService {
             var existing = store.find(n);
             if (existing.isPresent()) return existing.get();
         }
-        Volume v = new Volume(n, LOCAL, l, Map.of(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Volume v = new Volume(n, LOCAL, l, options, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         store.create(v);
         events.publish("create", n, Map.of("driver", LOCAL));
         return v;
@@ -90,6 +86,20 @@ public final class VolumeService {
 
     public Path mountpoint(String name) {
         return store.mountpoint(name);
+    }
+
+    /**
+     * What a container's mount of the volume binds: its _data, or the host directory of a
+     * {@code type=none,o=bind,device=..} volume, which must exist then (Docker's local driver fails the mount).
+     */
+    public Path source(Volume v) {
+        Path data = store.mountpoint(v.name());
+        Path source = LocalOptions.parse(v.options()).source(data);
+        if (!source.equals(data) && !java.nio.file.Files.isDirectory(source)) {
+            throw new InvalidArgumentException("error while mounting volume '" + data + "': failed to mount local volume: mount "
+                    + source + ":" + data + ", flags: 0x1000: no such file or directory");
+        }
+        return source;
     }
 
     public List<Volume> list(VolumeFilter filter) {

@@ -73,7 +73,12 @@ class VolumeServiceTest {
         assertThatThrownBy(() -> service.create("data", "nfs", Map.of(), Map.of()))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("volume driver \"nfs\"");
         assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "tmpfs", "device", "tmpfs")))
-                .isInstanceOf(InvalidArgumentException.class).hasMessage("berth does not support volume option device yet");
+                .isInstanceOf(InvalidArgumentException.class).hasMessage(
+                        "berth does not support volume options device=tmpfs,type=tmpfs yet (only type=none,o=bind,device=/absolute/path)");
+        assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "none", "o", "bind,ro", "device", "/srv")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("berth does not support volume options device=/srv,o=bind,ro,type=none");
+        assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "none", "o", "bind", "device", "srv")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("invalid option: device \"srv\" must be an absolute path");
         assertThatThrownBy(() -> service.create("../x", null, Map.of(), Map.of()))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("includes invalid characters");
         assertThat(service.list(list(null))).isEmpty();
@@ -168,5 +173,22 @@ class VolumeServiceTest {
             assertThat(u.size()).isEqualTo(3);
             assertThat(u.refCount()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void aBindDeviceVolumeIsItsHostDirectoryWhichMustExistWhenMounted() throws Exception {
+        Path device = root.resolve("dev");
+        Volume v = service.create("bound", null, Map.of(), Map.of("type", "none", "o", "bind", "device", device + "/"));
+        assertThat(v.options()).containsEntry("device", device + "/").containsEntry("type", "none").containsEntry("o", "bind");
+        assertThatThrownBy(() -> service.source(v)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("failed to mount local volume: mount " + device + ":").hasMessageEndingWith("no such file or directory");
+        java.nio.file.Files.createDirectories(device);
+        assertThat(service.source(v)).isEqualTo(device);
+        Volume plain = service.create("plain", null, null, null);
+        assertThat(service.source(plain)).isEqualTo(service.mountpoint("plain"));
+        // removing the volume leaves the host directory alone
+        java.nio.file.Files.writeString(device.resolve("f"), "x");
+        service.remove("bound", false);
+        assertThat(device.resolve("f")).hasContent("x");
     }
 }
