@@ -65,8 +65,8 @@ class VolumeFaultsTest {
     }
 
     @Test
-    void aKillDuringVolumeCreatesOrRmVLeavesATruthfulList() throws Exception {
-        BerthdProcess d = DaemonFixture.startWithBusybox("volfaults-crm");
+    void aKillDuringVolumeCreatesLeavesATruthfulListAndBadNamesAreRefused() throws Exception {
+        BerthdProcess d = DaemonFixture.startWithBusybox("volfaults-create");
         try {
             Path volumes = d.dataRoot.resolve("volumes");
             // names that could leave the volumes directory are refused, by the CLI and by the API
@@ -99,7 +99,16 @@ class VolumeFaultsTest {
                 assertThat(listed).as("every create answered before the kill").containsAll(acknowledged);
                 assertTruthful(d, listed);
             }
+        } finally {
+            DaemonFixture.stop(d);
+        }
+    }
 
+    @Test
+    void aKillDuringRmVLeavesTheAnonymousVolumeWholeOrGone() throws Exception {
+        BerthdProcess d = DaemonFixture.startWithBusybox("volfaults-rmv");
+        try {
+            Path volumes = d.dataRoot.resolve("volumes");
             // rm -v of a container whose anonymous volume holds many files, killed while the volume is deleted
             Path ctx = Files.createDirectories(d.root.resolve("many-ctx"));
             Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN mkdir /data && cd /data && i=0;"
