@@ -80,6 +80,11 @@ public final class Daemon implements AutoCloseable {
         ContainerService containers = new ContainerService(settings,
                 (id, action, attrs) -> events.publish("container", action, id, attrs),
                 spec -> containerVolumes.get().removeAnonymous(spec));
+        // Before recovery restarts any container: what a killed volume create, removal or copy-up left is swept
+        // while no copy-up can be running, so a half-filled staging directory never outlives its start.
+        VolumeStore volumeStore = new VolumeStore(options.dataRoot().resolve("volumes"));
+        int halfDone = volumeStore.removeLeftovers();
+        if (halfDone > 0) LOG.info("removed " + halfDone + " half-done volume create, removal or copy-up entries a kill left");
         containers.recover();
 
         Router router = new Router();
@@ -95,9 +100,6 @@ public final class Daemon implements AutoCloseable {
         RegistryRoutes registryRoutes = new RegistryRoutes(registry, store.images(), events);
         registryRoutes.register(router);
         // Volumes: a volume is in use while a container, running or not, mounts it (Docker's rule for rm and prune).
-        VolumeStore volumeStore = new VolumeStore(options.dataRoot().resolve("volumes"));
-        int halfDone = volumeStore.removeLeftovers();
-        if (halfDone > 0) LOG.info("removed " + halfDone + " half-created or half-removed volume(s) a kill left");
         VolumeService volumeService = new VolumeService(volumeStore,
                 name -> containers.list().stream().filter(c -> c.spec().mounts().usesVolume(name)).map(c -> c.id()).toList(),
                 (action, name, attrs) -> events.publish("volume", action, name, attrs));

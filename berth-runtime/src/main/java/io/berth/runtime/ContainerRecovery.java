@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  * running may still run (its exit watch is re-armed) or may have ended meanwhile (its exit is settled from
  * conmon's exit file, restart policy included). Half-removed containers are removed; "always" and
  * "unless-stopped" containers that had exited are started, as Docker does when the daemon starts.
+ * A container that is not running loses the rootfs mount a killed start (or a cp) left: nothing uses it now,
+ * and start and cp mount it again when they need it.
  */
 final class ContainerRecovery {
     private final ContainerStore store;
@@ -36,6 +38,10 @@ final class ContainerRecovery {
             ContainerEntry e = new ContainerEntry(c);
             if (!registry.addRecovered(e)) continue;
             ContainerState.Status status = c.state().status();
+            if (status == ContainerState.Status.CREATED || status == ContainerState.Status.EXITED
+                    || status == ContainerState.Status.DEAD) {
+                OverlayMount.unmount(c.paths().mergedDir());
+            }
             if (status == ContainerState.Status.REMOVING) {
                 remover.removeInBackground(e);
             } else if (c.state().isRunning()) {

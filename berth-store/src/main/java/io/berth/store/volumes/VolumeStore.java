@@ -28,14 +28,16 @@ import io.berth.store.DirectoryTrees;
  * DATA-ROOT/volumes/          0700 (berthd's PrivateRoots)
  * ├── NAME/                   0700  a volume exists exactly when NAME/volume.json does
  * │   ├── volume.json         0600  its {@link Volume} record, written with AtomicFile
- * │   └── _data/              0755 root  what a container mounts (Docker's Mountpoint)
+ * │   ├── _data/              0755 root  what a container mounts (Docker's Mountpoint)
+ * │   └── (anything else)     a copy-up's staging sibling of _data, renamed over it when complete
  * ├── .new-RANDOM/            a create in progress: _data and volume.json are made here, then the
  * │                           directory is renamed to NAME, so a volume appears whole or not at all
  * └── .rm-RANDOM/             a removal in progress: NAME is renamed here first (the volume is gone from
  *                             that instant), then the tree is deleted
  * </pre>
- * A kill -9 can leave only dot entries behind, which no valid name can take ({@link VolumeName}); they are
- * deleted by {@link #removeLeftovers()} at start. No locking here: the caller serialises changes.
+ * A kill -9 can leave only dot entries and, inside a volume, a copy-up's staging directory behind; a dot entry
+ * no valid name can take ({@link VolumeName}). Both are deleted by {@link #removeLeftovers()} at start, before any
+ * container starts (so no copy-up is running). No locking here: the caller serialises changes.
  */
 public final class VolumeStore {
     static final String METADATA = "volume.json";
@@ -56,18 +58,40 @@ public final class VolumeStore {
         }
     }
 
-    /** Deletes what a killed create or removal left (the dot entries); returns how many there were. */
+    /**
+     * Deletes what a killed create, removal or copy-up left: the dot entries, and in each volume every entry
+     * besides volume.json and _data (a copy-up's staging directory; its container may be gone, so nobody else
+     * would ever delete it). Returns how many entries were deleted. Must run before any container starts.
+     */
     public int removeLeftovers() {
         int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith("."))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                DirectoryTrees.deleteRecursively(entry);
-                removed++;
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".")) {
+                    DirectoryTrees.deleteRecursively(entry);
+                    removed++;
+                } else if (VolumeName.isValid(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    removed += removeStaging(entry);
+                }
             }
             if (removed > 0) AtomicFile.syncDirectory(dir);
         } catch (IOException e) {
             throw new SystemFailureException("cannot clean " + dir + ": " + e.getMessage(), e);
         }
+        return removed;
+    }
+
+    private static int removeStaging(Path volume) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(volume,
+                p -> !p.getFileName().toString().equals(METADATA) && !p.getFileName().toString().equals(DATA))) {
+            for (Path entry : entries) {
+                DirectoryTrees.deleteRecursively(entry);
+                removed++;
+            }
+        }
+        if (removed > 0) AtomicFile.syncDirectory(volume);
         return removed;
     }
 

@@ -94,6 +94,23 @@ class VolumeStoreTest {
     }
 
     @Test
+    void aKilledCopyUpsStagingDirectoryIsSweptAtStartAndTheVolumeStaysEmpty() throws Exception {
+        store.create(volume("filling"));
+        // a copy-up killed before its rename: a half-written sibling of the still empty _data
+        Path staging = Files.createDirectories(dir.resolve("filling/_copyup-abc/sub"));
+        Files.writeString(staging.resolve("f"), "half");
+        VolumeStore reopened = new VolumeStore(dir);
+        assertThat(reopened.removeLeftovers()).isEqualTo(1);
+        try (var entries = Files.list(dir.resolve("filling"))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("_data", "volume.json");
+        }
+        try (var entries = Files.list(reopened.mountpoint("filling"))) {
+            assertThat(entries).isEmpty();
+        }
+        assertThat(reopened.list()).containsExactly(volume("filling"));
+    }
+
+    @Test
     void aDirectoryWithoutMetadataIsNotAVolume() throws Exception {
         Files.createDirectories(dir.resolve("stray/_data"));
         assertThat(store.list()).isEmpty();
