@@ -321,7 +321,27 @@ final class StageExecutor {
 
     // ------------------------------------------------------------------ RUN
 
+    /**
+     * RUN's BuildKit flags are parsed (a Dockerfile with them is valid) but only what berth's RUN really does may
+     * pass: no network but loopback (--network=none, or default, which is that until networks exist), the default
+     * sandbox. Cache, bind and tmpfs mounts, host networking and insecure mode are refused, never skipped.
+     */
+    private void refuseUnappliedFlags(Instruction.Run r) {
+        if (r.flags().containsKey("mount")) {
+            throw error(r, "berth does not support RUN --mount yet");
+        }
+        String network = r.flags().get("network");
+        if (network != null && !network.equals("none") && !network.equals("default")) {
+            throw error(r, "berth does not support RUN --network=" + network + " yet");
+        }
+        String security = r.flags().get("security");
+        if (security != null && !security.equals("sandbox")) {
+            throw error(r, "berth does not support RUN --security=" + security + " yet");
+        }
+    }
+
     private void run(Instruction.Run r) {
+        refuseUnappliedFlags(r);
         ContainerConfig cfg = rc();
         List<String> shell = cfg.shell() != null && !cfg.shell().isEmpty() ? cfg.shell() : DEFAULT_SHELL;
         List<String> argv;

@@ -217,6 +217,21 @@ class ImageBuilderTest {
     }
 
     @Test
+    void runFlagsBerthDoesNotApplyFailTheBuildInsteadOfBeingSkipped() throws Exception {
+        Path ctx = tmp.resolve("ctx-runflags");
+        for (String[] c : new String[][] {
+                {"RUN --mount=type=cache,target=/var/cache true", "berth does not support RUN --mount yet"},
+                {"RUN --network=host true", "berth does not support RUN --network=host yet"},
+                {"RUN --security=insecure true", "berth does not support RUN --security=insecure yet"}}) {
+            write(ctx, "Dockerfile", "FROM busybox\n" + c[0] + "\n");
+            assertThatThrownBy(() -> fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageEndingWith(c[1]);
+        }
+        write(ctx, "Dockerfile", "FROM busybox\nRUN --network=none --security=sandbox true\n");
+        fx.build(ctx, new BuildFixture.Recorded(), Map.of(), null, null, false);
+    }
+
+    @Test
     void anUnknownStopSignalFailsTheBuild() throws Exception {
         Path ctx = tmp.resolve("ctx-stopsignal");
         write(ctx, "Dockerfile", "FROM busybox\nARG SIG=SIGNOPE\nSTOPSIGNAL $SIG\n");
