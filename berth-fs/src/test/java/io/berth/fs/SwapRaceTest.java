@@ -48,15 +48,17 @@ class SwapRaceTest {
                 } catch (Exception e) {
                     // a half-done swap is retried; the race is the point
                 }
+                Thread.yield(); // on a loaded machine a swapper that never yields starves the reader of whole rounds
             }
         });
         byte[] tar = tarWith("planted");
         int reads = 0;
         int writes = 0;
         try (RootedDir dir = RootedDir.open(root)) {
-            // 2000 rounds, and more while too few of them got between two swaps: on a loaded machine the swapper may
-            // win most rounds, and the test must still see enough reads and writes race with it.
-            for (int i = 0; i < 2000 || (i < 20_000 && (reads <= 100 || writes <= 100)); i++) {
+            // 2000 rounds, and more (for up to 60 s) while too few of them got between two swaps: on a loaded machine
+            // the swapper may win most rounds, and the test must still see enough reads and writes race with it.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            for (int i = 0; i < 2000 || ((reads <= 100 || writes <= 100) && System.nanoTime() < deadline); i++) {
                 try (FileHandle secret = dir.resolve("d/" + rel + "/secret", RootedDir.Links.FOLLOW_IN_ROOT, false);
                      var in = secret.newInputStream()) {
                     assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isNotEqualTo("host");
