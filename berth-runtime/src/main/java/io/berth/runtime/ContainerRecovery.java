@@ -12,23 +12,25 @@ import java.util.function.Consumer;
  * running may still run (its exit watch is re-armed) or may have ended meanwhile (its exit is settled from
  * conmon's exit file, restart policy included). Half-removed containers are removed; "always" and
  * "unless-stopped" containers that had exited are started, as Docker does when the daemon starts.
- * A container that is not running loses the rootfs mount a killed start (or a cp) left: nothing uses it now,
- * and start and cp mount it again when they need it.
+ * A container that is not running has its run steps torn down: a killed start (or a cp) may have left the
+ * rootfs mounted or the network set up, nothing uses them now, and start and cp make them again when needed.
  */
 final class ContainerRecovery {
     private final ContainerStore store;
     private final ContainerRegistry registry;
     private final ExitSettler settler;
     private final ContainerRemover remover;
+    private final RunSteps steps;
     private final Consumer<String> start;
 
     /** {@code start} is the public start (state checks included) by container id. */
     ContainerRecovery(ContainerStore store, ContainerRegistry registry, ExitSettler settler, ContainerRemover remover,
-                      Consumer<String> start) {
+                      RunSteps steps, Consumer<String> start) {
         this.store = store;
         this.registry = registry;
         this.settler = settler;
         this.remover = remover;
+        this.steps = steps;
         this.start = start;
     }
 
@@ -40,7 +42,7 @@ final class ContainerRecovery {
             ContainerState.Status status = c.state().status();
             if (status == ContainerState.Status.CREATED || status == ContainerState.Status.EXITED
                     || status == ContainerState.Status.DEAD) {
-                OverlayMount.unmount(c.paths().mergedDir());
+                steps.tearDown(c);
             }
             if (status == ContainerState.Status.REMOVING) {
                 remover.removeInBackground(e);

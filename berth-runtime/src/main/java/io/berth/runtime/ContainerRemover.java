@@ -12,24 +12,27 @@ import java.util.Comparator;
 import java.util.Map;
 
 /**
- * Removes a container: kills it first if forced, then runtime delete, unmount, and the directory tree. From
+ * Removes a container: kills it first if forced, then runtime delete, the run steps' tear-down (network,
+ * rootfs), and the directory tree. From
  * the moment the tree is being deleted no state write may recreate container.json.
  */
 final class ContainerRemover {
     private final ContainerRegistry registry;
     private final ExecRegistry execs;
     private final OciRuntimes runtimes;
+    private final RunSteps steps;
     private final StatePublisher publisher;
     private final ContainerStopper stopper;
     private final ContainerEvents events;
     private final java.util.function.Consumer<ContainerSpec> autoRemoved;
 
-    ContainerRemover(ContainerRegistry registry, ExecRegistry execs, OciRuntimes runtimes, StatePublisher publisher,
+    ContainerRemover(ContainerRegistry registry, ExecRegistry execs, OciRuntimes runtimes, RunSteps steps, StatePublisher publisher,
                      ContainerStopper stopper, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved) {
         this.autoRemoved = autoRemoved;
         this.registry = registry;
         this.execs = execs;
         this.runtimes = runtimes;
+        this.steps = steps;
         this.publisher = publisher;
         this.stopper = stopper;
         this.events = events;
@@ -61,7 +64,7 @@ final class ContainerRemover {
                 e.c = c.withState(c.state().withStatus(ContainerState.Status.REMOVING));
             }
             runtimes.of(c).deleteQuietly(c.id());
-            OverlayMount.unmount(c.paths().mergedDir());
+            steps.tearDown(c);
             publisher.stopSaving(e);
             deleteTree(c.paths().dir());
             deleteTree(c.paths().runDir());

@@ -46,8 +46,17 @@ public final class ContainerService implements AutoCloseable {
         this(settings, events, spec -> {});
     }
 
-    /** @param autoRemoved told of each container that AutoRemove removed (the daemon removes its anonymous volumes) */
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved) {
+        this(settings, events, autoRemoved, List.of());
+    }
+
+    /**
+     * @param autoRemoved told of each container that AutoRemove removed (the daemon removes its anonymous volumes)
+     * @param daemonSteps run steps the daemon adds between the rootfs and the /etc files (the network)
+     */
+    public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
+                            List<ContainerStep> daemonSteps) {
+        RunSteps steps = RunSteps.standard(daemonSteps);
         this.events = events == null ? ContainerEvents.NONE : events;
         ContainerStore store = new ContainerStore(settings.dataRoot(), settings.runRoot());
         OciConfig.Host host = OciConfig.Host.current(settings.initPath());
@@ -56,13 +65,13 @@ public final class ContainerService implements AutoCloseable {
         this.creator = new ContainerCreator(settings, registry, store, this.events);
         this.stopper = new ContainerStopper(runtimes, publisher, this.events);
         this.execs = new ExecRegistry(runtimes, host, this.events, id -> registry.find(id).c);
-        this.remover = new ContainerRemover(registry, execs, runtimes, publisher, stopper, this.events, autoRemoved);
+        this.remover = new ContainerRemover(registry, execs, runtimes, steps, publisher, stopper, this.events, autoRemoved);
         // the starter arms the settler's exit watch, the settler restarts through the starter
-        this.starter = new ContainerStarter(settings, runtimes, new ConmonLauncher(settings.conmonPath()), host, publisher,
+        this.starter = new ContainerStarter(settings, runtimes, new ConmonLauncher(settings.conmonPath()), host, steps, publisher,
                 this.events, () -> closed, this::watchExit, remover::removeInBackground);
-        this.settler = new ExitSettler(exitWatcher, runtimes, cgroups, publisher, this.events, starter, stopper, remover,
+        this.settler = new ExitSettler(exitWatcher, runtimes, steps, cgroups, publisher, this.events, starter, stopper, remover,
                 () -> closed);
-        this.recovery = new ContainerRecovery(store, registry, settler, remover, this::start);
+        this.recovery = new ContainerRecovery(store, registry, settler, remover, steps, this::start);
         Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
     }
 

@@ -18,7 +18,7 @@ import java.util.Map;
  *   security    privileged, read-only rootfs, capabilities, no_new_privs, seccomp
  *   resources   cgroup limits
  *   mounts      binds, volumes, tmpfs
- *   network     hostname (networks: next)
+ *   network     hostname, mode, attached networks, published ports, DNS, extra hosts
  *   lifecycle   restart policy, auto-remove, OCI runtime
  *   extra       the daemon's own data, opaque here
  * </pre>
@@ -92,7 +92,7 @@ public record ContainerSpec(
 
         private Resources resources = Resources.UNLIMITED;
         private MountsSpec mounts = MountsSpec.NONE;
-        private String hostname = "";
+        private NetworkSpec network = NetworkSpec.DEFAULT;
 
         private RestartPolicy restartPolicy = RestartPolicy.NONE;
         private boolean autoRemove;
@@ -148,11 +148,8 @@ public record ContainerSpec(
         public Builder resources(Resources v) { resources = v; return this; }
         public Builder mounts(MountsSpec v) { mounts = v; return this; }
 
-        public Builder hostname(String v) { hostname = v; return this; }
-
-        public Builder network(NetworkSpec n) {
-            return hostname(n.hostname());
-        }
+        public Builder hostname(String v) { network = network.withHostname(v); return this; }
+        public Builder network(NetworkSpec n) { network = n; return this; }
 
         public Builder restartPolicy(RestartPolicy v) { restartPolicy = v; return this; }
         public Builder autoRemove(boolean v) { autoRemove = v; return this; }
@@ -166,7 +163,7 @@ public record ContainerSpec(
             return new ContainerSpec(id, name, image, imageId, labels, rootfs, created,
                     new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp),
-                    resources, mounts, new NetworkSpec(hostname),
+                    resources, mounts, network,
                     new LifecycleSpec(restartPolicy, autoRemove, runtime), extra);
         }
     }

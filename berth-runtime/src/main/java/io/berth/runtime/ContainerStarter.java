@@ -15,9 +15,9 @@ import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 
 /**
- * The start sequence of one run: fresh run files, overlay mount, /etc files, config.json, conmon with
- * `runtime create`, connecting attaches made before start, `runtime start`, then the running state is
- * published and the exit watch armed. A failed start is recorded as an exit (with Docker's 127/126/128),
+ * The start sequence of one run: fresh run files, the run's {@link RunSteps} (rootfs, network, /etc files,
+ * volumes), config.json, conmon with `runtime create`, connecting attaches made before start, `runtime start`,
+ * then the running state is published and the exit watch armed. A failed start is recorded as an exit (with Docker's 127/126/128),
  * ends the streams of pending attaches and removes an auto-remove container, as `docker run --rm` expects.
  */
 final class ContainerStarter {
@@ -25,6 +25,7 @@ final class ContainerStarter {
     private final OciRuntimes runtimes;
     private final ConmonLauncher conmon;
     private final OciConfig.Host host;
+    private final RunSteps steps;
     private final StatePublisher publisher;
     private final ContainerEvents events;
     private final BooleanSupplier closed;
@@ -32,12 +33,13 @@ final class ContainerStarter {
     private final Consumer<ContainerEntry> autoRemove;
 
     ContainerStarter(RuntimeSettings settings, OciRuntimes runtimes, ConmonLauncher conmon, OciConfig.Host host,
-                     StatePublisher publisher, ContainerEvents events, BooleanSupplier closed,
+                     RunSteps steps, StatePublisher publisher, ContainerEvents events, BooleanSupplier closed,
                      ObjLongConsumer<ContainerEntry> watchExit, Consumer<ContainerEntry> autoRemove) {
         this.settings = settings;
         this.runtimes = runtimes;
         this.conmon = conmon;
         this.host = host;
+        this.steps = steps;
         this.publisher = publisher;
         this.events = events;
         this.closed = closed;
@@ -53,15 +55,11 @@ final class ContainerStarter {
         ContainerSpec spec = c.spec();
         prepareRunFiles(c);
         rt.deleteQuietly(c.id());
-        OverlayMount.mount(spec.rootfs().lowerDirs(), p.upperDir(), p.workDir(), p.mergedDir());
         ConmonLauncher.Launched launched;
         try {
+            StepRun run = steps.setUp(c);
             ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user());
-            EtcFiles.write(c);
-            for (MountPoint m : spec.mounts().mounts()) {
-                if (m.kind() == MountPoint.Kind.VOLUME && m.copyUp()) VolumeCopyUp.fill(p.mergedDir(), c.id(), m);
-            }
-            ObjectNode config = OciConfig.build(spec, p, user, host);
+            ObjectNode config = OciConfig.build(spec, p, user, host, run);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
                     AtomicFile.OWNER_ONLY);
@@ -114,7 +112,7 @@ final class ContainerStarter {
     private RuntimeException fail(ContainerEntry e, Container c, OciRuntimeCli rt, Exception ex) {
         ContainerPaths p = c.paths();
         rt.deleteQuietly(c.id());
-        OverlayMount.unmount(p.mergedDir());
+        steps.tearDown(c);
         StartFailure failure = StartFailure.of(ex, c.spec().process().args().getFirst());
         ContainerState failed = new ContainerState(ContainerState.Status.EXITED, 0, failure.exitCode(), false,
                 failure.message(), c.state().startedAt(), Instant.now());

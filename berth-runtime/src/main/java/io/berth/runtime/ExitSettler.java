@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Settles the end of a run: once the exit watcher reports that conmon recorded the exit (or died), reads the
- * exit code and OOM marker, deletes the runtime's container and unmounts the rootfs, emits "die", publishes
+ * exit code and OOM marker, deletes the runtime's container and tears down its run steps (network, rootfs), emits "die", publishes
  * the exited state and then applies the restart policy (with Docker's backoff) or auto-remove. It never takes
  * the op lock while settling, so a stop holding it can wait for the exit; a restart takes it like any start,
  * and a stop that got there first wins.
@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 final class ExitSettler {
     private final ExitWatcher watcher;
     private final OciRuntimes runtimes;
+    private final RunSteps steps;
     private final CgroupReader cgroups;
     private final StatePublisher publisher;
     private final ContainerEvents events;
@@ -27,11 +28,12 @@ final class ExitSettler {
     private final ContainerRemover remover;
     private final BooleanSupplier closed;
 
-    ExitSettler(ExitWatcher watcher, OciRuntimes runtimes, CgroupReader cgroups, StatePublisher publisher,
+    ExitSettler(ExitWatcher watcher, OciRuntimes runtimes, RunSteps steps, CgroupReader cgroups, StatePublisher publisher,
                 ContainerEvents events, ContainerStarter starter, ContainerStopper stopper, ContainerRemover remover,
                 BooleanSupplier closed) {
         this.watcher = watcher;
         this.runtimes = runtimes;
+        this.steps = steps;
         this.cgroups = cgroups;
         this.publisher = publisher;
         this.events = events;
@@ -60,7 +62,7 @@ final class ExitSettler {
         int code = readExitCode(p, c.id());
         boolean oom = Files.exists(p.persistDir().resolve("oom")) || cgroups.oomKilled(c.id());
         runtimes.of(c).deleteQuietly(c.id());
-        OverlayMount.unmount(p.mergedDir());
+        steps.tearDown(c);
         ContainerState st = c.state().exited(code, oom, exitTime(p, c.id()));
         if (code == 255 && !Files.exists(p.exitDir().resolve(c.id()))) {
             st = st.withError("conmon exited without recording an exit code");

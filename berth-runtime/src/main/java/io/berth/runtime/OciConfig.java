@@ -64,6 +64,11 @@ final class OciConfig {
     }
 
     static ObjectNode build(ContainerSpec spec, ContainerPaths paths, ResolvedUser user, Host host) {
+        return build(spec, paths, user, host, new StepRun(null));
+    }
+
+    /** @param run what the setup steps decided for the runtime: the network namespace to join, or the host's */
+    static ObjectNode build(ContainerSpec spec, ContainerPaths paths, ResolvedUser user, Host host, StepRun run) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("ociVersion", "1.0.2");
@@ -103,7 +108,9 @@ final class OciConfig {
         for (String n : host.cgroupV2()
                 ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
                 : List.of("pid", "network", "ipc", "uts", "mount")) {
-            ns.addObject().put("type", n);
+            if (n.equals("network") && run.hostNetwork()) continue;
+            ObjectNode entry = ns.addObject().put("type", n);
+            if (n.equals("network")) run.networkNamespace().ifPresent(path -> entry.put("path", path.toString()));
         }
         linux.set("resources", resources(f, spec.resources(), security.privileged()));
         if (!security.privileged()) {
