@@ -37,6 +37,10 @@ public record Container(ContainerSpec spec, String name, ContainerState state, i
         return paths.workDir();
     }
 
+    Container withSpec(ContainerSpec s) {
+        return new Container(s, name, state, restartCount, runtime, conmonPid, manuallyStopped, paths);
+    }
+
     Container withState(ContainerState s) {
         return new Container(spec, name, s, restartCount, runtime, conmonPid, manuallyStopped, paths);
     }

@@ -2,6 +2,7 @@ package io.berth.runtime;
 
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.FailedPreconditionException;
+import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs containers for berthd. Each container is an overlay rootfs mounted by berthd, an OCI bundle written by
@@ -192,6 +194,26 @@ public final class ContainerService implements AutoCloseable {
         String name = ContainerNames.normalize(newName);
         String old = registry.rename(e, name, () -> publisher.publish(e, e.c.withName(name)));
         events.emit(e.c.id(), "rename", Map.of("name", name, "oldName", "/" + old));
+    }
+
+    /**
+     * Changes a container's network settings (network connect and disconnect) under its op lock, so no start,
+     * stop or removal runs meanwhile. {@code change} sees the container as it is and returns its new settings;
+     * for a running container it also attaches or detaches the live namespace, and when it throws nothing is
+     * saved. The new settings are saved before this returns and apply to every later start.
+     */
+    public Container changeNetwork(String idOrName, Function<Container, NetworkSpec> change) {
+        ContainerEntry e = registry.find(idOrName);
+        e.opLock.lock();
+        try {
+            if (e.removed) throw new NotFoundException("No such container: " + idOrName);
+            NetworkSpec next = change.apply(e.c);
+            Container changed = e.c.withSpec(e.c.spec().toBuilder().network(next).build());
+            publisher.publish(e, changed);
+            return changed;
+        } finally {
+            e.opLock.unlock();
+        }
     }
 
     /**

@@ -320,6 +320,32 @@ class ContainerServiceTest {
     }
 
     @Test
+    void changedNetworkSettingsAreSavedAndARefusedChangeSavesNothing() throws Exception {
+        RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data3")).withRunRoot(base.resolve("run3"));
+        ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
+        Container c = first.create(spec("true"));
+        NetworkSpec.Attachment web = new NetworkSpec.Attachment("web", "f".repeat(64), List.of("api"), "", "", "");
+        first.changeNetwork(c.id(), now -> {
+            NetworkSpec old = now.spec().network();
+            return new NetworkSpec(old.hostname(), "web", List.of(web), old.ports(), old.exposed(), old.publishAll(),
+                    old.dns(), old.dnsSearch(), old.dnsOptions(), old.extraHosts());
+        });
+        assertThatThrownBy(() -> first.changeNetwork(c.id(), old -> { throw new IllegalStateException("refused"); }))
+                .hasMessage("refused");
+        first.close();
+        ContainerService second = new ContainerService(s2, ContainerEvents.NONE);
+        try {
+            second.recover();
+            NetworkSpec saved = second.inspect(c.id()).spec().network();
+            assertThat(saved.mode()).isEqualTo("web");
+            assertThat(saved.attachments()).containsExactly(web);
+        } finally {
+            second.remove(c.id(), true);
+            second.close();
+        }
+    }
+
+    @Test
     void newServiceRecoversRunningAndExitedContainers() throws Exception {
         RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data2")).withRunRoot(base.resolve("run2"));
         ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
