@@ -24,6 +24,15 @@ public record Subnet(boolean ipv6, BigInteger base, int prefix) {
 
     /** Parses "ADDRESS/PREFIX"; a prefix with host bits set is refused naming the prefix it should be. */
     public static Subnet parse(String cidr) {
+        return parse(cidr, true);
+    }
+
+    /** As {@link #parse}, host bits dropped ("10.1.2.3/24" is 10.1.2.0/24), as Go's net.ParseCIDR reads a CIDR. */
+    public static Subnet parseLenient(String cidr) {
+        return parse(cidr, false);
+    }
+
+    private static Subnet parse(String cidr, boolean strict) {
         if (cidr == null) throw new InvalidArgumentException("invalid CIDR address: null");
         int slash = cidr.indexOf('/');
         if (slash < 0) throw new InvalidArgumentException("invalid CIDR address: " + cidr);
@@ -43,7 +52,7 @@ public record Subnet(boolean ipv6, BigInteger base, int prefix) {
         int bits = v6 ? 128 : 32;
         if (prefix > bits) throw new InvalidArgumentException("invalid CIDR address: " + cidr);
         BigInteger network = address.andNot(hostMask(bits, prefix));
-        if (!network.equals(address)) {
+        if (strict && !network.equals(address)) {
             Subnet should = new Subnet(v6, network, prefix);
             throw new InvalidArgumentException("invalid subnet " + cidr + ": it should be " + should);
         }
