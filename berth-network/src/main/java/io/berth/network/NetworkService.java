@@ -152,6 +152,28 @@ public final class NetworkService {
         return store.list().stream().filter(n -> selector.test(n, inUse(n))).toList();
     }
 
+    /**
+     * The addresses container {@code owner} gets on a network (its lease, made now if it has none): the one entry
+     * point for the container integration, serialised with remove and prune so no lease is made on a network
+     * being removed. {@code ipv4}/{@code ipv6}: the addresses asked for (--ip, --ip6), or null for any free one.
+     */
+    public synchronized Lease allocate(String networkRef, String owner, String ipv4, String ipv6) {
+        Network n = store.get(networkRef);
+        if (n.ipam().isEmpty()) {
+            throw new InvalidArgumentException("network " + n.name() + " (driver " + n.driver() + ") gives no addresses");
+        }
+        if ((ipv4 != null || ipv6 != null) && n.name().equals(Network.DEFAULT_BRIDGE)) {
+            throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
+        }
+        return addresses.allocate(n, owner, ipv4, ipv6);
+    }
+
+    /** Gives back what {@code owner} holds on the network (by id); nothing held, or no such network, is no error. */
+    public synchronized void release(String networkId, String owner) {
+        if (store.find(networkId).isEmpty()) return;
+        addresses.release(networkId, owner);
+    }
+
     /** DELETE /networks/{id}. */
     public synchronized void remove(String ref) {
         Network n = store.get(ref);
@@ -301,8 +323,16 @@ public final class NetworkService {
         return HexFormat.of().formatHex(b);
     }
 
-    private static String now() {
-        return Instant.now().toString();
+    /** RFC 3339 with nanoseconds and the fraction's trailing zeros dropped, as Go writes Docker's Created. */
+    static String now() {
+        return rfc3339Nano(Instant.now());
+    }
+
+    static String rfc3339Nano(Instant t) {
+        String s = t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); // ...:SSZ
+        if (t.getNano() == 0) return s;
+        String fraction = String.format("%09d", t.getNano()).replaceAll("0+$", "");
+        return s.substring(0, s.length() - 1) + "." + fraction + "Z";
     }
 
     /** Untrusted text in an error: control characters never reach a terminal, and length is capped. */

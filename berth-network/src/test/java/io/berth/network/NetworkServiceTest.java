@@ -161,4 +161,26 @@ class NetworkServiceTest {
         service.remove("one");
         assertTrue(service.addresses().leases(n.id()).isEmpty());
     }
+
+    @Test
+    void allocateThroughTheServiceChecksTheNetwork() {
+        service.ensurePredefined();
+        Network n = service.create(withSubnet("one", "10.30.0.0/24", null, null));
+        assertEquals("10.30.0.2", service.allocate("one", "c1", null, null).ipv4());
+        assertEquals("10.30.0.9", service.allocate(n.id(), "c2", "10.30.0.9", null).ipv4());
+        assertEquals("user specified IP address is supported on user defined networks only",
+                assertThrows(InvalidArgumentException.class, () -> service.allocate("bridge", "c3", "172.17.0.9", null)).getMessage());
+        assertThrows(InvalidArgumentException.class, () -> service.allocate("host", "c3", null, null));
+        assertThrows(io.berth.oci.errors.NotFoundException.class, () -> service.allocate("gone", "c3", null, null));
+        service.release(n.id(), "c1");
+        service.release("f".repeat(64), "c1");
+        assertEquals(java.util.Set.of("c2"), service.addresses().leases(n.id()).keySet());
+    }
+
+    @Test
+    void createdIsGoRfc3339Nano() {
+        assertEquals("2026-12-07T12:35:44.26056739Z", NetworkService.rfc3339Nano(java.time.Instant.parse("2026-12-07T12:35:44.260567390Z")));
+        assertEquals("2026-12-07T12:35:44Z", NetworkService.rfc3339Nano(java.time.Instant.parse("2026-12-07T12:35:44Z")));
+        assertEquals("2026-12-07T12:35:44.5Z", NetworkService.rfc3339Nano(java.time.Instant.parse("2026-12-07T12:35:44.500Z")));
+    }
 }
