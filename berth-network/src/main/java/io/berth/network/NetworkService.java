@@ -90,7 +90,7 @@ public final class NetworkService {
             options.put(Network.OPT_DEFAULT_BRIDGE, "true");
             options.put(Network.OPT_BRIDGE_NAME, DEFAULT_BRIDGE_INTERFACE);
             store.put(new Network(Network.DEFAULT_BRIDGE, newId(), now(), Network.BRIDGE_DRIVER, false,
-                    List.of(new IpamConfig(v4.toString(), null, Subnet.format(v4.gatewayDefault()))), false, false,
+                    List.of(new IpamConfig(v4.toString(), null, Subnet.format(v4.gatewayDefault()), true)), false, false,
                     options, Map.of(), DEFAULT_BRIDGE_INTERFACE, false));
         }
         if (store.byName(Network.HOST).isEmpty()) {
@@ -165,6 +165,10 @@ public final class NetworkService {
         if ((ipv4 != null || ipv6 != null) && n.name().equals(Network.DEFAULT_BRIDGE)) {
             throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
         }
+        if ((ipv4 != null && n.ipv4().map(IpamConfig::chosen).orElse(false))
+                || (ipv6 != null && n.ipv6().map(IpamConfig::chosen).orElse(false))) {
+            throw new InvalidArgumentException("user specified IP address is supported only when connecting to networks with user configured subnets");
+        }
         return addresses.allocate(n, owner, ipv4, ipv6);
     }
 
@@ -228,13 +232,13 @@ public final class NetworkService {
             taken = subnetsInUse(true);
             Subnet s = SubnetChooser.chooseIpv4(taken).orElseThrow(() -> new ConflictException(
                     "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"));
-            v4 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()));
+            v4 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()), true);
         }
         if (rq.enableIPv6() && v6 == null) {
             if (taken == null) taken = subnetsInUse(true);
             Subnet s = SubnetChooser.chooseIpv6(taken).orElseThrow(() -> new ConflictException(
                     "could not find an available, non-overlapping IPv6 address pool to assign to the network"));
-            v6 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()));
+            v6 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()), true);
         }
         return v6 == null ? List.of(v4) : List.of(v4, v6);
     }

@@ -171,6 +171,10 @@ class NetworkServiceTest {
         assertEquals("user specified IP address is supported on user defined networks only",
                 assertThrows(InvalidArgumentException.class, () -> service.allocate("bridge", "c3", "172.17.0.9", null)).getMessage());
         assertThrows(InvalidArgumentException.class, () -> service.allocate("host", "c3", null, null));
+        service.create(NetworkCreateRequest.named("auto"));
+        assertEquals("user specified IP address is supported only when connecting to networks with user configured subnets",
+                assertThrows(InvalidArgumentException.class, () -> service.allocate("auto", "c3", "172.18.0.9", null)).getMessage());
+        assertEquals("172.18.0.2", service.allocate("auto", "c3", null, null).ipv4());
         assertThrows(io.berth.oci.errors.NotFoundException.class, () -> service.allocate("gone", "c3", null, null));
         service.release(n.id(), "c1");
         service.release("f".repeat(64), "c1");
