@@ -39,6 +39,10 @@ import io.berth.cli.command.TagCommand;
 import io.berth.cli.command.TopCommand;
 import io.berth.cli.command.UnpauseCommand;
 import io.berth.cli.command.VersionCommand;
+import io.berth.cli.command.NetworkCreateCommand;
+import io.berth.cli.command.NetworkLsCommand;
+import io.berth.cli.command.NetworkPruneCommand;
+import io.berth.cli.command.NetworkRmCommand;
 import io.berth.cli.command.VolumeCreateCommand;
 import io.berth.cli.command.VolumeLsCommand;
 import io.berth.cli.command.VolumePruneCommand;
@@ -147,6 +151,7 @@ final class CommandTable {
                 group("builder", "Manage builds", builder()),
                 group("container", "Manage containers", container()),
                 group("image", "Manage images", image()),
+                group("network", "Manage networks", network()),
                 group("system", "Manage berth", system()),
                 group("volume", "Manage volumes", volume()));
     }
@@ -199,6 +204,15 @@ final class CommandTable {
                 cmd("inspect", () -> new InspectCommand("volume")),
                 cmd("rm", VolumeRmCommand::new, "remove"),
                 cmd("prune", VolumePruneCommand::new));
+    }
+
+    static List<Entry> network() {
+        return List.of(
+                cmd("create", NetworkCreateCommand::new),
+                cmd("ls", NetworkLsCommand::new, "list"),
+                cmd("inspect", () -> new InspectCommand("network")),
+                cmd("rm", NetworkRmCommand::new, "remove"),
+                cmd("prune", NetworkPruneCommand::new));
     }
 
     static List<Entry> builder() {

@@ -427,6 +427,31 @@ public final class EngineClient {
         return sendJson("POST", "/volumes/prune" + Query.of().add("filters", filtersJson(filters)), null);
     }
 
+    // ---- networks ----------------------------------------------------------------------------
+
+    /** POST /networks/create with a NetworkCreateRequest body; returns {"Id": .., "Warning": ..}. */
+    public JsonNode createNetwork(ObjectNode body) {
+        return sendJson("POST", "/networks/create", body);
+    }
+
+    /** GET /networks: the list of networks. */
+    public JsonNode listNetworks(Map<String, List<String>> filters) {
+        return getJson("/networks" + Query.of().add("filters", filtersJson(filters)));
+    }
+
+    public JsonNode inspectNetwork(String ref) {
+        return getJson("/networks/" + Query.path(ref));
+    }
+
+    public void removeNetwork(String ref) {
+        sendNoContent("DELETE", "/networks/" + Query.path(ref));
+    }
+
+    /** POST /networks/prune: {"NetworksDeleted": [...]}. */
+    public JsonNode pruneNetworks(Map<String, List<String>> filters) {
+        return sendJson("POST", "/networks/prune" + Query.of().add("filters", filtersJson(filters)), null);
+    }
+
     // ---- plumbing ----------------------------------------------------------------------------
 
     private String path(String p) {

@@ -19,6 +19,7 @@ import io.berth.daemon.api.ServiceVolumes;
 import io.berth.daemon.api.ExecRoutes;
 import io.berth.daemon.api.ImageLookup;
 import io.berth.daemon.api.ImageRoutes;
+import io.berth.daemon.api.NetworkRoutes;
 import io.berth.daemon.api.RegistryRoutes;
 import io.berth.daemon.api.StatsRoutes;
 import io.berth.daemon.api.StoreRoutes;
@@ -31,6 +32,10 @@ import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
+import io.berth.network.NetworkConnector;
+import io.berth.network.NetworkEndpoints;
+import io.berth.network.NetworkService;
+import io.berth.network.NetworkUsers;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
@@ -105,6 +110,17 @@ public final class Daemon implements AutoCloseable {
                 (action, name, attrs) -> events.publish("volume", action, name, attrs));
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumeService);
         volumeRoutes.register(router);
+        // Networks: definitions and address leases under DATA-ROOT/networks; the predefined bridge/host/none made
+        // at the first start and kept. Leases of containers that no longer exist (a kill -9 between allocation and
+        // create, a removal while berthd was down) are dropped. Which containers use a network, their endpoints
+        // and connect/disconnect come from the container integration; until then none, none and refused.
+        NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"), NetworkUsers.NONE,
+                (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())));
+        networkService.ensurePredefined();
+        int leaked = networkService.addresses().reconcile(
+                containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
+        if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
+        new NetworkRoutes(networkService, NetworkEndpoints.NONE, NetworkConnector.NOT_SUPPORTED).register(router);
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);

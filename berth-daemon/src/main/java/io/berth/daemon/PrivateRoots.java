@@ -17,7 +17,7 @@ import java.util.Set;
  * layer directory (CVE-2021-41091 was this for Docker). So, as dockerd does:
  * <pre>
  * DATA-ROOT/            0710 root:root   (no one else may list or walk it)
- *   store/ containers/ build-cache/ build-contexts/ volumes/ exec/ ...   0700
+ *   store/ containers/ build-cache/ build-contexts/ volumes/ networks/ exec/ ...   0700
  *   volumes/NAME/_data  0755 (what a container mounts; reachable only through the 0700 volumes/)
  *   any top-level file  0600
  *   containers/&lt;id&gt;/   0700, container.json and bundle/config.json 0600
@@ -33,7 +33,7 @@ final class PrivateRoots {
     static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     /** The data root's directories berthd's services open; made here first so they never exist with 0755. */
     private static final List<String> TOP_LEVEL_DIRS = List.of("store", "containers", "build-cache", "build-contexts",
-            "volumes");
+            "volumes", "networks");
 
     private PrivateRoots() {}
 

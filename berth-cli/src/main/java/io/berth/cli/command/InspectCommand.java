@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code inspect}, {@code container inspect}, {@code image inspect}, {@code volume inspect}: the daemon's JSON documents,
+ * {@code inspect}, {@code container inspect}, {@code image inspect}, {@code volume inspect}, {@code network inspect}: the daemon's JSON documents,
  * indented like docker's, or each rendered through {@code -f}. Without --type a name is looked up
- * as a container first, then as an image, then as a volume.
+ * as a container first, then as an image, then as a volume, then as a network.
  */
 @Command(name = "inspect", description = "Return low-level information on Docker objects")
 public final class InspectCommand extends ApiCommand {
@@ -38,6 +38,8 @@ public final class InspectCommand extends ApiCommand {
     List<String> names;
 
     private final String fixedType;
+    /** The daemon's own words for the name just looked up, when docker shows them (networks). */
+    private String daemonError;
 
     public InspectCommand() {
         this(null);
@@ -50,7 +52,8 @@ public final class InspectCommand extends ApiCommand {
     @Override
     public Integer call() {
         String kind = fixedType != null ? fixedType : type;
-        if (kind != null && !kind.equals("container") && !kind.equals("image") && !kind.equals("volume")) {
+        if (kind != null && !kind.equals("container") && !kind.equals("image") && !kind.equals("volume")
+                && !kind.equals("network")) {
             throw new CliException(1, "\"" + kind + "\" is not a valid value for --type");
         }
         GoTemplate template = format == null ? null : GoTemplate.parse(format.replace("\\t", "\t").replace("\\n", "\n"));
@@ -59,8 +62,11 @@ public final class InspectCommand extends ApiCommand {
         List<String> errors = new ArrayList<>();
         for (String name : names) {
             JsonNode node = lookup(client, kind, name);
-            if (node == null) {
-                errors.add(kind == null ? "No such object: " + name : "No such " + kind + ": " + name);
+            if (node == null && daemonError != null) {
+                errors.add(daemonError);
+                daemonError = null;
+            } else if (node == null) {
+                errors.add("Error: " + (kind == null ? "No such object: " + name : "No such " + kind + ": " + name));
             } else {
                 found.add(node);
             }
@@ -72,9 +78,11 @@ public final class InspectCommand extends ApiCommand {
                 Object data = EngineClient.json().convertValue(node, Object.class);
                 out().println(template.execute(data));
             }
+            // docker's template output for nothing found is one empty line
+            if (found.isEmpty()) out().println();
         }
         if (!errors.isEmpty()) {
-            throw new CliException(1, "Error: " + String.join("\nError: ", errors));
+            throw new CliException(1, String.join("\n", errors));
         }
         return 0;
     }
@@ -98,9 +106,28 @@ public final class InspectCommand extends ApiCommand {
                 }
             }
         }
+        if (kind != null && kind.equals("network")) {
+            // docker network inspect and inspect --type network show the daemon's own "network X not found".
+            try {
+                return client.inspectNetwork(name);
+            } catch (EngineApiException e) {
+                if (!e.isNotFound()) throw e;
+                daemonError = "Error response from daemon: " + e.getMessage();
+                return null;
+            }
+        }
         if (kind == null || kind.equals("volume")) {
             try {
                 return client.inspectVolume(name);
+            } catch (EngineApiException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+            }
+        }
+        if (kind == null) {
+            try {
+                return client.inspectNetwork(name);
             } catch (EngineApiException e) {
                 if (!e.isNotFound()) {
                     throw e;
