@@ -29,10 +29,13 @@ final class Endpoints {
     static NetavarkJson.Network network(NetworkCatalog.NetworkFacts f) {
         Map<String, String> options = new HashMap<>(f.options());
         if (f.mtu() > 0) options.put("mtu", Integer.toString(f.mtu()));
+        // Docker's bridge networks cannot reach each other; netavark's "isolate" drops forwarding between
+        // bridges that both have it
+        options.putIfAbsent("isolate", "true");
         List<NetavarkJson.Subnet> subnets = f.subnets().stream()
                 .map(s -> new NetavarkJson.Subnet(s.subnet(), s.gateway().isEmpty() ? null : s.gateway())).toList();
         return new NetavarkJson.Network(f.dnsEnabled(), "bridge", f.id(), f.internal(), f.ipv6(), f.name(),
-                f.bridgeInterface(), options.isEmpty() ? null : options, Map.of("driver", "host-local"), subnets, null);
+                f.bridgeInterface(), options, Map.of("driver", "host-local"), subnets, null);
     }
 
     static NetavarkJson.PerNetwork perNetwork(String containerId, NetworkSpec.Attachment a, NetworkCatalog.NetworkFacts f,

@@ -22,7 +22,7 @@ class NetworkRuntimeUnitTest {
     Path tmp;
 
     @Test
-    void optionsAreWrittenInNetavarksSnakeCaseWithoutNulls() throws Exception {
+    void optionsAreWrittenInNetavarksSnakeCaseWithoutNullsAndNetworksAreIsolated() throws Exception {
         var f = new NetworkCatalog.NetworkFacts("ab".repeat(32), "web", "berth1",
                 List.of(new NetworkCatalog.Subnet("10.201.3.0/24", "10.201.3.1")), false, false, true, 1400, Map.of());
         var options = new NetavarkJson.Options("c".repeat(64), "app",
@@ -33,7 +33,7 @@ class NetworkRuntimeUnitTest {
         assertThat(json).contains("\"container_id\":\"" + "c".repeat(64) + "\"", "\"container_name\":\"app\"",
                 "\"interface_name\":\"eth0\"", "\"static_ips\":[\"10.201.3.2\"]", "\"aliases\":[\"db\",\"cccccccccccc\"]",
                 "\"network_interface\":\"berth1\"", "\"dns_enabled\":true", "\"ipv6_enabled\":false",
-                "\"ipam_options\":{\"driver\":\"host-local\"}", "\"options\":{\"mtu\":\"1400\"}",
+                "\"ipam_options\":{\"driver\":\"host-local\"}", "\"options\":{\"isolate\":\"true\",\"mtu\":\"1400\"}",
                 "\"subnets\":[{\"subnet\":\"10.201.3.0/24\",\"gateway\":\"10.201.3.1\"}]",
                 "\"port_mappings\":[{\"container_port\":80,\"host_ip\":\"\",\"host_port\":8080,\"protocol\":\"tcp\",\"range\":1}]")
                 .doesNotContain("static_mac", "dns_servers", "null");

@@ -1,0 +1,207 @@
+package io.berth.network.runtime;
+
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerPaths;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.ContainerState;
+import io.berth.runtime.NetworkSpec;
+import io.berth.runtime.StepRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The network step against the real kernel, netavark and aardvark-dns, without a daemon: namespaces stand in for
+ * containers and busybox runs inside them through nsenter. Test networks use 10.201.7x.0/24 and bridges berth-t7x.
+ */
+@Tag("privileged")
+class NetworkStepPrivilegedTest {
+    private static final String BRIDGE = "berth-t71";
+    private static final String BRIDGE2 = "berth-t72";
+
+    @TempDir
+    Path tmp;
+    private Path execRoot;
+    private final InMemoryNetworks networks = new InMemoryNetworks();
+    private final List<Container> started = new ArrayList<>();
+    private final List<Process> servers = new ArrayList<>();
+    private NetworkSteps steps;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        execRoot = tmp.resolve("exec");
+        networks.add("t71", BRIDGE, "10.201.71", true);
+        networks.add("t72", BRIDGE2, "10.201.72", true);
+        steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        servers.forEach(Process::destroyForcibly);
+        for (Container c : started) steps.step().tearDown(new StepRun(c));
+        for (String b : List.of(BRIDGE, BRIDGE2)) sh("ip", "link", "del", b);
+    }
+
+    @Test
+    void twoContainersOnOneNetworkReachAndResolveEachOther() throws Exception {
+        Container a = container("a", "t71", List.of("alpha"), List.of());
+        Container b = container("b", "t71", List.of(), List.of());
+        StepRun ra = up(a);
+        up(b);
+        NetworkStatus sa = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
+        NetworkStatus sb = NetworkStatusReader.read(b.paths().runDir()).orElseThrow();
+        String ipA = sa.networks().getFirst().ipv4();
+        assertThat(ipA).isEqualTo("10.201.71.2");
+        assertThat(sa.networks().getFirst().gateway()).isEqualTo("10.201.71.1");
+        assertThat(sa.networks().getFirst().macAddress()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+        assertThat(ra.networkNamespace()).contains(Path.of(sa.netns()));
+        assertThat(ra.hostsLines()).contains(ipA + "\t" + a.id().substring(0, 12));
+        assertThat(ra.resolvConfContent().orElseThrow()).contains("nameserver 10.201.71.1");
+
+        assertThat(inNs(b, "ping", "-c", "1", "-W", "2", ipA)).contains("1 packets received");
+        // aardvark-dns answers the name, an alias and the short id
+        assertThat(inNs(b, "nslookup", "a", "10.201.71.1")).contains(ipA);
+        assertThat(inNs(b, "nslookup", "alpha", "10.201.71.1")).contains(ipA);
+        assertThat(inNs(a, "nslookup", b.id().substring(0, 12), "10.201.71.1")).contains(sb.networks().getFirst().ipv4());
+    }
+
+    @Test
+    void aPublishedPortForwardsHostLoopbackToTheContainer() throws Exception {
+        Container web = container("web", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        up(web);
+        NetworkStatus s = NetworkStatusReader.read(web.paths().runDir()).orElseThrow();
+        int port = s.ports().getFirst().hostPort();
+        assertThat(port).isPositive();
+        Path www = tmp.resolve("www");
+        Files.createDirectories(www);
+        Files.writeString(www.resolve("index.html"), "hello from the namespace\n");
+        servers.add(new ProcessBuilder("nsenter", "--net=" + s.netns(), "busybox", "httpd", "-f", "-p", "80", "-h", www.toString())
+                .redirectErrorStream(true).start());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String body = null;
+        for (int i = 0; i < 50 && body == null; i++) {
+            try {
+                body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(body).isEqualTo("hello from the namespace\n");
+
+        // a second container asking for the same host port is refused as Docker refuses it
+        Container other = container("other", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", port)));
+        assertThatThrownBy(() -> up(other)).hasMessage("Bind for 0.0.0.0:" + port + " failed: port is already allocated");
+        steps.step().tearDown(new StepRun(other));
+    }
+
+    @Test
+    void tearDownLeavesNothingAndASecondTearDownIsHarmless() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        up(a);
+        NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
+        assertThat(sh("iptables", "-t", "nat", "-S")).contains("10.201.71.");
+        steps.step().tearDown(new StepRun(a));
+        assertNothingLeft(a, s);
+        steps.step().tearDown(new StepRun(a));
+        assertNothingLeft(a, s);
+        assertThat(networks.leaseCount()).isZero();
+    }
+
+    @Test
+    void aSetupKilledBeforeItsResultWasWrittenIsUndoneFromTheWriteAheadRecord() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        up(a);
+        NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
+        // as if berthd died right after netavark setup: no result record, no port sockets held any more
+        Files.delete(new NetworkRecords(a.paths().runDir()).statusFile());
+        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        restarted.step().tearDown(new StepRun(a));
+        assertNothingLeft(a, s);
+        assertThat(networks.leaseCount()).isZero();
+    }
+
+    @Test
+    void connectAndDisconnectARunningContainer() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of());
+        Container b = container("b", "t72", List.of(), List.of());
+        up(a);
+        up(b);
+        String ipB = NetworkStatusReader.read(b.paths().runDir()).orElseThrow().networks().getFirst().ipv4();
+        assertThat(inNs(a, "ping", "-c", "1", "-W", "1", ipB)).doesNotContain("1 packets received");
+
+        var e = steps.attacher().connect(a.id(), a.paths().runDir(), new NetworkSpec.Attachment("t72", "", List.of("late"), "", "", ""));
+        assertThat(e.ipv4()).startsWith("10.201.72.");
+        assertThat(NetworkStatusReader.read(a.paths().runDir()).orElseThrow().networks()).extracting(NetworkStatus.Endpoint::network)
+                .containsExactly("t71", "t72");
+        assertThat(inNs(a, "ping", "-c", "1", "-W", "2", ipB)).contains("1 packets received");
+        assertThat(inNs(b, "nslookup", "late", "10.201.72.1")).contains(e.ipv4());
+
+        steps.attacher().disconnect(a.id(), a.paths().runDir(), "t72");
+        assertThat(NetworkStatusReader.read(a.paths().runDir()).orElseThrow().networks()).extracting(NetworkStatus.Endpoint::network)
+                .containsExactly("t71");
+        assertThat(nsLinks(a)).doesNotContain("eth1");
+        assertThat(inNs(a, "ping", "-c", "1", "-W", "1", ipB)).doesNotContain("1 packets received");
+        steps.step().tearDown(new StepRun(a));
+        assertThat(networks.leaseCount()).isEqualTo(1); // b's only
+    }
+
+    private void assertNothingLeft(Container c, NetworkStatus s) throws Exception {
+        assertThat(Files.exists(Path.of(s.netns()))).isFalse();
+        assertThat(Files.exists(new NetworkRecords(c.paths().runDir()).dir())).isFalse();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.71.");
+        assertThat(sh("iptables", "-S")).doesNotContain("10.201.71.");
+    }
+
+    private Container container(String name, String network, List<String> aliases, List<NetworkSpec.PortBinding> ports) {
+        String id = (name + "0123456789abcdef".repeat(4)).substring(0, 64);
+        NetworkSpec spec = new NetworkSpec("", network, List.of(new NetworkSpec.Attachment(network, "", aliases, "", "", "")),
+                ports, List.of(), false, List.of(), List.of(), List.of(), List.of());
+        Container c = new Container(ContainerSpec.builder(id).name(name).network(spec).build(), name, ContainerState.created(), 0,
+                "crun", 0, false, ContainerPaths.of(tmp.resolve("data"), execRoot, id));
+        started.add(c);
+        return c;
+    }
+
+    private StepRun up(Container c) throws IOException {
+        StepRun run = new StepRun(c);
+        steps.step().setUp(run);
+        return run;
+    }
+
+    private String nsLinks(Container c) throws Exception {
+        return sh("nsenter", "--net=" + Netns.path(execRoot, c.id()), "ip", "link");
+    }
+
+    private String inNs(Container c, String... busybox) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + Netns.path(execRoot, c.id()), "busybox"));
+        cmd.addAll(List.of(busybox));
+        return sh(cmd.toArray(String[]::new));
+    }
+
+    private static String sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+}
