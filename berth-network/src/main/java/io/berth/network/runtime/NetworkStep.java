@@ -87,6 +87,9 @@ public final class NetworkStep implements ContainerStep {
 
     private void setUpNetworks(StepRun run, Container c, NetworkSpec spec) throws IOException {
         NetworkRecords records = new NetworkRecords(c.paths().runDir());
+        // what an earlier attempt left (berthd killed mid-start) is undone first: netavark cannot set up an
+        // interface that is already there
+        if (records.readTeardown().isPresent()) tearDown(run);
         Path netns = Netns.path(execRoot, c.id());
         List<NetworkCatalog.NetworkFacts> facts = spec.attachments().stream().map(a -> Endpoints.facts(catalog, a)).toList();
         if (facts.isEmpty()) throw new FailedPreconditionException("container " + c.id() + " has network mode " + spec.mode() + " but no network");

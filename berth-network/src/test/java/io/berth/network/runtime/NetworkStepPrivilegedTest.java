@@ -140,6 +140,34 @@ class NetworkStepPrivilegedTest {
     }
 
     @Test
+    void aStartAfterACrashSetsUpOverWhatTheLastAttemptLeft() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        up(a);
+        Files.delete(new NetworkRecords(a.paths().runDir()).statusFile());
+        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        StepRun run = new StepRun(a);
+        restarted.step().setUp(run);
+        NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
+        assertThat(s.networks().getFirst().ipv4()).isEqualTo("10.201.71.2");
+        assertThat(nsLinks(a)).contains("eth0");
+        restarted.step().tearDown(run);
+        assertNothingLeft(a, s);
+    }
+
+    @Test
+    void addHostEntriesAndHostGateway() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of());
+        NetworkSpec spec = a.spec().network();
+        NetworkSpec withHosts = new NetworkSpec("web", spec.mode(), spec.attachments(), spec.ports(), spec.exposed(), false,
+                List.of(), List.of("corp.example"), List.of(), List.of(new NetworkSpec.HostEntry("host.docker.internal", "host-gateway")));
+        Container c = new Container(ContainerSpec.builder(a.id()).name("a").network(withHosts).build(), "a", ContainerState.created(), 0,
+                "crun", 0, false, a.paths());
+        StepRun run = up(c);
+        assertThat(run.hostsLines()).containsExactly("10.201.71.1\thost.docker.internal", "10.201.71.2\tweb");
+        assertThat(run.resolvConfContent().orElseThrow()).isEqualTo("search corp.example\nnameserver 10.201.71.1\noptions ndots:0\n");
+    }
+
+    @Test
     void connectAndDisconnectARunningContainer() throws Exception {
         Container a = container("a", "t71", List.of(), List.of());
         Container b = container("b", "t72", List.of(), List.of());
