@@ -6,6 +6,9 @@ import io.berth.oci.errors.SystemFailureException;
 import io.berth.runtime.HostCommand;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +21,18 @@ import java.util.Map;
  * Its config dir (aardvark-dns's per-network name files and pid) lives under the exec root, on tmpfs: it
  * describes running containers only, so a reboot rightly forgets it. The firewall driver is pinned to iptables
  * (NETAVARK_FW) rather than left to netavark's probing of firewalld.
+ * <p>
+ * One netavark call at a time on this host: netavark 1.4 takes no lock of its own, and two calls at once break
+ * each other (measured: "iptables: Chain already exists" and duplicated NAT rules when a setup races another,
+ * a bridge deleted under a starting container when the last one's teardown races it). The lock is a file lock
+ * on a host-wide path, because the bridges and iptables chains are the host's, shared by every berthd on it,
+ * and an in-process lock in front of it, because a JVM holds file locks per process, not per thread.
  */
 public final class Netavark {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final TypeReference<Map<String, NetavarkJson.StatusBlock>> STATUS = new TypeReference<>() {};
+    private static final Path HOST_LOCK = Path.of("/run/berth-netavark.lock");
+    private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
 
     private final Path binary;
     private final Path aardvark;
@@ -74,8 +85,17 @@ public final class Netavark {
     private String run(String command, Path netns, Path optionsFile) {
         List<String> argv = List.of(binary.toString(), "--config", configDir.toString(), "--aardvark-binary",
                 aardvark.toString(), "--file", optionsFile.toString(), command, netns.toString());
-        HostCommand.Result r = HostCommand.run(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "NETAVARK_FW", "iptables"),
-                optionsFile.resolveSibling("netavark-" + command), TIMEOUT);
+        HostCommand.Result r;
+        IN_PROCESS.lock();
+        try (FileChannel lockFile = FileChannel.open(HOST_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            r = HostCommand.run(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "NETAVARK_FW", "iptables"),
+                    optionsFile.resolveSibling("netavark-" + command), TIMEOUT);
+        } catch (IOException e) {
+            throw new SystemFailureException("locking " + HOST_LOCK + " for netavark: " + e.getMessage(), e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
         if (r.exitCode() != 0) throw new SystemFailureException("netavark " + command + " failed: " + message(r));
         return r.stdout();
     }

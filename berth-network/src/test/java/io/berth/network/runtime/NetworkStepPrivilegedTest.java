@@ -58,6 +58,18 @@ class NetworkStepPrivilegedTest {
         servers.forEach(Process::destroyForcibly);
         for (Container c : started) steps.step().tearDown(new StepRun(c));
         for (String b : List.of(BRIDGE, BRIDGE2)) sh("ip", "link", "del", b);
+        stopAardvark(execRoot);
+    }
+
+    /**
+     * netavark stops aardvark-dns when the last DNS entry goes; should a test fail before that, the daemon
+     * would outlive the test's config dir and keep answering on the test network's gateway for the next test.
+     */
+    static void stopAardvark(Path execRoot) throws IOException {
+        Path pid = execRoot.resolve("netavark/aardvark-dns/aardvark.pid");
+        if (Files.exists(pid)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroy);
+        }
     }
 
     @Test
@@ -165,6 +177,40 @@ class NetworkStepPrivilegedTest {
         StepRun run = up(c);
         assertThat(run.hostsLines()).containsExactly("10.201.71.1\thost.docker.internal", "10.201.71.2\tweb");
         assertThat(run.resolvConfContent().orElseThrow()).isEqualTo("search corp.example\nnameserver 10.201.71.1\noptions ndots:0\n");
+    }
+
+    @Test
+    void concurrentStartsAndStopsOnOneNetworkAllGetAWorkingNetwork() throws Exception {
+        // the last container's teardown removes the bridge and the network's NAT rules: a start racing it must
+        // not lose either
+        int threads = 6;
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Container c = container("w" + t, "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "127.0.0.1", 0)));
+            workers.add(Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < 4; round++) {
+                    try {
+                        steps.step().setUp(new StepRun(c));
+                        String out = inNs(c, "ping", "-c", "1", "-W", "2", "10.201.71.1");
+                        if (!out.contains("1 packets received")) failures.add(c.name() + " round " + round + ": " + out);
+                        if (!sh("iptables", "-t", "nat", "-S", "POSTROUTING").contains("10.201.71.0/24")) failures.add(c.name() + " round " + round + ": no masquerade rule");
+                    } catch (Exception e) {
+                        failures.add(c.name() + " round " + round + ": " + e.getMessage());
+                    } finally {
+                        try {
+                            steps.step().tearDown(new StepRun(c));
+                        } catch (Exception e) {
+                            failures.add(c.name() + " teardown: " + e.getMessage());
+                        }
+                    }
+                }
+            }));
+        }
+        for (Thread w : workers) w.join();
+        assertThat(failures).isEmpty();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.71.");
     }
 
     @Test

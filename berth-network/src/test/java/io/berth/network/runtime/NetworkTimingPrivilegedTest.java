@@ -114,6 +114,7 @@ class NetworkTimingPrivilegedTest {
         netavark.setup(ns, options, records.netavarkInput());
         steps.step().tearDown(new StepRun(probe));
         steps.step().tearDown(new StepRun(keeper));
+        NetworkStepPrivilegedTest.stopAardvark(execRoot);
         System.out.printf("network %s (dns %s): step setUp %.1f ms, tearDown %.1f ms; netavark alone setup %.1f ms, teardown %.1f ms%n",
                 net, dns, up / 1e6 / ROUNDS, down / 1e6 / ROUNDS, nvUp / 1e6 / ROUNDS, nvDown / 1e6 / ROUNDS);
     }
