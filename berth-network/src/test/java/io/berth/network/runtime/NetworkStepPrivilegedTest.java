@@ -180,6 +180,54 @@ class NetworkStepPrivilegedTest {
     }
 
     @Test
+    void aFailingNetavarkFailsTheStartWithItsMessageAndTearDownCleansUp() throws Exception {
+        Path fake = tmp.resolve("netavark");
+        Files.writeString(fake, "#!/bin/sh\necho '{\"error\":\"bridge exploded\"}'\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        NetworkStep broken = new NetworkStep(execRoot, networks, networks, new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"),
+                execRoot.resolve("netavark")), new PortReservations(), id -> Optional.empty(), Path.of("/etc"));
+        Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        assertThatThrownBy(() -> broken.setUp(new StepRun(a))).hasMessage("netavark setup failed: bridge exploded");
+        // the write-ahead record is there, the result is not: what a kill just before or inside setup leaves
+        NetworkRecords records = new NetworkRecords(a.paths().runDir());
+        assertThat(records.readTeardown().orElseThrow().options()).isNotNull();
+        assertThat(records.readStatus()).isEmpty();
+        assertThat(networks.leaseCount()).isEqualTo(1);
+        steps.step().tearDown(new StepRun(a));
+        assertThat(networks.leaseCount()).isZero();
+        assertThat(Files.exists(Netns.path(execRoot, a.id()))).isFalse();
+        assertThat(Files.exists(records.dir())).isFalse();
+    }
+
+    @Test
+    void aMacAddressAskedForIsTheOneGivenAndUdpIsForwarded() throws Exception {
+        String id = ("m" + "0123456789abcdef".repeat(4)).substring(0, 64);
+        NetworkSpec spec = new NetworkSpec("", "t71", List.of(new NetworkSpec.Attachment("t71", "", List.of(), "10.201.71.50", "", "02:42:0a:c9:47:32")),
+                List.of(new NetworkSpec.PortBinding(5353, "udp", "127.0.0.1", 0)), List.of(), false, List.of(), List.of(), List.of(), List.of());
+        Container c = new Container(ContainerSpec.builder(id).name("m").network(spec).build(), "m", ContainerState.created(), 0,
+                "crun", 0, false, ContainerPaths.of(tmp.resolve("data"), execRoot, id));
+        started.add(c);
+        up(c);
+        NetworkStatus s = NetworkStatusReader.read(c.paths().runDir()).orElseThrow();
+        assertThat(s.networks().getFirst().macAddress()).isEqualTo("02:42:0a:c9:47:32");
+        assertThat(s.networks().getFirst().ipv4()).isEqualTo("10.201.71.50");
+        assertThat(s.ports().getFirst().protocol()).isEqualTo("udp");
+        // Debian's busybox nc has no UDP: a few lines of python3 receive one datagram inside the namespace
+        Path recv = tmp.resolve("udprecv.py");
+        Files.writeString(recv, "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',5353))\n"
+                + "s.settimeout(10)\nprint('ready',flush=True)\nd,a=s.recvfrom(100)\nsys.stdout.write(d.decode())\n");
+        Process nc = new ProcessBuilder("nsenter", "--net=" + s.netns(), "python3", recv.toString()).start();
+        servers.add(nc);
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(nc.getInputStream()));
+        assertThat(out.readLine()).isEqualTo("ready");
+        try (var ch = java.nio.channels.DatagramChannel.open()) {
+            ch.send(java.nio.ByteBuffer.wrap("ping over udp\n".getBytes()), new java.net.InetSocketAddress("127.0.0.1", s.ports().getFirst().hostPort()));
+        }
+        String got = out.readLine() + "\n";
+        assertThat(got).isEqualTo("ping over udp\n");
+    }
+
+    @Test
     void concurrentStartsAndStopsOnOneNetworkAllGetAWorkingNetwork() throws Exception {
         // the last container's teardown removes the bridge and the network's NAT rules: a start racing it must
         // not lose either
