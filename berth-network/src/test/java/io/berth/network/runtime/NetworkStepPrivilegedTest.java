@@ -68,7 +68,16 @@ class NetworkStepPrivilegedTest {
     static void stopAardvark(Path execRoot) throws IOException {
         Path pid = execRoot.resolve("netavark/aardvark-dns/aardvark.pid");
         if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroy);
+            var aardvark = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()));
+            if (aardvark.isPresent()) {
+                aardvark.get().destroy();
+                // it holds the gateway's port 53 until it is gone: the next test's aardvark could not bind it
+                try {
+                    aardvark.get().onExit().get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    aardvark.get().destroyForcibly();
+                }
+            }
         }
     }
 
