@@ -23,8 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>
  * Made in-process: a short-lived platform thread unshares its own network namespace and bind-mounts
  * /proc/thread-self/ns/net onto the file, then ends (the mount keeps the namespace alive). Measured here
- * (NetnsTest): ≈ 0.3 ms against ≈ 2–3 ms for spawning util-linux {@code unshare --net=FILE true}, and no child
- * process. The thread must be a platform thread of its own: unshare changes the calling kernel thread, which
+ * (NetworkTimingPrivilegedTest, 2 cores at load 12–15): 4–14 ms against 15–34 ms for spawning util-linux
+ * {@code unshare --net=FILE true} (most of either is the kernel making the namespace), and no child process. The thread must be a platform thread of its own: unshare changes the calling kernel thread, which
  * a virtual thread's carrier would carry on into unrelated work.
  */
 public final class Netns {
