@@ -17,6 +17,7 @@ final class ChildFds {
     static final int O_RDONLY = 0;
     static final int O_WRONLY = 1;
     static final int O_CREAT = 0x40;
+    static final int O_TRUNC = 0x200;
     static final int O_APPEND = 0x400;
 
     /** Where one child fd comes from. */

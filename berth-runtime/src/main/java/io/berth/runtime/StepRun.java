@@ -17,7 +17,8 @@ public final class StepRun {
     private final List<String> hostsLines = new ArrayList<>();
     private String resolvConf;
 
-    StepRun(Container container) {
+    /** Public so that steps made in other modules (the network's) can be tested on a run of their own. */
+    public StepRun(Container container) {
         this.container = container;
     }
 
@@ -47,19 +48,19 @@ public final class StepRun {
         this.resolvConf = content;
     }
 
-    Optional<Path> networkNamespace() {
+    public Optional<Path> networkNamespace() {
         return Optional.ofNullable(networkNamespace);
     }
 
-    boolean hostNetwork() {
+    public boolean hostNetwork() {
         return hostNetwork;
     }
 
-    List<String> hostsLines() {
+    public List<String> hostsLines() {
         return List.copyOf(hostsLines);
     }
 
-    Optional<String> resolvConfContent() {
+    public Optional<String> resolvConfContent() {
         return Optional.ofNullable(resolvConf);
     }
 }

@@ -1,0 +1,114 @@
+package io.berth.network.runtime;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.berth.linux.AtomicFile;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.runtime.HostCommand;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs netavark: {@code setup} wires a namespace into its networks (bridge, veth, addresses, routes, NAT, port
+ * forwards, aardvark-dns entries), {@code teardown} undoes exactly what the same options set up.
+ * <p>
+ * Its config dir (aardvark-dns's per-network name files and pid) lives under the exec root, on tmpfs: it
+ * describes running containers only, so a reboot rightly forgets it. The firewall driver is pinned to iptables
+ * (NETAVARK_FW) rather than left to netavark's probing of firewalld.
+ * <p>
+ * One netavark call at a time on this host: netavark 1.4 takes no lock of its own, and two calls at once break
+ * each other (measured: "iptables: Chain already exists" and duplicated NAT rules when a setup races another,
+ * a bridge deleted under a starting container when the last one's teardown races it). The lock is a file lock
+ * on a host-wide path, because the bridges and iptables chains are the host's, shared by every berthd on it,
+ * and an in-process lock in front of it, because a JVM holds file locks per process, not per thread.
+ */
+public final class Netavark {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final TypeReference<Map<String, NetavarkJson.StatusBlock>> STATUS = new TypeReference<>() {};
+    private static final Path HOST_LOCK = Path.of("/run/berth-netavark.lock");
+    private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
+
+    private final Path binary;
+    private final Path aardvark;
+    private final Path configDir;
+
+    public Netavark(Path binary, Path aardvark, Path configDir) {
+        this.binary = binary;
+        this.aardvark = aardvark;
+        this.configDir = configDir;
+    }
+
+    /** netavark and aardvark-dns as Debian installs them, with the config dir under {@code execRoot}. */
+    public static Netavark standard(Path execRoot) {
+        return new Netavark(Path.of("/usr/lib/podman/netavark"), Path.of("/usr/lib/podman/aardvark-dns"),
+                execRoot.resolve("netavark"));
+    }
+
+    public Path configDir() {
+        return configDir;
+    }
+
+    /** Sets up {@code netns} as {@code options} say, the options written first to {@code optionsFile}; per network, what it made. */
+    public Map<String, NetavarkJson.StatusBlock> setup(Path netns, NetavarkJson.Options options, Path optionsFile) throws IOException {
+        write(options, optionsFile);
+        String out = run("setup", netns, optionsFile);
+        try {
+            return NetavarkJson.MAPPER.readValue(out, STATUS);
+        } catch (IOException e) {
+            throw new SystemFailureException("netavark setup answered what berth cannot read: " + out, e);
+        }
+    }
+
+    /** Undoes a setup made with the options in {@code optionsFile}. */
+    public void teardown(Path netns, Path optionsFile) {
+        run("teardown", netns, optionsFile);
+    }
+
+    /** Undoes a setup of {@code options}, written to {@code optionsFile} first (a disconnect's one network). */
+    public void teardown(Path netns, NetavarkJson.Options options, Path optionsFile) throws IOException {
+        write(options, optionsFile);
+        teardown(netns, optionsFile);
+    }
+
+    static void write(NetavarkJson.Options options, Path file) throws IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        // scratch input: the write-ahead record (NetworkRecords) is the durable copy
+        AtomicFile.writeUnsynced(file, NetavarkJson.MAPPER.writeValueAsBytes(options), AtomicFile.OWNER_ONLY);
+    }
+
+    private String run(String command, Path netns, Path optionsFile) {
+        List<String> argv = List.of(binary.toString(), "--config", configDir.toString(), "--aardvark-binary",
+                aardvark.toString(), "--file", optionsFile.toString(), command, netns.toString());
+        HostCommand.Result r;
+        IN_PROCESS.lock();
+        try (FileChannel lockFile = FileChannel.open(HOST_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            r = HostCommand.run(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "NETAVARK_FW", "iptables"),
+                    optionsFile.resolveSibling("netavark-" + command), TIMEOUT);
+        } catch (IOException e) {
+            throw new SystemFailureException("locking " + HOST_LOCK + " for netavark: " + e.getMessage(), e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+        if (r.exitCode() != 0) throw new SystemFailureException("netavark " + command + " failed: " + message(r));
+        return r.stdout();
+    }
+
+    /** netavark reports an error as {"error": "..."} on stdout, and logs to stderr. */
+    static String message(HostCommand.Result r) {
+        try {
+            var node = NetavarkJson.MAPPER.readTree(r.stdout());
+            if (node != null && node.hasNonNull("error")) return node.get("error").asText();
+        } catch (IOException ignored) {
+            // not JSON: fall through to stderr
+        }
+        String text = (r.stderr().strip() + " " + r.stdout().strip()).strip();
+        return text.isEmpty() ? "exit code " + r.exitCode() : text;
+    }
+}

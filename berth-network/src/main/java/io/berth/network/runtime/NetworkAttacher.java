@@ -1,0 +1,99 @@
+package io.berth.network.runtime;
+
+import io.berth.oci.errors.ConflictException;
+import io.berth.oci.errors.FailedPreconditionException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.runtime.NetworkSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Connects a running container to one more network, or disconnects it from one, through netavark with only
+ * that network. The write-ahead record gains the network before netavark sets it up and loses it only after
+ * netavark tore it down, so a kill in between leaves a record that still undoes everything.
+ */
+public final class NetworkAttacher {
+    private final NetworkCatalog catalog;
+    private final AddressLeases leases;
+    private final Netavark netavark;
+
+    public NetworkAttacher(NetworkCatalog catalog, AddressLeases leases, Netavark netavark) {
+        this.catalog = catalog;
+        this.leases = leases;
+        this.netavark = netavark;
+    }
+
+    /** Connects the container whose network records are under {@code runDir}; its new endpoint. */
+    public NetworkStatus.Endpoint connect(String containerId, Path runDir, NetworkSpec.Attachment attachment) throws IOException {
+        NetworkRecords records = new NetworkRecords(runDir);
+        NetworkRecords.Teardown t = records.readTeardown().filter(r -> r.options() != null).orElseThrow(() ->
+                new FailedPreconditionException("container " + containerId + " has no network of its own to connect"));
+        NetworkCatalog.NetworkFacts f = Endpoints.facts(catalog, attachment);
+        if (t.options().networks().containsKey(f.name()) || t.networkIds().contains(f.id())) {
+            throw new ConflictException("endpoint with name " + t.options().containerName() + " already exists in network " + f.name());
+        }
+        NetworkStatus status = records.readStatus().orElseThrow(() -> new FailedPreconditionException("container " + containerId + " is not running"));
+        String ifname = "eth" + nextInterface(t.options());
+
+        List<String> ids = new ArrayList<>(t.networkIds());
+        ids.add(f.id());
+        records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, t.options()));
+        List<String> addresses = leases.allocate(f.id(), containerId, attachment.ipv4Address(), attachment.ipv6Address());
+        Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
+        per.put(f.name(), Endpoints.perNetwork(containerId, attachment, f, ifname, addresses));
+        Map<String, NetavarkJson.Network> info = new HashMap<>(t.options().networkInfo());
+        info.put(f.name(), Endpoints.network(f));
+        NetavarkJson.Options all = new NetavarkJson.Options(containerId, t.options().containerName(), per, info,
+                t.options().portMappings(), t.options().dnsServers());
+        records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, all));
+        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), Endpoints.only(all, f.name(), false), records.netavarkInput());
+        NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, result.get(f.name()));
+        List<NetworkStatus.Endpoint> endpoints = new ArrayList<>(status.networks());
+        endpoints.add(e);
+        records.writeStatus(status.withNetworks(endpoints));
+        return e;
+    }
+
+    /** Disconnects the container from {@code network} (name or id). */
+    public void disconnect(String containerId, Path runDir, String network) throws IOException {
+        NetworkRecords records = new NetworkRecords(runDir);
+        NetworkRecords.Teardown t = records.readTeardown().filter(r -> r.options() != null).orElseThrow(() ->
+                new FailedPreconditionException("container " + containerId + " is not connected to network " + network));
+        String name = t.options().networkInfo().values().stream()
+                .filter(n -> n.name().equals(network) || n.id().equals(network) || n.id().startsWith(network))
+                .map(NetavarkJson.Network::name).findFirst()
+                .orElseThrow(() -> new NotFoundException("container " + containerId + " is not connected to network " + network));
+        String id = t.options().networkInfo().get(name).id();
+        // the ports are forwarded to the first network's address: they go with that network only
+        boolean first = records.readStatus().map(s -> !s.networks().isEmpty() && s.networks().getFirst().network().equals(name)).orElse(false);
+        netavark.teardown(Path.of(t.netns()), Endpoints.only(t.options(), name, first), records.netavarkInput());
+
+        Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
+        per.remove(name);
+        Map<String, NetavarkJson.Network> info = new HashMap<>(t.options().networkInfo());
+        info.remove(name);
+        NetavarkJson.Options rest = new NetavarkJson.Options(containerId, t.options().containerName(), per, info,
+                first ? null : t.options().portMappings(), t.options().dnsServers());
+        List<String> ids = new ArrayList<>(t.networkIds());
+        ids.remove(id);
+        records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, rest));
+        leases.release(id, containerId);
+        var status = records.readStatus();
+        if (status.isPresent()) {
+            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.network().equals(name)).toList()));
+        }
+    }
+
+    private static int nextInterface(NetavarkJson.Options options) {
+        int max = -1;
+        for (NetavarkJson.PerNetwork p : options.networks().values()) {
+            max = Math.max(max, Integer.parseInt(p.interfaceName().substring(3)));
+        }
+        return max + 1;
+    }
+}

@@ -1,0 +1,210 @@
+package io.berth.network.runtime;
+
+import io.berth.oci.errors.FailedPreconditionException;
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerStep;
+import io.berth.runtime.NetworkSpec;
+import io.berth.runtime.StepRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container's network, by {@link NetworkSpec#mode()}:
+ * <pre>
+ * none          nothing: the runtime makes an empty namespace with loopback
+ * host          the host's namespace; the host's /etc/hosts entries and resolv.conf
+ * container:ID  that container's namespace (its namespace file, or its init's /proc/PID/ns/net)
+ * NETWORK       a namespace file of its own, addresses leased on each network, host ports held, then
+ *               netavark setup; /etc/hosts gets the container's own addresses and --add-host entries
+ * </pre>
+ * Set-up of a networked container, in the order that lets a kill at any point be undone by {@link #tearDown}:
+ * write-ahead record (networks) → namespace → leases → ports → write-ahead record (netavark's exact options) →
+ * netavark setup → status record. Tear-down reads only the write-ahead record, never the spec (a network may
+ * have been connected or disconnected since).
+ */
+public final class NetworkStep implements ContainerStep {
+    private static final Logger LOG = Logger.getLogger(NetworkStep.class.getName());
+
+    /** Finds the namespace of a running container for {@code --network container:ID}. */
+    @FunctionalInterface
+    public interface ContainerNamespaces {
+        /** The container's network namespace path (a netns file or /proc/PID/ns/net), empty unless it runs. */
+        Optional<Path> of(String containerId);
+    }
+
+    private final Path execRoot;
+    private final NetworkCatalog catalog;
+    private final AddressLeases leases;
+    private final Netavark netavark;
+    private final PortReservations ports;
+    private final ContainerNamespaces namespaces;
+    private final Path hostEtc;
+
+    public NetworkStep(Path execRoot, NetworkCatalog catalog, AddressLeases leases, Netavark netavark,
+                       PortReservations ports, ContainerNamespaces namespaces, Path hostEtc) {
+        this.execRoot = execRoot;
+        this.catalog = catalog;
+        this.leases = leases;
+        this.netavark = netavark;
+        this.ports = ports;
+        this.namespaces = namespaces;
+        this.hostEtc = hostEtc;
+    }
+
+    @Override
+    public String name() {
+        return "network";
+    }
+
+    @Override
+    public void setUp(StepRun run) throws IOException {
+        Container c = run.container();
+        NetworkSpec spec = c.spec().network();
+        if (spec.isNone()) return;
+        if (spec.isHost()) {
+            run.useHostNetwork();
+            hostModeFiles(run, spec);
+            return;
+        }
+        if (!spec.joinedContainer().isEmpty()) {
+            String other = spec.joinedContainer();
+            Path ns = namespaces.of(other).orElseThrow(() -> new FailedPreconditionException(
+                    "cannot join network namespace of a non running container: " + other));
+            run.joinNetworkNamespace(ns);
+            return;
+        }
+        setUpNetworks(run, c, spec);
+    }
+
+    private void setUpNetworks(StepRun run, Container c, NetworkSpec spec) throws IOException {
+        NetworkRecords records = new NetworkRecords(c.paths().runDir());
+        // what an earlier attempt left (berthd killed mid-start) is undone first: netavark cannot set up an
+        // interface that is already there
+        if (records.readTeardown().isPresent()) tearDown(run);
+        Path netns = Netns.path(execRoot, c.id());
+        List<NetworkCatalog.NetworkFacts> facts = spec.attachments().stream().map(a -> Endpoints.facts(catalog, a)).toList();
+        if (facts.isEmpty()) throw new FailedPreconditionException("container " + c.id() + " has network mode " + spec.mode() + " but no network");
+        List<String> ids = facts.stream().map(NetworkCatalog.NetworkFacts::id).toList();
+        records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, null));
+        Netns.create(netns);
+
+        Map<String, NetavarkJson.PerNetwork> perNetwork = new LinkedHashMap<>();
+        Map<String, NetavarkJson.Network> info = new LinkedHashMap<>();
+        for (int i = 0; i < facts.size(); i++) {
+            NetworkSpec.Attachment a = spec.attachments().get(i);
+            NetworkCatalog.NetworkFacts f = facts.get(i);
+            List<String> addresses = leases.allocate(f.id(), c.id(), a.ipv4Address(), a.ipv6Address());
+            perNetwork.put(f.name(), Endpoints.perNetwork(c.id(), a, f, "eth" + i, addresses));
+            info.put(f.name(), Endpoints.network(f));
+        }
+        List<NetworkStatus.Port> held = ports.reserve(c.id(), published(spec));
+        NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(), perNetwork, info,
+                held.isEmpty() ? null : Endpoints.portMappings(held), spec.dns().isEmpty() ? null : spec.dns());
+        records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, options));
+        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(netns, options, records.netavarkInput());
+
+        List<NetworkStatus.Endpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            NetworkCatalog.NetworkFacts f = facts.get(i);
+            endpoints.add(Endpoints.endpoint(f, spec.attachments().get(i), c.id(), "eth" + i, result.get(f.name())));
+        }
+        records.writeStatus(new NetworkStatus(netns.toString(), endpoints, held));
+        run.joinNetworkNamespace(netns);
+
+        String gateway = endpoints.getFirst().gateway();
+        addExtraHosts(run, spec, gateway);
+        String hostname = hostname(c);
+        for (NetworkStatus.Endpoint e : endpoints) {
+            if (!e.ipv4().isEmpty()) run.addHostsLine(e.ipv4() + "\t" + hostname);
+            if (!e.ipv6().isEmpty()) run.addHostsLine(e.ipv6() + "\t" + hostname);
+        }
+        List<String> resolvers = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            NetavarkJson.StatusBlock b = result.get(facts.get(i).name());
+            if (facts.get(i).dnsEnabled() && b != null && b.dnsServerIps() != null) {
+                b.dnsServerIps().stream().filter(s -> !resolvers.contains(s)).forEach(resolvers::add);
+            }
+        }
+        run.resolvConf(ResolvConf.build(hostResolvConf(), resolvers, false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
+    }
+
+    /** -p bindings, and with -P every exposed port that has none, on a random host port. */
+    static List<NetworkStatus.Port> published(NetworkSpec spec) {
+        List<NetworkStatus.Port> out = new ArrayList<>();
+        for (NetworkSpec.PortBinding b : spec.ports()) out.add(new NetworkStatus.Port(b.containerPort(), b.protocol(), b.hostIp(), b.hostPort()));
+        if (spec.publishAll()) {
+            for (String exposed : spec.exposed()) {
+                String[] f = exposed.split("/");
+                int port = Integer.parseInt(f[0]);
+                String proto = f.length > 1 ? f[1] : "tcp";
+                boolean bound = spec.ports().stream().anyMatch(b -> b.containerPort() == port && b.protocol().equals(proto));
+                if (!bound) out.add(new NetworkStatus.Port(port, proto, "", 0));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void tearDown(StepRun run) throws IOException {
+        Container c = run.container();
+        NetworkRecords records = new NetworkRecords(c.paths().runDir());
+        Optional<NetworkRecords.Teardown> record = records.readTeardown();
+        Path netns = record.map(t -> Path.of(t.netns())).orElse(Netns.path(execRoot, c.id()));
+        if (record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
+            try {
+                netavark.teardown(netns, record.get().options(), records.netavarkInput());
+            } catch (RuntimeException e) {
+                // netavark undoes all it can and then lists what was not there (a setup killed half-way): the
+                // rest of the tear-down must still happen
+                LOG.log(Level.WARNING, "netavark teardown of container " + c.id() + ": " + e.getMessage());
+            }
+        }
+        ports.release(c.id());
+        if (record.isPresent()) for (String id : record.get().networkIds()) leases.release(id, c.id());
+        Netns.delete(netns);
+        records.delete();
+    }
+
+    private void hostModeFiles(StepRun run, NetworkSpec spec) throws IOException {
+        Path hosts = hostEtc.resolve("hosts");
+        if (Files.exists(hosts)) {
+            for (String line : Files.readAllLines(hosts)) {
+                String t = line.strip();
+                // the runtime writes localhost's own lines; the rest of the host's entries follow them
+                if (t.isEmpty() || t.startsWith("#") || t.contains("localhost") || t.contains("ip6-")) continue;
+                run.addHostsLine(line);
+            }
+        }
+        String gateway = catalog.find(NetworkSpec.DEFAULT_BRIDGE).flatMap(f -> f.subnets().stream().findFirst())
+                .map(NetworkCatalog.Subnet::gateway).orElse("127.0.0.1");
+        addExtraHosts(run, spec, gateway);
+        run.resolvConf(ResolvConf.build(hostResolvConf(), List.of(), true, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
+    }
+
+    /** --add-host entries; "host-gateway" is the host as the container reaches it (its first network's gateway). */
+    private static void addExtraHosts(StepRun run, NetworkSpec spec, String gateway) {
+        for (NetworkSpec.HostEntry h : spec.extraHosts()) {
+            String addr = h.address().equals("host-gateway") ? gateway : h.address();
+            run.addHostsLine(addr + "\t" + h.host());
+        }
+    }
+
+    private ResolvConf.Parsed hostResolvConf() throws IOException {
+        Path file = hostEtc.resolve("resolv.conf");
+        return ResolvConf.parse(Files.exists(file) ? Files.readString(file) : "");
+    }
+
+    private static String hostname(Container c) {
+        String h = c.spec().network().hostname();
+        return h.isEmpty() ? c.id().substring(0, 12) : h;
+    }
+}

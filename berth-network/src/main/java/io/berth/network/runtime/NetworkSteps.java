@@ -1,0 +1,75 @@
+package io.berth.network.runtime;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one wiring point for the daemon: the network step for ContainerService's daemon steps and the attacher
+ * for connect and disconnect, sharing netavark, the port reservations and the network definitions.
+ */
+public final class NetworkSteps {
+    private static final Logger LOG = Logger.getLogger(NetworkSteps.class.getName());
+
+    private final NetworkStep step;
+    private final NetworkAttacher attacher;
+
+    private NetworkSteps(NetworkStep step, NetworkAttacher attacher) {
+        this.step = step;
+        this.attacher = attacher;
+    }
+
+    /**
+     * @param execRoot berthd's exec root: namespaces go to EXEC-ROOT/netns, netavark's state to EXEC-ROOT/netavark
+     * @param pidOf the pid of a running container's init, empty when it does not run (for --network container:ID)
+     */
+    public static NetworkSteps create(Path execRoot, NetworkCatalog catalog, AddressLeases leases,
+                                      java.util.function.Function<String, java.util.OptionalInt> pidOf) throws IOException {
+        Netavark netavark = Netavark.standard(execRoot);
+        Files.createDirectories(netavark.configDir());
+        PortReservations ports = new PortReservations();
+        retakePorts(execRoot, ports);
+        NetworkStep.ContainerNamespaces namespaces = id -> {
+            Path file = Netns.path(execRoot, id);
+            try {
+                if (Netns.isMounted(file)) return Optional.of(file);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            java.util.OptionalInt pid = pidOf.apply(id);
+            return pid.isPresent() ? Optional.of(Path.of("/proc/" + pid.getAsInt() + "/ns/net")) : Optional.empty();
+        };
+        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, namespaces, Path.of("/etc")),
+                new NetworkAttacher(catalog, leases, netavark));
+    }
+
+    public NetworkStep step() {
+        return step;
+    }
+
+    public NetworkAttacher attacher() {
+        return attacher;
+    }
+
+    /** After a restart: the host ports of every container whose network is still up are held again. */
+    private static void retakePorts(Path execRoot, PortReservations ports) {
+        Path containers = execRoot.resolve("containers");
+        if (!Files.isDirectory(containers)) return;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containers)) {
+            for (Path runDir : dirs) {
+                try {
+                    var status = new NetworkRecords(runDir).readStatus();
+                    if (status.isPresent() && !status.get().ports().isEmpty()) ports.reserve(runDir.getFileName().toString(), status.get().ports());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "holding the published ports of container " + runDir.getFileName() + " again: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "reading " + containers + ": " + e.getMessage());
+        }
+    }
+}
