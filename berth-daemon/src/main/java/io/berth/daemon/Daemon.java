@@ -32,10 +32,10 @@ import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
 import io.berth.daemon.http.UnixHttpServer;
-import io.berth.network.NetworkConnector;
-import io.berth.network.NetworkEndpoints;
+import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
-import io.berth.network.NetworkUsers;
+import io.berth.network.host.HostNetworkClaims;
+import io.berth.network.runtime.NetworkSteps;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
@@ -48,6 +48,8 @@ import io.berth.store.volumes.VolumeStore;
 /** The one explicit wiring of berthd: stores, container service, events, routes, server. */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("berthd");
+    /** Shared by every berthd on the host, whatever its data root: the host-wide network claims live here. */
+    private static final Path HOST_RUN_DIR = Path.of("/run/berth");
 
     private final UnixHttpServer server;
     private final ContainerService containers;
@@ -80,11 +82,28 @@ public final class Daemon implements AutoCloseable {
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
                 .withRunRoot(options.execRoot())
                 .withDefaultRuntime(options.defaultRuntime());
+        // Networks: definitions and address leases under DATA-ROOT/networks, subnets and bridges claimed host-wide
+        // (other berthds: tests, benchmarks); the predefined bridge/host/none made at the first start and kept.
+        // The container service and the networks know each other: the run step reads the definitions, the
+        // definitions ask which containers use them.
+        var containersRef = new java.util.concurrent.atomic.AtomicReference<ContainerService>();
+        var networksRef = new java.util.concurrent.atomic.AtomicReference<ContainerNetworks>();
+        NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"),
+                n -> networksRef.get().containersUsing(n),
+                (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())),
+                new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()));
+        networkService.ensurePredefined();
+        ContainerNetworks containerNetworks = new ContainerNetworks(networkService, containersRef::get);
+        networksRef.set(containerNetworks);
+        NetworkSteps networkSteps = NetworkSteps.create(options.execRoot(), containerNetworks.catalog(),
+                containerNetworks.leases(), containerNetworks::pidOf);
+        containerNetworks.attacher(networkSteps.attacher());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
                 (id, action, attrs) -> events.publish("container", action, id, attrs),
-                spec -> containerVolumes.get().removeAnonymous(spec));
+                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step()));
+        containersRef.set(containers);
         // Before recovery restarts any container: what a killed volume create, removal or copy-up left is swept
         // while no copy-up can be running, so a half-filled staging directory never outlives its start.
         VolumeStore volumeStore = new VolumeStore(options.dataRoot().resolve("volumes"));
@@ -110,17 +129,12 @@ public final class Daemon implements AutoCloseable {
                 (action, name, attrs) -> events.publish("volume", action, name, attrs));
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumeService);
         volumeRoutes.register(router);
-        // Networks: definitions and address leases under DATA-ROOT/networks; the predefined bridge/host/none made
-        // at the first start and kept. Leases of containers that no longer exist (a kill -9 between allocation and
-        // create, a removal while berthd was down) are dropped. Which containers use a network, their endpoints
-        // and connect/disconnect come from the container integration; until then none, none and refused.
-        NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"), NetworkUsers.NONE,
-                (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())));
-        networkService.ensurePredefined();
+        // Leases of containers that no longer exist (a kill -9 between allocation and create, a removal while
+        // berthd was down) are dropped.
         int leaked = networkService.addresses().reconcile(
                 containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
-        new NetworkRoutes(networkService, NetworkEndpoints.NONE, NetworkConnector.NOT_SUPPORTED).register(router);
+        new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.berth.network.host.HostNetworkClaims;
+
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
 
@@ -52,13 +54,22 @@ public final class NetworkService {
     private final NetworkEvents events;
     private final Supplier<List<Subnet>> hostRoutes;
     private final Supplier<Set<String>> hostInterfaces;
+    private final HostNetworkClaims claims;
 
-    public NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events) {
-        this(store, addresses, users, events, HostRoutes::read, NetworkService::hostInterfaces);
+    public NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
+                          HostNetworkClaims claims) {
+        this(store, addresses, users, events, HostRoutes::read, NetworkService::hostInterfaces, claims);
     }
 
     NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
                    Supplier<List<Subnet>> hostRoutes, Supplier<Set<String>> hostInterfaces) {
+        this(store, addresses, users, events, hostRoutes, hostInterfaces, null);
+    }
+
+    /** @param claims the host-wide record of other berthds' subnets and bridges; null when this is the only one */
+    NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
+                   Supplier<List<Subnet>> hostRoutes, Supplier<Set<String>> hostInterfaces, HostNetworkClaims claims) {
+        this.claims = claims;
         this.store = store;
         this.addresses = addresses;
         this.users = users;
@@ -67,10 +78,15 @@ public final class NetworkService {
         this.hostInterfaces = hostInterfaces;
     }
 
-    /** Opens the store under DATA-ROOT/networks and its address leases under DATA-ROOT/networks/ipam. */
-    public static NetworkService open(Path networksDir, NetworkUsers users, NetworkEvents events) {
+    /**
+     * Opens the store under DATA-ROOT/networks and its address leases under DATA-ROOT/networks/ipam, and records
+     * this daemon's networks in the host-wide claims (after a reboot the claims file is new).
+     */
+    public static NetworkService open(Path networksDir, NetworkUsers users, NetworkEvents events, HostNetworkClaims claims) {
         NetworkStore store = NetworkStore.open(networksDir);
-        return new NetworkService(store, new AddressAllocator(networksDir.resolve("ipam")), users, events);
+        NetworkService service = new NetworkService(store, new AddressAllocator(networksDir.resolve("ipam")), users, events, claims);
+        for (Network n : store.list()) service.recordClaim(n);
+        return service;
     }
 
     public AddressAllocator addresses() {
@@ -84,14 +100,20 @@ public final class NetworkService {
      */
     public synchronized void ensurePredefined() {
         if (store.byName(Network.DEFAULT_BRIDGE).isEmpty()) {
-            Subnet v4 = SubnetChooser.chooseIpv4(subnetsInUse(true)).orElseThrow(() -> new ConflictException(
-                    "could not find an available, non-overlapping IPv4 address pool for the default bridge network"));
-            Map<String, String> options = new LinkedHashMap<>();
-            options.put(Network.OPT_DEFAULT_BRIDGE, "true");
-            options.put(Network.OPT_BRIDGE_NAME, DEFAULT_BRIDGE_INTERFACE);
-            store.put(new Network(Network.DEFAULT_BRIDGE, newId(), now(), Network.BRIDGE_DRIVER, false,
-                    List.of(new IpamConfig(v4.toString(), null, Subnet.format(v4.gatewayDefault()), true)), false, false,
-                    options, Map.of(), DEFAULT_BRIDGE_INTERFACE, false));
+            String id = newId();
+            Network bridge = claimed(id, others -> {
+                Subnet v4 = SubnetChooser.chooseIpv4(subnetsInUse(true, others)).orElseThrow(() -> new ConflictException(
+                        "could not find an available, non-overlapping IPv4 address pool for the default bridge network"));
+                // berth0 is the system daemon's; a daemon on another data root (tests, benchmarks) takes the next free name
+                String name = bridgeNames(others).contains(DEFAULT_BRIDGE_INTERFACE) ? nextBridgeName(others) : DEFAULT_BRIDGE_INTERFACE;
+                Map<String, String> options = new LinkedHashMap<>();
+                options.put(Network.OPT_DEFAULT_BRIDGE, "true");
+                options.put(Network.OPT_BRIDGE_NAME, name);
+                return new Network(Network.DEFAULT_BRIDGE, id, now(), Network.BRIDGE_DRIVER, false,
+                        List.of(new IpamConfig(v4.toString(), null, Subnet.format(v4.gatewayDefault()), true)), false, false,
+                        options, Map.of(), name, false);
+            });
+            store.put(bridge);
         }
         if (store.byName(Network.HOST).isEmpty()) {
             store.put(new Network(Network.HOST, newId(), now(), "host", false, List.of(), false, false, Map.of(),
@@ -128,17 +150,23 @@ public final class NetworkService {
             throw new ConflictException("network with name " + rq.name() + " already exists");
         }
         String given = rq.options().get(Network.OPT_BRIDGE_NAME);
-        if (given != null) {
-            checkInterfaceName(given);
-            if (store.list().stream().anyMatch(n -> given.equals(n.bridgeName()))) {
+        if (given != null) checkInterfaceName(given);
+        String id = newId();
+        Network n = claimed(id, others -> {
+            if (given != null && bridgeNames(others).contains(given)) {
                 throw new ConflictException("bridge name " + given + " is already used by another network");
             }
+            String bridge = given != null ? given : nextBridgeName(others);
+            List<IpamConfig> ipam = ipam(rq, others);
+            return new Network(rq.name(), id, now(), Network.BRIDGE_DRIVER, rq.enableIPv6(), ipam, rq.internal(),
+                    rq.attachable(), rq.options(), rq.labels(), bridge, true);
+        });
+        try {
+            store.put(n);
+        } catch (RuntimeException e) {
+            releaseClaim(n.id());
+            throw e;
         }
-        String bridge = given != null ? given : nextBridgeName();
-        List<IpamConfig> ipam = ipam(rq);
-        Network n = new Network(rq.name(), newId(), now(), Network.BRIDGE_DRIVER, rq.enableIPv6(), ipam, rq.internal(),
-                rq.attachable(), rq.options(), rq.labels(), bridge, true);
-        store.put(n);
         events.publish("create", n);
         return n;
     }
@@ -190,6 +218,7 @@ public final class NetworkService {
         }
         store.remove(n.id());
         addresses.forget(n.id());
+        releaseClaim(n.id());
         events.publish("destroy", n);
     }
 
@@ -200,6 +229,7 @@ public final class NetworkService {
             if (n.predefined() || inUse(n) || !selector.test(n, false)) continue;
             store.remove(n.id());
             addresses.forget(n.id());
+            releaseClaim(n.id());
             events.publish("destroy", n);
             deleted.add(n.name());
         }
@@ -211,9 +241,9 @@ public final class NetworkService {
     }
 
     /** The IPAM configs of a new network: the ones given, checked, plus chosen subnets for what was not given. */
-    private List<IpamConfig> ipam(NetworkCreateRequest rq) {
+    private List<IpamConfig> ipam(NetworkCreateRequest rq, List<HostNetworkClaims.Claim> claimed) {
         IpamConfig v4 = null, v6 = null;
-        List<Subnet> others = subnetsInUse(false);
+        List<Subnet> others = subnetsInUse(false, claimed);
         for (IpamConfig c : rq.ipamConfigs()) {
             IpamConfig checked = checkConfig(c, others);
             if (checked.ipv6()) {
@@ -229,13 +259,13 @@ public final class NetworkService {
         }
         List<Subnet> taken = null;
         if (v4 == null) {
-            taken = subnetsInUse(true);
+            taken = subnetsInUse(true, claimed);
             Subnet s = SubnetChooser.chooseIpv4(taken).orElseThrow(() -> new ConflictException(
                     "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network"));
             v4 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()), true);
         }
         if (rq.enableIPv6() && v6 == null) {
-            if (taken == null) taken = subnetsInUse(true);
+            if (taken == null) taken = subnetsInUse(true, claimed);
             Subnet s = SubnetChooser.chooseIpv6(taken).orElseThrow(() -> new ConflictException(
                     "could not find an available, non-overlapping IPv6 address pool to assign to the network"));
             v6 = new IpamConfig(s.toString(), null, Subnet.format(s.gatewayDefault()), true);
@@ -280,15 +310,53 @@ public final class NetworkService {
         return new IpamConfig(subnet.toString(), range, gateway);
     }
 
-    /** Subnets of berth's networks, plus the host's routes when choosing a subnet ourselves. */
-    private List<Subnet> subnetsInUse(boolean withHostRoutes) {
+    /**
+     * Subnets of this daemon's networks and of other berthds' (their claims), plus the host's routes when
+     * choosing a subnet ourselves.
+     */
+    private List<Subnet> subnetsInUse(boolean withHostRoutes, List<HostNetworkClaims.Claim> claimed) {
         Stream<Subnet> own = store.list().stream().flatMap(n -> n.ipam().stream()).map(IpamConfig::subnetPrefix);
-        return Stream.concat(own, withHostRoutes ? hostRoutes.get().stream() : Stream.empty()).toList();
+        Stream<Subnet> others = claimed.stream().flatMap(c -> c.subnets().stream()).map(Subnet::parse);
+        return Stream.of(own, others, withHostRoutes ? hostRoutes.get().stream() : Stream.<Subnet>empty())
+                .flatMap(x -> x).toList();
     }
 
-    /** The lowest berthN (N ≥ 1) no network and no host interface has. */
-    private String nextBridgeName() {
+    /** Bridge names this daemon's networks and other berthds' use. */
+    private Set<String> bridgeNames(List<HostNetworkClaims.Claim> claimed) {
         Set<String> used = store.list().stream().map(Network::bridgeName).filter(b -> b != null).collect(Collectors.toSet());
+        claimed.forEach(c -> used.add(c.bridge()));
+        return used;
+    }
+
+    /**
+     * Makes a network's definition while holding the host-wide claims lock, so no other berthd picks the same
+     * subnet or bridge meanwhile, and records the result there.
+     */
+    private Network claimed(String id, java.util.function.Function<List<HostNetworkClaims.Claim>, Network> make) {
+        if (claims == null) return make.apply(List.of());
+        Network[] made = new Network[1];
+        claims.claim(id, others -> {
+            made[0] = make.apply(others);
+            return new HostNetworkClaims.Choice(subnetsOf(made[0]), made[0].bridgeName());
+        });
+        return made[0];
+    }
+
+    private void recordClaim(Network n) {
+        if (claims != null && n.bridgeName() != null) claims.record(n.id(), subnetsOf(n), n.bridgeName());
+    }
+
+    private void releaseClaim(String id) {
+        if (claims != null) claims.release(id);
+    }
+
+    private static List<String> subnetsOf(Network n) {
+        return n.ipam().stream().map(IpamConfig::subnet).toList();
+    }
+
+    /** The lowest berthN (N ≥ 1) no network of any berthd and no host interface has. */
+    private String nextBridgeName(List<HostNetworkClaims.Claim> claimed) {
+        Set<String> used = bridgeNames(claimed);
         used.addAll(hostInterfaces.get());
         for (int i = 1; ; i++) {
             String b = "berth" + i;

@@ -86,13 +86,14 @@ public final class NetworkStep implements ContainerStep {
     }
 
     private void setUpNetworks(StepRun run, Container c, NetworkSpec spec) throws IOException {
+        // every network disconnected: the container runs with loopback only, as Docker starts it
+        if (spec.attachments().isEmpty()) return;
         NetworkRecords records = new NetworkRecords(c.paths().runDir());
         // what an earlier attempt left (berthd killed mid-start) is undone first: netavark cannot set up an
         // interface that is already there
         if (records.readTeardown().isPresent()) tearDown(run);
         Path netns = Netns.path(execRoot, c.id());
         List<NetworkCatalog.NetworkFacts> facts = spec.attachments().stream().map(a -> Endpoints.facts(catalog, a)).toList();
-        if (facts.isEmpty()) throw new FailedPreconditionException("container " + c.id() + " has network mode " + spec.mode() + " but no network");
         List<String> ids = facts.stream().map(NetworkCatalog.NetworkFacts::id).toList();
         records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, null));
         Netns.create(netns);
