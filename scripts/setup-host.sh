@@ -53,15 +53,16 @@ fi
 # when it sets a network up; doing it here too makes a host that forwards the state berth starts from.
 # br_netfilter is not loaded: netavark filters routed traffic in FORWARD and POSTROUTING only and never reads
 # net.bridge.* (Docker needs the module for --icc=false, which berth does not offer).
+# Written to /proc directly: sysctl comes with procps, which a minimal system may lack.
 if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ]; then
-  sysctl -qw net.ipv4.ip_forward=1 && say "enabled IPv4 forwarding (net.ipv4.ip_forward=1)"
+  echo 1 >/proc/sys/net/ipv4/ip_forward && say "enabled IPv4 forwarding (net.ipv4.ip_forward=1)"
 fi
 if [ -e /proc/sys/net/ipv6/conf/all/forwarding ] && [ "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" != 1 ]; then
   # A forwarding host ignores router advertisements unless accept_ra=2: keep the routes learned from them.
   for dev in $(ip -6 route show default proto ra 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1)}' | sort -u); do
-    sysctl -qw "net.ipv6.conf.$dev.accept_ra=2"
+    echo 2 >"/proc/sys/net/ipv6/conf/$dev/accept_ra"
   done
-  sysctl -qw net.ipv6.conf.all.forwarding=1 && say "enabled IPv6 forwarding (net.ipv6.conf.all.forwarding=1)"
+  echo 1 >/proc/sys/net/ipv6/conf/all/forwarding && say "enabled IPv6 forwarding (net.ipv6.conf.all.forwarding=1)"
 fi
 
 # crun 1.8 refuses cgroup "hybrid mode" while the unified hierarchy lists controllers that have no v1
