@@ -121,7 +121,10 @@ public final class Daemon implements AutoCloseable {
         BaseImagePuller puller = (ref, output) -> registry.pull(ImageReference.parse(ref), null, e -> {
             if (!e.hasBytes()) output.accept(e.id() == null ? e.status() : e.id() + ": " + e.status());
         }).image();
-        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller);
+        // RUN containers are on the default network; its id comes from the same resolver container create uses
+        io.berth.daemon.api.NetworkResolver networks = io.berth.daemon.api.NetworkResolver.PREDEFINED;
+        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller,
+                name -> networks.resolve(name).id());
         Path buildContexts = options.dataRoot().resolve("build-contexts");
         new BuildRoutes(builder, buildContexts, events, store.leases(), store.gc()).register(router);
 
