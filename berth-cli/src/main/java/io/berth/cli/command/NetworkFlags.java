@@ -60,6 +60,12 @@ final class NetworkFlags {
         }
         ObjectNode endpoints = NODES.objectNode();
         for (Attachment a : attachments) {
+            if (!isUserDefined(a.target()) && !a.aliases().isEmpty()) {
+                throw new IllegalArgumentException("network-scoped aliases are only supported for user-defined networks");
+            }
+            if (!a.mac().isEmpty() && !a.mac().strip().matches("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){5}")) {
+                throw new IllegalArgumentException(a.mac() + " is not a valid mac address");
+            }
             // a single network without settings goes without an endpoint, as the docker CLI sends it
             if (attachments.size() == 1 && !plainDefault && a.isEmpty()) continue;
             ObjectNode e = endpoints.putObject(a.target());

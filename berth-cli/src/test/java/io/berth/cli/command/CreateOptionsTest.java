@@ -214,8 +214,9 @@ class CreateOptionsTest {
         JsonNode advanced = body("--network", "name=appnet,alias=a1,ip=10.1.0.7", "--network", "backnet", "busybox");
         assertThat(advanced.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo(
                 "{\"appnet\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.7\"},\"Aliases\":[\"a1\"]},\"backnet\":{}}");
-        JsonNode aliasOnDefault = body("--network-alias", "web", "busybox");
-        assertThat(aliasOnDefault.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo("{\"default\":{\"Aliases\":[\"web\"]}}");
+        JsonNode ipOnDefault = body("--ip", "172.17.0.9", "busybox");
+        assertThat(ipOnDefault.path("NetworkingConfig").path("EndpointsConfig").toString())
+                .isEqualTo("{\"default\":{\"IPAMConfig\":{\"IPv4Address\":\"172.17.0.9\"}}}");
     }
 
     @Test
@@ -228,6 +229,11 @@ class CreateOptionsTest {
                 .hasMessage("conflicting options: cannot attach both user-defined and non-user-defined network-modes");
         assertThatThrownBy(() -> body("--network", "appnet", "--network", "appnet", "busybox"))
                 .hasMessage("network \"appnet\" is specified multiple times");
+        assertThatThrownBy(() -> body("--network-alias", "web", "busybox"))
+                .hasMessage("network-scoped aliases are only supported for user-defined networks");
+        assertThatThrownBy(() -> body("--network", "host", "--network-alias", "web", "busybox"))
+                .hasMessage("network-scoped aliases are only supported for user-defined networks");
+        assertThatThrownBy(() -> body("--mac-address", "zz", "busybox")).hasMessage("zz is not a valid mac address");
         assertThatThrownBy(() -> body("--network", "name=appnet,driver-opt=x=y", "busybox"))
                 .hasMessage("berth does not support --network driver-opt yet");
         assertThatThrownBy(() -> body("-p", "8000:80-81", "busybox"))

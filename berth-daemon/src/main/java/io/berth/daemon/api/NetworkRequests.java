@@ -106,20 +106,15 @@ final class NetworkRequests {
             if (wantsPorts) throw new InvalidArgumentException("conflicting options: port publishing and the container type network mode");
             if (!requestExposed.isEmpty()) throw new InvalidArgumentException("conflicting options: port exposing and the container type network mode");
             onlyOwnEndpoint(endpoints, Set.of(mode), "container sharing network namespace with another container or host cannot be connected to any other network");
-            mode = NetworkSpec.CONTAINER_PREFIX + containerIds.apply(target);
+            mode = NetworkSpec.CONTAINER_PREFIX + atCreate(() -> containerIds.apply(target));
             hostname = "";
         } else if (mode.equals(NetworkSpec.HOST) || mode.equals(NetworkSpec.NONE)) {
             boolean isHost = mode.equals(NetworkSpec.HOST);
             onlyOwnEndpoint(endpoints, Set.of(mode), isHost
                     ? "container sharing network namespace with another container or host cannot be connected to any other network"
                     : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
-            JsonNode own = endpoints.getOrDefault(mode, com.fasterxml.jackson.databind.node.MissingNode.getInstance());
-            if (!CreateRequestTranslator.strings(own.path("Aliases")).isEmpty()) {
-                throw new InvalidArgumentException("network-scoped alias is supported only for containers in user defined networks");
-            }
-            if (!ipv4(own).isEmpty() || !ipv6(own).isEmpty()) {
-                throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
-            }
+            for (var e : endpoints.entrySet()) checkEndpoint(e.getKey(), false, e.getValue());
+            JsonNode own = endpoints.getOrDefault(mode, endpoints.getOrDefault("default", com.fasterxml.jackson.databind.node.MissingNode.getInstance()));
             if (!configMac.isEmpty() || !text(own.path("MacAddress")).isEmpty()) {
                 // Docker refuses it for host mode; with none there is no interface to give it to: refused, not dropped
                 throw new InvalidArgumentException("conflicting options: mac-address and the network mode");
@@ -133,13 +128,15 @@ final class NetworkRequests {
                 throw new InvalidArgumentException("berth does not support HostConfig.PortBindings or PublishAllPorts with HostConfig.NetworkMode=none (no port can be reached)");
             }
         } else {
-            NetworkResolver.Network primary = networks.resolve(mode);
+            String primaryName = mode;
+            NetworkResolver.Network primary = atCreate(() -> networks.resolve(primaryName));
             JsonNode primaryEndpoint = endpointFor(endpoints, mode, primary);
             String endpointMac = text(primaryEndpoint.path("MacAddress"));
             if (!configMac.isEmpty() && !endpointMac.isEmpty() && !configMac.equalsIgnoreCase(endpointMac)) {
                 throw new InvalidArgumentException("the container-wide MAC address must match the endpoint-specific MAC address for the main network, or be left empty");
             }
-            attachments.add(attachment(primary, primaryEndpoint, endpointMac.isEmpty() ? configMac : endpointMac));
+            attachments.add(attachment(primary, keyOf(endpoints, primaryEndpoint, primary.name()), primaryEndpoint,
+                    endpointMac.isEmpty() ? configMac : endpointMac));
             for (var e : endpoints.entrySet()) {
                 if (e.getValue() == primaryEndpoint) continue;
                 if (e.getKey().equals(NetworkSpec.HOST) || e.getKey().startsWith(NetworkSpec.CONTAINER_PREFIX)) {
@@ -148,9 +145,9 @@ final class NetworkRequests {
                 if (e.getKey().equals(NetworkSpec.NONE)) {
                     throw new InvalidArgumentException("container cannot be connected to multiple networks with one of the networks in private (none) mode");
                 }
-                NetworkResolver.Network other = networks.resolve(e.getKey());
+                NetworkResolver.Network other = atCreate(() -> networks.resolve(e.getKey()));
                 if (attachments.stream().anyMatch(a -> a.networkId().equals(other.id()))) continue;
-                attachments.add(attachment(other, e.getValue(), text(e.getValue().path("MacAddress"))));
+                attachments.add(attachment(other, e.getKey(), e.getValue(), text(e.getValue().path("MacAddress"))));
             }
             mode = primary.name();
             if (hostname.isEmpty()) hostname = id.substring(0, 12);
@@ -167,23 +164,55 @@ final class NetworkRequests {
         return new Result(spec, List.copyOf(warnings));
     }
 
+    /**
+     * A network or container a create names that does not exist is a 400 with the resolver's words ("network X not
+     * found", "No such container: X"), not its 404: the docker CLI answers any 404 from create by pulling the image
+     * and retrying (measured with docker CLI 28: "Unable to find image 'busybox:latest' locally", then a registry
+     * error instead of the message). Docker itself only finds out at start, so its CLI never sees a 404 here.
+     */
+    private static <T> T atCreate(Supplier<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (io.berth.oci.errors.NotFoundException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+    }
+
     /** "80/tcp" before "443/tcp" before "53/udp": by protocol, then number, as Docker's port lists sort. */
     static final Comparator<String> PORT_ORDER = Comparator.comparing((String p) -> p.substring(p.indexOf('/') + 1))
             .thenComparingInt(p -> Integer.parseInt(p.substring(0, p.indexOf('/'))));
 
-    private NetworkSpec.Attachment attachment(NetworkResolver.Network network, JsonNode endpoint, String mac) {
-        List<String> aliases = CreateRequestTranslator.strings(endpoint.path("Aliases"));
-        String v4 = ipv4(endpoint);
-        String v6 = ipv6(endpoint);
-        boolean userDefined = !network.name().equals(NetworkSpec.DEFAULT_BRIDGE);
-        if (!userDefined && !aliases.isEmpty()) {
-            throw new InvalidArgumentException("network-scoped alias is supported only for containers in user defined networks");
+    /** @param key the endpoint's key in the request (Docker names the network so in its messages) */
+    private NetworkSpec.Attachment attachment(NetworkResolver.Network network, String key, JsonNode endpoint, String mac) {
+        checkEndpoint(key, !network.name().equals(NetworkSpec.DEFAULT_BRIDGE), endpoint);
+        if (!mac.isEmpty() && !MAC.matcher(mac).matches()) throw new InvalidArgumentException("invalid MAC address " + mac);
+        return new NetworkSpec.Attachment(network.name(), network.id(), CreateRequestTranslator.strings(endpoint.path("Aliases")),
+                ipv4(endpoint), ipv6(endpoint), mac.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Aliases and fixed addresses only on user-defined networks; each broken rule is one line under Docker's
+     * "invalid config for network X: invalid endpoint settings:".
+     */
+    private static void checkEndpoint(String key, boolean userDefined, JsonNode endpoint) {
+        if (userDefined) return;
+        List<String> errors = new ArrayList<>();
+        if (!ipv4(endpoint).isEmpty() || !ipv6(endpoint).isEmpty()) {
+            errors.add("user specified IP address is supported on user defined networks only");
         }
-        if (!userDefined && (!v4.isEmpty() || !v6.isEmpty())) {
-            throw new InvalidArgumentException("user specified IP address is supported on user defined networks only");
+        if (!CreateRequestTranslator.strings(endpoint.path("Aliases")).isEmpty()) {
+            errors.add("network-scoped alias is supported only for containers in user defined networks");
         }
-        if (!mac.isEmpty() && !MAC.matcher(mac).matches()) throw new InvalidArgumentException("invalid MAC address: " + mac);
-        return new NetworkSpec.Attachment(network.name(), network.id(), aliases, v4, v6, mac.toLowerCase(java.util.Locale.ROOT));
+        if (!errors.isEmpty()) {
+            throw new InvalidArgumentException("invalid config for network " + key + ": invalid endpoint settings:\n" + String.join("\n", errors));
+        }
+    }
+
+    private static String keyOf(Map<String, JsonNode> endpoints, JsonNode endpoint, String fallback) {
+        for (var e : endpoints.entrySet()) {
+            if (e.getValue() == endpoint) return e.getKey();
+        }
+        return fallback;
     }
 
     private static JsonNode endpointFor(Map<String, JsonNode> endpoints, String mode, NetworkResolver.Network primary) {

@@ -105,12 +105,17 @@ class NetworkRequestsTest {
 
     @Test
     void aliasesAndAddressesOnlyOnUserDefinedNetworks() throws IOException {
-        for (String mode : List.of("host", "none", "bridge")) {
+        for (String mode : List.of("host", "none", "bridge", "default")) {
+            String prefix = "invalid config for network " + mode + ": invalid endpoint settings:\n";
             rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"" + mode + "\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\""
-                    + mode + "\":{\"Aliases\":[\"web\"]}}}}", "network-scoped alias is supported only for containers in user defined networks");
+                    + mode + "\":{\"Aliases\":[\"web\"]}}}}", prefix + "network-scoped alias is supported only for containers in user defined networks");
             rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"" + mode + "\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\""
-                    + mode + "\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.0.5\"}}}}}", "user specified IP address is supported on user defined networks only");
+                    + mode + "\":{\"IPAMConfig\":{\"IPv4Address\":\"10.0.0.5\"}}}}}", prefix + "user specified IP address is supported on user defined networks only");
         }
+        rejects("{\"Image\":\"nginx\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"Aliases\":[\"a\"],"
+                + "\"IPAMConfig\":{\"IPv6Address\":\"fd00::1\"}}}}}", "invalid config for network default: invalid endpoint settings:\n"
+                + "user specified IP address is supported on user defined networks only\n"
+                + "network-scoped alias is supported only for containers in user defined networks");
         NetworkSpec n = net("""
                 {"Image":"nginx","MacAddress":"02:42:AC:11:00:09","HostConfig":{"NetworkMode":"appnet"},
                  "NetworkingConfig":{"EndpointsConfig":{"appnet":{"Aliases":["web","www"],
@@ -125,9 +130,11 @@ class NetworkRequestsTest {
     }
 
     @Test
-    void aNetworkThatDoesNotExistIsA404() {
-        assertThatThrownBy(() -> net("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"nope\"}}"))
-                .isInstanceOf(NotFoundException.class).hasMessage("network nope not found");
+    void aNetworkThatDoesNotExistIsA400NotA404WhichTheDockerCliAnswersWithAPull() {
+        rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"nope\"}}", "network nope not found");
+        assertThatThrownBy(() -> translate("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"appnet\"},\"NetworkingConfig\":"
+                + "{\"EndpointsConfig\":{\"appnet\":{},\"gone\":{}}}}", "1.44")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("network gone not found");
     }
 
     @Test
@@ -152,8 +159,7 @@ class NetworkRequestsTest {
         assertThat(n.mode()).isEqualTo("container:" + OTHER);
         assertThat(n.joinedContainer()).isEqualTo(OTHER);
         assertThat(n.exposed()).isEmpty();
-        assertThatThrownBy(() -> net("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:gone\"}}"))
-                .isInstanceOf(NotFoundException.class).hasMessage("No such container: gone");
+        rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:gone\"}}", "No such container: gone");
         rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:\"}}",
                 "Invalid network mode: invalid container format container:<name|id>");
         rejects("{\"Image\":\"nginx\",\"Hostname\":\"x\",\"HostConfig\":{\"NetworkMode\":\"container:db\"}}",
@@ -200,6 +206,6 @@ class NetworkRequestsTest {
         rejects("{\"Image\":\"nginx\",\"MacAddress\":\"02:42:ac:11:00:02\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":"
                 + "{\"MacAddress\":\"02:42:ac:11:00:03\"}}}}",
                 "the container-wide MAC address must match the endpoint-specific MAC address for the main network, or be left empty");
-        rejects("{\"Image\":\"nginx\",\"MacAddress\":\"zz\"}", "invalid MAC address: zz");
+        rejects("{\"Image\":\"nginx\",\"MacAddress\":\"zz\"}", "invalid MAC address zz");
     }
 }
