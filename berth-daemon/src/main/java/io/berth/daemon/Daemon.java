@@ -109,7 +109,11 @@ public final class Daemon implements AutoCloseable {
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
-        new ContainerRoutes(containers, lookup, containerVolumes.get()).register(router);
+        // Networks: the resolver finds the networks a create or build names, the status source what a running
+        // container's networks became. Until the network service and step are wired: the predefined networks only.
+        io.berth.daemon.api.NetworkResolver networks = io.berth.daemon.api.NetworkResolver.PREDEFINED;
+        io.berth.daemon.api.NetworkStatusSource networkStatus = io.berth.daemon.api.NetworkStatusSource.NONE;
+        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
@@ -122,7 +126,6 @@ public final class Daemon implements AutoCloseable {
             if (!e.hasBytes()) output.accept(e.id() == null ? e.status() : e.id() + ": " + e.status());
         }).image();
         // RUN containers are on the default network; its id comes from the same resolver container create uses
-        io.berth.daemon.api.NetworkResolver networks = io.berth.daemon.api.NetworkResolver.PREDEFINED;
         ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller,
                 name -> networks.resolve(name).id());
         Path buildContexts = options.dataRoot().resolve("build-contexts");

@@ -153,12 +153,11 @@ final class NetworkRequests {
             if (hostname.isEmpty()) hostname = id.substring(0, 12);
         }
 
+        // the image's ports stay exposed in container: mode too (Config.ExposedPorts shows them); nothing publishes them
         Set<String> exposed = new TreeSet<>(PORT_ORDER);
-        if (!mode.startsWith(NetworkSpec.CONTAINER_PREFIX)) {
-            imageExposed.forEach(p -> exposed.add(normalizedPort(p)));
-            exposed.addAll(requestExposed);
-            for (var b : portBindingKeys(host.path("PortBindings"))) exposed.add(b);
-        }
+        imageExposed.forEach(p -> exposed.add(normalizedPort(p)));
+        exposed.addAll(requestExposed);
+        exposed.addAll(portBindingKeys(host.path("PortBindings")));
         NetworkSpec spec = new NetworkSpec(hostname, mode, attachments, ports, List.copyOf(exposed), publishAll,
                 dns, dnsSearch, dnsOptions, extraHosts);
         return new Result(spec, List.copyOf(warnings));

@@ -158,7 +158,7 @@ class NetworkRequestsTest {
         NetworkSpec n = net("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:db\"}}");
         assertThat(n.mode()).isEqualTo("container:" + OTHER);
         assertThat(n.joinedContainer()).isEqualTo(OTHER);
-        assertThat(n.exposed()).isEmpty();
+        assertThat(n.exposed()).containsExactly("80/tcp");
         rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:gone\"}}", "No such container: gone");
         rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"container:\"}}",
                 "Invalid network mode: invalid container format container:<name|id>");
