@@ -198,12 +198,12 @@ public final class ContainerView {
         m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         // every network option in the request was applied (create refuses any other), so they are shown as sent
         JsonNode host = body.path("HostConfig");
-        m.put("PortBindings", host.path("PortBindings").isObject() ? host.get("PortBindings") : Map.of());
+        // as Docker's Go structs echo them: what was sent, null for what was not ({} and [] stay {} and [])
+        m.put("PortBindings", host.path("PortBindings").isObject() ? host.get("PortBindings") : null);
         m.put("PublishAllPorts", host.path("PublishAllPorts").asBoolean(false));
-        m.put("Dns", host.path("Dns").isArray() ? host.get("Dns") : List.of());
-        m.put("DnsOptions", host.path("DnsOptions").isArray() ? host.get("DnsOptions") : List.of());
-        m.put("DnsSearch", host.path("DnsSearch").isArray() ? host.get("DnsSearch") : List.of());
-        m.put("ExtraHosts", host.path("ExtraHosts").isArray() && !host.get("ExtraHosts").isEmpty() ? host.get("ExtraHosts") : null);
+        for (String list : List.of("Dns", "DnsOptions", "DnsSearch", "ExtraHosts")) {
+            m.put(list, host.path(list).isArray() ? host.get(list) : null);
+        }
         return m;
     }
 
