@@ -37,6 +37,7 @@ import io.berth.cli.command.SystemCheckCommand;
 import io.berth.cli.command.SystemDfCommand;
 import io.berth.cli.command.TagCommand;
 import io.berth.cli.command.TopCommand;
+import io.berth.cli.command.PortCommand;
 import io.berth.cli.command.UnpauseCommand;
 import io.berth.cli.command.VersionCommand;
 import io.berth.cli.command.NetworkCreateCommand;
@@ -134,6 +135,7 @@ final class CommandTable {
                 cmd("wait", WaitCommand::new),
                 cmd("inspect", InspectCommand::new),
                 positional("top", TopCommand::new),
+                cmd("port", PortCommand::new),
                 cmd("stats", StatsCommand::new),
                 cmd("pause", PauseCommand::new),
                 cmd("unpause", UnpauseCommand::new),
@@ -171,6 +173,7 @@ final class CommandTable {
                 cmd("wait", WaitCommand::new),
                 cmd("inspect", () -> new InspectCommand("container")),
                 positional("top", TopCommand::new),
+                cmd("port", PortCommand::new),
                 cmd("stats", StatsCommand::new),
                 cmd("pause", PauseCommand::new),
                 cmd("unpause", UnpauseCommand::new),

@@ -139,7 +139,11 @@ public final class Daemon implements AutoCloseable {
                 new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
-        new ContainerRoutes(containers, lookup, containerVolumes.get()).register(router);
+        // Networks: the resolver finds the networks a create or build names, the status source what a running
+        // container's networks became at its start.
+        io.berth.daemon.api.NetworkResolver networks = containerNetworks.resolver();
+        io.berth.daemon.api.NetworkStatusSource networkStatus = containerNetworks.statusSource();
+        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
@@ -151,7 +155,9 @@ public final class Daemon implements AutoCloseable {
         BaseImagePuller puller = (ref, output) -> registry.pull(ImageReference.parse(ref), null, e -> {
             if (!e.hasBytes()) output.accept(e.id() == null ? e.status() : e.id() + ": " + e.status());
         }).image();
-        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller);
+        // RUN containers are on the default network; its id comes from the same resolver container create uses
+        ImageBuilder builder = new ImageBuilder(store, containers, options.dataRoot().resolve("build-cache"), puller,
+                name -> networks.resolve(name).id());
         Path buildContexts = options.dataRoot().resolve("build-contexts");
         new BuildRoutes(builder, buildContexts, events, store.leases(), store.gc()).register(router);
 

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param noCache         skip cache lookups (results are still recorded)
  * @param pull            accepted for compatibility; builds never pull (base images must be in the store)
  * @param cacheFrom       images whose history may stand in for RUN/COPY/ADD steps (see {@link ImageBuilder})
- * @param network         "none" or "default" for RUN containers (both get a private network namespace)
+ * @param network         RUN containers' network: "default" (the default bridge network), "none" or "host"
  * @param sourceDateEpoch SOURCE_DATE_EPOCH in seconds, or null (timestamps then normalize to 0)
  * @param quiet           suppress step output; only the image ID is printed at the end
  */

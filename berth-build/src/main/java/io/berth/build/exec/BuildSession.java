@@ -27,7 +27,8 @@ import java.util.function.Function;
 record BuildSession(StoreServices store, ContainerService containers, StateCommitter committer, BuildCache cache,
                     BuildRequest request, String created, Instant mtime, char escape,
                     Map<String, String> globalArgs, Set<String> consumedArgs, Function<String, BuildState> stageResult,
-                    List<CacheFromImage> cacheFrom, Path emptyLowerDir, BaseImagePuller puller) {
+                    List<CacheFromImage> cacheFrom, Path emptyLowerDir, BaseImagePuller puller,
+                    io.berth.runtime.NetworkSpec runNetwork) {
 
     record CacheFromImage(ImageConfig config, ImageManifest manifest) {
     }

@@ -31,6 +31,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import java.util.function.UnaryOperator;
+
+import io.berth.runtime.NetworkSpec;
 
 /**
  * Builds images from a Dockerfile and a build context, like Docker's classic builder ({@code POST /build}).
@@ -57,12 +60,20 @@ public final class ImageBuilder {
     private final BuildCache cache;
     private final Path emptyDir;
     private final BaseImagePuller puller;
+    private final UnaryOperator<String> networkIds;
 
     public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir) {
         this(store, containers, cacheDir, BaseImagePuller.NONE);
     }
 
     public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir, BaseImagePuller puller) {
+        this(store, containers, cacheDir, puller, name -> "");
+    }
+
+    /** @param networkIds a network's full id from its name: RUN containers are on the default network, "bridge" */
+    public ImageBuilder(StoreServices store, ContainerService containers, Path cacheDir, BaseImagePuller puller,
+                        UnaryOperator<String> networkIds) {
+        this.networkIds = networkIds;
         this.puller = puller;
         this.store = store;
         this.containers = containers;
@@ -117,10 +128,7 @@ public final class ImageBuilder {
     }
 
     private BuildResult buildLeased(BuildRequest request, BuildOutput output) {
-        if (!request.network().equals("none") && !request.network().equals("default")) {
-            throw new InvalidArgumentException("network mode " + request.network() + " is not supported for builds "
-                    + "(use none or default)");
-        }
+        NetworkSpec runNetwork = RunNetwork.forBuild(request.network(), networkIds);
         BuildOutput sink = request.quiet() ? new QuietOutput(output) : output;
         String text = request.context().readDockerfile(request.dockerfile());
         Dockerfile dockerfile = DockerfileParser.parse(request.dockerfile(), text);
@@ -181,7 +189,7 @@ public final class ImageBuilder {
                             return null;
                         }
                         return await(results.get(dep));
-                    }, cacheFrom, emptyDir, puller);
+                    }, cacheFrom, emptyDir, puller, runNetwork);
             Dockerfile.Stage stage = dockerfile.stages().get(i);
             threads.add(Thread.ofVirtual().name("build-stage-" + i).start(() -> {
                 try {

@@ -33,16 +33,18 @@ final class RunStep {
     }
 
     /**
+     * @param network the RUN container's network (the build's, or the step's --network=none)
      * @param display the command as Docker names it in the failure message ("/bin/sh -c false")
      * @param onUpper reads the container's upper dir after a successful exit
      */
-    <T> T run(List<Path> lowerDirs, List<String> args, List<String> env, String user, String workingDir,
+    <T> T run(List<Path> lowerDirs, io.berth.runtime.NetworkSpec network, List<String> args, List<String> env, String user, String workingDir,
               String display, Consumer<String> output, Function<Path, T> onUpper) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String id = HexFormat.of().formatHex(raw);
         output.accept(" ---> Running in " + id.substring(0, 12));
         ContainerSpec spec = ContainerSpec.builder(id).args(args).env(env).workingDir(workingDir).user(user)
+                .network(network)
                 .labels(Map.of("io.berth.build", "true")).rootfs(new RootfsLayers(lowerDirs)).created(Instant.now()).build();
         containers.create(spec);
         try {

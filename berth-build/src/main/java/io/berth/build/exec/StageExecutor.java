@@ -323,16 +323,17 @@ final class StageExecutor {
 
     /**
      * RUN's BuildKit flags are parsed (a Dockerfile with them is valid) but only what berth's RUN really does may
-     * pass: no network but loopback (--network=none, or default, which is that until networks exist), the default
+     * pass: --network=none (loopback only) or default (the build's network, {@link RunNetwork}), the default
      * sandbox. Cache, bind and tmpfs mounts, host networking and insecure mode are refused, never skipped.
      */
     private void refuseUnappliedFlags(Instruction.Run r) {
         if (r.flags().containsKey("mount")) {
             throw error(r, "berth does not support RUN --mount yet");
         }
-        String network = r.flags().get("network");
-        if (network != null && !network.equals("none") && !network.equals("default")) {
-            throw error(r, "berth does not support RUN --network=" + network + " yet");
+        try {
+            RunNetwork.forStep(session.runNetwork(), r.flags().get("network"));
+        } catch (InvalidArgumentException e) {
+            throw error(r, e.getMessage());
         }
         String security = r.flags().get("security");
         if (security != null && !security.equals("sandbox")) {
@@ -379,7 +380,8 @@ final class StageExecutor {
             RootfsView view = new RootfsView(lowers);
             List<Path> containerLowers = lowers.isEmpty() ? List.of(session.emptyLowerDir()) : lowers;
             String wd = cfg.workingDir() == null || cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
-            Descriptor layer = new RunStep(session.containers()).run(containerLowers, argv, runEnv,
+            Descriptor layer = new RunStep(session.containers()).run(containerLowers,
+                    RunNetwork.forStep(session.runNetwork(), r.flags().get("network")), argv, runEnv,
                     cfg.user() == null ? "" : cfg.user(), wd, display, out, upper -> {
                         try {
                             return session.committer().putLayer(UpperDirDiff.diff(upper, view), session.mtime());

@@ -90,21 +90,57 @@ public final class ContainerRows {
         return String.join(",", out);
     }
 
+    /**
+     * The PORTS column as docker ps shows it: ports sorted by private port, IP, public port, type; a run of
+     * consecutive ports published on the same port number of the same IP (or unpublished) shown as one range
+     * ("0.0.0.0:8000-8001->8000-8001/tcp", "80-81/tcp"), a run listed when it breaks and the open ones after; a port
+     * published on another number listed on its own, last.
+     */
     static String ports(JsonNode ports) {
-        List<String> out = new ArrayList<>();
+        record Port(String ip, int privatePort, int publicPort, String type) {}
+        List<Port> sorted = new ArrayList<>();
         for (JsonNode p : ports) {
-            String proto = p.path("Type").asText("tcp");
-            int priv = p.path("PrivatePort").asInt();
-            int pub = p.path("PublicPort").asInt();
-            if (pub > 0) {
-                String ip = p.path("IP").asText("");
-                String host = ip.contains(":") ? "[" + ip + "]" : ip;
-                out.add(host + ":" + pub + "->" + priv + "/" + proto);
-            } else {
-                out.add(priv + "/" + proto);
-            }
+            sorted.add(new Port(p.path("IP").asText(""), p.path("PrivatePort").asInt(), p.path("PublicPort").asInt(),
+                    p.path("Type").asText("tcp")));
         }
+        sorted.sort(java.util.Comparator.comparingInt(Port::privatePort).thenComparing(Port::ip)
+                .thenComparingInt(Port::publicPort).thenComparing(Port::type));
+        Map<String, int[]> runs = new LinkedHashMap<>();
+        List<String> out = new ArrayList<>();
+        List<String> remapped = new ArrayList<>();
+        for (Port p : sorted) {
+            String key = p.type();
+            if (!p.ip().isEmpty()) {
+                if (p.publicPort() != p.privatePort()) {
+                    remapped.add(hostPort(p.ip(), Integer.toString(p.publicPort())) + "->" + p.privatePort() + "/" + p.type());
+                    continue;
+                }
+                key = p.ip() + "/" + p.type();
+            }
+            int[] run = runs.get(key);
+            if (run != null && p.privatePort() == run[1] + 1) {
+                run[1] = p.privatePort();
+                continue;
+            }
+            // a broken run is listed now; its key keeps its place for the run that follows (docker ps's order)
+            if (run != null) out.add(portRun(key, run));
+            runs.put(key, new int[] {p.privatePort(), p.privatePort()});
+        }
+        runs.forEach((key, run) -> out.add(portRun(key, run)));
+        out.addAll(remapped);
         return String.join(", ", out);
+    }
+
+    private static String portRun(String key, int[] run) {
+        int slash = key.lastIndexOf('/');
+        String ip = slash < 0 ? "" : key.substring(0, slash);
+        String type = key.substring(slash + 1);
+        String range = run[0] == run[1] ? Integer.toString(run[0]) : run[0] + "-" + run[1];
+        return (ip.isEmpty() ? range : hostPort(ip, range) + "->" + range) + "/" + type;
+    }
+
+    private static String hostPort(String ip, String port) {
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
     }
 
     /** Go's strconv.Quote for the characters a command line holds. */

@@ -111,6 +111,9 @@ public final class CreateOptions {
     @Option(names = "--expose", paramLabel = "list", description = "Expose a port or a range of ports")
     List<String> expose = new ArrayList<>();
 
+    @Option(names = {"-P", "--publish-all"}, description = "Publish all exposed ports to random ports")
+    boolean publishAll;
+
     @Option(names = {"-v", "--volume"}, paramLabel = "list", description = "Bind mount a volume")
     List<String> volumes = new ArrayList<>();
 
@@ -124,7 +127,25 @@ public final class CreateOptions {
     List<String> mounts = new ArrayList<>();
 
     @Option(names = {"--network", "--net"}, paramLabel = "network", description = "Connect a container to a network")
-    String network;
+    List<String> networks = new ArrayList<>();
+
+    @Option(names = {"--network-alias", "--net-alias"}, paramLabel = "list", description = "Add network-scoped alias for the container")
+    List<String> networkAliases = new ArrayList<>();
+
+    @Option(names = "--ip", paramLabel = "string", description = "IPv4 address (e.g., 172.30.100.104)")
+    String ip;
+
+    @Option(names = "--ip6", paramLabel = "string", description = "IPv6 address (e.g., 2001:db8::33)")
+    String ip6;
+
+    @Option(names = "--mac-address", paramLabel = "string", description = "Container MAC address (e.g., 92:d0:c6:0a:29:33)")
+    String macAddress;
+
+    @Option(names = "--dns-search", paramLabel = "list", description = "Set custom DNS search domains")
+    List<String> dnsSearch = new ArrayList<>();
+
+    @Option(names = {"--dns-option", "--dns-opt"}, paramLabel = "list", description = "Set DNS options")
+    List<String> dnsOptions = new ArrayList<>();
 
     @Option(names = "--add-host", paramLabel = "list", description = "Add a custom host-to-IP mapping (host:ip)")
     List<String> addHost = new ArrayList<>();
@@ -216,7 +237,10 @@ public final class CreateOptions {
             body.put("StopTimeout", stopTimeout);
         }
         body.set("HostConfig", hostConfig());
-        body.set("NetworkingConfig", NODES.objectNode().set("EndpointsConfig", NODES.objectNode()));
+        body.set("NetworkingConfig", NODES.objectNode().set("EndpointsConfig", networkAttachments().endpoints()));
+        if (macAddress != null && !macAddress.isEmpty()) {
+            body.put("MacAddress", macAddress);
+        }
         return body;
     }
 
@@ -266,66 +290,16 @@ public final class CreateOptions {
         return out;
     }
 
+    private NetworkFlags.Parsed networkAttachments() {
+        return NetworkFlags.parse(networks, networkAliases, ip, ip6, macAddress);
+    }
+
     private ObjectNode exposedPorts() {
         ObjectNode out = NODES.objectNode();
-        for (String e : expose) {
-            out.set(withProto(e), NODES.objectNode());
-        }
-        for (PortMapping p : ports()) {
-            out.set(p.key(), NODES.objectNode());
+        for (String port : PortSpecs.parse(publish, expose).exposed()) {
+            out.set(port, NODES.objectNode());
         }
         return out;
-    }
-
-    /** One {@code -p [ip:][hostPort:]containerPort[/proto]} value. */
-    record PortMapping(String key, String hostIp, String hostPort) {}
-
-    private List<PortMapping> ports() {
-        List<PortMapping> out = new ArrayList<>();
-        for (String p : publish) {
-            String spec = p;
-            String proto = "tcp";
-            int slash = spec.lastIndexOf('/');
-            if (slash >= 0) {
-                proto = spec.substring(slash + 1);
-                spec = spec.substring(0, slash);
-            }
-            String hostIp = "";
-            String hostPort = "";
-            String containerPort;
-            if (spec.startsWith("[")) {
-                int close = spec.indexOf(']');
-                hostIp = spec.substring(1, close);
-                spec = spec.substring(close + 2);
-                int colon = spec.lastIndexOf(':');
-                hostPort = colon >= 0 ? spec.substring(0, colon) : "";
-                containerPort = colon >= 0 ? spec.substring(colon + 1) : spec;
-            } else {
-                String[] parts = spec.split(":", -1);
-                switch (parts.length) {
-                    case 1 -> containerPort = parts[0];
-                    case 2 -> {
-                        hostPort = parts[0];
-                        containerPort = parts[1];
-                    }
-                    case 3 -> {
-                        hostIp = parts[0];
-                        hostPort = parts[1];
-                        containerPort = parts[2];
-                    }
-                    default -> throw new IllegalArgumentException("invalid publish spec: " + p);
-                }
-            }
-            if (containerPort.isEmpty() || !containerPort.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
-                throw new IllegalArgumentException("invalid containerPort: " + containerPort);
-            }
-            out.add(new PortMapping(containerPort + "/" + proto, hostIp, hostPort));
-        }
-        return out;
-    }
-
-    private static String withProto(String port) {
-        return port.contains("/") ? port : port + "/tcp";
     }
 
     private ObjectNode hostConfig() {
@@ -341,13 +315,14 @@ public final class CreateOptions {
             ArrayNode m = hc.putArray("Mounts");
             mounts.forEach(spec -> m.add(MountOption.parse(spec)));
         }
-        hc.put("NetworkMode", network == null ? "default" : network);
+        hc.put("NetworkMode", networkAttachments().mode());
         ObjectNode portBindings = NODES.objectNode();
-        for (PortMapping p : ports()) {
-            ArrayNode list = portBindings.has(p.key()) ? (ArrayNode) portBindings.get(p.key()) : portBindings.putArray(p.key());
-            list.addObject().put("HostIp", p.hostIp()).put("HostPort", p.hostPort());
-        }
+        PortSpecs.parse(publish, expose).bindings().forEach((port, list) -> {
+            ArrayNode array = portBindings.putArray(port);
+            list.forEach(b -> array.addObject().put("HostIp", b.hostIp()).put("HostPort", b.hostPort()));
+        });
         hc.set("PortBindings", portBindings);
+        hc.put("PublishAllPorts", publishAll);
         RestartPolicy policy = RestartPolicy.parse(restart);
         hc.set("RestartPolicy", NODES.objectNode().put("Name", policy.name()).put("MaximumRetryCount", policy.maximumRetryCount()));
         hc.put("AutoRemove", autoRemove);
@@ -359,6 +334,12 @@ public final class CreateOptions {
         }
         if (!dns.isEmpty()) {
             hc.set("Dns", strings(dns));
+        }
+        if (!dnsSearch.isEmpty()) {
+            hc.set("DnsSearch", strings(dnsSearch));
+        }
+        if (!dnsOptions.isEmpty()) {
+            hc.set("DnsOptions", strings(dnsOptions));
         }
         if (!addHost.isEmpty()) {
             hc.set("ExtraHosts", strings(addHost));

@@ -188,4 +188,55 @@ class CreateOptionsTest {
                 .hasMessageContaining("compacting json for seccomp profile");
         assertThatThrownBy(() -> body("--security-opt", "apparmor", "busybox")).hasMessage("invalid --security-opt: \"apparmor\"");
     }
+
+    @Test
+    void networkFlagsBecomeNetworkModeAndEndpointsAsTheDockerCliSendsThem() {
+        JsonNode plain = body("busybox");
+        assertThat(plain.path("HostConfig").path("NetworkMode").asText()).isEqualTo("default");
+        assertThat(plain.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo("{\"default\":{}}");
+        JsonNode one = body("--network", "appnet", "busybox");
+        assertThat(one.path("HostConfig").path("NetworkMode").asText()).isEqualTo("appnet");
+        assertThat(one.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo("{}");
+        JsonNode b = body("--net", "appnet", "--network-alias", "web", "--net-alias", "www", "--ip", "10.1.0.5", "--ip6", "fd00::5",
+                "--mac-address", "02:42:ac:11:00:09", "-h", "box", "--dns", "1.1.1.1", "--dns-search", "example.org",
+                "--dns-option", "ndots:2", "--add-host", "db:10.0.0.2", "-P", "busybox");
+        assertThat(b.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo(
+                "{\"appnet\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.5\",\"IPv6Address\":\"fd00::5\"},\"Aliases\":[\"web\",\"www\"],"
+                        + "\"MacAddress\":\"02:42:ac:11:00:09\"}}");
+        assertThat(b.path("MacAddress").asText()).isEqualTo("02:42:ac:11:00:09");
+        assertThat(b.path("Hostname").asText()).isEqualTo("box");
+        JsonNode hc = b.path("HostConfig");
+        assertThat(hc.path("Dns").toString()).isEqualTo("[\"1.1.1.1\"]");
+        assertThat(hc.path("DnsSearch").toString()).isEqualTo("[\"example.org\"]");
+        assertThat(hc.path("DnsOptions").toString()).isEqualTo("[\"ndots:2\"]");
+        assertThat(hc.path("ExtraHosts").toString()).isEqualTo("[\"db:10.0.0.2\"]");
+        assertThat(hc.path("PublishAllPorts").asBoolean()).isTrue();
+        JsonNode advanced = body("--network", "name=appnet,alias=a1,ip=10.1.0.7", "--network", "backnet", "busybox");
+        assertThat(advanced.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo(
+                "{\"appnet\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.7\"},\"Aliases\":[\"a1\"]},\"backnet\":{}}");
+        JsonNode ipOnDefault = body("--ip", "172.17.0.9", "busybox");
+        assertThat(ipOnDefault.path("NetworkingConfig").path("EndpointsConfig").toString())
+                .isEqualTo("{\"default\":{\"IPAMConfig\":{\"IPv4Address\":\"172.17.0.9\"}}}");
+    }
+
+    @Test
+    void networkFlagConflictsInTheDockerClisWords() {
+        assertThatThrownBy(() -> body("--network", "name=appnet,alias=a", "--network-alias", "b", "busybox"))
+                .hasMessage("conflicting options: cannot specify both --network-alias and per-network alias");
+        assertThatThrownBy(() -> body("--network", "name=appnet,ip=10.0.0.1", "--ip", "10.0.0.2", "busybox"))
+                .hasMessage("conflicting options: cannot specify both --ip and per-network IPv4 address");
+        assertThatThrownBy(() -> body("--network", "appnet", "--network", "host", "busybox"))
+                .hasMessage("conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+        assertThatThrownBy(() -> body("--network", "appnet", "--network", "appnet", "busybox"))
+                .hasMessage("network \"appnet\" is specified multiple times");
+        assertThatThrownBy(() -> body("--network-alias", "web", "busybox"))
+                .hasMessage("network-scoped aliases are only supported for user-defined networks");
+        assertThatThrownBy(() -> body("--network", "host", "--network-alias", "web", "busybox"))
+                .hasMessage("network-scoped aliases are only supported for user-defined networks");
+        assertThatThrownBy(() -> body("--mac-address", "zz", "busybox")).hasMessage("zz is not a valid mac address");
+        assertThatThrownBy(() -> body("--network", "name=appnet,driver-opt=x=y", "busybox"))
+                .hasMessage("berth does not support --network driver-opt yet");
+        assertThatThrownBy(() -> body("-p", "8000:80-81", "busybox"))
+                .hasMessage("invalid ranges specified for container and host Ports: 80-81 and 8000");
+    }
 }

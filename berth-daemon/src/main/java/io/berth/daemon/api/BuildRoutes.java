@@ -114,10 +114,11 @@ public final class BuildRoutes {
         }
     }
 
-    private static String networkMode(String mode) {
+    /** The RUN containers' network, as the classic builder takes it: default (the bridge network), none or host. */
+    static String networkMode(String mode) {
         if (mode == null || mode.isEmpty() || mode.equals("default") || mode.equals("bridge")) return "default";
-        if (mode.equals("none") || mode.equals("host")) return mode.equals("host") ? "default" : "none";
-        throw new InvalidArgumentException("network mode not supported for builds: " + mode);
+        if (mode.equals("none") || mode.equals("host")) return mode;
+        throw new InvalidArgumentException("berth does not support build --network=" + mode + " yet (use default, none or host)");
     }
 
     private static Map<String, String> stringMap(String json) {

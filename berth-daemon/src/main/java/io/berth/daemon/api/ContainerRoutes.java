@@ -28,14 +28,24 @@ public final class ContainerRoutes {
     private final ImageLookup images;
     private final CreateRequestTranslator translator;
     private final ContainerVolumes volumes;
-    private final ContainerView view = new ContainerView();
+    private final ContainerView view;
 
     public ContainerRoutes(ContainerService containers, ImageLookup images) {
         this(containers, images, ContainerVolumes.NONE);
     }
 
     public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes) {
-        this.translator = new CreateRequestTranslator(volumes);
+        this(containers, images, volumes, NetworkResolver.PREDEFINED, NetworkStatusSource.NONE);
+    }
+
+    /**
+     * @param networks finds the networks a create names, and the predefined ones inspect shows
+     * @param networkStatus what a running container's networks became (addresses, picked host ports)
+     */
+    public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
+                           NetworkResolver networks, NetworkStatusSource networkStatus) {
+        this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id());
+        this.view = new ContainerView(networks, networkStatus);
         this.volumes = volumes;
         this.containers = containers;
         this.images = images;
@@ -60,7 +70,9 @@ public final class ContainerRoutes {
 
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters filters = Filters.parse(rq.queryParam("filters"))
-                .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since");
+                .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since", "network", "publish", "expose");
+        PortFilter publish = PortFilter.parse("publish", filters.get("publish"));
+        PortFilter expose = PortFilter.parse("expose", filters.get("expose"));
         boolean all = rq.queryFlag("all") || filters.has("status") || filters.has("exited");
         Integer limit = rq.queryInt("limit");
         List<Container> matching = new ArrayList<>();
@@ -69,7 +81,9 @@ public final class ContainerRoutes {
             boolean running = st == ContainerState.Status.RUNNING || st == ContainerState.Status.PAUSED
                     || st == ContainerState.Status.RESTARTING;
             if (!all && !running && (limit == null || limit <= 0)) continue;
-            if (matches(c, filters)) matching.add(c);
+            if (matches(c, filters) && publish.matchesAny(publishedPorts(c.spec())) && expose.matchesAny(c.spec().network().exposed())) {
+                matching.add(c);
+            }
         }
         matching.sort(Comparator.comparing((Container c) -> c.spec().created()).reversed());
         if (limit != null && limit > 0 && matching.size() > limit) matching = matching.subList(0, limit);
@@ -86,6 +100,7 @@ public final class ContainerRoutes {
             if (c.state().status() != ContainerState.Status.EXITED) return false;
             if (f.get("exited").stream().noneMatch(x -> x.equals(Integer.toString(c.state().exitCode())))) return false;
         }
+        if (f.has("network") && f.get("network").stream().noneMatch(n -> onNetwork(spec, n))) return false;
         if (f.has("ancestor")) {
             boolean any = false;
             for (String a : f.get("ancestor")) {
@@ -96,6 +111,18 @@ public final class ContainerRoutes {
         return true;
     }
 
+    /** Docker's network filter: a network's name, or its id or a prefix of it. */
+    private static boolean onNetwork(ContainerSpec spec, String wanted) {
+        var net = spec.network();
+        if (net.isHost() || net.isNone()) return net.mode().equals(wanted);
+        return net.attachments().stream().anyMatch(a -> a.network().equals(wanted) || (!wanted.isEmpty() && a.networkId().startsWith(wanted)));
+    }
+
+    /** The container ports a container publishes (HostConfig.PortBindings keys, as Docker's publish filter reads them). */
+    private static List<String> publishedPorts(ContainerSpec spec) {
+        return spec.network().ports().stream().map(p -> p.containerPort() + "/" + p.protocol()).distinct().toList();
+    }
+
     private void create(HttpRequest rq, HttpResponse rs) throws Exception {
         JsonNode body = JsonBody.read(rq, MAX_CREATE_BODY);
         BodyTypes.create(body);
@@ -104,8 +131,12 @@ public final class ContainerRoutes {
         String name = ContainerNames.validate(rq.queryParam("name"));
         String id = ContainerNames.newId();
         // The image cannot be removed between its lookup and the container's registration.
+        List<String> warnings = new ArrayList<>();
         Container created = images.withImage(image, (defaults, lowerDirs) -> {
-            ContainerSpec spec = translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs);
+            var translated = translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs,
+                    rq.apiVersion());
+            ContainerSpec spec = translated.spec();
+            warnings.addAll(translated.warnings());
             try {
                 return containers.create(spec);
             } catch (RuntimeException e) {
@@ -114,7 +145,7 @@ public final class ContainerRoutes {
                 throw e;
             }
         });
-        rs.json(201, Map.of("Id", created.spec().id(), "Warnings", List.of()));
+        rs.json(201, Map.of("Id", created.spec().id(), "Warnings", warnings));
     }
 
     private void inspect(HttpRequest rq, HttpResponse rs) throws Exception {

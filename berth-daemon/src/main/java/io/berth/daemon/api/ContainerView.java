@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,6 +20,18 @@ import io.berth.runtime.SecuritySpec;
 
 /** Renders berth's Container as Docker's ContainerJSON (inspect) and ContainerSummary (list). */
 public final class ContainerView {
+    private final NetworkResolver networks;
+    private final NetworkStatusSource networkStatus;
+
+    /** A view that knows only the predefined networks and no running container's network state. */
+    public ContainerView() {
+        this(NetworkResolver.PREDEFINED, NetworkStatusSource.NONE);
+    }
+
+    public ContainerView(NetworkResolver networks, NetworkStatusSource networkStatus) {
+        this.networks = networks;
+        this.networkStatus = networkStatus;
+    }
 
     public Map<String, Object> inspect(Container c, List<String> execIds) {
         ContainerSpec spec = c.spec();
@@ -51,7 +64,7 @@ public final class ContainerView {
                 "MergedDir", c.paths().dir().resolve("merged").toString())));
         m.put("Mounts", mounts(spec));
         m.put("Config", config(spec));
-        m.put("NetworkSettings", networkSettings());
+        m.put("NetworkSettings", new NetworkSettingsView(networks).settings(spec, currentStatus(c)));
         return m;
     }
 
@@ -64,14 +77,28 @@ public final class ContainerView {
         m.put("ImageID", spec.imageId());
         m.put("Command", commandLine(spec.process().args()));
         m.put("Created", spec.created().getEpochSecond());
-        m.put("Ports", List.of());
+        Optional<ContainerNetworkStatus> status = currentStatus(c);
+        m.put("Ports", NetworkSettingsView.portList(spec.network(), status));
         m.put("Labels", spec.labels());
         m.put("State", status(c.state()));
         m.put("Status", humanStatus(c));
-        m.put("HostConfig", Map.of("NetworkMode", "none"));
-        m.put("NetworkSettings", Map.of("Networks", Map.of()));
+        m.put("HostConfig", Map.of("NetworkMode", networkMode(spec)));
+        m.put("NetworkSettings", Map.of("Networks", new NetworkSettingsView(networks).networks(spec, status)));
         m.put("Mounts", mounts(spec));
         return m;
+    }
+
+    /** The network step's state of a container that is running now; a stopped container's is stale, so none. */
+    private Optional<ContainerNetworkStatus> currentStatus(Container c) {
+        ContainerState.Status st = c.state().status();
+        if (st != ContainerState.Status.RUNNING && st != ContainerState.Status.PAUSED) return Optional.empty();
+        return networkStatus.status(c.spec().id());
+    }
+
+    /** HostConfig.NetworkMode as sent; "default" or nothing is shown as the mode it became ("bridge"), as Docker does. */
+    static String networkMode(ContainerSpec spec) {
+        String sent = createBody(spec).path("HostConfig").path("NetworkMode").asText("");
+        return sent.isEmpty() || sent.equals("default") ? spec.network().mode() : sent;
     }
 
     /** Docker's lower-case state word: created, running, paused, restarting, removing, exited, dead. */
@@ -142,7 +169,7 @@ public final class ContainerView {
         SecuritySpec security = spec.security();
         Resources resources = spec.resources();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("NetworkMode", "none");
+        m.put("NetworkMode", networkMode(spec));
         m.put("RestartPolicy", Map.of("Name", lifecycle.restartPolicy().name(), "MaximumRetryCount", lifecycle.restartPolicy().maximumRetryCount()));
         m.put("AutoRemove", lifecycle.autoRemove());
         m.put("Runtime", runtimeName);
@@ -169,7 +196,14 @@ public final class ContainerView {
         JsonNode volumesFrom = body.path("HostConfig").path("VolumesFrom");
         m.put("VolumesFrom", volumesFrom.isArray() && !volumesFrom.isEmpty() ? volumesFrom : null);
         m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
-        m.put("PortBindings", Map.of());
+        // every network option in the request was applied (create refuses any other), so they are shown as sent
+        JsonNode host = body.path("HostConfig");
+        // as Docker's Go structs echo them: what was sent, null for what was not ({} and [] stay {} and [])
+        m.put("PortBindings", host.path("PortBindings").isObject() ? host.get("PortBindings") : null);
+        m.put("PublishAllPorts", host.path("PublishAllPorts").asBoolean(false));
+        for (String list : List.of("Dns", "DnsOptions", "DnsSearch", "ExtraHosts")) {
+            m.put(list, host.path(list).isArray() ? host.get(list) : null);
+        }
         return m;
     }
 
@@ -183,6 +217,11 @@ public final class ContainerView {
         m.put("AttachStdin", body.path("AttachStdin").asBoolean(false));
         m.put("AttachStdout", body.path("AttachStdout").asBoolean(false));
         m.put("AttachStderr", body.path("AttachStderr").asBoolean(false));
+        if (!spec.network().exposed().isEmpty()) {
+            Map<String, Object> exposed = new LinkedHashMap<>();
+            spec.network().exposed().forEach(p -> exposed.put(p, Map.of()));
+            m.put("ExposedPorts", exposed);
+        }
         m.put("Tty", process.tty());
         m.put("OpenStdin", process.openStdin());
         m.put("StdinOnce", body.path("StdinOnce").asBoolean(false));
@@ -197,22 +236,12 @@ public final class ContainerView {
         m.put("Labels", spec.labels());
         m.put("StopSignal", process.stopSignal());
         if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
+        String mac = body.path("MacAddress").asText("");
+        if (!mac.isEmpty()) m.put("MacAddress", mac);
         return m;
     }
 
-    private static Map<String, Object> networkSettings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Bridge", "");
-        m.put("SandboxID", "");
-        m.put("Ports", Map.of());
-        m.put("IPAddress", "");
-        m.put("Gateway", "");
-        m.put("MacAddress", "");
-        m.put("Networks", Map.of());
-        return m;
-    }
-
-    private static JsonNode createBody(ContainerSpec spec) {
+    static JsonNode createBody(ContainerSpec spec) {
         Object body = spec.extra() == null ? null : spec.extra().get("createBody");
         if (body instanceof JsonNode node) return node;
         if (body != null) return io.berth.daemon.http.ApiJson.MAPPER.valueToTree(body);

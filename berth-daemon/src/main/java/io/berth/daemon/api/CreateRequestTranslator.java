@@ -23,6 +23,10 @@ public final class CreateRequestTranslator {
     private final SecurityOptions.HostLsm lsm;
     private final ResourceLimits limits;
     private final ContainerVolumes volumes;
+    private final ContainerNetworkRequests networks;
+
+    /** A translated request and the warnings Docker returns with the created container's id. */
+    public record Translated(ContainerSpec spec, List<String> warnings) {}
 
     /** Security options are checked against the host's LSMs, resource limits against its CPUs, as Docker's daemon does. */
     public CreateRequestTranslator() {
@@ -47,12 +51,34 @@ public final class CreateRequestTranslator {
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes) {
+        this(lsm, hostCpus, volumes, NetworkResolver.PREDEFINED, c -> {
+            throw new io.berth.oci.errors.NotFoundException("No such container: " + c);
+        });
+    }
+
+    /**
+     * @param networks finds the networks a request names
+     * @param containerIds a container's full id from its name or id (NetworkMode container:X); throws
+     *                     NotFoundException "No such container: X"
+     */
+    public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
+        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors(), volumes, networks, containerIds);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
+                            java.util.function.UnaryOperator<String> containerIds) {
         this.lsm = lsm;
         this.limits = new ResourceLimits(hostCpus);
         this.volumes = volumes;
+        this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
     }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
+        return translate(id, name, body, image, lowerDirs, null).spec();
+    }
+
+    /** @param apiVersion the request's Engine API version ("1.43"); rules that changed between versions follow it */
+    public Translated translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs, String apiVersion) {
         JsonNode host = body.path("HostConfig");
         UnsupportedFields.refuse(body);
         List<String> userEntrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : null;
@@ -82,7 +108,7 @@ public final class CreateRequestTranslator {
 
         String stopSignal = text(body, "StopSignal", image.stopSignal());
         Integer stopTimeout = body.hasNonNull("StopTimeout") ? body.get("StopTimeout").asInt() : null;
-        String hostname = text(body, "Hostname", id.substring(0, 12));
+        ContainerNetworkRequests.Result network = networks.parse(id, body, image.exposedPorts(), apiVersion);
         String workingDir = text(body, "WorkingDir", image.workingDir());
         if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
@@ -99,12 +125,12 @@ public final class CreateRequestTranslator {
         image.volumes().forEach(v -> anonymous.putObject(v));
         body.path("Volumes").properties().forEach(e -> anonymous.putObject(e.getKey()));
         var mounts = MountRequests.parse(host, anonymous, volumes);
-        return ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
+        ContainerSpec spec = ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
                 .args(args)
                 .env(mergeEnv(image.env(), strings(body.path("Env"))))
                 .workingDir(workingDir.isEmpty() ? "/" : workingDir)
                 .user(text(body, "User", image.user()))
-                .hostname(hostname)
+                .network(network.spec())
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
                 .init(host.path("Init").asBoolean(false))
@@ -121,6 +147,7 @@ public final class CreateRequestTranslator {
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body))
                 .build();
+        return new Translated(spec, network.warnings());
     }
 
     private static RestartPolicy restartPolicy(JsonNode node) {

@@ -7,11 +7,19 @@ import java.util.Map;
  * What a container inherits from its image's config when the create request leaves it out.
  *
  * @param volumes the image's VOLUME paths: each gets an anonymous volume unless the request mounts something there
+ * @param exposedPorts the image's EXPOSE ports ("80/tcp"), merged with the request's Config.ExposedPorts
  */
 public record ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
-                            String workingDir, String user, String stopSignal, Map<String, String> labels, List<String> volumes) {
+                            String workingDir, String user, String stopSignal, Map<String, String> labels, List<String> volumes,
+                            List<String> exposedPorts) {
     public ImageDefaults {
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+    }
+
+    public ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                         String user, String stopSignal, Map<String, String> labels, List<String> volumes) {
+        this(imageId, entrypoint, cmd, env, workingDir, user, stopSignal, labels, volumes, List.of());
     }
 
     public ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,

@@ -12,14 +12,14 @@ import io.berth.oci.errors.InvalidArgumentException;
  * accepted and ignored (a bind mount dropped silently loses a user's data with the container). A field is
  * either implemented (read and applied by {@link CreateRequestTranslator}, whose own checks give Docker's
  * messages), or it must be absent or empty (null, false, 0, "", [], {}, or an object of such: what clients
- * send when the option was not given), or hold the one value that says what berth does anyway (NetworkMode
- * "none": a container has only loopback). docs/create-fields.md lists them.
+ * send when the option was not given), or hold the one value that says what berth does anyway (IpcMode
+ * "private"). The network fields are read by {@link ContainerNetworkRequests}. docs/create-fields.md lists them.
  */
 final class UnsupportedFields {
     /** Config fields berth applies; StdinOnce and the Attach flags shape the client's attach, not the container. */
     static final Set<String> CONFIG = Set.of("Hostname", "User", "AttachStdin", "AttachStdout", "AttachStderr", "Tty",
             "OpenStdin", "StdinOnce", "Env", "Cmd", "Image", "WorkingDir", "Entrypoint", "Labels", "StopSignal",
-            "StopTimeout", "HostConfig", "NetworkingConfig", "Volumes");
+            "StopTimeout", "HostConfig", "NetworkingConfig", "Volumes", "ExposedPorts", "MacAddress", "NetworkDisabled");
     /**
      * HostConfig fields berth applies, or checks itself (ResourceLimits refuses the limits it does not apply
      * with Docker's range messages first). ContainerIDFile is written by the client; ConsoleSize is the client's
@@ -30,20 +30,18 @@ final class UnsupportedFields {
             "ReadonlyRootfs", "Privileged", "SecurityOpt", "Runtime", "Memory", "MemorySwap", "NanoCpus", "CpuShares",
             "CpuQuota", "CpuPeriod", "PidsLimit", "MemorySwappiness", "MemoryReservation", "KernelMemory",
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
-            "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom");
-    /** Values that state what berth does anyway: no network but loopback, a private IPC namespace. */
+            "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom",
+            "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts");
+    /** Values that state what berth does anyway: a private IPC namespace. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
-            "NetworkMode", Set.of("default", "none"),
             "IpcMode", Set.of("private", "shareable"),
             "Isolation", Set.of("default"));
-    /** The network a request's endpoint may name: the one every berth container is on (none of its own). */
-    private static final Set<String> ENDPOINTS = Set.of("default", "none");
 
     private UnsupportedFields() {}
 
     static void refuse(JsonNode body) {
         body.properties().forEach(field -> {
-            if (!CONFIG.contains(field.getKey()) && !(field.getKey().equals("NetworkDisabled") && field.getValue().asBoolean())) {
+            if (!CONFIG.contains(field.getKey())) {
                 refuseUnlessEmpty("Config." + field.getKey(), field.getValue());
             }
         });
@@ -53,18 +51,9 @@ final class UnsupportedFields {
             if (anyway != null && field.getValue().isTextual() && anyway.contains(field.getValue().asText())) return;
             refuseUnlessEmpty("HostConfig." + field.getKey(), field.getValue());
         });
+        // EndpointsConfig: ContainerNetworkRequests reads each endpoint and refuses the settings it does not apply by name
         body.path("NetworkingConfig").properties().forEach(field -> {
-            if (!field.getKey().equals("EndpointsConfig")) {
-                refuseUnlessEmpty("NetworkingConfig." + field.getKey(), field.getValue());
-                return;
-            }
-            field.getValue().properties().forEach(endpoint -> {
-                String path = "NetworkingConfig.EndpointsConfig." + endpoint.getKey();
-                if (!ENDPOINTS.contains(endpoint.getKey())) {
-                    throw new InvalidArgumentException("berth does not support " + path + " yet (networks are not implemented)");
-                }
-                refuseUnlessEmpty(path, endpoint.getValue());
-            });
+            if (!field.getKey().equals("EndpointsConfig")) refuseUnlessEmpty("NetworkingConfig." + field.getKey(), field.getValue());
         });
     }
 

@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
+import io.berth.daemon.api.ContainerNetworkStatus;
+import io.berth.daemon.api.NetworkResolver;
+import io.berth.daemon.api.NetworkStatusSource;
 import io.berth.network.ConnectRequest;
 import io.berth.network.Endpoint;
 import io.berth.network.IpamConfig;
@@ -94,6 +97,54 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         } catch (NotFoundException e) {
             return OptionalInt.empty();
         }
+    }
+
+    // ---------------------------------------------------------------- what create, inspect, ps and port read
+
+    /** Networks named at create or by a build: name, full id or unique id prefix. */
+    public NetworkResolver resolver() {
+        return ref -> {
+            Network n = networks.inspect(ref);
+            return new NetworkResolver.Network(n.id(), n.name());
+        };
+    }
+
+    /** A running container's network status in the API's terms. */
+    public NetworkStatusSource statusSource() {
+        return id -> {
+            Container c;
+            try {
+                c = containers.get().inspect(id);
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+            return status(c).map(s -> view(c, s));
+        };
+    }
+
+    private ContainerNetworkStatus view(Container c, NetworkStatus s) {
+        List<ContainerNetworkStatus.Endpoint> endpoints = new ArrayList<>();
+        boolean ipv6 = false;
+        for (NetworkStatus.Endpoint e : s.networks()) {
+            // Docker's default bridge has no name resolution, so no DNS names either
+            boolean dns = !e.network().equals(Network.DEFAULT_BRIDGE);
+            endpoints.add(new ContainerNetworkStatus.Endpoint(e.network(), e.networkId(), endpointId(c, e), e.macAddress(),
+                    e.ipv4(), e.ipv4Prefix(), e.gateway(), e.ipv6(), e.ipv6Prefix(), e.ipv6Gateway(), e.aliases(),
+                    dns ? e.dnsNames() : List.of()));
+            ipv6 |= !e.ipv6().isEmpty();
+        }
+        List<ContainerNetworkStatus.PortMapping> ports = new ArrayList<>();
+        for (NetworkStatus.Port p : s.ports()) {
+            if (!p.hostIp().isEmpty()) {
+                ports.add(new ContainerNetworkStatus.PortMapping(p.containerPort(), p.protocol(), p.hostIp(), p.hostPort()));
+                continue;
+            }
+            // every address: IPv4's, and IPv6's when the container has an IPv6 address to forward to
+            ports.add(new ContainerNetworkStatus.PortMapping(p.containerPort(), p.protocol(), "0.0.0.0", p.hostPort()));
+            if (ipv6) ports.add(new ContainerNetworkStatus.PortMapping(p.containerPort(), p.protocol(), "::", p.hostPort()));
+        }
+        String sandbox = s.netns().isEmpty() ? "" : io.berth.oci.Digest.sha256(s.netns().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex();
+        return new ContainerNetworkStatus(sandbox, s.netns(), endpoints, ports);
     }
 
     // ---------------------------------------------------------------- users and endpoints

@@ -306,20 +306,14 @@ class CreateRequestTranslatorTest {
         assertThatThrownBy(() -> translate("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", BUSYBOX))
                 .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
-        rejects("{\"Image\":\"busybox\",\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
-                "berth does not support Config.ExposedPorts yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}",
-                "berth does not support HostConfig.PortBindings yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"bridge\"}}", "berth does not support HostConfig.NetworkMode=bridge yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Dns\":[\"1.1.1.1\"]}}", "berth does not support HostConfig.Dns yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "berth does not support HostConfig.Links yet");
+        rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
                 "berth does not support HostConfig.LogConfig yet");
         rejects("{\"Image\":\"busybox\",\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}", "berth does not support Config.Healthcheck yet");
-        rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"appnet\":{}}}}",
-                "berth does not support NetworkingConfig.EndpointsConfig.appnet yet (networks are not implemented)");
-        rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"Aliases\":[\"db\"]}}}}",
-                "berth does not support NetworkingConfig.EndpointsConfig.default yet");
+        rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links yet");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
         // What clients send when the options were not given, and values that say what berth does anyway.
         translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"
