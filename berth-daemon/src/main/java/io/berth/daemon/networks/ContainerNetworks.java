@@ -128,9 +128,13 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         for (NetworkStatus.Endpoint e : s.networks()) {
             // Docker's default bridge has no name resolution, so no DNS names either
             boolean dns = !e.network().equals(Network.DEFAULT_BRIDGE);
+            // Docker's DNSNames: the container's name first, then its aliases and short id
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+            names.add(c.name());
+            names.addAll(e.dnsNames());
             endpoints.add(new ContainerNetworkStatus.Endpoint(e.network(), e.networkId(), endpointId(c, e), e.macAddress(),
                     e.ipv4(), e.ipv4Prefix(), e.gateway(), e.ipv6(), e.ipv6Prefix(), e.ipv6Gateway(), e.aliases(),
-                    dns ? e.dnsNames() : List.of()));
+                    dns ? List.copyOf(names) : List.of()));
             ipv6 |= !e.ipv6().isEmpty();
         }
         List<ContainerNetworkStatus.PortMapping> ports = new ArrayList<>();
