@@ -82,6 +82,17 @@ final class ExecRegistry {
         return s;
     }
 
+    /** Drops a finished session and its files: a health check's exec is not kept like a user's. */
+    void forget(String execId) {
+        ExecSession s = byId.remove(execId);
+        if (s == null) return;
+        try (var files = Files.walk(s.dir())) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a stray exec directory goes with the container's run directory
+        }
+    }
+
     void forgetContainer(String containerId) {
         byId.values().removeIf(x -> x.containerId().equals(containerId));
     }

@@ -20,6 +20,7 @@ import io.berth.runtime.SecuritySpec;
 /** Renders berth's Container as Docker's ContainerJSON (inspect) and ContainerSummary (list). */
 public final class ContainerView {
 
+    @SuppressWarnings("unchecked")
     public Map<String, Object> inspect(Container c, List<String> execIds) {
         ContainerSpec spec = c.spec();
         ContainerState state = c.state();
@@ -30,6 +31,7 @@ public final class ContainerView {
         m.put("Path", args.getFirst());
         m.put("Args", args.subList(1, args.size()));
         m.put("State", state(state));
+        if (c.health() != null) ((Map<String, Object>) m.get("State")).put("Health", HealthcheckJson.render(c.health()));
         m.put("Image", spec.imageId());
         m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
         m.put("HostnamePath", c.paths().dir().resolve("hostname").toString());
@@ -98,6 +100,11 @@ public final class ContainerView {
         return out;
     }
 
+    /** What `--filter health=` matches: starting, healthy, unhealthy, or none for a container without checks. */
+    static String healthStatus(Container c) {
+        return c.health() == null ? "none" : c.health().status().dockerName();
+    }
+
     public static String status(ContainerState s) {
         return s.status().dockerName();
     }
@@ -107,7 +114,7 @@ public final class ContainerView {
         Instant now = Instant.now();
         return switch (s.status()) {
             case CREATED -> "Created";
-            case RUNNING -> "Up " + since(s.startedAt(), now);
+            case RUNNING -> "Up " + since(s.startedAt(), now) + (c.health() == null ? "" : " (" + c.health().summary() + ")");
             case PAUSED -> "Up " + since(s.startedAt(), now) + " (Paused)";
             case RESTARTING -> "Restarting (" + s.exitCode() + ") " + since(s.finishedAt(), now) + " ago";
             case REMOVING -> "Removal In Progress";
@@ -197,6 +204,7 @@ public final class ContainerView {
         m.put("Labels", spec.labels());
         m.put("StopSignal", process.stopSignal());
         if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
+        if (spec.lifecycle().healthcheck() != null) m.put("Healthcheck", HealthcheckJson.render(spec.lifecycle().healthcheck()));
         return m;
     }
 

@@ -1,5 +1,7 @@
 package io.berth.daemon.api;
 
+import io.berth.runtime.health.HealthConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,11 +9,20 @@ import java.util.Map;
  * What a container inherits from its image's config when the create request leaves it out.
  *
  * @param volumes the image's VOLUME paths: each gets an anonymous volume unless the request mounts something there
+ * @param healthcheck the image's HEALTHCHECK, null when it has none
+ * @param shell the image's SHELL (a CMD-SHELL healthcheck runs through it), empty for /bin/sh -c
  */
 public record ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env,
-                            String workingDir, String user, String stopSignal, Map<String, String> labels, List<String> volumes) {
+                            String workingDir, String user, String stopSignal, Map<String, String> labels, List<String> volumes,
+                            HealthConfig healthcheck, List<String> shell) {
     public ImageDefaults {
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        shell = shell == null ? List.of() : List.copyOf(shell);
+    }
+
+    public ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
+                         String user, String stopSignal, Map<String, String> labels, List<String> volumes) {
+        this(imageId, entrypoint, cmd, env, workingDir, user, stopSignal, labels, volumes, null, List.of());
     }
 
     public ImageDefaults(String imageId, List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,

@@ -58,7 +58,8 @@ public final class ImageLookup {
         ContainerConfig c = r.config().config() == null ? ContainerConfig.empty() : r.config().config();
         return new ImageDefaults(r.id().toString(), orEmpty(c.entrypoint()), orEmpty(c.cmd()), orEmpty(c.env()),
                 c.workingDir(), c.user(), c.stopSignal(), c.labels() == null ? Map.of() : c.labels(),
-                c.volumes() == null ? List.of() : List.copyOf(new java.util.TreeSet<>(c.volumes().keySet())));
+                c.volumes() == null ? List.of() : List.copyOf(new java.util.TreeSet<>(c.volumes().keySet())),
+                HealthcheckJson.parse(c.healthcheck()), c.shell());
     }
 
     private static List<String> orEmpty(List<String> l) {

@@ -315,7 +315,6 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Dns\":[\"1.1.1.1\"]}}", "berth does not support HostConfig.Dns yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
                 "berth does not support HostConfig.LogConfig yet");
-        rejects("{\"Image\":\"busybox\",\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}", "berth does not support Config.Healthcheck yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"appnet\":{}}}}",
                 "berth does not support NetworkingConfig.EndpointsConfig.appnet yet (networks are not implemented)");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"Aliases\":[\"db\"]}}}}",
