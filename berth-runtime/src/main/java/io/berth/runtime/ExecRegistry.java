@@ -51,7 +51,8 @@ final class ExecRegistry {
             Files.createDirectories(dir);
             ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().process().user() : spec.user());
             ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host);
-            AtomicFile.write(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
+            // read by the runtime right away and never again after a crash: an fsync would only add latency
+            AtomicFile.writeUnsynced(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
         } catch (IOException ex) {
             throw new SystemFailureException("preparing exec: " + ex.getMessage(), ex);
         }
