@@ -104,6 +104,31 @@ class HealthcheckTest {
     }
 
     @Test
+    void pauseStopsTheChecksAndUnpauseResumesThemWithoutAReset() throws Exception {
+        daemon.docker("run", "-d", "--name", "h-pause", "--health-cmd", "true", "--health-interval", "200ms",
+                "busybox", "sleep", "300").orFail();
+        awaitHealth("h-pause", "healthy", Duration.ofSeconds(15));
+        daemon.docker("pause", "h-pause").orFail();
+        Thread.sleep(300);
+        String last = lastEnd(health("h-pause"));
+        Thread.sleep(1000);
+        JsonNode paused = health("h-pause");
+        assertThat(lastEnd(paused)).as("no checks while paused").isEqualTo(last);
+        assertThat(paused.path("Status").asText()).isEqualTo("healthy");
+        assertThat(psStatus().get("h-pause")).matches("Up .* \\(Paused\\)");
+        daemon.docker("unpause", "h-pause").orFail();
+        assertThat(health("h-pause").path("Status").asText()).as("unpause does not reset").isEqualTo("healthy");
+        Thread.sleep(1000);
+        assertThat(lastEnd(health("h-pause"))).as("checks run again").isNotEqualTo(last);
+        daemon.docker("rm", "-f", "h-pause").orFail();
+    }
+
+    private static String lastEnd(JsonNode health) {
+        JsonNode log = health.path("Log");
+        return log.get(log.size() - 1).path("End").asText();
+    }
+
+    @Test
     void aCheckPastItsTimeoutIsKilledAndFailsWithDockersMessage() throws Exception {
         daemon.docker("run", "-d", "--name", "h-timeout", "--health-cmd", "echo partial; sleep 30", "--health-timeout", "300ms",
                 "--health-interval", "200ms", "--health-retries", "1", "busybox", "sleep", "300").orFail();
