@@ -40,8 +40,13 @@ final class ExecProbe implements Probe {
         ExecSession s;
         try {
             s = execs.create(entry.c, new ExecSpec(argv, List.of(), "", "", false, false, false));
+        } catch (RuntimeException e) {
+            return new HealthResult(start, Instant.now(), -1, String.valueOf(e.getMessage()));
+        }
+        try {
             execs.start(s.id());
         } catch (RuntimeException e) {
+            execs.forget(s.id());
             return new HealthResult(start, Instant.now(), -1, String.valueOf(e.getMessage()));
         }
         ProbeOutput out = new ProbeOutput();
