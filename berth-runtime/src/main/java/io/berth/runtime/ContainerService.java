@@ -26,7 +26,8 @@ import java.util.function.Function;
  * conmon's exit file) → exited ({@link ExitSettler}: runtime delete, unmount, restart policy, auto-remove) →
  * remove ({@link ContainerRemover}). Stop and kill are {@link ContainerStopper}'s. Lifecycle operations on one
  * container are serialized by its op lock; the exit settler never takes that lock, so stop can wait for the
- * exit while holding it. This class is the public face: it finds the container and takes the lock.
+ * exit while holding it. Health checks follow the lifecycle events ({@link ContainerHealth}). This class is the
+ * public face: it finds the container and takes the lock.
  */
 public final class ContainerService implements AutoCloseable {
     private final ContainerEvents events;
@@ -42,6 +43,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerStarter starter;
     private final ExitSettler settler;
     private final ContainerRecovery recovery;
+    private final ContainerHealth health;
     private volatile boolean closed;
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
@@ -59,7 +61,12 @@ public final class ContainerService implements AutoCloseable {
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
                             List<ContainerStep> daemonSteps) {
         RunSteps steps = RunSteps.standard(daemonSteps);
-        this.events = events == null ? ContainerEvents.NONE : events;
+        ContainerEvents outside = events == null ? ContainerEvents.NONE : events;
+        // every lifecycle event also drives the health monitors (start, pause, unpause, die, destroy)
+        this.events = (id, action, attributes) -> {
+            outside.emit(id, action, attributes);
+            observeHealth(id, action);
+        };
         ContainerStore store = new ContainerStore(settings.dataRoot(), settings.runRoot());
         OciConfig.Host host = OciConfig.Host.current(settings.initPath());
         this.runtimes = new OciRuntimes(settings);
@@ -74,7 +81,12 @@ public final class ContainerService implements AutoCloseable {
         this.settler = new ExitSettler(exitWatcher, runtimes, steps, cgroups, publisher, this.events, starter, stopper, remover,
                 () -> closed);
         this.recovery = new ContainerRecovery(store, registry, settler, remover, steps, this::start);
+        this.health = new ContainerHealth(registry, publisher, execs, outside);
         Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
+    }
+
+    private void observeHealth(String id, String action) {
+        health.observe(id, action);
     }
 
     private void watchExit(ContainerEntry e, long run) {
@@ -323,12 +335,16 @@ public final class ContainerService implements AutoCloseable {
      */
     public void recover() {
         recovery.recover();
+        for (Container c : registry.list()) {
+            if (c.state().status() == ContainerState.Status.RUNNING) health.resume(c.id());
+        }
     }
 
     /** Stops watching; containers keep running under their conmon, to be recovered by the next service. */
     @Override
     public void close() {
         closed = true;
+        health.close();
         exitWatcher.close();
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  *   resources   cgroup limits
  *   mounts      binds, volumes, tmpfs
  *   network     hostname, mode, attached networks, published ports, DNS, extra hosts
- *   lifecycle   restart policy, auto-remove, OCI runtime
+ *   lifecycle   restart policy, auto-remove, OCI runtime, healthcheck
  *   extra       the daemon's own data, opaque here
  * </pre>
  *
@@ -97,6 +97,8 @@ public record ContainerSpec(
         private RestartPolicy restartPolicy = RestartPolicy.NONE;
         private boolean autoRemove;
         private String runtime;
+        private io.berth.runtime.health.HealthConfig healthcheck;
+        private List<String> shell = List.of();
 
         private Builder(String id) {
             this.id = id;
@@ -154,9 +156,11 @@ public record ContainerSpec(
         public Builder restartPolicy(RestartPolicy v) { restartPolicy = v; return this; }
         public Builder autoRemove(boolean v) { autoRemove = v; return this; }
         public Builder runtime(String v) { runtime = v; return this; }
+        public Builder healthcheck(io.berth.runtime.health.HealthConfig v) { healthcheck = v; return this; }
+        public Builder shell(List<String> v) { shell = v; return this; }
 
         public Builder lifecycle(LifecycleSpec l) {
-            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime());
+            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime()).healthcheck(l.healthcheck()).shell(l.shell());
         }
 
         public ContainerSpec build() {
@@ -164,7 +168,7 @@ public record ContainerSpec(
                     new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp),
                     resources, mounts, network,
-                    new LifecycleSpec(restartPolicy, autoRemove, runtime), extra);
+                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell), extra);
         }
     }
 }

@@ -51,7 +51,8 @@ final class ExecRegistry {
             Files.createDirectories(dir);
             ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().process().user() : spec.user());
             ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host);
-            AtomicFile.write(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
+            // read by the runtime right away and never again after a crash: an fsync would only add latency
+            AtomicFile.writeUnsynced(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
         } catch (IOException ex) {
             throw new SystemFailureException("preparing exec: " + ex.getMessage(), ex);
         }
@@ -80,6 +81,17 @@ final class ExecRegistry {
         ExecSession s = byId.get(execId);
         if (s == null) throw new NotFoundException("No such exec instance: " + execId);
         return s;
+    }
+
+    /** Drops a finished session and its files: a health check's exec is not kept like a user's. */
+    void forget(String execId) {
+        ExecSession s = byId.remove(execId);
+        if (s == null) return;
+        try (var files = Files.walk(s.dir())) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a stray exec directory goes with the container's run directory
+        }
     }
 
     void forgetContainer(String containerId) {

@@ -60,6 +60,10 @@ public final class ExecSession {
         return spec;
     }
 
+    Path dir() {
+        return dir;
+    }
+
     /** Starts the process; its streams are available afterwards. A second start is refused. */
     public synchronized void start() {
         if (process != null) throw new FailedPreconditionException("Error: Exec command " + id + " has already run");
@@ -233,6 +237,30 @@ public final class ExecSession {
             Thread.currentThread().interrupt();
             throw new SystemFailureException("interrupted waiting for exec " + id, e);
         }
+    }
+
+    /** Waits up to {@code timeout} for the process to end; true when it has (its exit code is then recorded). */
+    public boolean waitFor(java.time.Duration timeout) throws InterruptedException {
+        Process p = started();
+        if (!p.waitFor(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) return false;
+        synchronized (this) {
+            while (exitCode == null) wait();
+        }
+        return true;
+    }
+
+    /**
+     * Kills the process inside the container (SIGKILL, by the pid the runtime recorded) and the runtime's exec
+     * process that waits for it, as Docker kills a health check that runs past its timeout.
+     */
+    public void kill() {
+        int pid = pid();
+        if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p != null) p.destroyForcibly();
     }
 
     public Inspect inspect() {

@@ -2,6 +2,8 @@ package io.berth.runtime;
 
 import io.berth.oci.errors.SystemFailureException;
 
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +37,33 @@ final class StatePublisher {
                 LOG.log(Level.WARNING, "container " + e.c.id() + ": state kept in memory only: " + ex.getMessage());
             }
         }
+    }
+
+    /**
+     * Changes the newest snapshot (read and replaced under the entry's monitor, so a concurrent publish is not
+     * undone) and saves it only when {@code durable} says the change must survive a crash: the health monitor
+     * records every check in memory but saves only status and streak changes, not a file write per check.
+     */
+    Container update(ContainerEntry e, UnaryOperator<Container> change, BiPredicate<Container, Container> durable) {
+        Container before;
+        Container after;
+        synchronized (e) {
+            before = e.c;
+            after = change.apply(before);
+            e.c = after;
+            e.notifyAll();
+        }
+        if (durable.test(before, after)) {
+            synchronized (e.saveLock) {
+                if (e.deleting) return after;
+                try {
+                    store.save(e.c);
+                } catch (SystemFailureException ex) {
+                    LOG.log(Level.WARNING, "container " + e.c.id() + ": state kept in memory only: " + ex.getMessage());
+                }
+            }
+        }
+        return after;
     }
 
     /** From now on nothing writes container.json: its directory is about to be deleted. */

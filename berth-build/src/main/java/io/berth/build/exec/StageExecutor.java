@@ -3,6 +3,7 @@ package io.berth.build.exec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.build.dockerfile.Dockerfile;
+import io.berth.oci.GoDuration;
 import io.berth.build.dockerfile.DockerfileParser;
 import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.VariableExpander;

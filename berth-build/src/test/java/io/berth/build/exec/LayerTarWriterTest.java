@@ -66,13 +66,6 @@ class LayerTarWriterTest {
         assertThat(entries.get(1).getLinkName()).isEqualTo("target");
     }
 
-    @Test
-    void goDurations() {
-        assertThat(GoDuration.nanos("30s")).isEqualTo(30_000_000_000L);
-        assertThat(GoDuration.nanos("1m30s")).isEqualTo(90_000_000_000L);
-        assertThat(GoDuration.nanos("500ms")).isEqualTo(500_000_000L);
-        assertThatThrownBy(() -> GoDuration.nanos("5 minutes")).hasMessageContaining("invalid duration");
-    }
 
     @Test
     void cacheEntriesSurviveANewInstanceAndPruneRemovesThem(@TempDir Path dir) {

@@ -17,6 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /** The flags shared by {@code run} and {@code create}, and their translation into the create request body. */
 public final class CreateOptions {
+    @picocli.CommandLine.Mixin
+    HealthOptions health = new HealthOptions();
+
 
     @Option(names = "--name", paramLabel = "string", description = "Assign a name to the container")
     String name;
@@ -236,6 +239,7 @@ public final class CreateOptions {
         if (stopTimeout != null) {
             body.put("StopTimeout", stopTimeout);
         }
+        health.addTo(body);
         body.set("HostConfig", hostConfig());
         body.set("NetworkingConfig", NODES.objectNode().set("EndpointsConfig", networkAttachments().endpoints()));
         if (macAddress != null && !macAddress.isEmpty()) {

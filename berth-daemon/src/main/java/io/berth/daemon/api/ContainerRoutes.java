@@ -70,9 +70,15 @@ public final class ContainerRoutes {
 
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters filters = Filters.parse(rq.queryParam("filters"))
-                .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since", "network", "publish", "expose");
+                .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since", "network", "publish", "expose",
+                        "health");
         PortFilter publish = PortFilter.parse("publish", filters.get("publish"));
         PortFilter expose = PortFilter.parse("expose", filters.get("expose"));
+        for (String h : filters.has("health") ? filters.get("health") : List.<String>of()) {
+            if (!List.of("starting", "healthy", "unhealthy", "none").contains(h)) {
+                throw new InvalidArgumentException("Unrecognised filter value for health: " + h);
+            }
+        }
         boolean all = rq.queryFlag("all") || filters.has("status") || filters.has("exited");
         Integer limit = rq.queryInt("limit");
         List<Container> matching = new ArrayList<>();
@@ -95,6 +101,7 @@ public final class ContainerRoutes {
         if (f.has("status") && !f.get("status").contains(ContainerView.status(c.state()))) return false;
         if (f.has("name") && f.get("name").stream().noneMatch(n -> c.name().matches(".*" + n.replaceFirst("^/", "") + ".*"))) return false;
         if (f.has("id") && f.get("id").stream().noneMatch(spec.id()::startsWith)) return false;
+        if (f.has("health") && !f.get("health").contains(ContainerView.healthStatus(c))) return false;
         if (f.has("label") && !f.get("label").stream().allMatch(l -> Filters.labelMatches(l, spec.labels()))) return false;
         if (f.has("exited")) {
             if (c.state().status() != ContainerState.Status.EXITED) return false;

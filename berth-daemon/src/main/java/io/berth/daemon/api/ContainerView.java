@@ -33,6 +33,7 @@ public final class ContainerView {
         this.networkStatus = networkStatus;
     }
 
+    @SuppressWarnings("unchecked")
     public Map<String, Object> inspect(Container c, List<String> execIds) {
         ContainerSpec spec = c.spec();
         ContainerState state = c.state();
@@ -43,6 +44,7 @@ public final class ContainerView {
         m.put("Path", args.getFirst());
         m.put("Args", args.subList(1, args.size()));
         m.put("State", state(state));
+        if (c.health() != null) ((Map<String, Object>) m.get("State")).put("Health", HealthcheckJson.render(c.health()));
         m.put("Image", spec.imageId());
         m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
         m.put("HostnamePath", c.paths().dir().resolve("hostname").toString());
@@ -125,6 +127,11 @@ public final class ContainerView {
         return out;
     }
 
+    /** What `--filter health=` matches: starting, healthy, unhealthy, or none for a container without checks. */
+    static String healthStatus(Container c) {
+        return c.health() == null ? "none" : c.health().status().dockerName();
+    }
+
     public static String status(ContainerState s) {
         return s.status().dockerName();
     }
@@ -134,7 +141,7 @@ public final class ContainerView {
         Instant now = Instant.now();
         return switch (s.status()) {
             case CREATED -> "Created";
-            case RUNNING -> "Up " + since(s.startedAt(), now);
+            case RUNNING -> "Up " + since(s.startedAt(), now) + (c.health() == null ? "" : " (" + c.health().summary() + ")");
             case PAUSED -> "Up " + since(s.startedAt(), now) + " (Paused)";
             case RESTARTING -> "Restarting (" + s.exitCode() + ") " + since(s.finishedAt(), now) + " ago";
             case REMOVING -> "Removal In Progress";
@@ -238,6 +245,7 @@ public final class ContainerView {
         if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
         String mac = body.path("MacAddress").asText("");
         if (!mac.isEmpty()) m.put("MacAddress", mac);
+        if (spec.lifecycle().healthcheck() != null) m.put("Healthcheck", HealthcheckJson.render(spec.lifecycle().healthcheck()));
         return m;
     }
 

@@ -119,6 +119,10 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
+        io.berth.runtime.health.HealthConfig requestedCheck = HealthcheckJson.parse(body.get("Healthcheck"));
+        if (requestedCheck != null) requestedCheck.validate();
+        io.berth.runtime.health.HealthConfig healthcheck = io.berth.runtime.health.HealthConfig.merge(requestedCheck, image.healthcheck());
+
         // last: the volumes it provides are made only for a request that passed every other check
         // the image's VOLUME paths join the request's Config.Volumes (Docker's merge: a set of paths)
         var anonymous = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -143,6 +147,7 @@ public final class CreateRequestTranslator {
                 .resources(limits.from(host))
                 .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
+                .healthcheck(healthcheck).shell(image.shell())
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body))

@@ -59,7 +59,8 @@ public final class ImageLookup {
         return new ImageDefaults(r.id().toString(), orEmpty(c.entrypoint()), orEmpty(c.cmd()), orEmpty(c.env()),
                 c.workingDir(), c.user(), c.stopSignal(), c.labels() == null ? Map.of() : c.labels(),
                 c.volumes() == null ? List.of() : List.copyOf(new java.util.TreeSet<>(c.volumes().keySet())),
-                c.exposedPorts() == null ? List.of() : List.copyOf(c.exposedPorts().keySet()));
+                c.exposedPorts() == null ? List.of() : List.copyOf(c.exposedPorts().keySet()),
+                HealthcheckJson.parse(c.healthcheck()), c.shell());
     }
 
     private static List<String> orEmpty(List<String> l) {

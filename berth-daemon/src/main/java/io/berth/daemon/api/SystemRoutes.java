@@ -143,11 +143,17 @@ public final class SystemRoutes {
 
     private static boolean accept(EventBus.Event e, Filters f) {
         if (f.has("type") && !f.get("type").contains(e.type())) return false;
-        if (f.has("event") && !f.get("event").contains(e.action())) return false;
+        if (f.has("event") && f.get("event").stream().noneMatch(x -> eventMatches(x, e.action()))) return false;
         if (f.has("container") && (!e.type().equals("container") || f.get("container").stream()
                 .noneMatch(c -> e.actorId().startsWith(c) || c.equals(e.attributes().get("name"))))) return false;
         if (f.has("image") && f.get("image").stream().noneMatch(i -> i.equals(e.attributes().get("image")))) return false;
         return !f.has("label") || f.get("label").stream().allMatch(l -> Filters.labelMatches(l, e.attributes()));
+    }
+
+    /** Docker matches health_status, exec_create and exec_start by prefix: their actions carry a suffix ("health_status: healthy"). */
+    private static boolean eventMatches(String wanted, String action) {
+        boolean prefixed = wanted.equals("health_status") || wanted.equals("exec_create") || wanted.equals("exec_start");
+        return prefixed ? action.startsWith(wanted) : action.equals(wanted);
     }
 
     private static void write(OutputStream out, EventBus.Event e) throws IOException {

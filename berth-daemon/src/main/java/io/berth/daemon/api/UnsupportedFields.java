@@ -19,7 +19,8 @@ final class UnsupportedFields {
     /** Config fields berth applies; StdinOnce and the Attach flags shape the client's attach, not the container. */
     static final Set<String> CONFIG = Set.of("Hostname", "User", "AttachStdin", "AttachStdout", "AttachStderr", "Tty",
             "OpenStdin", "StdinOnce", "Env", "Cmd", "Image", "WorkingDir", "Entrypoint", "Labels", "StopSignal",
-            "StopTimeout", "HostConfig", "NetworkingConfig", "Volumes", "ExposedPorts", "MacAddress", "NetworkDisabled");
+            "StopTimeout", "HostConfig", "NetworkingConfig", "Volumes", "ExposedPorts", "MacAddress", "NetworkDisabled",
+            "Healthcheck");
     /**
      * HostConfig fields berth applies, or checks itself (ResourceLimits refuses the limits it does not apply
      * with Docker's range messages first). ContainerIDFile is written by the client; ConsoleSize is the client's

@@ -21,7 +21,7 @@ class ContainerNetworkRequestsTest {
     private static final String OTHER = "f".repeat(64);
     private static final String APPNET_ID = "a".repeat(64);
     private static final ImageDefaults NGINX = new ImageDefaults("sha256:" + "c".repeat(64), List.of(), List.of("nginx"),
-            List.of(), "", "", "", Map.of(), List.of(), List.of("80/tcp"));
+            List.of(), "", "", "", Map.of(), List.of(), List.of("80/tcp"), null, List.of());
 
     /** The predefined networks and one user network, "appnet". */
     private static final NetworkResolver NETWORKS = nameOrId -> {

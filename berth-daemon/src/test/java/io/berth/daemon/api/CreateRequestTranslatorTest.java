@@ -311,7 +311,6 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
                 "berth does not support HostConfig.LogConfig yet");
-        rejects("{\"Image\":\"busybox\",\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}", "berth does not support Config.Healthcheck yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
                 "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links yet");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
