@@ -1,0 +1,102 @@
+package io.berth.build.exec;
+
+import io.berth.oci.Descriptor;
+import io.berth.oci.HistoryEntry;
+import io.berth.oci.ImageConfig;
+import io.berth.oci.RootFs;
+import io.berth.oci.errors.SystemFailureException;
+import io.berth.store.ImageRecord;
+import io.berth.store.Lease;
+import io.berth.store.StoreServices;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A container's writable layer read the way the builder reads a RUN step's ({@link UpperDirDiff}): the upper
+ * dir's files, overlay's 0/0 character-device whiteouts and opaque directories. {@code docker diff} lists those
+ * entries as changes; {@code docker commit} writes them as one more layer over the container's image
+ * ({@link StateCommitter}, with OCI {@code .wh.} names) and registers the result as an image.
+ */
+public final class ContainerLayer {
+    /** Docker's change kinds: 0 modified, 1 added, 2 deleted. */
+    public record Change(String path, int kind) {
+        public static final int MODIFIED = 0;
+        public static final int ADDED = 1;
+        public static final int DELETED = 2;
+    }
+
+    /** What a commit adds to its base image: the config to run with, and who and what the history names. */
+    public record Commit(io.berth.oci.ContainerConfig config, String author, String comment, String createdBy) {}
+
+    private ContainerLayer() {
+    }
+
+    /**
+     * The changes in {@code upper} over {@code lowerDirs} (topmost first), in path order, paths absolute: a
+     * whiteout is a deletion, a path the image has is a modification, anything else an addition.
+     */
+    public static List<Change> changes(Path upper, List<Path> lowerDirs) {
+        RootfsView lower = new RootfsView(lowerDirs);
+        List<Change> out = new ArrayList<>();
+        for (LayerEntry e : entries(upper, lower)) {
+            if (e.kind() == LayerEntry.Kind.OPAQUE) {
+                continue; // the directory's own entry reports it
+            }
+            int kind = e.kind() == LayerEntry.Kind.WHITEOUT ? Change.DELETED
+                    : lower.find(e.name()).isPresent() ? Change.MODIFIED : Change.ADDED;
+            out.add(new Change("/" + e.name(), kind));
+        }
+        return out;
+    }
+
+    /**
+     * {@code docker commit}: the base image's layers plus the upper dir as a new layer (none when nothing
+     * changed: the history entry is then an empty layer, as Docker records it), the given config, a history
+     * entry, registered in the image store. File mtimes in the layer are the commit time (the layer writer
+     * keeps one instant for every entry).
+     */
+    public static ImageRecord commit(StoreServices store, Path tmpDir, ImageRecord base, Path upper, List<Path> lowerDirs,
+                                     Commit commit) {
+        // The lease holds the layer, config and manifest until the image record references them.
+        try (Lease lease = store.leases().acquire("commit")) {
+            Instant now = Instant.now();
+            String created = now.toString();
+            StateCommitter committer = new StateCommitter(store.content(), tmpDir);
+            List<LayerEntry> entries = entries(upper, new RootfsView(lowerDirs));
+            Descriptor layer = entries.isEmpty() ? null : committer.putLayer(entries, now);
+            ImageConfig old = base.config();
+            List<Descriptor> layers = new ArrayList<>(store.images().manifest(base.id()).layers());
+            List<io.berth.oci.Digest> diffIds = new ArrayList<>(old.diffIds());
+            if (layer != null) {
+                layers.add(layer);
+                diffIds.add(layer.digest());
+            }
+            List<HistoryEntry> history = new ArrayList<>(old.history() == null ? List.of() : old.history());
+            history.add(new HistoryEntry(created, commit.createdBy(), empty(commit.author()), empty(commit.comment()),
+                    layer == null ? Boolean.TRUE : null));
+            ImageConfig config = new ImageConfig(old.architecture(), old.os(), old.variant(), created, empty(commit.author()),
+                    commit.config(), RootFs.layers(diffIds), history);
+            BuildState state = committer.write(config, layers);
+            ImageRecord record = store.images().add(state.manifestDigest(), List.of());
+            // unpacks the new layer into its snapshot now, so the image is ready to run and its entries are checked
+            store.images().lowerDirs(record.id());
+            return record;
+        }
+    }
+
+    private static List<LayerEntry> entries(Path upper, RootfsView lower) {
+        try {
+            return UpperDirDiff.diff(upper, lower);
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot read the container's changes: " + e.getMessage(), e);
+        }
+    }
+
+    private static String empty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
