@@ -99,6 +99,40 @@ class DockerCliApiParityTest {
     }
 
     @Test
+    void commitFreezesARunningContainerWhileItReadsTheFilesUnlessToldNotTo() throws Exception {
+        String id = daemon.docker("run", "-d", "--name", "cm-freeze", "busybox", "sh", "-c",
+                "head -c 150000000 /dev/zero > /big; touch /ready; sleep 600").orFail().out();
+        awaitFile("cm-freeze", "/ready");
+        Path freezer = Path.of("/sys/fs/cgroup/freezer/berth", id, "freezer.state");
+        Path v2 = Path.of("/sys/fs/cgroup/berth", id, "cgroup.freeze");
+        Path state = Files.exists(freezer) ? freezer : v2;
+        assertThat(state).as("the container's freezer state").exists();
+        assertThat(frozenDuring(state, "commit", "cm-freeze")).isTrue();
+        assertThat(frozenDuring(state, "commit", "--pause=false", "cm-freeze")).isFalse();
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Status}}", "cm-freeze").orFail().out()).isEqualTo("running");
+        daemon.docker("rm", "-f", "cm-freeze").orFail();
+    }
+
+    /** Runs the docker command while watching the freezer: whether the cgroup was ever frozen meanwhile. */
+    private static boolean frozenDuring(Path state, String... args) throws Exception {
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return daemon.docker(args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        boolean frozen = false;
+        while (!running.isDone()) {
+            String s = Files.readString(state).strip();
+            frozen |= s.equals("FROZEN") || s.equals("FREEZING") || s.equals("1");
+            Thread.sleep(2);
+        }
+        running.get().orFail();
+        return frozen;
+    }
+
+    @Test
     void updateAppliesLimitsToTheRunningCgroupAndKeepsThemForTheNextStart() throws Exception {
         daemon.docker("run", "-d", "--name", "upd", "--memory", "64m", "busybox", "sleep", "600").orFail();
         daemon.docker("update", "--memory", "96m", "--memory-swap", "192m", "--cpus", "0.5", "--pids-limit", "40",
