@@ -255,6 +255,24 @@ class DockerCliApiParityTest {
         }
     }
 
+    @Test
+    void theBerthCliOffersTheSameCommands(@TempDir Path tmp) throws Exception {
+        daemon.cli("run", "-d", "--name", "bcli", "busybox", "sh", "-c", "echo b > /b.txt; sleep 60").orFail();
+        awaitFile("bcli", "/b.txt");
+        assertThat(daemon.cli("diff", "bcli").orFail().out()).isEqualTo("A /b.txt");
+        Path tar = tmp.resolve("bcli.tar");
+        daemon.cli("export", "-o", tar.toString(), "bcli").orFail();
+        assertThat(tarList(tar)).contains("b.txt", "bin/sh");
+        daemon.cli("update", "--memory", "48m", "--restart", "always", "bcli").orFail();
+        assertThat(daemon.docker("inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}", "bcli").orFail().out())
+                .isEqualTo("50331648 always");
+        assertThat(daemon.cli("update", "bcli").stderr()).contains("you must provide one or more flags");
+        String id = daemon.cli("commit", "-m", "via berth", "-c", "CMD [\"cat\", \"/b.txt\"]", "bcli", "bcli-image:1").orFail().out();
+        assertThat(id).startsWith("sha256:");
+        assertThat(daemon.docker("run", "--rm", "bcli-image:1").orFail().out()).isEqualTo("b");
+        daemon.cli("rm", "-f", "bcli").orFail();
+    }
+
     private static void awaitFile(String container, String path) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (daemon.docker("exec", container, "test", "-e", path).exitCode() == 0) return;
