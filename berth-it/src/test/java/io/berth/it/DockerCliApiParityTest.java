@@ -273,6 +273,16 @@ class DockerCliApiParityTest {
         daemon.cli("rm", "-f", "bcli").orFail();
     }
 
+    @Test
+    void removingALinkNeverRemovesTheContainer() throws Exception {
+        daemon.docker("create", "--name", "linked", "busybox", "true").orFail();
+        Cmd.Result r = daemon.docker("rm", "--link", "linked");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("berth does not support container links");
+        daemon.docker("inspect", "linked").orFail();
+        daemon.docker("rm", "linked").orFail();
+    }
+
     private static void awaitFile(String container, String path) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (daemon.docker("exec", container, "test", "-e", path).exitCode() == 0) return;

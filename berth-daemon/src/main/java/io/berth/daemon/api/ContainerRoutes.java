@@ -181,6 +181,8 @@ public final class ContainerRoutes {
     }
 
     private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
+        // `docker rm --link NAME` removes a link, not the container NAME: never taken as a plain removal
+        if (rq.queryFlag("link")) throw new InvalidArgumentException("berth does not support container links (link=1)");
         ContainerSpec spec = containers.inspect(rq.pathParam("id")).spec();
         containers.remove(spec.id(), rq.queryFlag("force"));
         if (rq.queryFlag("v")) volumes.removeAnonymous(spec);
