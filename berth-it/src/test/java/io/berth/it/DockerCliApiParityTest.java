@@ -283,6 +283,16 @@ class DockerCliApiParityTest {
         daemon.docker("rm", "linked").orFail();
     }
 
+    @Test
+    void containerPruneAppliesUntilAndReportsTheWritableLayersItFreed() throws Exception {
+        daemon.docker("run", "--name", "pruned-ctr", "-l", "prune=me", "busybox", "sh", "-c", "head -c 2000000 /dev/zero > /two-mb").orFail();
+        assertThat(daemon.docker("container", "prune", "-f", "--filter", "until=1h").orFail().out())
+                .doesNotContain(daemon.docker("inspect", "-f", "{{.Id}}", "pruned-ctr").orFail().out());
+        String id = daemon.docker("inspect", "-f", "{{.Id}}", "pruned-ctr").orFail().out();
+        String out = daemon.docker("container", "prune", "-f", "--filter", "label=prune=me").orFail().out();
+        assertThat(out).contains(id).contains("Total reclaimed space: 2MB");
+    }
+
     private static void awaitFile(String container, String path) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (daemon.docker("exec", container, "test", "-e", path).exitCode() == 0) return;
