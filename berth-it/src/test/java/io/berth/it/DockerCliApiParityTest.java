@@ -293,6 +293,26 @@ class DockerCliApiParityTest {
         assertThat(out).contains(id).contains("Total reclaimed space: 2MB");
     }
 
+    /** Needs /networks/prune (berth-network's endpoints): skipped on a build that lacks them. */
+    @Test
+    void systemPruneRunsEveryPrune(@TempDir Path ctx) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(daemon.curl("-X", "POST", "http://berthd/networks/prune").stdout().endsWith("\n404"),
+                "berthd has no /networks/prune yet");
+        daemon.docker("run", "--name", "sys-pruned", "busybox", "true").orFail();
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo x > /x\n");
+        daemon.docker("build", "-q", "-t", "sys-pruned:1", ctx.toString()).orFail();
+        try {
+            String out = daemon.docker("system", "prune", "-a", "-f", "--volumes").orFail().out();
+            assertThat(out).contains("Deleted Containers:").contains("Total reclaimed space");
+            assertThat(daemon.docker("inspect", "sys-pruned").exitCode()).isNotZero();
+            assertThat(daemon.docker("image", "inspect", "sys-pruned:1").exitCode()).isNotZero();
+            daemon.docker("system", "prune", "-f", "--filter", "until=1h").orFail();
+        } finally {
+            // -a removed every unused image, busybox too: the other tests need it
+            daemon.cli("image", "make-busybox", "busybox:latest").orFail();
+        }
+    }
+
     private static void awaitFile(String container, String path) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (daemon.docker("exec", container, "test", "-e", path).exitCode() == 0) return;
