@@ -54,38 +54,69 @@ public final class ContainerLayer {
     }
 
     /**
-     * {@code docker commit}: the base image's layers plus the upper dir as a new layer (none when nothing
-     * changed: the history entry is then an empty layer, as Docker records it), the given config, a history
-     * entry, registered in the image store. File mtimes in the layer are the commit time (the layer writer
-     * keeps one instant for every entry).
+     * The first half of {@code docker commit}, the only part that reads the container's files (so the only part
+     * a paused container must stay frozen for): its upper dir written as a layer tar into {@code tmpDir}, or no
+     * tar when nothing changed. The capture holds a store lease until it is closed, so neither the tar nor what
+     * {@link #commit} then stores is swept meanwhile. File mtimes in the layer are the capture time (the layer
+     * writer keeps one instant for every entry).
      */
-    public static ImageRecord commit(StoreServices store, Path tmpDir, ImageRecord base, Path upper, List<Path> lowerDirs,
-                                     Commit commit) {
-        // The lease holds the layer, config and manifest until the image record references them.
-        try (Lease lease = store.leases().acquire("commit")) {
+    public static Captured capture(StoreServices store, Path tmpDir, Path upper, List<Path> lowerDirs) {
+        Lease lease = store.leases().acquire("commit");
+        try {
             Instant now = Instant.now();
-            String created = now.toString();
-            StateCommitter committer = new StateCommitter(store.content(), tmpDir);
             List<LayerEntry> entries = entries(upper, new RootfsView(lowerDirs));
-            Descriptor layer = entries.isEmpty() ? null : committer.putLayer(entries, now);
-            ImageConfig old = base.config();
-            List<Descriptor> layers = new ArrayList<>(store.images().manifest(base.id()).layers());
-            List<io.berth.oci.Digest> diffIds = new ArrayList<>(old.diffIds());
-            if (layer != null) {
-                layers.add(layer);
-                diffIds.add(layer.digest());
-            }
-            List<HistoryEntry> history = new ArrayList<>(old.history() == null ? List.of() : old.history());
-            history.add(new HistoryEntry(created, commit.createdBy(), empty(commit.author()), empty(commit.comment()),
-                    layer == null ? Boolean.TRUE : null));
-            ImageConfig config = new ImageConfig(old.architecture(), old.os(), old.variant(), created, empty(commit.author()),
-                    commit.config(), RootFs.layers(diffIds), history);
-            BuildState state = committer.write(config, layers);
-            ImageRecord record = store.images().add(state.manifestDigest(), List.of());
-            // unpacks the new layer into its snapshot now, so the image is ready to run and its entries are checked
-            store.images().lowerDirs(record.id());
-            return record;
+            return new Captured(lease, entries.isEmpty() ? null : StateCommitter.writeLayerTar(tmpDir, entries, now), now);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
         }
+    }
+
+    /** A container's changes written out, waiting to be committed; closing it deletes the tar. */
+    public static final class Captured implements AutoCloseable {
+        private final Lease lease;
+        private final Path tar;
+        private final Instant time;
+
+        private Captured(Lease lease, Path tar, Instant time) {
+            this.lease = lease;
+            this.tar = tar;
+            this.time = time;
+        }
+
+        @Override
+        public void close() {
+            StateCommitter.deleteQuietly(tar);
+            lease.close();
+        }
+    }
+
+    /**
+     * The second half of {@code docker commit}: the base image's layers plus the captured layer (none when
+     * nothing changed: the history entry is then an empty layer, as Docker records it), the given config and a
+     * history entry, registered in the image store and unpacked, ready to run.
+     */
+    public static ImageRecord commit(StoreServices store, Path tmpDir, ImageRecord base, Captured captured, Commit commit) {
+        String created = captured.time.toString();
+        StateCommitter committer = new StateCommitter(store.content(), tmpDir);
+        Descriptor layer = captured.tar == null ? null : committer.putLayerTar(captured.tar);
+        ImageConfig old = base.config();
+        List<Descriptor> layers = new ArrayList<>(store.images().manifest(base.id()).layers());
+        List<io.berth.oci.Digest> diffIds = new ArrayList<>(old.diffIds());
+        if (layer != null) {
+            layers.add(layer);
+            diffIds.add(layer.digest());
+        }
+        List<HistoryEntry> history = new ArrayList<>(old.history() == null ? List.of() : old.history());
+        history.add(new HistoryEntry(created, commit.createdBy(), empty(commit.author()), empty(commit.comment()),
+                layer == null ? Boolean.TRUE : null));
+        ImageConfig config = new ImageConfig(old.architecture(), old.os(), old.variant(), created, empty(commit.author()),
+                commit.config(), RootFs.layers(diffIds), history);
+        BuildState state = committer.write(config, layers);
+        ImageRecord record = store.images().add(state.manifestDigest(), List.of());
+        // unpacks the new layer into its snapshot now, so the image is ready to run and its entries are checked
+        store.images().lowerDirs(record.id());
+        return record;
     }
 
     private static List<LayerEntry> entries(Path upper, RootfsView lower) {

@@ -94,13 +94,21 @@ public final class ContainerFilesystemRoutes {
         boolean freeze = pause == null || pause.isEmpty() || rq.queryFlag("pause");
         String author = rq.queryParam("author", "");
         String comment = rq.queryParam("comment", "");
-        ImageRecord image = containers.whileHeld(container, freeze, c -> {
+        // Only the capture reads the container's files: the container is frozen for it alone, not while the
+        // layer is digested, stored and unpacked.
+        record Taken(Container container, ImageRecord base, ContainerLayer.Captured layer) {}
+        Taken taken = containers.whileHeld(container, freeze, c -> {
             ImageRecord base = store.images().get(io.berth.oci.Digest.parse(c.spec().imageId()))
                     .orElseThrow(() -> new io.berth.oci.errors.NotFoundException("No such image: " + c.spec().imageId()));
-            var config = CommitConfig.withChanges(CommitConfig.of(c.spec(), base.config().config()), changes);
-            return ContainerLayer.commit(store, scratchDir, base, c.upperDir(), c.spec().rootfs().lowerDirs(),
-                    new ContainerLayer.Commit(config, author, comment, String.join(" ", c.spec().process().args())));
+            return new Taken(c, base, ContainerLayer.capture(store, scratchDir, c.upperDir(), c.spec().rootfs().lowerDirs()));
         });
+        ImageRecord image;
+        try (ContainerLayer.Captured layer = taken.layer()) {
+            Container c = taken.container();
+            var config = CommitConfig.withChanges(CommitConfig.of(c.spec(), taken.base().config().config()), changes);
+            image = ContainerLayer.commit(store, scratchDir, taken.base(), layer,
+                    new ContainerLayer.Commit(config, author, comment, String.join(" ", c.spec().process().args())));
+        }
         if (ref != null) store.images().tag(image.id(), ref);
         Container c = containers.inspect(container);
         Map<String, String> attrs = new LinkedHashMap<>();
