@@ -15,8 +15,8 @@ import io.berth.runtime.ContainerSpec;
  * The config of an image `docker commit` makes: the container's own config (what it runs with: its image's
  * defaults under its create request) with the commit's `--change` instructions applied on top, the way a
  * Dockerfile applies them: CMD replaces the command; ENTRYPOINT replaces the entrypoint and clears the command
- * unless CMD is among the changes too; ENV, LABEL, EXPOSE and VOLUME add to what is there; WORKDIR, USER and
- * STOPSIGNAL replace; ONBUILD appends.
+ * unless CMD is among the changes too; ENV, LABEL, EXPOSE and VOLUME add to what is there; WORKDIR (relative to
+ * the current one), USER and STOPSIGNAL replace; ONBUILD appends.
  */
 final class CommitConfig {
     private CommitConfig() {}
@@ -50,9 +50,16 @@ final class CommitConfig {
         }
         return new ContainerConfig(
                 changes.user() != null ? changes.user() : current.user(), ports, env, entrypoint, cmd, volumes,
-                changes.workingDir() != null ? changes.workingDir() : current.workingDir(), labels,
+                changes.workingDir() != null ? workdir(current.workingDir(), changes.workingDir()) : current.workingDir(), labels,
                 changes.stopSignal() != null ? changes.stopSignal() : current.stopSignal(), onBuild, current.shell(),
                 current.healthcheck());
+    }
+
+    /** WORKDIR as a Dockerfile takes it: a relative path goes on from the current one. */
+    private static String workdir(String current, String next) {
+        if (next.startsWith("/")) return next;
+        String base = current == null || current.isEmpty() ? "/" : current;
+        return java.nio.file.Path.of(base).resolve(next).normalize().toString();
     }
 
     private static <V> Map<String, V> merged(Map<String, V> current, Map<String, V> added) {

@@ -68,5 +68,7 @@ class CommitConfigTest {
         assertThat(rest.stopSignal()).isEqualTo("SIGINT");
         assertThat(rest.onBuild()).containsExactly("RUN x");
         assertThat(rest.cmd()).isEqualTo(NGINX.cmd());
+        assertThat(CommitConfig.withChanges(NGINX, ImportChanges.apply(List.of("WORKDIR html/../www"))).workingDir())
+                .isEqualTo("/srv/www");
     }
 }
