@@ -39,6 +39,10 @@ class DockerCliApiParityTest {
                 "echo new > /tmp/new; rm /bin/vi; mkdir /root/dir; echo more >> /etc/passwd").orFail();
         assertThat(daemon.docker("diff", "diff").orFail().out().lines().toList())
                 .containsExactly("C /bin", "D /bin/vi", "C /etc", "C /etc/passwd", "C /root", "A /root/dir", "C /tmp", "A /tmp/new");
+        // a directory removed and made again is opaque in the upper dir: deleted, then its new contents
+        daemon.docker("run", "--name", "diff-opaque", "busybox", "sh", "-c", "rm -rf /home; mkdir /home; touch /home/new").orFail();
+        assertThat(daemon.docker("diff", "diff-opaque").orFail().out().lines().toList()).containsExactly("D /home", "A /home/new");
+        daemon.docker("rm", "diff-opaque").orFail();
         daemon.docker("run", "--name", "nodiff", "busybox", "true").orFail();
         assertThat(daemon.docker("diff", "nodiff").orFail().out()).isEmpty();
         assertThat(daemon.docker("diff", "no-such-container").stderr()).contains("No such container");
@@ -66,7 +70,7 @@ class DockerCliApiParityTest {
     @Test
     void commitMakesAnImageOfTheContainersChangesAndConfig() throws Exception {
         daemon.docker("run", "-d", "--name", "cm", "-e", "FROM_RUN=1", "-w", "/tmp", "busybox", "sh", "-c",
-                "echo committed > /data.txt; rm /bin/vi; sleep 60").orFail();
+                "rm -rf /home; mkdir /home; touch /home/new; echo committed > /data.txt; rm /bin/vi; sleep 60").orFail();
         awaitFile("cm", "/data.txt");
         String id = daemon.docker("commit", "-a", "Ann Author", "-m", "a message", "-c", "ENV ADDED=2",
                 "-c", "CMD [\"cat\", \"/data.txt\"]", "-c", "EXPOSE 8080", "-c", "LABEL stage=committed", "cm", "committed:1")
@@ -77,11 +81,13 @@ class DockerCliApiParityTest {
         assertThat(daemon.docker("run", "--rm", "committed:1").orFail().out()).isEqualTo("committed");
         assertThat(daemon.docker("run", "--rm", "committed:1", "sh", "-c", "test -e /bin/vi || echo gone; echo $FROM_RUN $ADDED; pwd")
                 .orFail().out()).isEqualTo("gone\n1 2\n/tmp");
+        // the opaque directory hides the image's /home/berth in the committed layer too
+        assertThat(daemon.docker("run", "--rm", "committed:1", "ls", "-A", "/home").orFail().out()).isEqualTo("new");
         assertThat(daemon.docker("image", "inspect", "-f",
                 "{{.Author}}|{{.Comment}}|{{json .Config.Cmd}}|{{json .Config.ExposedPorts}}|{{.Config.Labels.stage}}", "committed:1")
                 .orFail().out()).isEqualTo("Ann Author|a message|[\"cat\",\"/data.txt\"]|{\"8080/tcp\":{}}|committed");
         String history = daemon.docker("history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Comment}}", "committed:1").orFail().out();
-        assertThat(history.lines().findFirst().orElseThrow()).startsWith("sh -c echo committed").endsWith("|a message");
+        assertThat(history.lines().findFirst().orElseThrow()).startsWith("sh -c rm -rf /home").endsWith("|a message");
 
         // --pause=false, no tag: an untagged image; an unchanged container adds no layer
         String untagged = daemon.docker("commit", "--pause=false", "cm").orFail().out();

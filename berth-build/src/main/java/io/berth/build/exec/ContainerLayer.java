@@ -37,17 +37,24 @@ public final class ContainerLayer {
 
     /**
      * The changes in {@code upper} over {@code lowerDirs} (topmost first), in path order, paths absolute: a
-     * whiteout is a deletion, a path the image has is a modification, anything else an addition.
+     * whiteout is a deletion, and so is an opaque directory the image has (Docker's overlay rule: it was removed
+     * and created again; its new contents follow); another path the image has is a modification, anything else
+     * an addition.
      */
     public static List<Change> changes(Path upper, List<Path> lowerDirs) {
         RootfsView lower = new RootfsView(lowerDirs);
+        List<LayerEntry> entries = entries(upper, lower);
+        // An opaque directory the image has was removed and made anew: Docker lists it as deleted.
+        java.util.Set<String> opaque = new java.util.HashSet<>();
+        entries.stream().filter(e -> e.kind() == LayerEntry.Kind.OPAQUE).forEach(e -> opaque.add(e.name()));
         List<Change> out = new ArrayList<>();
-        for (LayerEntry e : entries(upper, lower)) {
+        for (LayerEntry e : entries) {
             if (e.kind() == LayerEntry.Kind.OPAQUE) {
                 continue; // the directory's own entry reports it
             }
-            int kind = e.kind() == LayerEntry.Kind.WHITEOUT ? Change.DELETED
-                    : lower.find(e.name()).isPresent() ? Change.MODIFIED : Change.ADDED;
+            boolean inImage = lower.find(e.name()).isPresent();
+            int kind = e.kind() == LayerEntry.Kind.WHITEOUT || (inImage && opaque.contains(e.name())) ? Change.DELETED
+                    : inImage ? Change.MODIFIED : Change.ADDED;
             out.add(new Change("/" + e.name(), kind));
         }
         return out;
