@@ -3,6 +3,10 @@ package io.berth.cli;
 import io.berth.cli.command.AttachCommand;
 import io.berth.cli.command.BuildCommand;
 import io.berth.cli.command.BuilderPruneCommand;
+import io.berth.cli.command.CommitCommand;
+import io.berth.cli.command.DiffCommand;
+import io.berth.cli.command.ExportCommand;
+import io.berth.cli.command.UpdateCommand;
 import io.berth.cli.command.ContainerPruneCommand;
 import io.berth.cli.command.CpCommand;
 import io.berth.cli.command.CreateCommand;
@@ -142,6 +146,10 @@ final class CommandTable {
                 cmd("rename", RenameCommand::new),
                 cmd("cp", CpCommand::new),
                 cmd("attach", AttachCommand::new),
+                cmd("commit", CommitCommand::new),
+                cmd("diff", DiffCommand::new),
+                cmd("export", ExportCommand::new),
+                cmd("update", UpdateCommand::new),
                 cmd("tag", TagCommand::new),
                 cmd("rmi", RmiCommand::new),
                 cmd("history", HistoryCommand::new),
@@ -180,6 +188,10 @@ final class CommandTable {
                 cmd("rename", RenameCommand::new),
                 cmd("cp", CpCommand::new),
                 cmd("attach", AttachCommand::new),
+                cmd("commit", CommitCommand::new),
+                cmd("diff", DiffCommand::new),
+                cmd("export", ExportCommand::new),
+                cmd("update", UpdateCommand::new),
                 cmd("prune", ContainerPruneCommand::new));
     }
 

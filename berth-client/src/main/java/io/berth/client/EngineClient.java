@@ -197,6 +197,28 @@ public final class EngineClient {
         return result;
     }
 
+    /** GET /containers/{id}/changes: [{"Path", "Kind"}], or null when nothing changed. */
+    public JsonNode containerChanges(String id) {
+        return getJson("/containers/" + Query.path(id) + "/changes");
+    }
+
+    /** GET /containers/{id}/export: a tar of the container's root; the caller reads and closes it. */
+    public HttpResponse exportContainer(String id) {
+        return stream(HttpRequest.of("GET", path("/containers/" + Query.path(id) + "/export")));
+    }
+
+    /** POST /commit: the new image's {"Id"}. */
+    public JsonNode commit(String container, String repo, String tag, String comment, String author, boolean pause,
+                           List<String> changes) {
+        return sendJson("POST", "/commit" + Query.of().add("container", container).add("repo", repo).add("tag", tag)
+                .add("comment", comment).add("author", author).bool("pause", pause).addAll("changes", changes), null);
+    }
+
+    /** POST /containers/{id}/update: {"Warnings"}. */
+    public JsonNode updateContainer(String id, ObjectNode update) {
+        return sendJson("POST", "/containers/" + Query.path(id) + "/update", update);
+    }
+
     public JsonNode top(String id, String psArgs) {
         return getJson("/containers/" + Query.path(id) + "/top" + Query.of().add("ps_args", psArgs));
     }

@@ -12,12 +12,16 @@ import io.berth.build.exec.BaseImagePuller;
 import io.berth.build.exec.ImageBuilder;
 import io.berth.daemon.api.ArchiveRoutes;
 import io.berth.daemon.api.BuildRoutes;
+import io.berth.daemon.api.ContainerFilesystemRoutes;
+import io.berth.daemon.api.ContainerUpdateRoutes;
 import io.berth.daemon.api.ContainerRoutes;
 import io.berth.daemon.api.ContainerStreamRoutes;
 import io.berth.daemon.api.ContainerVolumes;
 import io.berth.daemon.api.ServiceVolumes;
 import io.berth.daemon.api.ExecRoutes;
 import io.berth.daemon.api.ImageLookup;
+import io.berth.daemon.api.IndexSearchRoutes;
+import io.berth.daemon.api.UnofferedRoutes;
 import io.berth.daemon.api.ImageRoutes;
 import io.berth.daemon.api.NetworkRoutes;
 import io.berth.daemon.api.RegistryRoutes;
@@ -160,6 +164,11 @@ public final class Daemon implements AutoCloseable {
                 name -> networks.resolve(name).id());
         Path buildContexts = options.dataRoot().resolve("build-contexts");
         new BuildRoutes(builder, buildContexts, events, store.leases(), store.gc()).register(router);
+        // a commit writes its layer where the builder writes RUN layers: one scratch dir, swept by the same gc
+        new ContainerFilesystemRoutes(containers, store, builder.scratchDir(), events).register(router);
+        new ContainerUpdateRoutes(containers).register(router);
+        new IndexSearchRoutes().register(router);
+        new UnofferedRoutes().register(router);
 
         // What else keeps store content alive, and the scratch space of operations a kill -9 may have cut short;
         // then the start-time sweep, before the first request (no lease can be open yet).

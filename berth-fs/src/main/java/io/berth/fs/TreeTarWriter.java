@@ -39,6 +39,20 @@ public final class TreeTarWriter {
         out.flush();
     }
 
+    /**
+     * Writes what the directory {@code dir} holds, each child a top-level entry ("bin/", "etc/passwd") and no
+     * entry for the directory itself: {@code docker export}'s layout of a container's root.
+     */
+    public static void writeContents(FileHandle dir, OutputStream out) throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        writeChildren(tar, dir, "", new HashMap<>());
+        tar.finish();
+        out.flush();
+    }
+
     private static void writeTree(TarArchiveOutputStream tar, FileHandle node, String name, Map<List<Long>, String> seen)
             throws IOException {
         FileCalls.Stat st = node.stat();
@@ -82,20 +96,24 @@ public final class TreeTarWriter {
         }
         tar.closeArchiveEntry();
         if (entry.isDirectory()) {
-            String prefix = name.endsWith("/") ? name : name + "/";
-            for (String child : node.list().stream().sorted().toList()) {
-                FileHandle handle;
-                try {
-                    handle = node.child(child);
-                } catch (ErrnoException e) {
-                    if (e.errno() == FileCalls.ENOENT) {
-                        continue; // removed while we walked; a running container may do that
-                    }
-                    throw e;
+            writeChildren(tar, node, name.endsWith("/") ? name : name + "/", seen);
+        }
+    }
+
+    private static void writeChildren(TarArchiveOutputStream tar, FileHandle dir, String prefix, Map<List<Long>, String> seen)
+            throws IOException {
+        for (String child : dir.list().stream().sorted().toList()) {
+            FileHandle handle;
+            try {
+                handle = dir.child(child);
+            } catch (ErrnoException e) {
+                if (e.errno() == FileCalls.ENOENT) {
+                    continue; // removed while we walked; a running container may do that
                 }
-                try (handle) {
-                    writeTree(tar, handle, prefix + child, seen);
-                }
+                throw e;
+            }
+            try (handle) {
+                writeTree(tar, handle, prefix + child, seen);
             }
         }
     }

@@ -195,6 +195,77 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} on the container under its op lock (no start, stop or removal meanwhile); with
+     * {@code freeze}, a running container's processes are frozen (the runtime's pause) for the duration, so
+     * its files hold still while they are read (docker commit --pause). State and events stay as they were.
+     */
+    public <T> T whileHeld(String idOrName, boolean freeze, Function<Container, T> action) {
+        ContainerEntry e = registry.find(idOrName);
+        e.opLock.lock();
+        try {
+            if (e.removed) throw new NotFoundException("No such container: " + idOrName);
+            boolean frozen = freeze && e.c.state().status() == ContainerState.Status.RUNNING;
+            if (frozen) runtimes.of(e.c).pause(e.c.id());
+            try {
+                return action.apply(e.c);
+            } finally {
+                if (frozen) runtimes.of(e.c).resume(e.c.id());
+            }
+        } finally {
+            e.opLock.unlock();
+        }
+    }
+
+    /**
+     * docker update: new cgroup limits and restart policy. {@code change} returns the new spec from the current
+     * one; a running container gets the limits in its cgroup through the runtime's update first, and only
+     * when that succeeds is the spec saved (inspect shows it, every later start uses it).
+     */
+    public Container update(String idOrName, java.util.function.UnaryOperator<ContainerSpec> change) {
+        ContainerEntry e = registry.find(idOrName);
+        e.opLock.lock();
+        try {
+            if (e.removed) throw new NotFoundException("No such container: " + idOrName);
+            ContainerSpec next = change.apply(e.c.spec());
+            if (e.c.state().isRunning() && !next.resources().equals(e.c.spec().resources())) {
+                try {
+                    applyResources(e.c, next.resources());
+                } catch (RuntimeException failed) {
+                    // the runtime writes one controller after another: put back those it changed before failing
+                    try {
+                        applyResources(e.c, e.c.spec().resources());
+                    } catch (RuntimeException ignored) {
+                        failed.addSuppressed(ignored);
+                    }
+                    throw failed;
+                }
+            }
+            Container changed = e.c.withSpec(next);
+            publisher.publish(e, changed);
+            events.emit(e.c.id(), "update", Map.of("name", e.c.name()));
+            return changed;
+        } finally {
+            e.opLock.unlock();
+        }
+    }
+
+    private void applyResources(Container c, Resources resources) {
+        Path file = c.paths().bundleDir().resolve("update-resources.json");
+        try {
+            Files.write(file, io.berth.oci.Json.canonicalBytes(OciConfig.updateResources(resources)));
+            runtimes.of(c).update(c.id(), file);
+        } catch (IOException ex) {
+            throw new SystemFailureException("writing " + file + ": " + ex.getMessage(), ex);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover is rewritten by the next update and goes with the bundle
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- remove / rename / wait
 
     public void remove(String idOrName, boolean force) {

@@ -15,6 +15,8 @@ import java.util.List;
  * hard limits, cgroup resources. Pure: the caller supplies the resolved user and host facts.
  */
 final class OciConfig {
+    /** The most pids Linux can ever have (4 Mi, include/linux/threads.h): a pids limit this high is no limit. */
+    static final long PID_MAX_LIMIT = 4L * 1024 * 1024;
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     static final String INIT_PATH_IN_CONTAINER = "/sbin/docker-init";
     private static final long CPU_PERIOD = 100_000;
@@ -216,6 +218,19 @@ final class OciConfig {
             if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
         }
         if (r.pidsLimit() > 0) res.putObject("pids").put("limit", r.pidsLimit());
+        return res;
+    }
+
+    /**
+     * linux.resources for the runtime's {@code update} of a running container: the limits as a start writes them,
+     * without the device rules (they stay as started). A pids limit is always written, unlimited as the kernel's
+     * own ceiling on pids (PID_MAX_LIMIT): crun skips 0 and the kernel refuses -1, so that is the only way to
+     * lift a limit. Memory and CPU limits cannot be lifted by an update (Docker takes 0 as "unchanged").
+     */
+    static ObjectNode updateResources(Resources r) {
+        ObjectNode res = resources(JsonNodeFactory.instance, r, false);
+        res.remove("devices");
+        res.putObject("pids").put("limit", r.pidsLimit() > 0 ? r.pidsLimit() : PID_MAX_LIMIT);
         return res;
     }
 

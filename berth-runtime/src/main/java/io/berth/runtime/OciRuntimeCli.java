@@ -69,6 +69,11 @@ final class OciRuntimeCli {
         run("resume", id);
     }
 
+    /** Applies new cgroup limits to a running container ({@code resources}: an OCI linux.resources file). */
+    void update(String id, Path resources) {
+        run("update", "--resources", resources.toString(), id);
+    }
+
     /**
      * Forced delete; a container the runtime no longer knows is not an error. crun and runc both keep a
      * container's state in {@code <root>/<id>}: without it there is nothing to delete, and no process is spawned.

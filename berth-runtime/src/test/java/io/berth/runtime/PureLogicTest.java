@@ -122,6 +122,21 @@ class PureLogicTest {
     }
 
     @Test
+    void anUpdateWritesTheLimitsWithoutDeviceRulesAndLiftsAPidsLimitToTheKernelsCeiling() {
+        JsonNode limited = OciConfig.updateResources(new Resources(64L << 20, 500_000_000L, 40, 512, 128L << 20));
+        assertThat(limited.has("devices")).isFalse();
+        assertThat(limited.at("/memory/limit").asLong()).isEqualTo(64L << 20);
+        assertThat(limited.at("/memory/swap").asLong()).isEqualTo(128L << 20);
+        assertThat(limited.at("/cpu/quota").asLong()).isEqualTo(50_000);
+        assertThat(limited.at("/cpu/shares").asLong()).isEqualTo(512);
+        assertThat(limited.at("/pids/limit").asLong()).isEqualTo(40);
+        JsonNode lifted = OciConfig.updateResources(Resources.UNLIMITED);
+        assertThat(lifted.at("/pids/limit").asLong()).isEqualTo(4L * 1024 * 1024);
+        assertThat(lifted.has("memory")).isFalse();
+        assertThat(lifted.has("cpu")).isFalse();
+    }
+
+    @Test
     void resourcesSavedBeforeMemorySwapExistedStillLoad() throws Exception {
         Resources r = ContainerStore.JSON.readValue(
                 "{\"memoryBytes\":67108864,\"nanoCpus\":0,\"pidsLimit\":0,\"cpuShares\":0}", Resources.class);

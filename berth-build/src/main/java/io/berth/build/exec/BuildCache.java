@@ -77,19 +77,33 @@ final class BuildCache {
         }
     }
 
-    /** Deletes every entry; returns how many there were. Blobs stay: images may share them. */
-    int prune() {
-        int n = 0;
+    /**
+     * Deletes the entries {@code which} selects, given the entry (null when damaged: always deleted) and when it
+     * was written; returns their keys. Blobs stay: images may share them, the garbage collector frees the rest.
+     */
+    List<String> prune(java.util.function.BiPredicate<Entry, java.time.Instant> which) {
+        List<String> removed = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.list(stepsDir)) {
             for (Path p : files.toList()) {
-                if (Files.deleteIfExists(p)) {
-                    n++;
+                String name = p.getFileName().toString();
+                Entry entry = null;
+                java.time.Instant written;
+                try {
+                    written = Files.getLastModifiedTime(p).toInstant();
+                    entry = Json.read(Files.readAllBytes(p), Entry.class, "cache entry");
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException | RuntimeException e) {
+                    written = java.time.Instant.EPOCH; // damaged: a miss anyway, so always reclaimable
+                }
+                if ((entry == null || which.test(entry, written)) && Files.deleteIfExists(p)) {
+                    removed.add(name.endsWith(".json") ? name.substring(0, name.length() - 5) : name);
                 }
             }
         } catch (IOException e) {
             throw new SystemFailureException("cannot prune build cache: " + e.getMessage(), e);
         }
-        return n;
+        return removed;
     }
 
     /** Every readable entry; damaged ones are skipped (they are misses). */

@@ -91,9 +91,14 @@ public final class ImageBuilder {
         }
     }
 
-    /** {@code berth builder prune}: forgets every cached step; returns how many entries were removed. */
-    public int prune() {
-        return cache.prune();
+    /**
+     * {@code docker builder prune}: forgets cached steps; returns the keys of those removed. Without {@code all}
+     * only steps whose state is not an image in the store go (Docker's dangling cache); {@code until} keeps
+     * steps cached at or after that instant.
+     */
+    public List<String> prune(boolean all, Instant until) {
+        return cache.prune((entry, written) -> (until == null || written.isBefore(until))
+                && (all || store.images().get(entry.config()).isEmpty()));
     }
 
     /**

@@ -38,28 +38,51 @@ final class StateCommitter {
     }
 
     Descriptor putLayer(Collection<LayerEntry> entries, Instant mtime) {
+        Path tmp = writeLayerTar(tmpDir, entries, mtime);
+        try {
+            return putLayerTar(tmp);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Writes the entries as a layer tar to a new temp file in {@code dir}; the caller deletes it. */
+    static Path writeLayerTar(Path dir, Collection<LayerEntry> entries, Instant mtime) {
         Path tmp = null;
         try {
-            Files.createDirectories(tmpDir);
-            tmp = Files.createTempFile(tmpDir, "layer-", ".tar");
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "layer-", ".tar");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 LayerTarWriter.write(entries, mtime, out);
             }
+            return tmp;
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new SystemFailureException("cannot write layer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Puts a written layer tar into the content store (uncompressed: its digest is its diff ID). */
+    Descriptor putLayerTar(Path tar) {
+        try {
             Digest digest;
-            try (InputStream in = Files.newInputStream(tmp)) {
+            try (InputStream in = Files.newInputStream(tar)) {
                 digest = content.put(in);
             }
-            return Descriptor.of(MediaTypes.OCI_LAYER_TAR, digest, Files.size(tmp));
+            return Descriptor.of(MediaTypes.OCI_LAYER_TAR, digest, Files.size(tar));
         } catch (IOException e) {
-            throw new SystemFailureException("cannot write layer: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a stray temp file in the cache dir's tmp is removed at the next builder start
-                }
-            }
+            throw new SystemFailureException("cannot store layer: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // a stray temp file in the cache dir's tmp is removed at the next builder start
         }
     }
 

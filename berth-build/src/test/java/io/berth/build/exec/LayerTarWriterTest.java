@@ -76,7 +76,9 @@ class LayerTarWriterTest {
         new BuildCache(dir).put(key, state);
         BuildCache reopened = new BuildCache(dir);
         assertThat(reopened.get(key)).contains(new BuildCache.Entry(state.configDigest(), state.manifestDigest()));
-        assertThat(reopened.prune()).isEqualTo(1);
+        assertThat(reopened.prune((entry, written) -> false)).isEmpty();
+        assertThat(reopened.get(key)).isPresent();
+        assertThat(reopened.prune((entry, written) -> entry.config().equals(state.configDigest()))).containsExactly(key.hex());
         assertThat(reopened.get(key)).isEmpty();
     }
 }

@@ -1,13 +1,9 @@
 package io.berth.cli.command;
 
 import io.berth.cli.ApiCommand;
-import io.berth.cli.CliException;
 import io.berth.client.HttpResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,24 +23,9 @@ public final class SaveCommand extends ApiCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (output == null && io().stdoutIsTerminal()) {
-            throw new CliException(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
-        }
+        TarDownload.refuseTerminal(output, io(), "save");
         try (HttpResponse response = client().saveImages(images)) {
-            if (output == null) {
-                OutputStream out = out();
-                response.body().transferTo(out);
-                out.flush();
-            } else {
-                // Written beside the target and renamed so a failed save leaves no partial archive.
-                Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".berth-save", ".tar");
-                try {
-                    Files.copy(response.body(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            }
+            TarDownload.write(response, output, io(), "save");
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,15 +91,25 @@ public final class BuildRoutes {
         }
     }
 
+    /**
+     * `docker builder prune` and the build-cache step of `docker system prune`: `all`, the `until` filter (and
+     * its alias `unused-for`); a size bound (keep-storage and its successors) is refused by name, since the cache
+     * records berth keeps have no size of their own (their layers are shared blobs, freed by the collector).
+     */
     private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
-        // The cache holds step records only (their layers are ordinary blobs), so there are no per-object ids
-        // or sizes to report; the count goes to the log.
-        int removed = builder.prune();
+        for (String bound : List.of("keep-storage", "reserved-space", "max-used-space", "min-free-space")) {
+            String v = rq.queryParam(bound, "0");
+            if (!v.isEmpty() && !v.equals("0")) throw new InvalidArgumentException("berth does not support " + bound + " for build cache prune");
+        }
+        Filters filters = Filters.parse(rq.queryParam("filters")).allowOnly("until", "unused-for");
+        Instant until = null;
+        for (String key : List.of("until", "unused-for")) {
+            if (filters.has(key)) until = PruneUntil.parse(filters.get(key).getLast(), Instant.now());
+        }
+        List<String> removed = builder.prune(rq.queryFlag("all"), until);
         long reclaimed = gc.collect().bytes();
-        java.util.logging.Logger.getLogger("berthd").info("build cache pruned: " + removed + " step records, "
-                + reclaimed + " bytes");
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("CachesDeleted", null);
+        m.put("CachesDeleted", removed.isEmpty() ? null : removed);
         m.put("SpaceReclaimed", reclaimed);
         rs.json(200, m);
     }

@@ -219,6 +219,8 @@ public final class ContainerRoutes {
     }
 
     private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
+        // `docker rm --link NAME` removes a link, not the container NAME: never taken as a plain removal
+        if (rq.queryFlag("link")) throw new InvalidArgumentException("berth does not support container links (link=1)");
         ContainerSpec spec = containers.inspect(rq.pathParam("id")).spec();
         containers.remove(spec.id(), rq.queryFlag("force"));
         if (rq.queryFlag("v")) volumes.removeAnonymous(spec);
@@ -227,17 +229,23 @@ public final class ContainerRoutes {
 
     private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters filters = Filters.parse(rq.queryParam("filters")).allowOnly("label", "until");
+        java.time.Instant until = filters.has("until") ? PruneUntil.parse(filters.get("until").getLast(), java.time.Instant.now()) : null;
         List<String> deleted = new ArrayList<>();
+        long reclaimed = 0;
         for (Container c : containers.list()) {
             ContainerState.Status st = c.state().status();
             if (st != ContainerState.Status.EXITED && st != ContainerState.Status.CREATED && st != ContainerState.Status.DEAD) continue;
             if (!filters.get("label").stream().allMatch(l -> Filters.labelMatches(l, c.spec().labels()))) continue;
+            if (until != null && !c.spec().created().isBefore(until)) continue;
+            // the space is the container's writable layer, as Docker counts it
+            long size = java.nio.file.Files.isDirectory(c.upperDir()) ? io.berth.store.DirectoryTrees.diskUsage(c.upperDir()) : 0;
             containers.remove(c.spec().id(), false);
             deleted.add(c.spec().id());
+            reclaimed += size;
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
-        result.put("SpaceReclaimed", 0);
+        result.put("SpaceReclaimed", reclaimed);
         rs.json(200, result);
     }
 

@@ -81,21 +81,9 @@ public final class CreateRequestTranslator {
     public Translated translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs, String apiVersion) {
         JsonNode host = body.path("HostConfig");
         UnsupportedFields.refuse(body);
-        List<String> userEntrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : null;
-        List<String> userCmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd")) : null;
-        List<String> entrypoint;
-        List<String> cmd;
-        if (userEntrypoint == null || userEntrypoint.isEmpty()) {
-            cmd = userCmd == null || userCmd.isEmpty() ? image.cmd() : userCmd;
-            entrypoint = userEntrypoint == null ? image.entrypoint() : List.of();
-        } else {
-            entrypoint = userEntrypoint;
-            cmd = userCmd == null ? List.of() : userCmd;
-        }
-        // `--entrypoint ""` arrives as [""]: it means "no entrypoint".
-        if (entrypoint.size() == 1 && entrypoint.getFirst().isEmpty()) entrypoint = List.of();
-        List<String> args = new ArrayList<>(entrypoint);
-        args.addAll(cmd);
+        Command command = command(body, image.entrypoint(), image.cmd());
+        List<String> args = new ArrayList<>(command.entrypoint());
+        args.addAll(command.cmd());
         if (args.isEmpty()) throw new InvalidArgumentException("no command specified");
 
         RestartPolicy restart = restartPolicy(host.path("RestartPolicy"));
@@ -155,7 +143,28 @@ public final class CreateRequestTranslator {
         return new Translated(spec, network.warnings());
     }
 
-    private static RestartPolicy restartPolicy(JsonNode node) {
+    /** The entrypoint and command a container runs with. */
+    record Command(List<String> entrypoint, List<String> cmd) {}
+
+    /** Docker's precedence: an explicit Entrypoint drops the image's Cmd; `--entrypoint ""` means none. */
+    static Command command(JsonNode body, List<String> imageEntrypoint, List<String> imageCmd) {
+        List<String> userEntrypoint = body.hasNonNull("Entrypoint") ? strings(body.get("Entrypoint")) : null;
+        List<String> userCmd = body.hasNonNull("Cmd") ? strings(body.get("Cmd")) : null;
+        List<String> entrypoint;
+        List<String> cmd;
+        if (userEntrypoint == null || userEntrypoint.isEmpty()) {
+            cmd = userCmd == null || userCmd.isEmpty() ? imageCmd : userCmd;
+            entrypoint = userEntrypoint == null ? imageEntrypoint : List.of();
+        } else {
+            entrypoint = userEntrypoint;
+            cmd = userCmd == null ? List.of() : userCmd;
+        }
+        // `--entrypoint ""` arrives as [""]: it means "no entrypoint".
+        if (entrypoint.size() == 1 && entrypoint.getFirst().isEmpty()) entrypoint = List.of();
+        return new Command(entrypoint == null ? List.of() : entrypoint, cmd == null ? List.of() : cmd);
+    }
+
+    static RestartPolicy restartPolicy(JsonNode node) {
         String name = node.path("Name").asText("");
         int max = node.path("MaximumRetryCount").asInt(0);
         switch (name) {

@@ -41,7 +41,29 @@ public final class RegistryRoutes {
 
     public void register(Router router) {
         router.add("POST", "/images/{name*}/push", this::push)
-              .add("POST", "/auth", this::auth);
+              .add("POST", "/auth", this::auth)
+              .add("GET", "/distribution/{name*}/json", this::distribution);
+    }
+
+    /** docker manifest/buildx imagetools' distribution inspect: the registry's descriptor and platforms, no pull. */
+    private void distribution(HttpRequest rq, HttpResponse rs) throws Exception {
+        ImageReference reference = ImageReference.parse(rq.pathParam("name"));
+        RegistryClient.DistributionInfo info = registry.inspect(reference, credentials(rq));
+        Map<String, Object> descriptor = new java.util.LinkedHashMap<>();
+        descriptor.put("mediaType", info.descriptor().mediaType());
+        descriptor.put("digest", info.descriptor().digest().toString());
+        descriptor.put("size", info.descriptor().size());
+        List<Map<String, Object>> platforms = new ArrayList<>();
+        for (io.berth.oci.Platform p : info.platforms()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("architecture", p.architecture());
+            m.put("os", p.os());
+            if (p.osVersion() != null) m.put("os.version", p.osVersion());
+            if (p.osFeatures() != null && !p.osFeatures().isEmpty()) m.put("os.features", p.osFeatures());
+            if (p.variant() != null && !p.variant().isEmpty()) m.put("variant", p.variant());
+            platforms.add(m);
+        }
+        rs.json(200, Map.of("Descriptor", descriptor, "Platforms", platforms));
     }
 
     /** Called by ImageRoutes for `POST /images/create?fromImage=...`. */

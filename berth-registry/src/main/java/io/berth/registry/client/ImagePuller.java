@@ -48,7 +48,6 @@ import java.util.function.Supplier;
  * it names is present.
  */
 final class ImagePuller {
-    private static final int MAX_MANIFEST = 4 << 20;
     private static final Set<String> LAYER_TYPES = Set.of(MediaTypes.OCI_LAYER_TAR, MediaTypes.OCI_LAYER_TAR_GZIP,
             MediaTypes.DOCKER_LAYER_TAR_GZIP, MediaTypes.DOCKER_FOREIGN_LAYER_TAR_GZIP,
             "application/vnd.oci.image.layer.nondistributable.v1.tar",
@@ -187,40 +186,7 @@ final class ImagePuller {
     }
 
     private ManifestDocument fetchManifest(ImageReference ref, String reference, Digest expected) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(session.resource("manifests", reference)).GET()
-                .header("Accept", ManifestDocument.ACCEPT);
-        HttpResponse<InputStream> response = session.send(request);
-        String what = "manifest for " + ref.familiarName() + (reference.contains(":") ? "@" : ":") + reference;
-        if (response.statusCode() != 200) {
-            RegistryError error = RegistrySession.errorOf(response);
-            if (response.statusCode() == 404) {
-                throw new NotFoundException(what + " not found: " + error.getMessage(), error);
-            }
-            throw error.toException(what);
-        }
-        byte[] bytes;
-        try {
-            bytes = RegistrySession.readLimited(response, MAX_MANIFEST);
-        } catch (IOException e) {
-            throw session.unreachable(e);
-        }
-        ManifestDocument document = ManifestDocument.of(bytes,
-                response.headers().firstValue("Content-Type").orElse(null), what);
-        Optional<Digest> announced = response.headers().firstValue("Docker-Content-Digest")
-                .filter(Digest::isValid).map(Digest::parse);
-        Digest claimed = expected != null ? expected : announced.orElse(null);
-        if (claimed != null && !digestOf(bytes, claimed.algorithm()).equals(claimed)) {
-            throw new InvalidArgumentException(what + " does not match its digest " + claimed);
-        }
-        return document;
-    }
-
-    private static Digest digestOf(byte[] bytes, String algorithm) {
-        if (algorithm.equals(Digest.SHA256)) {
-            return Digest.sha256(bytes);
-        }
-        Digest probe = new Digest(algorithm, "0".repeat(algorithm.equals(Digest.SHA512) ? 128 : 64));
-        return Digest.of(algorithm, probe.newMessageDigest().digest(bytes));
+        return ManifestGet.fetch(session, ref, reference, expected);
     }
 
     /** Fetches the missing layers concurrently; returns the ones that were downloaded. */

@@ -2,7 +2,10 @@ package io.berth.registry.client;
 
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
+import io.berth.oci.ImageConfig;
+import io.berth.oci.ImageIndex;
 import io.berth.oci.ImageManifest;
+import io.berth.oci.Json;
 import io.berth.oci.ImageReference;
 import io.berth.oci.Platform;
 import io.berth.oci.errors.InvalidArgumentException;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,6 +115,49 @@ public final class RegistryClient implements AutoCloseable {
             return new ImagePuller(session, content, images, snapshots, partials, downloadSlots, blobLocks,
                     config.unpackOnPull())
                     .pull(ref, platform, listener);
+        }
+    }
+
+    /** What {@code GET /distribution/{name}/json} reports: the manifest's descriptor and its platforms. */
+    public record DistributionInfo(Descriptor descriptor, List<Platform> platforms) {}
+
+    /**
+     * Looks {@code ref} up in its registry without pulling (docker's distribution inspect): the descriptor of
+     * the manifest or index the reference names, and the platforms it offers: an index's entries, or a single
+     * manifest's platform as its config blob states it.
+     */
+    public DistributionInfo inspect(ImageReference ref, Credentials credentials) {
+        RegistrySession session = session(ref, credentials, Set.of("repository:" + ref.path() + ":pull"));
+        String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
+        ManifestDocument top = ManifestGet.fetch(session, ref, reference, ref.digest());
+        Descriptor descriptor = Descriptor.of(top.mediaType(), top.digest(), top.bytes().length);
+        List<Platform> platforms = new java.util.ArrayList<>();
+        if (top.isIndex()) {
+            ImageIndex index = Json.read(top.bytes(), ImageIndex.class, "index " + top.digest());
+            for (Descriptor d : index.manifests()) {
+                if (d.platform() != null && !"unknown".equals(d.platform().os())) platforms.add(d.platform());
+            }
+        } else {
+            ImageManifest manifest = Json.read(top.bytes(), ImageManifest.class, "manifest " + top.digest());
+            ImageConfig config = Json.read(smallBlob(session, manifest.config().digest()), ImageConfig.class,
+                    "image config " + manifest.config().digest());
+            platforms.add(new Platform(config.architecture(), config.os(), null, null, config.variant()));
+        }
+        return new DistributionInfo(descriptor, List.copyOf(platforms));
+    }
+
+    private static byte[] smallBlob(RegistrySession session, Digest digest) {
+        try (BlobGet.Response response = session.getBlob(session.resource("blobs", digest.toString()), Map.of())) {
+            if (response.status() != 200) {
+                throw new SystemFailureException("fetching " + digest + ": HTTP " + response.status());
+            }
+            byte[] bytes = response.body().readNBytes(ManifestGet.MAX_MANIFEST + 1);
+            if (bytes.length > ManifestGet.MAX_MANIFEST || !Digest.sha256(bytes).equals(digest)) {
+                throw new InvalidArgumentException("blob " + digest + " does not match its digest");
+            }
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw session.unreachable(e);
         }
     }
 
