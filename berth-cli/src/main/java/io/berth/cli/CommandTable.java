@@ -3,6 +3,7 @@ package io.berth.cli;
 import io.berth.cli.command.AttachCommand;
 import io.berth.cli.command.BuildCommand;
 import io.berth.cli.command.BuilderPruneCommand;
+import io.berth.cli.command.ComposeCommand;
 import io.berth.cli.command.ContainerPruneCommand;
 import io.berth.cli.command.CpCommand;
 import io.berth.cli.command.CreateCommand;
@@ -144,6 +145,7 @@ final class CommandTable {
                 cmd("import", ImportCommand::new),
                 cmd("events", EventsCommand::new),
                 cmd("build", BuildCommand::new),
+                positional("compose", ComposeCommand::new),
                 group("builder", "Manage builds", builder()),
                 group("container", "Manage containers", container()),
                 group("image", "Manage images", image()),

@@ -67,6 +67,17 @@ final class Normalize {
     }
 
     private static void shortSyntaxes(ObjectNode s, Path base, Function<String, String> env) {
+        // a string command is split into words as a shell would, as Compose's model holds it
+        for (String key : new String[] {"command", "entrypoint"}) {
+            if (s.get(key) != null && s.get(key).isTextual()) {
+                ArrayNode words = F.arrayNode();
+                Units.shellWords(s.get(key).asText()).forEach(words::add);
+                s.set(key, words);
+            }
+        }
+        if (s.get("healthcheck") instanceof ObjectNode h && h.get("test") != null && h.get("test").isTextual()) {
+            h.set("test", F.arrayNode().add("CMD-SHELL").add(h.get("test").asText()));
+        }
         if (s.has("environment")) s.set("environment", mapping(s.get("environment"), env));
         if (s.has("labels")) s.set("labels", mapping(s.get("labels"), null));
         if (s.has("sysctls")) s.set("sysctls", mapping(s.get("sysctls"), null));
