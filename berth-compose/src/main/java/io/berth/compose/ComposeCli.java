@@ -62,6 +62,9 @@ public final class ComposeCli implements Runnable {
     public static int run(String[] args, ComposeRuntime rt, Map<String, String> env, Path cwd) {
         ComposeCli root = new ComposeCli(rt, env, cwd);
         CommandLine cl = new CommandLine(root);
+        // the container's command keeps its own flags: `run web sh -c ...`, `exec web ls -l`
+        cl.getSubcommands().get("run").setStopAtPositional(true);
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         cl.setOut(new PrintWriter(rt.out(), true));
         cl.setErr(new PrintWriter(rt.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
