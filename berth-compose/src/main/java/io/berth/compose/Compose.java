@@ -364,9 +364,7 @@ public final class Compose {
         existing.sort(Comparator.comparingInt(Compose::number));
         // scale down: the highest numbers go first
         List<JsonNode> surplus = existing.size() > replicas ? existing.subList(replicas, existing.size()) : List.of();
-        for (JsonNode c : List.copyOf(surplus)) {
-            removeContainer(c, true, stopTimeout(service), progress);
-        }
+        parallel(List.copyOf(surplus), c -> removeContainer(c, true, stopTimeout(service), progress));
         List<JsonNode> kept = new ArrayList<>(existing.subList(0, Math.min(replicas, existing.size())));
         List<String> ids = new ArrayList<>();
         Set<Integer> used = new LinkedHashSet<>();
@@ -496,6 +494,39 @@ public final class Compose {
         progress.done("Container", name, "Removed");
     }
 
+    /**
+     * Runs the action on each container at once, as Compose stops and removes a service's replicas in
+     * parallel (a stop may wait out its grace period); the first failure is thrown after all have ended.
+     */
+    static void parallel(List<JsonNode> containers, java.util.function.Consumer<JsonNode> action) {
+        if (containers.size() <= 1) {
+            containers.forEach(action);
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        RuntimeException[] failure = {null};
+        for (JsonNode c : containers) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    action.accept(c);
+                } catch (RuntimeException e) {
+                    synchronized (failure) {
+                        if (failure[0] == null) failure[0] = e;
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ComposeException("interrupted");
+            }
+        }
+        if (failure[0] != null) throw failure[0];
+    }
+
     // ---- start / stop / down ------------------------------------------------------------------
 
     public void start(List<String> services) {
@@ -515,12 +546,12 @@ public final class Compose {
         Collections.reverse(order);
         List<JsonNode> all = containers(true, false, List.of());
         for (String s : order) {
-            for (JsonNode c : ofService(all, s)) {
-                if (!c.path("State").asText().equals("running")) continue;
+            parallel(ofService(all, s), c -> {
+                if (!c.path("State").asText().equals("running")) return;
                 progress.working("Container", name(c), "Stopping");
                 stopQuietly(c.path("Id").asText(), timeout != null ? timeout : stopTimeout(s));
                 progress.done("Container", name(c), "Stopped");
-            }
+            });
         }
     }
 
@@ -542,9 +573,7 @@ public final class Compose {
         List<JsonNode> all = containers(true, true, List.of());
         Set<String> images = new LinkedHashSet<>();
         for (String s : order) {
-            for (JsonNode c : ofService(all, s)) {
-                removeContainerForDown(c, o, s, progress);
-            }
+            parallel(ofService(all, s), c -> removeContainerForDown(c, o, s, progress));
         }
         List<JsonNode> orphans = all.stream().filter(c -> !project.services().has(c.path("Labels").path(Labels.SERVICE).asText())).toList();
         if (!orphans.isEmpty()) {
