@@ -247,13 +247,13 @@ class ComposeTest {
                   db:
                     image: busybox
                     stop_grace_period: 1s
-                    command: ["sh", "-c", "exec nc -lk -p 6379 -e echo PONG"]
+                    command: ["sleep", "1000"]
                     networks:
                       default: {aliases: [database]}
                   web:
                     image: busybox
                     stop_grace_period: 1s
-                    command: ["sh", "-c", "exec httpd -f -p 8080 -h /www"]
+                    command: ["sh", "-c", "mkdir -p /www && echo hi > /www/index.html && exec httpd -f -p 8080 -h /www"]
                     ports: ["127.0.0.1:18080:8080"]
                     depends_on: [db]
                 """);
