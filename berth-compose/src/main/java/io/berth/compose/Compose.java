@@ -217,6 +217,20 @@ public final class Compose {
         }
     }
 
+    private final Map<String, String> imageIds = new HashMap<>();
+
+    /** The id of the image the service runs now (after build or pull), asked once per command. */
+    String imageId(String service) {
+        return imageIds.computeIfAbsent(service, s -> {
+            try {
+                return client.inspectImage(ContainerSpec.imageOf(project, s)).path("Id").asText(null);
+            } catch (EngineApiException e) {
+                if (e.status() == 404) return null;
+                throw e;
+            }
+        });
+    }
+
     private boolean imageExists(String image) {
         try {
             client.inspectImage(image);
@@ -237,6 +251,7 @@ public final class Compose {
         boolean hasTag = at > image.lastIndexOf('/') && !image.contains("@");
         client.pullImage(hasTag ? image.substring(0, at) : image, hasTag ? image.substring(at + 1) : (image.contains("@") ? null : "latest"),
                 s.hasNonNull("platform") ? s.get("platform").asText() : null, null, m -> { });
+        imageIds.remove(service);
         progress.done(service, "", "Pulled");
     }
 
@@ -275,6 +290,7 @@ public final class Compose {
         } catch (EngineApiException e) {
             throw new ComposeException("failed to build service \"" + service + "\": " + e.getMessage());
         }
+        imageIds.remove(service);
         progress.done("Service", service, "Built");
     }
 
@@ -358,7 +374,7 @@ public final class Compose {
     // ---- converge ---------------------------------------------------------------------------
 
     private List<String> converge(String service, int replicas, UpOptions o, Progress progress) {
-        String hash = ConfigHash.of(project.service(service));
+        String hash = ConfigHash.of(project.service(service), imageId(service));
         List<JsonNode> existing = new ArrayList<>(ofService(containers(true, false, List.of(service)), service));
         List<String> touched = new ArrayList<>();
         existing.sort(Comparator.comparingInt(Compose::number));
@@ -398,7 +414,7 @@ public final class Compose {
     }
 
     private String create(String service, int number, String hash, Map<String, String> anonymousVolumes, Progress progress) {
-        ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number, false, hash, this::containerOfService);
+        ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number, false, hash, imageId(service), this::containerOfService);
         if (anonymousVolumes != null) carryAnonymousVolumes(plan.body(), anonymousVolumes);
         progress.working("Container", plan.name(), "Creating");
         String id = createContainer(plan);
@@ -435,7 +451,7 @@ public final class Compose {
         }
         stopQuietly(old.path("Id").asText(), stopTimeout(service));
         client.removeContainer(old.path("Id").asText(), true, false);
-        ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number(old), false, hash, this::containerOfService);
+        ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number(old), false, hash, imageId(service), this::containerOfService);
         carryAnonymousVolumes(plan.body(), anonymous);
         String id = createContainer(plan);
         progress.done("Container", name, "Recreated");
@@ -690,8 +706,8 @@ public final class Compose {
             }
         }
         ensureImage(o.service(), false, false);
-        String hash = ConfigHash.of(project.service(o.service()));
-        ContainerSpec.Plan base = ContainerSpec.plan(project, o.service(), 1, true, hash, this::containerOfService);
+        String hash = ConfigHash.of(project.service(o.service()), imageId(o.service()));
+        ContainerSpec.Plan base = ContainerSpec.plan(project, o.service(), 1, true, hash, imageId(o.service()), this::containerOfService);
         ObjectNode body = base.body();
         String suffix = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(6));
         String name = o.name() != null ? o.name() : project.name() + "-" + o.service() + "-run-" + suffix;

@@ -19,7 +19,16 @@ final class ConfigHash {
     private ConfigHash() {}
 
     static String of(JsonNode service) {
+        return of(service, null);
+    }
+
+    /**
+     * With the id of the image the container runs, as Compose hashes its image label with the service: a
+     * rebuilt or newly pulled image changes the hash, so {@code up} recreates the container.
+     */
+    static String of(JsonNode service, String imageId) {
         ObjectNode copy = service.deepCopy();
+        if (imageId != null) copy.put("\u0000image", imageId);
         for (String k : new String[] {"build", "pull_policy", "scale", "depends_on", "profiles"}) copy.remove(k);
         if (copy.get("deploy") instanceof ObjectNode d) {
             d.remove("replicas");

@@ -93,6 +93,12 @@ final class ContainerSpec {
      * service for {@code network_mode: service:NAME}.
      */
     static Plan plan(Project p, String service, int number, boolean oneoff, String hash, Function<String, String> containerOf) {
+        return plan(p, service, number, oneoff, hash, null, containerOf);
+    }
+
+    /** As above, with the id of the image (Compose's {@code com.docker.compose.image} label holds it). */
+    static Plan plan(Project p, String service, int number, boolean oneoff, String hash, String imageId,
+                     Function<String, String> containerOf) {
         JsonNode s = p.service(service);
         checkSupported(service, s);
         ObjectNode body = F.objectNode();
@@ -130,7 +136,7 @@ final class ContainerSpec {
         labels.put(Labels.CONFIG_HASH, hash);
         labels.put(Labels.VERSION, Labels.COMPOSE_VERSION);
         labels.put(Labels.DEPENDS_ON, dependsOnLabel(s));
-        labels.put(Labels.IMAGE, imageOf(p, service));
+        labels.put(Labels.IMAGE, imageId != null ? imageId : imageOf(p, service));
 
         // ports and expose
         ObjectNode exposed = F.objectNode();

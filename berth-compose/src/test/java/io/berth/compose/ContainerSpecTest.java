@@ -84,7 +84,7 @@ class ContainerSpecTest {
                   db_password: {file: ./db_password.txt}
                 """);
         String hash = ConfigHash.of(p.service("web"));
-        ContainerSpec.Plan plan = ContainerSpec.plan(p, "web", 1, false, hash, s -> "unused");
+        ContainerSpec.Plan plan = ContainerSpec.plan(p, "web", 1, false, hash, "sha256:0123", s -> "unused");
         assertThat(plan.name()).isEqualTo("app-web-1");
         JsonNode b = plan.body();
         JsonNode expected = new ObjectMapper().readTree("""
@@ -110,7 +110,7 @@ class ContainerSpecTest {
                     "com.docker.compose.config-hash": "%HASH%",
                     "com.docker.compose.version": "2.40.3",
                     "com.docker.compose.depends_on": "db:service_healthy:true",
-                    "com.docker.compose.image": "nginx:1.27"
+                    "com.docker.compose.image": "sha256:0123"
                   },
                   "ExposedPorts": {"80/tcp": {}, "443/tcp": {}, "9000/tcp": {}},
                   "NetworkingConfig": {"EndpointsConfig": {"app_back": {"Aliases": ["web"]}}},
@@ -218,6 +218,8 @@ class ContainerSpecTest {
         assertThat(ConfigHash.of(a.service("web"))).isEqualTo(ConfigHash.of(b2.service("web")));
         assertThat(ConfigHash.of(a.service("web"))).isNotEqualTo(ConfigHash.of(c.service("web")));
         assertThat(ConfigHash.of(a.service("web"))).matches("[0-9a-f]{64}");
+        // a rebuilt or newly pulled image changes the hash
+        assertThat(ConfigHash.of(a.service("web"), "sha256:1")).isNotEqualTo(ConfigHash.of(a.service("web"), "sha256:2"));
         // stable across runs: a fixed model gives a fixed hash
         assertThat(ConfigHash.of(a.service("web"))).isEqualTo(ConfigHash.of(a.service("web").deepCopy()));
     }
