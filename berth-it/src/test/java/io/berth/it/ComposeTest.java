@@ -210,6 +210,43 @@ class ComposeTest {
         assertThat(daemon.cli("volume", "ls", "-q").orFail().out()).doesNotContain("legacy_data");
     }
 
+    @Test
+    void buildsThroughBerthdAndRecreatesWhenTheImageChanges() throws Exception {
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("Dockerfile.app"), "FROM busybox\nARG FLAVOUR\nRUN echo \"$FLAVOUR\" > /flavour\nCMD [\"sleep\", \"1000\"]\n");
+        Files.writeString(dir.resolve("compose.yaml"), """
+                name: built
+                services:
+                  app:
+                    build:
+                      context: ./app
+                      dockerfile: Dockerfile.app
+                      args: {FLAVOUR: "${FLAVOUR:-vanilla}"}
+                      labels: {made-by: compose}
+                    network_mode: none
+                    stop_grace_period: 1s
+                """);
+        try {
+            compose("up", "-d").orFail();
+            JsonNode image = JSON.readTree(daemon.cli("image", "inspect", "built-app").orFail().stdout()).get(0);
+            assertThat(image.at("/Config/Labels/made-by").asText()).isEqualTo("compose");
+            assertThat(image.at("/Config/Labels/com.docker.compose.project").asText()).isEqualTo("built");
+            JsonNode first = inspect("built-app-1");
+            assertThat(first.at("/Config/Labels/com.docker.compose.image").asText()).isEqualTo(image.get("Id").asText());
+            assertThat(daemon.cli("exec", "built-app-1", "cat", "/flavour").orFail().out()).isEqualTo("vanilla");
+            // the image exists: a plain up does not rebuild; up --build does, and the new image recreates the container
+            compose(Map.of("FLAVOUR", "mint"), "up", "-d").orFail();
+            assertThat(daemon.cli("exec", "built-app-1", "cat", "/flavour").orFail().out()).isEqualTo("vanilla");
+            Cmd.Result rebuilt = compose(Map.of("FLAVOUR", "mint"), "up", "-d", "--build").orFail();
+            assertThat(rebuilt.stderr()).contains(" Container built-app-1  Recreated");
+            assertThat(daemon.cli("exec", "built-app-1", "cat", "/flavour").orFail().out()).isEqualTo("mint");
+        } finally {
+            compose("down", "--rmi", "local").orFail();
+        }
+        assertThat(daemon.cli("image", "inspect", "built-app").exitCode()).isNotZero();
+    }
+
     // ---- after the networks and healthcheck work is merged -----------------------------------------
 
     private void assumeNetworksApi() throws Exception {
