@@ -144,6 +144,12 @@ public final class Compose {
             labels.put(Labels.NETWORK, key);
             labels.put(Labels.PROJECT, project.name());
             labels.put(Labels.VERSION, Labels.COMPOSE_VERSION);
+            for (String k : ProjectLoader.names((ObjectNode) def)) {
+                if (!java.util.Set.of("name", "driver", "driver_opts", "labels", "internal", "attachable", "enable_ipv6", "ipam",
+                        "external").contains(k) && !k.startsWith("x-")) {
+                    throw new ComposeException("networks." + key + ": \"" + k + "\" is not supported by berth compose (see docs/compose.md)");
+                }
+            }
             progress.working("Network", name, "Creating");
             try {
                 networks.create(name, def.path("driver").isMissingNode() ? null : def.path("driver").asText(), labels, def);

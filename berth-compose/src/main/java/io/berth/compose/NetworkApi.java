@@ -49,6 +49,11 @@ final class NetworkApi {
     }
 
     JsonNode create(String name, String driver, Map<String, String> labels, JsonNode definition) {
+        return send("POST", "/networks/create", createBody(name, driver, labels, definition));
+    }
+
+    /** POST /networks/create's body for a top-level network definition, in Docker's field names. */
+    static ObjectNode createBody(String name, String driver, Map<String, String> labels, JsonNode definition) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("Name", name);
         body.put("CheckDuplicate", true);
@@ -72,7 +77,7 @@ final class NetworkApi {
                 if (c.has("gateway")) cfg.put("Gateway", c.get("gateway").asText());
             }
         }
-        return send("POST", "/networks/create", body);
+        return body;
     }
 
     void remove(String id) {
