@@ -599,7 +599,8 @@ public final class Compose {
         }
         List<JsonNode> orphans = all.stream().filter(c -> !project.services().has(c.path("Labels").path(Labels.SERVICE).asText())).toList();
         if (!orphans.isEmpty()) {
-            if (o.removeOrphans()) {
+            // `down -p NAME` without a compose file knows the project by its labels only: all of it goes
+            if (o.removeOrphans() || project.configFiles().isEmpty()) {
                 for (JsonNode c : orphans) removeContainerForDown(c, o, null, progress);
             } else {
                 rt.err().println("WARN[0000] Found orphan containers (" + String.join(", ", orphans.stream().map(Compose::name).toList())
@@ -737,7 +738,11 @@ public final class Compose {
         body.put("AttachStderr", true);
         if (o.remove()) ((ObjectNode) body.get("HostConfig")).put("AutoRemove", true);
         ((ObjectNode) body.get("Labels")).remove(Labels.CONFIG_HASH);
-        // the one-off container joins the service's network without the service alias
-        return new ContainerSpec.Plan(name, body, base.moreNetworks());
+        // a one-off container joins the service's networks without the service's aliases (Compose's run
+        // without --use-aliases), so that it does not answer for the service
+        body.path("NetworkingConfig").path("EndpointsConfig").forEach(ep -> ((ObjectNode) ep).remove("Aliases"));
+        List<ContainerSpec.Attachment> more = base.moreNetworks().stream()
+                .map(a -> new ContainerSpec.Attachment(a.network(), List.of(), a.ipv4Address())).toList();
+        return new ContainerSpec.Plan(name, body, more);
     }
 }

@@ -182,14 +182,12 @@ public final class ComposeCli implements Runnable {
                 throw new ComposeException("--abort-on-container-exit is not supported by berth compose yet");
             }
             printer.print(containers, true, "all", false, false);
-            int status = 0;
             for (JsonNode ct : containers) {
                 JsonNode state = root.rt.client().inspectContainer(ct.path("Id").asText(), false).path("State");
                 root.rt.out().println(printer.prefixName(ct) + " exited with code " + state.path("ExitCode").asInt());
-                status = Math.max(status, 0);
             }
             Runtime.getRuntime().removeShutdownHook(stopper);
-            return status;
+            return 0; // as Compose without --exit-code-from: the containers' codes are reported, not returned
         }
     }
 

@@ -206,7 +206,12 @@ class ComposeTest {
                 .isEqualTo("persisted");
         // the labels 1.29 writes are the ones berth compose reads
         assertThat(compose("-p", "legacy", "ps", "-q").orFail().out().lines()).hasSize(2);
-        Cmd.run(concat(base, "down", "-v"), env, null, Duration.ofSeconds(180)).orFail();
+        // and berth compose removes it knowing the project by name only (no compose file here), as `docker compose -p` does
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "io.berth.cli.Main", "compose", "-p", "legacy", "down", "-v", "-t", "1"));
+        Cmd.Result down = Cmd.run(cmd, Map.of("BERTH_HOST", daemon.host()), null, Duration.ofSeconds(180)).orFail();
+        assertThat(down.stderr()).contains(" Container legacy_web_1  Removed", " Volume legacy_data  Removed");
+        assertThat(daemon.cli("ps", "-aq", "--filter", "label=com.docker.compose.project=legacy").orFail().out()).isEmpty();
         assertThat(daemon.cli("volume", "ls", "-q").orFail().out()).doesNotContain("legacy_data");
     }
 
