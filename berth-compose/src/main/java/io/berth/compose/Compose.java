@@ -253,12 +253,38 @@ public final class Compose {
         String image = s.get("image").asText();
         Progress progress = new Progress(rt.err(), rt.stderrTty(), "Pulling");
         progress.working(service, "", "Pulling");
-        int at = image.lastIndexOf(':');
-        boolean hasTag = at > image.lastIndexOf('/') && !image.contains("@");
-        client.pullImage(hasTag ? image.substring(0, at) : image, hasTag ? image.substring(at + 1) : (image.contains("@") ? null : "latest"),
-                s.hasNonNull("platform") ? s.get("platform").asText() : null, null, m -> { });
+        String[] ref = nameAndTag(image);
+        try {
+            client.pullImage(ref[0], ref[1], s.hasNonNull("platform") ? s.get("platform").asText() : null, rt.auth().apply(image), m -> { });
+        } catch (EngineApiException e) {
+            throw new ComposeException("Error response from daemon: " + e.getMessage());
+        }
         imageIds.remove(service);
         progress.done(service, "", "Pulled");
+    }
+
+    /** Splits an image reference as the API takes it: name and tag (or digest; "latest" when neither). */
+    static String[] nameAndTag(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) return new String[] {image.substring(0, at), image.substring(at + 1)};
+        int colon = image.lastIndexOf(':');
+        if (colon > image.lastIndexOf('/')) return new String[] {image.substring(0, colon), image.substring(colon + 1)};
+        return new String[] {image, "latest"};
+    }
+
+    public void push(String service) {
+        JsonNode s = project.service(service);
+        if (!s.hasNonNull("image")) return; // Compose pushes only services that name their image
+        String image = s.get("image").asText();
+        String[] ref = nameAndTag(image);
+        Progress progress = new Progress(rt.err(), rt.stderrTty(), "Pushing");
+        progress.working("Image", image, "Pushing");
+        try {
+            client.pushImage(ref[0], ref[1], rt.auth().apply(image), m -> { });
+        } catch (EngineApiException e) {
+            throw new ComposeException("Error response from daemon: " + e.getMessage());
+        }
+        progress.done("Image", image, "Pushed");
     }
 
     public void build(String service) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
                 ComposeCli.Pull.class, ComposeCli.Build.class, ComposeCli.Config.class, ComposeCli.Exec.class,
                 ComposeCli.Run.class, ComposeCli.Images.class, ComposeCli.Top.class, ComposeCli.Port.class,
                 ComposeCli.Kill.class, ComposeCli.Pause.class, ComposeCli.Unpause.class, ComposeCli.Events.class,
-                ComposeCli.Version.class, ComposeCli.Ls.class, ComposeCli.Create.class})
+                ComposeCli.Version.class, ComposeCli.Ls.class, ComposeCli.Create.class, ComposeCli.Push.class})
 public final class ComposeCli implements Runnable {
     @Option(names = {"-f", "--file"}, description = "Compose configuration files") List<String> files = new ArrayList<>();
     @Option(names = {"-p", "--project-name"}, description = "Project name") String projectName;
@@ -95,7 +95,7 @@ public final class ComposeCli implements Runnable {
             default -> rt.stderrTty();
         };
         java.io.PrintStream err = progress.equals("quiet") ? new java.io.PrintStream(OutputStream.nullOutputStream()) : rt.err();
-        return new ComposeRuntime(rt.client(), rt.in(), rt.out(), err, rt.stdoutTty(), tty, rt.contexts());
+        return new ComposeRuntime(rt.client(), rt.in(), rt.out(), err, rt.stdoutTty(), tty, rt.contexts(), rt.auth());
     }
 
     boolean color(boolean noColor) {
@@ -168,6 +168,37 @@ public final class ComposeCli implements Runnable {
             return attached(c);
         }
 
+        /**
+         * {@code --abort-on-container-exit}: follows the logs until the first container exits, then stops the
+         * others; the exit status is that container's, as in Compose.
+         */
+        private int abortOnFirstExit(Compose c, List<JsonNode> containers, LogPrinter printer, Thread stopper) {
+            Thread logs = Thread.ofVirtual().start(() -> printer.print(containers, true, "all", false, false));
+            var client = root.rt.client();
+            List<java.util.concurrent.CompletableFuture<JsonNode>> exits = containers.stream()
+                    .map(ct -> client.waitContainerAsync(ct.path("Id").asText(), "not-running")).toList();
+            java.util.concurrent.CompletableFuture.anyOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+            JsonNode first = null;
+            int code = 0;
+            for (int i = 0; i < containers.size(); i++) {
+                if (exits.get(i).isDone()) {
+                    first = containers.get(i);
+                    code = exits.get(i).join().path("StatusCode").asInt();
+                    break;
+                }
+            }
+            root.rt.out().println(printer.prefixName(first) + " exited with code " + code);
+            root.rt.out().println("Aborting on container exit...");
+            c.stop(services, timeout);
+            try {
+                logs.join(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            return code;
+        }
+
         private int attached(Compose c) {
             List<JsonNode> containers = c.containers(true, false, services);
             List<String> names = containers.stream().map(Compose::name).toList();
@@ -179,7 +210,7 @@ public final class ComposeCli implements Runnable {
             Runtime.getRuntime().addShutdownHook(stopper);
             LogPrinter printer = new LogPrinter(root.rt.client(), root.rt.out(), root.color(noColor), c.project().name());
             if (abortOnExit) {
-                throw new ComposeException("--abort-on-container-exit is not supported by berth compose yet");
+                return abortOnFirstExit(c, containers, printer, stopper);
             }
             printer.print(containers, true, "all", false, false);
             for (JsonNode ct : containers) {
@@ -345,6 +376,27 @@ public final class ComposeCli implements Runnable {
             for (String s : services.isEmpty() ? c.project().serviceNames() : services) {
                 if (ignoreBuildable && c.project().service(s).has("build")) continue;
                 c.pull(s);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "push", description = "Push service images")
+    static final class Push extends Sub {
+        @Option(names = "--ignore-push-failures") boolean ignoreFailures;
+        @Option(names = {"-q", "--quiet"}) boolean quiet;
+        @Parameters List<String> services = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Compose c = root.compose(services);
+            for (String s : services.isEmpty() ? c.project().serviceNames() : services) {
+                try {
+                    c.push(s);
+                } catch (ComposeException | EngineApiException e) {
+                    if (!ignoreFailures) throw e;
+                    root.rt.err().println(e.getMessage());
+                }
             }
             return 0;
         }

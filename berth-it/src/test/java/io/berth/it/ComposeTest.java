@@ -174,6 +174,32 @@ class ComposeTest {
     }
 
     @Test
+    void upAttachedFollowsTheLogsAndAbortsOnTheFirstExit() throws Exception {
+        Files.writeString(dir.resolve("compose.yaml"), """
+                name: attached
+                services:
+                  job:
+                    image: busybox
+                    network_mode: none
+                    command: ["sh", "-c", "echo working; sleep 1; echo done; exit 3"]
+                  server:
+                    image: busybox
+                    network_mode: none
+                    stop_grace_period: 1s
+                    command: ["sh", "-c", "echo serving; exec sleep 1000"]
+                """);
+        try {
+            Cmd.Result up = compose("up", "--abort-on-container-exit", "--no-color");
+            assertThat(up.exitCode()).as(up.stderr()).isEqualTo(3);
+            assertThat(up.stdout()).contains("Attaching to attached-job-1, attached-server-1", "job-1     | working", "job-1     | done",
+                    "server-1  | serving", "job-1 exited with code 3", "Aborting on container exit...");
+            assertThat(inspect("attached-server-1").at("/State/Running").asBoolean()).isFalse();
+        } finally {
+            compose("down").orFail();
+        }
+    }
+
+    @Test
     void dockerComposePluginDrivesTheSameProject() throws Exception {
         Files.writeString(dir.resolve("compose.yaml"), NO_NETWORK_PROJECT.replace("name: shop", "name: plug"));
         Path config = dir.resolve("docker-config");

@@ -1,6 +1,8 @@
 package io.berth.cli.command;
 
 import io.berth.cli.ApiCommand;
+import io.berth.cli.auth.DockerConfigFile;
+import io.berth.cli.auth.RepositoryName;
 import io.berth.cli.tty.Terminal;
 import io.berth.compose.BuildContexts;
 import io.berth.compose.ComposeCli;
@@ -29,7 +31,8 @@ public final class ComposeCommand extends ApiCommand {
             return new BuildContexts.Context(source.tar(), source.dockerfile());
         };
         ComposeRuntime rt = new ComposeRuntime(client(), in(), out(), err(), io().stdoutIsTerminal(),
-                io().terminal().test(Terminal.STDERR), contexts);
+                io().terminal().test(Terminal.STDERR), contexts,
+                image -> DockerConfigFile.load(env()).authFor(RepositoryName.parse(image)));
         return ComposeCli.run(args.toArray(String[]::new), rt, env(), Path.of("").toAbsolutePath());
     }
 }
