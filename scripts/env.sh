@@ -31,6 +31,7 @@ ensure_built() {
   (cd "$BERTH_ROOT" && mvn -B -q -DskipTests package -o >/dev/null 2>&1 || mvn -B -q -DskipTests package) >&2 || {
     echo "berth: build failed" >&2; return 1; }
   build_cli_aot_cache
+  build_compose_aot_cache
   touch "$stamp"
 }
 
@@ -47,6 +48,22 @@ build_cli_aot_cache() {
   timeout 120 java --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
     -XX:+UseSerialGC -XX:AOTCacheOutput="$CLI_AOT_CACHE" -cp "$(berth_classpath cli)" io.berth.cli.Main \
     run --rm --pull never busybox true >/dev/null 2>&1 </dev/null || true
+}
+
+# `berth compose` loads YAML, the compose-spec schema and its validator (~2,300 classes, ~0.6 s of a cold
+# start, 30 ms once loaded): a cache of its own, trained on `compose config` of a small project (no daemon
+# needed), keeps that off every compose command without touching the other commands' cache.
+COMPOSE_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-compose.aot"
+build_compose_aot_cache() {
+  rm -f "$COMPOSE_AOT_CACHE"
+  local training
+  training=$(mktemp -d)
+  printf 'services:\n  web:\n    image: busybox\n    command: sh -c "echo ${GREETING:-hi}"\n    ports: ["8080:80"]\n    volumes: [data:/data, ./x:/x]\n    depends_on: {db: {condition: service_healthy}}\n  db:\n    image: busybox\n    healthcheck: {test: ["CMD", "true"], interval: 1s}\nvolumes:\n  data: {}\n' \
+    > "$training/compose.yaml"
+  timeout 120 java --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
+    -XX:+UseSerialGC -XX:AOTCacheOutput="$COMPOSE_AOT_CACHE" -cp "$(berth_classpath cli)" io.berth.cli.Main \
+    compose -f "$training/compose.yaml" config >/dev/null 2>&1 </dev/null || true
+  rm -rf "$training"
 }
 
 berth_classpath() { # module

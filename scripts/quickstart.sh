@@ -4,6 +4,7 @@ set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/env.sh"
 "$BERTH_ROOT/scripts/setup-host.sh"
 ensure_built
+"$BERTH_ROOT/scripts/install-compose-plugin.sh" # `docker compose` runs berth compose
 sock=${BERTH_SOCKET:-/run/berth/berth.sock}
 log=${BERTH_LOG:-/var/log/berth/berthd.log}
 export BERTH_HOST="unix://$sock"

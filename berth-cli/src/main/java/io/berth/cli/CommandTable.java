@@ -7,6 +7,7 @@ import io.berth.cli.command.CommitCommand;
 import io.berth.cli.command.DiffCommand;
 import io.berth.cli.command.ExportCommand;
 import io.berth.cli.command.UpdateCommand;
+import io.berth.cli.command.ComposeCommand;
 import io.berth.cli.command.ContainerPruneCommand;
 import io.berth.cli.command.CpCommand;
 import io.berth.cli.command.CreateCommand;
@@ -158,6 +159,7 @@ final class CommandTable {
                 cmd("import", ImportCommand::new),
                 cmd("events", EventsCommand::new),
                 cmd("build", BuildCommand::new),
+                positional("compose", ComposeCommand::new),
                 group("builder", "Manage builds", builder()),
                 group("container", "Manage containers", container()),
                 group("image", "Manage images", image()),
