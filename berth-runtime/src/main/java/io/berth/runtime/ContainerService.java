@@ -41,6 +41,7 @@ public final class ContainerService implements AutoCloseable {
     private final ExitSettler settler;
     private final ContainerRecovery recovery;
     private volatile boolean closed;
+    private final TmpfsVolumes tmpfsVolumes;
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
         this(settings, events, spec -> {});
@@ -56,7 +57,8 @@ public final class ContainerService implements AutoCloseable {
      */
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
                             List<ContainerStep> daemonSteps) {
-        RunSteps steps = RunSteps.standard(daemonSteps);
+        this.tmpfsVolumes = new TmpfsVolumes(settings.runRoot());
+        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps);
         this.events = events == null ? ContainerEvents.NONE : events;
         ContainerStore store = new ContainerStore(settings.dataRoot(), settings.runRoot());
         OciConfig.Host host = OciConfig.Host.current(settings.initPath());
@@ -301,6 +303,11 @@ public final class ContainerService implements AutoCloseable {
      */
     public void recover() {
         recovery.recover();
+    }
+
+    /** The tmpfs mounts of tmpfs volumes and their users (the daemon's start sweep and cp ask it). */
+    public TmpfsVolumes tmpfsVolumes() {
+        return tmpfsVolumes;
     }
 
     /** Stops watching; containers keep running under their conmon, to be recovered by the next service. */
