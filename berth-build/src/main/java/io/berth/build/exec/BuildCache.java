@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * <pre>
  * &lt;cacheDir&gt;/
  * ├── steps/&lt;keyHex&gt;.json   {"config": "sha256:...", "manifest": "sha256:..."}
- * └── tmp/                   layer tars being written, entries being renamed into place
+ * ├── tmp/                   layer tars being written, entries being renamed into place
+ * └── mounts/ run-mounts/    RUN --mount caches and scratch ({@link CacheMounts})
  * </pre>
  * A key is the sha256 of the parent state's config digest, the instruction after substitution and what else
  * the step reads (build args for RUN, the content digest of the files for COPY/ADD). Entries are written to a
@@ -33,6 +34,7 @@ final class BuildCache {
 
     private final Path stepsDir;
     private final Path tmpDir;
+    private final CacheMounts mounts;
 
     BuildCache(Path cacheDir) {
         this.stepsDir = cacheDir.resolve("steps");
@@ -43,6 +45,11 @@ final class BuildCache {
         } catch (IOException e) {
             throw new SystemFailureException("cannot create build cache at " + cacheDir + ": " + e.getMessage(), e);
         }
+        this.mounts = new CacheMounts(cacheDir);
+    }
+
+    CacheMounts mounts() {
+        return mounts;
     }
 
     Path tmpDir() {
@@ -77,9 +84,12 @@ final class BuildCache {
         }
     }
 
-    /** Deletes every entry; returns how many there were. Blobs stay: images may share them. */
+    /**
+     * Deletes every entry and every RUN --mount cache no RUN uses now; returns how many there were. Blobs stay:
+     * images may share them.
+     */
     int prune() {
-        int n = 0;
+        int n = mounts.prune();
         try (Stream<Path> files = Files.list(stepsDir)) {
             for (Path p : files.toList()) {
                 if (Files.deleteIfExists(p)) {
