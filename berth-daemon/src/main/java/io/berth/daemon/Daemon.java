@@ -47,7 +47,9 @@ import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerState;
 import io.berth.runtime.RuntimeSettings;
 import io.berth.store.StoreServices;
+import io.berth.store.volumes.Volume;
 import io.berth.store.volumes.VolumeStore;
+import io.berth.daemon.volumes.LocalOptions;
 
 /** The one explicit wiring of berthd: stores, container service, events, routes, server. */
 public final class Daemon implements AutoCloseable {
@@ -114,6 +116,11 @@ public final class Daemon implements AutoCloseable {
         int halfDone = volumeStore.removeLeftovers();
         if (halfDone > 0) LOG.info("removed " + halfDone + " half-done volume create, removal or copy-up entries a kill left");
         containers.recover();
+        // A tmpfs volume's tmpfs whose users all ended while berthd was down (recovery released each of them; this
+        // catches a mount no recorded container names any more)
+        for (Volume v : volumeStore.list()) {
+            if (LocalOptions.parse(v.options()).isTmpfs()) containers.tmpfsVolumes().releaseIfUnused(v.name(), volumeStore.mountpoint(v.name()));
+        }
 
         Router router = new Router();
         // An image prune also sweeps what failed or killed operations left, which no image record referenced.

@@ -144,6 +144,14 @@ public final class FileHandle implements AutoCloseable {
         return new WritableFile(w);
     }
 
+    /**
+     * The regular file {@code name} here, open for reading (never through a symlink there; O_NONBLOCK so that a
+     * FIFO swapped in meanwhile cannot block the caller), as a raw descriptor the caller closes.
+     */
+    public int openChildForReading(String name) throws ErrnoException {
+        return FileCalls.openat(fd, name, FileCalls.O_RDONLY | O_NOFOLLOW | O_CLOEXEC | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY, 0);
+    }
+
     /** A hard link {@code name} here to {@code fromName} in {@code fromDir} (a symlink there is linked itself). */
     public void link(String name, FileHandle fromDir, String fromName) throws ErrnoException {
         FileCalls.linkat(fromDir.fd, fromName, fd, name, 0);
@@ -217,6 +225,11 @@ public final class FileHandle implements AutoCloseable {
 
         public void write(byte[] data, int offset, int length) throws ErrnoException {
             FileCalls.writeFully(fd, data, offset, length);
+        }
+
+        /** Copies up to {@code size} bytes of the open file {@code in} here, in the kernel; returns how many. */
+        public long copyFrom(int in, long size) throws ErrnoException {
+            return FileCalls.sendfileFully(fd, in, size);
         }
 
         public void chown(int uid, int gid) throws ErrnoException {

@@ -116,6 +116,30 @@ class BuildTest {
     }
 
     @Test
+    void dockerBuildRunMountsKeepTheirFilesOutOfTheImage(@TempDir Path tmp) throws Exception {
+        Path fill = context(tmp.resolve("fill"), """
+                FROM busybox
+                RUN --mount=type=cache,target=/root/.cache,id=it-cache echo kept > /root/.cache/k && echo done > /done
+                RUN --mount=type=bind,source=src,target=/src --mount=type=tmpfs,target=/scratch cp /src/in /scratch/ && cat /scratch/in > /from-bind
+                """);
+        Files.createDirectories(fill.resolve("src"));
+        Files.writeString(fill.resolve("src/in"), "bound\n");
+        daemon.docker("build", "-t", "mounts:fill", fill.toString()).orFail();
+        assertThat(daemon.docker("run", "--rm", "mounts:fill", "sh", "-c", "cat /done /from-bind; ls -A /root; ls / | grep -c -e src -e scratch")
+                .out()).isEqualTo("done\nbound\n0");
+        Path read = context(tmp.resolve("read"), """
+                FROM busybox
+                RUN --mount=type=cache,target=/c,id=it-cache cat /c/k > /got
+                """);
+        daemon.docker("build", "-t", "mounts:read", read.toString()).orFail();
+        assertThat(daemon.docker("run", "--rm", "mounts:read", "cat", "/got").orFail().out()).isEqualTo("kept");
+        Path secret = context(tmp.resolve("secret"), "FROM busybox\nRUN --mount=type=secret,id=token cat /run/secrets/token\n");
+        Cmd.Result refused = daemon.docker("build", secret.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr() + refused.stdout()).contains("berth does not support RUN --mount=type=secret yet");
+    }
+
+    @Test
     void cacheFromAnImageStandsInForAPrunedCache(@TempDir Path tmp) throws Exception {
         Path ctx = context(tmp.resolve("cachefrom"), "FROM busybox\nCOPY f.txt /f.txt\nRUN echo slow-step > /s.txt\n");
         Files.writeString(ctx.resolve("f.txt"), "f\n");

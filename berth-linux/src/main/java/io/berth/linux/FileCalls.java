@@ -103,6 +103,7 @@ public final class FileCalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETEUID = Libc.function("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle WRITE = capturingErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SENDFILE = capturingErrno("sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
 
     private static final long OPENAT2 = openat2Number(LinuxArch.current());
 
@@ -269,6 +270,27 @@ public final class FileCalls {
     }
 
     /** write(2) of all of {@code data[offset, offset+length)}. */
+    /**
+     * Copies up to {@code count} bytes from {@code in} (from its offset) to {@code out} in the kernel (sendfile(2)),
+     * stopping early at the end of the input; returns how many were copied.
+     */
+    public static long sendfileFully(int out, int in, long count) throws ErrnoException {
+        return SYS.inArena("sendfile", (a, st) -> {
+            long done = 0;
+            while (done < count) {
+                long n = (long) SENDFILE.invokeExact(st, out, in, MemorySegment.NULL, Math.min(count - done, 1L << 30));
+                if (n < 0) {
+                    throw new ErrnoException("sendfile", Libc.errno(st));
+                }
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+            return done;
+        });
+    }
+
     public static void writeFully(int fd, byte[] data, int offset, int length) throws ErrnoException {
         SYS.inArena("write", (a, st) -> {
             MemorySegment buf = a.allocate(Math.max(1, length));

@@ -45,6 +45,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerRecovery recovery;
     private final ContainerHealth health;
     private volatile boolean closed;
+    private final TmpfsVolumes tmpfsVolumes;
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
         this(settings, events, spec -> {});
@@ -60,7 +61,8 @@ public final class ContainerService implements AutoCloseable {
      */
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
                             List<ContainerStep> daemonSteps) {
-        RunSteps steps = RunSteps.standard(daemonSteps);
+        this.tmpfsVolumes = new TmpfsVolumes(settings.runRoot());
+        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps);
         ContainerEvents outside = events == null ? ContainerEvents.NONE : events;
         // every lifecycle event also drives the health monitors (start, pause, unpause, die, destroy)
         this.events = (id, action, attributes) -> {
@@ -409,6 +411,11 @@ public final class ContainerService implements AutoCloseable {
         for (Container c : registry.list()) {
             if (c.state().status() == ContainerState.Status.RUNNING) health.resume(c.id());
         }
+    }
+
+    /** The tmpfs mounts of tmpfs volumes and their users (the daemon's start sweep and cp ask it). */
+    public TmpfsVolumes tmpfsVolumes() {
+        return tmpfsVolumes;
     }
 
     /** Stops watching; containers keep running under their conmon, to be recovered by the next service. */

@@ -18,10 +18,12 @@ import java.util.List;
  * @param volume a volume's name; empty for a bind or tmpfs
  * @param anonymous the volume was made for this container (`rm -v` and AutoRemove remove it)
  * @param copyUp an empty volume is first filled from the image's directory at the destination (not `nocopy`)
+ * @param tmpfsVolume the volume is a local tmpfs volume: {@code tmpfsOptions} are its kernel options, and a tmpfs is
+ *                    mounted on its _data while a running container uses it ({@link TmpfsVolumes})
  */
 public record MountPoint(Kind kind, Origin origin, String source, String destination, boolean readOnly, String mode,
                          String propagation, List<String> tmpfsOptions, String volume, boolean anonymous,
-                         boolean copyUp) {
+                         boolean copyUp, boolean tmpfsVolume) {
     public enum Kind { BIND, VOLUME, TMPFS }
 
     /** Config.Volumes: an anonymous volume asked for by path, as an image's VOLUME asks for one. */
@@ -36,15 +38,21 @@ public record MountPoint(Kind kind, Origin origin, String source, String destina
     }
 
     public static MountPoint bind(Origin origin, String source, String destination, boolean readOnly, String mode, String propagation) {
-        return new MountPoint(Kind.BIND, origin, source, destination, readOnly, mode, propagation, List.of(), "", false, false);
+        return new MountPoint(Kind.BIND, origin, source, destination, readOnly, mode, propagation, List.of(), "", false, false, false);
     }
 
     public static MountPoint volume(Origin origin, String name, String data, String destination, boolean readOnly, String mode,
                                     boolean anonymous, boolean copyUp) {
-        return new MountPoint(Kind.VOLUME, origin, data, destination, readOnly, mode, "", List.of(), name, anonymous, copyUp);
+        return new MountPoint(Kind.VOLUME, origin, data, destination, readOnly, mode, "", List.of(), name, anonymous, copyUp, false);
+    }
+
+    /** A local tmpfs volume: a tmpfs with {@code options} is mounted on {@code data} while running containers use it. */
+    public static MountPoint tmpfsVolume(Origin origin, String name, String data, String destination, boolean readOnly, String mode,
+                                         boolean anonymous, List<String> options) {
+        return new MountPoint(Kind.VOLUME, origin, data, destination, readOnly, mode, "", options, name, anonymous, false, true);
     }
 
     public static MountPoint tmpfs(Origin origin, String destination, boolean readOnly, List<String> options) {
-        return new MountPoint(Kind.TMPFS, origin, "", destination, readOnly, "", "", options, "", false, false);
+        return new MountPoint(Kind.TMPFS, origin, "", destination, readOnly, "", "", options, "", false, false, false);
     }
 }

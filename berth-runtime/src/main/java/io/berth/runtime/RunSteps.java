@@ -21,12 +21,16 @@ final class RunSteps {
         this.steps = List.copyOf(steps);
     }
 
-    /** The default order: the rootfs first (the others write into it), then the daemon's steps, /etc files, volumes. */
-    static RunSteps standard(List<ContainerStep> daemonSteps) {
+    /**
+     * The default order: the rootfs first (the others write into it), then the daemon's steps, /etc files, the
+     * tmpfs of tmpfs volumes, the volumes' fill.
+     */
+    static RunSteps standard(TmpfsVolumes tmpfsVolumes, List<ContainerStep> daemonSteps) {
         List<ContainerStep> all = new ArrayList<>();
         all.add(new RootfsStep());
         all.addAll(daemonSteps);
         all.add(new EtcFilesStep());
+        all.add(new TmpfsVolumeStep(tmpfsVolumes));
         all.add(new VolumeFillStep());
         return new RunSteps(all);
     }
@@ -96,6 +100,36 @@ final class RunSteps {
         @Override
         public void tearDown(StepRun run) {
             // the files live in the container's directory and go with it
+        }
+    }
+
+    /** The tmpfs under each tmpfs volume the container uses, counted per running user ({@link TmpfsVolumes}). */
+    static final class TmpfsVolumeStep implements ContainerStep {
+        private final TmpfsVolumes volumes;
+
+        TmpfsVolumeStep(TmpfsVolumes volumes) {
+            this.volumes = volumes;
+        }
+
+        @Override
+        public String name() {
+            return "tmpfs volumes";
+        }
+
+        @Override
+        public void setUp(StepRun run) throws IOException {
+            Container c = run.container();
+            for (MountPoint m : c.spec().mounts().mounts()) {
+                if (m.tmpfsVolume()) volumes.acquire(c.id(), m);
+            }
+        }
+
+        @Override
+        public void tearDown(StepRun run) throws IOException {
+            Container c = run.container();
+            for (MountPoint m : c.spec().mounts().mounts()) {
+                if (m.tmpfsVolume()) volumes.release(c.id(), m);
+            }
         }
     }
 

@@ -1,22 +1,15 @@
 package io.berth.runtime;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import io.berth.fs.FileHandle;
 import io.berth.fs.RootedDir;
-import io.berth.fs.TarApplier;
-import io.berth.fs.TreeTarWriter;
+import io.berth.fs.TreeCopier;
 import io.berth.linux.ErrnoException;
 import io.berth.linux.FileCalls;
 import io.berth.oci.errors.SystemFailureException;
@@ -26,7 +19,8 @@ import io.berth.oci.errors.SystemFailureException;
  * directory's content, owners and modes (the directory's own owner and mode become the volume's), unless nocopy.
  * <p>
  * The image's directory is found inside the container's mounted rootfs (symlinks followed inside it, never out)
- * and streamed through berth's one tree archiver and one tar applier into a sibling {@code _copyup-ID} of the
+ * and copied by descriptors ({@link TreeCopier}: no tar in between, file data moved by the kernel) into a sibling
+ * {@code _copyup-ID} of the
  * volume's {@code _data}, which is then renamed over the still empty {@code _data}. A volume is therefore either
  * empty or completely filled: a kill in the middle leaves only the sibling, which the next start's copy replaces,
  * and of two containers filling one new volume at once the second rename fails and its copy is dropped.
@@ -80,29 +74,10 @@ final class VolumeCopyUp {
         return h;
     }
 
-    /** Archives {@code dir} as the top entry named like {@code staging} and applies it in staging's parent. */
+    /** Copies {@code dir}'s content, owners, modes and mtimes into the empty {@code staging} directory. */
     private static void copy(FileHandle dir, Path staging) throws IOException {
-        AtomicReference<Throwable> writeFailure = new AtomicReference<>();
-        try (PipedInputStream in = new PipedInputStream(1 << 16);
-             RootedDir volumeDir = RootedDir.open(staging.getParent());
-             TarApplier applier = new TarApplier(volumeDir, "", "volume copy-up", TarApplier.Options.intoHostDirectory(true))) {
-            PipedOutputStream out = new PipedOutputStream(in);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try (out) {
-                    TreeTarWriter.write(dir, staging.getFileName().toString(), out);
-                } catch (Throwable t) {
-                    writeFailure.set(t);
-                }
-            });
-            TarArchiveInputStream tar = new TarArchiveInputStream(in);
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) applier.apply(entry, tar);
-            applier.finish();
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        try (RootedDir target = RootedDir.open(staging)) {
+            TreeCopier.copyContents(dir, target);
         }
-        if (writeFailure.get() != null) throw new IOException(writeFailure.get().getMessage(), writeFailure.get());
     }
 }

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * <pre>
  * &lt;cacheDir&gt;/
  * ├── steps/&lt;keyHex&gt;.json   {"config": "sha256:...", "manifest": "sha256:..."}
- * └── tmp/                   layer tars being written, entries being renamed into place
+ * ├── tmp/                   layer tars being written, entries being renamed into place
+ * └── mounts/ run-mounts/    RUN --mount caches and scratch ({@link CacheMounts})
  * </pre>
  * A key is the sha256 of the parent state's config digest, the instruction after substitution and what else
  * the step reads (build args for RUN, the content digest of the files for COPY/ADD). Entries are written to a
@@ -33,6 +34,7 @@ final class BuildCache {
 
     private final Path stepsDir;
     private final Path tmpDir;
+    private final CacheMounts mounts;
 
     BuildCache(Path cacheDir) {
         this.stepsDir = cacheDir.resolve("steps");
@@ -43,6 +45,11 @@ final class BuildCache {
         } catch (IOException e) {
             throw new SystemFailureException("cannot create build cache at " + cacheDir + ": " + e.getMessage(), e);
         }
+        this.mounts = new CacheMounts(cacheDir);
+    }
+
+    CacheMounts mounts() {
+        return mounts;
     }
 
     Path tmpDir() {
@@ -79,9 +86,12 @@ final class BuildCache {
 
     /**
      * Deletes the entries {@code which} selects, given the entry (null when damaged: always deleted) and when it
-     * was written; returns their keys. Blobs stay: images may share them, the garbage collector frees the rest.
+     * was written, and every RUN --mount cache no RUN uses now (a cache holds no layer and has no record a filter
+     * could select on); returns the entries' keys. Blobs stay: images may share them, the garbage collector frees
+     * the rest.
      */
     List<String> prune(java.util.function.BiPredicate<Entry, java.time.Instant> which) {
+        mounts.prune();
         List<String> removed = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.list(stepsDir)) {
             for (Path p : files.toList()) {

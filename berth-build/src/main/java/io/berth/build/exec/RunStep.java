@@ -4,6 +4,7 @@ import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.MountsSpec;
 import io.berth.runtime.RootfsLayers;
 
 import java.io.ByteArrayOutputStream;
@@ -34,10 +35,11 @@ final class RunStep {
 
     /**
      * @param network the RUN container's network (the build's, or the step's --network=none)
+     * @param mounts  the RUN's --mount mounts ({@link RunMounts}), bound over the rootfs
      * @param display the command as Docker names it in the failure message ("/bin/sh -c false")
      * @param onUpper reads the container's upper dir after a successful exit
      */
-    <T> T run(List<Path> lowerDirs, io.berth.runtime.NetworkSpec network, List<String> args, List<String> env, String user, String workingDir,
+    <T> T run(List<Path> lowerDirs, io.berth.runtime.NetworkSpec network, MountsSpec mounts, List<String> args, List<String> env, String user, String workingDir,
               String display, Consumer<String> output, Function<Path, T> onUpper) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
@@ -45,7 +47,7 @@ final class RunStep {
         output.accept(" ---> Running in " + id.substring(0, 12));
         ContainerSpec spec = ContainerSpec.builder(id).args(args).env(env).workingDir(workingDir).user(user)
                 .network(network)
-                .labels(Map.of("io.berth.build", "true")).rootfs(new RootfsLayers(lowerDirs)).created(Instant.now()).build();
+                .labels(Map.of("io.berth.build", "true")).rootfs(new RootfsLayers(lowerDirs)).mounts(mounts).created(Instant.now()).build();
         containers.create(spec);
         try {
             int exit;

@@ -325,12 +325,10 @@ final class StageExecutor {
     /**
      * RUN's BuildKit flags are parsed (a Dockerfile with them is valid) but only what berth's RUN really does may
      * pass: --network=none (loopback only) or default (the build's network, {@link RunNetwork}), the default
-     * sandbox. Cache, bind and tmpfs mounts, host networking and insecure mode are refused, never skipped.
+     * sandbox. Host networking and insecure mode are refused, never skipped ({@link RunMount} refuses the mounts
+     * berth does not make).
      */
     private void refuseUnappliedFlags(Instruction.Run r) {
-        if (r.flags().containsKey("mount")) {
-            throw error(r, "berth does not support RUN --mount yet");
-        }
         try {
             RunNetwork.forStep(session.runNetwork(), r.flags().get("network"));
         } catch (InvalidArgumentException e) {
@@ -372,7 +370,25 @@ final class StageExecutor {
                 visibleArgs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + " ") + display;
         List<String> runEnv = new ArrayList<>(cfg.env() == null ? List.of() : cfg.env());
         visibleArgs.forEach((k, v) -> runEnv.add(k + "=" + v));
-        cached(createdBy, List.of("run"), () -> {
+        String wd = cfg.workingDir() == null || cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
+        // BuildKit's key: the RUN line with its --mount flags, never a cache's content; what a bind shows is an
+        // input (the stage's config, or the digest of the context files under its source)
+        String mountFlags = r.flags().containsKey("mount") ? expand(r.flags().get("mount")) : "";
+        List<RunMount> mounts;
+        try {
+            mounts = RunMount.parseAll(mountFlags, wd);
+        } catch (InvalidArgumentException e) {
+            throw error(r, e.getMessage());
+        }
+        List<String> inputs = new ArrayList<>(List.of("run"));
+        for (RunMount m : mounts) {
+            if (m.type() != RunMount.Type.BIND) continue;
+            inputs.add(m.from().isEmpty() ? "mount context " + m.source() + " " + contextDigest(r, m.source())
+                    : "mount from " + fromState(m.from()).configDigest());
+        }
+        String key = mounts.isEmpty() ? createdBy
+                : String.join(" ", mountFlags.lines().map(f -> "--mount=" + f).toList()) + " " + createdBy;
+        cached(key, inputs, () -> {
             Descriptor fromCache = fromCacheImages(createdBy);
             if (fromCache != null) {
                 return session.committer().commit(state, cfg, fromCache, createdBy, session.created());
@@ -380,18 +396,28 @@ final class StageExecutor {
             List<Path> lowers = lowerDirs();
             RootfsView view = new RootfsView(lowers);
             List<Path> containerLowers = lowers.isEmpty() ? List.of(session.emptyLowerDir()) : lowers;
-            String wd = cfg.workingDir() == null || cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
-            Descriptor layer = new RunStep(session.containers()).run(containerLowers,
-                    RunNetwork.forStep(session.runNetwork(), r.flags().get("network")), argv, runEnv,
-                    cfg.user() == null ? "" : cfg.user(), wd, display, out, upper -> {
-                        try {
-                            return session.committer().putLayer(UpperDirDiff.diff(upper, view), session.mtime());
-                        } catch (IOException e) {
-                            throw new SystemFailureException("cannot read the changes of RUN: " + e.getMessage(), e);
-                        }
-                    });
-            return session.committer().commit(state, cfg, layer, createdBy, session.created());
+            try (RunMounts runMounts = RunMounts.prepare(mounts, session.cache().mounts(), session.request().context().root(),
+                    this::fromLowerDirs, view)) {
+                Descriptor layer = new RunStep(session.containers()).run(containerLowers,
+                        RunNetwork.forStep(session.runNetwork(), r.flags().get("network")), runMounts.spec(), argv, runEnv,
+                        cfg.user() == null ? "" : cfg.user(), wd, display, out, upper -> {
+                            try {
+                                return session.committer().putLayer(UpperDirDiff.diff(upper, view, runMounts.stubs()), session.mtime());
+                            } catch (IOException e) {
+                                throw new SystemFailureException("cannot read the changes of RUN: " + e.getMessage(), e);
+                            }
+                        });
+                return session.committer().commit(state, cfg, layer, createdBy, session.created());
+            }
         });
+    }
+
+    private Digest contextDigest(Instruction.Run r, String source) {
+        try {
+            return session.request().context().contentDigest(session.request().context().resolve(List.of(source)));
+        } catch (io.berth.oci.errors.NotFoundException e) {
+            throw error(r, "RUN --mount: source \"" + source + "\" not found in the build context");
+        }
     }
 
     /** Docker's heredoc RUN: a lone {@code <<EOF} runs the body as the script; otherwise the shell reads it. */
@@ -423,13 +449,7 @@ final class StageExecutor {
         RootfsView fromView = null;
         String fromDigest = "";
         if (c.from() != null && !c.from().isEmpty()) {
-            String from = expand(c.from());
-            BuildState src = session.stageResult().apply(from.toLowerCase(java.util.Locale.ROOT));
-            if (src == null) {
-                ImageRecord img = session.store().images().find(from).orElseGet(() -> session.puller().pull(from, out));
-                src = new BuildState(img.config(), session.store().images().manifest(img.id()).layers(), img.id(),
-                        img.manifestDigest());
-            }
+            BuildState src = fromState(expand(c.from()));
             fromView = new RootfsView(session.store().snapshots().prepare(src.layers(), src.config().diffIds()));
             fromDigest = src.configDigest().toString();
         }
@@ -527,6 +547,21 @@ final class StageExecutor {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The state a --from names: an earlier stage (by name or index), else an image, pulled when missing. */
+    private BuildState fromState(String from) {
+        BuildState src = session.stageResult().apply(from.toLowerCase(java.util.Locale.ROOT));
+        if (src != null) return src;
+        ImageRecord img = session.store().images().find(from).orElseGet(() -> session.puller().pull(from, out));
+        return new BuildState(img.config(), session.store().images().manifest(img.id()).layers(), img.id(), img.manifestDigest());
+    }
+
+    /** The rootfs of a --from as lower dirs, topmost first (an empty image: the empty directory). */
+    private List<Path> fromLowerDirs(String from) {
+        BuildState src = fromState(from);
+        List<Path> lowers = session.store().snapshots().prepare(src.layers(), src.config().diffIds());
+        return lowers.isEmpty() ? List.of(session.emptyLowerDir()) : lowers;
+    }
 
     private List<Path> lowerDirs() {
         return session.store().snapshots().prepare(state.layers(), state.config().diffIds());

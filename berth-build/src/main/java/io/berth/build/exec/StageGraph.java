@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * The stages of a Dockerfile as a graph: a stage depends on the earlier stage its FROM names and on the earlier
- * stages its COPY --from names (by alias or index). Only the target and what it depends on are built; a name
+ * stages its COPY --from and RUN --mount from= name (by alias or index). Only the target and what it depends on are built; a name
  * that is not an earlier stage is an image.
  */
 final class StageGraph {
@@ -86,8 +86,27 @@ final class StageGraph {
                         todo.push(d);
                     }
                 }
+                if (in instanceof Instruction.Run r && r.flags().containsKey("mount")) {
+                    for (String from : mountFroms(r.flags().get("mount"))) {
+                        int d = find(from, i);
+                        if (d >= 0) {
+                            todo.push(d);
+                        }
+                    }
+                }
             }
         }
         return List.copyOf(seen);
+    }
+
+    /** The from= values of RUN's --mount flags (one flag per line). */
+    private static List<String> mountFroms(String flags) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String flag : flags.split("\n")) {
+            for (String field : flag.split(",")) {
+                if (field.trim().toLowerCase(Locale.ROOT).startsWith("from=")) out.add(field.substring(field.indexOf('=') + 1));
+            }
+        }
+        return out;
     }
 }

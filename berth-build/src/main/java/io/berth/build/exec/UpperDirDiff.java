@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * for deletions and opaque directories for replaced ones. Files sharing an inode become tar hardlinks to the
  * first name in path order. Mount points the runtime creates (/proc, /sys, /dev, /etc/hosts, /etc/hostname,
  * /etc/resolv.conf) are left out while empty, since Docker keeps them out of layers too; a directory copied up
- * only to hold them, unchanged from the image, goes with them.
+ * only to hold them, unchanged from the image, goes with them. The same holds for the mount points of RUN --mount
+ * ({@code stubs}: each target and the parents the image lacks), which stay out unless the command wrote next to them.
  */
 final class UpperDirDiff {
     private static final int S_IFMT = 0170000;
@@ -37,14 +38,20 @@ final class UpperDirDiff {
     private final RootfsView lower;
     private final Map<String, LayerEntry> entries = new TreeMap<>(LayerTarWriter.PATH_ORDER);
     private final Map<String, String> firstByInode = new HashMap<>();
+    private final Set<String> stubs;
 
-    private UpperDirDiff(Path upper, RootfsView lower) {
+    private UpperDirDiff(Path upper, RootfsView lower, Set<String> stubs) {
         this.upper = upper;
         this.lower = lower;
+        this.stubs = stubs;
     }
 
     static List<LayerEntry> diff(Path upper, RootfsView lower) throws IOException {
-        UpperDirDiff d = new UpperDirDiff(upper, lower);
+        return diff(upper, lower, Set.of());
+    }
+
+    static List<LayerEntry> diff(Path upper, RootfsView lower, Set<String> stubs) throws IOException {
+        UpperDirDiff d = new UpperDirDiff(upper, lower, stubs);
         d.walk(upper, "");
         return new ArrayList<>(d.entries.values());
     }
@@ -69,7 +76,7 @@ final class UpperDirDiff {
         int uid = (Integer) a.get("uid");
         int gid = (Integer) a.get("gid");
         int type = mode & S_IFMT;
-        if (RUNTIME_MOUNTPOINTS.contains(name) && isEmpty(p, type, a)) {
+        if (mountpoint(name) && isEmpty(p, type, a)) {
             return false;
         }
         switch (type) {
@@ -77,7 +84,7 @@ final class UpperDirDiff {
                 boolean opaque = Xattrs.isOpaque(p);
                 boolean childrenKept = walk(p, name);
                 boolean unchanged = !opaque && sameAsLower(name, mode, uid, gid);
-                if (!childrenKept && unchanged && copiedUpOnlyForMountpoints(p, name)) {
+                if (!childrenKept && (unchanged || stubs.contains(name)) && copiedUpOnlyForMountpoints(p, name)) {
                     return false;
                 }
                 entries.put(name, new LayerEntry(name, LayerEntry.Kind.DIRECTORY, mode & 07777, uid, gid, 0, null, null,
@@ -128,10 +135,14 @@ final class UpperDirDiff {
         return type == S_IFREG && (Long) a.get("size") == 0L;
     }
 
-    /** True when the directory holds nothing but (empty) runtime mount points. */
-    private static boolean copiedUpOnlyForMountpoints(Path dir, String name) throws IOException {
+    private boolean mountpoint(String name) {
+        return RUNTIME_MOUNTPOINTS.contains(name) || stubs.contains(name);
+    }
+
+    /** True when the directory holds nothing but (empty) mount points. */
+    private boolean copiedUpOnlyForMountpoints(Path dir, String name) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.allMatch(c -> RUNTIME_MOUNTPOINTS.contains(name + "/" + c.getFileName()));
+            return s.allMatch(c -> mountpoint(name + "/" + c.getFileName()));
         }
     }
 

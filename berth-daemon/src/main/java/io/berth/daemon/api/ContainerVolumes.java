@@ -8,11 +8,12 @@ import io.berth.runtime.ContainerSpec;
 public interface ContainerVolumes {
     /**
      * A volume ready to be bound: its name, its host directory (DATA-ROOT/volumes/NAME/_data, or a bind volume's
-     * device) and whether the image's content may be copied up into it (not into a host directory a user owns).
+     * device), whether the image's content may be copied up into it (not into a host directory a user owns, nor
+     * into a tmpfs volume, whose tmpfs is not mounted yet), and a tmpfs volume's kernel options (null otherwise).
      */
-    record Provided(String name, Path data, boolean copyUp) {
+    record Provided(String name, Path data, boolean copyUp, java.util.List<String> tmpfs) {
         public Provided(String name, Path data) {
-            this(name, data, true);
+            this(name, data, true, null);
         }
     }
 

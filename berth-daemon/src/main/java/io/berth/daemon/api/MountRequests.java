@@ -82,8 +82,11 @@ final class MountRequests {
                 continue;
             }
             ContainerVolumes.Provided v = volumes.provide(m.volume());
-            provided.add(MountPoint.volume(m.origin(), v.name(), v.data().toString(), m.destination(), m.readOnly(), m.mode(),
-                    m.volume().isEmpty(), m.copyUp() && v.copyUp()));
+            provided.add(v.tmpfs() != null
+                    ? MountPoint.tmpfsVolume(m.origin(), v.name(), v.data().toString(), m.destination(), m.readOnly(), m.mode(),
+                            m.volume().isEmpty(), v.tmpfs())
+                    : MountPoint.volume(m.origin(), v.name(), v.data().toString(), m.destination(), m.readOnly(), m.mode(),
+                            m.volume().isEmpty(), m.copyUp() && v.copyUp()));
         }
         return new MountsSpec(provided);
     }

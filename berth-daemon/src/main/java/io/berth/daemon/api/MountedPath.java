@@ -12,7 +12,8 @@ import io.berth.runtime.MountPoint;
  * then is the root the path is resolved in (berthd's view of the rootfs has no mounts; Docker's cp reaches them).
  * The deepest mount whose destination is the cleaned path or a parent of it wins. A path that reaches a mount only
  * through a symlink in the rootfs is not seen as on it. A tmpfs lives only in the container's mount namespace:
- * cp to or from one is refused by name rather than served from the layer underneath.
+ * cp to or from one is refused by name rather than served from the layer underneath; so is cp to or from a tmpfs
+ * volume while no running container has its tmpfs mounted (the files would land on the disk under it).
  *
  * @param root the host directory the path is resolved in
  * @param path the path inside {@code root}
@@ -20,7 +21,7 @@ import io.berth.runtime.MountPoint;
  * @param readOnly the path is on a read-only mount
  */
 record MountedPath(Path root, String path, String name, boolean readOnly) {
-    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath) {
+    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath, java.util.function.Predicate<Path> tmpfsMounted) {
         String clean = Path.of("/").resolve(containerPath).normalize().toString();
         MountPoint best = null;
         for (MountPoint m : spec.mounts().mounts()) {
@@ -30,6 +31,10 @@ record MountedPath(Path root, String path, String name, boolean readOnly) {
         if (best == null) return new MountedPath(rootfs, containerPath, "", false);
         if (best.kind() == MountPoint.Kind.TMPFS) {
             throw new InvalidArgumentException("berth does not support copying to or from a tmpfs mount (" + best.destination() + ") yet");
+        }
+        if (best.tmpfsVolume() && !tmpfsMounted.test(Path.of(best.source()))) {
+            throw new InvalidArgumentException("berth does not support copying to or from tmpfs volume " + best.volume()
+                    + " (" + best.destination() + ") while no running container mounts it");
         }
         String rest = clean.substring(best.destination().length());
         String name = rest.isEmpty() ? best.destination().substring(best.destination().lastIndexOf('/') + 1) : "";

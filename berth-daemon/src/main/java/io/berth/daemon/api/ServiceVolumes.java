@@ -32,8 +32,11 @@ public final class ServiceVolumes implements ContainerVolumes {
     public Provided provide(String name) {
         Volume v = service.create(name, null, null, null);
         Path source = service.source(v);
-        // copy-up stages beside _data and renames over it: never done to a user's host directory (a bind volume)
-        return new Provided(v.name(), source, source.equals(service.mountpoint(v.name())));
+        java.util.List<String> tmpfs = service.tmpfsOptions(v);
+        // copy-up stages beside _data and renames over it: never done to a user's host directory (a bind volume);
+        // nor to a tmpfs volume, as its tmpfs is mounted over _data later and the copy would lie hidden under it
+        // (Docker's copy into one is lost with its unmount)
+        return new Provided(v.name(), source, tmpfs == null && source.equals(service.mountpoint(v.name())), tmpfs);
     }
 
     @Override

@@ -50,7 +50,7 @@ record VolumesFrom(String container, boolean readOnly) {
         for (MountPoint m : source.mounts()) {
             if (m.kind() == MountPoint.Kind.TMPFS) continue;
             out.add(new MountPoint(m.kind(), m.origin(), m.source(), m.destination(), m.readOnly() || readOnly, m.mode(),
-                    m.propagation(), m.tmpfsOptions(), m.volume(), m.anonymous(), false));
+                    m.propagation(), m.tmpfsOptions(), m.volume(), m.anonymous(), false, m.tmpfsVolume()));
         }
         return out;
     }

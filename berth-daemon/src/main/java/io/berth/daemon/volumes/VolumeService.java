@@ -20,7 +20,7 @@ import io.berth.store.volumes.VolumeStore;
  * answered with the existing volume, removal of used volumes refused, and prune. One lock serialises every
  * change, so two creates of one name yield one volume and a prune never races a create.
  * <p>
- * Only the local driver exists; of its options only the bind of a host directory is applied ({@link LocalOptions}),
+ * Only the local driver exists; of its options the bind of a host directory and tmpfs are applied ({@link LocalOptions}),
  * any other is refused by name rather than stored and ignored. A volume's users are the containers whose mounts name it, in any state.
  */
 public final class VolumeService {
@@ -100,6 +100,11 @@ public final class VolumeService {
                     + source + ":" + data + ", flags: 0x1000: no such file or directory");
         }
         return source;
+    }
+
+    /** A tmpfs volume's kernel options, or null for a volume that is no tmpfs. */
+    public List<String> tmpfsOptions(Volume v) {
+        return LocalOptions.parse(v.options()).tmpfs();
     }
 
     public List<Volume> list(VolumeFilter filter) {

@@ -72,9 +72,12 @@ class VolumeServiceTest {
     void refusesOtherDriversEveryOptionAndBadNames() {
         assertThatThrownBy(() -> service.create("data", "nfs", Map.of(), Map.of()))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("volume driver \"nfs\"");
-        assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "tmpfs", "device", "tmpfs")))
+        assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "ext4", "device", "/dev/sda1")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith(
+                        "berth does not support volume options device=/dev/sda1,type=ext4 yet (only type=none,o=bind,device=/absolute/path and type=tmpfs");
+        assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "tmpfs", "o", "size=1m,noexec")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessage(
-                        "berth does not support volume options device=tmpfs,type=tmpfs yet (only type=none,o=bind,device=/absolute/path)");
+                        "berth does not support tmpfs volume option \"noexec\" (only size, mode, uid, gid, nr_inodes)");
         assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "none", "o", "bind,ro", "device", "/srv")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageStartingWith("berth does not support volume options device=/srv,o=bind,ro,type=none");
         assertThatThrownBy(() -> service.create("data", null, Map.of(), Map.of("type", "none", "o", "bind", "device", "srv")))
