@@ -102,6 +102,8 @@ class ContainerNetworkingTest {
             assertThat(containers.get(cli).get("Name").asText()).isEqualTo("cd-cli");
             assertThat(containers.get(cli).get("IPv4Address").asText()).isEqualTo(ip + "/16");
             assertThat(daemon.docker("exec", "cd-cli", "ip", "-o", "-4", "addr", "show", "eth1").orFail().out()).contains(ip + "/16");
+            String ownLine = ip + "\t" + cli.substring(0, 12);
+            assertThat(docker("exec", "cd-cli", "cat", "/etc/hosts")).as("/etc/hosts gains the new address").endsWith(ownLine);
 
             docker("network", "disconnect", "cd-net", "cd-cli");
             assertThat(pings("cd-srv", "cd-alias")).isFalse();
@@ -109,6 +111,7 @@ class ContainerNetworkingTest {
             assertThat(docker("inspect", "-f", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", "cd-cli")).isEqualTo("bridge");
             assertThat(JSON.readTree(docker("network", "inspect", "-f", "{{json .Containers}}", "cd-net")).has(cli)).isFalse();
             assertThat(daemon.docker("exec", "cd-cli", "ip", "link", "show", "eth1").exitCode()).isNotZero();
+            assertThat(docker("exec", "cd-cli", "cat", "/etc/hosts")).doesNotContain(ownLine);
         } finally {
             daemon.docker("rm", "-f", "cd-srv", "cd-cli");
             daemon.docker("network", "rm", "cd-net");

@@ -246,7 +246,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             }
             if (c.state().isRunning()) {
                 try {
-                    attacher.disconnect(c.id(), c.paths().runDir(), network.id());
+                    attacher.disconnect(c, network.id());
                 } catch (IOException e) {
                     if (!force) throw new SystemFailureException("disconnecting " + c.name() + " from " + network.name() + ": " + e.getMessage(), e);
                 }

@@ -36,7 +36,8 @@ public final class NetworkAttacher {
      * Connects running container {@code c}. When this is its first network with name resolution (it ran on the
      * default bridge only, say), its resolv.conf is pointed at that network's resolver, as Docker starts its
      * embedded DNS on such a connect: without it the container could not look up the names on the network it
-     * just joined. The file is rewritten in place because it is bind-mounted (a rename would not be seen).
+     * just joined. Its /etc/hosts gains its addresses on the network, as Docker adds them. Both files are
+     * rewritten in place because they are bind-mounted (a rename would not be seen).
      */
     public NetworkStatus.Endpoint connect(Container c, NetworkSpec.Attachment attachment) throws IOException {
         boolean hadResolver = new NetworkRecords(c.paths().runDir()).readStatus()
@@ -50,7 +51,34 @@ public final class NetworkAttacher {
             Files.writeString(c.paths().resolvConfFile(),
                     ResolvConf.build(host, resolvers, false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
         }
+        List<String> lines = new ArrayList<>(Files.exists(c.paths().hostsFile()) ? Files.readAllLines(c.paths().hostsFile()) : List.of());
+        lines.addAll(ownHostsLines(c, e));
+        Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
         return e;
+    }
+
+    /**
+     * Disconnects running container {@code c} from {@code network} (name or id); its /etc/hosts loses its addresses
+     * on it, as Docker removes them.
+     */
+    public void disconnect(Container c, String network) throws IOException {
+        List<NetworkStatus.Endpoint> before = new NetworkRecords(c.paths().runDir()).readStatus().map(NetworkStatus::networks).orElse(List.of());
+        disconnect(c.id(), c.paths().runDir(), network);
+        List<String> gone = before.stream().filter(e -> e.network().equals(network) || e.networkId().equals(network))
+                .flatMap(e -> ownHostsLines(c, e).stream()).toList();
+        if (!gone.isEmpty() && Files.exists(c.paths().hostsFile())) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(c.paths().hostsFile()));
+            lines.removeAll(gone);
+            Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
+        }
+    }
+
+    /** The container's own lines for endpoint {@code e}, as its start writes them. */
+    private static List<String> ownHostsLines(Container c, NetworkStatus.Endpoint e) {
+        List<String> lines = new ArrayList<>();
+        if (!e.ipv4().isEmpty()) lines.add(e.ipv4() + "\t" + NetworkStep.hostname(c));
+        if (!e.ipv6().isEmpty()) lines.add(e.ipv6() + "\t" + NetworkStep.hostname(c));
+        return lines;
     }
 
     /** Connects the container whose network records are under {@code runDir}; its new endpoint. */

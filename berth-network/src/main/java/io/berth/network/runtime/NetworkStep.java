@@ -215,7 +215,8 @@ public final class NetworkStep implements ContainerStep {
         return ResolvConf.parse(Files.exists(file) ? Files.readString(file) : "");
     }
 
-    private static String hostname(Container c) {
+    /** The name the container's own /etc/hosts lines give its addresses: --hostname, else its short id. */
+    static String hostname(Container c) {
         String h = c.spec().network().hostname();
         return h.isEmpty() ? c.id().substring(0, 12) : h;
     }
