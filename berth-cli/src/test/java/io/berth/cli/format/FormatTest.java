@@ -28,6 +28,11 @@ class FormatTest {
         assertThat(GoTemplate.parse("{{json .Containers}}").execute(data("{\"Containers\":{\"b2\":{\"Name\":\"x\",\"EndpointID\":\"e\"},"
                 + "\"a1\":{\"Name\":\"y\",\"EndpointID\":\"f\"}}}"))).isEqualTo(
                 "{\"a1\":{\"Name\":\"y\",\"EndpointID\":\"f\"},\"b2\":{\"Name\":\"x\",\"EndpointID\":\"e\"}}");
+        // a listing's row is a map to docker: its fields sorted
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("Names", "web");
+        row.put("ID", "abc");
+        assertThat(OutputFormat.parse("json").render(List.of(row), Map.of())).isEqualTo("{\"ID\":\"abc\",\"Names\":\"web\"}\n");
         assertThat(GoTemplate.parse("{{index .Config.Labels \"a.b\"}}").execute(c)).isEqualTo("x");
         assertThat(GoTemplate.parse("{{.Config.Env}}").execute(c)).isEqualTo("[A=1 B=2]");
         assertThat(GoTemplate.parse("{{.Missing}}|{{json .Config.Cmd}}").execute(c)).isEqualTo("<no value>|null");
