@@ -102,7 +102,7 @@ public final class Daemon implements AutoCloseable {
         ContainerNetworks containerNetworks = new ContainerNetworks(networkService, containersRef::get);
         networksRef.set(containerNetworks);
         NetworkSteps networkSteps = NetworkSteps.create(options.execRoot(), containerNetworks.catalog(),
-                containerNetworks.leases(), containerNetworks::pidOf);
+                containerNetworks.leases(), containerNetworks::pidOf, containerNetworks::describe);
         containerNetworks.attacher(networkSteps.attacher());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);

@@ -2,7 +2,6 @@ package io.berth.cli.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -598,20 +597,30 @@ public final class GoTemplate {
 
     /** Holds the {@code json} function's mapper: building one costs more than a whole ps, which rarely needs it. */
     private static final class JsonFunction {
-        static final ObjectMapper MAPPER = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
-    /** Method values (such as ps's {@code .Label}) are not data: Go's json leaves methods out too. */
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Z][A-Za-z0-9]*");
+
+    /**
+     * The value as docker's {@code json} writes it from its Go types: a struct's fields in their declared order (the
+     * daemon's order, which is Docker's), a map's entries sorted by key (Go's encoding of maps). An object whose
+     * keys are all exported Go field names (NetworkResource's Name, EndpointID...) is taken as a struct; any other
+     * (labels, options, container ids, "80/tcp") as a map. Method values (such as ps's {@code .Label}) are not
+     * data: Go's json leaves methods out too.
+     */
     private static Object withoutMethods(Object value) {
         if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+            boolean struct = map.keySet().stream().allMatch(k -> k instanceof String s && FIELD_NAME.matcher(s).matches());
+            Map<Object, Object> copy = struct ? new java.util.LinkedHashMap<>() : new TreeMap<>(java.util.Comparator.comparing(String::valueOf));
             map.forEach((k, v) -> {
                 if (!(v instanceof Function<?, ?>)) {
-                    copy.put(k, v);
+                    copy.put(k, withoutMethods(v));
                 }
             });
             return copy;
         }
+        if (value instanceof List<?> list) return list.stream().map(GoTemplate::withoutMethods).toList();
         return value;
     }
 

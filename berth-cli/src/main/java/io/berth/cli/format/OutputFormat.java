@@ -41,7 +41,9 @@ public final class OutputFormat {
     public String render(List<? extends Map<String, ?>> rows, Map<String, ?> headers) {
         StringBuilder body = new StringBuilder();
         for (Map<String, ?> row : rows) {
-            body.append(template.execute(row)).append('\n');
+            // docker marshals a listing's row as a map, so {{json .}} has its fields sorted; sorted here too, since
+            // json keeps the order of objects that look like structs
+            body.append(template.execute(new java.util.TreeMap<>(row))).append('\n');
         }
         if (!table) {
             return body.toString();

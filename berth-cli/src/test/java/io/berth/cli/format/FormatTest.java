@@ -23,7 +23,16 @@ class FormatTest {
         Object c = data("{\"Id\":\"abc\",\"State\":{\"Status\":\"running\",\"Pid\":42,\"Running\":true},"
                 + "\"Config\":{\"Labels\":{\"a.b\":\"x\"},\"Env\":[\"A=1\",\"B=2\"],\"Cmd\":null}}");
         assertThat(GoTemplate.parse("{{.State.Status}} {{.State.Pid}} {{.State.Running}}").execute(c)).isEqualTo("running 42 true");
-        assertThat(GoTemplate.parse("{{json .State}}").execute(c)).isEqualTo("{\"Pid\":42,\"Running\":true,\"Status\":\"running\"}");
+        // a struct's fields in the daemon's order, as docker's Go types print them; a map's keys sorted, as Go does
+        assertThat(GoTemplate.parse("{{json .State}}").execute(c)).isEqualTo("{\"Status\":\"running\",\"Pid\":42,\"Running\":true}");
+        assertThat(GoTemplate.parse("{{json .Containers}}").execute(data("{\"Containers\":{\"b2\":{\"Name\":\"x\",\"EndpointID\":\"e\"},"
+                + "\"a1\":{\"Name\":\"y\",\"EndpointID\":\"f\"}}}"))).isEqualTo(
+                "{\"a1\":{\"Name\":\"y\",\"EndpointID\":\"f\"},\"b2\":{\"Name\":\"x\",\"EndpointID\":\"e\"}}");
+        // a listing's row is a map to docker: its fields sorted
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("Names", "web");
+        row.put("ID", "abc");
+        assertThat(OutputFormat.parse("json").render(List.of(row), Map.of())).isEqualTo("{\"ID\":\"abc\",\"Names\":\"web\"}\n");
         assertThat(GoTemplate.parse("{{index .Config.Labels \"a.b\"}}").execute(c)).isEqualTo("x");
         assertThat(GoTemplate.parse("{{.Config.Env}}").execute(c)).isEqualTo("[A=1 B=2]");
         assertThat(GoTemplate.parse("{{.Missing}}|{{json .Config.Cmd}}").execute(c)).isEqualTo("<no value>|null");

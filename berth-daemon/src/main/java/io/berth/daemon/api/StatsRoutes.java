@@ -69,6 +69,13 @@ public final class StatsRoutes {
         memory.put("stats", s.memoryStat());
         memory.put("limit", s.memoryLimit());
         m.put("memory_stats", memory);
+        // as Docker: only a container with a namespace of its own has "networks" (none of host's, nor of another's)
+        if (c.state().isRunning() && c.state().pid() > 0 && !c.spec().network().isHost()
+                && c.spec().network().joinedContainer().isEmpty()) {
+            Map<String, Object> networks = new LinkedHashMap<>();
+            InterfaceCounters.ofProcess(c.state().pid()).forEach((name, counters) -> networks.put(name, counters.view()));
+            if (!networks.isEmpty()) m.put("networks", networks);
+        }
         m.put("name", "/" + c.name());
         m.put("id", c.id());
         return m;

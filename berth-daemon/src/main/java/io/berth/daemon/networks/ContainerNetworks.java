@@ -99,6 +99,16 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         }
     }
 
+    /** A container as Docker names one whose network cannot be joined: "container NAME is STATE". */
+    public String describe(String containerId) {
+        try {
+            Container c = containers.get().inspect(containerId);
+            return "container " + c.name() + " is " + c.state().status().dockerName();
+        } catch (NotFoundException e) {
+            return "container " + containerId + " is gone";
+        }
+    }
+
     // ---------------------------------------------------------------- what create, inspect, ps and port read
 
     /** Networks named at create or by a build: name, full id or unique id prefix. */
@@ -211,7 +221,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
                     rq.ipv4Address(), rq.ipv6Address(), "");
             if (c.state().isRunning()) {
                 try {
-                    attacher.connect(c.id(), c.paths().runDir(), a);
+                    attacher.connect(c, a);
                 } catch (IOException e) {
                     throw new SystemFailureException("connecting " + c.name() + " to " + network.name() + ": " + e.getMessage(), e);
                 }
@@ -236,7 +246,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             }
             if (c.state().isRunning()) {
                 try {
-                    attacher.disconnect(c.id(), c.paths().runDir(), network.id());
+                    attacher.disconnect(c, network.id());
                 } catch (IOException e) {
                     if (!force) throw new SystemFailureException("disconnecting " + c.name() + " from " + network.name() + ": " + e.getMessage(), e);
                 }

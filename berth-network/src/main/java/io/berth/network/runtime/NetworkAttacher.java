@@ -3,9 +3,11 @@ package io.berth.network.runtime;
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.NotFoundException;
+import io.berth.runtime.Container;
 import io.berth.runtime.NetworkSpec;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,15 +23,72 @@ public final class NetworkAttacher {
     private final NetworkCatalog catalog;
     private final AddressLeases leases;
     private final Netavark netavark;
+    private final Path hostEtc;
 
-    public NetworkAttacher(NetworkCatalog catalog, AddressLeases leases, Netavark netavark) {
+    public NetworkAttacher(NetworkCatalog catalog, AddressLeases leases, Netavark netavark, Path hostEtc) {
         this.catalog = catalog;
         this.leases = leases;
         this.netavark = netavark;
+        this.hostEtc = hostEtc;
+    }
+
+    /**
+     * Connects running container {@code c}. When this is its first network with name resolution (it ran on the
+     * default bridge only, say), its resolv.conf is pointed at that network's resolver, as Docker starts its
+     * embedded DNS on such a connect: without it the container could not look up the names on the network it
+     * just joined. Its /etc/hosts gains its addresses on the network, as Docker adds them. Both files are
+     * rewritten in place because they are bind-mounted (a rename would not be seen).
+     */
+    public NetworkStatus.Endpoint connect(Container c, NetworkSpec.Attachment attachment) throws IOException {
+        boolean hadResolver = new NetworkRecords(c.paths().runDir()).readStatus()
+                .map(s -> s.networks().stream().anyMatch(e -> !e.dnsNames().isEmpty())).orElse(false);
+        List<String> resolvers = new ArrayList<>();
+        NetworkStatus.Endpoint e = connect(c.id(), c.paths().runDir(), attachment, resolvers);
+        if (!hadResolver && !resolvers.isEmpty()) {
+            NetworkSpec spec = c.spec().network();
+            Path hostResolvConf = hostEtc.resolve("resolv.conf");
+            ResolvConf.Parsed host = ResolvConf.parse(Files.exists(hostResolvConf) ? Files.readString(hostResolvConf) : "");
+            Files.writeString(c.paths().resolvConfFile(),
+                    ResolvConf.build(host, resolvers, false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
+        }
+        List<String> lines = new ArrayList<>(Files.exists(c.paths().hostsFile()) ? Files.readAllLines(c.paths().hostsFile()) : List.of());
+        lines.addAll(ownHostsLines(c, e));
+        Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
+        return e;
+    }
+
+    /**
+     * Disconnects running container {@code c} from {@code network} (name or id); its /etc/hosts loses its addresses
+     * on it, as Docker removes them.
+     */
+    public void disconnect(Container c, String network) throws IOException {
+        List<NetworkStatus.Endpoint> before = new NetworkRecords(c.paths().runDir()).readStatus().map(NetworkStatus::networks).orElse(List.of());
+        disconnect(c.id(), c.paths().runDir(), network);
+        List<String> gone = before.stream().filter(e -> e.network().equals(network) || e.networkId().equals(network))
+                .flatMap(e -> ownHostsLines(c, e).stream()).toList();
+        if (!gone.isEmpty() && Files.exists(c.paths().hostsFile())) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(c.paths().hostsFile()));
+            lines.removeAll(gone);
+            Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
+        }
+    }
+
+    /** The container's own lines for endpoint {@code e}, as its start writes them. */
+    private static List<String> ownHostsLines(Container c, NetworkStatus.Endpoint e) {
+        List<String> lines = new ArrayList<>();
+        if (!e.ipv4().isEmpty()) lines.add(e.ipv4() + "\t" + NetworkStep.hostname(c));
+        if (!e.ipv6().isEmpty()) lines.add(e.ipv6() + "\t" + NetworkStep.hostname(c));
+        return lines;
     }
 
     /** Connects the container whose network records are under {@code runDir}; its new endpoint. */
     public NetworkStatus.Endpoint connect(String containerId, Path runDir, NetworkSpec.Attachment attachment) throws IOException {
+        return connect(containerId, runDir, attachment, new ArrayList<>());
+    }
+
+    /** Connects; the network's resolvers (aardvark-dns's addresses) are added to {@code resolvers}. */
+    private NetworkStatus.Endpoint connect(String containerId, Path runDir, NetworkSpec.Attachment attachment,
+                                           List<String> resolvers) throws IOException {
         NetworkRecords records = new NetworkRecords(runDir);
         NetworkRecords.Teardown t = records.readTeardown().filter(r -> r.options() != null).orElseThrow(() ->
                 new FailedPreconditionException("container " + containerId + " has no network of its own to connect"));
@@ -52,7 +111,9 @@ public final class NetworkAttacher {
                 t.options().portMappings(), t.options().dnsServers());
         records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, all));
         Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), Endpoints.only(all, f.name(), false), records.netavarkInput());
-        NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, result.get(f.name()));
+        NetavarkJson.StatusBlock block = result.get(f.name());
+        NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, block);
+        if (f.dnsEnabled() && block.dnsServerIps() != null) resolvers.addAll(block.dnsServerIps());
         List<NetworkStatus.Endpoint> endpoints = new ArrayList<>(status.networks());
         endpoints.add(e);
         records.writeStatus(status.withNetworks(endpoints));

@@ -39,6 +39,11 @@ public final class NetworkStep implements ContainerStep {
     public interface ContainerNamespaces {
         /** The container's network namespace path (a netns file or /proc/PID/ns/net), empty unless it runs. */
         Optional<Path> of(String containerId);
+
+        /** How the refusal to join a container that does not run names it: Docker's "container NAME is STATE". */
+        default String describe(String containerId) {
+            return "container " + containerId + " is not running";
+        }
     }
 
     private final Path execRoot;
@@ -78,7 +83,7 @@ public final class NetworkStep implements ContainerStep {
         if (!spec.joinedContainer().isEmpty()) {
             String other = spec.joinedContainer();
             Path ns = namespaces.of(other).orElseThrow(() -> new FailedPreconditionException(
-                    "cannot join network namespace of a non running container: " + other));
+                    "cannot join network namespace of a non running container: " + namespaces.describe(other)));
             run.joinNetworkNamespace(ns);
             return;
         }
@@ -121,8 +126,7 @@ public final class NetworkStep implements ContainerStep {
         records.writeStatus(new NetworkStatus(netns.toString(), endpoints, held));
         run.joinNetworkNamespace(netns);
 
-        String gateway = endpoints.getFirst().gateway();
-        addExtraHosts(run, spec, gateway);
+        addExtraHosts(run, spec, hostGateway(endpoints.getFirst().gateway()));
         String hostname = hostname(c);
         for (NetworkStatus.Endpoint e : endpoints) {
             if (!e.ipv4().isEmpty()) run.addHostsLine(e.ipv4() + "\t" + hostname);
@@ -185,13 +189,20 @@ public final class NetworkStep implements ContainerStep {
                 run.addHostsLine(line);
             }
         }
-        String gateway = catalog.find(NetworkSpec.DEFAULT_BRIDGE).flatMap(f -> f.subnets().stream().findFirst())
-                .map(NetworkCatalog.Subnet::gateway).orElse("127.0.0.1");
-        addExtraHosts(run, spec, gateway);
+        addExtraHosts(run, spec, hostGateway("127.0.0.1"));
         run.resolvConf(ResolvConf.build(hostResolvConf(), List.of(), true, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
     }
 
-    /** --add-host entries; "host-gateway" is the host as the container reaches it (its first network's gateway). */
+    /**
+     * What "host-gateway" stands for: the host's address on the default bridge, whatever network the container is
+     * on, as Docker's default host-gateway-ip is the default bridge's address; {@code otherwise} without one.
+     */
+    private String hostGateway(String otherwise) {
+        return catalog.find(NetworkSpec.DEFAULT_BRIDGE).flatMap(f -> f.subnets().stream().findFirst())
+                .map(NetworkCatalog.Subnet::gateway).orElse(otherwise);
+    }
+
+    /** --add-host entries, "host-gateway" as {@link #hostGateway}. */
     private static void addExtraHosts(StepRun run, NetworkSpec spec, String gateway) {
         for (NetworkSpec.HostEntry h : spec.extraHosts()) {
             String addr = h.address().equals("host-gateway") ? gateway : h.address();
@@ -204,7 +215,8 @@ public final class NetworkStep implements ContainerStep {
         return ResolvConf.parse(Files.exists(file) ? Files.readString(file) : "");
     }
 
-    private static String hostname(Container c) {
+    /** The name the container's own /etc/hosts lines give its addresses: --hostname, else its short id. */
+    static String hostname(Container c) {
         String h = c.spec().network().hostname();
         return h.isEmpty() ? c.id().substring(0, 12) : h;
     }

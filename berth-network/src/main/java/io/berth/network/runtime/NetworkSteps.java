@@ -26,25 +26,35 @@ public final class NetworkSteps {
     /**
      * @param execRoot berthd's exec root: namespaces go to EXEC-ROOT/netns, netavark's state to EXEC-ROOT/netavark
      * @param pidOf the pid of a running container's init, empty when it does not run (for --network container:ID)
+     * @param describe a container as a refused join names it ("container NAME is STATE")
      */
     public static NetworkSteps create(Path execRoot, NetworkCatalog catalog, AddressLeases leases,
-                                      java.util.function.Function<String, java.util.OptionalInt> pidOf) throws IOException {
+                                      java.util.function.Function<String, java.util.OptionalInt> pidOf,
+                                      java.util.function.UnaryOperator<String> describe) throws IOException {
         Netavark netavark = Netavark.standard(execRoot);
         Files.createDirectories(netavark.configDir());
         PortReservations ports = new PortReservations();
         retakePorts(execRoot, ports);
-        NetworkStep.ContainerNamespaces namespaces = id -> {
-            Path file = Netns.path(execRoot, id);
-            try {
-                if (Netns.isMounted(file)) return Optional.of(file);
-            } catch (IOException e) {
-                return Optional.empty();
+        NetworkStep.ContainerNamespaces namespaces = new NetworkStep.ContainerNamespaces() {
+            @Override
+            public Optional<Path> of(String id) {
+                Path file = Netns.path(execRoot, id);
+                try {
+                    if (Netns.isMounted(file)) return Optional.of(file);
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+                java.util.OptionalInt pid = pidOf.apply(id);
+                return pid.isPresent() ? Optional.of(Path.of("/proc/" + pid.getAsInt() + "/ns/net")) : Optional.empty();
             }
-            java.util.OptionalInt pid = pidOf.apply(id);
-            return pid.isPresent() ? Optional.of(Path.of("/proc/" + pid.getAsInt() + "/ns/net")) : Optional.empty();
+
+            @Override
+            public String describe(String id) {
+                return describe.apply(id);
+            }
         };
         return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, namespaces, Path.of("/etc")),
-                new NetworkAttacher(catalog, leases, netavark));
+                new NetworkAttacher(catalog, leases, netavark, Path.of("/etc")));
     }
 
     public NetworkStep step() {

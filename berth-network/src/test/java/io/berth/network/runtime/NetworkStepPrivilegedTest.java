@@ -50,7 +50,7 @@ class NetworkStepPrivilegedTest {
         execRoot = tmp.resolve("exec");
         networks.add("t71", BRIDGE, "10.201.71", true);
         networks.add("t72", BRIDGE2, "10.201.72", true);
-        steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
     }
 
     @AfterEach
@@ -154,7 +154,7 @@ class NetworkStepPrivilegedTest {
         NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
         // as if berthd died right after netavark setup: no result record, no port sockets held any more
         Files.delete(new NetworkRecords(a.paths().runDir()).statusFile());
-        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         restarted.step().tearDown(new StepRun(a));
         assertNothingLeft(a, s);
         assertThat(networks.leaseCount()).isZero();
@@ -165,7 +165,7 @@ class NetworkStepPrivilegedTest {
         Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
         up(a);
         Files.delete(new NetworkRecords(a.paths().runDir()).statusFile());
-        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         StepRun run = new StepRun(a);
         restarted.step().setUp(run);
         NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();

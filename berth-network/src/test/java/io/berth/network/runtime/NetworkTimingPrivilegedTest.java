@@ -79,7 +79,7 @@ class NetworkTimingPrivilegedTest {
         InMemoryNetworks networks = new InMemoryNetworks();
         networks.add(net, bridge, prefix, dns);
         Path execRoot = tmp.resolve("exec-" + net);
-        NetworkSteps steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty());
+        NetworkSteps steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         // one container that stays: the bridge, the firewall chains and aardvark exist, as on a busy host
         Container keeper = container(execRoot, net, "keeper");
         steps.step().setUp(new StepRun(keeper));
