@@ -177,4 +177,26 @@ class MountsTest {
             daemon.docker("volume", "rm", "cpvol");
         }
     }
+
+    @Test
+    void cpThroughASymlinkInTheImageReachesTheVolumeItPointsAt() throws Exception {
+        Path context = host.resolve("linked");
+        Files.createDirectories(context);
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nRUN mkdir /vol && ln -s /vol /link && ln -s ../vol /etc/rel\n");
+        daemon.cli("build", "-q", "-t", "linked", context.toString()).orFail();
+        Path local = host.resolve("cp-linked");
+        Files.writeString(local, "through the link\n");
+        String id = daemon.docker("create", "-v", "linkvol:/vol", "linked", "cat", "/vol/f").orFail().out();
+        try {
+            daemon.docker("cp", local.toString(), id + ":/link/f").orFail();
+            assertThat(Files.readString(daemon.dataRoot.resolve("volumes/linkvol/_data/f"))).isEqualTo("through the link\n");
+            assertThat(daemon.docker("start", "-a", id).orFail().out()).isEqualTo("through the link");
+            Path out = host.resolve("cp-linked-out");
+            daemon.docker("cp", id + ":/etc/rel/f", out.toString()).orFail();
+            assertThat(Files.readString(out)).isEqualTo("through the link\n");
+        } finally {
+            daemon.docker("rm", "-f", id);
+            daemon.docker("volume", "rm", "linkvol");
+        }
+    }
 }

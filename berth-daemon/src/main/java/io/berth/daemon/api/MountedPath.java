@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
@@ -10,8 +11,9 @@ import io.berth.runtime.MountPoint;
 /**
  * Where a docker cp path lives: in the container's rootfs, or on one of its binds or volumes, whose host directory
  * then is the root the path is resolved in (berthd's view of the rootfs has no mounts; Docker's cp reaches them).
- * The deepest mount whose destination is the cleaned path or a parent of it wins. A path that reaches a mount only
- * through a symlink in the rootfs is not seen as on it. A tmpfs lives only in the container's mount namespace:
+ * The deepest mount whose destination is the path or a parent of it wins, after the path's directories were
+ * resolved as the container sees them ({@link CpPathResolver}: a symlink in the image to a volume leads onto it).
+ * A tmpfs lives only in the container's mount namespace:
  * cp to or from one is refused by name rather than served from the layer underneath; so is cp to or from a tmpfs
  * volume while no running container has its tmpfs mounted (the files would land on the disk under it).
  *
@@ -21,13 +23,13 @@ import io.berth.runtime.MountPoint;
  * @param readOnly the path is on a read-only mount
  */
 record MountedPath(Path root, String path, String name, boolean readOnly) {
-    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath, java.util.function.Predicate<Path> tmpfsMounted) {
-        String clean = Path.of("/").resolve(containerPath).normalize().toString();
-        MountPoint best = null;
-        for (MountPoint m : spec.mounts().mounts()) {
-            String d = m.destination();
-            if ((clean.equals(d) || clean.startsWith(d + "/")) && (best == null || d.length() > best.destination().length())) best = m;
-        }
+    /** @param followLast whether a symlink as the path's last component is followed (an extraction's target directory) */
+    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath, java.util.function.Predicate<Path> tmpfsMounted,
+                          boolean followLast) {
+        List<MountPoint> mounts = spec.mounts().mounts();
+        String clean = mounts.isEmpty() ? Path.of("/").resolve(containerPath).normalize().toString()
+                : CpPathResolver.resolve(containerPath, CpPathResolver.in(mounts, rootfs), followLast);
+        MountPoint best = deepest(mounts, clean);
         if (best == null) return new MountedPath(rootfs, containerPath, "", false);
         if (best.kind() == MountPoint.Kind.TMPFS) {
             throw new InvalidArgumentException("berth does not support copying to or from a tmpfs mount (" + best.destination() + ") yet");
@@ -45,5 +47,15 @@ record MountedPath(Path root, String path, String name, boolean readOnly) {
             return new MountedPath(source.getParent(), "/" + source.getFileName(), name, best.readOnly());
         }
         return new MountedPath(source, rest.isEmpty() ? "/" : rest, name, best.readOnly());
+    }
+
+    /** The mount whose destination is {@code clean} or its deepest parent, or null. */
+    static MountPoint deepest(List<MountPoint> mounts, String clean) {
+        MountPoint best = null;
+        for (MountPoint m : mounts) {
+            String d = m.destination();
+            if ((clean.equals(d) || clean.startsWith(d + "/")) && (best == null || d.length() > best.destination().length())) best = m;
+        }
+        return best;
     }
 }
