@@ -26,7 +26,13 @@ final class DaemonFixture {
             if (!id.isBlank()) daemon.cli("rm", "-f", id);
         }
         daemon.close();
-        Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString(), daemon.execRoot.toString()), java.util.Map.of(), null,
-                java.time.Duration.ofSeconds(60));
+        // Deleting a test's data root is cleanup, not a check: on a loaded disk a root with thousands of files took
+        // over a minute. What a slow delete leaves, StaleTestState removes in a later run.
+        try {
+            Cmd.run(java.util.List.of("rm", "-rf", daemon.root.toString(), daemon.execRoot.toString()), java.util.Map.of(), null,
+                    java.time.Duration.ofSeconds(300));
+        } catch (AssertionError slow) {
+            System.err.println("cleanup: " + slow.getMessage());
+        }
     }
 }
