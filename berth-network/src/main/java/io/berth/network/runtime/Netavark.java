@@ -2,13 +2,13 @@ package io.berth.network.runtime;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.berth.linux.AtomicFile;
+import io.berth.linux.ErrnoException;
+import io.berth.linux.Flock;
+import io.berth.linux.Syscalls;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.runtime.HostCommand;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,14 +25,17 @@ import java.util.Map;
  * One netavark call at a time on this host: netavark 1.4 takes no lock of its own, and two calls at once break
  * each other (measured: "iptables: Chain already exists" and duplicated NAT rules when a setup races another,
  * a bridge deleted under a starting container when the last one's teardown races it). The lock is a file lock
- * on a host-wide path, because the bridges and iptables chains are the host's, shared by every berthd on it,
- * and an in-process lock in front of it, because a JVM holds file locks per process, not per thread.
+ * (flock) on a host-wide path, because the bridges and iptables chains are the host's, shared by every berthd on
+ * it, behind an in-process lock, so that only one thread of a berthd ever waits in flock(2).
  */
 public final class Netavark {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final TypeReference<Map<String, NetavarkJson.StatusBlock>> STATUS = new TypeReference<>() {};
     private static final Path HOST_LOCK = Path.of("/run/berth-netavark.lock");
     private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
+    private static final String ISOLATION_CHAIN = "NETAVARK_ISOLATION_1";
+    private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "NETAVARK_FW", "iptables");
+    private static final Syscalls SYS = new Syscalls((operation, t) -> new SystemFailureException(operation + " call failed", t));
 
     private final Path binary;
     private final Path aardvark;
@@ -86,18 +89,39 @@ public final class Netavark {
         List<String> argv = List.of(binary.toString(), "--config", configDir.toString(), "--aardvark-binary",
                 aardvark.toString(), "--file", optionsFile.toString(), command, netns.toString());
         HostCommand.Result r;
+        Path scratch = optionsFile.resolveSibling("netavark-" + command);
+        // The in-process lock first: flock(2) blocks its (virtual) thread inside a native call, which pins the
+        // carrier; with several starts waiting there the carriers ran out and the holder could not finish.
         IN_PROCESS.lock();
-        try (FileChannel lockFile = FileChannel.open(HOST_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockFile.lock()) {
-            r = HostCommand.run(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "NETAVARK_FW", "iptables"),
-                    optionsFile.resolveSibling("netavark-" + command), TIMEOUT);
-        } catch (IOException e) {
+        try (Flock ignored = Flock.exclusive(SYS, HOST_LOCK)) {
+            r = HostCommand.run(argv, ENV, scratch, TIMEOUT);
+            if (command.equals("teardown")) restoreIsolationJump(scratch);
+        } catch (ErrnoException e) {
             throw new SystemFailureException("locking " + HOST_LOCK + " for netavark: " + e.getMessage(), e);
         } finally {
             IN_PROCESS.unlock();
         }
         if (r.exitCode() != 0) throw new SystemFailureException("netavark " + command + " failed: " + message(r));
         return r.stdout();
+    }
+
+    /**
+     * netavark 1.4's teardown of one isolated network deletes FORWARD's jump to NETAVARK_ISOLATION_1 even when
+     * other isolated networks still have rules there (measured: two isolated networks set up, one torn down, the
+     * jump gone and the other network no longer isolated until some later setup adds it back). So after each
+     * teardown, while still holding the lock, the jump is put back in first place where isolation rules remain.
+     * The only iptables berth runs itself; netavark ≥ 1.5 keeps the jump.
+     */
+    private static void restoreIsolationJump(Path scratch) {
+        for (String tool : List.of("iptables", "ip6tables")) {
+            HostCommand.Result rules = HostCommand.run(List.of(tool, "-w", "-S", ISOLATION_CHAIN), ENV, scratch, TIMEOUT);
+            if (rules.exitCode() != 0 || !rules.stdout().contains("-A " + ISOLATION_CHAIN)) continue;
+            if (HostCommand.run(List.of(tool, "-w", "-C", "FORWARD", "-j", ISOLATION_CHAIN), ENV, scratch, TIMEOUT).exitCode() == 0) continue;
+            HostCommand.Result insert = HostCommand.run(List.of(tool, "-w", "-I", "FORWARD", "1", "-j", ISOLATION_CHAIN), ENV, scratch, TIMEOUT);
+            if (insert.exitCode() != 0) {
+                throw new SystemFailureException("restoring the isolation of berth's networks (" + tool + "): " + message(insert));
+            }
+        }
     }
 
     /** netavark reports an error as {"error": "..."} on stdout, and logs to stderr. */
