@@ -97,7 +97,8 @@ class ComposeStackTest {
         assertThat(curlUntilUp(url)).isEqualTo("hits=0");
         assertThat(curl("-X", "POST", url)).isEqualTo("hits=1");
         assertThat(curl("-X", "POST", url)).isEqualTo("hits=2");
-        assertThat(run(base, env, "ps").stdout()).contains(project + sep + "web" + sep + "1", redis, "Up");
+        // the command column: docker-compose 1.29 prints inspect's Config.Entrypoint + Config.Cmd (the image's CMD here)
+        assertThat(run(base, env, "ps").stdout()).contains(project + sep + "web" + sep + "1", redis, "Up", "python3 -u app.py");
         assertThat(run(base, env, "logs", "--no-color", "web").stdout()).as(up.stderr()).contains("web: listening on 8000");
         assertThat(run(base, env, "exec", "-T", "redis", "redis-cli", "get", "hits").out()).isEqualTo("2");
 
