@@ -214,7 +214,7 @@ public final class ContainerView {
         return m;
     }
 
-    private static Map<String, Object> config(ContainerSpec spec) {
+    static Map<String, Object> config(ContainerSpec spec) {
         JsonNode body = createBody(spec);
         ProcessSpec process = spec.process();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -233,12 +233,15 @@ public final class ContainerView {
         m.put("OpenStdin", process.openStdin());
         m.put("StdinOnce", body.path("StdinOnce").asBoolean(false));
         m.put("Env", process.env());
-        m.put("Cmd", body.hasNonNull("Cmd") ? body.get("Cmd") : null);
+        // the command as run (the image's defaults merged in); a container created before berth kept it: as sent
+        JsonNode command = extra(spec, "command");
+        JsonNode shown = command.isMissingNode() ? body : command;
+        m.put("Cmd", shown.hasNonNull("Cmd") ? shown.get("Cmd") : null);
         m.put("Image", spec.image());
         JsonNode volumes = body.path("Volumes");
         m.put("Volumes", volumes.isObject() && !volumes.isEmpty() ? volumes : null);
         m.put("WorkingDir", process.workingDir());
-        m.put("Entrypoint", body.hasNonNull("Entrypoint") ? body.get("Entrypoint") : null);
+        m.put("Entrypoint", shown.hasNonNull("Entrypoint") ? shown.get("Entrypoint") : null);
         m.put("OnBuild", null);
         m.put("Labels", spec.labels());
         m.put("StopSignal", process.stopSignal());
@@ -250,9 +253,14 @@ public final class ContainerView {
     }
 
     static JsonNode createBody(ContainerSpec spec) {
-        Object body = spec.extra() == null ? null : spec.extra().get("createBody");
-        if (body instanceof JsonNode node) return node;
-        if (body != null) return io.berth.daemon.http.ApiJson.MAPPER.valueToTree(body);
+        return extra(spec, "createBody");
+    }
+
+    /** One of the daemon's entries in the spec's extra: as made at create, or as read back from the state file. */
+    private static JsonNode extra(ContainerSpec spec, String key) {
+        Object value = spec.extra() == null ? null : spec.extra().get(key);
+        if (value instanceof JsonNode node) return node;
+        if (value != null) return io.berth.daemon.http.ApiJson.MAPPER.valueToTree(value);
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 

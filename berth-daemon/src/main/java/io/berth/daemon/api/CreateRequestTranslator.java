@@ -138,13 +138,24 @@ public final class CreateRequestTranslator {
                 .healthcheck(healthcheck).shell(image.shell())
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
-                .extra(Map.of("createBody", body))
+                .extra(Map.of("createBody", body, "command", command.asConfig()))
                 .build();
         return new Translated(spec, network.warnings());
     }
 
     /** The entrypoint and command a container runs with. */
-    record Command(List<String> entrypoint, List<String> cmd) {}
+    record Command(List<String> entrypoint, List<String> cmd) {
+        /**
+         * As inspect's Config shows them: Docker keeps the image's defaults merged in (docker-compose 1.29's ps
+         * prints Config.Entrypoint + Config.Cmd as the command), an empty one as null.
+         */
+        Map<String, List<String>> asConfig() {
+            Map<String, List<String>> m = new java.util.HashMap<>();
+            m.put("Entrypoint", entrypoint.isEmpty() ? null : entrypoint);
+            m.put("Cmd", cmd.isEmpty() ? null : cmd);
+            return m;
+        }
+    }
 
     /** Docker's precedence: an explicit Entrypoint drops the image's Cmd; `--entrypoint ""` means none. */
     static Command command(JsonNode body, List<String> imageEntrypoint, List<String> imageCmd) {

@@ -49,6 +49,25 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
+    void inspectsConfigShowsTheCommandAsRunWithTheImagesDefaultsMergedIn() throws IOException {
+        // docker-compose 1.29's ps prints Config.Entrypoint + Config.Cmd: an image's CMD must be there
+        Map<String, Object> config = ContainerView.config(translate("{\"Image\":\"nginx\"}", NGINX));
+        assertThat(ApiJson.MAPPER.valueToTree(config.get("Entrypoint")).toString()).isEqualTo("[\"/docker-entrypoint.sh\"]");
+        assertThat(ApiJson.MAPPER.valueToTree(config.get("Cmd")).toString()).isEqualTo("[\"nginx\",\"-g\",\"daemon off;\"]");
+        // an entrypoint of the request's own drops the image's command: Cmd is null, as Docker shows it
+        config = ContainerView.config(translate("{\"Image\":\"nginx\",\"Entrypoint\":[\"sh\"]}", NGINX));
+        assertThat(ApiJson.MAPPER.valueToTree(config.get("Entrypoint")).toString()).isEqualTo("[\"sh\"]");
+        assertThat(config.get("Cmd")).isNull();
+        // read back from a state file, extra's values are plain maps and lists
+        ContainerSpec spec = translate("{\"Image\":\"busybox\"}", BUSYBOX);
+        Map<String, Object> extra = new java.util.HashMap<>(spec.extra());
+        extra.put("command", ApiJson.MAPPER.convertValue(spec.extra().get("command"), Map.class));
+        config = ContainerView.config(spec.toBuilder().extra(extra).build());
+        assertThat(ApiJson.MAPPER.valueToTree(config.get("Cmd")).toString()).isEqualTo("[\"sh\"]");
+        assertThat(config.get("Entrypoint")).isNull();
+    }
+
+    @Test
     void imageDefaultsFillAnEmptyRequest() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"nginx\"}", NGINX);
         assertThat(spec.id()).isEqualTo(ID);
