@@ -2,9 +2,11 @@ package io.berth.daemon.api;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.berth.oci.errors.InvalidArgumentException;
-import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.Container;
 import io.berth.runtime.MountPoint;
 
 /**
@@ -13,6 +15,10 @@ import io.berth.runtime.MountPoint;
  * The deepest mount whose destination is the cleaned path or a parent of it wins. A path that reaches a mount only
  * through a symlink in the rootfs is not seen as on it. A tmpfs lives only in the container's mount namespace:
  * cp to or from one is refused by name rather than served from the layer underneath.
+ * <p>
+ * The container's /etc/hostname, /etc/hosts and /etc/resolv.conf are bind mounts of berthd's files for it, as
+ * Docker's are, so cp reads and writes those files (once the container has started and they exist); a user's
+ * mount at the same path is mounted after them and wins here too.
  *
  * @param root the host directory the path is resolved in
  * @param path the path inside {@code root}
@@ -20,10 +26,14 @@ import io.berth.runtime.MountPoint;
  * @param readOnly the path is on a read-only mount
  */
 record MountedPath(Path root, String path, String name, boolean readOnly) {
-    static MountedPath of(ContainerSpec spec, Path rootfs, String containerPath) {
+    static MountedPath of(Container c, Path rootfs, String containerPath) {
         String clean = Path.of("/").resolve(containerPath).normalize().toString();
+        List<MountPoint> mounts = new ArrayList<>(c.spec().mounts().mounts());
+        etcFile(mounts, c.paths().hostnameFile(), "/etc/hostname");
+        etcFile(mounts, c.paths().hostsFile(), "/etc/hosts");
+        etcFile(mounts, c.paths().resolvConfFile(), "/etc/resolv.conf");
         MountPoint best = null;
-        for (MountPoint m : spec.mounts().mounts()) {
+        for (MountPoint m : mounts) {
             String d = m.destination();
             if ((clean.equals(d) || clean.startsWith(d + "/")) && (best == null || d.length() > best.destination().length())) best = m;
         }
@@ -40,5 +50,12 @@ record MountedPath(Path root, String path, String name, boolean readOnly) {
             return new MountedPath(source.getParent(), "/" + source.getFileName(), name, best.readOnly());
         }
         return new MountedPath(source, rest.isEmpty() ? "/" : rest, name, best.readOnly());
+    }
+
+    /** Listed after the user's mounts: on a tie of destinations the first one found stays the best. */
+    private static void etcFile(List<MountPoint> mounts, Path hostFile, String destination) {
+        if (Files.isRegularFile(hostFile)) {
+            mounts.add(MountPoint.bind(MountPoint.Origin.BINDS, hostFile.toString(), destination, false, "", "rprivate"));
+        }
     }
 }
