@@ -121,6 +121,6 @@ class DockerCliEngineFactsTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).doesNotContain("Error response from daemon").contains("archive");
         Cmd.Result raw = daemon.curl("-X", "POST", "--data-binary", "@" + bad, "http://berthd/images/load");
-        assertThat(raw.stdout()).startsWith("{\"errorDetail\"").endsWith("200");
+        assertThat(raw.stdout()).contains("\"errorDetail\"").endsWith("200");
     }
 }
