@@ -146,8 +146,6 @@ public final class Daemon implements AutoCloseable {
                 containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
-        new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage,
-                new SystemRoutes.DaemonFacts(options.dataRoot().toString(), options.defaultRuntime(), Instant.now())).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
         // Networks: the resolver finds the networks a create or build names, the status source what a running
@@ -171,6 +169,10 @@ public final class Daemon implements AutoCloseable {
                 name -> networks.resolve(name).id());
         Path buildContexts = options.dataRoot().resolve("build-contexts");
         new BuildRoutes(builder, buildContexts, events, store.leases(), store.gc()).register(router);
+        new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage, () -> BuildRoutes.diskUsage(builder),
+                new SystemRoutes.DaemonFacts(EngineId.read(options.dataRoot()), options.dataRoot(), options.defaultRuntime(),
+                        new java.util.TreeMap<>(java.util.Map.of("crun", settings.crunPath(), "runc", settings.runcPath())), settings.conmonPath(),
+                        settings.initPath(), options.insecureRegistries())).register(router);
         // a commit writes its layer where the builder writes RUN layers: one scratch dir, swept by the same gc
         new ContainerFilesystemRoutes(containers, store, builder.scratchDir(), events).register(router);
         new ContainerUpdateRoutes(containers).register(router);

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same Dockerfiles built with `docker build` through berthd and with `berth build` give the same image
- * (both without cache, so each build really runs). The contexts live in src/test/resources/parity.
+ * (both without cache, so each build really runs; SOURCE_DATE_EPOCH pins Created, which is otherwise each
+ * build's own time). The contexts live in src/test/resources/parity.
  */
 @Tag("privileged")
 class BuildParityTest {
@@ -34,7 +35,8 @@ class BuildParityTest {
     @ValueSource(strings = {"args", "heredocs", "metadata", "copies", "shell-onbuild", "multistage", "ignore"})
     void dockerBuildAndBerthBuildGiveTheSameImage(String name) throws Exception {
         Path context = Path.of("src/test/resources/parity", name).toAbsolutePath();
-        List<String> args = new ArrayList<>(List.of("build", "-q", "--no-cache", "--build-arg", "VERSION=2.0"));
+        List<String> args = new ArrayList<>(List.of("build", "-q", "--no-cache", "--build-arg", "VERSION=2.0",
+                "--build-arg", "SOURCE_DATE_EPOCH=1700000000"));
         args.add(context.toString());
         String viaDocker = daemon.docker(args.toArray(String[]::new)).orFail().out();
         String viaBerth = daemon.cli(args.toArray(String[]::new)).orFail().out();

@@ -76,8 +76,9 @@ class BuildTest {
                 """);
         Files.createDirectories(ctx.resolve("data"));
         Files.writeString(ctx.resolve("data/a.txt"), "a\n");
-        String viaDocker = build("docker", ctx, "--no-cache", "-t", "same:docker");
-        String viaBerth = build("berth", ctx, "--no-cache", "-t", "same:berth");
+        // SOURCE_DATE_EPOCH: without it each build's Created is its own time, as Docker's
+        String viaDocker = build("docker", ctx, "--no-cache", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "same:docker");
+        String viaBerth = build("berth", ctx, "--no-cache", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "same:berth");
         assertThat(viaBerth).isEqualTo(viaDocker);
         assertThat(daemon.docker("run", "--rm", "same:berth", "cat", "/out.txt", "/data/a.txt").orFail().out()).isEqualTo("compiled\na");
     }

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,21 +59,26 @@ public final class ArchiveLoader {
 
     /** Loads every image in the archive and returns them (with their tags) in archive order. */
     public List<ImageRecord> load(InputStream archiveStream) {
+        return load(archiveStream, r -> { });
+    }
+
+    /** As {@link #load(InputStream)}, telling {@code onImage} of each image as soon as it is registered. */
+    public List<ImageRecord> load(InputStream archiveStream, Consumer<ImageRecord> onImage) {
         // The lease holds the blobs and snapshots until the image records reference them; a load that fails or
         // is killed part-way leaves them to the garbage collector.
         try (Lease lease = content.leases().acquire("load");
              ExtractedArchive archive = ExtractedArchive.read(archiveStream, layout.tmpDir())) {
             if (archive.has("manifest.json")) {
-                return loadDockerSave(archive);
+                return loadDockerSave(archive, onImage);
             }
             if (archive.has("index.json")) {
-                return loadOciLayout(archive);
+                return loadOciLayout(archive, onImage);
             }
             throw new InvalidArgumentException("archive: neither manifest.json nor index.json found");
         }
     }
 
-    private List<ImageRecord> loadDockerSave(ExtractedArchive archive) {
+    private List<ImageRecord> loadDockerSave(ExtractedArchive archive, Consumer<ImageRecord> onImage) {
         List<DockerSaveManifest> entries = Json.read(archive.read("manifest.json", MAX_JSON),
                 new TypeReference<List<DockerSaveManifest>>() { }, "manifest.json");
         List<ImageRecord> loaded = new ArrayList<>();
@@ -108,11 +114,12 @@ public final class ArchiveLoader {
                 images.tag(record.id(), tag);
             }
             loaded.add(images.get(record.id()).orElseThrow());
+            onImage.accept(loaded.getLast());
         }
         return loaded;
     }
 
-    private List<ImageRecord> loadOciLayout(ExtractedArchive archive) {
+    private List<ImageRecord> loadOciLayout(ExtractedArchive archive, Consumer<ImageRecord> onImage) {
         ImageIndex index = Json.read(archive.read("index.json", MAX_JSON), ImageIndex.class, "index.json");
         List<ImageRecord> loaded = new ArrayList<>();
         for (Descriptor descriptor : index.manifests()) {
@@ -135,6 +142,7 @@ public final class ArchiveLoader {
                 images.tag(record.id(), name);
             }
             loaded.add(images.get(record.id()).orElseThrow());
+            onImage.accept(loaded.getLast());
         }
         return loaded;
     }

@@ -229,18 +229,19 @@ public final class ImageStore {
      * holds (a pull may be reusing a shared layer right now). The caller checks first that no container uses the
      * image (its snapshots would vanish under the container's overlay).
      */
-    public void delete(Digest id) {
+    /** Removes the image and what only it used; returns the bytes of its layers that went with it (prune reports them). */
+    public long delete(Digest id) {
         // As the GC's sweep: an operation that registers an image sharing these blobs and closes its lease between
         // the kept sets below and the deletion still counts as holding what it wrote.
         content.leases().beginCollection();
         try {
-            deleteCollecting(id);
+            return deleteCollecting(id);
         } finally {
             content.leases().endCollection();
         }
     }
 
-    private void deleteCollecting(Digest id) {
+    private long deleteCollecting(Digest id) {
         Loaded gone;
         Set<Digest> keptBlobs = new HashSet<>();
         Set<Digest> keptChains = new HashSet<>();
@@ -260,9 +261,13 @@ public final class ImageStore {
                 keptChains.addAll(chainIds(l.config()));
             }
         }
+        long[] freed = {0};
+        Set<Digest> layers = new HashSet<>();
+        gone.manifest().layers().forEach(d -> layers.add(d.digest()));
         List<Path> trash = content.leases().exclusive(held -> {
-            for (Digest blob : blobsOf(gone)) {
+            for (Digest blob : new java.util.LinkedHashSet<>(blobsOf(gone))) {
                 if (!keptBlobs.contains(blob) && !held.blobs().contains(blob)) {
+                    if (layers.contains(blob) && content.has(blob)) freed[0] += content.size(blob);
                     content.delete(blob);
                 }
             }
@@ -278,6 +283,7 @@ public final class ImageStore {
             return detached;
         });
         trash.forEach(DirectoryTrees::deleteQuietly);
+        return freed[0];
     }
 
     private static List<Digest> blobsOf(Loaded l) {

@@ -116,6 +116,28 @@ final class BuildCache {
         return removed;
     }
 
+    /** A readable entry with its key and when it was written, for `docker system df`. */
+    record Record(String key, Entry entry, java.time.Instant written) {}
+
+    /** Every readable entry with its key; damaged ones are skipped (they are misses). */
+    List<Record> records() {
+        try (Stream<Path> files = Files.list(stepsDir)) {
+            List<Record> all = new java.util.ArrayList<>();
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                try {
+                    String name = p.getFileName().toString();
+                    all.add(new Record(name.substring(0, name.length() - 5),
+                            Json.read(Files.readAllBytes(p), Entry.class, "cache entry"), Files.getLastModifiedTime(p).toInstant()));
+                } catch (IOException | RuntimeException e) {
+                    // a damaged or vanished entry is a miss
+                }
+            }
+            return all;
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot list build cache: " + e.getMessage(), e);
+        }
+    }
+
     /** Every readable entry; damaged ones are skipped (they are misses). */
     List<Entry> entries() {
         try (Stream<Path> files = Files.list(stepsDir)) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param pull            accepted for compatibility; builds never pull (base images must be in the store)
  * @param cacheFrom       images whose history may stand in for RUN/COPY/ADD steps (see {@link ImageBuilder})
  * @param network         RUN containers' network: "default" (the default bridge network), "none" or "host"
- * @param sourceDateEpoch SOURCE_DATE_EPOCH in seconds, or null (timestamps then normalize to 0)
+ * @param sourceDateEpoch SOURCE_DATE_EPOCH in seconds, or null (file mtimes then normalize to 0, Created is the build's time)
  * @param quiet           suppress step output; only the image ID is printed at the end
  */
 public record BuildRequest(BuildContext context, String dockerfile, Map<String, String> buildArgs, String target,

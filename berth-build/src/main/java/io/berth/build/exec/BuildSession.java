@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * What every stage of one build shares.
  *
- * @param created        the timestamp written into configs and history (SOURCE_DATE_EPOCH or the epoch)
+ * @param created        the timestamp written into configs and history (SOURCE_DATE_EPOCH or the build's time)
  * @param mtime          the mtime of every layer tar entry (same instant)
  * @param globalArgs     ARGs declared before the first FROM, with --build-arg applied (name -> value or null)
  * @param consumedArgs   --build-arg names some ARG declared (for Docker's "not consumed" warning)

@@ -4,6 +4,7 @@ import io.berth.build.dockerfile.Dockerfile;
 import io.berth.build.dockerfile.DockerfileParser;
 import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.VariableExpander;
+import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
 import io.berth.oci.ImageReference;
 import io.berth.oci.errors.BerthException;
@@ -45,9 +46,10 @@ import io.berth.runtime.NetworkSpec;
  * becomes an image in the {@link io.berth.store.ImageStore}.
  * <p>
  * Reproducibility: layer tars are sorted, carry uid/gid and modes from the filesystem, and every mtime — for
- * COPY/ADD and RUN layers alike — is SOURCE_DATE_EPOCH when given, else 0; config {@code created} and history
- * timestamps are the same instant. So equal inputs give the same image ID on any machine, unless a RUN command
- * itself writes different bytes.
+ * COPY/ADD and RUN layers alike — is SOURCE_DATE_EPOCH when given, else 0, so equal inputs give equal layers.
+ * Config {@code created} and history timestamps are the build's time, as Docker's, unless SOURCE_DATE_EPOCH is
+ * given: then they are that instant too and equal inputs give the same image ID on any machine, unless a RUN
+ * command itself writes different bytes.
  * <p>
  * Cache: see {@link BuildCache}. {@code --cache-from} images lend layers for RUN/COPY/ADD steps when their
  * history (created_by texts and diff IDs) matches ours up to that step and their next entry is this step.
@@ -99,6 +101,35 @@ public final class ImageBuilder {
     public List<String> prune(boolean all, Instant until) {
         return cache.prune((entry, written) -> (until == null || written.isBefore(until))
                 && (all || store.images().get(entry.config()).isEmpty()));
+    }
+
+    /**
+     * A build cache record as `docker system df` lists it: the step's created_by, the layer it added (0 for a step
+     * that only changed the config), and whether an image uses that state or layer, so a prune without all keeps it.
+     */
+    public record CacheRecord(String id, String description, long size, boolean shared, Instant lastUsed) {}
+
+    /** The records whose blobs are all still there (the others are misses, and cost nothing). */
+    public List<CacheRecord> cacheRecords() {
+        java.util.Set<Digest> imageLayers = new java.util.HashSet<>();
+        for (ImageRecord image : store.images().list()) {
+            store.images().manifest(image.id()).layers().forEach(l -> imageLayers.add(l.digest()));
+        }
+        StateCommitter reader = new StateCommitter(store.content(), cache.tmpDir());
+        List<CacheRecord> out = new ArrayList<>();
+        for (BuildCache.Record r : cache.records()) {
+            BuildState state = reader.load(r.entry().config(), r.entry().manifest());
+            if (state == null) continue;
+            var history = state.config().history() == null ? List.<io.berth.oci.HistoryEntry>of() : state.config().history();
+            io.berth.oci.HistoryEntry last = history.isEmpty() ? null : history.getLast();
+            boolean addedLayer = last != null && !Boolean.TRUE.equals(last.emptyLayer()) && !state.layers().isEmpty();
+            Descriptor layer = addedLayer ? state.layers().getLast() : null;
+            boolean shared = store.images().get(r.entry().config()).isPresent()
+                    || (layer != null && imageLayers.contains(layer.digest()));
+            out.add(new CacheRecord(r.key(), last == null || last.createdBy() == null ? "" : last.createdBy(),
+                    layer == null ? 0 : layer.size(), shared, r.written()));
+        }
+        return out;
     }
 
     /**
@@ -166,6 +197,8 @@ public final class ImageBuilder {
         }
 
         Instant epoch = request.sourceDateEpoch() == null ? Instant.EPOCH : Instant.ofEpochSecond(request.sourceDateEpoch());
+        // What Docker users read as the image's age: the build's time, unless SOURCE_DATE_EPOCH pins it too.
+        Instant created = request.sourceDateEpoch() == null ? Instant.now() : epoch;
         List<BuildSession.CacheFromImage> cacheFrom = new ArrayList<>();
         for (String ref : request.cacheFrom()) {
             Optional<ImageRecord> image;
@@ -187,7 +220,7 @@ public final class ImageBuilder {
         List<Thread> threads = new ArrayList<>();
         for (int i : needed) {
             int index = i;
-            BuildSession session = new BuildSession(store, containers, committer, cache, request, epoch.toString(), epoch,
+            BuildSession session = new BuildSession(store, containers, committer, cache, request, created.toString(), epoch,
                     escape, globalArgs, consumed, name -> {
                         int dep = graph.find(name, index);
                         if (dep < 0 || !results.containsKey(dep)) {

@@ -389,9 +389,9 @@ final class StageExecutor {
         String key = mounts.isEmpty() ? createdBy
                 : String.join(" ", mountFlags.lines().map(f -> "--mount=" + f).toList()) + " " + createdBy;
         cached(key, inputs, () -> {
-            Descriptor fromCache = fromCacheImages(createdBy);
+            Lent fromCache = fromCacheImages(createdBy);
             if (fromCache != null) {
-                return session.committer().commit(state, cfg, fromCache, createdBy, session.created());
+                return session.committer().commit(state, cfg, fromCache.layer(), createdBy, fromCache.created(session.created()));
             }
             List<Path> lowers = lowerDirs();
             RootfsView view = new RootfsView(lowers);
@@ -471,9 +471,10 @@ final class StageExecutor {
             String createdBy = "/bin/sh -c #(nop) " + name + " " + flags + plan.sourceKey() + " in " + dest + " ";
             ContainerConfig cfg = rc();
             cached(createdBy, List.of("from " + fromDigest), () -> {
-                Descriptor fromCache = fromCacheImages(createdBy);
-                Descriptor layer = fromCache != null ? fromCache : session.committer().putLayer(plan.entries(), session.mtime());
-                return session.committer().commit(state, cfg, layer, createdBy, session.created());
+                Lent fromCache = fromCacheImages(createdBy);
+                Descriptor layer = fromCache != null ? fromCache.layer() : session.committer().putLayer(plan.entries(), session.mtime());
+                return session.committer().commit(state, cfg, layer, createdBy,
+                        fromCache != null ? fromCache.created(session.created()) : session.created());
             });
         } finally {
             for (Path tmp : plan.tempFiles()) {
@@ -513,10 +514,20 @@ final class StageExecutor {
     }
 
     /**
+     * A --cache-from image's layer for a step, with the time its history gives the step: kept, so a build that takes
+     * every step from the image gives that image again (Docker's classic builder reuses the image itself).
+     */
+    private record Lent(Descriptor layer, String stepCreated) {
+        String created(String fallback) {
+            return stepCreated == null || stepCreated.isEmpty() ? fallback : stepCreated;
+        }
+    }
+
+    /**
      * --cache-from: an image whose history starts like ours and whose next history entry is this step lends
      * its layer (compared by created_by text, empty_layer and diff IDs so far).
      */
-    private Descriptor fromCacheImages(String createdBy) {
+    private Lent fromCacheImages(String createdBy) {
         if (session.request().noCache()) {
             return null;
         }
@@ -539,7 +550,7 @@ final class StageExecutor {
                 Descriptor layer = candidate.manifest().layers().get(ourDiffs.size());
                 if (session.store().content().has(layer.digest())) {
                     out.accept(" ---> Using cache from --cache-from image");
-                    return layer;
+                    return new Lent(layer, next.created());
                 }
             }
         }

@@ -44,7 +44,7 @@ public final class ArchiveRoutes {
     private void get(HttpRequest rq, HttpResponse rs) throws Exception {
         String path = requirePath(rq);
         Container c = containers.inspect(rq.pathParam("id"));
-        MountedPath where = MountedPath.of(c.spec(), containers.rootfs(c.id()), path, containers.tmpfsVolumes()::mounted, false);
+        MountedPath where = MountedPath.of(c, containers.rootfs(c.id()), path, containers.tmpfsVolumes()::mounted, false);
         try (RootedDir root = RootedDir.open(where.root());
              FileHandle target = find(root, where.path(), path, c)) {
             String name = where.name().isEmpty() ? name(root, target) : where.name();
@@ -87,7 +87,7 @@ public final class ArchiveRoutes {
         if (c.spec().security().readOnlyRootfs() && c.state().isRunning()) {
             throw new io.berth.oci.errors.ConflictException("container rootfs is marked read-only");
         }
-        MountedPath where = MountedPath.of(c.spec(), containers.rootfs(c.id()), path, containers.tmpfsVolumes()::mounted, true);
+        MountedPath where = MountedPath.of(c, containers.rootfs(c.id()), path, containers.tmpfsVolumes()::mounted, true);
         if (where.readOnly()) throw new io.berth.oci.errors.ConflictException("mounted volume is marked read-only");
         Path root = where.root();
         try (RootedDir rooted = RootedDir.open(root); FileHandle ignored = find(rooted, where.path(), path, c)) {

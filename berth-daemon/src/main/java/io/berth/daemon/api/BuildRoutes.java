@@ -26,6 +26,8 @@ import io.berth.store.Leases;
 import io.berth.oci.Digest;
 import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.SystemFailureException;
 
 /**
  * The classic builder API: POST /build (a tar context in the body, JSON-lines output) and POST /build/prune.
@@ -61,11 +63,39 @@ public final class BuildRoutes {
     private void buildLeased(HttpRequest rq, HttpResponse rs) throws Exception {
         String remote = rq.queryParam("remote", "");
         if (!remote.isEmpty()) throw new InvalidArgumentException("remote build contexts are not supported: send the context as a tar");
+        refuseUnappliedOptions(rq);
         Files.createDirectories(scratchRoot);
         Path scratch = Files.createTempDirectory(scratchRoot, "ctx-");
         boolean quiet = rq.queryFlag("q");
-        try (BuildContext context = BuildContext.fromTar(rq.body(), scratch);
-             ProgressStream progress = new ProgressStream(rs)) {
+        try (BuildContext context = BuildContext.fromTar(rq.body(), scratch)) {
+            try {
+                context.readDockerfile(rq.queryParam("dockerfile"));
+            } catch (NotFoundException e) {
+                // dockerd's classic builder answers a missing Dockerfile with a 500 before any output
+                throw new SystemFailureException(e.getMessage(), e);
+            }
+            build(rq, context, quiet, new ProgressStream(rs));
+        }
+    }
+
+    /**
+     * Options of the classic /build that berth's RUN containers do not apply yet: refused by name when set. The docker
+     * CLI always sends shmsize=0 and ulimits=null, which ask for nothing.
+     */
+    static void refuseUnappliedOptions(HttpRequest rq) {
+        if (!rq.query().getOrDefault("extrahosts", List.of()).stream().allMatch(String::isEmpty)) {
+            throw new InvalidArgumentException("berth does not support build --add-host (extrahosts) yet");
+        }
+        String shm = rq.queryParam("shmsize", "");
+        if (!shm.isEmpty() && !shm.equals("0")) throw new InvalidArgumentException("berth does not support build --shm-size (shmsize) yet");
+        String ulimits = rq.queryParam("ulimits", "").trim();
+        if (!ulimits.isEmpty() && !ulimits.equals("null") && !ulimits.equals("[]")) {
+            throw new InvalidArgumentException("berth does not support build --ulimit (ulimits) yet");
+        }
+    }
+
+    private void build(HttpRequest rq, BuildContext context, boolean quiet, ProgressStream stream) throws Exception {
+        try (ProgressStream progress = stream) {
             BuildRequest request = new BuildRequest(context, rq.queryParam("dockerfile"), stringMap(rq.queryParam("buildargs")),
                     rq.queryParam("target"), rq.query().getOrDefault("t", List.of()), stringMap(rq.queryParam("labels")),
                     rq.queryFlag("nocache"), rq.queryFlag("pull"), stringList(rq.queryParam("cachefrom")),
@@ -112,6 +142,27 @@ public final class BuildRoutes {
         m.put("CachesDeleted", removed.isEmpty() ? null : removed);
         m.put("SpaceReclaimed", reclaimed);
         rs.json(200, m);
+    }
+
+    /** /system/df's BuildCache: berth's step records in the shape of BuildKit's cache records, which Docker lists. */
+    public static List<Map<String, Object>> diskUsage(ImageBuilder builder) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ImageBuilder.CacheRecord r : builder.cacheRecords()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ID", r.id());
+            m.put("Parent", "");
+            m.put("Parents", List.of());
+            m.put("Type", "regular");
+            m.put("Description", r.description());
+            m.put("InUse", false);
+            m.put("Shared", r.shared());
+            m.put("Size", r.size());
+            m.put("CreatedAt", r.lastUsed().toString());
+            m.put("LastUsedAt", r.lastUsed().toString());
+            m.put("UsageCount", 1);
+            out.add(m);
+        }
+        return out;
     }
 
     /** SOURCE_DATE_EPOCH arrives as a build arg (BuildKit's convention); the classic API has no field for it. */

@@ -93,7 +93,8 @@ public final class ContainerRoutes {
         }
         matching.sort(Comparator.comparing((Container c) -> c.spec().created()).reversed());
         if (limit != null && limit > 0 && matching.size() > limit) matching = matching.subList(0, limit);
-        rs.json(200, matching.stream().map(view::summary).toList());
+        boolean size = rq.queryFlag("size");
+        rs.json(200, matching.stream().map(c -> size ? SystemRoutes.withSizes(view.summary(c), c, images) : view.summary(c)).toList());
     }
 
     private boolean matches(Container c, Filters f) {
@@ -158,10 +159,7 @@ public final class ContainerRoutes {
     private void inspect(HttpRequest rq, HttpResponse rs) throws Exception {
         Container c = containers.inspect(rq.pathParam("id"));
         Map<String, Object> json = view.inspect(c, List.of());
-        if (rq.queryFlag("size")) {
-            json.put("SizeRw", 0);
-            json.put("SizeRootFs", 0);
-        }
+        if (rq.queryFlag("size")) SystemRoutes.withSizes(json, c, images);
         rs.json(200, json);
     }
 
@@ -228,7 +226,7 @@ public final class ContainerRoutes {
     }
 
     private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
-        Filters filters = Filters.parse(rq.queryParam("filters")).allowOnly("label", "until");
+        Filters filters = Filters.parse(rq.queryParam("filters")).allowOnly("label", "label!", "until");
         java.time.Instant until = filters.has("until") ? PruneUntil.parse(filters.get("until").getLast(), java.time.Instant.now()) : null;
         List<String> deleted = new ArrayList<>();
         long reclaimed = 0;
@@ -236,6 +234,7 @@ public final class ContainerRoutes {
             ContainerState.Status st = c.state().status();
             if (st != ContainerState.Status.EXITED && st != ContainerState.Status.CREATED && st != ContainerState.Status.DEAD) continue;
             if (!filters.get("label").stream().allMatch(l -> Filters.labelMatches(l, c.spec().labels()))) continue;
+            if (filters.get("label!").stream().anyMatch(l -> Filters.labelMatches(l, c.spec().labels()))) continue;
             if (until != null && !c.spec().created().isBefore(until)) continue;
             // the space is the container's writable layer, as Docker counts it
             long size = java.nio.file.Files.isDirectory(c.upperDir()) ? io.berth.store.DirectoryTrees.diskUsage(c.upperDir()) : 0;

@@ -46,12 +46,29 @@ public final class ImageLookup {
         return images.list().size();
     }
 
-    public long layersSize() {
-        return images.list().stream().mapToLong(ImageRecord::size).sum();
+    /**
+     * /system/df's images (SharedSize, and Containers from {@code users}: image id to the number of containers) and
+     * the size of their distinct layers.
+     */
+    public Map.Entry<List<Map<String, Object>>, Long> usage(Map<String, Long> users) {
+        List<ImageRecord> all = images.list();
+        DiskUsage.ImagesUsage usage = DiskUsage.images(all.stream()
+                .map(r -> new DiskUsage.ImageLayers(r.id().toString(), images.manifest(r.id()).layers())).toList());
+        List<Map<String, Object>> summaries = all.stream().map(r -> {
+            Map<String, Object> m = ImageView.summary(r, users.getOrDefault(r.id().toString(), 0L).intValue());
+            m.put("SharedSize", usage.sharedSize().get(r.id().toString()));
+            return m;
+        }).toList();
+        return Map.entry(summaries, usage.layersSize());
     }
 
-    public List<Map<String, Object>> summaries() {
-        return images.list().stream().map(r -> ImageView.summary(r, -1)).toList();
+    /** The size of an image's layers (a container's SizeRootFs less its own), 0 when it is gone. */
+    public long imageSize(String imageId) {
+        try {
+            return images.find(imageId).map(ImageRecord::size).orElse(0L);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static ImageDefaults toDefaults(ImageRecord r) {

@@ -17,6 +17,7 @@ import io.berth.daemon.images.ImageDeleteItem;
 import io.berth.daemon.images.ImageService;
 import io.berth.oci.Digest;
 import io.berth.oci.ImageReference;
+import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.store.ArchiveLoader;
 import io.berth.store.ArchiveSaver;
@@ -112,19 +113,24 @@ public final class ImageRoutes {
         };
     }
 
+    /**
+     * docker load: a chunked JSON-lines stream, as dockerd's. The 200 starts at once and each image is reported as
+     * it is registered; a bad archive is an error message in the stream (dockerd writes its failure there too),
+     * which the docker CLI prints and docker-py raises as ImageLoadError.
+     */
     private void load(HttpRequest rq, HttpResponse rs) throws Exception {
-        List<ImageRecord> loaded = loader.load(rq.body());
-        StringBuilder lines = new StringBuilder();
-        for (ImageRecord r : loaded) {
-            if (r.repoTags().isEmpty()) lines.append(progress("Loaded image ID: " + r.id()));
-            for (String t : r.repoTags()) lines.append(progress("Loaded image: " + t));
-            events.publish("image", "load", r.id().toString(), Map.of());
+        try (ProgressStream progress = new ProgressStream(rs)) {
+            progress.start();
+            try {
+                loader.load(rq.body(), r -> {
+                    if (r.repoTags().isEmpty()) progress.stream("Loaded image ID: " + r.id() + "\n");
+                    for (String t : r.repoTags()) progress.stream("Loaded image: " + t + "\n");
+                    events.publish("image", "load", r.id().toString(), Map.of());
+                });
+            } catch (BerthException e) {
+                progress.error(e.getMessage());
+            }
         }
-        rs.send(200, "application/json", lines.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String progress(String message) throws Exception {
-        return ApiJson.MAPPER.writeValueAsString(Map.of("stream", message + "\n")) + "\n";
     }
 
     private void save(HttpRequest rq, HttpResponse rs) throws Exception {
@@ -159,14 +165,22 @@ public final class ImageRoutes {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * docker image prune: dangling images, or every unused one with dangling=false (-a); label, label! and until
+     * narrow that down (an image must match every label, no label!, and be older than until), as Docker's.
+     */
     private void prune(HttpRequest rq, HttpResponse rs) throws Exception {
-        Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("dangling", "label", "until");
+        Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("dangling", "label", "label!", "until");
+        for (String d : f.get("dangling")) {
+            if (!List.of("true", "false", "1", "0").contains(d)) throw new InvalidArgumentException("invalid filter 'dangling=" + d + "'");
+        }
         boolean all = f.get("dangling").contains("false") || f.get("dangling").contains("0");
         Instant until = f.has("until") ? PruneUntil.parse(f.get("until").getLast(), Instant.now()) : null;
         ImageService.PruneReport report = service.prune(all, r -> {
             var labels = r.config().config() == null || r.config().config().labels() == null
                     ? Map.<String, String>of() : r.config().config().labels();
             return f.get("label").stream().allMatch(l -> Filters.labelMatches(l, labels))
+                    && f.get("label!").stream().noneMatch(l -> Filters.labelMatches(l, labels))
                     && (until == null || r.created().isBefore(until));
         });
         Map<String, Object> result = new LinkedHashMap<>();

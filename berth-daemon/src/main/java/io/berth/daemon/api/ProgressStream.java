@@ -25,6 +25,16 @@ public final class ProgressStream implements AutoCloseable {
         this.response = response;
     }
 
+    /** Answers the 200 now, before any message: for endpoints whose every failure belongs in the stream (load). */
+    public synchronized void start() {
+        try {
+            if (out == null) out = response.stream(200, "application/json");
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away", e);
+        }
+    }
+
     public void status(String id, String status) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status);

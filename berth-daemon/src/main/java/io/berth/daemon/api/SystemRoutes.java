@@ -4,6 +4,7 @@ import io.berth.store.GarbageCollector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,6 @@ import io.berth.daemon.http.ApiVersion;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
-import io.berth.linux.LinuxArch;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerState;
@@ -26,21 +26,28 @@ public final class SystemRoutes {
     private final ContainerService containers;
     private final ImageLookup images;
     private final EventBus events;
-    private final DaemonFacts facts;
+    private final EngineDescription description;
     private final GarbageCollector gc;
     private final Supplier<List<Map<String, Object>>> volumeUsage;
+    private final Supplier<List<Map<String, Object>>> buildCache;
 
-    /** Facts about this daemon that /info and /version report. */
-    public record DaemonFacts(String dataRoot, String defaultRuntime, Instant started) {}
+    /**
+     * Facts about this daemon that /info and /version report: {@code id} is DATA-ROOT/engine-id, made once (as
+     * dockerd 23+ keeps its own), so a client sees one daemon across restarts.
+     */
+    public record DaemonFacts(String id, Path dataRoot, String defaultRuntime, Map<String, Path> runtimes, Path conmon,
+                              Path init, List<String> insecureRegistries) {}
 
     public SystemRoutes(ContainerService containers, ImageLookup images, EventBus events, GarbageCollector gc,
-                        Supplier<List<Map<String, Object>>> volumeUsage, DaemonFacts facts) {
+                        Supplier<List<Map<String, Object>>> volumeUsage, Supplier<List<Map<String, Object>>> buildCache,
+                        DaemonFacts facts) {
+        this.buildCache = buildCache;
         this.volumeUsage = volumeUsage;
         this.gc = gc;
         this.containers = containers;
         this.images = images;
         this.events = events;
-        this.facts = facts;
+        this.description = new EngineDescription(facts, HostProbe.system());
     }
 
     public void register(Router router) {
@@ -59,65 +66,16 @@ public final class SystemRoutes {
     }
 
     private void version(HttpRequest rq, HttpResponse rs) throws IOException {
-        rs.json(200, versionBody());
+        rs.json(200, description.version());
     }
 
-    /** GET /version's body: Arch in Go's names ("amd64", "arm64"), as Docker reports it. */
-    static Map<String, Object> versionBody() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Platform", Map.of("Name", "berth"));
-        m.put("Components", List.of(Map.of("Name", "Engine", "Version", ApiVersion.ENGINE,
-                "Details", Map.of("ApiVersion", ApiVersion.CURRENT, "MinAPIVersion", ApiVersion.MINIMUM, "Os", "linux"))));
-        m.put("Version", ApiVersion.ENGINE);
-        m.put("ApiVersion", ApiVersion.CURRENT);
-        m.put("MinAPIVersion", ApiVersion.MINIMUM);
-        m.put("GitCommit", "berth");
-        m.put("GoVersion", "java" + Runtime.version().feature());
-        m.put("Os", "linux");
-        m.put("Arch", LinuxArch.current().goName());
-        m.put("KernelVersion", System.getProperty("os.version"));
-        m.put("BuildTime", "");
-        return m;
-    }
 
     private void info(HttpRequest rq, HttpResponse rs) throws IOException {
         List<Container> all = containers.list();
         long running = all.stream().filter(c -> c.state().status() == ContainerState.Status.RUNNING).count();
         long paused = all.stream().filter(c -> c.state().status() == ContainerState.Status.PAUSED).count();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ID", "berth");
-        m.put("Containers", all.size());
-        m.put("ContainersRunning", running);
-        m.put("ContainersPaused", paused);
-        m.put("ContainersStopped", all.size() - running - paused);
-        m.put("Images", images.count());
-        m.put("Driver", "overlay2");
-        m.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
-        m.put("DockerRootDir", facts.dataRoot());
-        m.put("DefaultRuntime", facts.defaultRuntime());
-        m.put("Runtimes", Map.of("crun", Map.of("path", "crun"), "runc", Map.of("path", "runc")));
-        m.put("CgroupDriver", "cgroupfs");
-        m.put("CgroupVersion", java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
-        m.put("MemoryLimit", true);
-        m.put("SwapLimit", true);
-        m.put("CpuCfsPeriod", true);
-        m.put("CpuCfsQuota", true);
-        m.put("PidsLimit", true);
-        m.put("OomKillDisable", false);
-        m.put("KernelVersion", System.getProperty("os.version"));
-        m.put("OperatingSystem", "berth on Linux");
-        m.put("OSType", "linux");
-        m.put("Architecture", LinuxArch.current().machine());
-        m.put("NCPU", Runtime.getRuntime().availableProcessors());
-        m.put("MemTotal", totalMemory());
-        m.put("Name", hostName());
-        m.put("ServerVersion", ApiVersion.ENGINE);
-        m.put("LoggingDriver", "k8s-file");
-        m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("none"), "Log", List.of("k8s-file")));
-        m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of()));
-        m.put("SecurityOptions", List.of("name=seccomp,profile=builtin", "name=cgroupns"));
-        m.put("Warnings", List.of());
-        rs.json(200, m);
+        rs.json(200, description.info(new EngineDescription.Counts(all.size(), running, paused, images.count(),
+                events.listeners()), Instant.now()));
     }
 
     private void events(HttpRequest rq, HttpResponse rs) throws Exception {
@@ -172,34 +130,28 @@ public final class SystemRoutes {
 
     private void df(HttpRequest rq, HttpResponse rs) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
+        List<Container> all = containers.list();
+        Map<String, Long> users = all.stream().collect(java.util.stream.Collectors.groupingBy(c -> c.spec().imageId(),
+                java.util.stream.Collectors.counting()));
+        var imageUsage = images.usage(users);
         // Content nothing references (a failed or killed load, pull or build; removed build cache records) is
         // image data a prune reclaims: it counts in the total, and no container uses it.
         GarbageCollector.Report unreferenced = gc.reclaimable();
-        m.put("LayersSize", images.layersSize() + unreferenced.bytes());
-        m.put("Images", images.summaries());
-        m.put("Containers", containers.list().stream().map(new ContainerView()::summary).toList());
+        m.put("LayersSize", imageUsage.getValue() + unreferenced.bytes());
+        m.put("Images", imageUsage.getKey());
+        ContainerView view = new ContainerView();
+        m.put("Containers", all.stream().map(c -> withSizes(view.summary(c), c, images)).toList());
         m.put("Volumes", volumeUsage.get());
-        m.put("BuildCache", List.of());
+        m.put("BuildCache", buildCache.get());
         m.put("BerthUnreferenced", Map.of("Count", unreferenced.removed().size(), "Size", unreferenced.bytes()));
         rs.json(200, m);
     }
 
-    private static long totalMemory() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (IOException ignored) {
-            // /proc is always there on Linux; report 0 rather than fail /info.
-        }
-        return 0;
-    }
-
-    private static String hostName() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (IOException e) {
-            return "localhost";
-        }
+    /** SizeRw (the writable layer) and SizeRootFs (that and the image), as docker ps -s and system df show them. */
+    static Map<String, Object> withSizes(Map<String, Object> json, Container c, ImageLookup images) {
+        long rw = DiskUsage.sizeRw(c);
+        json.put("SizeRw", rw);
+        json.put("SizeRootFs", rw + images.imageSize(c.spec().imageId()));
+        return json;
     }
 }

@@ -31,6 +31,11 @@ public final class EventBus {
         for (BlockingQueue<Event> q : subscribers) q.offer(event);
     }
 
+    /** How many /events streams are open (/info's NEventsListener). */
+    public int listeners() {
+        return subscribers.size();
+    }
+
     /** Subscribes first and then copies the history, so no event between the two is lost. */
     public Subscription subscribe(Instant since) {
         BlockingQueue<Event> queue = new LinkedBlockingQueue<>();

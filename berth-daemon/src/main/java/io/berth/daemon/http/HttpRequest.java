@@ -29,10 +29,13 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
         return pathParams.get(name);
     }
 
-    /** The last value of a query parameter, or null. */
+    /**
+     * The first value of a query parameter, or null: dockerd reads its parameters with Go's FormValue, which takes
+     * the first of repeated ones (a docker CLI build sends {@code dockerfile=} twice and means the first).
+     */
     public String queryParam(String name) {
         List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.getLast();
+        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     public String queryParam(String name, String fallback) {

@@ -130,8 +130,10 @@ public final class ImageService {
             for (ImageRecord image : images.list()) {
                 if (used.contains(image.id().toString()) || (!all && !image.repoTags().isEmpty()) || !matches.test(image)) continue;
                 for (String tag : image.repoTags()) report.addAll(untag(image, tag));
-                reclaimed += image.size();
-                report.add(delete(image, image.id().toString()));
+                // what actually went: layers other images still use stay, as Docker's prune counts them
+                reclaimed += images.delete(image.id());
+                events.publish("delete", image.id().toString(), Map.of("name", image.id().toString()));
+                report.add(new ImageDeleteItem.Deleted(image.id().toString()));
             }
             reclaimed += collector.collect();
             return new PruneReport(report, reclaimed);

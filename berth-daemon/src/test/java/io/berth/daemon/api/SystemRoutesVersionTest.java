@@ -13,7 +13,9 @@ class SystemRoutesVersionTest {
         String saved = System.getProperty("os.arch");
         try {
             System.setProperty("os.arch", javaArch);
-            return SystemRoutes.versionBody().get("Arch");
+            return new EngineDescription(new SystemRoutes.DaemonFacts("id", java.nio.file.Path.of("/nonexistent"), "crun",
+                    java.util.Map.of(), java.nio.file.Path.of("/nonexistent/conmon"), java.nio.file.Path.of("/nonexistent/init"),
+                    java.util.List.of()), HostProbe.system()).version().get("Arch");
         } finally {
             System.setProperty("os.arch", saved);
         }

@@ -146,6 +146,17 @@ class ImageServiceTest {
     }
 
     @Test
+    void pruneReportsOnlyTheLayersThatWentNotOnesAnotherImageKeeps() throws Exception {
+        ImageRecord kept = image("shared", "kept:1");
+        ImageRecord dangling = image("shared", null); // the same layer, another config: another image
+        assertThat(dangling.id()).isNotEqualTo(kept.id());
+        ImageService.PruneReport report = service.prune(false, r -> true);
+        assertThat(report.items()).containsExactly(new Deleted(dangling.id().toString()));
+        assertThat(report.spaceReclaimed()).isZero();
+        assertThat(service.prune(true, r -> true).spaceReclaimed()).isEqualTo(kept.size());
+    }
+
+    @Test
     void pruneRunsTheContentCollector() throws Exception {
         service = new ImageService(store.images(), List::of, (a, i, n) -> { }, () -> 1234L);
         assertThat(service.prune(false, r -> true).spaceReclaimed()).isEqualTo(1234L);

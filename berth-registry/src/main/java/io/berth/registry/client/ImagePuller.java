@@ -77,8 +77,10 @@ final class ImagePuller {
 
     PullResult pull(ImageReference ref, Platform platform, ProgressListener listener) {
         String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
-        listener.onProgress(ProgressEvent.of(reference, "Pulling from " + ref.path()));
+        // dockerd says "Pulling from" once the manifest is there: a pull that fails before (no such repository or
+        // tag, no registry) has said nothing, so the API can still answer it as an HTTP error.
         ManifestDocument top = fetchManifest(ref, reference, ref.digest());
+        listener.onProgress(ProgressEvent.of(reference, "Pulling from " + ref.path()));
         ManifestDocument single = top;
         if (top.isIndex()) {
             ImageIndex index = Json.read(top.bytes(), ImageIndex.class, "index " + top.digest());
