@@ -31,9 +31,11 @@ class IsolationTest {
     }
 
     @Test
-    void hostnameIsTheContainersAndOnlyLoopbackIsVisible() throws Exception {
+    void hostnameIsTheContainersAndOnlyItsOwnInterfacesAreVisible() throws Exception {
         assertThat(daemon.cli("run", "--rm", "--hostname", "inner", "busybox", "hostname").orFail().out()).isEqualTo("inner");
-        assertThat(daemon.cli("run", "--rm", "busybox", "ls", "/sys/class/net").orFail().out()).isEqualTo("lo");
+        // the default bridge gives eth0; with --network none only loopback is there; never the host's links
+        assertThat(daemon.cli("run", "--rm", "busybox", "ls", "/sys/class/net").orFail().out()).isEqualTo("eth0\nlo");
+        assertThat(daemon.cli("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").orFail().out()).isEqualTo("lo");
     }
 
     @Test
