@@ -35,11 +35,24 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 # Builds when no jar exists yet or any pom or main source is newer than the stamp. Every CLI call runs this
 # check, so it looks only where built inputs live (not into target/ or tests): ~2 ms instead of ~10.
+# The CLI's jars are looked at too, after the sources (find stops at the first hit, in order): jars that a
+# direct `mvn package` rewrote make the AOT caches stale: the JVM checks only a jar's size against its cache,
+# so it may serve the old classes (JDK-8377932) or, when the size changed, drop the cache without a word (a
+# CLI twice as slow). The caches are trained again; no build is needed for that.
 ensure_built() {
-  local stamp="$BERTH_ROOT/berth-cli/target/.built"
-  if [ -f "$stamp" ] && [ -z "$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT"/berth-*/pom.xml "$BERTH_ROOT"/berth-*/src/main \
-      "$BERTH_ROOT"/berth-*/src/build -newer "$stamp" -print -quit 2>/dev/null)" ]; then
-    return 0
+  local stamp="$BERTH_ROOT/berth-cli/target/.built" newer
+  if [ -f "$stamp" ]; then
+    newer=$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT"/berth-*/pom.xml "$BERTH_ROOT"/berth-*/src/main \
+      "$BERTH_ROOT"/berth-*/src/build "$BERTH_ROOT"/berth-cli/target/*.jar "$BERTH_ROOT/berth-cli/target/lib" \
+      -newer "$stamp" -print -quit 2>/dev/null)
+    [ -z "$newer" ] && return 0
+    if [[ $newer == "$BERTH_ROOT"/berth-cli/target/* ]]; then
+      echo "berth: the CLI's jars changed: training its AOT caches again..." >&2
+      build_cli_aot_cache
+      build_compose_aot_cache
+      touch "$stamp"
+      return 0
+    fi
   fi
   echo "berth: building (mvn package)..." >&2
   (cd "$BERTH_ROOT" && mvn -B -q -DskipTests package -o >/dev/null 2>&1 || mvn -B -q -DskipTests package) >&2 || {

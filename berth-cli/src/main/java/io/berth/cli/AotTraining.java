@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public final class AotTraining {
 
-    /** The container the commands that need a running one (exec, logs, inspect, top) act on. */
-    static final String CONTAINER = "berth-aot-training";
+    /**
+     * The container the commands that need a running one (exec, logs, inspect) act on; the pid keeps two
+     * builds training against one daemon at once from removing each other's.
+     */
+    static final String CONTAINER = "berth-aot-training-" + ProcessHandle.current().pid();
 
     private AotTraining() {}
 

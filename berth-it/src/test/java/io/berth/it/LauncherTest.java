@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,23 @@ class LauncherTest {
         } finally {
             Files.deleteIfExists(trace);
         }
+    }
+
+    @Test
+    void jarsRewrittenByMavenAloneGetTheAotCachesTrainedAgainWithoutABuild() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds first when sources changed
+        Path target = berth.resolveSibling("berth-cli").resolve("target");
+        Path jar = target.resolve("berth-cli-0.1.0-SNAPSHOT.jar");
+        Path cache = target.resolve("berth-cli.aot");
+        // what `mvn package` does to the jar when a source changed: a new file, later than the build stamp
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(1)));
+        Thread.sleep(1100);
+        Cmd.Result call = run(berth.toString(), "--version").orFail();
+        assertThat(call.out()).isEqualTo("berth version 0.1.0");
+        assertThat(call.stderr()).contains("training its AOT caches again").doesNotContain("mvn package");
+        assertThat(Files.getLastModifiedTime(cache)).isGreaterThan(Files.getLastModifiedTime(jar));
+        assertThat(run(berth.toString(), "--version").orFail().stderr()).isEmpty(); // and only once
     }
 
     private static Cmd.Result run(String... cmd) throws Exception {
