@@ -1,31 +1,58 @@
 # Sourced by ./berth, ./berthd and ./run-tests: finds a JDK 25 and builds berth when its sources changed.
-BERTH_ROOT=${BERTH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# ./berth sources this on every CLI call, where each process forked costs ~1 ms of a ~15 ms `docker ps`:
+# what runs on that path uses bash builtins only, except the one `find` of ensure_built.
+if [ -z "${BERTH_ROOT:-}" ]; then
+  case ${BASH_SOURCE[0]} in
+    /*/scripts/env.sh) BERTH_ROOT=${BASH_SOURCE[0]%/scripts/env.sh} ;;
+    *) BERTH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd) ;;
+  esac
+fi
+
+is_jdk25() { # dir: the release file says the version without starting a JVM (that would cost ~50 ms)
+  local line
+  [ -x "$1/bin/java" ] && [ -r "$1/release" ] || return 1
+  while IFS= read -r line; do
+    [[ $line == 'JAVA_VERSION="25'* ]] && return 0
+  done < "$1/release"
+  "$1/bin/java" -version 2>&1 | grep -q 'version "25'
+}
 
 find_jdk25() {
   local candidate
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*25*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    # The release file says the version without starting a JVM (that would cost ~50 ms per command).
-    if grep -qs '^JAVA_VERSION="25' "$candidate/release" || "$candidate/bin/java" -version 2>&1 | grep -q 'version "25'; then
-      echo "$candidate"; return 0
-    fi
+    [ -n "$candidate" ] && is_jdk25 "$candidate" || continue
+    JAVA_HOME=$candidate; return 0
   done
   echo "berth: no JDK 25 found (looked at \$JAVA_HOME and /usr/lib/jvm); install Temurin 25" >&2
   return 1
 }
 
-export JAVA_HOME=$(find_jdk25) || exit 1
+find_jdk25 || exit 1
+export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 25 warns about on every build: noise for a newcomer.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 # Builds when no jar exists yet or any pom or main source is newer than the stamp. Every CLI call runs this
 # check, so it looks only where built inputs live (not into target/ or tests): ~2 ms instead of ~10.
+# The CLI's jars are looked at too, after the sources (find stops at the first hit, in order): jars that a
+# direct `mvn package` rewrote make the AOT caches stale: the JVM checks only a jar's size against its cache,
+# so it may serve the old classes (JDK-8377932) or, when the size changed, drop the cache without a word (a
+# CLI twice as slow). The caches are trained again; no build is needed for that.
 ensure_built() {
-  local stamp="$BERTH_ROOT/berth-cli/target/.built"
-  if [ -f "$stamp" ] && [ -z "$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT"/berth-*/pom.xml "$BERTH_ROOT"/berth-*/src/main \
-      "$BERTH_ROOT"/berth-*/src/build -newer "$stamp" -print -quit 2>/dev/null)" ]; then
-    return 0
+  local stamp="$BERTH_ROOT/berth-cli/target/.built" newer
+  if [ -f "$stamp" ]; then
+    newer=$(find "$BERTH_ROOT/pom.xml" "$BERTH_ROOT"/berth-*/pom.xml "$BERTH_ROOT"/berth-*/src/main \
+      "$BERTH_ROOT"/berth-*/src/build "$BERTH_ROOT"/berth-cli/target/*.jar "$BERTH_ROOT/berth-cli/target/lib" \
+      -newer "$stamp" -print -quit 2>/dev/null)
+    [ -z "$newer" ] && return 0
+    if [[ $newer == "$BERTH_ROOT"/berth-cli/target/* ]]; then
+      echo "berth: the CLI's jars changed: training its AOT caches again..." >&2
+      build_cli_aot_cache
+      build_compose_aot_cache
+      touch "$stamp"
+      return 0
+    fi
   fi
   echo "berth: building (mvn package)..." >&2
   (cd "$BERTH_ROOT" && mvn -B -q -DskipTests package -o >/dev/null 2>&1 || mvn -B -q -DskipTests package) >&2 || {
@@ -35,19 +62,18 @@ ensure_built() {
   touch "$stamp"
 }
 
-# The CLI is a short-lived JVM: an AOT cache of its loaded and linked classes cuts its start-up by a third.
-# It is trained on a `run` against the daemon the CLI talks to, and rebuilt after every build, since a cache
-# from older jars can serve stale classes (JDK-8377932). With a daemon up, the run also loads the classes that
-# read its answers, attach and wait (~20 ms more off a run or ps); it leaves a removed `busybox true` container
-# in the daemon's events at most, and --pull never keeps a build from downloading. Without a daemon the run
-# stops at the connection, still loading nearly every class before it. The timeout keeps a daemon that accepts
-# but never answers from hanging the build (the CLI then runs without a cache).
+# The CLI is a short-lived JVM: an AOT cache of its loaded and linked classes and method profiles cuts its
+# start-up by a third or more. It is trained by io.berth.cli.AotTraining, one JVM running the commands typed
+# most (run, exec, logs, inspect, ps, images) against the daemon the CLI talks to, and rebuilt after every
+# build, since a cache from older jars can serve stale classes (JDK-8377932). The training leaves at most a
+# busybox container it removes again (--rm) and its events; --pull never keeps it from downloading. Without
+# a daemon each command stops at the connection, still loading nearly every class before it. The timeout
+# keeps a daemon that accepts but never answers from hanging the build (the CLI then runs without a cache).
 CLI_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-cli.aot"
 build_cli_aot_cache() {
   rm -f "$CLI_AOT_CACHE"
-  timeout 120 java --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
-    -XX:+UseSerialGC -XX:AOTCacheOutput="$CLI_AOT_CACHE" -cp "$(berth_classpath cli)" io.berth.cli.Main \
-    run --rm --pull never busybox true >/dev/null 2>&1 </dev/null || true
+  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$CLI_AOT_CACHE" -cp "$CLI_CLASSPATH" \
+    io.berth.cli.AotTraining >/dev/null 2>&1 </dev/null || true
 }
 
 # `berth compose` loads YAML, the compose-spec schema and its validator (~2,300 classes, ~0.6 s of a cold
@@ -60,8 +86,7 @@ build_compose_aot_cache() {
   training=$(mktemp -d)
   printf 'services:\n  web:\n    image: busybox\n    command: sh -c "echo ${GREETING:-hi}"\n    ports: ["8080:80"]\n    volumes: [data:/data, ./x:/x]\n    depends_on: {db: {condition: service_healthy}}\n  db:\n    image: busybox\n    healthcheck: {test: ["CMD", "true"], interval: 1s}\nvolumes:\n  data: {}\n' \
     > "$training/compose.yaml"
-  timeout 120 java --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 \
-    -XX:+UseSerialGC -XX:AOTCacheOutput="$COMPOSE_AOT_CACHE" -cp "$(berth_classpath cli)" io.berth.cli.Main \
+  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$COMPOSE_AOT_CACHE" -cp "$CLI_CLASSPATH" io.berth.cli.Main \
     compose -f "$training/compose.yaml" config >/dev/null 2>&1 </dev/null || true
   rm -rf "$training"
 }
@@ -70,3 +95,9 @@ berth_classpath() { # module
   local m=$1
   echo "$BERTH_ROOT/berth-$m/target/berth-$m-0.1.0-SNAPSHOT.jar:$BERTH_ROOT/berth-$m/target/lib/*"
 }
+
+# The CLI's class path and JVM options, the same for its training runs and its calls (an AOT cache is only
+# used by a JVM with the same class path and GC). C1 only and the serial GC: a short run never pays for C2
+# or a parallel collector's threads. No hsperfdata file: nobody attaches tools to a CLI call.
+CLI_CLASSPATH="$BERTH_ROOT/berth-cli/target/berth-cli-0.1.0-SNAPSHOT.jar:$BERTH_ROOT/berth-cli/target/lib/*"
+CLI_JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"

@@ -19,7 +19,7 @@ present() { # check
 need=() # installed with Recommends, as they always were
 for pair in crun:crun runc:runc conmon:conmon busybox:busybox-static tini:tini catatonit:catatonit \
             iptables:iptables hyperfine:hyperfine tmux:tmux mvn:maven \
-            skopeo:skopeo docker-registry:docker-registry script:bsdutils curl:curl; do
+            skopeo:skopeo docker-registry:docker-registry script:bsdutils curl:curl strace:strace; do
   present "${pair%%:*}" || need+=("${pair##*:}")
 done
 # busybox must be the static build: it is copied into images that have no libc.
