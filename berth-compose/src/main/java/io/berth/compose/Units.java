@@ -5,37 +5,22 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.berth.oci.GoDuration;
+import io.berth.oci.errors.InvalidArgumentException;
+
 /** Compose's value syntaxes: Go durations, byte sizes, and shell words of a string command. */
 final class Units {
-    private static final Pattern DURATION_PART = Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|µs|ms|s|m|h)");
     private static final Pattern BYTES = Pattern.compile("(?i)([0-9]*\\.?[0-9]+)\\s*([kmgt]?)b?");
 
     private Units() {}
 
-    /** A Go duration ("1m30s", "500ms", "10s") in nanoseconds. */
+    /** A Go duration ("1m30s", "500ms", "10s") in nanoseconds: berth's one Go-duration parser, with compose's message. */
     static long durationNanos(String s, String field) {
-        String t = s.strip();
-        if (t.equals("0")) return 0;
-        Matcher m = DURATION_PART.matcher(t);
-        long total = 0;
-        int at = 0;
-        while (m.find() && m.start() == at) {
-            double n = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            total += (long) (n * unit);
-            at = m.end();
-        }
-        if (at != t.length() || t.isEmpty()) {
+        try {
+            return GoDuration.nanos(s.strip());
+        } catch (InvalidArgumentException e) {
             throw new ComposeException(field + ": invalid duration '" + s + "'");
         }
-        return total;
     }
 
     /** A byte size ("512m", "1g", "1024", "1.5GB") in bytes; a JSON number is bytes. */

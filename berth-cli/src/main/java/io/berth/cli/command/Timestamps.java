@@ -7,7 +7,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
+
+import io.berth.oci.GoDuration;
+import io.berth.oci.errors.InvalidArgumentException;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class Timestamps {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     private static final Pattern UNIX = Pattern.compile("^\\d+(\\.\\d{1,9})?$");
 
     private Timestamps() {}
@@ -52,22 +53,10 @@ public final class Timestamps {
 
     /** A Go duration string, or null when the text is not one. */
     static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text);
-        int pos = 0;
-        long nanos = 0;
-        while (m.find() && m.start() == pos) {
-            double v = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (v * unit);
-            pos = m.end();
+        try {
+            return Duration.ofNanos(GoDuration.nanos(text));
+        } catch (InvalidArgumentException e) {
+            return null;
         }
-        return pos == text.length() && pos > 0 ? Duration.ofNanos(nanos) : null;
     }
 }
