@@ -163,7 +163,11 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
 
     // ---------------------------------------------------------------- users and endpoints
 
-    /** Containers connected to the network, running or not: Docker refuses to remove a network they name. */
+    /**
+     * Containers connected to the network, running or not. Stricter than Docker, whose stopped containers have no
+     * endpoint and so do not hold a network back (they then fail to start): berth keeps a network a container
+     * still names, so removing it cannot break that container's next start.
+     */
     @Override
     public List<String> containersUsing(Network network) {
         return containers.get().list().stream()
