@@ -41,7 +41,16 @@ class DockerPyTest {
 
     @Test
     void engineApiModule() throws Exception {
-        Cmd.Result r = Cmd.run(List.of("/usr/bin/python3", "-W", "ignore", "-m", "unittest", "-v", "test_engine_api"),
+        runModule("test_engine_api");
+    }
+
+    @Test
+    void execWaitAndStopModule() throws Exception {
+        runModule("test_exec_attach");
+    }
+
+    private static void runModule(String module) throws Exception {
+        Cmd.Result r = Cmd.run(List.of("/usr/bin/python3", "-W", "ignore", "-m", "unittest", "-v", module),
                 Map.of("DOCKER_HOST", daemon.host(), "BERTH_TEST_REGISTRY", "127.0.0.1:" + registry.port(),
                         "PYTHONPATH", MODULES.toString(), "PYTHONDONTWRITEBYTECODE", "1"),
                 null, Duration.ofMinutes(5));
