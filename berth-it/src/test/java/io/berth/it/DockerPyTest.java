@@ -49,6 +49,11 @@ class DockerPyTest {
         runModule("test_system_images");
     }
 
+    @Test
+    void execWaitAndStopModule() throws Exception {
+        runModule("test_exec_attach");
+    }
+
     private static void runModule(String module) throws Exception {
         Cmd.Result r = Cmd.run(List.of("/usr/bin/python3", "-W", "ignore", "-m", "unittest", "-v", module),
                 Map.of("DOCKER_HOST", daemon.host(), "BERTH_TEST_REGISTRY", "127.0.0.1:" + registry.port(),

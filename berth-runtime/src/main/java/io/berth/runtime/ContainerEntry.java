@@ -64,7 +64,8 @@ final class ContainerEntry {
 
     /**
      * Blocks until the condition holds and returns the exit code: "not-running" (default; returns at once if
-     * the container is not running), "next-exit" (the next exit after this call), "removed".
+     * the container is neither running nor restarting, else at its next exit), "next-exit" (the next exit after
+     * this call), "removed".
      */
     int waitFor(String condition) {
         String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
@@ -79,8 +80,11 @@ final class ContainerEntry {
                         while (!removed) wait();
                     }
                     case "not-running" -> {
-                        while ((c.state().isRunning() || c.state().status() == ContainerState.Status.RESTARTING) && !removed) {
-                            wait();
+                        // As in Docker, a restarting container counts as running, and the wait ends at the next
+                        // exit even when the restart policy brings the container straight back.
+                        if (c.state().isRunning() || c.state().status() == ContainerState.Status.RESTARTING) {
+                            long g = exitGeneration;
+                            while (exitGeneration == g && !removed) wait();
                         }
                     }
                     default -> throw new InvalidArgumentException("invalid condition: \"" + condition + "\"");

@@ -129,10 +129,16 @@ public final class ContainerService implements AutoCloseable {
     }
 
     public void stop(String idOrName, Integer timeoutSeconds) {
+        stop(idOrName, timeoutSeconds, null);
+    }
+
+    /** @param signal the stop signal for this stop only (docker stop -s); null for the container's own */
+    public void stop(String idOrName, Integer timeoutSeconds, String signal) {
         ContainerEntry e = registry.find(idOrName);
+        Integer sig = signal == null || signal.isBlank() ? null : Signals.parse(signal, Signals.SIGTERM);
         e.opLock.lock();
         try {
-            stopper.stop(e, timeoutSeconds);
+            stopper.stop(e, timeoutSeconds, sig);
         } finally {
             e.opLock.unlock();
         }
@@ -143,15 +149,21 @@ public final class ContainerService implements AutoCloseable {
         int sig = Signals.parse(signal, Signals.SIGKILL);
         e.opLock.lock();
         try {
-            stopper.kill(e, sig);
+            stopper.kill(e, sig, idOrName);
         } finally {
             e.opLock.unlock();
         }
     }
 
     public void restart(String idOrName, Integer timeoutSeconds) {
+        restart(idOrName, timeoutSeconds, null);
+    }
+
+    /** @param signal the stop signal for this restart only (docker restart -s); null for the container's own */
+    public void restart(String idOrName, Integer timeoutSeconds, String signal) {
         ContainerEntry e = registry.find(idOrName);
-        if (e.c.state().isRunning() || e.c.state().status() == ContainerState.Status.RESTARTING) stop(e.c.id(), timeoutSeconds);
+        if (signal != null && !signal.isBlank()) Signals.parse(signal, Signals.SIGTERM);
+        if (e.c.state().isRunning() || e.c.state().status() == ContainerState.Status.RESTARTING) stop(e.c.id(), timeoutSeconds, signal);
         e.opLock.lock();
         try {
             if (e.c.state().canStart()) {

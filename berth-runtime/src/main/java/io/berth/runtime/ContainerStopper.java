@@ -23,8 +23,8 @@ final class ContainerStopper {
         this.events = events;
     }
 
-    /** The caller holds the op lock. */
-    void stop(ContainerEntry e, Integer timeoutSeconds) {
+    /** The caller holds the op lock. {@code signalOverride} (docker stop -s) replaces the container's stop signal; null keeps it. */
+    void stop(ContainerEntry e, Integer timeoutSeconds, Integer signalOverride) {
         Container c = e.c;
         if (c.state().status() == ContainerState.Status.RESTARTING) {
             publisher.publish(e, c.withManuallyStopped(true).withState(c.state().withStatus(ContainerState.Status.EXITED)));
@@ -37,7 +37,7 @@ final class ContainerStopper {
         ProcessSpec process = c.spec().process();
         int timeout = timeoutSeconds != null ? timeoutSeconds
                 : process.stopTimeoutSeconds() != null ? process.stopTimeoutSeconds() : 10;
-        int signal = Signals.parse(process.stopSignal(), Signals.SIGTERM);
+        int signal = signalOverride != null ? signalOverride : Signals.parse(process.stopSignal(), Signals.SIGTERM);
         sendSignal(e, signal);
         if (timeout < 0 || !e.awaitNotRunning(Duration.ofSeconds(timeout))) {
             if (e.c.state().isRunning()) {
@@ -52,9 +52,11 @@ final class ContainerStopper {
         events.emit(c.id(), "stop", Map.of("name", c.name()));
     }
 
-    /** The caller holds the op lock. */
-    void kill(ContainerEntry e, int signal) {
-        if (!e.c.state().canKill()) throw new ConflictException("Container " + e.c.id() + " is not running");
+    /** The caller holds the op lock. {@code asNamed} is the id or name the user gave, which Docker's refusal repeats. */
+    void kill(ContainerEntry e, int signal, String asNamed) {
+        if (!e.c.state().canKill()) {
+            throw new ConflictException("Cannot kill container: " + asNamed + ": Container " + e.c.id() + " is not running");
+        }
         publisher.publish(e, e.c.withManuallyStopped(true));
         sendSignal(e, signal);
         if (signal == Signals.SIGKILL) e.awaitNotRunning(Duration.ofSeconds(10));

@@ -37,6 +37,9 @@ public final class ExecSession {
     private Process process;
     private volatile Integer exitCode;
     private volatile boolean running;
+    /** Set when the runtime exited without starting the process; what it printed is kept off the streams. */
+    private volatile boolean failedToStart;
+    private final StringBuilder runtimeError = new StringBuilder();
 
     /** @param command the runtime's exec command line; for a tty, "--tty --console-socket PATH" is added after "exec" */
     ExecSession(String id, String containerId, ExecSpec spec, Path dir, List<String> command, Consumer<ExecSession> onExit) {
@@ -103,6 +106,12 @@ public final class ExecSession {
             } catch (InterruptedException e) {
                 code = -1;
             }
+            if (neverStarted(p)) {
+                // without a tty the error is on the stderr pipe, which the gate in stderr() leaves to this thread
+                if (!spec.tty()) drainRuntimeError(p.getErrorStream());
+                failedToStart = true;
+                code = ExecStartFailure.EXIT_CODE;
+            }
             exitCode = code;
             running = false;
             synchronized (this) {
@@ -125,10 +134,19 @@ public final class ExecSession {
                 ptyMaster.complete(master);
                 try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                     java.lang.foreign.MemorySegment buf = arena.allocate(32 * 1024);
+                    boolean started = false;
                     while (true) {
                         int n = LinuxCalls.read(master, buf);
                         if (n <= 0) break;
-                        ttyOut.offer(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                        byte[] chunk = buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                        // a runtime that cannot start the process prints why on the terminal: that is no output
+                        if (!started && !(started = awaitStartKnown(p))) {
+                            synchronized (runtimeError) {
+                                runtimeError.append(new String(chunk, java.nio.charset.StandardCharsets.UTF_8));
+                            }
+                            continue;
+                        }
+                        ttyOut.offer(chunk);
                     }
                 }
             } catch (ErrnoException | RuntimeException e) {
@@ -143,9 +161,17 @@ public final class ExecSession {
                     // a stray temp dir is harmless
                 }
                 try {
-                    // the runtime's own error output, if any, follows the terminal output
+                    // the runtime's own error output, if any, follows the terminal output; when the runtime could
+                    // not start the process at all, it becomes the exec's start failure instead
                     byte[] rest = p.getInputStream().readAllBytes();
-                    ttyOut.offer(rest);
+                    waitQuietly(p);
+                    if (neverStarted(p)) {
+                        synchronized (runtimeError) {
+                            runtimeError.append(new String(rest, java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    } else {
+                        ttyOut.offer(rest);
+                    }
                 } catch (IOException ignored) {
                     // nothing more to show
                 }
@@ -156,6 +182,53 @@ public final class ExecSession {
                 }
             }
         });
+    }
+
+    /**
+     * The runtime records the process's pid before the process runs, so a runtime that failed (255) without a pid
+     * file never started it: the command was not found or not executable.
+     */
+    private boolean neverStarted(Process p) {
+        return !p.isAlive() && p.exitValue() == 255 && !Files.exists(dir.resolve("pid"));
+    }
+
+    /**
+     * Waits until the process is known to have started (its pid file exists) or the runtime has ended; true when
+     * it started.
+     */
+    private boolean awaitStartKnown(Process p) {
+        Path pid = dir.resolve("pid");
+        while (p.isAlive() && !Files.exists(pid)) {
+            try {
+                p.waitFor(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return !neverStarted(p);
+    }
+
+    private void drainRuntimeError(InputStream in) {
+        try {
+            byte[] b = in.readAllBytes();
+            synchronized (runtimeError) {
+                runtimeError.append(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the pipe is gone: the message falls back to the command alone
+        }
+    }
+
+    /**
+     * Why the process never started, once the exec's output has ended; null when it started (or still runs).
+     * With a tty the runtime's message arrives with the end of the terminal output.
+     */
+    public ExecStartFailure startFailure() {
+        if (!failedToStart) return null;
+        synchronized (runtimeError) {
+            return ExecStartFailure.of(spec.args().getFirst(), runtimeError.toString());
+        }
     }
 
     private static void waitQuietly(Process p) {
@@ -218,10 +291,35 @@ public final class ExecSession {
         return spec.tty() ? ttyOut : p.getInputStream();
     }
 
-    /** stderr; empty with a tty. */
+    /**
+     * stderr; empty with a tty. Nothing is passed on until the process is known to have started (its pid file
+     * exists) or the runtime has ended: a runtime that could not start it prints its own error there, which
+     * Docker shows as the exec's start failure instead.
+     */
     public InputStream stderr() {
         Process p = started();
-        return spec.tty() ? InputStream.nullInputStream() : p.getErrorStream();
+        if (spec.tty()) return InputStream.nullInputStream();
+        InputStream err = p.getErrorStream();
+        return new java.io.FilterInputStream(err) {
+            private boolean open;
+
+            private boolean gate() {
+                if (open) return true;
+                if (!awaitStartKnown(p)) return false; // the exit thread takes the runtime's message
+                open = true;
+                return true;
+            }
+
+            @Override
+            public int read() throws IOException {
+                return gate() ? super.read() : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return gate() ? super.read(b, off, len) : -1;
+            }
+        };
     }
 
     /** Blocks until the process ends and returns its exit code. */

@@ -175,12 +175,12 @@ public final class ContainerRoutes {
             rs.empty(304);
             return;
         }
-        containers.stop(c.spec().id(), rq.queryInt("t"));
+        containers.stop(c.spec().id(), rq.queryInt("t"), rq.queryParam("signal"));
         rs.empty(204);
     }
 
     private void restart(HttpRequest rq, HttpResponse rs) throws Exception {
-        containers.restart(rq.pathParam("id"), rq.queryInt("t"));
+        containers.restart(rq.pathParam("id"), rq.queryInt("t"), rq.queryParam("signal"));
         rs.empty(204);
     }
 

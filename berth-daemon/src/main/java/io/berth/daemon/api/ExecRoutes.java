@@ -14,6 +14,7 @@ import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ExecSession;
+import io.berth.runtime.ExecStartFailure;
 import io.berth.runtime.ExecSpec;
 
 /** docker exec: create, start (hijacked or detached), inspect, resize. */
@@ -54,14 +55,26 @@ public final class ExecRoutes {
             rs.empty(200);
             return;
         }
-        boolean tty = session.spec().tty();
+        // As in Docker, the framing follows the start request's Tty (absent: false), whatever the exec was created
+        // with: a process on a terminal read without one arrives as stdout frames.
+        boolean rawStream = body != null && body.path("Tty").asBoolean(false);
         JsonNode size = body == null ? null : body.get("ConsoleSize");
-        if (tty && size != null && size.isArray() && size.size() == 2) session.resize(size.get(0).asInt(), size.get(1).asInt());
-        HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
-        ContainerStreamRoutes.pipe(conn, new StreamFraming(conn.out(), tty), session.spec().attachStdin(),
-                session.stdin(), session.stdout(), session.stderr());
+        if (size != null && size.isArray() && size.size() == 2) session.resize(size.get(0).asInt(), size.get(1).asInt());
+        HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), rawStream ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        StreamFraming framing = new StreamFraming(conn.out(), rawStream);
+        ContainerStreamRoutes.pipe(conn, framing, session.spec().attachStdin(), session.stdin(), session.stdout(), session.stderr());
         // The client asks for the exit code as soon as the stream ends: it must be recorded by then.
         session.waitFor();
+        ExecStartFailure failure = session.startFailure();
+        if (failure != null) {
+            // Docker writes why the process could not start on the stream's stdout; the exit code says 126
+            byte[] line = (failure.message() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                framing.write(StreamFraming.STDOUT, line, 0, line.length);
+            } catch (java.io.IOException ignored) {
+                // the client went away
+            }
+        }
     }
 
     private void resize(HttpRequest rq, HttpResponse rs) throws Exception {

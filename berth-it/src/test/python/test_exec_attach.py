@@ -1,0 +1,76 @@
+"""docker-py drives exec, wait and stop as Docker answers them: one Docker behaviour per test.
+
+Run by io.berth.it.DockerPyTest with DOCKER_HOST pointing at a test berthd that has busybox:latest.
+"""
+import time
+import unittest
+
+import docker
+import docker.errors
+
+
+class ExecAttachTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.client = docker.from_env(version="1.43")
+        cls.api = cls.client.api
+
+    def run_detached(self, name, command, **kwargs):
+        c = self.client.containers.run("busybox", command, name=name, detach=True, **kwargs)
+        self.addCleanup(lambda: c.remove(force=True))
+        return c
+
+    def test_exec_framing_follows_the_start_requests_tty(self):
+        c = self.run_detached("py-exec-framing", ["sleep", "60"])
+        plain = self.api.exec_create(c.id, ["sh", "-c", "echo hi"], tty=False)
+        # started with a tty: one raw stream, no 8-byte frame headers
+        self.assertEqual(self.api.exec_start(plain["Id"], tty=True), b"hi\n")
+
+    def test_exec_of_a_missing_or_unexecutable_command_is_126(self):
+        c = self.run_detached("py-exec-missing", ["sleep", "60"])
+        for cmd, reason in ((["nosuch"], b'exec: "nosuch": executable file not found in $PATH'),
+                            (["/etc/passwd"], b'exec: "/etc/passwd": permission denied')):
+            e = self.api.exec_create(c.id, cmd)
+            out = self.api.exec_start(e["Id"])
+            self.assertIn(b"OCI runtime exec failed: exec failed: unable to start container process: " + reason, out)
+            info = self.api.exec_inspect(e["Id"])
+            self.assertEqual(info["ExitCode"], 126)
+            self.assertFalse(info["Running"])
+        # a command that exits 255 by itself is not a failure to start
+        result = c.exec_run(["sh", "-c", "exit 255"])
+        self.assertEqual(result.exit_code, 255)
+
+    def test_wait_returns_when_a_restart_always_container_stops(self):
+        c = self.run_detached("py-wait-always", ["sh", "-c", "sleep 1; exit 3"], restart_policy={"Name": "always"})
+        started = time.monotonic()
+        self.assertEqual(c.wait(timeout=30, condition="not-running")["StatusCode"], 3)
+        self.assertLess(time.monotonic() - started, 20)
+        # next-exit: the next run's exit, the restart policy still bringing it back
+        self.assertEqual(c.wait(timeout=30, condition="next-exit")["StatusCode"], 3)
+
+    def test_wait_condition_removed_and_a_bad_condition(self):
+        c = self.client.containers.create("busybox", ["true"], name="py-wait-removed")
+        self.addCleanup(lambda: self.client.api.remove_container(c.id, force=True) if self.exists(c.id) else None)
+        with self.assertRaises(docker.errors.APIError) as bad:
+            c.wait(condition="sometime")
+        self.assertEqual(bad.exception.status_code, 400)
+        import threading
+        result = {}
+        waiter = threading.Thread(target=lambda: result.update(c.wait(timeout=30, condition="removed")))
+        waiter.start()
+        time.sleep(0.5)
+        self.assertNotIn("StatusCode", result)
+        c.remove()
+        waiter.join(30)
+        self.assertEqual(result.get("StatusCode"), 0)
+
+    def exists(self, cid):
+        try:
+            self.client.containers.get(cid)
+            return True
+        except docker.errors.NotFound:
+            return False
+
+
+if __name__ == "__main__":
+    unittest.main()
