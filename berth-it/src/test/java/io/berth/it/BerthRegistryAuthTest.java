@@ -78,6 +78,6 @@ class BerthRegistryAuthTest {
         assertThat(denied.stderr()).isNotBlank();
 
         Cmd.Result anonymous = daemon.cli("pull", host + "/team/app:1");
-        assertThat(anonymous.exitCode()).isNotZero();
+        assertThat(anonymous.exitCode()).as(anonymous.stdout() + " | " + anonymous.stderr()).isNotZero();
     }
 }
