@@ -26,6 +26,17 @@ final class Endpoints {
         return List.copyOf(names);
     }
 
+    /**
+     * The name netavark knows a network by: its bridge's, not berth's. netavark 1.4 names a network's iptables
+     * chains after a hash of this name, and every berthd has a network called "bridge" (tests and benchmarks run
+     * several): two daemons' default networks then shared one NAT chain, and one daemon's teardown of its last
+     * container removed the other's masquerading (measured: a build's apt-get lost DNS mid-run). Bridge names are
+     * unique on the host (HostNetworkClaims).
+     */
+    static String netavarkName(NetworkCatalog.NetworkFacts f) {
+        return f.bridgeInterface();
+    }
+
     static NetavarkJson.Network network(NetworkCatalog.NetworkFacts f) {
         Map<String, String> options = new HashMap<>(f.options());
         if (f.mtu() > 0) options.put("mtu", Integer.toString(f.mtu()));
@@ -34,7 +45,7 @@ final class Endpoints {
         options.putIfAbsent("isolate", "true");
         List<NetavarkJson.Subnet> subnets = f.subnets().stream()
                 .map(s -> new NetavarkJson.Subnet(s.subnet(), s.gateway().isEmpty() ? null : s.gateway())).toList();
-        return new NetavarkJson.Network(f.dnsEnabled(), "bridge", f.id(), f.internal(), f.ipv6(), f.name(),
+        return new NetavarkJson.Network(f.dnsEnabled(), "bridge", f.id(), f.internal(), f.ipv6(), netavarkName(f),
                 f.bridgeInterface(), options, Map.of("driver", "host-local"), subnets, null);
     }
 

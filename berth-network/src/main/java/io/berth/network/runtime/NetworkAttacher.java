@@ -93,7 +93,7 @@ public final class NetworkAttacher {
         NetworkRecords.Teardown t = records.readTeardown().filter(r -> r.options() != null).orElseThrow(() ->
                 new FailedPreconditionException("container " + containerId + " has no network of its own to connect"));
         NetworkCatalog.NetworkFacts f = Endpoints.facts(catalog, attachment);
-        if (t.options().networks().containsKey(f.name()) || t.networkIds().contains(f.id())) {
+        if (t.options().networks().containsKey(Endpoints.netavarkName(f)) || t.networkIds().contains(f.id())) {
             throw new ConflictException("endpoint with name " + t.options().containerName() + " already exists in network " + f.name());
         }
         NetworkStatus status = records.readStatus().orElseThrow(() -> new FailedPreconditionException("container " + containerId + " is not running"));
@@ -104,14 +104,14 @@ public final class NetworkAttacher {
         records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, t.options()));
         List<String> addresses = leases.allocate(f.id(), containerId, attachment.ipv4Address(), attachment.ipv6Address());
         Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
-        per.put(f.name(), Endpoints.perNetwork(containerId, attachment, f, ifname, addresses));
+        per.put(Endpoints.netavarkName(f), Endpoints.perNetwork(containerId, attachment, f, ifname, addresses));
         Map<String, NetavarkJson.Network> info = new HashMap<>(t.options().networkInfo());
-        info.put(f.name(), Endpoints.network(f));
+        info.put(Endpoints.netavarkName(f), Endpoints.network(f));
         NetavarkJson.Options all = new NetavarkJson.Options(containerId, t.options().containerName(), per, info,
                 t.options().portMappings(), t.options().dnsServers());
         records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, all));
-        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), Endpoints.only(all, f.name(), false), records.netavarkInput());
-        NetavarkJson.StatusBlock block = result.get(f.name());
+        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), Endpoints.only(all, Endpoints.netavarkName(f), false), records.netavarkInput());
+        NetavarkJson.StatusBlock block = result.get(Endpoints.netavarkName(f));
         NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, block);
         if (f.dnsEnabled() && block.dnsServerIps() != null) resolvers.addAll(block.dnsServerIps());
         List<NetworkStatus.Endpoint> endpoints = new ArrayList<>(status.networks());
@@ -131,7 +131,7 @@ public final class NetworkAttacher {
                 .orElseThrow(() -> new NotFoundException("container " + containerId + " is not connected to network " + network));
         String id = t.options().networkInfo().get(name).id();
         // the ports are forwarded to the first network's address: they go with that network only
-        boolean first = records.readStatus().map(s -> !s.networks().isEmpty() && s.networks().getFirst().network().equals(name)).orElse(false);
+        boolean first = records.readStatus().map(s -> !s.networks().isEmpty() && s.networks().getFirst().networkId().equals(id)).orElse(false);
         netavark.teardown(Path.of(t.netns()), Endpoints.only(t.options(), name, first), records.netavarkInput());
 
         Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
@@ -146,7 +146,7 @@ public final class NetworkAttacher {
         leases.release(id, containerId);
         var status = records.readStatus();
         if (status.isPresent()) {
-            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.network().equals(name)).toList()));
+            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.networkId().equals(id)).toList()));
         }
     }
 

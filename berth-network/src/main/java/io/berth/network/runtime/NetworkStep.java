@@ -109,8 +109,8 @@ public final class NetworkStep implements ContainerStep {
             NetworkSpec.Attachment a = spec.attachments().get(i);
             NetworkCatalog.NetworkFacts f = facts.get(i);
             List<String> addresses = leases.allocate(f.id(), c.id(), a.ipv4Address(), a.ipv6Address());
-            perNetwork.put(f.name(), Endpoints.perNetwork(c.id(), a, f, "eth" + i, addresses));
-            info.put(f.name(), Endpoints.network(f));
+            perNetwork.put(Endpoints.netavarkName(f), Endpoints.perNetwork(c.id(), a, f, "eth" + i, addresses));
+            info.put(Endpoints.netavarkName(f), Endpoints.network(f));
         }
         List<NetworkStatus.Port> held = ports.reserve(c.id(), published(spec));
         NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(), perNetwork, info,
@@ -121,7 +121,7 @@ public final class NetworkStep implements ContainerStep {
         List<NetworkStatus.Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < facts.size(); i++) {
             NetworkCatalog.NetworkFacts f = facts.get(i);
-            endpoints.add(Endpoints.endpoint(f, spec.attachments().get(i), c.id(), "eth" + i, result.get(f.name())));
+            endpoints.add(Endpoints.endpoint(f, spec.attachments().get(i), c.id(), "eth" + i, result.get(Endpoints.netavarkName(f))));
         }
         records.writeStatus(new NetworkStatus(netns.toString(), endpoints, held));
         run.joinNetworkNamespace(netns);
@@ -134,7 +134,7 @@ public final class NetworkStep implements ContainerStep {
         }
         List<String> resolvers = new ArrayList<>();
         for (int i = 0; i < facts.size(); i++) {
-            NetavarkJson.StatusBlock b = result.get(facts.get(i).name());
+            NetavarkJson.StatusBlock b = result.get(Endpoints.netavarkName(facts.get(i)));
             if (facts.get(i).dnsEnabled() && b != null && b.dnsServerIps() != null) {
                 b.dnsServerIps().stream().filter(s -> !resolvers.contains(s)).forEach(resolvers::add);
             }
