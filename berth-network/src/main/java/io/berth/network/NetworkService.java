@@ -105,7 +105,11 @@ public final class NetworkService {
                 Subnet v4 = SubnetChooser.chooseIpv4(subnetsInUse(true, others)).orElseThrow(() -> new ConflictException(
                         "could not find an available, non-overlapping IPv4 address pool for the default bridge network"));
                 // berth0 is the system daemon's; a daemon on another data root (tests, benchmarks) takes the next free name
-                String name = bridgeNames(others).contains(DEFAULT_BRIDGE_INTERFACE) ? nextBridgeName(others) : DEFAULT_BRIDGE_INTERFACE;
+                // (or a berth0 a dead daemon left on the host: netavark would put containers on that bridge, with its
+                // subnet, and their traffic would go nowhere)
+                boolean taken = bridgeNames(others).contains(DEFAULT_BRIDGE_INTERFACE)
+                        || hostInterfaces.get().contains(DEFAULT_BRIDGE_INTERFACE);
+                String name = taken ? nextBridgeName(others) : DEFAULT_BRIDGE_INTERFACE;
                 Map<String, String> options = new LinkedHashMap<>();
                 options.put(Network.OPT_DEFAULT_BRIDGE, "true");
                 options.put(Network.OPT_BRIDGE_NAME, name);

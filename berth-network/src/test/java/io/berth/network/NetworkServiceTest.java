@@ -42,6 +42,13 @@ class NetworkServiceTest {
     }
 
     @Test
+    void aBerth0ADeadDaemonLeftOnTheHostIsNotTakenForTheDefaultBridge() {
+        interfaces.add("berth0");
+        service.ensurePredefined();
+        assertEquals("berth1", service.inspect("bridge").bridgeName());
+    }
+
+    @Test
     void predefinedNetworksAsDockerListsThemKeptAcrossRestarts() {
         routes.add(Subnet.parse("172.17.0.0/16")); // dockerd's docker0
         service.ensurePredefined();
