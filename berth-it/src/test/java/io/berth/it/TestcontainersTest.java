@@ -1,0 +1,187 @@
+package io.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
+import org.testcontainers.images.ImagePullPolicy;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
+
+/**
+ * Testcontainers 1.21 (docker-java underneath) drives berthd as a Java user's test suite drives dockerd: it finds
+ * the daemon through DOCKER_HOST, Ryuk is off (its image cannot be pulled here) and images are local only.
+ * The surefire execution "testcontainers" (berth-it's pom) gives this class a JVM whose DOCKER_HOST names the
+ * socket the daemon below listens on, and whose user.home holds no Testcontainers settings.
+ */
+@Tag("privileged")
+@Tag("testcontainers")
+class TestcontainersTest {
+    private static final DockerImageName BUSYBOX = DockerImageName.parse("busybox:latest");
+    /** Images come from the daemon's store: a pull would go to Docker Hub, which is not reachable. */
+    private static final ImagePullPolicy NEVER_PULL = image -> false;
+    /** busybox's httpd serving /www on 8080, after printing the marker a log wait strategy looks for. */
+    private static final String HTTPD = "mkdir -p /www && printf '%s\\n' \"$GREETING\" > /www/index.html"
+            + " && echo 'httpd ready' && exec httpd -f -p 8080 -h /www";
+
+    static BerthdProcess daemon;
+
+    @BeforeAll
+    static void up() throws Exception {
+        String socket = System.getProperty("berth.testcontainers.socket");
+        assertThat(socket).as("run by surefire's 'testcontainers' execution, which sets the socket and DOCKER_HOST").isNotNull();
+        assertThat(System.getenv("DOCKER_HOST")).isEqualTo("unix://" + socket);
+        daemon = DaemonFixture.startWithBusybox("testcontainers", Path.of(socket));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        DaemonFixture.stop(daemon);
+    }
+
+    private static GenericContainer<?> busybox() {
+        return new GenericContainer<>(BUSYBOX).withImagePullPolicy(NEVER_PULL);
+    }
+
+    private static GenericContainer<?> httpd(String greeting) {
+        return busybox().withEnv("GREETING", greeting).withCommand("sh", "-c", HTTPD).withExposedPorts(8080);
+    }
+
+    @Test
+    void exposedPortWithLogAndHttpWaitStrategies() throws Exception {
+        try (GenericContainer<?> web = httpd("hello from berth").waitingFor(new WaitAllStrategy()
+                .withStrategy(Wait.forLogMessage(".*httpd ready.*\\n", 1))
+                .withStrategy(Wait.forHttp("/index.html").forPort(8080).forStatusCode(200))
+                .withStartupTimeout(Duration.ofSeconds(60)))) {
+            web.start();
+
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + web.getHost() + ":" + web.getMappedPort(8080) + "/index.html")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("hello from berth\n");
+            assertThat(web.getLogs()).contains("httpd ready");
+            assertThat(web.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void envAndCommand() throws Exception {
+        try (GenericContainer<?> c = busybox().withEnv("ANSWER", "42")
+                .withCommand("sh", "-c", "echo \"answer=$ANSWER\"; exec sleep 600")
+                .waitingFor(Wait.forLogMessage("answer=42\\n", 1))) {
+            c.start();
+            assertThat(c.execInContainer("sh", "-c", "echo $ANSWER").getStdout()).isEqualTo("42\n");
+        }
+    }
+
+    @Test
+    void filesCopiedInAndOut(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("hello.sh");
+        Files.writeString(script, "#!/bin/sh\necho hello from a copied script\n");
+        try (GenericContainer<?> c = busybox().withCommand("sleep", "600")
+                .withCopyToContainer(Transferable.of("before start\n"), "/etc/berth/before.txt")) {
+            c.start();
+            c.copyFileToContainer(MountableFile.forHostPath(script, 0755), "/opt/hello.sh");
+            c.copyFileToContainer(Transferable.of("after start\n"), "/tmp/after.txt");
+
+            assertThat(c.execInContainer("cat", "/etc/berth/before.txt", "/tmp/after.txt").getStdout())
+                    .isEqualTo("before start\nafter start\n");
+            assertThat(c.execInContainer("/opt/hello.sh").getStdout()).isEqualTo("hello from a copied script\n");
+            assertThat(c.execInContainer("stat", "-c", "%a", "/opt/hello.sh").getStdout().strip()).isEqualTo("755");
+
+            c.execInContainer("sh", "-c", "echo made inside > /tmp/out.txt");
+            String copied = c.copyFileFromContainer("/tmp/out.txt",
+                    (InputStream in) -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(copied).isEqualTo("made inside\n");
+            Path local = dir.resolve("out.txt");
+            c.copyFileFromContainer("/tmp/out.txt", local.toString());
+            assertThat(Files.readString(local)).isEqualTo("made inside\n");
+        }
+    }
+
+    @Test
+    void execReportsExitCodeAndBothStreams() throws Exception {
+        try (GenericContainer<?> c = busybox().withCommand("sleep", "600")) {
+            c.start();
+            Container.ExecResult r = c.execInContainer("sh", "-c", "echo to-out; echo to-err >&2; exit 3");
+            assertThat(r.getExitCode()).isEqualTo(3);
+            assertThat(r.getStdout()).isEqualTo("to-out\n");
+            assertThat(r.getStderr()).isEqualTo("to-err\n");
+        }
+    }
+
+    @Test
+    void networkAliasReachesAnotherContainer() throws Exception {
+        try (Network net = Network.newNetwork();
+                GenericContainer<?> web = httpd("reached by alias").withNetwork(net).withNetworkAliases("web")
+                        .waitingFor(Wait.forHttp("/index.html").forPort(8080));
+                GenericContainer<?> client = busybox().withNetwork(net).withCommand("sleep", "600")) {
+            web.start();
+            client.start();
+            Container.ExecResult r = client.execInContainer("wget", "-qO-", "http://web:8080/index.html");
+            assertThat(r.getExitCode()).as(r.getStderr()).isZero();
+            assertThat(r.getStdout()).isEqualTo("reached by alias\n");
+        }
+    }
+
+    @Test
+    void hostDirectoryBoundReadWrite(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve("from-host.txt"), "from the host\n");
+        try (GenericContainer<?> c = busybox().withFileSystemBind(dir.toString(), "/shared", BindMode.READ_WRITE)
+                .withCommand("sh", "-c", "cat /shared/from-host.txt > /shared/from-container.txt && echo done; exec sleep 600")
+                .waitingFor(Wait.forLogMessage("done\\n", 1))) {
+            c.start();
+            assertThat(Files.readString(dir.resolve("from-container.txt"))).isEqualTo("from the host\n");
+        }
+    }
+
+    @Test
+    void namedVolumeOutlivesItsWriter() throws Exception {
+        DockerClient docker = DockerClientFactory.instance().client();
+        String volume = docker.createVolumeCmd().withName("tc-data-" + System.nanoTime()).exec().getName();
+        try {
+            try (GenericContainer<?> writer = busybox()
+                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withBinds(new Bind(volume, new Volume("/data"))))
+                    .withCommand("sh", "-c", "echo kept > /data/file && echo written; exec sleep 600")
+                    .waitingFor(Wait.forLogMessage("written\\n", 1))) {
+                writer.start();
+            }
+            try (GenericContainer<?> reader = busybox()
+                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withBinds(new Bind(volume, new Volume("/data"))))
+                    .withCommand("sleep", "600")) {
+                reader.start();
+                assertThat(reader.execInContainer("cat", "/data/file").getStdout()).isEqualTo("kept\n");
+            }
+        } finally {
+            docker.removeVolumeCmd(volume).exec();
+        }
+    }
+}
