@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +28,17 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
 import org.testcontainers.images.ImagePullPolicy;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.output.ToStringConsumer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.Volume;
 
 /**
@@ -182,6 +189,81 @@ class TestcontainersTest {
             }
         } finally {
             docker.removeVolumeCmd(volume).exec();
+        }
+    }
+
+    @Test
+    void defaultWaitChecksTheListeningPortInsideAndOutside() throws Exception {
+        // no wait strategy: Testcontainers' default for exposed ports, a shell loop exec'd inside (grep of
+        // /proc/net/tcp*, nc) and a connect from outside to the mapped port
+        try (GenericContainer<?> web = httpd("default wait")) {
+            web.start();
+            assertThat(web.isRunning()).isTrue();
+            assertThat(web.getContainerInfo().getNetworkSettings().getPorts().getBindings()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void oneShotContainerWithALogConsumerAndSeparateStreams() throws Exception {
+        ToStringConsumer consumer = new ToStringConsumer();
+        try (GenericContainer<?> c = busybox().withCommand("sh", "-c", "echo to-out; echo to-err >&2")
+                .withLogConsumer(consumer)
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(30)))) {
+            c.start();
+            assertThat(c.getLogs(OutputFrame.OutputType.STDOUT)).isEqualTo("to-out\n");
+            assertThat(c.getLogs(OutputFrame.OutputType.STDERR)).isEqualTo("to-err\n");
+            assertThat(c.getCurrentContainerInfo().getState().getExitCodeLong()).isZero();
+        }
+        assertThat(consumer.toUtf8String()).contains("to-out", "to-err");
+    }
+
+    @Test
+    void healthcheckWaitStrategy() throws Exception {
+        HealthCheck check = new HealthCheck().withTest(List.of("CMD-SHELL", "test -f /tmp/ready"))
+                .withInterval(Duration.ofMillis(300).toNanos()).withTimeout(Duration.ofSeconds(5).toNanos()).withRetries(30);
+        try (GenericContainer<?> c = busybox().withCommand("sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 600")
+                .withCreateContainerCmdModifier(cmd -> cmd.withHealthcheck(check))
+                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(60)))) {
+            c.start();
+            assertThat(c.getCurrentContainerInfo().getState().getHealth().getStatus()).isEqualTo("healthy");
+        }
+    }
+
+    @Test
+    void imageFromDockerfileIsBuiltAndRun() throws Exception {
+        ImageFromDockerfile image = new ImageFromDockerfile("berth-tc-built:" + System.nanoTime(), true)
+                .withDockerfileFromBuilder(b -> b.from("busybox:latest").run("echo built by berthd > /built.txt")
+                        .cmd("cat", "/built.txt").build());
+        try (GenericContainer<?> c = new GenericContainer<>(image)
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(30)))) {
+            c.start();
+            assertThat(c.getLogs()).isEqualTo("built by berthd\n");
+        }
+    }
+
+    @Test
+    void tmpfsWorkingDirectoryLabelsAndExecAsAnotherUser() throws Exception {
+        try (GenericContainer<?> c = busybox().withTmpFs(Map.of("/scratch", "rw,size=1m")).withWorkingDirectory("/scratch")
+                .withLabel("team", "berth").withCommand("sleep", "600")) {
+            c.start();
+            assertThat(c.execInContainer("pwd").getStdout()).isEqualTo("/scratch\n");
+            assertThat(c.execInContainer("sh", "-c", "grep ' /scratch ' /proc/mounts").getStdout()).startsWith("tmpfs /scratch tmpfs rw");
+            assertThat(c.execInContainerWithUser("nobody", "id", "-u").getStdout()).isEqualTo("65534\n");
+            assertThat(c.getContainerInfo().getConfig().getLabels()).containsEntry("team", "berth")
+                    .containsEntry("org.testcontainers", "true");
+        }
+    }
+
+    @Test
+    void aDirectoryCopiedIn(@TempDir Path dir) throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("sub"));
+        Files.writeString(tree.resolve("a.txt"), "a\n");
+        Files.writeString(tree.resolve("sub/b.txt"), "b\n");
+        try (GenericContainer<?> c = busybox().withCommand("sleep", "600")
+                .withCopyFileToContainer(MountableFile.forHostPath(tree), "/opt/tree")) {
+            c.start();
+            assertThat(c.execInContainer("cat", "/opt/tree/a.txt", "/opt/tree/sub/b.txt").getStdout()).isEqualTo("a\nb\n");
         }
     }
 }
