@@ -30,6 +30,7 @@ import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
 import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.ToStringConsumer;
+import org.testcontainers.containers.output.WaitingConsumer;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
@@ -264,6 +265,53 @@ class TestcontainersTest {
                 .withCopyFileToContainer(MountableFile.forHostPath(tree), "/opt/tree")) {
             c.start();
             assertThat(c.execInContainer("cat", "/opt/tree/a.txt", "/opt/tree/sub/b.txt").getStdout()).isEqualTo("a\nb\n");
+        }
+    }
+
+    @Test
+    void aFileBoundReadOnly(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("app.conf");
+        Files.writeString(conf, "mode=test\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (GenericContainer<?> c = busybox().withFileSystemBind(conf.toString(), "/etc/app.conf", BindMode.READ_ONLY)
+                .withCommand("sleep", "600")) {
+            c.start();
+            assertThat(c.execInContainer("cat", "/etc/app.conf").getStdout()).isEqualTo("mode=test\n");
+            Container.ExecResult write = c.execInContainer("sh", "-c", "echo changed > /etc/app.conf");
+            assertThat(write.getExitCode()).isNotZero();
+            assertThat(write.getStderr()).contains("Read-only file system");
+            assertThat(Files.readString(conf)).isEqualTo("mode=test\n");
+        }
+    }
+
+    @Test
+    void followedOutputIsWaitedFor() throws Exception {
+        WaitingConsumer waiting = new WaitingConsumer();
+        try (GenericContainer<?> c = busybox().withCommand("sh", "-c", "sleep 1; echo tick one; sleep 1; echo tick two; exec sleep 600")) {
+            c.start();
+            c.followOutput(waiting, OutputFrame.OutputType.STDOUT);
+            waiting.waitUntil(f -> f.getUtf8String().contains("tick two"), 30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.getLogs()).isEqualTo("tick one\ntick two\n");
+        }
+    }
+
+    @Test
+    void aNamedContainerAndItsAddressOnANetwork() throws Exception {
+        String name = "tc-named-" + System.nanoTime();
+        try (Network net = Network.newNetwork();
+                GenericContainer<?> c = busybox().withNetwork(net).withNetworkAliases("db", "store")
+                        .withCreateContainerCmdModifier(cmd -> cmd.withName(name)).withCommand("sleep", "600")) {
+            c.start();
+            assertThat(c.getContainerName()).isEqualTo("/" + name);
+            var endpoint = c.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next();
+            assertThat(endpoint.getAliases()).contains("db", "store");
+            assertThat(endpoint.getIpAddress()).isNotEmpty();
+            assertThat(c.execInContainer("sh", "-c", "ip -4 -o addr show eth0").getStdout()).contains(endpoint.getIpAddress() + "/");
+            // a second container of the same name is Docker's conflict
+            try (GenericContainer<?> twin = busybox().withCreateContainerCmdModifier(cmd -> cmd.withName(name)).withCommand("sleep", "600")
+                    .withStartupAttempts(1)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(twin::start).hasStackTraceContaining("Conflict");
+            }
         }
     }
 }
