@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container;
+import org.testcontainers.containers.ContainerState;
+import org.testcontainers.containers.DockerComposeContainer;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -312,6 +314,31 @@ class TestcontainersTest {
                     .withStartupAttempts(1)) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(twin::start).hasStackTraceContaining("Conflict");
             }
+        }
+    }
+
+    @Test
+    void aComposeProjectThroughTheLocalDockerCompose(@TempDir Path dir) throws Exception {
+        // DockerComposeContainer with the local docker-compose (Debian's 1.29, from the setup script): Testcontainers
+        // hands it DOCKER_HOST, then finds the services' containers by Compose's labels
+        Path compose = dir.resolve("docker-compose.yml");
+        Files.writeString(compose, """
+                version: "3"
+                services:
+                  web:
+                    image: busybox:latest
+                    command: ["sh", "-c", "mkdir -p /www && echo from compose > /www/index.html && echo web up && exec httpd -f -p 8080 -h /www"]
+                  client:
+                    image: busybox:latest
+                    command: ["sleep", "600"]
+                """);
+        try (DockerComposeContainer<?> env = new DockerComposeContainer<>(compose.toFile()).withLocalCompose(true)
+                .waitingFor("web_1", Wait.forLogMessage(".*web up.*\\n", 1))) {
+            env.start();
+            ContainerState client = env.getContainerByServiceName("client_1").orElseThrow();
+            Container.ExecResult r = client.execInContainer("wget", "-qO-", "http://web:8080/index.html");
+            assertThat(r.getExitCode()).as(r.getStderr()).isZero();
+            assertThat(r.getStdout()).isEqualTo("from compose\n");
         }
     }
 }
