@@ -27,13 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The default bridge stays up with its gateway address while berthd runs, as dockerd's docker0 does, against the
- * real kernel and netavark. The default network here is 10.201.73.0/24 on bridge berth-t73; a user network
- * 10.201.74.0/24 on berth-t74.
+ * real kernel and netavark. The default network here is 10.201.77.0/24 on bridge berth-t77; a user network
+ * 10.201.78.0/24 on berth-t78.
  */
 @Tag("privileged")
 class DefaultBridgeAnchorPrivilegedTest {
-    private static final String BRIDGE = "berth-t73";
-    private static final String USER_BRIDGE = "berth-t74";
+    private static final String BRIDGE = "berth-t77";
+    private static final String USER_BRIDGE = "berth-t78";
 
     @TempDir
     Path tmp;
@@ -46,8 +46,8 @@ class DefaultBridgeAnchorPrivilegedTest {
     @BeforeEach
     void setUp() throws IOException {
         execRoot = tmp.resolve("exec");
-        networks.add(NetworkSpec.DEFAULT_BRIDGE, BRIDGE, "10.201.73", false);
-        networks.add("t74", USER_BRIDGE, "10.201.74", false);
+        networks.add(NetworkSpec.DEFAULT_BRIDGE, BRIDGE, "10.201.77", false);
+        networks.add("t78", USER_BRIDGE, "10.201.78", false);
         steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
     }
 
@@ -62,17 +62,17 @@ class DefaultBridgeAnchorPrivilegedTest {
     @Test
     void theGatewayStaysWhileNoContainerIsOnTheDefaultBridgeAndReachesPortsOfOtherNetworks() throws Exception {
         steps.defaultBridgeAnchor().up();
-        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.73.1/24");
+        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.77.1/24");
 
         // a container on the default bridge comes and goes: the bridge and its address stay
         Container onBridge = container("b", NetworkSpec.DEFAULT_BRIDGE, List.of());
         steps.step().setUp(new StepRun(onBridge));
         steps.step().tearDown(new StepRun(onBridge));
-        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.73.1/24");
+        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.77.1/24");
 
         // Testcontainers in a container connects to published ports at the default bridge's gateway, whatever
         // network the container is on
-        Container web = container("web", "t74", List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
+        Container web = container("web", "t78", List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
         steps.step().setUp(new StepRun(web));
         NetworkStatus s = NetworkStatusReader.read(web.paths().runDir()).orElseThrow();
         Path www = tmp.resolve("www");
@@ -80,17 +80,17 @@ class DefaultBridgeAnchorPrivilegedTest {
         Files.writeString(www.resolve("index.html"), "through the default gateway\n");
         servers.add(new ProcessBuilder("nsenter", "--net=" + s.netns(), "busybox", "httpd", "-f", "-p", "80", "-h", www.toString())
                 .redirectErrorStream(true).start());
-        assertThat(get("http://10.201.73.1:" + s.ports().getFirst().hostPort() + "/")).isEqualTo("through the default gateway\n");
+        assertThat(get("http://10.201.77.1:" + s.ports().getFirst().hostPort() + "/")).isEqualTo("through the default gateway\n");
     }
 
     @Test
     void downRemovesTheBridgeItsRulesTheLeaseAndTheNamespace() throws Exception {
         steps.defaultBridgeAnchor().up();
-        assertThat(sh("iptables", "-t", "nat", "-S")).contains("10.201.73.0/24");
+        assertThat(sh("iptables", "-t", "nat", "-S")).contains("10.201.77.0/24");
         steps.defaultBridgeAnchor().down();
         assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
-        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.73.");
-        assertThat(sh("iptables", "-S")).doesNotContain("10.201.73.");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.77.");
+        assertThat(sh("iptables", "-S")).doesNotContain("10.201.77.");
         assertThat(networks.leaseCount()).isZero();
         assertThat(execRoot.resolve("bridge-anchor/netns")).doesNotExist();
     }
@@ -102,7 +102,7 @@ class DefaultBridgeAnchorPrivilegedTest {
         NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         restarted.defaultBridgeAnchor().up();
         assertThat(sh("ip", "-br", "link", "show", "master", BRIDGE).lines().filter(l -> !l.isBlank())).hasSize(1);
-        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.73.1/24");
+        assertThat(sh("ip", "-br", "addr", "show", BRIDGE)).contains("10.201.77.1/24");
         restarted.defaultBridgeAnchor().down();
         assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
         assertThat(networks.leaseCount()).isZero();
