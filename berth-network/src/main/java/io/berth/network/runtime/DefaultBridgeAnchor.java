@@ -64,7 +64,7 @@ public final class DefaultBridgeAnchor {
         List<String> requested = new ArrayList<>(List.of("", ""));
         for (NetworkCatalog.Subnet s : f.subnets()) {
             Subnet subnet = Subnet.parse(s.subnet());
-            requested.set(subnet.ipv6() ? 1 : 0, lastHost(subnet));
+            requested.set(subnet.ipv6() ? 1 : 0, lastHost(subnet, s.gateway()));
         }
         List<String> addresses = leases.reserve(f.id(), OWNER, requested.get(0), requested.get(1));
         Files.createDirectories(dir);
@@ -92,9 +92,13 @@ public final class DefaultBridgeAnchor {
         }
     }
 
-    /** The highest address a host of {@code subnet} may have: below IPv4's broadcast address, IPv6's last. */
-    static String lastHost(Subnet subnet) {
+    /**
+     * The highest address a host of {@code subnet} may have (below IPv4's broadcast address, IPv6's last), or the
+     * one below it when that is the gateway.
+     */
+    static String lastHost(Subnet subnet, String gateway) {
         java.math.BigInteger last = subnet.ipv6() ? subnet.last() : subnet.last().subtract(java.math.BigInteger.ONE);
-        return Subnet.format(subnet.address(last));
+        String address = Subnet.format(subnet.address(last));
+        return address.equals(gateway) ? Subnet.format(subnet.address(last.subtract(java.math.BigInteger.ONE))) : address;
     }
 }

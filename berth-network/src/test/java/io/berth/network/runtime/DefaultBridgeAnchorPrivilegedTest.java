@@ -108,12 +108,6 @@ class DefaultBridgeAnchorPrivilegedTest {
         assertThat(networks.leaseCount()).isZero();
     }
 
-    @Test
-    void theAnchorHoldsTheSubnetsLastHostAddress() {
-        assertThat(DefaultBridgeAnchor.lastHost(io.berth.network.Subnet.parse("172.17.0.0/16"))).isEqualTo("172.17.255.254");
-        assertThat(DefaultBridgeAnchor.lastHost(io.berth.network.Subnet.parse("fd42:b3e7:7a00::/64"))).isEqualTo("fd42:b3e7:7a00:0:ffff:ffff:ffff:ffff");
-    }
-
     private static String get(String url) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         IOException last = null;
