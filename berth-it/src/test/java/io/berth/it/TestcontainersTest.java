@@ -29,6 +29,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.containers.wait.strategy.WaitAllStrategy;
+import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.ToStringConsumer;
@@ -40,6 +41,9 @@ import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 import com.github.dockerjava.api.DockerClient;
+
+import io.berth.registry.server.RegistryConfig;
+import io.berth.registry.server.RegistryServer;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.Volume;
@@ -61,9 +65,11 @@ class TestcontainersTest {
             + " && echo 'httpd ready' && exec httpd -f -p 8080 -h /www";
 
     static BerthdProcess daemon;
+    static RegistryServer registry;
 
     @BeforeAll
-    static void up() throws Exception {
+    static void up(@TempDir Path registryRoot) throws Exception {
+        registry = RegistryServer.start(RegistryConfig.loopback(registryRoot));
         String socket = System.getProperty("berth.testcontainers.socket");
         assertThat(socket).as("run by surefire's 'testcontainers' execution, which sets the socket and DOCKER_HOST").isNotNull();
         assertThat(System.getenv("DOCKER_HOST")).isEqualTo("unix://" + socket);
@@ -73,6 +79,7 @@ class TestcontainersTest {
     @AfterAll
     static void down() throws Exception {
         DaemonFixture.stop(daemon);
+        if (registry != null) registry.close();
     }
 
     private static GenericContainer<?> busybox() {
@@ -339,6 +346,39 @@ class TestcontainersTest {
             Container.ExecResult r = client.execInContainer("wget", "-qO-", "http://web:8080/index.html");
             assertThat(r.getExitCode()).as(r.getStderr()).isZero();
             assertThat(r.getStdout()).isEqualTo("from compose\n");
+        }
+    }
+
+    @Test
+    void anImageMissingLocallyIsPulledFromARegistry() throws Exception {
+        // Testcontainers' default pull policy: not in the daemon's images, so pulled (/images/create) from the
+        // registry its name says, here berth's own on loopback
+        String ref = "127.0.0.1:" + registry.port() + "/tc/busybox:pulled";
+        daemon.docker("tag", "busybox:latest", ref).orFail();
+        daemon.docker("push", ref).orFail();
+        daemon.docker("rmi", ref).orFail();
+        try (GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(ref)).withCommand("sleep", "600")) {
+            c.start();
+            assertThat(c.execInContainer("echo", "pulled").getStdout()).isEqualTo("pulled\n");
+        }
+        assertThat(daemon.docker("image", "inspect", ref).exitCode()).isZero();
+    }
+
+    @Test
+    void containersStartedInParallel() throws Exception {
+        List<GenericContainer<?>> webs = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) webs.add(httpd("web " + i).waitingFor(Wait.forHttp("/index.html").forPort(8080)));
+        try {
+            Startables.deepStart(webs).join();
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < webs.size(); i++) {
+                GenericContainer<?> w = webs.get(i);
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://" + w.getHost() + ":" + w.getMappedPort(8080)
+                        + "/index.html")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(body).isEqualTo("web " + i + "\n");
+            }
+        } finally {
+            webs.forEach(GenericContainer::stop);
         }
     }
 }
