@@ -39,7 +39,7 @@ class LogDriversTest {
     @Test
     void jsonFileIsTheDefaultAndItsLogIsRead() throws Exception {
         daemon.docker("run", "--name", "plain", "busybox", "sh", "-c", "echo out; echo err >&2").orFail();
-        assertThat(daemon.docker("logs", "plain").orFail().out()).isEqualTo("out\n");
+        assertThat(daemon.docker("logs", "plain").orFail().stdout()).isEqualTo("out\n");
         assertThat(daemon.docker("logs", "plain").orFail().stderr()).isEqualTo("err\n");
         assertThat(daemon.docker("inspect", "-f", "{{json .HostConfig.LogConfig}}", "plain").orFail().out().trim())
                 .isEqualTo("{\"Type\":\"json-file\",\"Config\":{}}");
@@ -85,7 +85,7 @@ class LogDriversTest {
     @Test
     void k8sFileIsRead() throws Exception {
         daemon.docker("run", "--name", "k8s", "--log-driver", "k8s-file", "busybox", "echo", "hello").orFail();
-        assertThat(daemon.docker("logs", "-t", "k8s").orFail().out()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z hello\n");
+        assertThat(daemon.docker("logs", "-t", "k8s").orFail().stdout()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z hello\n");
         assertThat(daemon.docker("inspect", "-f", "{{.HostConfig.LogConfig.Type}}", "k8s").orFail().out().trim()).isEqualTo("k8s-file");
     }
 
@@ -99,12 +99,12 @@ class LogDriversTest {
                 .isEqualTo("|none");
         assertThat(names(daemon.dataRoot.resolve("containers").resolve(id("quiet")))).noneMatch(n -> n.startsWith("ctr.log"));
         // a run attached to the container still shows its output: that comes from conmon, not the log
-        assertThat(daemon.docker("run", "--rm", "--log-driver", "none", "busybox", "echo", "live").orFail().out()).isEqualTo("live\n");
+        assertThat(daemon.docker("run", "--rm", "--log-driver", "none", "busybox", "echo", "live").orFail().stdout()).isEqualTo("live\n");
     }
 
     @Test
     void anUnknownDriverOrOptionIsRefusedByName() throws Exception {
-        Cmd.Result driver = daemon.docker("create", "--log-driver", "syslog", "busybox", "true");
+        Cmd.Result driver = daemon.docker("run", "--log-driver", "syslog", "busybox", "true");
         assertThat(driver.exitCode()).isEqualTo(125);
         assertThat(driver.stderr()).contains("logger: no log driver named 'syslog' is registered");
         Cmd.Result opt = daemon.docker("create", "--log-opt", "labels=a", "busybox", "true");
@@ -119,7 +119,7 @@ class LogDriversTest {
     @Test
     void berthRunTakesLogDriverAndLogOpt() throws Exception {
         daemon.cli("run", "--name", "cli-log", "--log-driver", "local", "--log-opt", "max-file=2", "busybox", "echo", "hi").orFail();
-        assertThat(daemon.cli("logs", "cli-log").orFail().out()).isEqualTo("hi\n");
+        assertThat(daemon.cli("logs", "cli-log").orFail().stdout()).isEqualTo("hi\n");
         assertThat(daemon.docker("inspect", "-f", "{{json .HostConfig.LogConfig}}", "cli-log").orFail().out().trim())
                 .isEqualTo("{\"Type\":\"local\",\"Config\":{\"max-file\":\"2\"}}");
         assertThat(daemon.cli("run", "--log-driver", "journald", "busybox", "true").exitCode()).isNotZero();
