@@ -153,6 +153,55 @@ class LogReaderTest {
         assertThat(seen).containsExactly("one\n", "two\n", "three\n");
     }
 
+    @Test
+    void aTailReadsBackwardsFromTheEndInBoundedReads() throws IOException {
+        Path file = dir.resolve("big.log");
+        String block = record("x".repeat(70)).repeat(10_000); // ~1.2 MB
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 40; i++) out.write(block.getBytes(StandardCharsets.US_ASCII)); // ~46 MB
+        }
+        try (CountingChannel ch = new CountingChannel(java.nio.channels.FileChannel.open(file))) {
+            LogReader.Tail t = LogReader.tailStart(ch, 10);
+            assertThat(t.lines()).isEqualTo(10);
+            assertThat(ch.size() - t.offset()).isEqualTo(10L * record("x".repeat(70)).length());
+            // one block from the end and a record's head per line: not the 46 MB before them
+            assertThat(ch.bytesRead).isLessThan(512 * 1024);
+        }
+    }
+
+    /** A file channel that counts what is read through it. */
+    private static final class CountingChannel extends java.nio.channels.FileChannel {
+        private final java.nio.channels.FileChannel ch;
+        long bytesRead;
+
+        CountingChannel(java.nio.channels.FileChannel ch) {
+            this.ch = ch;
+        }
+
+        private int count(int n) {
+            if (n > 0) bytesRead += n;
+            return n;
+        }
+
+        @Override public int read(java.nio.ByteBuffer dst) throws IOException { return count(ch.read(dst)); }
+        @Override public int read(java.nio.ByteBuffer dst, long position) throws IOException { return count(ch.read(dst, position)); }
+        @Override public long read(java.nio.ByteBuffer[] dsts, int offset, int length) { throw new UnsupportedOperationException(); }
+        @Override public int write(java.nio.ByteBuffer src) { throw new UnsupportedOperationException(); }
+        @Override public long write(java.nio.ByteBuffer[] srcs, int offset, int length) { throw new UnsupportedOperationException(); }
+        @Override public int write(java.nio.ByteBuffer src, long position) { throw new UnsupportedOperationException(); }
+        @Override public long position() throws IOException { return ch.position(); }
+        @Override public java.nio.channels.FileChannel position(long p) throws IOException { ch.position(p); return this; }
+        @Override public long size() throws IOException { return ch.size(); }
+        @Override public java.nio.channels.FileChannel truncate(long size) { throw new UnsupportedOperationException(); }
+        @Override public void force(boolean metaData) { }
+        @Override public long transferTo(long position, long count, java.nio.channels.WritableByteChannel target) { throw new UnsupportedOperationException(); }
+        @Override public long transferFrom(java.nio.channels.ReadableByteChannel src, long position, long count) { throw new UnsupportedOperationException(); }
+        @Override public java.nio.MappedByteBuffer map(MapMode mode, long position, long size) { throw new UnsupportedOperationException(); }
+        @Override public java.nio.channels.FileLock lock(long position, long size, boolean shared) { throw new UnsupportedOperationException(); }
+        @Override public java.nio.channels.FileLock tryLock(long position, long size, boolean shared) { throw new UnsupportedOperationException(); }
+        @Override protected void implCloseChannel() throws IOException { ch.close(); }
+    }
+
     private static void await(List<String> seen, int n) throws InterruptedException {
         for (int i = 0; i < 100 && seen.size() < n; i++) Thread.sleep(50);
     }
