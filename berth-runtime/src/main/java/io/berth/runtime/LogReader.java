@@ -111,12 +111,21 @@ public final class LogReader {
         }
     }
 
-    private record Gzip(Path path) implements Source {
+    /** Held open from the listing on, so that a rotation renaming it meanwhile does not swap it for another. */
+    private record Gzip(FileChannel ch) implements Source {
         @Override
-        public void close() {}
+        public void close() throws IOException {
+            ch.close();
+        }
 
+        /** The decompressed content from its start; closing it leaves the channel open for another pass. */
         InputStream open() throws IOException {
-            return new GZIPInputStream(Files.newInputStream(path), BLOCK);
+            ch.position(0);
+            InputStream raw = java.nio.channels.Channels.newInputStream(ch);
+            return new GZIPInputStream(new java.io.FilterInputStream(raw) {
+                @Override
+                public void close() {}
+            }, BLOCK);
         }
     }
 
@@ -196,12 +205,8 @@ public final class LogReader {
         synchronized (files.lock()) {
             try {
                 for (LogFiles.Rotated r : files.rotated()) {
-                    if (r.compressed()) {
-                        out.add(new Gzip(r.path()));
-                    } else {
-                        Plain p = openPlain(r.path());
-                        if (p != null) out.add(p);
-                    }
+                    Plain p = openPlain(r.path());
+                    if (p != null) out.add(r.compressed() ? new Gzip(p.ch()) : p);
                 }
                 Plain current = openPlain(files.current());
                 if (current != null) out.add(current);
@@ -389,8 +394,6 @@ public final class LogReader {
                 System.arraycopy(buf, (int) used, buf, 0, len - (int) used);
                 len -= (int) used;
             }
-        } catch (NoSuchFileException e) {
-            return true; // dropped by a rotation since it was listed
         }
     }
 
