@@ -164,7 +164,7 @@ public final class Daemon implements AutoCloseable {
         // container's networks became at its start.
         io.berth.daemon.api.NetworkResolver networks = containerNetworks.resolver();
         io.berth.daemon.api.NetworkStatusSource networkStatus = containerNetworks.statusSource();
-        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus).register(router);
+        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus, options.defaultLog()).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
@@ -184,7 +184,7 @@ public final class Daemon implements AutoCloseable {
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage, () -> BuildRoutes.diskUsage(builder),
                 new SystemRoutes.DaemonFacts(EngineId.read(options.dataRoot()), options.dataRoot(), options.defaultRuntime(),
                         new java.util.TreeMap<>(java.util.Map.of("crun", settings.crunPath(), "runc", settings.runcPath())), settings.conmonPath(),
-                        settings.initPath(), options.insecureRegistries())).register(router);
+                        settings.initPath(), options.insecureRegistries(), options.defaultLog().driver())).register(router);
         // a commit writes its layer where the builder writes RUN layers: one scratch dir, swept by the same gc
         new ContainerFilesystemRoutes(containers, store, builder.scratchDir(), events).register(router);
         new ContainerUpdateRoutes(containers).register(router);

@@ -87,6 +87,12 @@ public final class CreateOptions {
     @Option(names = "--security-opt", paramLabel = "list", description = "Security Options")
     List<String> securityOpt = new ArrayList<>();
 
+    @Option(names = "--log-driver", paramLabel = "string", description = "Logging driver for the container (json-file, local, k8s-file, none)")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "list", description = "Log driver options (max-size, max-file, compress)")
+    List<String> logOpt = new ArrayList<>();
+
     @Option(names = "--stop-signal", paramLabel = "string", description = "Signal to stop the container")
     String stopSignal;
 
@@ -361,6 +367,16 @@ public final class CreateOptions {
         hc.put("ReadonlyRootfs", readOnly);
         if (!securityOpt.isEmpty()) {
             hc.set("SecurityOpt", strings(securityOptions()));
+        }
+        if (logDriver != null || !logOpt.isEmpty()) {
+            ObjectNode log = hc.putObject("LogConfig");
+            log.put("Type", logDriver == null ? "" : logDriver);
+            ObjectNode config = log.putObject("Config");
+            for (String opt : logOpt) {
+                int eq = opt.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("invalid --log-opt: \"" + opt + "\" (expected key=value)");
+                config.put(opt.substring(0, eq), opt.substring(eq + 1));
+            }
         }
         if (!tmpfs.isEmpty()) {
             ObjectNode t = hc.putObject("Tmpfs");

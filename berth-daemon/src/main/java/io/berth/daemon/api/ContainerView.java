@@ -49,7 +49,7 @@ public final class ContainerView {
         m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
         m.put("HostnamePath", c.paths().dir().resolve("hostname").toString());
         m.put("HostsPath", c.paths().dir().resolve("hosts").toString());
-        m.put("LogPath", c.logPath().toString());
+        m.put("LogPath", spec.lifecycle().log().readable() ? c.logPath().toString() : "");
         m.put("Name", "/" + c.name());
         m.put("RestartCount", c.restartCount());
         m.put("Driver", "overlay2");
@@ -202,7 +202,7 @@ public final class ContainerView {
         if (tmpfs.isObject() && !tmpfs.isEmpty()) m.put("Tmpfs", tmpfs);
         JsonNode volumesFrom = body.path("HostConfig").path("VolumesFrom");
         m.put("VolumesFrom", volumesFrom.isArray() && !volumesFrom.isEmpty() ? volumesFrom : null);
-        m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        m.put("LogConfig", Map.of("Type", spec.lifecycle().log().driver(), "Config", new java.util.TreeMap<>(spec.lifecycle().log().config())));
         // every network option in the request was applied (create refuses any other), so they are shown as sent
         JsonNode host = body.path("HostConfig");
         // as Docker's Go structs echo them: what was sent, null for what was not ({} and [] stay {} and [])

@@ -64,7 +64,7 @@ final class EngineDescription {
         m.put("OomKillDisable", false);
         m.put("NGoroutines", Thread.activeCount());
         m.put("SystemTime", now.toString());
-        m.put("LoggingDriver", "k8s-file");
+        m.put("LoggingDriver", daemon.loggingDriver());
         m.put("CgroupDriver", "cgroupfs");
         m.put("CgroupVersion", v2 ? "2" : "1");
         m.put("NEventsListener", counts.eventListeners());

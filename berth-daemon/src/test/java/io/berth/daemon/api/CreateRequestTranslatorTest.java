@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.http.ApiJson;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.LogSettings;
 import io.berth.runtime.SeccompSetting;
 import io.berth.runtime.RestartPolicy;
 
@@ -328,8 +329,6 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "berth does not support HostConfig.Links yet");
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
-                "berth does not support HostConfig.LogConfig yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
                 "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links yet");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
@@ -337,6 +336,39 @@ class CreateRequestTranslatorTest {
         translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"
                 + "\"LogConfig\":{\"Type\":\"\",\"Config\":{}},\"NetworkMode\":\"none\",\"IpcMode\":\"private\",\"Tmpfs\":{},"
                 + "\"ConsoleSize\":[24,80]},\"NetworkingConfig\":{\"EndpointsConfig\":{\"default\":{\"IPAMConfig\":null,\"Aliases\":null}}}}", BUSYBOX);
+    }
+
+    @Test
+    void logConfigIsTheRequestsOverTheDaemonsDefaultAndCheckedAsDocker() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).lifecycle().log()).isEqualTo(LogSettings.JSON_FILE);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"\",\"Config\":{}}}}", BUSYBOX)
+                .lifecycle().log()).isEqualTo(LogSettings.JSON_FILE);
+        LogSettings local = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"local\","
+                + "\"Config\":{\"max-size\":\"1m\"}}}}", BUSYBOX).lifecycle().log();
+        assertThat(local).isEqualTo(new LogSettings("local", Map.of("max-size", "1m")));
+        assertThat(local.maxSize()).isEqualTo(1_000_000);
+        assertThat(local.maxFile()).isEqualTo(5);
+        assertThat(local.compress()).isTrue();
+        LogSettings daemonDefault = new LogSettings("local", Map.of("max-file", "3"));
+        assertThat(CreateRequestTranslator.logSettings(json("{\"Config\":{\"max-size\":\"2k\"}}"), daemonDefault))
+                .isEqualTo(new LogSettings("local", Map.of("max-file", "3", "max-size", "2k")));
+        assertThat(CreateRequestTranslator.logSettings(json("{\"Type\":\"json-file\"}"), daemonDefault)).isEqualTo(LogSettings.JSON_FILE);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"syslog\"}}}",
+                "logger: no log driver named 'syslog' is registered");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{\"tag\":\"x\"}}}}",
+                "unknown log opt 'tag' for json-file log driver");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"none\",\"Config\":{\"max-size\":\"1m\"}}}}",
+                "unknown log opt 'max-size' for none log driver");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"-5\"}}}}",
+                "invalid size: '-5'");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"0\"}}}}",
+                "max-size must be a positive number");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-file\":\"0\"}}}}",
+                "max-file cannot be less than 1");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"1m\",\"compress\":\"true\"}}}}",
+                "compress cannot be true when max-file is less than 2 or max-size is not set");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-file\":3}}}}",
+                "log opt 'max-file' must be a string");
     }
 
     @Test
