@@ -67,8 +67,14 @@ public final class CreateRequestTranslator {
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
                             java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, ResourceHost.detect(hostCpus), volumes, networks, containerIds);
+    }
+
+    /** @param resources the host's CPUs, cpusets, cgroup features and rlimit ceilings limits are checked against */
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
         this.lsm = lsm;
-        this.limits = new ResourceLimits(hostCpus);
+        this.limits = new ResourceLimits(resources);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
     }
@@ -107,6 +113,7 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
+        ResourceLimits.Checked resources = limits.check(host, false);
         io.berth.runtime.health.HealthConfig requestedCheck = HealthcheckJson.parse(body.get("Healthcheck"));
         if (requestedCheck != null) requestedCheck.validate();
         io.berth.runtime.health.HealthConfig healthcheck = io.berth.runtime.health.HealthConfig.merge(requestedCheck, image.healthcheck());
@@ -132,7 +139,7 @@ public final class CreateRequestTranslator {
                 .noNewPrivileges(security.noNewPrivileges()).seccomp(security.seccomp())
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
-                .resources(limits.from(host))
+                .resources(resources.resources())
                 .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
                 .healthcheck(healthcheck).shell(image.shell())
@@ -140,7 +147,9 @@ public final class CreateRequestTranslator {
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body, "command", command.asConfig()))
                 .build();
-        return new Translated(spec, network.warnings());
+        List<String> warnings = new ArrayList<>(network.warnings());
+        warnings.addAll(resources.warnings());
+        return new Translated(spec, List.copyOf(warnings));
     }
 
     /** The entrypoint and command a container runs with. */
