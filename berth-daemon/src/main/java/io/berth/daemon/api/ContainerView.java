@@ -171,7 +171,7 @@ public final class ContainerView {
         return m;
     }
 
-    private static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
+    static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
         JsonNode body = createBody(spec);
         LifecycleSpec lifecycle = spec.lifecycle();
         SecuritySpec security = spec.security();
@@ -195,6 +195,10 @@ public final class ContainerView {
         m.put("CpuShares", resources.cpuShares());
         m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
         limits(m, resources, body.path("HostConfig"));
+        // the client's own (it writes the file, and resizes the terminal once attached): shown as sent, as Docker does
+        m.put("ContainerIDFile", body.path("HostConfig").path("ContainerIDFile").asText(""));
+        JsonNode consoleSize = body.path("HostConfig").path("ConsoleSize");
+        m.put("ConsoleSize", consoleSize.isArray() && consoleSize.size() == 2 ? consoleSize : List.of(0, 0));
         // every bind, mount, tmpfs and volumes-from in the request was applied (create refuses any other), so they are shown as sent
         JsonNode binds = body.path("HostConfig").path("Binds");
         m.put("Binds", binds.isArray() && !binds.isEmpty() ? binds : null);
@@ -282,6 +286,7 @@ public final class ContainerView {
         if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
         String mac = body.path("MacAddress").asText("");
         if (!mac.isEmpty()) m.put("MacAddress", mac);
+        if (body.path("NetworkDisabled").asBoolean(false)) m.put("NetworkDisabled", true);
         if (spec.lifecycle().healthcheck() != null) m.put("Healthcheck", HealthcheckJson.render(spec.lifecycle().healthcheck()));
         return m;
     }

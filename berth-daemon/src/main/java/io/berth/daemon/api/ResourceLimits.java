@@ -146,8 +146,11 @@ final class ResourceLimits {
             throw new InvalidArgumentException("berth does not support HostConfig.BlkioWeight on this host: the kernel has no"
                     + " Block I/O weight (blkio.weight, which needs the BFQ I/O scheduler)");
         }
-        if (hc.path("IOMaximumBandwidth").asLong(0) != 0 || hc.path("IOMaximumIOps").asLong(0) != 0) {
-            throw new InvalidArgumentException("Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps");
+        for (String windowsOnly : new String[] {"IOMaximumBandwidth", "IOMaximumIOps"}) {
+            if (hc.path(windowsOnly).asLong(0) != 0) {
+                throw new InvalidArgumentException("Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO"
+                        + " IOps (HostConfig." + windowsOnly + ")");
+            }
         }
         Resources.BlockIo blockIo = new Resources.BlockIo(blkioWeight, throttles(hc, "BlkioDeviceReadBps"),
                 throttles(hc, "BlkioDeviceWriteBps"), throttles(hc, "BlkioDeviceReadIOps"), throttles(hc, "BlkioDeviceWriteIOps"));

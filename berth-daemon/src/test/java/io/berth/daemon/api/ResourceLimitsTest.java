@@ -87,7 +87,8 @@ class ResourceLimitsTest {
         assertThatThrownBy(() -> from("{\"BlkioWeight\":300}")).hasMessageStartingWith("berth does not support HostConfig.BlkioWeight on this host");
         ResourceLimits bfq = new ResourceLimits(new ResourceHost(2, "0-1", "0", true, true, Map.of()));
         assertThat(bfq.from(json("{\"BlkioWeight\":300}")).blockIo().weight()).isEqualTo(300);
-        rejects("{\"IOMaximumBandwidth\":1000}", "Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps");
+        rejects("{\"IOMaximumBandwidth\":1000}",
+                "Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps (HostConfig.IOMaximumBandwidth)");
     }
 
     @Test
