@@ -163,6 +163,28 @@ class ContainerResourcesTest {
         assertThat(sysctl.out()).endsWith("400").contains("sysctl 'kernel.hostname' is not allowed");
     }
 
+    @Test
+    void berthsOwnCliSendsTheSameOptions() throws Exception {
+        Cmd.Result run = daemon.cli("run", "--rm", "--cpuset-cpus", "0", "--oom-score-adj", "100", "--shm-size", "32m",
+                "--sysctl", "kernel.shmmax=4096", "--memory", "32m", "--memory-reservation", "16m", "--cpu-period", "40000",
+                "--cpu-quota", "20000", "--device-read-iops", disk + ":30", "busybox", "sh", "-c",
+                "cat /proc/1/oom_score_adj /proc/sys/kernel/shmmax /sys/fs/cgroup/memory/memory.soft_limit_in_bytes"
+                        + " /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpu/cpu.cfs_quota_us"
+                        + " /sys/fs/cgroup/blkio/blkio.throttle.read_iops_device;"
+                        + " grep Cpus_allowed_list /proc/1/status; df -k /dev/shm | tail -1");
+        assertThat(run.orFail().out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
+                "100", "4096", "16777216", "40000", "20000", majorMinor + " 30", "Cpus_allowed_list: 0", "shm 32768 0 32768 0% /dev/shm");
+        daemon.cli("run", "-d", "--name", "cli-upd", "busybox", "sleep", "300").orFail();
+        daemon.cli("update", "--cpuset-cpus", "1", "--memory-reservation", "24m", "cli-upd").orFail();
+        String id = id("cli-upd");
+        assertThat(cgroup(id, "cpuset", "cpuset.cpus")).isEqualTo("1");
+        assertThat(cgroup(id, "memory", "memory.soft_limit_in_bytes")).isEqualTo("25165824");
+        Cmd.Result kmem = daemon.cli("run", "--rm", "--kernel-memory", "64m", "busybox", "true");
+        assertThat(kmem.exitCode()).isEqualTo(125);
+        assertThat(kmem.stderr()).contains("berth does not support HostConfig.KernelMemory");
+        daemon.cli("rm", "-f", "cli-upd").orFail();
+    }
+
     private static void assertRefused(String message, String... options) throws Exception {
         String[] args = Stream.concat(Stream.of("run", "--rm"), Stream.concat(Stream.of(options), Stream.of("busybox", "true")))
                 .toArray(String[]::new);
