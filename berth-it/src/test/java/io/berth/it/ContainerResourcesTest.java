@@ -147,6 +147,11 @@ class ContainerResourcesTest {
         assertRefused("Minimum memory limit can not be less than memory reservation limit, see usage",
                 "--memory", "16m", "--memory-reservation", "32m");
         assertRefused("Invalid value 1001, range for oom score adj is [-1000, 1000]", "--oom-score-adj", "1001");
+        if (!hasSysResource(daemon.pid())) {
+            // crun, berthd's child, may only raise the OOM score it inherits; found by docker-py: a start used to fail
+            // with "write to /proc/self/oom_score_adj: Permission denied"
+            assertRefused("berthd cannot give a container an OOM score adjustment below its own", "--oom-score-adj", "-500");
+        }
         assertRefused("cpu-rt-runtime cannot be higher than cpu-rt-period", "--cpu-rt-period", "1000", "--cpu-rt-runtime", "2000");
         assertRefused("sysctl \"net.ipv4.ip_forward\" not allowed in host network namespace",
                 "--network", "host", "--sysctl", "net.ipv4.ip_forward=1");
@@ -183,6 +188,22 @@ class ContainerResourcesTest {
         assertThat(kmem.exitCode()).isEqualTo(125);
         assertThat(kmem.stderr()).contains("berth does not support HostConfig.KernelMemory");
         daemon.cli("rm", "-f", "cli-upd").orFail();
+    }
+
+    /** docker-py as a library user sets the same limits (src/test/python/test_resources.py). */
+    @Test
+    void dockerPySetsTheLimits() throws Exception {
+        Cmd.Result r = Cmd.run(java.util.List.of("/usr/bin/python3", "-W", "ignore", "-m", "unittest", "-v", "test_resources"),
+                java.util.Map.of("DOCKER_HOST", daemon.host(), "PYTHONPATH", Path.of("src/test/python").toAbsolutePath().toString(),
+                        "PYTHONDONTWRITEBYTECODE", "1"), null, java.time.Duration.ofMinutes(3));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("OK");
+    }
+
+    private static boolean hasSysResource(long pid) throws IOException {
+        String capEff = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow().substring(7).trim();
+        return (Long.parseUnsignedLong(capEff, 16) & (1L << 24)) != 0;
     }
 
     private static void assertRefused(String message, String... options) throws Exception {

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param blkioWeight     the blkio controller has a proportional weight (the BFQ scheduler's blkio.weight)
  * @param rlimitCeilings  hard rlimits (by Docker's ulimit name, -1 unlimited) a container cannot exceed because
  *                        berthd may not raise its own (it lacks CAP_SYS_RESOURCE); empty when it may
+ * @param oomScoreAdjFloor the lowest OOM score adjustment a container can get: without CAP_SYS_RESOURCE the kernel
+ *                        lets a process (the runtime, berthd's child) only raise its own, so berthd's is the floor
  */
 record ResourceHost(int cpus, String cpusetCpus, String cpusetMems, boolean realtime, boolean blkioWeight,
-                    Map<String, Long> rlimitCeilings) {
+                    Map<String, Long> rlimitCeilings, int oomScoreAdjFloor) {
     private static final Path CGROUP = Path.of("/sys/fs/cgroup");
     private static final int CAP_SYS_RESOURCE = 24;
     /** /proc/self/limits' row names, by Docker's ulimit names. */
@@ -46,12 +48,21 @@ record ResourceHost(int cpus, String cpusetCpus, String cpusetMems, boolean real
         boolean realtime = !v2 && Files.exists(CGROUP.resolve("cpu/cpu.rt_runtime_us"));
         boolean blkioWeight = !v2 && (Files.exists(CGROUP.resolve("blkio/blkio.weight"))
                 || Files.exists(CGROUP.resolve("blkio/blkio.bfq.weight")));
+        boolean sysResource = hasSysResource();
         return new ResourceHost(cpus, cpusetCpus.isEmpty() ? "0-" + (cpus - 1) : cpusetCpus,
                 cpusetMems.isEmpty() ? "0" : cpusetMems, realtime, blkioWeight,
-                mayRaiseRlimits() ? Map.of() : ownHardLimits());
+                sysResource ? Map.of() : ownHardLimits(), sysResource ? -1000 : ownOomScoreAdj());
     }
 
-    private static boolean mayRaiseRlimits() {
+    private static int ownOomScoreAdj() {
+        try {
+            return Integer.parseInt(read(Path.of("/proc/self/oom_score_adj")));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static boolean hasSysResource() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {

@@ -161,6 +161,10 @@ final class ResourceLimits {
         if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
             throw new InvalidArgumentException("Invalid value " + oomScoreAdj + ", range for oom score adj is [-1000, 1000]");
         }
+        if (oomScoreAdj < host.oomScoreAdjFloor()) {
+            throw new InvalidArgumentException("Invalid value " + oomScoreAdj + " for OomScoreAdj: berthd cannot give a container"
+                    + " an OOM score adjustment below its own (" + host.oomScoreAdjFloor() + ") without CAP_SYS_RESOURCE");
+        }
         Resources.ProcessLimits process = new Resources.ProcessLimits(shm, (int) oomScoreAdj, ulimits(hc.path("Ulimits")),
                 sysctls(hc));
 

@@ -56,7 +56,7 @@ class CreateFieldsTableTest {
     private static final String ID = "0123456789abcdef".repeat(4);
     private static final ImageDefaults BUSYBOX = new ImageDefaults("sha256:" + "b".repeat(64), List.of(), List.of("sh"),
             List.of("PATH=/usr/local/sbin:/usr/bin:/bin"), "", "", null, Map.of());
-    private static final ResourceHost HOST = new ResourceHost(2, "0-1", "0", true, true, Map.of());
+    private static final ResourceHost HOST = new ResourceHost(2, "0-1", "0", true, true, Map.of(), -1000);
     private static final String DISK = blockDevice();
 
     /**

@@ -20,7 +20,7 @@ import io.berth.runtime.Resources;
 /** Docker's checks of each limit, with its messages, against a host described here (not this machine). */
 class ResourceLimitsTest {
     /** 2 CPUs, one memory node, real-time bandwidth, no blkio weight, berthd's hard nofile 20000 (no CAP_SYS_RESOURCE). */
-    static final ResourceHost HOST = new ResourceHost(2, "0-1", "0", true, false, Map.of("nofile", 20000L, "core", -1L));
+    static final ResourceHost HOST = new ResourceHost(2, "0-1", "0", true, false, Map.of("nofile", 20000L, "core", -1L), -1000);
     private final ResourceLimits limits = new ResourceLimits(HOST);
 
     private static JsonNode json(String s) throws IOException {
@@ -75,7 +75,7 @@ class ResourceLimitsTest {
         assertThat(rt.realtimeRuntime()).isEqualTo(10000);
         rejects("{\"CpuRealtimePeriod\":1000,\"CpuRealtimeRuntime\":10000}", "cpu-rt-runtime cannot be higher than cpu-rt-period");
         rejects("{\"CpuRealtimeRuntime\":1000001}", "cpu-rt-runtime cannot be higher than cpu-rt-period");
-        ResourceLimits v2 = new ResourceLimits(new ResourceHost(2, "0-1", "0", false, false, Map.of()));
+        ResourceLimits v2 = new ResourceLimits(new ResourceHost(2, "0-1", "0", false, false, Map.of(), -1000));
         assertThatThrownBy(() -> v2.from(json("{\"CpuRealtimeRuntime\":10000}")))
                 .hasMessage("Your kernel does not support CPU real-time scheduler");
     }
@@ -85,7 +85,7 @@ class ResourceLimitsTest {
         rejects("{\"BlkioWeight\":5}", "Range of blkio weight is from 10 to 1000");
         rejects("{\"BlkioWeight\":1001}", "Range of blkio weight is from 10 to 1000");
         assertThatThrownBy(() -> from("{\"BlkioWeight\":300}")).hasMessageStartingWith("berth does not support HostConfig.BlkioWeight on this host");
-        ResourceLimits bfq = new ResourceLimits(new ResourceHost(2, "0-1", "0", true, true, Map.of()));
+        ResourceLimits bfq = new ResourceLimits(new ResourceHost(2, "0-1", "0", true, true, Map.of(), -1000));
         assertThat(bfq.from(json("{\"BlkioWeight\":300}")).blockIo().weight()).isEqualTo(300);
         rejects("{\"IOMaximumBandwidth\":1000}",
                 "Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps (HostConfig.IOMaximumBandwidth)");
@@ -131,6 +131,11 @@ class ResourceLimitsTest {
         assertThat(from("{\"OomScoreAdj\":-500}").process().oomScoreAdj()).isEqualTo(-500);
         rejects("{\"OomScoreAdj\":1001}", "Invalid value 1001, range for oom score adj is [-1000, 1000]");
         rejects("{\"OomScoreAdj\":-1001}", "Invalid value -1001, range for oom score adj is [-1000, 1000]");
+        // without CAP_SYS_RESOURCE the runtime can only raise the score it inherits from berthd: lower is refused at create
+        ResourceLimits unprivileged = new ResourceLimits(new ResourceHost(2, "0-1", "0", true, false, Map.of(), 0));
+        assertThat(unprivileged.from(json("{\"OomScoreAdj\":0}")).process().oomScoreAdj()).isZero();
+        assertThatThrownBy(() -> unprivileged.from(json("{\"OomScoreAdj\":-100}"))).hasMessage("Invalid value -100 for OomScoreAdj:"
+                + " berthd cannot give a container an OOM score adjustment below its own (0) without CAP_SYS_RESOURCE");
     }
 
     @Test
