@@ -190,6 +190,48 @@ class ContainerResourcesTest {
         daemon.cli("rm", "-f", "cli-upd").orFail();
     }
 
+    /** berth compose maps the Compose keys onto the same HostConfig fields; the container gets them. */
+    @Test
+    void composeKeysReachTheContainer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("compose.yaml"), """
+                services:
+                  web:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    network_mode: none
+                    cpuset: "0"
+                    cpu_period: 40000
+                    cpu_quota: 20000
+                    mem_limit: 64m
+                    mem_reservation: 16m
+                    mem_swappiness: 30
+                    oom_kill_disable: true
+                    oom_score_adj: 200
+                    shm_size: 8m
+                    ulimits: {nofile: {soft: 111, hard: 222}}
+                    sysctls: {kernel.msgmax: 2048}
+                    blkio_config:
+                      device_write_bps: [{path: %s, rate: 3mb}]
+                """.formatted(disk));
+        daemon.cli("compose", "-f", dir.resolve("compose.yaml").toString(), "-p", "res", "up", "-d").orFail();
+        try {
+            String id = id("res-web-1");
+            assertThat(cgroup(id, "cpuset", "cpuset.cpus")).isEqualTo("0");
+            assertThat(cgroup(id, "cpu", "cpu.cfs_period_us")).isEqualTo("40000");
+            assertThat(cgroup(id, "cpu", "cpu.cfs_quota_us")).isEqualTo("20000");
+            assertThat(cgroup(id, "memory", "memory.soft_limit_in_bytes")).isEqualTo("16777216");
+            assertThat(cgroup(id, "memory", "memory.swappiness")).isEqualTo("30");
+            assertThat(cgroup(id, "memory", "memory.oom_control")).contains("oom_kill_disable 1");
+            assertThat(cgroup(id, "blkio", "blkio.throttle.write_bps_device")).isEqualTo(majorMinor + " 3145728");
+            String inside = daemon.docker("exec", "res-web-1", "sh", "-c", "cat /proc/1/oom_score_adj /proc/sys/kernel/msgmax;"
+                    + " grep 'open files' /proc/1/limits; df -k /dev/shm | tail -1").orFail().out();
+            assertThat(inside.lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList())
+                    .containsExactly("200", "2048", "Max open files 111 222 files", "shm 8192 0 8192 0% /dev/shm");
+        } finally {
+            daemon.cli("compose", "-f", dir.resolve("compose.yaml").toString(), "-p", "res", "down").orFail();
+        }
+    }
+
     /** docker-py as a library user sets the same limits (src/test/python/test_resources.py). */
     @Test
     void dockerPySetsTheLimits() throws Exception {
