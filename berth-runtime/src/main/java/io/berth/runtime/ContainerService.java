@@ -289,6 +289,7 @@ public final class ContainerService implements AutoCloseable {
         Path file = c.paths().bundleDir().resolve("update-resources.json");
         try {
             Files.write(file, io.berth.oci.Json.canonicalBytes(OciConfig.updateResources(resources)));
+            if (!HostFacts.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), resources.cpu());
             runtimes.of(c).update(c.id(), file);
         } catch (IOException ex) {
             throw new SystemFailureException("writing " + file + ": " + ex.getMessage(), ex);

@@ -70,19 +70,30 @@ public final class CreateRequestTranslator {
     /** @param defaultLog the daemon's log driver and options (daemon.json), for requests that name no driver */
     public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
                                    LogSettings defaultLog) {
-        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors(), volumes, networks, containerIds, defaultLog);
+        this(SecurityOptions.HostLsm.detect(), ResourceHost.detect(Runtime.getRuntime().availableProcessors()), volumes, networks,
+                containerIds, defaultLog);
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
                             java.util.function.UnaryOperator<String> containerIds) {
-        this(lsm, hostCpus, volumes, networks, containerIds, LogSettings.JSON_FILE);
+        this(lsm, ResourceHost.detect(hostCpus), volumes, networks, containerIds, LogSettings.JSON_FILE);
     }
 
-    CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
-                            java.util.function.UnaryOperator<String> containerIds, LogSettings defaultLog) {
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, resources, volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    /**
+     * @param resources  the host's CPUs, cpusets, cgroup features and rlimit ceilings limits are checked against
+     * @param defaultLog the daemon's log driver and options (daemon.json), what a request without LogConfig gets
+     */
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
+                            LogSettings defaultLog) {
         this.defaultLog = defaultLog;
         this.lsm = lsm;
-        this.limits = new ResourceLimits(hostCpus);
+        this.limits = new ResourceLimits(resources);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
     }
@@ -122,6 +133,7 @@ public final class CreateRequestTranslator {
         }
 
         LogSettings log = logSettings(host.path("LogConfig"), defaultLog);
+        ResourceLimits.Checked resources = limits.check(host, false);
         io.berth.runtime.health.HealthConfig requestedCheck = HealthcheckJson.parse(body.get("Healthcheck"));
         if (requestedCheck != null) requestedCheck.validate();
         io.berth.runtime.health.HealthConfig healthcheck = io.berth.runtime.health.HealthConfig.merge(requestedCheck, image.healthcheck());
@@ -147,7 +159,7 @@ public final class CreateRequestTranslator {
                 .noNewPrivileges(security.noNewPrivileges()).seccomp(security.seccomp())
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
-                .resources(limits.from(host))
+                .resources(resources.resources())
                 .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
                 .healthcheck(healthcheck).shell(image.shell()).log(log)
@@ -155,7 +167,9 @@ public final class CreateRequestTranslator {
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body, "command", command.asConfig()))
                 .build();
-        return new Translated(spec, network.warnings());
+        List<String> warnings = new ArrayList<>(network.warnings());
+        warnings.addAll(resources.warnings());
+        return new Translated(spec, List.copyOf(warnings));
     }
 
     /** The entrypoint and command a container runs with. */

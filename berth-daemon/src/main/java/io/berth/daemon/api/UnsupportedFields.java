@@ -33,7 +33,8 @@ final class UnsupportedFields {
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
             "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom",
             "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts",
-            "LogConfig");
+            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Sysctls",
+            "IOMaximumBandwidth", "IOMaximumIOps", "LogConfig");
     /** Values that state what berth does anyway: a private IPC namespace. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
             "IpcMode", Set.of("private", "shareable"),
