@@ -40,6 +40,7 @@ import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
 import io.berth.network.host.HostNetworkClaims;
 import io.berth.network.runtime.NetworkSteps;
+import io.berth.network.runtime.WarmNetworks;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
@@ -61,11 +62,13 @@ public final class Daemon implements AutoCloseable {
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
+    private final WarmNetworks warm;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock) {
+    private Daemon(UnixHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
+        this.warm = warm;
         this.registry = registry;
         this.lock = lock;
     }
@@ -95,7 +98,17 @@ public final class Daemon implements AutoCloseable {
         var containersRef = new java.util.concurrent.atomic.AtomicReference<ContainerService>();
         var networksRef = new java.util.concurrent.atomic.AtomicReference<ContainerNetworks>();
         NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"),
-                n -> networksRef.get().containersUsing(n),
+                new io.berth.network.NetworkUsers() {
+                    @Override
+                    public List<String> containersUsing(io.berth.network.Network n) {
+                        return networksRef.get().containersUsing(n);
+                    }
+
+                    @Override
+                    public void removed(io.berth.network.Network n) {
+                        networksRef.get().removed(n);
+                    }
+                },
                 (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())),
                 new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()));
         networkService.ensurePredefined();
@@ -104,6 +117,7 @@ public final class Daemon implements AutoCloseable {
         NetworkSteps networkSteps = NetworkSteps.create(options.execRoot(), containerNetworks.catalog(),
                 containerNetworks.leases(), containerNetworks::pidOf, containerNetworks::describe);
         containerNetworks.attacher(networkSteps.attacher());
+        containerNetworks.warm(networkSteps.warm());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
@@ -142,8 +156,10 @@ public final class Daemon implements AutoCloseable {
         volumeRoutes.register(router);
         // Leases of containers that no longer exist (a kill -9 between allocation and create, a removal while
         // berthd was down) are dropped.
-        int leaked = networkService.addresses().reconcile(
-                containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
+        // (the placeholders' leases are berth's own: a network's is kept, made again at its next use or reused)
+        java.util.Set<String> owners = containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet());
+        networkService.list((n, used) -> true).forEach(n -> owners.add(WarmNetworks.placeholderId(n.id())));
+        int leaked = networkService.addresses().reconcile(owners);
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new StoreRoutes(store.check()).register(router);
@@ -197,19 +213,23 @@ public final class Daemon implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new Daemon(server, containers, registry, lock);
+        return new Daemon(server, containers, networkSteps.warm(), registry, lock);
     }
 
     public void awaitClose() throws InterruptedException {
         closed.await();
     }
 
-    /** Stops serving; containers keep running under conmon (a restarted berthd picks them up). */
+    /**
+     * Stops serving; containers keep running under conmon (a restarted berthd picks them up). The placeholders that
+     * kept networks warm go: a bridge with no container left goes with its rules.
+     */
     @Override
     public void close() {
         try {
             server.close();
             containers.close();
+            warm.retireAll();
             registry.close();
             lock.close();
         } catch (IOException | RuntimeException e) {

@@ -64,6 +64,8 @@ final class ContainerStarter {
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
                     AtomicFile.OWNER_ONLY);
             launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
+            // what the steps do meanwhile (the network's wiring) is done before the process runs
+            run.awaitBeforeStart();
             connectPendingAttaches(e, p);
             rt.start(c.id());
         } catch (RuntimeException | IOException ex) {

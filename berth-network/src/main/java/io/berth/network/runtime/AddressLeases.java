@@ -14,6 +14,12 @@ public interface AddressLeases {
      */
     List<String> allocate(String networkId, String containerId, String requestedIpv4, String requestedIpv6);
 
+    /**
+     * The highest free address of each subnet for {@code owner}, in the order of the network's subnets (its lease
+     * again if it holds one): what berth keeps on a network itself ({@link WarmNetworks}), out of the containers' way.
+     */
+    List<String> allocateTop(String networkId, String owner);
+
     /** Gives the container's addresses on the network back; nothing held is fine. */
     void release(String networkId, String containerId);
 }

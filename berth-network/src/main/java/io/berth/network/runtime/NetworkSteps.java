@@ -17,10 +17,12 @@ public final class NetworkSteps {
 
     private final NetworkStep step;
     private final NetworkAttacher attacher;
+    private final WarmNetworks warm;
 
-    private NetworkSteps(NetworkStep step, NetworkAttacher attacher) {
+    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, WarmNetworks warm) {
         this.step = step;
         this.attacher = attacher;
+        this.warm = warm;
     }
 
     /**
@@ -35,6 +37,9 @@ public final class NetworkSteps {
         Files.createDirectories(netavark.configDir());
         PortReservations ports = new PortReservations();
         retakePorts(execRoot, ports);
+        WarmNetworks warm = new WarmNetworks(execRoot, leases, netavark);
+        // before any container starts: the placeholders a kill -9 left are kept or torn down
+        warm.recover(catalog);
         NetworkStep.ContainerNamespaces namespaces = new NetworkStep.ContainerNamespaces() {
             @Override
             public Optional<Path> of(String id) {
@@ -53,8 +58,8 @@ public final class NetworkSteps {
                 return describe.apply(id);
             }
         };
-        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, namespaces, Path.of("/etc")),
-                new NetworkAttacher(catalog, leases, netavark, Path.of("/etc")));
+        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, warm, namespaces, Path.of("/etc")),
+                new NetworkAttacher(catalog, leases, netavark, warm, Path.of("/etc")), warm);
     }
 
     public NetworkStep step() {
@@ -63,6 +68,11 @@ public final class NetworkSteps {
 
     public NetworkAttacher attacher() {
         return attacher;
+    }
+
+    /** The placeholders that keep used networks warm: retired at network rm/prune and berthd's stop. */
+    public WarmNetworks warm() {
+        return warm;
     }
 
     /** After a restart: the host ports of every container whose network is still up are held again. */
