@@ -262,6 +262,62 @@ class NetworkStepPrivilegedTest {
     }
 
     @Test
+    void netavarkWiresTheNamespaceWhileTheRuntimeCreatesTheContainerAndATearDownWaitsForIt() throws Exception {
+        // a netavark that, for container "slow", answers only once the test lets it (the file "go" exists)
+        Path log = tmp.resolve("netavark.log");
+        Path go = tmp.resolve("go");
+        Path fake = tmp.resolve("slow-netavark");
+        Files.writeString(fake, """
+                #!/bin/sh
+                while [ $# -gt 0 ]; do case "$1" in --file) f=$2; shift;; setup|teardown) cmd=$1;; esac; shift; done
+                name=$(grep -o '"container_name":"[^"]*"' "$f" | cut -d'"' -f4)
+                echo "$cmd $name" >> LOG
+                if [ "$cmd" = setup ]; then
+                  if [ "$name" = slow ]; then while [ ! -e GO ]; do sleep 0.05; done; fi
+                  echo '{"berth-t71":{"interfaces":{"eth0":{"mac_address":"02:00:00:00:00:01","subnets":[{"ipnet":"10.201.71.2/24","gateway":"10.201.71.1"}]}}}}'
+                fi
+                echo "$cmd $name done" >> LOG
+                """.replace("LOG", log.toString()).replace("GO", go.toString()));
+        fake.toFile().setExecutable(true);
+        Netavark slow = new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"), execRoot.resolve("netavark"));
+        WarmNetworks warm = new WarmNetworks(execRoot, networks, slow);
+        NetworkStep step = new NetworkStep(execRoot, networks, networks, slow, new PortReservations(), warm, id -> Optional.empty(), Path.of("/etc"));
+        Container c = container("slow", "t71", List.of(), List.of());
+        StepRun run = new StepRun(c);
+
+        // the step returns with netavark still running: the runtime would create the container meanwhile
+        var setUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                step.setUp(run);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        setUp.get(30, TimeUnit.SECONDS);
+        assertThat(run.networkNamespace()).contains(Netns.path(execRoot, c.id()));
+        assertThat(run.hostsLines()).contains("10.201.71.2\t" + c.id().substring(0, 12));
+        assertThat(run.resolvConfContent().orElseThrow()).contains("nameserver 10.201.71.1");
+        assertThat(NetworkStatusReader.read(c.paths().runDir())).as("no result before netavark answers").isEmpty();
+
+        // a tear-down (a failed create, say) waits for the set-up before undoing it
+        var tearDown = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                step.tearDown(new StepRun(c));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(tearDown).isNotDone();
+        Files.createFile(go);
+        run.awaitBeforeStart();
+        tearDown.get(30, TimeUnit.SECONDS);
+        assertThat(Files.readAllLines(log).stream().filter(l -> l.endsWith(" slow") || l.endsWith(" slow done")).toList())
+                .containsExactly("setup slow", "setup slow done", "teardown slow", "teardown slow done");
+        warm.retireAll();
+    }
+
+    @Test
     void aFailingNetavarkFailsTheStartWithItsMessageAndTearDownCleansUp() throws Exception {
         Path fake = tmp.resolve("netavark");
         Files.writeString(fake, "#!/bin/sh\necho '{\"error\":\"bridge exploded\"}'\nexit 1\n");
