@@ -2,6 +2,7 @@
 
 Run by io.berth.it.DockerPyTest with DOCKER_HOST pointing at a test berthd that has busybox:latest.
 """
+import socket
 import time
 import unittest
 
@@ -63,6 +64,35 @@ class ExecAttachTest(unittest.TestCase):
         c.remove()
         waiter.join(30)
         self.assertEqual(result.get("StatusCode"), 0)
+
+    def test_attach_with_stdin_alone_stays_open_until_the_input_ends(self):
+        c = self.client.containers.create("busybox", ["sh", "-c", "cat; echo end"], name="py-attach-stdin",
+                                          stdin_open=True)
+        self.addCleanup(lambda: c.remove(force=True))
+        c.start()
+        sock = self.api.attach_socket(c.id, params={"stdin": 1, "stream": 1})
+        raw = sock._sock if hasattr(sock, "_sock") else sock
+        self.addCleanup(raw.close)
+        raw.settimeout(1.5)
+        # no output was asked for and the input goes on: the attach stays
+        with self.assertRaises(socket.timeout):
+            raw.recv(1)
+        raw.settimeout(30)
+        raw.sendall(b"from docker-py\n")
+        raw.shutdown(socket.SHUT_WR)
+        # the end of the input reaches the container, and the attach ends
+        self.assertEqual(raw.recv(1), b"")
+        self.assertEqual(c.wait(timeout=30)["StatusCode"], 0)
+        self.assertEqual(c.logs(), b"from docker-py\nend\n")
+
+    def test_attach_for_logs_without_stream_returns_what_was_logged(self):
+        c = self.run_detached("py-attach-logs", ["sh", "-c", "echo one; echo two >&2; sleep 60"])
+        deadline = time.monotonic() + 20
+        while b"two" not in c.logs() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(c.attach(stdout=True, stderr=True, logs=True, stream=False), b"one\ntwo\n")
+        c.reload()
+        self.assertEqual(c.status, "running")
 
     def exists(self, cid):
         try:

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * CONN_SOCK_BUF_SIZE), and a message longer than the read is cut there and its rest is lost.
  *
  * <pre>
- * open ── close() ──▶ closed: what was queued is sent, then end of input
+ * open ── close() ──▶ closed: what was queued is sent, then end of input ──▶ delivered (close() returns)
  *   └──── fail(why), any time ──▶ failed: what was queued is dropped; every later write throws why
  * </pre>
  */
@@ -46,6 +46,8 @@ final class AttachStdin extends OutputStream {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private boolean closed;
+    /** Everything written was sent and the end of input too. */
+    private boolean delivered;
     private IOException failure;
 
     @Override
@@ -77,13 +79,17 @@ final class AttachStdin extends OutputStream {
         }
     }
 
-    /** The client's input has ended: what was written is still sent, then the end. */
+    /**
+     * The client's input has ended: what was written is still sent, then the end. Returns once that is done (or
+     * can no longer be done), so a caller that ends the session next does not drop the last bytes.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
             closed = true;
             changed.signalAll();
+            while (!delivered && failure == null) changed.awaitUninterruptibly();
         } finally {
             lock.unlock();
         }
@@ -119,6 +125,13 @@ final class AttachStdin extends OutputStream {
             }
             if (packet == null) {
                 socket.endInput();
+                lock.lock();
+                try {
+                    delivered = true;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
                 return;
             }
             try {

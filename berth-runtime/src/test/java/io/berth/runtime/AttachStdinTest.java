@@ -47,9 +47,11 @@ class AttachStdinTest {
         stdin.write(data, 0, 100_000); // one write larger than a message
         stdin.write(data, 100_000, data.length - 100_000);
         stdin.close();
+        // close returns once all of it is sent: a session ended right after it loses nothing
+        assertThat(socket.ended).isTrue();
+        assertThat(socket.bytes.toByteArray()).isEqualTo(data);
         feeder.join(10_000);
         assertThat(feeder.isAlive()).isFalse();
-        assertThat(socket.bytes.toByteArray()).isEqualTo(data);
         assertThat(socket.sizes).allMatch(n -> n <= AttachStdin.PACKET);
         assertThat(socket.ended).isTrue();
     }

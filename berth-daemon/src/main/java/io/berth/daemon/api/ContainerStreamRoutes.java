@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
@@ -47,8 +48,37 @@ public final class ContainerStreamRoutes {
         AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
         HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
         try (session) {
-            pipe(conn, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr());
+            if (stdin && !stdout && !stderr && c.spec().process().openStdin()) {
+                feedOnly(conn.in(), session);
+            } else {
+                pipe(conn, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr());
+            }
         }
+    }
+
+    /**
+     * An attach for stdin alone has no output whose end would end it: as in Docker it lasts until the client ends
+     * its input (which is then delivered in full) or the container stops.
+     */
+    private static void feedOnly(InputStream client, AttachSession session) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try (OutputStream in = session.stdin()) {
+                client.transferTo(in);
+            } catch (IOException ignored) {
+                // the client went away or the container stopped: both end the attach
+            }
+            done.countDown();
+        });
+        Thread.ofVirtual().start(() -> {
+            try {
+                session.awaitEnd();
+            } catch (InterruptedException ignored) {
+                // not interrupted: the thread ends with the session
+            }
+            done.countDown();
+        });
+        done.await();
     }
 
     /**
