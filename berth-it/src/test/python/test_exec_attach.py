@@ -94,6 +94,58 @@ class ExecAttachTest(unittest.TestCase):
         c.reload()
         self.assertEqual(c.status, "running")
 
+    def test_detach_keys_end_an_attach_to_a_terminal_and_the_container_runs_on(self):
+        c = self.run_detached("py-detach", ["sh"], stdin_open=True, tty=True)
+        # Docker's default ctrl-p,ctrl-q, then keys of the client's choosing; each time the shell still takes input
+        for n, (params, keys) in enumerate((({}, b"\x10\x11"), ({"detachKeys": "ctrl-a,x"}, b"\x01x"))):
+            raw = self.attach_raw(c.id, stdin=1, stdout=1, stream=1, **params)
+            raw.sendall(b"echo $((40+%d))\n" % n)
+            self.read_until(raw, b"%d\r\n" % (40 + n))
+            raw.sendall(keys)
+            self.read_until_closed(raw)
+            c.reload()
+            self.assertEqual(c.status, "running")
+        with self.assertRaises(docker.errors.APIError) as bad:
+            self.attach_raw(c.id, stdin=1, stdout=1, stream=1, detachKeys="ctrl-1")
+        self.assertEqual(bad.exception.status_code, 400)
+        self.assertIn("Invalid detach keys (ctrl-1) provided", str(bad.exception))
+
+    def test_detach_keys_end_an_exec_on_a_terminal_and_the_process_runs_on(self):
+        c = self.run_detached("py-exec-detach", ["sleep", "600"])
+        for keys, typed in ((None, b"\x10\x11"), ("ctrl-x", b"\x18")):
+            e = self.api.exec_create(c.id, ["sh"], stdin=True, tty=True, detach_keys=keys)
+            sock = self.api.exec_start(e["Id"], tty=True, socket=True)
+            raw = sock._sock if hasattr(sock, "_sock") else sock
+            self.addCleanup(raw.close)
+            raw.settimeout(30)
+            raw.sendall(b"echo $((6*8))\n")
+            self.read_until(raw, b"48\r\n")
+            raw.sendall(typed)
+            self.read_until_closed(raw)
+            self.assertTrue(self.api.exec_inspect(e["Id"])["Running"])
+        with self.assertRaises(docker.errors.APIError) as bad:
+            self.api.exec_create(c.id, ["sh"], stdin=True, tty=True, detach_keys="ctrl-1")
+        self.assertIn("Invalid escape keys (ctrl-1) provided", str(bad.exception))
+
+    def attach_raw(self, cid, **params):
+        sock = self.api.attach_socket(cid, params=params)
+        raw = sock._sock if hasattr(sock, "_sock") else sock
+        self.addCleanup(raw.close)
+        raw.settimeout(30)
+        return raw
+
+    def read_until(self, raw, wanted):
+        seen = b""
+        while wanted not in seen:
+            chunk = raw.recv(4096)
+            self.assertNotEqual(chunk, b"", "the stream ended before %r; got %r" % (wanted, seen))
+            seen += chunk
+        return seen
+
+    def read_until_closed(self, raw):
+        while raw.recv(4096) != b"":
+            pass
+
     def exists(self, cid):
         try:
             self.client.containers.get(cid)

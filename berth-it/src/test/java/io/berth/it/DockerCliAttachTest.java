@@ -92,6 +92,30 @@ class DockerCliAttachTest {
         daemon.docker("rm", "-f", "logs-only").orFail();
     }
 
+    /**
+     * ctrl-p,ctrl-q through the docker CLI on a terminal: the CLI detaches, the container runs on and its terminal
+     * still takes the next client's input. Before: the client's end closed the container's terminal input.
+     */
+    @Test
+    void detachingFromATerminalLeavesTheContainerRunningWithItsInput() throws Exception {
+        daemon.docker("run", "-dit", "--name", "tty-detach", "busybox", "sh").orFail();
+        Cmd.Result first = typeInto("tty-detach", "");
+        assertThat(first.stdout()).contains("read escape sequence");
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Status}}", "tty-detach").orFail().out()).isEqualTo("running");
+        Cmd.Result second = typeInto("tty-detach", "echo $((6*7))\\n");
+        assertThat(second.stdout()).contains("42\r\n").contains("read escape sequence");
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Status}}", "tty-detach").orFail().out()).isEqualTo("running");
+        daemon.docker("rm", "-f", "tty-detach").orFail();
+    }
+
+    /** docker attach on a terminal (util-linux script), typing {@code line} (printf format) and then ctrl-p,ctrl-q. */
+    private static Cmd.Result typeInto(String container, String line) throws Exception {
+        String typing = "(sleep 2; printf '" + line + "'; sleep 1; printf '\\020\\021') | script -qec '/usr/local/bin/docker attach "
+                + container + "' /dev/null";
+        return Cmd.run(java.util.List.of("sh", "-c", typing), java.util.Map.of("DOCKER_HOST", daemon.host()), null,
+                java.time.Duration.ofSeconds(30));
+    }
+
     /** Sends a POST that asks to upgrade the connection, as the docker CLI does, and returns the response head. */
     static String hijack(SocketChannel ch, String path) throws Exception {
         String request = "POST " + path + " HTTP/1.1\r\nHost: berthd\r\nContent-Length: 0\r\n"

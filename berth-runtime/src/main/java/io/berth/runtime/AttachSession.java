@@ -22,6 +22,7 @@ public final class AttachSession implements AutoCloseable {
     private static final int STDOUT_PACKET = 2;
     private static final int STDERR_PACKET = 3;
     private static final int BUF_SIZE = 32 * 1024;
+    private static final long TERMINAL_INPUT_GRACE_MILLIS = 2000;
 
     private final String containerId;
     private final boolean tty;
@@ -55,7 +56,7 @@ public final class AttachSession implements AutoCloseable {
         this.resizeTarget = resizeTarget;
         this.exitWaiter = exitWaiter;
         this.stdinFeed = stdin ? new AttachStdin() : null;
-        this.stdin = stdin ? stdinFeed : OutputStream.nullOutputStream();
+        this.stdin = !stdin ? OutputStream.nullOutputStream() : tty ? new TerminalInput() : stdinFeed;
         if (!stderr || tty) this.stderr.end();
         if (!stdout) this.stdout.end();
     }
@@ -68,7 +69,10 @@ public final class AttachSession implements AutoCloseable {
         return tty;
     }
 
-    /** Bytes written here reach the container's stdin (if it was created with OpenStdin). Closing it sends EOF. */
+    /**
+     * Bytes written here reach the container's stdin (if it was created with OpenStdin). Closing it sends EOF; with
+     * a tty it ends this session instead.
+     */
     public OutputStream stdin() {
         return stdin;
     }
@@ -179,6 +183,29 @@ public final class AttachSession implements AutoCloseable {
     /** The fd is closed by the last thread that uses it, so neither sends to or reads a number reused meanwhile. */
     private synchronized void releaseFd(int myFd) {
         if (--fdUsers == 0) LinuxCalls.close(myFd);
+    }
+
+    /**
+     * A terminal has no end of input: a client that ends its input ends its attach, as in Docker, and the container
+     * keeps its terminal for the next one (conmon runs with --leave-stdin-open).
+     */
+    private final class TerminalInput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            stdinFeed.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            stdinFeed.write(b, off, len);
+        }
+
+        /** What was typed last still arrives, unless the terminal does not take it within a moment. */
+        @Override
+        public void close() {
+            stdinFeed.close(TERMINAL_INPUT_GRACE_MILLIS);
+            AttachSession.this.close();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -85,11 +86,24 @@ final class AttachStdin extends OutputStream {
      */
     @Override
     public void close() {
+        close(Long.MAX_VALUE);
+    }
+
+    /** {@link #close()}, waiting at most {@code millis} for the delivery. */
+    void close(long millis) {
         lock.lock();
         try {
             closed = true;
             changed.signalAll();
-            while (!delivered && failure == null) changed.awaitUninterruptibly();
+            long left = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!delivered && failure == null && left > 0) {
+                try {
+                    left = changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         } finally {
             lock.unlock();
         }

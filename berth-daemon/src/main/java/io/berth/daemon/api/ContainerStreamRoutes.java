@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
@@ -38,6 +39,7 @@ public final class ContainerStreamRoutes {
         boolean stdout = rq.queryFlag("stdout");
         boolean stderr = rq.queryFlag("stderr");
         boolean tty = c.spec().process().tty();
+        DetachKeys keys = DetachKeys.parse(rq.queryParam("detachKeys"), "Invalid detach keys (%s) provided");
         if (!rq.queryFlag("stream")) {
             // logs=1 without stream: replay what was logged and end.
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
@@ -47,11 +49,14 @@ public final class ContainerStreamRoutes {
         }
         AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
         HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        // Docker watches for the detach keys on a terminal only; detaching ends the attach, the container runs on.
+        InputStream client = tty ? keys.watch(conn.in()) : conn.in();
         try (session) {
             if (stdin && !stdout && !stderr && c.spec().process().openStdin()) {
-                feedOnly(conn.in(), session);
+                feedOnly(client, session);
             } else {
-                pipe(conn, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr());
+                pipe(client, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr(),
+                        session::close);
             }
         }
     }
@@ -63,11 +68,14 @@ public final class ContainerStreamRoutes {
     private static void feedOnly(InputStream client, AttachSession session) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
-            try (OutputStream in = session.stdin()) {
+            OutputStream in = session.stdin();
+            try {
                 client.transferTo(in);
             } catch (IOException ignored) {
                 // the client went away or the container stopped: both end the attach
             }
+            // a client that detached leaves the container's stdin open
+            if (!(client instanceof DetachingInputStream d && d.detached())) closeQuietly(in);
             done.countDown();
         });
         Thread.ofVirtual().start(() -> {
@@ -83,18 +91,29 @@ public final class ContainerStreamRoutes {
 
     /**
      * Shuttles bytes between a hijacked connection and a process: client → stdin on one virtual thread,
-     * stdout/stderr → framed client output on two more; returns when both outputs have ended.
+     * stdout/stderr → framed client output on two more; returns when both outputs have ended. A client that
+     * types the detach keys ({@link DetachingInputStream}) leaves the process's stdin open and has its outputs
+     * ended by {@code detach}.
+     *
+     * @return whether the client detached
      */
-    static void pipe(HttpResponse.Hijacked conn, StreamFraming framing, boolean withStdin, OutputStream stdin,
-                     InputStream stdout, InputStream stderr) throws InterruptedException {
+    static boolean pipe(InputStream client, StreamFraming framing, boolean withStdin, OutputStream stdin,
+                        InputStream stdout, InputStream stderr, Runnable detach) throws InterruptedException {
+        AtomicBoolean detached = new AtomicBoolean();
         if (withStdin) {
             // Not interrupted when the outputs end: interrupting a read on the socket channel would close the
             // connection before the caller has recorded the exit code. The server closes it on return.
             Thread.ofVirtual().start(() -> {
-                try (stdin) {
-                    conn.in().transferTo(stdin);
+                try {
+                    client.transferTo(stdin);
                 } catch (IOException ignored) {
                     // the client went away or the process closed its stdin: both end input only
+                }
+                if (client instanceof DetachingInputStream d && d.detached()) {
+                    detached.set(true);
+                    detach.run();
+                } else {
+                    closeQuietly(stdin);
                 }
             });
         }
@@ -102,6 +121,15 @@ public final class ContainerStreamRoutes {
         Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr));
         out.join();
         err.join();
+        return detached.get();
+    }
+
+    private static void closeQuietly(OutputStream stdin) {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // the process's stdin is gone already
+        }
     }
 
     private static void pumpQuietly(StreamFraming framing, int stream, InputStream in) {
