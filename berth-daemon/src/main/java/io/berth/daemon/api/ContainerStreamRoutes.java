@@ -21,6 +21,7 @@ import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked), logs, resize. */
 public final class ContainerStreamRoutes {
+    private static final long HEAD_READ_PAUSE_MILLIS = 50;
     private final ContainerService containers;
 
     public ContainerStreamRoutes(ContainerService containers) {
@@ -43,12 +44,16 @@ public final class ContainerStreamRoutes {
         if (!rq.queryFlag("stream")) {
             // logs=1 without stream: replay what was logged and end.
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
-            if (rq.queryFlag("logs")) replayLogs(c, new StreamFraming(out, tty), stdout, stderr);
+            if (rq.queryFlag("logs")) {
+                letClientReadHead();
+                replayLogs(c, new StreamFraming(out, tty), stdout, stderr);
+            }
             out.flush();
             return;
         }
         AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
         HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        if (rq.queryFlag("logs")) letClientReadHead();
         // Docker watches for the detach keys on a terminal only; detaching ends the attach, the container runs on.
         InputStream client = tty ? keys.watch(conn.in()) : conn.in();
         try (session) {
@@ -59,6 +64,15 @@ public final class ContainerStreamRoutes {
                         session::close);
             }
         }
+    }
+
+    /**
+     * Gives the client a moment to read the response head before logs follow it. docker-py reads the head through
+     * a buffered reader and then the stream from the raw socket: bytes that arrived with the head are lost to it
+     * (an attach with logs=1 came back empty about half the time). dockerd's own log reading leaves that moment.
+     */
+    private static void letClientReadHead() throws InterruptedException {
+        Thread.sleep(HEAD_READ_PAUSE_MILLIS);
     }
 
     /**
