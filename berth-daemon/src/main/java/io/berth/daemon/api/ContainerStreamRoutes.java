@@ -69,7 +69,7 @@ public final class ContainerStreamRoutes {
     /**
      * Gives the client a moment to read the response head before logs follow it. docker-py reads the head through
      * a buffered reader and then the stream from the raw socket: bytes that arrived with the head are lost to it
-     * (an attach with logs=1 came back empty about half the time). dockerd's own log reading leaves that moment.
+     * (an attach with logs=1 came back empty in most runs). dockerd's own log reading leaves that moment.
      */
     private static void letClientReadHead() throws InterruptedException {
         Thread.sleep(HEAD_READ_PAUSE_MILLIS);
