@@ -117,6 +117,18 @@ final class BerthdProcess implements AutoCloseable {
         return Cmd.run(cliCommand(args), Map.of("BERTH_HOST", host()), null, Duration.ofSeconds(120));
     }
 
+    /** Runs the berth CLI with its standard input read from {@code input}. */
+    Cmd.Result cliWithInput(java.nio.file.Path input, String... args) throws IOException, InterruptedException {
+        return Cmd.runWithInput(cliCommand(args), Map.of("BERTH_HOST", host()), input, Duration.ofSeconds(120));
+    }
+
+    /** Runs the docker CLI with its standard input read from {@code input}. */
+    Cmd.Result dockerWithInput(java.nio.file.Path input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
+        cmd.addAll(List.of(args));
+        return Cmd.runWithInput(cmd, Map.of("DOCKER_HOST", host()), input, Duration.ofSeconds(120));
+    }
+
     /** Runs the berth CLI on a pseudo-terminal (util-linux `script`), as typed in an interactive shell. */
     Cmd.Result cliInPty(String... args) throws IOException, InterruptedException {
         String line = cliCommand(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'")

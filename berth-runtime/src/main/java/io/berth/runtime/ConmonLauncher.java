@@ -61,6 +61,9 @@ final class ConmonLauncher {
         }
         if (tty) args.add("-t");
         if (stdin) args.add("-i");
+        // A terminal's input outlives each client, as in Docker: one that detaches or goes away leaves it open for the
+        // next attach (without this conmon closes it when an attach connection ends).
+        if (stdin && tty) args.add("--leave-stdin-open");
         return spawn(args, p.bundleDir(), p.startFifo(), p.syncFifo(), p.conmonErrFile(), p.conmonPidFile());
     }
 
