@@ -1,0 +1,100 @@
+package io.berth.http.tls;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * {@link SSLContext}s from PEM files, as Docker's daemon and CLI take them ({@code --tlscacert --tlscert --tlskey}).
+ * A CA given is the only one trusted (Go's {@code ExclusiveRootPools}): a daemon that verifies clients accepts
+ * certificates signed by that CA and nothing the system trusts.
+ */
+public final class TlsContexts {
+    private TlsContexts() {
+    }
+
+    /** A server's context: its certificate chain and key, and the CA its clients' certificates must chain to (or null). */
+    public static SSLContext server(Path certificate, Path key, Path clientCa) {
+        return context(keyManagers(certificate, key), clientCa == null ? null : trustManagers(clientCa));
+    }
+
+    /**
+     * A client's context: its certificate and key (both null for none), and the CA the server's certificate must chain
+     * to; {@code ca} null trusts any server certificate (Docker's {@code --tls} without {@code --tlsverify}).
+     */
+    public static SSLContext client(Path ca, Path certificate, Path key) {
+        KeyManager[] keys = certificate == null || key == null ? null : keyManagers(certificate, key);
+        return context(keys, ca == null ? new TrustManager[] {new AnyServer()} : trustManagers(ca));
+    }
+
+    private static SSLContext context(KeyManager[] keys, TrustManager[] trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has TLS", e);
+        }
+    }
+
+    private static KeyManager[] keyManagers(Path certificate, Path key) {
+        try {
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("key", PemFiles.privateKey(key), password,
+                    PemFiles.certificates(certificate).toArray(Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return kmf.getKeyManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use TLS certificate " + certificate + " and key " + key
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManager[] trustManagers(Path ca) {
+        List<Certificate> certificates = PemFiles.certificates(ca);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                store.setCertificateEntry("ca" + i, certificates.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf.getTrustManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use CA certificate " + ca + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts any server certificate: the connection is encrypted, the server unauthenticated (the user asked). */
+    private static final class AnyServer implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("a client's trust manager");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // --tls without --tlsverify: encryption only, as docker's InsecureSkipVerify
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
