@@ -218,7 +218,22 @@ public final class ApiHttpServer implements AutoCloseable {
             ssl.close();
             return null;
         }
-        return new Streams(ssl.getInputStream(), ssl.getOutputStream(), ssl);
+        return new Streams(ssl.getInputStream(), ssl.getOutputStream(), () -> endTls(ssl, channel));
+    }
+
+    /**
+     * Ends a TLS connection with close_notify alone. The JDK's {@code SSLSocket.close()} on TLS 1.3 sends user_canceled
+     * first, which Go's TLS takes as a fatal error: the docker CLI printed a container's output, then failed with
+     * "remote error: tls: user canceled".
+     */
+    private static void endTls(SSLSocket ssl, SocketChannel channel) throws IOException {
+        try {
+            if (!ssl.isOutputShutdown()) ssl.shutdownOutput();
+        } catch (IOException e) {
+            // the peer is gone already; closing is all that is left
+        } finally {
+            channel.close();
+        }
     }
 
     private static String remote(SocketChannel channel) {
