@@ -86,6 +86,20 @@ class TlsDaemonTest {
     }
 
     @Test
+    void dockerPyFromEnvWorksOverTls() throws Exception {
+        String script = "import docker\n"
+                + "c = docker.from_env()\n"
+                + "print(c.ping(), c.version()['ApiVersion'], [t for i in c.images.list() for t in i.tags])\n";
+        Map<String, String> env = tlsEnv(certDir);
+        // requests lets these variables override the CA docker-py sets on its session (psf/requests#3829); a machine
+        // that exports them (this one does) would have docker-py check berthd against the system's CAs
+        env.put("REQUESTS_CA_BUNDLE", "");
+        env.put("CURL_CA_BUNDLE", "");
+        Cmd.Result py = Cmd.run(List.of("python3", "-c", script), env, null, Duration.ofSeconds(60));
+        assertThat(py.orFail().out()).isEqualTo("True 1.43 ['busybox:latest']");
+    }
+
+    @Test
     void aClientWithoutACertificateOrWithAStrangersIsRefused() throws Exception {
         Path caOnly = Files.createDirectories(certDir.resolve("ca-only"));
         Files.copy(certs.ca(), caOnly.resolve("ca.pem"));
