@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -53,8 +56,13 @@ public final class TlsContexts {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("key", PemFiles.privateKey(key), password,
-                    PemFiles.certificates(certificate).toArray(Certificate[]::new));
+            PrivateKey privateKey = PemFiles.privateKey(key);
+            List<Certificate> chain = PemFiles.certificates(certificate);
+            if (!matches(privateKey, chain.getFirst().getPublicKey())) {
+                // else the mistake shows only at the first handshake, as a bad signature on the client's side
+                throw new IllegalArgumentException("private key " + key + " does not match the public key of certificate " + certificate);
+            }
+            store.setKeyEntry("key", privateKey, password, chain.toArray(Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
             return kmf.getKeyManagers();
@@ -62,6 +70,25 @@ public final class TlsContexts {
             throw new IllegalArgumentException("cannot use TLS certificate " + certificate + " and key " + key
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code key} signs what {@code publicKey} verifies (RSA or EC): Go's "private key does not match public key". */
+    private static boolean matches(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+        };
+        if (!publicKey.getAlgorithm().equals(key.getAlgorithm())) return false;
+        byte[] probe = "berth key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(publicKey);
+        verifier.update(probe);
+        return verifier.verify(signature);
     }
 
     private static TrustManager[] trustManagers(Path ca) {

@@ -33,6 +33,22 @@ class PemFilesTest {
                 .hasMessageContaining("no unencrypted");
     }
 
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedBeforeAnyHandshake() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Path other = dir.resolve("other.pem");
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=x", "-keyout", key.toString(),
+                "-out", cert.toString());
+        openssl("genpkey", "-algorithm", "RSA", "-out", other.toString());
+        TlsContexts.server(cert, key, null);
+        assertThatThrownBy(() -> TlsContexts.server(cert, other, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not match the public key of certificate");
+        Path ec = dir.resolve("ec.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ec.toString());
+        assertThatThrownBy(() -> TlsContexts.client(null, cert, ec)).hasMessageContaining("does not match");
+    }
+
     private void openssl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
