@@ -80,6 +80,9 @@ class TlsDaemonTest {
                 "/nonexistent");
         BerthdProcess.cliWith(none, null, "-H", "tcp://127.0.0.1:" + port, "--tlsverify", "--tlscacert", certs.ca().toString(),
                 "--tlscert", certs.clientCert().toString(), "--tlskey", certs.clientKey().toString(), "ps").orFail();
+        // --tls alone: encrypted, the daemon's certificate not checked (docker's InsecureSkipVerify)
+        BerthdProcess.cliWith(none, null, "-H", "tcp://127.0.0.1:" + port, "--tls", "--tlscert", certs.clientCert().toString(),
+                "--tlskey", certs.clientKey().toString(), "version").orFail();
         byte[] input = "x".repeat(20_000).getBytes(StandardCharsets.UTF_8);
         Cmd.Result cat = BerthdProcess.cliWith(tlsEnv(certDir), input, "run", "--rm", "-i", "busybox", "sh", "-c", "wc -c");
         assertThat(cat.orFail().out()).isEqualTo("20000");

@@ -211,10 +211,11 @@ public final class ApiHttpServer implements AutoCloseable {
                 .createSocket(channel.socket(), new ByteArrayInputStream(new byte[] {first.get(0)}), true);
         ssl.setUseClientMode(false);
         ssl.setNeedClientAuth(tls.verifyClients());
+        String peer = remote(channel);
         try {
             ssl.startHandshake();
         } catch (IOException e) {
-            LOG.info("TLS handshake with " + remote(channel) + " failed: " + e.getMessage());
+            LOG.info("TLS handshake with " + peer + " failed: " + e.getMessage());
             ssl.close();
             return null;
         }

@@ -33,6 +33,8 @@ class ApiHttpServerTlsTest {
     static int port;
     static ApiHttpServer plainServer;
     static int plainPort;
+    static ApiHttpServer unverifiedServer;
+    static int unverifiedPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,19 +49,25 @@ class ApiHttpServerTlsTest {
                 });
         ServerTls tls = new ServerTls(TlsContexts.server(certs.serverCert(), certs.serverKey(), certs.ca()), true);
         server = new ApiHttpServer(List.of(new ApiHost.Tcp("127.0.0.1", 0)), tls, router, new ErrorMapper(),
-                new ApiHttpServer.Limits(Duration.ofSeconds(5), 16));
+                new ApiHttpServer.Limits(Duration.ofSeconds(2), 16));
         server.start();
         port = ((InetSocketAddress) server.boundAddresses().getFirst()).getPort();
         plainServer = new ApiHttpServer(List.of(new ApiHost.Tcp("127.0.0.1", 0)), null, router, new ErrorMapper(),
                 ApiHttpServer.Limits.DEFAULT);
         plainServer.start();
         plainPort = ((InetSocketAddress) plainServer.boundAddresses().getFirst()).getPort();
+        unverifiedServer = new ApiHttpServer(List.of(new ApiHost.Tcp("127.0.0.1", 0)),
+                new ServerTls(TlsContexts.server(certs.serverCert(), certs.serverKey(), null), false), router, new ErrorMapper(),
+                ApiHttpServer.Limits.DEFAULT);
+        unverifiedServer.start();
+        unverifiedPort = ((InetSocketAddress) unverifiedServer.boundAddresses().getFirst()).getPort();
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (server != null) server.close();
         if (plainServer != null) plainServer.close();
+        if (unverifiedServer != null) unverifiedServer.close();
     }
 
     @Test
@@ -104,6 +112,28 @@ class ApiHttpServerTlsTest {
             socket.shutdownOutput();
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(response).startsWith("HTTP/1.1 101 UPGRADED").endsWith("got 5 bytes after the client's end of input\n");
+        }
+    }
+
+    @Test
+    void aHandshakeThatStallsLosesItsConnectionAtTheHeadDeadline() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(0x16); // the first byte of a ClientHello, and nothing more
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void tlsWithoutClientVerificationServesAClientWithoutCertificate() throws Exception {
+        SSLSocket socket = (SSLSocket) TlsContexts.client(certs.ca(), null, null).getSocketFactory()
+                .createSocket("127.0.0.1", unverifiedPort);
+        try (socket) {
+            socket.setSoTimeout(5000);
+            assertThat(exchange(socket, "GET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200 OK");
         }
     }
 
