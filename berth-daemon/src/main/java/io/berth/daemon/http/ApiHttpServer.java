@@ -93,8 +93,8 @@ public final class ApiHttpServer implements AutoCloseable {
     }
 
     /**
-     * @param hosts every address to listen on; each gets its own accept loop, all share the connection cap's
-     *              executor, the head deadline and the request handling
+     * @param hosts every address to listen on; each gets its own accept loop and connection cap ({@link Limits}), all
+     *              share the virtual-thread executor, the head deadline and the request handling
      * @param tls   TLS for the TCP hosts (null for plain HTTP); Unix sockets never use it, as dockerd's
      */
     public ApiHttpServer(List<ApiHost> hosts, ServerTls tls, Router router, ErrorMapper errors, Limits limits) {
