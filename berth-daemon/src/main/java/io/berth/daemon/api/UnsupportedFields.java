@@ -32,7 +32,9 @@ final class UnsupportedFields {
             "CpuQuota", "CpuPeriod", "PidsLimit", "MemorySwappiness", "MemoryReservation", "KernelMemory",
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
             "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom",
-            "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts");
+            "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts",
+            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Sysctls",
+            "IOMaximumBandwidth", "IOMaximumIOps", "LogConfig");
     /** Values that state what berth does anyway: a private IPC namespace. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
             "IpcMode", Set.of("private", "shareable"),
@@ -58,7 +60,7 @@ final class UnsupportedFields {
         });
     }
 
-    private static void refuseUnlessEmpty(String path, JsonNode value) {
+    static void refuseUnlessEmpty(String path, JsonNode value) {
         if (isEmpty(value)) return;
         String shown = value.isValueNode() ? "=" + value.asText() : "";
         throw new InvalidArgumentException("berth does not support " + path + shown + " yet");
