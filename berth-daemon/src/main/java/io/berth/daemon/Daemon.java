@@ -41,8 +41,8 @@ import io.berth.http.tls.TlsContexts;
 import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
 import io.berth.network.host.HostNetworkClaims;
-import io.berth.network.runtime.DefaultBridgeAnchor;
 import io.berth.network.runtime.NetworkSteps;
+import io.berth.network.runtime.WarmNetworks;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
@@ -64,14 +64,13 @@ public final class Daemon implements AutoCloseable {
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
-    private final DefaultBridgeAnchor bridgeAnchor;
+    private final WarmNetworks warm;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(ApiHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock,
-                   DefaultBridgeAnchor bridgeAnchor) {
-        this.bridgeAnchor = bridgeAnchor;
+    private Daemon(ApiHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
+        this.warm = warm;
         this.registry = registry;
         this.lock = lock;
     }
@@ -102,7 +101,17 @@ public final class Daemon implements AutoCloseable {
         var containersRef = new java.util.concurrent.atomic.AtomicReference<ContainerService>();
         var networksRef = new java.util.concurrent.atomic.AtomicReference<ContainerNetworks>();
         NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"),
-                n -> networksRef.get().containersUsing(n),
+                new io.berth.network.NetworkUsers() {
+                    @Override
+                    public List<String> containersUsing(io.berth.network.Network n) {
+                        return networksRef.get().containersUsing(n);
+                    }
+
+                    @Override
+                    public void removed(io.berth.network.Network n) {
+                        networksRef.get().removed(n);
+                    }
+                },
                 (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())),
                 new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()));
         networkService.ensurePredefined();
@@ -111,6 +120,7 @@ public final class Daemon implements AutoCloseable {
         NetworkSteps networkSteps = NetworkSteps.create(options.execRoot(), containerNetworks.catalog(),
                 containerNetworks.leases(), containerNetworks::pidOf, containerNetworks::describe);
         containerNetworks.attacher(networkSteps.attacher());
+        containerNetworks.warm(networkSteps.warm());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
@@ -149,17 +159,15 @@ public final class Daemon implements AutoCloseable {
         volumeRoutes.register(router);
         // Leases of containers that no longer exist (a kill -9 between allocation and create, a removal while
         // berthd was down) are dropped.
-        int leaked = networkService.addresses().reconcile(
-                containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
+        // (the placeholders' leases are berth's own: a network's is kept, made again at its next use or reused)
+        java.util.Set<String> owners = containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet());
+        networkService.list((n, used) -> true).forEach(n -> owners.add(WarmNetworks.placeholderId(n.id())));
+        int leaked = networkService.addresses().reconcile(owners);
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
-        // The default bridge is up from here to shutdown, as dockerd's docker0 (after the reconcile, which drops
-        // the lease a killed berthd's anchor left: the anchor takes it again)
-        DefaultBridgeAnchor bridgeAnchor = networkSteps.defaultBridgeAnchor();
-        try {
-            bridgeAnchor.up();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "the default bridge stays down while no container uses it: " + e.getMessage(), e);
-        }
+        // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made now, not at
+        // its first container (Testcontainers, inside a container, reaches published ports at its gateway, and
+        // host-gateway names that address). After the reconcile, which keeps a placeholder's lease.
+        containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE).ifPresent(networkSteps.warm()::ensure);
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
@@ -213,10 +221,10 @@ public final class Daemon implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             server.close();
-            bridgeAnchor.down();
+            networkSteps.warm().retireAll();
             throw e;
         }
-        return new Daemon(server, containers, registry, lock, bridgeAnchor);
+        return new Daemon(server, containers, networkSteps.warm(), registry, lock);
     }
 
     /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */
@@ -234,13 +242,16 @@ public final class Daemon implements AutoCloseable {
         closed.await();
     }
 
-    /** Stops serving; containers keep running under conmon (a restarted berthd picks them up). */
+    /**
+     * Stops serving; containers keep running under conmon (a restarted berthd picks them up). The placeholders that
+     * kept networks warm go: a bridge with no container left goes with its rules.
+     */
     @Override
     public void close() {
         try {
             server.close();
             containers.close();
-            bridgeAnchor.down();
+            warm.retireAll();
             registry.close();
             lock.close();
         } catch (IOException | RuntimeException e) {

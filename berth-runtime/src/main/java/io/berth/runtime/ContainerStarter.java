@@ -65,6 +65,8 @@ final class ContainerStarter {
                     AtomicFile.OWNER_ONLY);
             if (!host.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), spec.resources().cpu());
             launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
+            // what the steps do meanwhile (the network's wiring) is done before the process runs
+            run.awaitBeforeStart();
             connectPendingAttaches(e, p);
             rt.start(c.id());
         } catch (RuntimeException | IOException ex) {

@@ -16,6 +16,7 @@ public final class StepRun {
     private boolean hostNetwork;
     private final List<String> hostsLines = new ArrayList<>();
     private String resolvConf;
+    private final List<java.util.concurrent.Future<?>> beforeStart = new ArrayList<>();
 
     /** Public so that steps made in other modules (the network's) can be tested on a run of their own. */
     public StepRun(Container container) {
@@ -46,6 +47,38 @@ public final class StepRun {
     /** The whole resolv.conf the container gets, instead of the host's filtered copy. */
     public void resolvConf(String content) {
         this.resolvConf = content;
+    }
+
+    /**
+     * Work a step started that must be done before the container's process runs, while the runtime creates the
+     * container meanwhile (netavark wiring the namespace the runtime joins by path). The starter waits for it
+     * between the runtime's create and its start ({@link #awaitBeforeStart}).
+     */
+    public synchronized void finishBeforeStart(java.util.concurrent.Future<?> work) {
+        beforeStart.add(work);
+    }
+
+    /** Waits for the work of {@link #finishBeforeStart}; the first failure is thrown as it was raised. */
+    public void awaitBeforeStart() throws java.io.IOException {
+        List<java.util.concurrent.Future<?>> pending;
+        synchronized (this) {
+            pending = List.copyOf(beforeStart);
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for the set-up of container " + container.id());
+            } catch (java.util.concurrent.ExecutionException e) {
+                switch (e.getCause()) {
+                    case RuntimeException r -> throw r;
+                    case java.io.IOException io -> throw io;
+                    case Error err -> throw err;
+                    default -> throw new java.io.IOException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
     }
 
     public Optional<Path> networkNamespace() {
