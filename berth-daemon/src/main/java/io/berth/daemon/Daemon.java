@@ -35,7 +35,9 @@ import io.berth.daemon.images.ImageService;
 import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
-import io.berth.daemon.http.UnixHttpServer;
+import io.berth.daemon.http.ApiHttpServer;
+import io.berth.daemon.http.ServerTls;
+import io.berth.http.tls.TlsContexts;
 import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
 import io.berth.network.host.HostNetworkClaims;
@@ -58,14 +60,14 @@ public final class Daemon implements AutoCloseable {
     /** Shared by every berthd on the host, whatever its data root: the host-wide network claims live here. */
     private static final Path HOST_RUN_DIR = Path.of("/run/berth");
 
-    private final UnixHttpServer server;
+    private final ApiHttpServer server;
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
     private final WarmNetworks warm;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
+    private Daemon(ApiHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
         this.warm = warm;
@@ -86,6 +88,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static Daemon start(DaemonOptions options, DataRootLock lock) throws IOException {
+        ServerTls tls = serverTls(options.tls());
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
@@ -208,17 +211,31 @@ public final class Daemon implements AutoCloseable {
         store.gc().addScratch(registry.partials(), true);
         store.gc().collectAtStart();
 
-        UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
+        ApiHttpServer server = new ApiHttpServer(options.hosts(), tls, router, new ErrorMapper(), ApiHttpServer.Limits.DEFAULT);
         server.start();
+        ListenPolicy.warnings(options.hosts(), options.tls()).forEach(LOG::warning);
         try {
-            SocketGroup.apply(options.socket(), options.socketGroup(), options.socketGroupExplicit())
-                    .ifPresent(g -> LOG.info("socket " + options.socket() + " is 0660 root:" + g));
+            for (Path socket : options.unixSockets()) {
+                SocketGroup.apply(socket, options.socketGroup(), options.socketGroupExplicit())
+                        .ifPresent(g -> LOG.info("socket " + socket + " is 0660 root:" + g));
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
             networkSteps.warm().retireAll();
             throw e;
         }
         return new Daemon(server, containers, networkSteps.warm(), registry, lock);
+    }
+
+    /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */
+    static ServerTls serverTls(DaemonOptions.TlsFiles files) throws StartRefusedException {
+        if (files == null) return null;
+        try {
+            return new ServerTls(TlsContexts.server(files.certificate(), files.key(), files.verifyClients() ? files.ca() : null),
+                    files.verifyClients());
+        } catch (IllegalArgumentException e) {
+            throw new StartRefusedException("invalid TLS configuration: " + e.getMessage());
+        }
     }
 
     public void awaitClose() throws InterruptedException {

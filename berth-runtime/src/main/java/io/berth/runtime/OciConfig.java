@@ -7,7 +7,9 @@ import io.berth.linux.LinuxArch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the OCI runtime spec (bundle/config.json) for a container with Docker's defaults: namespaces,
@@ -51,14 +53,23 @@ final class OciConfig {
         return args;
     }
 
+    /**
+     * A process's environment as Docker makes it: PATH, HOSTNAME and (with a TTY) TERM, each replaced by the container's
+     * entry of that name; an entry without "=" unsets the default of that name and sets nothing; a later entry of a
+     * name wins. HOME, when none is given, is the user's home (as runc adds it).
+     */
     static List<String> processEnv(List<String> env, String hostname, boolean tty, String home) {
-        List<String> out = new ArrayList<>();
-        if (env.stream().noneMatch(e -> e.startsWith("PATH="))) out.add("PATH=" + DEFAULT_PATH);
-        if (env.stream().noneMatch(e -> e.startsWith("HOSTNAME="))) out.add("HOSTNAME=" + hostname);
-        out.addAll(env);
-        if (tty && env.stream().noneMatch(e -> e.startsWith("TERM="))) out.add("TERM=xterm");
-        if (home != null && env.stream().noneMatch(e -> e.startsWith("HOME="))) out.add("HOME=" + home);
-        return out;
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("PATH", "PATH=" + DEFAULT_PATH);
+        out.put("HOSTNAME", "HOSTNAME=" + hostname);
+        if (tty) out.put("TERM", "TERM=xterm");
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            if (eq < 0) out.remove(e);
+            else out.put(e.substring(0, eq), e);
+        }
+        if (home != null && !out.containsKey("HOME")) out.put("HOME", "HOME=" + home);
+        return List.copyOf(out.values());
     }
 
     static String hostname(ContainerSpec spec) {

@@ -162,6 +162,12 @@ public final class CreateOptions {
     @Option(names = {"-l", "--label"}, paramLabel = "list", description = "Set meta data on a container")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--label-file", paramLabel = "list", description = "Read in a line delimited file of labels")
+    List<Path> labelFiles = new ArrayList<>();
+
+    @Option(names = "--cidfile", paramLabel = "string", description = "Write the container ID to the file")
+    String cidFile;
+
     @Option(names = "--privileged", description = "Give extended privileges to this container")
     boolean privileged;
 
@@ -342,9 +348,26 @@ public final class CreateOptions {
         return out;
     }
 
+    /** Label files first, then {@code -l}, a later label of a name winning (docker's order). */
     private ObjectNode labelMap() {
         ObjectNode out = NODES.objectNode();
-        for (String l : labels) {
+        List<String> all = new ArrayList<>();
+        for (Path file : labelFiles) {
+            String content;
+            try {
+                content = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("open " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                // the env file format; a name alone takes nothing from the environment, so it is left out (as docker)
+                all.addAll(EnvFile.parse(content, file.toString(), Map.of()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid label file (" + file + "): " + e.getMessage(), e);
+            }
+        }
+        all.addAll(labels);
+        for (String l : all) {
             int eq = l.indexOf('=');
             out.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
@@ -637,6 +660,10 @@ public final class CreateOptions {
 
     public String platform() {
         return platform;
+    }
+
+    public String cidFile() {
+        return cidFile;
     }
 
 }

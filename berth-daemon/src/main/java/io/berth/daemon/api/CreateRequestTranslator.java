@@ -146,7 +146,7 @@ public final class CreateRequestTranslator {
         var mounts = MountRequests.parse(host, anonymous, volumes);
         ContainerSpec spec = ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
                 .args(args)
-                .env(mergeEnv(image.env(), strings(body.path("Env"))))
+                .env(createEnv(image.env(), strings(body.path("Env"))))
                 .workingDir(workingDir.isEmpty() ? "/" : workingDir)
                 .user(text(body, "User", image.user()))
                 .network(network.spec())
@@ -238,7 +238,28 @@ public final class CreateRequestTranslator {
         return new RestartPolicy(name, max);
     }
 
-    /** Env entries merge by key; a request entry without "=" unsets nothing and is dropped, as Docker does. */
+    /**
+     * A container's Config.Env as Docker's create merges it: the request's entries as sent (a name without "=", which
+     * the docker CLI sends for a variable its own environment lacks, included), then the image's entries whose names
+     * the request does not use. An entry without "=" so hides the image's value; at the start it unsets a default
+     * too (OciConfig's process environment).
+     */
+    static List<String> createEnv(List<String> imageEnv, List<String> requestEnv) {
+        if (requestEnv.isEmpty()) return List.copyOf(imageEnv);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<String> out = new ArrayList<>();
+        for (String e : requestEnv) {
+            if (e.isEmpty() || e.startsWith("=")) throw new InvalidArgumentException("invalid environment variable: " + e);
+            names.add(key(e));
+            out.add(e);
+        }
+        for (String e : imageEnv) {
+            if (!names.contains(key(e))) out.add(e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** ENV instructions over a config's env (commit --change): merged by name, a later value wins. */
     static List<String> mergeEnv(List<String> imageEnv, List<String> requestEnv) {
         Map<String, String> merged = new LinkedHashMap<>();
         for (String e : imageEnv) merged.put(key(e), e);

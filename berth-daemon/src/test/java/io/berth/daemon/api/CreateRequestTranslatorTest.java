@@ -146,21 +146,27 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
-    void envMergesByKeyWithRequestWinning() throws IOException {
+    void envIsTheRequestsThenTheImagesOtherNamesAsDockerMergesIt() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Env\":[\"LANG=en_US.UTF-8\",\"FOO=bar=baz\",\"EMPTY=\"]}", BUSYBOX);
-        assertThat(spec.process().env()).containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=");
+        assertThat(spec.process().env()).containsExactly("LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=", "PATH=/usr/local/sbin:/usr/bin:/bin");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().env())
+                .containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=C");
     }
 
     @Test
-    void envEntryWithoutEqualsIsDropped() {
+    void anEnvEntryWithoutEqualsIsKeptAndHidesTheImagesValue() {
+        // the docker CLI sends "B" for -e B when B is not in its own environment; Docker keeps it in Config.Env
+        assertThat(CreateRequestTranslator.createEnv(List.of("A=1", "C=3"), List.of("A", "B", "C=4", "C=5")))
+                .containsExactly("A", "B", "C=4", "C=5");
+        // commit's ENV changes merge by name
         assertThat(CreateRequestTranslator.mergeEnv(List.of("A=1"), List.of("A", "B"))).containsExactly("A=1");
     }
 
     @Test
     void malformedEnvIsRejected() {
-        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("=x")))
+        assertThatThrownBy(() -> CreateRequestTranslator.createEnv(List.of(), List.of("=x")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("invalid environment variable");
-        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("")))
+        assertThatThrownBy(() -> CreateRequestTranslator.createEnv(List.of(), List.of("")))
                 .isInstanceOf(InvalidArgumentException.class);
     }
 
