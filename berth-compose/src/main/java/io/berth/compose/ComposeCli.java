@@ -31,14 +31,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berth compose ...} (and {@code docker compose} through the plugin): the commands over {@link Compose}. */
-@Command(name = "compose", description = "Define and run multi-container applications", synopsisSubcommandLabel = "COMMAND",
-        subcommands = {ComposeCli.Up.class, ComposeCli.Down.class, ComposeCli.Ps.class, ComposeCli.Logs.class,
-                ComposeCli.Start.class, ComposeCli.Stop.class, ComposeCli.Restart.class, ComposeCli.Rm.class,
-                ComposeCli.Pull.class, ComposeCli.Build.class, ComposeCli.Config.class, ComposeCli.Exec.class,
-                ComposeCli.Run.class, ComposeCli.Images.class, ComposeCli.Top.class, ComposeCli.Port.class,
-                ComposeCli.Kill.class, ComposeCli.Pause.class, ComposeCli.Unpause.class, ComposeCli.Events.class,
-                ComposeCli.Version.class, ComposeCli.Ls.class, ComposeCli.Create.class, ComposeCli.Push.class})
+@Command(name = "compose", description = "Define and run multi-container applications", synopsisSubcommandLabel = "COMMAND")
 public final class ComposeCli implements Runnable {
+    /**
+     * Every subcommand. Picocli builds a command's model by reflection (~40 ms for all of them at a cold
+     * start), so {@link #run} registers only the one the arguments name, and all of them when none matches
+     * (for the usage text or picocli's error).
+     */
+    static final List<Class<? extends Sub>> COMMANDS = List.of(Up.class, Down.class, Ps.class, Logs.class, Start.class,
+            Stop.class, Restart.class, Rm.class, Pull.class, Build.class, Config.class, Exec.class, Run.class, Images.class,
+            Top.class, Port.class, Kill.class, Pause.class, Unpause.class, Events.class, Version.class, Ls.class,
+            Create.class, Push.class);
+
+    /** compose's global options that take a value (the next word unless written {@code --opt=value}). */
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("-f", "--file", "-p", "--project-name",
+            "--project-directory", "--env-file", "--profile", "--progress", "--ansi");
+
     @Option(names = {"-f", "--file"}, description = "Compose configuration files") List<String> files = new ArrayList<>();
     @Option(names = {"-p", "--project-name"}, description = "Project name") String projectName;
     @Option(names = "--project-directory", description = "Alternate working directory") String projectDirectory;
@@ -62,9 +70,13 @@ public final class ComposeCli implements Runnable {
     public static int run(String[] args, ComposeRuntime rt, Map<String, String> env, Path cwd) {
         ComposeCli root = new ComposeCli(rt, env, cwd);
         CommandLine cl = new CommandLine(root);
+        String word = commandWord(args);
+        List<Class<? extends Sub>> named = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(word)).toList();
+        for (Class<? extends Sub> c : named.isEmpty() ? COMMANDS : named) cl.addSubcommand(c);
         // the container's command keeps its own flags: `run web sh -c ...`, `exec web ls -l`
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        for (String positional : List.of("run", "exec")) {
+            if (cl.getSubcommands().containsKey(positional)) cl.getSubcommands().get(positional).setStopAtPositional(true);
+        }
         cl.setOut(new PrintWriter(rt.out(), true));
         cl.setErr(new PrintWriter(rt.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -83,9 +95,21 @@ public final class ComposeCli implements Runnable {
         return cl.execute(args);
     }
 
+    /** The subcommand's name: the first word after compose's global options (null when there is none). */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) return a;
+            if (VALUE_OPTIONS.contains(a)) i++;
+        }
+        return null;
+    }
+
     @Override
     public void run() {
-        new CommandLine(this).usage(rt.out());
+        CommandLine cl = new CommandLine(this);
+        COMMANDS.forEach(cl::addSubcommand);
+        cl.usage(rt.out());
     }
 
     ComposeRuntime runtime() {
