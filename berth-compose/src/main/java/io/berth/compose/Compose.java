@@ -114,7 +114,40 @@ public final class Compose {
             awaitDependencies(s, order, progress);
             touched.addAll(converge(s, replicas(s, o.scale()), o, progress));
         }
+        if (!o.noStart()) restartStoppedDependents(progress);
         return touched;
+    }
+
+    /** Containers of {@code restart: true} dependents stopped while up recreated what they depend on. */
+    private final Map<String, String> stoppedDependents = new LinkedHashMap<>();
+
+    /**
+     * Before a service's container is recreated, its {@code depends_on: {S: {restart: true}}} dependents are
+     * stopped, as Compose v2 does, so that they start again after it (and see the new container).
+     */
+    private void stopRestartDependents(String service, Progress progress) {
+        for (String d : project.restartDependents(service)) {
+            parallel(ofService(current(), d).stream().filter(c -> c.path("State").asText().equals("running")).toList(), c -> {
+                progress.working("Container", name(c), "Stopping");
+                stopQuietly(c.path("Id").asText(), stopTimeout(d));
+                progress.done("Container", name(c), "Stopped");
+                synchronized (stoppedDependents) {
+                    stoppedDependents.put(c.path("Id").asText(), d);
+                }
+            });
+            changed();
+        }
+    }
+
+    /** Starts the dependents stopped for a recreate that up did not start again itself (not among its services). */
+    private void restartStoppedDependents(Progress progress) {
+        for (var e : stoppedDependents.entrySet()) {
+            current().stream().filter(c -> c.path("Id").asText().equals(e.getKey()) && !c.path("State").asText().equals("running"))
+                    .findFirst().ifPresent(c -> {
+                        awaitDependencies(e.getValue(), List.of(), progress);
+                        start(e.getKey(), name(c), progress);
+                    });
+        }
     }
 
     int replicas(String service, Map<String, Integer> scale) {
@@ -430,12 +463,17 @@ public final class Compose {
         parallel(List.copyOf(surplus), c -> removeContainer(c, true, stopTimeout(service), progress));
         List<JsonNode> kept = new ArrayList<>(existing.subList(0, Math.min(replicas, existing.size())));
         List<Target> targets = new ArrayList<>();
+        boolean dependentsStopped = false;
         Set<Integer> used = new LinkedHashSet<>();
         for (JsonNode c : kept) {
             used.add(number(c));
             String oldHash = c.path("Labels").path(Labels.CONFIG_HASH).asText();
             boolean recreate = o.forceRecreate() || (!o.noRecreate() && !oldHash.equals(hash));
             if (recreate) {
+                if (!dependentsStopped) {
+                    stopRestartDependents(service, progress);
+                    dependentsStopped = true;
+                }
                 targets.add(new Target(recreate(service, c, hash, progress), name(c), false));
             } else {
                 // the list's state says it: paused and restarting containers are not started again (as inspect's Running)
@@ -624,13 +662,24 @@ public final class Compose {
         }
     }
 
+    /**
+     * Restarts the services' containers, dependencies first; a named service brings along the services that depend
+     * on it with {@code restart: true} (as Compose v2), after it.
+     */
     public void restart(List<String> services, Integer timeout) {
         Progress progress = new Progress(rt.err(), rt.stderrTty(), "Restarting");
-        for (JsonNode c : containers(true, false, services)) {
-            progress.working("Container", name(c), "Restarting");
-            client.restartContainer(c.path("Id").asText(), timeout != null ? timeout : stopTimeout(c.path("Labels").path(Labels.SERVICE).asText()), null);
-            progress.done("Container", name(c), "Started");
+        Set<String> selected = new LinkedHashSet<>(services);
+        for (String s : services) selected.addAll(project.restartDependents(s));
+        List<String> order = project.startOrder(List.of()).stream().filter(s -> services.isEmpty() || selected.contains(s)).toList();
+        List<JsonNode> all = current();
+        for (String s : order) {
+            parallel(ofService(all, s), c -> {
+                progress.working("Container", name(c), "Restarting");
+                client.restartContainer(c.path("Id").asText(), timeout != null ? timeout : stopTimeout(s), null);
+                progress.done("Container", name(c), "Started");
+            });
         }
+        changed();
     }
 
     public record DownOptions(boolean removeOrphans, boolean volumes, String rmi, Integer timeout) {}
