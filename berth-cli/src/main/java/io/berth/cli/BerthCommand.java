@@ -66,6 +66,11 @@ public final class BerthCommand implements Callable<Integer> {
         return env;
     }
 
+    /** The daemon address given with -H (null when the environment names it). */
+    public String host() {
+        return host;
+    }
+
     public boolean debug() {
         return debug;
     }
