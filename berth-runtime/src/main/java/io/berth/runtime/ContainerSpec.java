@@ -33,7 +33,7 @@ import java.util.Map;
 public record ContainerSpec(
         String id, String name, String image, String imageId, Map<String, String> labels, RootfsLayers rootfs,
         Instant created, ProcessSpec process, SecuritySpec security, Resources resources, MountsSpec mounts,
-        NetworkSpec network, LifecycleSpec lifecycle, Map<String, Object> extra, NamespacesSpec namespaces) {
+        NetworkSpec network, NamespacesSpec namespaces, LifecycleSpec lifecycle, Map<String, Object> extra) {
 
     public ContainerSpec {
         image = image == null ? "" : image;
@@ -61,7 +61,7 @@ public record ContainerSpec(
 
     ContainerSpec withName(String newName) {
         return new ContainerSpec(id, newName, image, imageId, labels, rootfs, created, process, security, resources, mounts,
-                network, lifecycle, extra, namespaces);
+                network, namespaces, lifecycle, extra);
     }
 
     /** Sets only what a caller uses; everything else keeps its default. One setter per setting, grouped by part. */
@@ -178,8 +178,8 @@ public record ContainerSpec(
             return new ContainerSpec(id, name, image, imageId, labels, rootfs, created,
                     new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp, devices, deviceCgroupRules),
-                    resources, mounts, network,
-                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell), extra, namespaces);
+                    resources, mounts, network, namespaces,
+                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell), extra);
         }
     }
 }
