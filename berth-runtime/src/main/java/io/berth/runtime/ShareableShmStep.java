@@ -42,6 +42,7 @@ final class ShareableShmStep implements ContainerStep {
 
     @Override
     public void tearDown(StepRun run) {
-        OverlayMount.unmount(devShmOf(run.container()));
+        // only a shareable container ever has one (its spec does not change), so no other pays for the look-up
+        if (applies(run.container())) OverlayMount.unmount(devShmOf(run.container()));
     }
 }
