@@ -39,6 +39,7 @@ import io.berth.daemon.http.UnixHttpServer;
 import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
 import io.berth.network.host.HostNetworkClaims;
+import io.berth.network.runtime.DefaultBridgeAnchor;
 import io.berth.network.runtime.NetworkSteps;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
@@ -61,9 +62,12 @@ public final class Daemon implements AutoCloseable {
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
+    private final DefaultBridgeAnchor bridgeAnchor;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock) {
+    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock,
+                   DefaultBridgeAnchor bridgeAnchor) {
+        this.bridgeAnchor = bridgeAnchor;
         this.server = server;
         this.containers = containers;
         this.registry = registry;
@@ -145,6 +149,14 @@ public final class Daemon implements AutoCloseable {
         int leaked = networkService.addresses().reconcile(
                 containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
+        // The default bridge is up from here to shutdown, as dockerd's docker0 (after the reconcile, which drops
+        // the lease a killed berthd's anchor left: the anchor takes it again)
+        DefaultBridgeAnchor bridgeAnchor = networkSteps.defaultBridgeAnchor();
+        try {
+            bridgeAnchor.up();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "the default bridge stays down while no container uses it: " + e.getMessage(), e);
+        }
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
@@ -152,7 +164,7 @@ public final class Daemon implements AutoCloseable {
         // container's networks became at its start.
         io.berth.daemon.api.NetworkResolver networks = containerNetworks.resolver();
         io.berth.daemon.api.NetworkStatusSource networkStatus = containerNetworks.statusSource();
-        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus).register(router);
+        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus, options.defaultLog()).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
@@ -172,7 +184,7 @@ public final class Daemon implements AutoCloseable {
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage, () -> BuildRoutes.diskUsage(builder),
                 new SystemRoutes.DaemonFacts(EngineId.read(options.dataRoot()), options.dataRoot(), options.defaultRuntime(),
                         new java.util.TreeMap<>(java.util.Map.of("crun", settings.crunPath(), "runc", settings.runcPath())), settings.conmonPath(),
-                        settings.initPath(), options.insecureRegistries())).register(router);
+                        settings.initPath(), options.insecureRegistries(), options.defaultLog().driver())).register(router);
         // a commit writes its layer where the builder writes RUN layers: one scratch dir, swept by the same gc
         new ContainerFilesystemRoutes(containers, store, builder.scratchDir(), events).register(router);
         new ContainerUpdateRoutes(containers).register(router);
@@ -195,9 +207,10 @@ public final class Daemon implements AutoCloseable {
                     .ifPresent(g -> LOG.info("socket " + options.socket() + " is 0660 root:" + g));
         } catch (IOException | RuntimeException e) {
             server.close();
+            bridgeAnchor.down();
             throw e;
         }
-        return new Daemon(server, containers, registry, lock);
+        return new Daemon(server, containers, registry, lock, bridgeAnchor);
     }
 
     public void awaitClose() throws InterruptedException {
@@ -210,6 +223,7 @@ public final class Daemon implements AutoCloseable {
         try {
             server.close();
             containers.close();
+            bridgeAnchor.down();
             registry.close();
             lock.close();
         } catch (IOException | RuntimeException e) {

@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.daemon.http.ApiJson;
+import io.berth.runtime.LogSettings;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /**
  * berthd's command line, over an optional JSON config file in the shape of Docker's daemon.json
  * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code default-runtime}, {@code insecure-registries},
- * {@code group}).
+ * {@code group}, {@code log-driver}, {@code log-opts}).
  * A flag wins over the file; insecure registries from both apply.
  *
  * @param dataRoot images, snapshots and containers (persistent)
@@ -28,9 +31,16 @@ import io.berth.oci.errors.InvalidArgumentException;
  * @param socketGroup the group given access to the socket (mode 0660 root:GROUP); "" for root only
  * @param socketGroupExplicit whether the group was asked for (then it must exist) or is the default (then it
  *                            applies only when it exists, as dockerd treats its default group "docker")
+ * @param defaultLog the log driver and options of containers whose create names none (Docker's json-file unless
+ *                   the file's log-driver/log-opts say otherwise; checked at start as a create checks them)
  */
 public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries,
-                            String socketGroup, boolean socketGroupExplicit) {
+                            String socketGroup, boolean socketGroupExplicit, LogSettings defaultLog) {
+    public DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries,
+                         String socketGroup, boolean socketGroupExplicit) {
+        this(dataRoot, execRoot, socket, defaultRuntime, insecureRegistries, socketGroup, socketGroupExplicit, LogSettings.JSON_FILE);
+    }
+
     /** berth's counterpart of dockerd's "docker" group: members may use the socket, and so are root-equivalent. */
     static final String DEFAULT_SOCKET_GROUP = "berth";
 
@@ -100,7 +110,25 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         if (execRoot == null) execRoot = defaultExecRoot(dataRoot);
         boolean groupExplicit = group != null;
         return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)),
-                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit);
+                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit, defaultLog(file));
+    }
+
+    /** daemon.json's log-driver and log-opts (a map of strings), checked as a create's LogConfig is. */
+    static LogSettings defaultLog(JsonNode file) {
+        JsonNode driver = file.path("log-driver");
+        JsonNode opts = file.path("log-opts");
+        if (!driver.isMissingNode() && !driver.isTextual()) throw new InvalidArgumentException("config file: \"log-driver\" must be a string");
+        if (!opts.isMissingNode() && !opts.isObject()) throw new InvalidArgumentException("config file: \"log-opts\" must be an object");
+        Map<String, String> options = new TreeMap<>();
+        opts.properties().forEach(o -> {
+            if (!o.getValue().isTextual()) throw new InvalidArgumentException("config file: log-opts \"" + o.getKey() + "\" must be a string");
+            options.put(o.getKey(), o.getValue().asText());
+        });
+        try {
+            return LogSettings.of(driver.asText("json-file"), options);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("config file: " + e.getMessage());
+        }
     }
 
     /**

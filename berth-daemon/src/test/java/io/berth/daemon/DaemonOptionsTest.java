@@ -17,6 +17,21 @@ class DaemonOptionsTest {
     }
 
     @Test
+    void theDefaultLogDriverIsJsonFileUnlessTheConfigFileSaysOtherwise(@TempDir Path tmp) throws Exception {
+        assertThat(parse().defaultLog()).isEqualTo(io.berth.runtime.LogSettings.JSON_FILE);
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, "{\"log-driver\": \"local\", \"log-opts\": {\"max-size\": \"5m\", \"max-file\": \"2\"}}");
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString()}).defaultLog())
+                .isEqualTo(new io.berth.runtime.LogSettings("local", java.util.Map.of("max-size", "5m", "max-file", "2")));
+        Files.writeString(file, "{\"log-driver\": \"splunk\"}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("config file: logger: no log driver named 'splunk' is registered");
+        Files.writeString(file, "{\"log-opts\": {\"max-file\": 3}}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("must be a string");
+    }
+
+    @Test
     void defaults() {
         DaemonOptions o = parse();
         assertThat(o.dataRoot()).isEqualTo(Path.of("/var/lib/berth"));

@@ -33,11 +33,16 @@ final class BerthdProcess implements AutoCloseable {
 
     /** A daemon with its socket and log under {@code root} and its state in {@code dataRoot}. */
     BerthdProcess(Path root, Path dataRoot) {
+        this(root, dataRoot, root.resolve("berth.sock"));
+    }
+
+    /** A daemon listening on {@code socket}, a path its clients were told before it started (e.g. in their DOCKER_HOST). */
+    BerthdProcess(Path root, Path dataRoot, Path socket) {
         this.root = root;
         this.dataRoot = dataRoot;
         this.execRoot = Path.of("/run/berth-it").resolve(root.getFileName());
         StaleTestState.claim(root);
-        this.socket = root.resolve("berth.sock");
+        this.socket = socket;
         this.log = root.resolve("berthd.log");
     }
 

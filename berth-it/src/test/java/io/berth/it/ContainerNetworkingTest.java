@@ -259,6 +259,13 @@ class ContainerNetworkingTest {
                 + bridgeGateway + "\tgw\n" + ip + "\tmyhost\n");
         assertThat(parts[2]).startsWith("myhost\n");
 
+        // with --network none the files are still the container's: --add-host and --dns* land in them (before, both were dropped)
+        String none = docker("run", "--rm", "--network", "none", "--dns", "192.0.2.53", "--dns-option", "ndots:2",
+                "--add-host", "db.local:10.0.0.7", "--add-host", "gw:host-gateway", "busybox", "sh", "-c",
+                "cat /etc/resolv.conf; echo ---; tail -n 2 /etc/hosts");
+        assertThat(none).contains("nameserver 192.0.2.53\noptions ndots:2\n---\n10.0.0.7\tdb.local\n" + bridgeGateway + "\tgw")
+                .doesNotContain("nameserver 8.8.8.8");
+
         // on a user network the network's resolver is the name server, --dns its upstream; host-gateway is still the
         // host's address on the default bridge, as Docker's
         docker("network", "create", "dns-net");

@@ -13,7 +13,19 @@ final class DaemonFixture {
     static BerthdProcess startWithBusybox(String name) throws Exception {
         StaleTestState.clearOnce();
         Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
-        BerthdProcess daemon = new BerthdProcess(root).start();
+        return withBusybox(new BerthdProcess(root).start());
+    }
+
+    /** As {@link #startWithBusybox(String)}, the daemon listening on {@code socket} (a socket a dead run left there goes). */
+    static BerthdProcess startWithBusybox(String name, Path socket) throws Exception {
+        StaleTestState.clearOnce();
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "berth-it-" + name + "-");
+        Files.createDirectories(socket.getParent());
+        Files.deleteIfExists(socket);
+        return withBusybox(new BerthdProcess(root, root.resolve("data"), socket).start());
+    }
+
+    private static BerthdProcess withBusybox(BerthdProcess daemon) throws Exception {
         daemon.cli("image", "make-busybox", "busybox:latest").orFail();
         return daemon;
     }

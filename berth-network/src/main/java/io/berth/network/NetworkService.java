@@ -204,6 +204,11 @@ public final class NetworkService {
         return addresses.allocate(n, owner, ipv4, ipv6);
     }
 
+    /** An address berthd holds for itself (the default bridge's anchor): a user's request's rules do not apply. */
+    public synchronized Lease reserve(String networkRef, String owner, String ipv4, String ipv6) {
+        return addresses.allocate(store.get(networkRef), owner, ipv4, ipv6);
+    }
+
     /** Gives back what {@code owner} holds on the network (by id); nothing held, or no such network, is no error. */
     public synchronized void release(String networkId, String owner) {
         if (store.find(networkId).isEmpty()) return;

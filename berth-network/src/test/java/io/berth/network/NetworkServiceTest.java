@@ -189,6 +189,15 @@ class NetworkServiceTest {
     }
 
     @Test
+    void berthdReservesAnAddressOnTheDefaultBridgeAndContainersStillStartAtTwo() {
+        service.ensurePredefined();
+        // the default bridge's anchor: a user could not ask for this address there, berthd may
+        assertEquals("172.17.255.254", service.reserve("bridge", "anchor", "172.17.255.254", null).ipv4());
+        assertEquals("172.17.0.2", service.allocate("bridge", "c1", null, null).ipv4());
+        assertEquals(java.util.Set.of("anchor", "c1"), service.addresses().leases(service.inspect("bridge").id()).keySet());
+    }
+
+    @Test
     void createdIsGoRfc3339Nano() {
         assertEquals("2026-12-07T12:35:44.26056739Z", NetworkService.rfc3339Nano(java.time.Instant.parse("2026-12-07T12:35:44.260567390Z")));
         assertEquals("2026-12-07T12:35:44Z", NetworkService.rfc3339Nano(java.time.Instant.parse("2026-12-07T12:35:44Z")));

@@ -20,7 +20,7 @@ import java.util.Map;
  *   resources   cgroup limits
  *   mounts      binds, volumes, tmpfs
  *   network     hostname, mode, attached networks, published ports, DNS, extra hosts
- *   lifecycle   restart policy, auto-remove, OCI runtime, healthcheck
+ *   lifecycle   restart policy, auto-remove, OCI runtime, healthcheck, logging driver
  *   extra       the daemon's own data, opaque here
  * </pre>
  *
@@ -105,6 +105,7 @@ public record ContainerSpec(
         private String runtime;
         private io.berth.runtime.health.HealthConfig healthcheck;
         private List<String> shell = List.of();
+        private LogSettings log;
 
         private Builder(String id) {
             this.id = id;
@@ -169,9 +170,11 @@ public record ContainerSpec(
         public Builder runtime(String v) { runtime = v; return this; }
         public Builder healthcheck(io.berth.runtime.health.HealthConfig v) { healthcheck = v; return this; }
         public Builder shell(List<String> v) { shell = v; return this; }
+        public Builder log(LogSettings v) { log = v; return this; }
 
         public Builder lifecycle(LifecycleSpec l) {
-            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime()).healthcheck(l.healthcheck()).shell(l.shell());
+            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime()).healthcheck(l.healthcheck()).shell(l.shell())
+                    .log(l.log());
         }
 
         public ContainerSpec build() {
@@ -179,7 +182,7 @@ public record ContainerSpec(
                     new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp, devices, deviceCgroupRules),
                     resources, mounts, network, namespaces,
-                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell), extra);
+                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell, log), extra);
         }
     }
 }

@@ -81,7 +81,8 @@ final class OciConfig {
 
         root.set("process", process(f, mainProcess.tty(), processArgs(spec),
                 processEnv(mainProcess.env(), hostname, mainProcess.tty(), user.home()),
-                mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(), host));
+                mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(),
+                spec.resources().process(), host));
 
         ObjectNode rootfs = root.putObject("root");
         rootfs.put("path", paths.mergedDir().toString());
@@ -96,7 +97,8 @@ final class OciConfig {
         mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", security.privileged() ? "rw" : "ro");
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", security.privileged() ? "rw" : "ro");
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864");
+        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
+                "size=" + spec.resources().process().shmSize());
         mount(mounts, "/etc/resolv.conf", "bind", paths.resolvConfFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hostname", "bind", paths.hostnameFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hosts", "bind", paths.hostsFile().toString(), "rbind", "rprivate");
@@ -112,6 +114,10 @@ final class OciConfig {
         ObjectNode resources = resources(f, spec.resources(), security.privileged());
         linux.set("resources", resources);
         devices(linux, (ArrayNode) resources.get("devices"), security, run);
+        if (!spec.resources().process().sysctls().isEmpty()) {
+            ObjectNode sysctl = linux.putObject("sysctl");
+            new java.util.TreeMap<>(spec.resources().process().sysctls()).forEach(sysctl::put);
+        }
         if (!security.privileged()) {
             ArrayNode masked = linux.putArray("maskedPaths");
             MASKED_PATHS.forEach(masked::add);
@@ -194,7 +200,8 @@ final class OciConfig {
     }
 
     private static ObjectNode process(JsonNodeFactory f, boolean tty, List<String> args, List<String> env, String cwd,
-                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges, Host host) {
+                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges,
+                                      Resources.ProcessLimits limits, Host host) {
         ObjectNode p = f.objectNode();
         p.put("terminal", tty);
         ObjectNode u = p.putObject("user");
@@ -215,11 +222,22 @@ final class OciConfig {
             caps.forEach(arr::add);
         }
         ArrayNode rl = p.putArray("rlimits");
-        long nofile = Math.min(1048576, host.nofileHard());
-        rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", nofile).put("soft", nofile);
+        if (limits.ulimits().stream().noneMatch(l -> l.name().equals("nofile"))) {
+            long nofile = Math.min(1048576, host.nofileHard());
+            rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", nofile).put("soft", nofile);
+        }
+        for (Resources.Ulimit l : limits.ulimits()) {
+            rl.addObject().put("type", "RLIMIT_" + l.name().toUpperCase(java.util.Locale.ROOT))
+                    .put("hard", rlimit(l.hard())).put("soft", rlimit(l.soft()));
+        }
         p.put("noNewPrivileges", noNewPrivileges);
-        p.put("oomScoreAdj", 0);
+        p.put("oomScoreAdj", limits.oomScoreAdj());
         return p;
+    }
+
+    /** An rlimit as the runtime reads it, an unsigned 64-bit number: Docker's -1 is RLIM_INFINITY. */
+    private static java.math.BigInteger rlimit(long value) {
+        return value == -1 ? java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE) : java.math.BigInteger.valueOf(value);
     }
 
     /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
@@ -237,7 +255,7 @@ final class OciConfig {
         List<String> caps = Capabilities.compute(privileged, security.capAdd(), security.capDrop(), host.capBounding());
         String cwd = exec.workingDir().isEmpty() ? (workingDir.isEmpty() ? "/" : workingDir) : exec.workingDir();
         ObjectNode p = process(f, exec.tty(), exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
-                user, caps, security.noNewPrivileges(), host);
+                user, caps, security.noNewPrivileges(), spec.resources().process(), host);
         return p;
     }
 
@@ -261,19 +279,38 @@ final class OciConfig {
             device(devices, "c", 136L, null, "rwm"); // pts/*
             device(devices, "c", 10L, 200L, "rwm"); // net/tun
         }
+        ObjectNode memory = f.objectNode();
         if (r.memoryBytes() > 0) {
             // swap = memory unless MemorySwap says more: the container cannot escape its limit into swap,
             // so the OOM killer acts.
-            res.putObject("memory").put("limit", r.memoryBytes()).put("swap", r.swapLimit());
+            memory.put("limit", r.memoryBytes()).put("swap", r.swapLimit());
         }
-        if (r.nanoCpus() > 0 || r.cpuShares() > 0) {
-            ObjectNode cpu = res.putObject("cpu");
-            if (r.nanoCpus() > 0) {
-                cpu.put("period", CPU_PERIOD);
-                cpu.put("quota", r.nanoCpus() * CPU_PERIOD / 1_000_000_000L);
-            }
-            if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
+        if (r.memoryReservationBytes() > 0) memory.put("reservation", r.memoryReservationBytes());
+        if (r.memorySwappiness() != null) memory.put("swappiness", r.memorySwappiness());
+        if (r.oomKillDisable()) memory.put("disableOOMKiller", true);
+        if (!memory.isEmpty()) res.set("memory", memory);
+        ObjectNode cpu = f.objectNode();
+        Resources.CpuTuning t = r.cpu();
+        if (r.nanoCpus() > 0) {
+            cpu.put("period", CPU_PERIOD);
+            cpu.put("quota", r.nanoCpus() * CPU_PERIOD / 1_000_000_000L);
         }
+        if (t.period() != 0) cpu.put("period", t.period());
+        if (t.quota() != 0) cpu.put("quota", t.quota());
+        if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
+        if (t.realtimePeriod() != 0) cpu.put("realtimePeriod", t.realtimePeriod());
+        if (t.realtimeRuntime() != 0) cpu.put("realtimeRuntime", t.realtimeRuntime());
+        if (!t.cpusetCpus().isEmpty()) cpu.put("cpus", t.cpusetCpus());
+        if (!t.cpusetMems().isEmpty()) cpu.put("mems", t.cpusetMems());
+        if (!cpu.isEmpty()) res.set("cpu", cpu);
+        ObjectNode blockIo = f.objectNode();
+        Resources.BlockIo b = r.blockIo();
+        if (b.weight() > 0) blockIo.put("weight", b.weight());
+        throttles(blockIo, "throttleReadBpsDevice", b.readBps());
+        throttles(blockIo, "throttleWriteBpsDevice", b.writeBps());
+        throttles(blockIo, "throttleReadIOPSDevice", b.readIops());
+        throttles(blockIo, "throttleWriteIOPSDevice", b.writeIops());
+        if (!blockIo.isEmpty()) res.set("blockIO", blockIo);
         if (r.pidsLimit() > 0) res.putObject("pids").put("limit", r.pidsLimit());
         return res;
     }
@@ -289,6 +326,12 @@ final class OciConfig {
         res.remove("devices");
         res.putObject("pids").put("limit", r.pidsLimit() > 0 ? r.pidsLimit() : PID_MAX_LIMIT);
         return res;
+    }
+
+    private static void throttles(ObjectNode blockIo, String field, List<Resources.ThrottleDevice> devices) {
+        if (devices.isEmpty()) return;
+        ArrayNode list = blockIo.putArray(field);
+        devices.forEach(d -> list.addObject().put("major", d.major()).put("minor", d.minor()).put("rate", d.rate()));
     }
 
     private static void device(ArrayNode devices, String type, Long major, Long minor, String access) {

@@ -64,10 +64,12 @@ public sealed interface Instruction {
      * COPY and ADD: sources (relative to the context, or to --from's rootfs), destination, flags, heredocs.
      * A source word that is a heredoc marker ("<<EOF", "<<-EOF", "<<'EOF'") names an inline file whose name is
      * the heredoc's name and whose content is the matching entry of {@code heredocs} (same order). ADD never has
-     * {@code from} (Docker's ADD has no --from).
+     * {@code from} (Docker's ADD has no --from); only ADD has {@code checksum} (BuildKit's {@code --checksum}, the
+     * digest an http(s) source must have), null when not given.
      */
     record Copy(SourceLocation location, String original, boolean add, List<String> sources, String destination,
-                String from, String chown, String chmod, boolean link, List<Heredoc> heredocs) implements Instruction {}
+                String from, String chown, String chmod, boolean link, String checksum, List<Heredoc> heredocs)
+            implements Instruction {}
     record Shell(SourceLocation location, String original, List<String> shell) implements Instruction {}
     record StopSignal(SourceLocation location, String original, String signal) implements Instruction {}
     /**

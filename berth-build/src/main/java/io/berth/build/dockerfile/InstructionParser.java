@@ -301,6 +301,9 @@ final class InstructionParser {
         accepted.put("chown", FlagKind.STRING);
         accepted.put("chmod", FlagKind.STRING);
         accepted.put("link", FlagKind.BOOLEAN);
+        if (add) {
+            accepted.put("checksum", FlagKind.STRING);
+        }
         Map<String, String> flags = c.flags(accepted);
         String rest = c.rest();
         List<String> words = json(c, rest);
@@ -315,7 +318,7 @@ final class InstructionParser {
         }
         return new Instruction.Copy(c.at, c.original, add, List.copyOf(words.subList(0, words.size() - 1)),
                 words.getLast(), flags.get("from"), flags.get("chown"), flags.get("chmod"),
-                "true".equals(flags.get("link")), heredocs);
+                "true".equals(flags.get("link")), flags.get("checksum"), heredocs);
     }
 
     private Instruction shell(Context c) {

@@ -17,19 +17,20 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Plans the layer of one COPY or ADD: which files land where, with which owner and mode, following Docker's
@@ -37,23 +38,51 @@ import java.util.regex.Pattern;
  * go inside it; a directory source copies its contents; a relative destination is relative to WORKDIR; missing
  * parent directories are created (owned by --chown's user); files are owned by 0:0 unless --chown says
  * otherwise; modes are kept unless --chmod; ADD unpacks a local tar (plain, gzip, bzip2, xz) into the
- * destination; URLs are refused because builds have no network access for ADD.
+ * destination, and downloads an http(s) URL ({@link RemoteSource}) as one file that is never unpacked.
  *
  * @param entries   the layer's entries, including parent directories
  * @param sourceKey what the cache and history call the sources ("file:<hex>", "dir:<hex>", "multi:<hex>")
  * @param tempFiles files and directories (unpacked ADD archives) to delete after the layer is written
  */
 record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles) {
-    private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*|^git@.*");
 
     /** One source item before placement: relative path below its source ("" = the source itself). */
     private record Item(String relativePath, String baseName, boolean directory, boolean symlink, String linkTarget,
-                        Path path, byte[] data, int mode, long size) {
+                        Path path, byte[] data, int mode, long size, boolean unpackable) {
     }
 
     static CopyPlan plan(Instruction.Copy copy, List<String> sources, String destination, String workdir,
                          BuildContext context, RootfsView fromRootfs, RootfsView target, Path tmpDir, char escape,
                          Map<String, String> heredocValues) {
+        List<Path> temps = new ArrayList<>();
+        try {
+            return plan(copy, sources, destination, workdir, context, fromRootfs, target, tmpDir, heredocValues, temps);
+        } catch (RuntimeException e) {
+            deleteTrees(temps); // a download or an unpacked archive of a step that failed
+            throw e;
+        }
+    }
+
+    /** Deletes the plan's downloads and unpacked archives, once its layer is written or the step failed. */
+    void deleteTempFiles() {
+        deleteTrees(tempFiles);
+    }
+
+    private static void deleteTrees(List<Path> trees) {
+        for (Path tmp : trees) {
+            try (var tree = Files.walk(tmp)) {
+                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | UncheckedIOException ignored) {
+                // swept with the cache's tmp dir
+            }
+        }
+    }
+
+    private static CopyPlan plan(Instruction.Copy copy, List<String> sources, String destination, String workdir,
+                                 BuildContext context, RootfsView fromRootfs, RootfsView target, Path tmpDir,
+                                 Map<String, String> heredocValues, List<Path> temps) {
         List<Item> items = new ArrayList<>();
         int topLevel = 0;
         List<String> contextSources = new ArrayList<>();
@@ -62,12 +91,17 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
             if (heredoc != null) {
                 String text = heredocValues.getOrDefault(heredoc.name(), heredoc.content());
                 byte[] data = text.getBytes(StandardCharsets.UTF_8);
-                items.add(new Item("", heredoc.name(), false, false, null, null, data, 0644, data.length));
+                items.add(new Item("", heredoc.name(), false, false, null, null, data, 0644, data.length, false));
                 topLevel++;
-            } else if (URL.matcher(src).matches()) {
-                throw new InvalidArgumentException((copy.add() ? "ADD" : "COPY") + " " + src
-                        + ": remote sources are not supported (berth builds have no network access for ADD; "
-                        + "download the file into the build context instead)");
+            } else if (RemoteSource.isRemote(src)) {
+                if (!copy.add()) {
+                    throw new InvalidArgumentException("COPY " + src + ": COPY takes no URLs; use ADD to download a file");
+                }
+                RemoteSource remote = RemoteSource.download(src, copy.checksum(), tmpDir);
+                temps.add(remote.file());
+                items.add(new Item("", remote.fileName(), false, false, null, remote.file(), null, 0600,
+                        remote.size(), false));
+                topLevel++;
             } else if (fromRootfs != null) {
                 topLevel += fromRootfsItems(fromRootfs, src, items);
             } else {
@@ -84,7 +118,7 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
                     topLevel++;
                 }
                 items.add(new Item(f.relativePath(), f.path().getFileName().toString(), f.directory(), f.symlink(),
-                        f.linkTarget(), f.path(), null, f.mode(), f.size()));
+                        f.linkTarget(), f.path(), null, f.mode(), f.size(), true));
             }
             if (topLevel == 0 && files.isEmpty()) {
                 throw new InvalidArgumentException((copy.add() ? "ADD" : "COPY") + " failed: no source files were specified");
@@ -108,15 +142,17 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
         Integer chmod = parseChmod(copy.chmod());
 
         Map<String, LayerEntry> out = new TreeMap<>(LayerTarWriter.PATH_ORDER);
-        List<Path> temps = new ArrayList<>();
         for (Item item : items) {
             String name;
             if (item.relativePath().isEmpty()) {
                 if (item.directory()) {
                     name = destRel;
-                } else if (copy.add() && !item.symlink() && item.path() != null && isArchive(item.path())) {
+                } else if (copy.add() && item.unpackable() && !item.symlink() && item.path() != null && isArchive(item.path())) {
                     extract(item.path(), destRel, out, temps, tmpDir);
                     continue;
+                } else if ((destIsDir || multiple) && item.baseName() == null) {
+                    throw new InvalidArgumentException("ADD: cannot determine a file name from the URL; give the "
+                            + "destination as a file name, not a directory");
                 } else {
                     name = destIsDir || multiple ? join(destRel, item.baseName()) : destRel;
                 }
@@ -219,9 +255,9 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
             Map<String, Object> a = Files.readAttributes(physical, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode") & 07777;
             if (Files.isSymbolicLink(physical)) {
-                items.add(new Item(rel, base, false, true, Files.readSymbolicLink(physical).toString(), physical, null, 0777, 0));
+                items.add(new Item(rel, base, false, true, Files.readSymbolicLink(physical).toString(), physical, null, 0777, 0, false));
             } else if (Files.isDirectory(physical, LinkOption.NOFOLLOW_LINKS)) {
-                items.add(new Item(rel, base, true, false, null, physical, null, mode, 0));
+                items.add(new Item(rel, base, true, false, null, physical, null, mode, 0, false));
                 for (String name : view.list(path)) {
                     String childPath = path.isEmpty() ? name : path + "/" + name;
                     Optional<Path> child = view.find(childPath);
@@ -230,7 +266,7 @@ record CopyPlan(List<LayerEntry> entries, String sourceKey, List<Path> tempFiles
                     }
                 }
             } else if (Files.isRegularFile(physical, LinkOption.NOFOLLOW_LINKS)) {
-                items.add(new Item(rel, base, false, false, null, physical, null, mode, (Long) a.get("size")));
+                items.add(new Item(rel, base, false, false, null, physical, null, mode, (Long) a.get("size"), false));
             }
         } catch (IOException e) {
             throw new SystemFailureException("cannot read " + path + " from the source image: " + e.getMessage(), e);

@@ -477,16 +477,7 @@ final class StageExecutor {
                         fromCache != null ? fromCache.created(session.created()) : session.created());
             });
         } finally {
-            for (Path tmp : plan.tempFiles()) {
-                // files, and the directories ADD unpacked archives into
-                try (var tree = Files.walk(tmp)) {
-                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException | java.io.UncheckedIOException ignored) {
-                    // swept with the cache's tmp dir
-                }
-            }
+            plan.deleteTempFiles();
         }
     }
 

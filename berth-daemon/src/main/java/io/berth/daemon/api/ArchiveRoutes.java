@@ -54,7 +54,7 @@ public final class ArchiveRoutes {
                 rs.empty(200);
                 return;
             }
-            try (OutputStream out = rs.stream(200, "application/x-tar")) {
+            try (OutputStream out = rs.bulkStream(200, "application/x-tar")) {
                 TreeTarWriter.write(target, name, out);
             }
         }

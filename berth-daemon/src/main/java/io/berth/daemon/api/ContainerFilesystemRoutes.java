@@ -69,7 +69,7 @@ public final class ContainerFilesystemRoutes {
         String id = containers.inspect(rq.pathParam("id")).id();
         containers.whileHeld(id, false, c -> {
             try (RootedDir root = RootedDir.open(containers.rootfs(c.id()));
-                 OutputStream out = rs.stream(200, "application/x-tar")) {
+                 OutputStream out = rs.bulkStream(200, "application/x-tar")) {
                 TreeTarWriter.writeContents(root.handle(), out);
                 return null;
             } catch (ErrnoException e) {

@@ -44,7 +44,13 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
                            NetworkResolver networks, NetworkStatusSource networkStatus) {
-        this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id());
+        this(containers, images, volumes, networks, networkStatus, io.berth.runtime.LogSettings.JSON_FILE);
+    }
+
+    /** @param defaultLog the daemon's log driver and options, for creates that name none */
+    public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
+                           NetworkResolver networks, NetworkStatusSource networkStatus, io.berth.runtime.LogSettings defaultLog) {
+        this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id(), defaultLog);
         this.view = new ContainerView(networks, networkStatus);
         this.volumes = volumes;
         this.containers = containers;

@@ -11,6 +11,7 @@ import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
 import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
@@ -37,10 +38,13 @@ public final class ContainerStreamRoutes {
         boolean stdout = rq.queryFlag("stdout");
         boolean stderr = rq.queryFlag("stderr");
         boolean tty = c.spec().process().tty();
+        if (rq.queryFlag("logs") && !c.spec().lifecycle().log().readable()) {
+            throw new NotImplementedException("configured logging driver does not support reading");
+        }
         if (!rq.queryFlag("stream")) {
             // logs=1 without stream: replay what was logged and end.
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
-            if (rq.queryFlag("logs")) replayLogs(c, new StreamFraming(out, tty), stdout, stderr);
+            if (rq.queryFlag("logs")) replayLogs(c, new LogFrames(out, tty), stdout, stderr);
             out.flush();
             return;
         }
@@ -99,8 +103,8 @@ public final class ContainerStreamRoutes {
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
         try (OutputStream out = rs.stream(200, c.spec().process().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            // Records are lines: merged into frames, a 200 MB log is a few thousand writes instead of millions.
-            StreamFraming framing = new StreamFraming(out, c.spec().process().tty());
+            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions.
+            LogFrames framing = new LogFrames(out, c.spec().process().tty());
             reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
                 try {
                     framing.flush();
@@ -114,7 +118,7 @@ public final class ContainerStreamRoutes {
     }
 
     /** Writes the chosen streams' records as frames, each line behind its time when asked for. */
-    private static LogReader.RecordSink framedSink(StreamFraming framing, boolean stdout, boolean stderr, boolean timestamps) {
+    private static LogReader.RecordSink framedSink(LogFrames framing, boolean stdout, boolean stderr, boolean timestamps) {
         return (stream, nanos, data, off, len, partial) -> {
             boolean isErr = stream == LogEntry.Stream.STDERR;
             if (isErr ? !stderr : !stdout) return true;
@@ -132,7 +136,7 @@ public final class ContainerStreamRoutes {
         };
     }
 
-    private void replayLogs(Container c, StreamFraming framing, boolean stdout, boolean stderr) {
+    private void replayLogs(Container c, LogFrames framing, boolean stdout, boolean stderr) {
         containers.logs(c.id()).read(LogReader.Options.ALL, false, framedSink(framing, stdout, stderr, false), () -> {
             try {
                 framing.flush();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.LogSettings;
 import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.RootfsLayers;
 
@@ -24,6 +25,7 @@ public final class CreateRequestTranslator {
     private final ResourceLimits limits;
     private final ContainerVolumes volumes;
     private final ContainerNetworkRequests networks;
+    private final LogSettings defaultLog;
     private final java.util.function.UnaryOperator<String> containerIds;
     /** Docker's default cgroup namespace follows the host's hierarchy: private on v2, the host's on v1. */
     private final boolean cgroupV2 = HostProbe.system().cgroupV2();
@@ -65,13 +67,36 @@ public final class CreateRequestTranslator {
      *                     NotFoundException "No such container: X"
      */
     public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
-        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors(), volumes, networks, containerIds);
+        this(volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    /** @param defaultLog the daemon's log driver and options (daemon.json), for requests that name no driver */
+    public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
+                                   LogSettings defaultLog) {
+        this(SecurityOptions.HostLsm.detect(), ResourceHost.detect(Runtime.getRuntime().availableProcessors()), volumes, networks,
+                containerIds, defaultLog);
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
                             java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, ResourceHost.detect(hostCpus), volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, resources, volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    /**
+     * @param resources  the host's CPUs, cpusets, cgroup features and rlimit ceilings limits are checked against
+     * @param defaultLog the daemon's log driver and options (daemon.json), what a request without LogConfig gets
+     */
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
+                            LogSettings defaultLog) {
+        this.defaultLog = defaultLog;
         this.lsm = lsm;
-        this.limits = new ResourceLimits(hostCpus);
+        this.limits = new ResourceLimits(resources);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
         this.containerIds = containerIds;
@@ -112,6 +137,8 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
+        LogSettings log = logSettings(host.path("LogConfig"), defaultLog);
+        ResourceLimits.Checked resources = limits.check(host, false);
         io.berth.runtime.health.HealthConfig requestedCheck = HealthcheckJson.parse(body.get("Healthcheck"));
         if (requestedCheck != null) requestedCheck.validate();
         io.berth.runtime.health.HealthConfig healthcheck = io.berth.runtime.health.HealthConfig.merge(requestedCheck, image.healthcheck());
@@ -139,15 +166,17 @@ public final class CreateRequestTranslator {
                 .namespaces(namespaces).groupAdd(strings(host.path("GroupAdd")))
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
-                .resources(limits.from(host))
+                .resources(resources.resources())
                 .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
-                .healthcheck(healthcheck).shell(image.shell())
+                .healthcheck(healthcheck).shell(image.shell()).log(log)
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body, "command", command.asConfig()))
                 .build();
-        return new Translated(spec, network.warnings());
+        List<String> warnings = new ArrayList<>(network.warnings());
+        warnings.addAll(resources.warnings());
+        return new Translated(spec, List.copyOf(warnings));
     }
 
     /** The entrypoint and command a container runs with. */
@@ -180,6 +209,24 @@ public final class CreateRequestTranslator {
         // `--entrypoint ""` arrives as [""]: it means "no entrypoint".
         if (entrypoint.size() == 1 && entrypoint.getFirst().isEmpty()) entrypoint = List.of();
         return new Command(entrypoint == null ? List.of() : entrypoint, cmd == null ? List.of() : cmd);
+    }
+
+    /** HostConfig.LogConfig {"Type": driver, "Config": {opt: value}} over the daemon's default, as Docker merges them. */
+    static LogSettings logSettings(JsonNode logConfig, LogSettings daemonDefault) {
+        if (!logConfig.isMissingNode() && !logConfig.isNull() && !logConfig.isObject()) {
+            throw new InvalidArgumentException("LogConfig must be an object");
+        }
+        logConfig.properties().forEach(f -> {
+            if (!f.getKey().equals("Type") && !f.getKey().equals("Config")) UnsupportedFields.refuseUnlessEmpty("HostConfig.LogConfig." + f.getKey(), f.getValue());
+        });
+        Map<String, String> options = new LinkedHashMap<>();
+        JsonNode config = logConfig.path("Config");
+        if (!config.isMissingNode() && !config.isNull() && !config.isObject()) throw new InvalidArgumentException("LogConfig.Config must be an object");
+        config.properties().forEach(f -> {
+            if (!f.getValue().isTextual()) throw new InvalidArgumentException("log opt '" + f.getKey() + "' must be a string");
+            options.put(f.getKey(), f.getValue().asText());
+        });
+        return LogSettings.resolve(logConfig.path("Type").asText(""), options, daemonDefault);
     }
 
     static RestartPolicy restartPolicy(JsonNode node) {

@@ -141,7 +141,7 @@ public final class ImageRoutes {
     private void save(List<String> names, HttpResponse rs) throws Exception {
         if (names.isEmpty()) throw new InvalidArgumentException("no images named to save");
         for (String n : names) images.resolve(n); // 404 before the stream starts
-        try (OutputStream out = rs.stream(200, "application/x-tar")) {
+        try (OutputStream out = rs.bulkStream(200, "application/x-tar")) {
             saver.save(names, out);
         }
     }

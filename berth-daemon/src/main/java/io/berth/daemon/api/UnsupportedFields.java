@@ -33,6 +33,8 @@ final class UnsupportedFields {
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
             "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom",
             "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts",
+            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Sysctls",
+            "IOMaximumBandwidth", "IOMaximumIOps", "LogConfig",
             "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode", "Devices", "DeviceCgroupRules", "GroupAdd");
     /** Values that state what berth does anyway: Linux containers. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
@@ -58,7 +60,7 @@ final class UnsupportedFields {
         });
     }
 
-    private static void refuseUnlessEmpty(String path, JsonNode value) {
+    static void refuseUnlessEmpty(String path, JsonNode value) {
         if (isEmpty(value)) return;
         String shown = value.isValueNode() ? "=" + value.asText() : "";
         throw new InvalidArgumentException("berth does not support " + path + shown + " yet");

@@ -3,6 +3,7 @@ package io.berth.daemon.http;
 import io.berth.http.ReasonPhrases;
 import io.berth.http.ChunkedOutputStream;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,9 @@ import java.util.Map;
  * is called per request; the connection is reused afterwards only for fixed-length responses.
  */
 public final class HttpResponse {
+    /** The size of a bulk body's chunks: as large as Docker's (Go's io.Copy moves 32 KiB) and more. */
+    static final int BULK_CHUNK = 64 * 1024;
+
     private final OutputStream out;
     private final InputStream rawIn;
     private final boolean headOnly;
@@ -73,7 +77,16 @@ public final class HttpResponse {
         out.flush();
     }
 
-    /** Starts a chunked body (logs, events, progress, archives); closing the stream ends the response. */
+    /**
+     * Starts a chunked bulk body (an image or container archive): gathered into chunks of {@link #BULK_CHUNK}
+     * bytes, because what the tar writer hands over in small pieces would otherwise go out as as many chunks and
+     * socket writes, each a read for the client. Closing the stream sends the rest and ends the response.
+     */
+    public OutputStream bulkStream(int status, String contentType) throws IOException {
+        return new BufferedOutputStream(stream(status, contentType), BULK_CHUNK);
+    }
+
+    /** Starts a chunked body (logs, events, progress); each write is a chunk sent at once; closing the stream ends the response. */
     public OutputStream stream(int status, String contentType) throws IOException {
         headers.put("Content-Type", contentType);
         if (headOnly) {

@@ -75,7 +75,15 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         return new AddressLeases() {
             @Override
             public List<String> allocate(String networkId, String containerId, String ipv4, String ipv6) {
-                Lease l = networks.allocate(networkId, containerId, emptyToNull(ipv4), emptyToNull(ipv6));
+                return addresses(networkId, networks.allocate(networkId, containerId, emptyToNull(ipv4), emptyToNull(ipv6)));
+            }
+
+            @Override
+            public List<String> reserve(String networkId, String owner, String ipv4, String ipv6) {
+                return addresses(networkId, networks.reserve(networkId, owner, emptyToNull(ipv4), emptyToNull(ipv6)));
+            }
+
+            private List<String> addresses(String networkId, Lease l) {
                 List<String> out = new ArrayList<>();
                 Network n = networks.inspect(networkId);
                 for (IpamConfig c : n.ipam()) out.add(c.ipv6() ? l.ipv6() : l.ipv4());

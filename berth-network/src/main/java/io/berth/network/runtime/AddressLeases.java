@@ -14,6 +14,14 @@ public interface AddressLeases {
      */
     List<String> allocate(String networkId, String containerId, String requestedIpv4, String requestedIpv6);
 
+    /**
+     * Addresses berthd holds for itself (the default bridge's anchor), where the rules for a user's requested
+     * address (none on the default bridge, none on a subnet berth chose) do not apply.
+     */
+    default List<String> reserve(String networkId, String owner, String requestedIpv4, String requestedIpv6) {
+        return allocate(networkId, owner, requestedIpv4, requestedIpv6);
+    }
+
     /** Gives the container's addresses on the network back; nothing held is fine. */
     void release(String networkId, String containerId);
 }

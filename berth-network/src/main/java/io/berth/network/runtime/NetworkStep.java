@@ -74,7 +74,10 @@ public final class NetworkStep implements ContainerStep {
     public void setUp(StepRun run) throws IOException {
         Container c = run.container();
         NetworkSpec spec = c.spec().network();
-        if (spec.isNone()) return;
+        if (spec.isNone()) {
+            noneModeFiles(run, spec);
+            return;
+        }
         if (spec.isHost()) {
             run.useHostNetwork();
             hostModeFiles(run, spec);
@@ -191,6 +194,18 @@ public final class NetworkStep implements ContainerStep {
         }
         addExtraHosts(run, spec, hostGateway("127.0.0.1"));
         run.resolvConf(ResolvConf.build(hostResolvConf(), List.of(), true, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
+    }
+
+    /**
+     * Loopback only, yet /etc/hosts and resolv.conf are the container's as in every other mode (Docker writes them
+     * for none too): --add-host entries, and --dns* over the host's resolv.conf. Without either the runtime's
+     * defaults stand.
+     */
+    private void noneModeFiles(StepRun run, NetworkSpec spec) throws IOException {
+        addExtraHosts(run, spec, hostGateway("127.0.0.1"));
+        if (!spec.dns().isEmpty() || !spec.dnsSearch().isEmpty() || !spec.dnsOptions().isEmpty()) {
+            run.resolvConf(ResolvConf.build(hostResolvConf(), List.of(), false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
+        }
     }
 
     /**

@@ -17,10 +17,12 @@ public final class NetworkSteps {
 
     private final NetworkStep step;
     private final NetworkAttacher attacher;
+    private final DefaultBridgeAnchor anchor;
 
-    private NetworkSteps(NetworkStep step, NetworkAttacher attacher) {
+    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, DefaultBridgeAnchor anchor) {
         this.step = step;
         this.attacher = attacher;
+        this.anchor = anchor;
     }
 
     /**
@@ -54,7 +56,8 @@ public final class NetworkSteps {
             }
         };
         return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, namespaces, Path.of("/etc")),
-                new NetworkAttacher(catalog, leases, netavark, Path.of("/etc")));
+                new NetworkAttacher(catalog, leases, netavark, Path.of("/etc")),
+                new DefaultBridgeAnchor(execRoot, catalog, leases, netavark));
     }
 
     public NetworkStep step() {
@@ -63,6 +66,11 @@ public final class NetworkSteps {
 
     public NetworkAttacher attacher() {
         return attacher;
+    }
+
+    /** Keeps the default bridge up from berthd's start to its shutdown. */
+    public DefaultBridgeAnchor defaultBridgeAnchor() {
+        return anchor;
     }
 
     /** After a restart: the host ports of every container whose network is still up are held again. */
