@@ -64,7 +64,7 @@ public final class ContainerService implements AutoCloseable {
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
                             List<ContainerStep> daemonSteps) {
         this.tmpfsVolumes = new TmpfsVolumes(settings.runRoot());
-        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps);
+        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps, id -> registry.find(id).c);
         ContainerEvents outside = events == null ? ContainerEvents.NONE : events;
         // every lifecycle event also drives the health monitors (start, pause, unpause, die, destroy)
         this.events = (id, action, attributes) -> {

@@ -58,7 +58,7 @@ final class ContainerStarter {
         ConmonLauncher.Launched launched;
         try {
             StepRun run = steps.setUp(c);
-            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user());
+            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user(), spec.process().groupAdd());
             ObjectNode config = OciConfig.build(spec, p, user, host, run);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),

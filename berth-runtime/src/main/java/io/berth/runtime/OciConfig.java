@@ -98,7 +98,8 @@ final class OciConfig {
         ObjectNode rootfs = root.putObject("root");
         rootfs.put("path", paths.mergedDir().toString());
         rootfs.put("readonly", security.readOnlyRootfs());
-        root.put("hostname", hostname);
+        // sharing the host's UTS namespace, the container keeps the host's name (the runtime cannot set one)
+        if (!spec.namespaces().uts().equals(NamespacesSpec.HOST)) root.put("hostname", hostname);
 
         ArrayNode mounts = root.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
@@ -115,19 +116,15 @@ final class OciConfig {
         if (mainProcess.init()) {
             mount(mounts, INIT_PATH_IN_CONTAINER, "bind", host.initBinary().toString(), "bind", "ro", "nosuid", "nodev");
         }
+        devShm(mounts, spec.namespaces().ipc(), run);
         userMounts(mounts, spec.mounts());
 
         ObjectNode linux = root.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath(spec.id()));
-        ArrayNode ns = linux.putArray("namespaces");
-        for (String n : host.cgroupV2()
-                ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
-                : List.of("pid", "network", "ipc", "uts", "mount")) {
-            if (n.equals("network") && run.hostNetwork()) continue;
-            ObjectNode entry = ns.addObject().put("type", n);
-            if (n.equals("network")) run.networkNamespace().ifPresent(path -> entry.put("path", path.toString()));
-        }
-        linux.set("resources", resources(f, spec.resources(), security.privileged()));
+        linux.set("namespaces", namespaces(spec.namespaces(), run, host.cgroupV2()));
+        ObjectNode resources = resources(f, spec.resources(), security.privileged());
+        linux.set("resources", resources);
+        devices(linux, (ArrayNode) resources.get("devices"), security, run);
         if (!spec.resources().process().sysctls().isEmpty()) {
             ObjectNode sysctl = linux.putObject("sysctl");
             new java.util.TreeMap<>(spec.resources().process().sysctls()).forEach(sysctl::put);
@@ -141,6 +138,66 @@ final class OciConfig {
             if (seccomp != null) linux.set("seccomp", seccomp);
         }
         return root;
+    }
+
+    /**
+     * linux.namespaces: each of the container's own, but those it shares with the host (absent from the list) and
+     * those of another container it joins (with that one's path, found by the run's steps).
+     */
+    static ArrayNode namespaces(NamespacesSpec modes, StepRun run, boolean cgroupV2) {
+        ArrayNode ns = JsonNodeFactory.instance.arrayNode();
+        for (String type : List.of("pid", "network", "ipc", "uts", "mount", "cgroup")) {
+            String mode = switch (type) {
+                case "pid" -> modes.pid();
+                case "ipc" -> modes.ipc();
+                case "uts" -> modes.uts();
+                case "network" -> run.hostNetwork() ? NamespacesSpec.HOST : "";
+                case "cgroup" -> modes.privateCgroup(cgroupV2) ? NamespacesSpec.PRIVATE : NamespacesSpec.HOST;
+                default -> "";
+            };
+            if (mode.equals(NamespacesSpec.HOST)) continue;
+            ObjectNode entry = ns.addObject().put("type", type);
+            run.joinedNamespace(type).ifPresent(path -> entry.put("path", path.toString()));
+            if (!NamespacesSpec.joinedContainer(mode).isEmpty() && !entry.has("path")) {
+                throw new IllegalStateException("no " + type + " namespace of container " + NamespacesSpec.joinedContainer(mode) + " to join");
+            }
+        }
+        return ns;
+    }
+
+    /**
+     * /dev/shm by IPC mode: berth's own tmpfs (private), none, the host's, the tmpfs made on the host for a
+     * shareable one, or the /dev/shm of the container whose IPC namespace it joins.
+     */
+    private static void devShm(ArrayNode mounts, String ipcMode, StepRun run) {
+        if (ipcMode.equals(NamespacesSpec.PRIVATE) || ipcMode.equals(NamespacesSpec.SHAREABLE) && run.sharedDevShm().isEmpty()) return;
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (mounts.get(i).path("destination").asText().equals("/dev/shm")) mounts.remove(i);
+        }
+        if (ipcMode.equals(NamespacesSpec.HOST)) {
+            mount(mounts, "/dev/shm", "bind", "/dev/shm", "rbind", "rprivate");
+        } else if (ipcMode.equals(NamespacesSpec.SHAREABLE) || !NamespacesSpec.joinedContainer(ipcMode).isEmpty()) {
+            Path shared = run.sharedDevShm().orElseThrow(() -> new IllegalStateException("no /dev/shm to share for " + ipcMode));
+            mount(mounts, "/dev/shm", "bind", shared.toString(), "rbind", "rprivate");
+        }
+    }
+
+    /**
+     * linux.devices (the host's nodes the steps found: every one when privileged, the --device ones otherwise) and,
+     * unless privileged (every device is allowed then), the devices cgroup rules for them and --device-cgroup-rule's.
+     */
+    private static void devices(ObjectNode linux, ArrayNode cgroupRules, SecuritySpec security, StepRun run) {
+        if (!run.devices().isEmpty()) {
+            ArrayNode devices = linux.putArray("devices");
+            for (HostDevices.LinuxDevice d : run.devices()) {
+                devices.addObject().put("path", d.path()).put("type", d.type()).put("major", d.major()).put("minor", d.minor())
+                        .put("fileMode", d.fileMode()).put("uid", d.uid()).put("gid", d.gid());
+            }
+        }
+        if (security.privileged()) return;
+        List<DeviceCgroupRule> rules = new ArrayList<>(run.deviceRules());
+        security.deviceCgroupRules().forEach(r -> rules.add(DeviceCgroupRule.parse(r)));
+        for (DeviceCgroupRule r : rules) device(cgroupRules, r.type(), r.major(), r.minor(), r.access());
     }
 
     /** The filter for a non-privileged container: berth's default, none, or the container's own profile. */

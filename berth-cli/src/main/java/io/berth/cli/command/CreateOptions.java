@@ -231,6 +231,22 @@ public final class CreateOptions {
     @Option(names = "--pid", paramLabel = "string", description = "PID namespace to use")
     String pid;
 
+    @Option(names = "--uts", paramLabel = "string", description = "UTS namespace to use")
+    String uts;
+
+    @Option(names = "--userns", paramLabel = "string", description = "User namespace to use")
+    String userns;
+
+    @Option(names = "--cgroupns", paramLabel = "string",
+            description = "Cgroup namespace to use (host|private): the daemon's default when not given")
+    String cgroupns;
+
+    @Option(names = "--device", paramLabel = "list", description = "Add a host device to the container")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--device-cgroup-rule", paramLabel = "list", description = "Add a rule to the cgroup allowed devices list")
+    List<String> deviceCgroupRules = new ArrayList<>();
+
     @Option(names = "--pull", paramLabel = "string", defaultValue = "missing",
             description = "Pull image before running (\"always\", \"missing\", \"never\")")
     String pull;
@@ -436,6 +452,22 @@ public final class CreateOptions {
         }
         if (pid != null) {
             hc.put("PidMode", pid);
+        }
+        if (uts != null) {
+            hc.put("UTSMode", uts);
+        }
+        if (userns != null) {
+            hc.put("UsernsMode", userns);
+        }
+        if (cgroupns != null) {
+            hc.put("CgroupnsMode", cgroupns);
+        }
+        if (!devices.isEmpty()) {
+            ArrayNode list = hc.putArray("Devices");
+            devices.forEach(d -> list.add(DeviceOption.parse(d)));
+        }
+        if (!deviceCgroupRules.isEmpty()) {
+            hc.set("DeviceCgroupRules", strings(deviceCgroupRules));
         }
         hc.put("Privileged", privileged);
         hc.put("ReadonlyRootfs", readOnly);

@@ -189,6 +189,19 @@ public final class ContainerView {
         JsonNode securityOpt = body.path("HostConfig").path("SecurityOpt");
         m.put("SecurityOpt", securityOpt.isArray() && !securityOpt.isEmpty() ? securityOpt : null);
         m.put("Init", spec.process().init());
+        // namespace modes as sent (Docker's), the defaults berth chose where none was: IPC private, the host's cgroup
+        // namespace on cgroup v1 and a private one on v2
+        String ipcSent = body.path("HostConfig").path("IpcMode").asText("");
+        m.put("IpcMode", ipcSent.isEmpty() ? spec.namespaces().ipc() : ipcSent);
+        m.put("PidMode", body.path("HostConfig").path("PidMode").asText(""));
+        m.put("UTSMode", body.path("HostConfig").path("UTSMode").asText(""));
+        m.put("UsernsMode", body.path("HostConfig").path("UsernsMode").asText(""));
+        m.put("CgroupnsMode", spec.namespaces().cgroup());
+        JsonNode devices = body.path("HostConfig").path("Devices");
+        m.put("Devices", devices.isArray() ? devices : List.of());
+        JsonNode deviceRules = body.path("HostConfig").path("DeviceCgroupRules");
+        m.put("DeviceCgroupRules", deviceRules.isArray() && !deviceRules.isEmpty() ? deviceRules : null);
+        m.put("GroupAdd", spec.process().groupAdd().isEmpty() ? null : spec.process().groupAdd());
         m.put("Memory", resources.memoryBytes());
         m.put("MemorySwap", resources.memoryBytes() > 0 ? resources.swapLimit() : resources.memorySwapBytes());
         m.put("NanoCpus", resources.nanoCpus());

@@ -26,6 +26,9 @@ public final class CreateRequestTranslator {
     private final ContainerVolumes volumes;
     private final ContainerNetworkRequests networks;
     private final LogSettings defaultLog;
+    private final java.util.function.UnaryOperator<String> containerIds;
+    /** Docker's default cgroup namespace follows the host's hierarchy: private on v2, the host's on v1. */
+    private final boolean cgroupV2 = HostProbe.system().cgroupV2();
 
     /** A translated request and the warnings Docker returns with the created container's id. */
     public record Translated(ContainerSpec spec, List<String> warnings) {}
@@ -96,6 +99,7 @@ public final class CreateRequestTranslator {
         this.limits = new ResourceLimits(resources);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
+        this.containerIds = containerIds;
     }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
@@ -127,6 +131,7 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
         }
         SecurityOptions security = SecurityOptions.parse(strings(host.path("SecurityOpt")), lsm);
+        io.berth.runtime.NamespacesSpec namespaces = NamespaceModes.parse(body, containerIds, cgroupV2);
         String runtime = host.hasNonNull("Runtime") && !host.get("Runtime").asText().isEmpty() ? host.get("Runtime").asText() : null;
         if (runtime != null && !runtime.equals("crun") && !runtime.equals("runc")) {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
@@ -157,6 +162,8 @@ public final class CreateRequestTranslator {
                 .privileged(host.path("Privileged").asBoolean(false))
                 .capAdd(strings(host.path("CapAdd"))).capDrop(strings(host.path("CapDrop")))
                 .noNewPrivileges(security.noNewPrivileges()).seccomp(security.seccomp())
+                .devices(DeviceMappings.devices(host)).deviceCgroupRules(DeviceMappings.cgroupRules(host))
+                .namespaces(namespaces).groupAdd(strings(host.path("GroupAdd")))
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
                 .resources(resources.resources())

@@ -330,7 +330,7 @@ class CreateRequestTranslatorTest {
         assertThatThrownBy(() -> translate("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", BUSYBOX))
                 .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"UsernsMode\":\"private\"}}", "berth does not support HostConfig.UsernsMode=private yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "berth does not support HostConfig.Links yet");
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
