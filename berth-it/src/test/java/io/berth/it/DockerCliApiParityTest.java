@@ -174,6 +174,27 @@ class DockerCliApiParityTest {
     }
 
     @Test
+    void buildAddHostShmSizeAndUlimitReachTheRunContainers(@TempDir Path ctx) throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\n"
+                + "RUN grep db.local /etc/hosts > /hosts && df -k /dev/shm | tail -n 1 > /shm && ulimit -n > /nofile && ulimit -Hn >> /nofile\n"
+                + "RUN --network=none grep db.local /etc/hosts > /hosts-none\n");
+        daemon.docker("build", "-q", "-t", "runopts:1", "--add-host", "db.local:10.1.2.3", "--shm-size", "96m",
+                "--ulimit", "nofile=100:200", ctx.toString()).orFail();
+        String out = daemon.docker("run", "--rm", "runopts:1", "sh", "-c", "cat /hosts /hosts-none /nofile; cat /shm").orFail().out();
+        assertThat(out.lines().limit(4).toList()).containsExactly("10.1.2.3\tdb.local", "10.1.2.3\tdb.local", "100", "200");
+        assertThat(out.lines().skip(4).findFirst().orElseThrow().split("\\s+")[1]).isEqualTo("98304");
+        // the same checks and messages as container create
+        assertThat(daemon.curl("-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@/dev/null",
+                "http://x/v1.43/build?shmsize=-1").stdout()).contains("SHM size can not be less than 0");
+        assertThat(daemon.curl("-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@/dev/null",
+                "http://x/v1.43/build?ulimits=%5B%7B%22Name%22%3A%22bogus%22%2C%22Soft%22%3A1%2C%22Hard%22%3A1%7D%5D").stdout())
+                .contains("invalid ulimit type: bogus");
+        assertThat(daemon.curl("-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@/dev/null",
+                "http://x/v1.43/build?extrahosts=nocolon").stdout()).contains("nocolon");
+        daemon.docker("rmi", "runopts:1").orFail();
+    }
+
+    @Test
     void builderPruneAppliesAllAndUntilAndRefusesWhatItCannotHonour(@TempDir Path ctx) throws Exception {
         Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo one > /one\nRUN echo two > /two\n");
         daemon.docker("build", "-q", "-t", "pruned:1", ctx.toString()).orFail();

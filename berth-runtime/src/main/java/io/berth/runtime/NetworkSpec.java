@@ -49,6 +49,10 @@ public record NetworkSpec(String hostname, String mode, List<Attachment> attachm
         return new NetworkSpec(h, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, extraHosts);
     }
 
+    public NetworkSpec withExtraHosts(List<HostEntry> hosts) {
+        return new NetworkSpec(hostname, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, hosts);
+    }
+
     public boolean isHost() {
         return mode.equals(HOST);
     }

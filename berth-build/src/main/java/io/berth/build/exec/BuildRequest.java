@@ -1,6 +1,8 @@
 package io.berth.build.exec;
 
 import io.berth.build.context.BuildContext;
+import io.berth.runtime.NetworkSpec;
+import io.berth.runtime.Resources;
 
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,16 @@ import java.util.Map;
  * @param network         RUN containers' network: "default" (the default bridge network), "none" or "host"
  * @param sourceDateEpoch SOURCE_DATE_EPOCH in seconds, or null (file mtimes then normalize to 0, Created is the build's time)
  * @param quiet           suppress step output; only the image ID is printed at the end
+ * @param extraHosts      --add-host entries for RUN containers' /etc/hosts
+ * @param runResources    RUN containers' process limits (--shm-size, --ulimit); {@link Resources#UNLIMITED} for none
  */
 public record BuildRequest(BuildContext context, String dockerfile, Map<String, String> buildArgs, String target,
                            List<String> tags, Map<String, String> labels, boolean noCache, boolean pull,
-                           List<String> cacheFrom, String network, Long sourceDateEpoch, boolean quiet) {
+                           List<String> cacheFrom, String network, Long sourceDateEpoch, boolean quiet,
+                           List<NetworkSpec.HostEntry> extraHosts, Resources runResources) {
     public BuildRequest {
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        runResources = runResources == null ? Resources.UNLIMITED : runResources;
         dockerfile = dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile;
         buildArgs = buildArgs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildArgs));
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -36,6 +43,6 @@ public record BuildRequest(BuildContext context, String dockerfile, Map<String, 
 
     /** A request with every option at its default: the Dockerfile at "Dockerfile", no tags, cache on. */
     public static BuildRequest of(BuildContext context) {
-        return new BuildRequest(context, null, null, null, null, null, false, false, null, null, null, false);
+        return new BuildRequest(context, null, null, null, null, null, false, false, null, null, null, false, null, null);
     }
 }

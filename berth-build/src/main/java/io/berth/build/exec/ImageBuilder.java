@@ -164,7 +164,7 @@ public final class ImageBuilder {
     }
 
     private BuildResult buildLeased(BuildRequest request, BuildOutput output) {
-        NetworkSpec runNetwork = RunNetwork.forBuild(request.network(), networkIds);
+        NetworkSpec runNetwork = RunNetwork.forBuild(request.network(), networkIds).withExtraHosts(request.extraHosts());
         BuildOutput sink = request.quiet() ? new QuietOutput(output) : output;
         String text = request.context().readDockerfile(request.dockerfile());
         Dockerfile dockerfile = DockerfileParser.parse(request.dockerfile(), text);

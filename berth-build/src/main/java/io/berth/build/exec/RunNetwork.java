@@ -31,7 +31,7 @@ final class RunNetwork {
     /** A RUN step's --network flag over the build's network: null or default keeps the build's. */
     static NetworkSpec forStep(NetworkSpec build, String flag) {
         if (flag == null || flag.equals("default")) return build;
-        if (flag.equals("none")) return only(NetworkSpec.NONE);
+        if (flag.equals("none")) return only(NetworkSpec.NONE).withExtraHosts(build.extraHosts());
         throw new InvalidArgumentException("berth does not support RUN --network=" + flag + " yet");
     }
 

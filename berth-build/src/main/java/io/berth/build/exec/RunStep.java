@@ -28,9 +28,12 @@ final class RunStep {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ContainerService containers;
+    private final io.berth.runtime.Resources resources;
 
-    RunStep(ContainerService containers) {
+    /** @param resources the build's limits for its RUN containers (--shm-size, --ulimit) */
+    RunStep(ContainerService containers, io.berth.runtime.Resources resources) {
         this.containers = containers;
+        this.resources = resources;
     }
 
     /**
@@ -46,7 +49,7 @@ final class RunStep {
         String id = HexFormat.of().formatHex(raw);
         output.accept(" ---> Running in " + id.substring(0, 12));
         ContainerSpec spec = ContainerSpec.builder(id).args(args).env(env).workingDir(workingDir).user(user)
-                .network(network)
+                .network(network).resources(resources)
                 .labels(Map.of("io.berth.build", "true")).rootfs(new RootfsLayers(lowerDirs)).mounts(mounts).created(Instant.now()).build();
         containers.create(spec);
         try {

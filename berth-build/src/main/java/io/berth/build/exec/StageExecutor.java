@@ -398,7 +398,7 @@ final class StageExecutor {
             List<Path> containerLowers = lowers.isEmpty() ? List.of(session.emptyLowerDir()) : lowers;
             try (RunMounts runMounts = RunMounts.prepare(mounts, session.cache().mounts(), session.request().context().root(),
                     this::fromLowerDirs, view)) {
-                Descriptor layer = new RunStep(session.containers()).run(containerLowers,
+                Descriptor layer = new RunStep(session.containers(), session.request().runResources()).run(containerLowers,
                         RunNetwork.forStep(session.runNetwork(), r.flags().get("network")), runMounts.spec(), argv, runEnv,
                         cfg.user() == null ? "" : cfg.user(), wd, display, out, upper -> {
                             try {

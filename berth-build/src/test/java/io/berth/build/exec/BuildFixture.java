@@ -132,7 +132,7 @@ final class BuildFixture implements AutoCloseable {
                       boolean noCache) {
         try (BuildContext context = BuildContext.fromDirectory(contextDir)) {
             return builder.build(new BuildRequest(context, null, buildArgs, target, List.of("test/image:latest"), null,
-                    noCache, false, null, null, sde, false), out);
+                    noCache, false, null, null, sde, false, null, null), out);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.berth.daemon.api;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.berth.build.context.BuildContext;
 import io.berth.build.exec.BuildOutput;
@@ -28,6 +30,8 @@ import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
+import io.berth.runtime.NetworkSpec;
+import io.berth.runtime.Resources;
 
 /**
  * The classic builder API: POST /build (a tar context in the body, JSON-lines output) and POST /build/prune.
@@ -39,6 +43,7 @@ public final class BuildRoutes {
     private final EventBus events;
     private final Leases leases;
     private final GarbageCollector gc;
+    private final ResourceLimits limits = new ResourceLimits(Runtime.getRuntime().availableProcessors());
 
     public BuildRoutes(ImageBuilder builder, Path scratchRoot, EventBus events, Leases leases, GarbageCollector gc) {
         this.builder = builder;
@@ -63,7 +68,7 @@ public final class BuildRoutes {
     private void buildLeased(HttpRequest rq, HttpResponse rs) throws Exception {
         String remote = rq.queryParam("remote", "");
         if (!remote.isEmpty()) throw new InvalidArgumentException("remote build contexts are not supported: send the context as a tar");
-        refuseUnappliedOptions(rq);
+        RunOptions run = runOptions(rq);
         Files.createDirectories(scratchRoot);
         Path scratch = Files.createTempDirectory(scratchRoot, "ctx-");
         boolean quiet = rq.queryFlag("q");
@@ -74,32 +79,50 @@ public final class BuildRoutes {
                 // dockerd's classic builder answers a missing Dockerfile with a 500 before any output
                 throw new SystemFailureException(e.getMessage(), e);
             }
-            build(rq, context, quiet, new ProgressStream(rs));
+            build(rq, context, quiet, run, new ProgressStream(rs));
         }
     }
+
+    /** What the classic /build asks of its RUN containers beside the network. */
+    record RunOptions(List<NetworkSpec.HostEntry> extraHosts, Resources resources) {}
 
     /**
-     * Options of the classic /build that berth's RUN containers do not apply yet: refused by name when set. The docker
-     * CLI always sends shmsize=0 and ulimits=null, which ask for nothing.
+     * --add-host (repeated {@code extrahosts}), --shm-size ({@code shmsize} in bytes; the docker CLI always sends 0)
+     * and --ulimit ({@code ulimits}, a JSON list; "null" when none), checked by the rules and messages container
+     * create uses, before the context is read.
      */
-    static void refuseUnappliedOptions(HttpRequest rq) {
-        if (!rq.query().getOrDefault("extrahosts", List.of()).stream().allMatch(String::isEmpty)) {
-            throw new InvalidArgumentException("berth does not support build --add-host (extrahosts) yet");
+    RunOptions runOptions(HttpRequest rq) {
+        List<String> hosts = new ArrayList<>();
+        for (String v : rq.query().getOrDefault("extrahosts", List.of())) {
+            for (String entry : v.split(",")) if (!entry.isBlank()) hosts.add(entry.strip());
         }
-        String shm = rq.queryParam("shmsize", "");
-        if (!shm.isEmpty() && !shm.equals("0")) throw new InvalidArgumentException("berth does not support build --shm-size (shmsize) yet");
-        String ulimits = rq.queryParam("ulimits", "").trim();
-        if (!ulimits.isEmpty() && !ulimits.equals("null") && !ulimits.equals("[]")) {
-            throw new InvalidArgumentException("berth does not support build --ulimit (ulimits) yet");
+        ObjectNode hostConfig = ApiJson.MAPPER.createObjectNode();
+        String shm = rq.queryParam("shmsize", "").strip();
+        if (!shm.isEmpty()) {
+            try {
+                hostConfig.put("ShmSize", Long.parseLong(shm));
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("invalid shmsize: " + shm);
+            }
         }
+        String ulimits = rq.queryParam("ulimits", "").strip();
+        if (!ulimits.isEmpty() && !ulimits.equals("null")) {
+            try {
+                hostConfig.set("Ulimits", ApiJson.MAPPER.readTree(ulimits));
+            } catch (IOException e) {
+                throw new InvalidArgumentException("invalid ulimits: " + e.getMessage());
+            }
+            if (!hostConfig.get("Ulimits").isArray()) throw new InvalidArgumentException("invalid ulimits: not a list");
+        }
+        return new RunOptions(ContainerNetworkRequests.extraHosts(hosts), limits.from(hostConfig));
     }
 
-    private void build(HttpRequest rq, BuildContext context, boolean quiet, ProgressStream stream) throws Exception {
+    private void build(HttpRequest rq, BuildContext context, boolean quiet, RunOptions run, ProgressStream stream) throws Exception {
         try (ProgressStream progress = stream) {
             BuildRequest request = new BuildRequest(context, rq.queryParam("dockerfile"), stringMap(rq.queryParam("buildargs")),
                     rq.queryParam("target"), rq.query().getOrDefault("t", List.of()), stringMap(rq.queryParam("labels")),
                     rq.queryFlag("nocache"), rq.queryFlag("pull"), stringList(rq.queryParam("cachefrom")),
-                    networkMode(rq.queryParam("networkmode")), sourceDateEpoch(rq), quiet);
+                    networkMode(rq.queryParam("networkmode")), sourceDateEpoch(rq), quiet, run.extraHosts(), run.resources());
             try {
                 BuildResult result = builder.build(request, new BuildOutput() {
                     @Override
