@@ -386,7 +386,13 @@ public final class EngineClient {
      * {@code tag} is empty (docker sends {@code tag=} for {@code push --all-tags}).
      */
     public void pushImage(String name, String tag, RegistryAuth auth, Consumer<JsonNode> onMessage) {
+        pushImage(name, tag, null, auth, onMessage);
+    }
+
+    /** As above; {@code compression} ("gzip", "zstd", "none": berthd's own parameter) null for the daemon's gzip. */
+    public void pushImage(String name, String tag, String compression, RegistryAuth auth, Consumer<JsonNode> onMessage) {
         Query q = Query.of().add("tag", tag == null ? "" : tag);
+        if (compression != null) q = q.add("compression", compression);
         progress(new HttpRequest("POST", path("/images/" + Query.path(name) + "/push" + q),
                 Map.of("X-Registry-Auth", auth.header()), RequestBody.EMPTY), onMessage);
     }

@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.oci.errors.InvalidArgumentException;
+import com.github.luben.zstd.ZstdInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -28,13 +28,13 @@ enum Compression {
         return NONE;
     }
 
-    /** Wraps {@code raw} so that reading it yields the uncompressed tar. */
+    /** Wraps {@code raw} so that reading it yields the uncompressed tar; gzip may come in several members (pigz's, berth's push). */
     static InputStream decompressed(InputStream raw, String context) throws IOException {
         InputStream in = raw.markSupported() ? raw : new BufferedInputStream(raw, BUFFER);
         return switch (detect(in)) {
             case NONE -> in;
             case GZIP -> new GZIPInputStream(in, BUFFER);
-            case ZSTD -> throw new InvalidArgumentException(context + ": zstd-compressed layers are not supported");
+            case ZSTD -> new BufferedInputStream(new ZstdInputStream(in), BUFFER);
         };
     }
 }

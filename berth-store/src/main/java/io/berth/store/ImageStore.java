@@ -119,14 +119,33 @@ public final class ImageStore {
         if (existing != null) {
             digests.addAll(existing.stored().repoDigests());
         }
-        StoredImage stored = new StoredImage(id, manifestDigest, List.copyOf(digests), size);
-        try {
-            AtomicFile.write(layout.image(id), Json.canonicalBytes(stored));
-        } catch (IOException e) {
-            throw new SystemFailureException("cannot write " + layout.image(id) + ": " + e.getMessage(), e);
-        }
-        images.put(id, new Loaded(stored, config, manifest));
+        save(new Loaded(new StoredImage(id, manifestDigest, List.copyOf(digests), size), config, manifest));
         return record(id);
+    }
+
+    /**
+     * Records that a registry holds the image under {@code repoDigest} ("name@sha256:..."), whose manifest may
+     * differ from the stored one (a push compresses uncompressed layers: same config, other layer blobs).
+     */
+    public synchronized void addRepoDigest(Digest id, String repoDigest) {
+        Loaded existing = images.get(id);
+        if (existing == null) throw new NotFoundException("No such image: " + id);
+        if (existing.stored().repoDigests().contains(repoDigest)) return;
+        TreeSet<String> digests = new TreeSet<>(existing.stored().repoDigests());
+        digests.add(repoDigest);
+        StoredImage s = existing.stored();
+        save(new Loaded(new StoredImage(s.id(), s.manifestDigest(), List.copyOf(digests), s.size()), existing.config(),
+                existing.manifest()));
+    }
+
+    private void save(Loaded image) {
+        Path file = layout.image(image.stored().id());
+        try {
+            AtomicFile.write(file, Json.canonicalBytes(image.stored()));
+        } catch (IOException e) {
+            throw new SystemFailureException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        images.put(image.stored().id(), image);
     }
 
     /**

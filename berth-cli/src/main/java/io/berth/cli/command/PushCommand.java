@@ -22,6 +22,10 @@ public final class PushCommand extends ApiCommand {
     @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output")
     boolean quiet;
 
+    @Option(names = "--compression", paramLabel = "string",
+            description = "Compression of layers stored uncompressed: gzip (default), zstd or none")
+    String compression;
+
     @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
@@ -45,7 +49,7 @@ public final class PushCommand extends ApiCommand {
         }
         String qualified = repository.full() + (tag != null ? ":" + tag : "");
         JsonMessageDisplay progress = quiet ? new JsonMessageDisplay(new PrintStream(OutputStream.nullOutputStream())) : stdoutProgress();
-        client().pushImage(repository.familiar(), allTags ? "" : tag,
+        client().pushImage(repository.familiar(), allTags ? "" : tag, compression,
                 DockerConfigFile.load(env()).authFor(repository), progress);
         if (quiet) {
             out().println(qualified);

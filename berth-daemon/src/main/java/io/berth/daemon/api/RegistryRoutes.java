@@ -21,6 +21,7 @@ import io.berth.oci.errors.NotFoundException;
 import io.berth.registry.client.Credentials;
 import io.berth.registry.client.ProgressEvent;
 import io.berth.registry.client.PullResult;
+import io.berth.registry.client.PushCompression;
 import io.berth.registry.client.PushResult;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryError;
@@ -109,11 +110,13 @@ public final class RegistryRoutes {
                     () -> new NotFoundException("An image does not exist locally with the tag: " + ref)));
         }
         Credentials credentials = credentials(rq);
+        PushCompression compression = PushCompression.parse(rq.queryParam("compression", ""));
         try (ProgressStream progress = new ProgressStream(rs)) {
             for (String ref : refs) {
                 ImageRecord local = locals.get(ref);
                 try {
-                    PushResult result = registry.push(ImageReference.parse(ref), local.id(), credentials, e -> relay(progress, e));
+                    PushResult result = registry.push(ImageReference.parse(ref), local.id(), credentials, compression,
+                            e -> relay(progress, e));
                     progress.aux(Map.of("Tag", result.tag(), "Digest", result.manifestDigest().toString(), "Size", result.size()));
                     events.publish("image", "push", local.id().toString(), Map.of("name", ref));
                 } catch (BerthException e) {

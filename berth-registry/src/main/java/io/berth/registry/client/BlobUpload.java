@@ -3,7 +3,6 @@ package io.berth.registry.client;
 import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
 import io.berth.oci.errors.InvalidArgumentException;
-import io.berth.store.ContentStore;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -12,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Puts one blob into a repository, moving as few bytes as possible:
@@ -31,24 +31,21 @@ final class BlobUpload {
     private static final String OCTET_STREAM = "application/octet-stream";
 
     private final RegistrySession session;
-    private final ContentStore content;
     private final long chunkSize;
 
-    BlobUpload(RegistrySession session, ContentStore content, long chunkSize) {
+    BlobUpload(RegistrySession session, long chunkSize) {
         this.session = session;
-        this.content = content;
         this.chunkSize = chunkSize;
     }
 
     /**
+     * @param bytes     the file of the blob's bytes, asked for only when they must go up: the stored blob, or a
+     *                  layer compressed for this push (which then happens only when the registry lacks the blob)
      * @param mountFrom a repository path on the same registry that has the blob, or null
      * @param id        progress id, or null for no events
      */
-    Outcome push(Descriptor blob, String mountFrom, String id, ProgressListener listener) {
-        if (exists(blob)) {
-            event(listener, id, "Layer already exists");
-            return Outcome.EXISTS;
-        }
+    Outcome push(Descriptor blob, Supplier<Path> bytes, String mountFrom, String id, ProgressListener listener) {
+        if (ifExists(blob, id, listener) != null) return Outcome.EXISTS;
         URI location;
         if (mountFrom != null) {
             HttpResponse<InputStream> response = session.send(HttpRequest.newBuilder(session.endpoint().resolve(
@@ -63,12 +60,8 @@ final class BlobUpload {
         } else {
             location = startUpload();
         }
-        long size = content.size(blob.digest());
-        if (size != blob.size()) {
-            throw new InvalidArgumentException("blob " + blob.digest() + " is " + size + " bytes in the store but "
-                    + blob.size() + " in the manifest");
-        }
-        Path file = content.path(blob.digest());
+        Path file = bytes.get();
+        long size = blob.size();
         ByteProgress progress = id == null ? null : new ByteProgress(listener, id, "Pushing", 0, size);
         if (size <= chunkSize) {
             finish(location, blob.digest(), file, 0, size, progress);
@@ -83,6 +76,13 @@ final class BlobUpload {
         }
         event(listener, id, "Pushed");
         return Outcome.UPLOADED;
+    }
+
+    /** {@link Outcome#EXISTS}, announced, when the repository has the blob already; null when it has not. */
+    Outcome ifExists(Descriptor blob, String id, ProgressListener listener) {
+        if (!exists(blob)) return null;
+        event(listener, id, "Layer already exists");
+        return Outcome.EXISTS;
     }
 
     private boolean exists(Descriptor blob) {

@@ -49,9 +49,10 @@ import java.util.function.Supplier;
  */
 final class ImagePuller {
     private static final Set<String> LAYER_TYPES = Set.of(MediaTypes.OCI_LAYER_TAR, MediaTypes.OCI_LAYER_TAR_GZIP,
-            MediaTypes.DOCKER_LAYER_TAR_GZIP, MediaTypes.DOCKER_FOREIGN_LAYER_TAR_GZIP,
+            MediaTypes.OCI_LAYER_TAR_ZSTD, MediaTypes.DOCKER_LAYER_TAR_GZIP, MediaTypes.DOCKER_FOREIGN_LAYER_TAR_GZIP,
             "application/vnd.oci.image.layer.nondistributable.v1.tar",
-            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip");
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd");
 
     private final RegistrySession session;
     private final ContentStore content;

@@ -4,6 +4,7 @@ import io.berth.oci.Descriptor;
 import io.berth.oci.Digest;
 import io.berth.oci.ImageManifest;
 import io.berth.oci.ImageReference;
+import io.berth.oci.Json;
 import io.berth.oci.MediaTypes;
 import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
@@ -27,10 +28,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * One push: the config and layer blobs go up concurrently (each skipped, mounted or uploaded by
- * {@link BlobUpload}), then the manifest, byte for byte as stored, under the tag. Afterwards the image records
- * the repository digest, which is also how a later push to another repository of the same registry knows it
- * can mount instead of upload.
+ * One push: the config and layer blobs go up concurrently (each compressed when stored uncompressed by
+ * {@link PushBlobs}, then skipped, mounted or uploaded by {@link BlobUpload}), then the manifest under the tag:
+ * byte for byte as stored when every blob went up as stored, else the stored manifest with the compressed layers'
+ * descriptors (the config, and so the image ID, stays the same, as with Docker). Afterwards the image records the
+ * repository digest, which is also how a later push to another repository of the same registry knows it can
+ * mount instead of upload.
  */
 final class ImagePusher {
     private final RegistrySession session;
@@ -38,14 +41,16 @@ final class ImagePusher {
     private final ImageStore images;
     private final Semaphore uploadSlots;
     private final long chunkSize;
+    private final PushBlobs blobs;
 
     ImagePusher(RegistrySession session, ContentStore content, ImageStore images, Semaphore uploadSlots,
-                long chunkSize) {
+                long chunkSize, PushBlobs blobs) {
         this.session = session;
         this.content = content;
         this.images = images;
         this.uploadSlots = uploadSlots;
         this.chunkSize = chunkSize;
+        this.blobs = blobs;
     }
 
     /** The repository paths of the same registry that the store knows to hold each blob (from repo digests). */
@@ -72,8 +77,7 @@ final class ImagePusher {
 
     PushResult push(ImageReference ref, ImageRecord image, Map<Digest, String> mountSources,
                     ProgressListener listener) {
-        Digest manifestDigest = image.manifestDigest();
-        byte[] manifestBytes = content.read(manifestDigest);
+        byte[] storedBytes = content.read(image.manifestDigest());
         ImageManifest manifest = images.manifest(image.id());
         List<Digest> diffIds = images.diffIds(image.id());
         listener.onProgress(ProgressEvent.message("The push refers to repository [" + ref.name() + "]"));
@@ -88,7 +92,8 @@ final class ImagePusher {
         List<Digest> uploaded = Collections.synchronizedList(new ArrayList<>());
         List<Digest> mounted = Collections.synchronizedList(new ArrayList<>());
         List<Digest> existing = Collections.synchronizedList(new ArrayList<>());
-        BlobUpload upload = new BlobUpload(session, content, chunkSize);
+        BlobUpload upload = new BlobUpload(session, chunkSize);
+        Map<Digest, Descriptor> pushedAs = new java.util.concurrent.ConcurrentHashMap<>();
         List<Future<?>> futures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Digest> seen = new ArrayList<>();
@@ -100,8 +105,10 @@ final class ImagePusher {
                 seen.add(blob.digest());
                 String id = i < 0 ? null : ids.get(i);
                 futures.add(executor.submit(() -> {
-                    BlobUpload.Outcome outcome = pushSlotted(upload, blob, mountSources.get(blob.digest()), id,
-                            listener);
+                    PushBlobs.Pushed pushed = pushSlotted(upload, blob, manifest.mediaType(),
+                            mountSources.get(blob.digest()), id, listener);
+                    pushedAs.put(blob.digest(), pushed.descriptor());
+                    BlobUpload.Outcome outcome = pushed.outcome();
                     (switch (outcome) {
                         case EXISTS -> existing;
                         case MOUNTED -> mounted;
@@ -112,15 +119,19 @@ final class ImagePusher {
             }
         }
         await(futures);
+        List<Descriptor> pushedLayers = layers.stream().map(l -> pushedAs.get(l.digest())).toList();
+        byte[] manifestBytes = pushedLayers.equals(layers) ? storedBytes : Json.canonicalBytes(new ImageManifest(
+                manifest.schemaVersion(), manifest.mediaType(), manifest.config(), pushedLayers, manifest.annotations()));
+        Digest manifestDigest = Digest.sha256(manifestBytes);
         putManifest(ref, manifest, manifestBytes, manifestDigest);
-        images.add(manifestDigest, List.of(ref.familiarName() + "@" + manifestDigest));
+        images.addRepoDigest(image.id(), ref.familiarName() + "@" + manifestDigest);
         listener.onProgress(ProgressEvent.message(ref.tag() + ": digest: " + manifestDigest + " size: "
                 + manifestBytes.length));
         return new PushResult(ref.tag(), manifestDigest, manifestBytes.length, uploaded, mounted, existing);
     }
 
-    private BlobUpload.Outcome pushSlotted(BlobUpload upload, Descriptor blob, String mountFrom, String id,
-                                           ProgressListener listener) {
+    private PushBlobs.Pushed pushSlotted(BlobUpload upload, Descriptor blob, String manifestMediaType, String mountFrom,
+                                         String id, ProgressListener listener) {
         boolean waiting = !uploadSlots.tryAcquire();
         if (waiting) {
             if (id != null) {
@@ -134,7 +145,7 @@ final class ImagePusher {
             }
         }
         try {
-            return upload.push(blob, mountFrom, id, listener);
+            return blobs.push(upload, blob, manifestMediaType, mountFrom, id, listener);
         } finally {
             uploadSlots.release();
         }

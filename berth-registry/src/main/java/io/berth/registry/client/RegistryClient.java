@@ -53,6 +53,7 @@ public final class RegistryClient implements AutoCloseable {
     private final ImageStore images;
     private final SnapshotStore snapshots;
     private final Path partials;
+    private final CompressedLayerCache compressedLayers;
     private final InsecureRegistries insecure;
     private final HttpClient http;
     private final RegistryAuthenticator authenticator;
@@ -66,6 +67,7 @@ public final class RegistryClient implements AutoCloseable {
         this.images = store.images();
         this.snapshots = store.snapshots();
         this.partials = store.layout().root().resolve("downloads");
+        this.compressedLayers = new CompressedLayerCache(store.layout().root().resolve("compressed-layers"));
         this.insecure = new InsecureRegistries(config.insecureRegistries());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -167,6 +169,16 @@ public final class RegistryClient implements AutoCloseable {
      * original bytes, so the digest is the one in the store.
      */
     public PushResult push(ImageReference ref, Digest imageId, Credentials credentials, ProgressListener listener) {
+        return push(ref, imageId, credentials, PushCompression.GZIP, listener);
+    }
+
+    /**
+     * Pushes the image under {@code ref}; layers stored uncompressed go up compressed with {@code compression}
+     * (the registry's manifest then differs from the stored one; PushResult and the recorded repo digest are the
+     * registry's).
+     */
+    public PushResult push(ImageReference ref, Digest imageId, Credentials credentials, PushCompression compression,
+                           ProgressListener listener) {
         if (ref.digest() != null) {
             throw new InvalidArgumentException("cannot push a digest reference: " + ref.familiar());
         }
@@ -184,7 +196,8 @@ public final class RegistryClient implements AutoCloseable {
             scopes.add("repository:" + ref.path() + ":pull,push");
             mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
             RegistrySession session = session(ref, credentials, scopes);
-            return new ImagePusher(session, content, images, uploadSlots, config.chunkSize())
+            PushBlobs blobs = new PushBlobs(content, compression, compressedLayers, partials);
+            return new ImagePusher(session, content, images, uploadSlots, config.chunkSize(), blobs)
                     .push(ref, image, mountSources, listener);
         }
     }

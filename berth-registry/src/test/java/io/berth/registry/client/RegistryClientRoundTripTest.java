@@ -107,12 +107,16 @@ class RegistryClientRoundTripTest {
         try (RegistryClient client = new RegistryClient(config(), source)) {
             pushed = client.push(target, image.id(), null, listener);
         }
-        assertThat(pushed.manifestDigest()).isEqualTo(image.manifestDigest());
+        // the imported layer is stored uncompressed: it goes up gzipped, so the registry's manifest is another
+        // one than the stored (same config, so the same image ID), and its digest is what the image records
+        Digest registryManifest = pushed.manifestDigest();
+        assertThat(registryManifest).isNotEqualTo(image.manifestDigest());
         assertThat(pushed.uploaded()).hasSize(2);
         assertThat(statuses()).contains("Preparing", "Pushed",
-                "v1: digest: " + image.manifestDigest() + " size: " + pushed.size());
+                "v1: digest: " + registryManifest + " size: " + pushed.size());
         assertThat(source.images().get(image.id()).orElseThrow().repoDigests())
-                .contains(proxy.domain() + "/round/trip@" + image.manifestDigest());
+                .contains(proxy.domain() + "/round/trip@" + registryManifest);
+        assertThat(source.images().get(image.id()).orElseThrow().manifestDigest()).isEqualTo(image.manifestDigest());
 
         events.clear();
         StoreServices fresh = store("fresh");
@@ -121,10 +125,12 @@ class RegistryClientRoundTripTest {
             pulled = client.pull(target, null, listener);
         }
         assertThat(pulled.image().id()).isEqualTo(image.id());
-        assertThat(pulled.manifestDigest()).isEqualTo(image.manifestDigest());
-        assertThat(pulled.digest()).isEqualTo(image.manifestDigest());
+        assertThat(pulled.manifestDigest()).isEqualTo(registryManifest);
+        assertThat(pulled.digest()).isEqualTo(registryManifest);
+        assertThat(fresh.images().manifest(image.id()).layers()).singleElement()
+                .satisfies(l -> assertThat(l.mediaType()).isEqualTo(MediaTypes.OCI_LAYER_TAR_GZIP));
         assertThat(pulled.image().repoTags()).containsExactly(proxy.domain() + "/round/trip:v1");
-        assertThat(pulled.image().repoDigests()).containsExactly(proxy.domain() + "/round/trip@" + image.manifestDigest());
+        assertThat(pulled.image().repoDigests()).containsExactly(proxy.domain() + "/round/trip@" + registryManifest);
         assertThat(Files.readString(fresh.images().lowerDirs(image.id()).getFirst().resolve("hello.txt")))
                 .isEqualTo("hello registry");
         Digest layer = fresh.images().manifest(image.id()).layers().getFirst().digest();
@@ -133,7 +139,7 @@ class RegistryClientRoundTripTest {
                 ProgressEvent.of(layer.shortId(), "Verifying Checksum"),
                 ProgressEvent.of(layer.shortId(), "Download complete"),
                 ProgressEvent.of(layer.shortId(), "Pull complete"),
-                ProgressEvent.message("Digest: " + image.manifestDigest()),
+                ProgressEvent.message("Digest: " + registryManifest),
                 ProgressEvent.message("Status: Downloaded newer image for " + target.familiar()));
 
         events.clear();
@@ -144,6 +150,33 @@ class RegistryClientRoundTripTest {
         }
         assertThat(proxy.count(CountingProxy.Seen::isBlobGet)).isZero();
         assertThat(statuses()).contains("Already exists", "Status: Image is up to date for " + target.familiar());
+    }
+
+    @Test
+    void zstdAndAsStoredPushesComeBackAsTheSameImage() throws Exception {
+        StoreServices source = store("source");
+        byte[] text = "compressible ".repeat(50_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ImageRecord image = TestImages.imported(source, TestImages.tar(java.util.Map.of("text.txt", text)), "z:1");
+        long stored = source.images().manifest(image.id()).layers().getFirst().size();
+        for (PushCompression compression : PushCompression.values()) {
+            ImageReference target = ref(proxy.domain(), "compress/" + compression.id() + ":1");
+            PushResult pushed;
+            try (RegistryClient client = new RegistryClient(config(), source)) {
+                pushed = client.push(target, image.id(), null, compression, listener);
+            }
+            StoreServices fresh = store("fresh-" + compression.id());
+            try (RegistryClient client = new RegistryClient(config(), fresh)) {
+                assertThat(client.pull(target, null, listener).image().id()).isEqualTo(image.id());
+            }
+            Descriptor layer = fresh.images().manifest(image.id()).layers().getFirst();
+            assertThat(Files.readAllBytes(fresh.images().lowerDirs(image.id()).getFirst().resolve("text.txt"))).isEqualTo(text);
+            switch (compression) {
+                case GZIP -> assertThat(layer.mediaType()).isEqualTo(MediaTypes.OCI_LAYER_TAR_GZIP);
+                case ZSTD -> assertThat(layer.mediaType()).isEqualTo(MediaTypes.OCI_LAYER_TAR_ZSTD);
+                case NONE -> assertThat(pushed.manifestDigest()).isEqualTo(image.manifestDigest());
+            }
+            if (compression != PushCompression.NONE) assertThat(layer.size()).isLessThan(stored / 20);
+        }
     }
 
     @Test
@@ -177,8 +210,8 @@ class RegistryClientRoundTripTest {
         Descriptor appLayer = source.images().manifest(app.id()).layers().get(1);
         assertThat(source.images().manifest(app.id()).layers().getFirst().digest()).isEqualTo(baseLayer);
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(ref(proxy.domain(), "layers/base:1"), baseImage.id(), null, listener);
-            client.push(ref(proxy.domain(), "layers/app:1"), app.id(), null, listener);
+            client.push(ref(proxy.domain(), "layers/base:1"), baseImage.id(), null, PushCompression.NONE, listener);
+            client.push(ref(proxy.domain(), "layers/app:1"), app.id(), null, PushCompression.NONE, listener);
         }
 
         StoreServices fresh = store("fresh");
@@ -205,7 +238,7 @@ class RegistryClientRoundTripTest {
         long layerSize = source.images().manifest(image.id()).layers().getFirst().size();
         ImageReference target = ref(proxy.domain(), "chunked/big:1");
         try (RegistryClient client = new RegistryClient(config().withChunkSize(64 * 1024), source)) {
-            client.push(target, image.id(), null, listener);
+            client.push(target, image.id(), null, PushCompression.NONE, listener);
         }
         long patches = proxy.count(s -> s.method().equals("PATCH"));
         assertThat(patches).isEqualTo((layerSize + 65535) / 65536);
@@ -244,7 +277,7 @@ class RegistryClientRoundTripTest {
         Descriptor layer = source.images().manifest(image.id()).layers().getFirst();
         ImageReference target = ref(proxy.domain(), "resume/me:1");
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(target, image.id(), null, listener);
+            client.push(target, image.id(), null, PushCompression.NONE, listener);
         }
         // What an earlier, interrupted pull left behind: the first half of the layer.
         StoreServices fresh = store("fresh");
@@ -270,7 +303,7 @@ class RegistryClientRoundTripTest {
         Descriptor layer = source.images().manifest(image.id()).layers().getFirst();
         ImageReference target = ref(proxy.domain(), "resume/corrupt:1");
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(target, image.id(), null, listener);
+            client.push(target, image.id(), null, PushCompression.NONE, listener);
         }
         // A partial file whose prefix is not what the registry serves: hashing that prefix must catch it.
         StoreServices fresh = store("fresh");
@@ -295,7 +328,7 @@ class RegistryClientRoundTripTest {
         Descriptor layer = source.images().manifest(image.id()).layers().getFirst();
         ImageReference target = ref(proxy.domain(), "resume/drop:1");
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(target, image.id(), null, listener);
+            client.push(target, image.id(), null, PushCompression.NONE, listener);
         }
         proxy.reset();
         events.clear();
@@ -319,8 +352,8 @@ class RegistryClientRoundTripTest {
         ImageRecord other = TestImages.layered(source, List.of(TestImages.textTar("arch", "arm64")), true,
                 "multi:arm64");
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(ref(proxy.domain(), "multi/arch:amd64"), amd64.id(), null, listener);
-            client.push(ref(proxy.domain(), "multi/arch:arm64"), other.id(), null, listener);
+            client.push(ref(proxy.domain(), "multi/arch:amd64"), amd64.id(), null, PushCompression.NONE, listener);
+            client.push(ref(proxy.domain(), "multi/arch:arm64"), other.id(), null, PushCompression.NONE, listener);
         }
         ImageIndex index = ImageIndex.oci(List.of(
                 Descriptor.of(MediaTypes.DOCKER_MANIFEST, other.manifestDigest(),
@@ -448,7 +481,7 @@ class RegistryClientRoundTripTest {
         StoreServices source = store("source");
         ImageRecord image = TestImages.imported(source, TestImages.textTar("x", "size lie"), "lie:1");
         try (RegistryClient client = new RegistryClient(config(), source)) {
-            client.push(ref(proxy.domain(), "lie/size:1"), image.id(), null, listener);
+            client.push(ref(proxy.domain(), "lie/size:1"), image.id(), null, PushCompression.NONE, listener);
         }
         String manifest = new String(source.content().read(image.manifestDigest()), StandardCharsets.UTF_8);
         Descriptor layer = source.images().manifest(image.id()).layers().getFirst();

@@ -64,7 +64,7 @@ class StreamingUnpackPullTest {
     private ImageReference pushed(StoreServices source, ImageRecord image, String repo) {
         ImageReference target = ImageReference.parse(registry.domain() + "/" + repo);
         try (RegistryClient client = new RegistryClient(config(true), source)) {
-            client.push(target, image.id(), null, e -> { });
+            client.push(target, image.id(), null, PushCompression.NONE, e -> { });
         }
         return target;
     }
