@@ -61,6 +61,17 @@ final class OciConfig {
         return out;
     }
 
+    /** The steps' variables first, each one the container's own env names dropped: the container's value wins. */
+    static List<String> withStepEnv(List<String> stepEnv, List<String> env) {
+        if (stepEnv.isEmpty()) return env;
+        java.util.Set<String> own = new java.util.HashSet<>();
+        for (String e : env) own.add(e.contains("=") ? e.substring(0, e.indexOf('=')) : e);
+        List<String> out = new ArrayList<>();
+        for (String e : stepEnv) if (!own.contains(e.substring(0, e.indexOf('=')))) out.add(e);
+        out.addAll(env);
+        return out;
+    }
+
     static String hostname(ContainerSpec spec) {
         return spec.network().hostname().isEmpty() ? spec.id().substring(0, 12) : spec.network().hostname();
     }
@@ -80,7 +91,7 @@ final class OciConfig {
         List<String> caps = Capabilities.compute(security.privileged(), security.capAdd(), security.capDrop(), host.capBounding());
 
         root.set("process", process(f, mainProcess.tty(), processArgs(spec),
-                processEnv(mainProcess.env(), hostname, mainProcess.tty(), user.home()),
+                processEnv(withStepEnv(run.env(), mainProcess.env()), hostname, mainProcess.tty(), user.home()),
                 mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(), host));
 
         ObjectNode rootfs = root.putObject("root");

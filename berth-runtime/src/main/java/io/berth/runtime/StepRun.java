@@ -16,6 +16,7 @@ public final class StepRun {
     private boolean hostNetwork;
     private final List<String> hostsLines = new ArrayList<>();
     private String resolvConf;
+    private final List<String> env = new ArrayList<>();
 
     /** Public so that steps made in other modules (the network's) can be tested on a run of their own. */
     public StepRun(Container container) {
@@ -46,6 +47,18 @@ public final class StepRun {
     /** The whole resolv.conf the container gets, instead of the host's filtered copy. */
     public void resolvConf(String content) {
         this.resolvConf = content;
+    }
+
+    /**
+     * Variables ("NAME=value") the main process gets before the container's own, which override them (Docker puts
+     * the link variables there).
+     */
+    public void addEnv(String variable) {
+        env.add(variable);
+    }
+
+    public List<String> env() {
+        return List.copyOf(env);
     }
 
     public Optional<Path> networkNamespace() {

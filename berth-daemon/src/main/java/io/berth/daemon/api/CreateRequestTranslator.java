@@ -24,6 +24,7 @@ public final class CreateRequestTranslator {
     private final ResourceLimits limits;
     private final ContainerVolumes volumes;
     private final ContainerNetworkRequests networks;
+    private final java.util.function.UnaryOperator<String> containerIds;
 
     /** A translated request and the warnings Docker returns with the created container's id. */
     public record Translated(ContainerSpec spec, List<String> warnings) {}
@@ -71,6 +72,7 @@ public final class CreateRequestTranslator {
         this.limits = new ResourceLimits(hostCpus);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
+        this.containerIds = containerIds;
     }
 
     public ContainerSpec translate(String id, String name, JsonNode body, ImageDefaults image, List<Path> lowerDirs) {
@@ -97,6 +99,7 @@ public final class CreateRequestTranslator {
         String stopSignal = text(body, "StopSignal", image.stopSignal());
         Integer stopTimeout = body.hasNonNull("StopTimeout") ? body.get("StopTimeout").asInt() : null;
         ContainerNetworkRequests.Result network = networks.parse(id, body, image.exposedPorts(), apiVersion);
+        io.berth.runtime.NetworkSpec networkSpec = network.spec().withLinks(LinkRequests.resolve(host.path("Links"), network.spec(), containerIds));
         String workingDir = text(body, "WorkingDir", image.workingDir());
         if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
@@ -122,7 +125,7 @@ public final class CreateRequestTranslator {
                 .env(mergeEnv(image.env(), strings(body.path("Env"))))
                 .workingDir(workingDir.isEmpty() ? "/" : workingDir)
                 .user(text(body, "User", image.user()))
-                .network(network.spec())
+                .network(networkSpec)
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
                 .init(host.path("Init").asBoolean(false))

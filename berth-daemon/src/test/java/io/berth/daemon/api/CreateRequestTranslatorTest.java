@@ -326,7 +326,8 @@ class CreateRequestTranslatorTest {
                 .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "berth does not support HostConfig.Links yet");
+        // Links are read now (LinkRequestsTest): a container that does not exist is Docker's message, as a 400
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "could not get container for db: No such container: db");
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
                 "berth does not support HostConfig.LogConfig yet");
