@@ -112,7 +112,7 @@ public final class Daemon implements AutoCloseable {
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
                 (id, action, attrs) -> events.publish("container", action, id, attrs),
-                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step(), linkStep(containersRef::get, containerNetworks.statusSource())));
+                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step(), new io.berth.daemon.links.LinkStep(new io.berth.daemon.links.LinkTargets(containersRef::get, containerNetworks.statusSource()))));
         containersRef.set(containers);
         // Before recovery restarts any container: what a killed volume create, removal or copy-up left is swept
         // while no copy-up can be running, so a half-filled staging directory never outlives its start.
@@ -231,24 +231,5 @@ public final class Daemon implements AutoCloseable {
         } finally {
             closed.countDown();
         }
-    }
-
-    /** Legacy links read the linked container as it is at the start of the linking one. */
-    private static io.berth.daemon.links.LinkStep linkStep(java.util.function.Supplier<ContainerService> containers,
-                                                          io.berth.daemon.api.NetworkStatusSource status) {
-        return new io.berth.daemon.links.LinkStep(id -> {
-            io.berth.runtime.Container c;
-            try {
-                c = containers.get().inspect(id);
-            } catch (io.berth.oci.errors.NotFoundException e) {
-                return java.util.Optional.empty();
-            }
-            java.util.Optional<String> address = status.status(id).flatMap(s -> s.endpoints().stream()
-                    .filter(e -> e.network().equals(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE) && !e.ipv4Address().isEmpty())
-                    .map(e -> e.ipv4Address()).findFirst());
-            String hostname = c.spec().network().hostname().isEmpty() ? c.id().substring(0, 12) : c.spec().network().hostname();
-            return java.util.Optional.of(new io.berth.daemon.links.LinkStep.Linked(c.name(), hostname, c.state().isRunning(),
-                    address, c.spec().process().env(), c.spec().network().exposed()));
-        });
     }
 }

@@ -91,6 +91,8 @@ class LinksTest {
         assertThat(docker("exec", "app", "cat", "/etc/hosts")).contains(cacheIp + "\tkv ");
         assertThat(docker("exec", "app", "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ")).contains("KV_ENV_MODE=lru", "KV_NAME=/app/kv");
         assertThat(docker("exec", "app", "ping", "-c1", "-W2", "kv")).contains("1 packets received");
+        // an exec gets the link variables too, as Docker's
+        assertThat(docker("exec", "app", "env")).contains("KV_ENV_MODE=lru", "KV_NAME=/app/kv");
 
         Cmd.Result rmLink = daemon.docker("rm", "--link", "/app/kv");
         assertThat(rmLink.exitCode()).as(rmLink.stderr()).isZero();

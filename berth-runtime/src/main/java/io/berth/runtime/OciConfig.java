@@ -178,10 +178,15 @@ final class OciConfig {
 
     /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
     static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host) {
+        return execProcess(spec, exec, user, host, List.of());
+    }
+
+    /** @param stepEnv what the start's steps added to the main process's env (link variables): an exec gets them too */
+    static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host, List<String> stepEnv) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         SecuritySpec security = spec.security();
         String workingDir = spec.process().workingDir();
-        List<String> env = new ArrayList<>(spec.process().env());
+        List<String> env = new ArrayList<>(withStepEnv(stepEnv, spec.process().env()));
         for (String e : exec.env()) {
             String key = e.contains("=") ? e.substring(0, e.indexOf('=') + 1) : e + "=";
             env.removeIf(x -> x.startsWith(key));

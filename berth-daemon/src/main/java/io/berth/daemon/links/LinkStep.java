@@ -17,11 +17,19 @@ import io.berth.runtime.StepRun;
  * linked container that was removed no longer counts (Docker drops the link with it).
  */
 public final class LinkStep implements ContainerStep {
-    /** What a start needs to know about a linked container. */
-    public record Linked(String name, String hostname, boolean running, Optional<String> bridgeAddress,
+    /**
+     * What a start needs to know about a linked container.
+     *
+     * @param ipv4 its address on the default bridge, empty when it is not on it (or does not run)
+     * @param ipv6 its global IPv6 address there, or empty
+     */
+    public record Linked(String name, String hostname, boolean running, String ipv4, String ipv6,
                          List<String> env, List<String> exposed) {}
 
-    /** Finds a container by its full id; empty once it has been removed. */
+    /**
+     * Finds a container by its full id; empty once it has been removed. A container that shares another's network
+     * namespace (container:ID) is that other container for its links, as Docker's.
+     */
     @FunctionalInterface
     public interface Containers {
         Optional<Linked> find(String id);
@@ -54,12 +62,14 @@ public final class LinkStep implements ContainerStep {
             if (!child.running()) {
                 throw new FailedPreconditionException("Cannot link to a non running container: /" + child.name() + " AS " + linkName);
             }
-            String address = child.bridgeAddress().orElseThrow(() -> new FailedPreconditionException(
-                    "container " + link.containerId() + " not attached to default bridge network"));
+            if (child.ipv4().isEmpty()) {
+                throw new FailedPreconditionException("container " + link.containerId() + " not attached to default bridge network");
+            }
             // the alias, the hostname, and the name unless the alias is the name
             String names = link.alias() + " " + child.hostname() + (link.alias().equals(child.name()) ? "" : " " + child.name());
-            run.addHostsLine(address + "\t" + names);
-            LinkEnv.build(linkName, address, child.env(), child.exposed()).forEach(run::addEnv);
+            run.addHostsLine(child.ipv4() + "\t" + names);
+            if (!child.ipv6().isEmpty()) run.addHostsLine(child.ipv6() + "\t" + names);
+            LinkEnv.build(linkName, child.ipv4(), child.env(), child.exposed()).forEach(run::addEnv);
         }
     }
 
