@@ -55,6 +55,10 @@ class LinksTest {
         Cmd.Result viaBerth = daemon.cli("run", "--rm", "--link", "db", "busybox", "sh", "-c", "echo $DB_NAME; ping -c1 -W2 db");
         assertThat(viaBerth.exitCode()).as(viaBerth.stderr()).isZero();
         assertThat(viaBerth.stdout()).contains("/db", "1 packets received");
+
+        // --network bridge: the docker CLI also copies the links into the bridge's endpoint
+        Cmd.Result named = daemon.docker("run", "--rm", "--network", "bridge", "--link", "db:database", "busybox", "ping", "-c1", "-W2", "database");
+        assertThat(named.exitCode()).as(named.stderr()).isZero();
     }
 
     @Test

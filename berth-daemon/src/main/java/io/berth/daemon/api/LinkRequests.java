@@ -22,6 +22,8 @@ import io.berth.runtime.NetworkSpec;
 final class LinkRequests {
     /** Docker's container-name characters: an alias goes into /etc/hosts and variable names, nothing else may. */
     private static final Pattern ALIAS = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    /** How an endpoint on the default bridge is keyed in EndpointsConfig. */
+    static final java.util.Set<String> DEFAULT_BRIDGE_KEYS = java.util.Set.of(NetworkSpec.DEFAULT_BRIDGE, "default");
 
     private LinkRequests() {}
 
@@ -48,7 +50,23 @@ final class LinkRequests {
      * @param containerIds a container's full id from its name or id; throws NotFoundException "No such container: X"
      */
     static List<NetworkSpec.Link> resolve(JsonNode links, NetworkSpec network, UnaryOperator<String> containerIds) {
+        return resolve(links, com.fasterxml.jackson.databind.node.MissingNode.getInstance(), network, containerIds);
+    }
+
+    /**
+     * @param endpoints NetworkingConfig.EndpointsConfig: {@code docker run --network bridge --link X} copies the
+     *                  links into the bridge's endpoint, where Docker does nothing more with them; any other list
+     *                  there is refused by name
+     */
+    static List<NetworkSpec.Link> resolve(JsonNode links, JsonNode endpoints, NetworkSpec network, UnaryOperator<String> containerIds) {
         List<String> sent = CreateRequestTranslator.strings(links);
+        for (String key : DEFAULT_BRIDGE_KEYS) {
+            List<String> copied = CreateRequestTranslator.strings(endpoints.path(key).path("Links"));
+            if (!copied.isEmpty() && !new java.util.HashSet<>(sent).containsAll(copied)) {
+                throw new InvalidArgumentException("berth does not support NetworkingConfig.EndpointsConfig." + key
+                        + ".Links other than HostConfig.Links yet");
+            }
+        }
         if (sent.isEmpty()) return List.of();
         if (network.isHost()) {
             throw new InvalidArgumentException("conflicting options: host type networking can't be used with links. This would result in undefined behavior");

@@ -332,7 +332,9 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
                 "berth does not support HostConfig.LogConfig yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
-                "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links yet");
+                "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links other than HostConfig.Links yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"mynet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{\"Links\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.mynet.Links yet");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
         // What clients send when the options were not given, and values that say what berth does anyway.
         translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"

@@ -60,6 +60,16 @@ class LinkRequestsTest {
     }
 
     @Test
+    void theDockerClisCopyInTheBridgesEndpointIsTheSameLinksAndAnythingElseThereIsRefused() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        assertThat(LinkRequests.resolve(m.readTree("[\"db:database\"]"), m.readTree("{\"bridge\":{\"Links\":[\"db:database\"]}}"),
+                mode("bridge"), LinkRequestsTest::idOf)).containsExactly(new NetworkSpec.Link(DB, "database"));
+        assertThatThrownBy(() -> LinkRequests.resolve(m.readTree("[\"db:database\"]"), m.readTree("{\"default\":{\"Links\":[\"db:other\"]}}"),
+                mode("bridge"), LinkRequestsTest::idOf))
+                .hasMessage("berth does not support NetworkingConfig.EndpointsConfig.default.Links other than HostConfig.Links yet");
+    }
+
+    @Test
     void aMissingContainerAndEveryOtherModeAreRefusedWithDockersWordsOrByName() {
         assertThatThrownBy(() -> resolve("[\"nope:x\"]", "bridge")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("could not get container for nope: No such container: nope");
