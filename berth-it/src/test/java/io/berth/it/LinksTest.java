@@ -104,6 +104,11 @@ class LinksTest {
         assertThat(docker("inspect", "-f", "{{json .HostConfig.Links}}", "app")).isEqualTo("null");
         docker("restart", "-t", "0", "app");
         assertThat(docker("exec", "app", "cat", "/etc/hosts")).doesNotContain("\tkv ");
+        // the berth CLI's rm --link sends it as the docker CLI does
+        docker("run", "-d", "--name", "app2", "--link", "cache:kv2", "busybox", "sleep", "300");
+        daemon.cli("rm", "--link", "/app2/kv2").orFail();
+        assertThat(docker("inspect", "-f", "{{json .HostConfig.Links}} {{.State.Running}}", "app2")).isEqualTo("null true");
+        docker("rm", "-f", "app2");
         Cmd.Result again = daemon.docker("rm", "--link", "/app/kv");
         assertThat(again.exitCode()).isNotZero();
         assertThat(again.stderr()).contains("No such container");
