@@ -69,12 +69,13 @@ class EngineApiTest(unittest.TestCase):
         host = c.attrs["HostConfig"]
         self.assertEqual(host["Memory"], 80 * 1024 * 1024)
         self.assertEqual(host["MemorySwap"], 160 * 1024 * 1024)
-        self.assertEqual(host["NanoCpus"], 500000000)
+        # kept as sent, as Docker does (NanoCpus stays 0)
+        self.assertEqual((host["CpuQuota"], host["CpuPeriod"], host["NanoCpus"]), (50000, 100000, 0))
         self.assertEqual(host["RestartPolicy"]["Name"], "always")
         with self.assertRaises(docker.errors.APIError) as refused:
-            c.update(cpuset_cpus="0")
+            c.update(kernel_memory="64m")
         self.assertEqual(refused.exception.status_code, 400)
-        self.assertIn("CpusetCpus", str(refused.exception))
+        self.assertIn("KernelMemory", str(refused.exception))
 
     def test_prunes_answer_what_they_reclaimed(self):
         self.client.containers.run("busybox", ["true"], name="py-prune-me")

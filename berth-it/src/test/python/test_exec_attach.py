@@ -2,6 +2,7 @@
 
 Run by io.berth.it.DockerPyTest with DOCKER_HOST pointing at a test berthd that has busybox:latest.
 """
+import socket
 import time
 import unittest
 
@@ -63,6 +64,87 @@ class ExecAttachTest(unittest.TestCase):
         c.remove()
         waiter.join(30)
         self.assertEqual(result.get("StatusCode"), 0)
+
+    def test_attach_with_stdin_alone_stays_open_until_the_input_ends(self):
+        c = self.client.containers.create("busybox", ["sh", "-c", "cat; echo end"], name="py-attach-stdin",
+                                          stdin_open=True)
+        self.addCleanup(lambda: c.remove(force=True))
+        c.start()
+        sock = self.api.attach_socket(c.id, params={"stdin": 1, "stream": 1})
+        raw = sock._sock if hasattr(sock, "_sock") else sock
+        self.addCleanup(raw.close)
+        raw.settimeout(1.5)
+        # no output was asked for and the input goes on: the attach stays
+        with self.assertRaises(socket.timeout):
+            raw.recv(1)
+        raw.settimeout(30)
+        raw.sendall(b"from docker-py\n")
+        raw.shutdown(socket.SHUT_WR)
+        # the end of the input reaches the container, and the attach ends
+        self.assertEqual(raw.recv(1), b"")
+        self.assertEqual(c.wait(timeout=30)["StatusCode"], 0)
+        self.assertEqual(c.logs(), b"from docker-py\nend\n")
+
+    def test_attach_for_logs_without_stream_returns_what_was_logged(self):
+        c = self.run_detached("py-attach-logs", ["sh", "-c", "echo one; echo two >&2; sleep 60"])
+        deadline = time.monotonic() + 20
+        while b"two" not in c.logs() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(c.attach(stdout=True, stderr=True, logs=True, stream=False), b"one\ntwo\n")
+        c.reload()
+        self.assertEqual(c.status, "running")
+
+    def test_detach_keys_end_an_attach_to_a_terminal_and_the_container_runs_on(self):
+        c = self.run_detached("py-detach", ["sh"], stdin_open=True, tty=True)
+        # Docker's default ctrl-p,ctrl-q, then keys of the client's choosing; each time the shell still takes input
+        for n, (params, keys) in enumerate((({}, b"\x10\x11"), ({"detachKeys": "ctrl-a,x"}, b"\x01x"))):
+            raw = self.attach_raw(c.id, stdin=1, stdout=1, stream=1, **params)
+            raw.sendall(b"echo $((40+%d))\n" % n)
+            self.read_until(raw, b"%d\r\n" % (40 + n))
+            raw.sendall(keys)
+            self.read_until_closed(raw)
+            c.reload()
+            self.assertEqual(c.status, "running")
+        with self.assertRaises(docker.errors.APIError) as bad:
+            self.attach_raw(c.id, stdin=1, stdout=1, stream=1, detachKeys="ctrl-1")
+        self.assertEqual(bad.exception.status_code, 400)
+        self.assertIn("Invalid detach keys (ctrl-1) provided", str(bad.exception))
+
+    def test_detach_keys_end_an_exec_on_a_terminal_and_the_process_runs_on(self):
+        c = self.run_detached("py-exec-detach", ["sleep", "600"])
+        for keys, typed in ((None, b"\x10\x11"), ("ctrl-x", b"\x18")):
+            e = self.api.exec_create(c.id, ["sh"], stdin=True, tty=True, detach_keys=keys)
+            sock = self.api.exec_start(e["Id"], tty=True, socket=True)
+            raw = sock._sock if hasattr(sock, "_sock") else sock
+            self.addCleanup(raw.close)
+            raw.settimeout(30)
+            raw.sendall(b"echo $((6*8))\n")
+            self.read_until(raw, b"48\r\n")
+            raw.sendall(typed)
+            self.read_until_closed(raw)
+            self.assertTrue(self.api.exec_inspect(e["Id"])["Running"])
+        with self.assertRaises(docker.errors.APIError) as bad:
+            self.api.exec_create(c.id, ["sh"], stdin=True, tty=True, detach_keys="ctrl-1")
+        self.assertIn("Invalid escape keys (ctrl-1) provided", str(bad.exception))
+
+    def attach_raw(self, cid, **params):
+        sock = self.api.attach_socket(cid, params=params)
+        raw = sock._sock if hasattr(sock, "_sock") else sock
+        self.addCleanup(raw.close)
+        raw.settimeout(30)
+        return raw
+
+    def read_until(self, raw, wanted):
+        seen = b""
+        while wanted not in seen:
+            chunk = raw.recv(4096)
+            self.assertNotEqual(chunk, b"", "the stream ended before %r; got %r" % (wanted, seen))
+            seen += chunk
+        return seen
+
+    def read_until_closed(self, raw):
+        while raw.recv(4096) != b"":
+            pass
 
     def exists(self, cid):
         try:

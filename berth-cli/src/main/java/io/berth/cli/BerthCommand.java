@@ -1,7 +1,9 @@
 package io.berth.cli;
 
+import io.berth.client.ClientTls;
 import io.berth.client.DockerHost;
 import io.berth.client.EngineClient;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +19,23 @@ public final class BerthCommand implements Callable<Integer> {
 
     @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Daemon socket to connect to")
     String host;
+
+    @Option(names = "--tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Use TLS; implied by --tlsverify")
+    Boolean tls;
+
+    @Option(names = "--tlsverify", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Use TLS and verify the remote")
+    Boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "string", description = "Trust certs signed only by this CA (default \"~/.docker/ca.pem\")")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "string", description = "Path to TLS certificate file (default \"~/.docker/cert.pem\")")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "string", description = "Path to TLS key file (default \"~/.docker/key.pem\")")
+    Path tlsKey;
 
     @Option(names = {"-D", "--debug"}, description = "Enable debug mode")
     boolean debug;
@@ -47,13 +66,19 @@ public final class BerthCommand implements Callable<Integer> {
         return env;
     }
 
+    /** The daemon address given with -H (null when the environment names it). */
+    public String host() {
+        return host;
+    }
+
     public boolean debug() {
         return debug;
     }
 
     public synchronized EngineClient client() {
         if (client == null) {
-            client = new EngineClient(DockerHost.resolve(host, env));
+            ClientTls clientTls = ClientTls.resolve(tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, env);
+            client = new EngineClient(DockerHost.resolve(host, env, clientTls));
         }
         return client;
     }

@@ -11,6 +11,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One full-duplex byte connection to the daemon. Reads and writes may happen on different threads
@@ -56,10 +58,66 @@ public final class Connection implements Closeable {
 
     private static Connection openTcp(DockerHost.Tcp tcp) throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(tcp.host(), tcp.port()));
-        socket.setTcpNoDelay(true);
-        return new Connection(socket.getInputStream(), socket.getOutputStream(), socket::shutdownOutput, socket);
+        try {
+            socket.connect(new InetSocketAddress(tcp.host(), tcp.port()));
+            socket.setTcpNoDelay(true);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        if (tcp.tls() == null) {
+            return new Connection(socket.getInputStream(), socket.getOutputStream(), socket::shutdownOutput, socket);
+        }
+        SSLSocket tls = (SSLSocket) tcp.tls().context().getSocketFactory().createSocket(socket, tcp.host(), tcp.port(), true);
+        if (tcp.tls().verifiesServer()) {
+            // the daemon's certificate must name the host dialled, as Go's client checks it
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+        }
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            tls.close();
+            throw e;
+        }
+        // Half-closing a TLS 1.3 stream sends close_notify: the daemon reads end of input, and can still answer.
+        // Closing ends with close_notify alone: SSLSocket.close() on TLS 1.3 sends user_canceled first, which Go's TLS
+        // (dockerd) takes as an error.
+        return new Connection(tls.getInputStream(), tls.getOutputStream(), tls::shutdownOutput, (TlsCloser) () -> {
+            try {
+                if (!tls.isOutputShutdown()) {
+                    tls.shutdownOutput();
+                }
+            } catch (IOException e) {
+                // the daemon is gone already; closing is all that is left
+            } finally {
+                socket.close();
+            }
+        });
     }
+
+    /**
+     * Why a write failed, as well as it can be told: a TLS 1.3 daemon that refuses the client's certificate (or its
+     * absence) says so in an alert after the client's side of the handshake is done, then closes; the first write then
+     * fails with a bare "Broken pipe", while the alert waits unread. Reading it gives the reason.
+     */
+    IOException explain(IOException writeFailure) {
+        if (!(closer instanceof TlsCloser)) {
+            return writeFailure;
+        }
+        try {
+            in.read();
+        } catch (javax.net.ssl.SSLException alert) {
+            return alert;
+        } catch (IOException ignored) {
+            // no alert to read: the write's own failure is the news
+        }
+        return writeFailure;
+    }
+
+    /** Marks a TLS connection's closer. */
+    private interface TlsCloser extends Closeable {}
 
     public InputStream in() {
         return in;

@@ -21,27 +21,41 @@ public sealed interface DockerHost {
         }
     }
 
-    /** A plain TCP endpoint (no TLS). */
-    record Tcp(String host, int port) implements DockerHost {
+    /** A TCP endpoint, with TLS or (tls null) plain HTTP. */
+    record Tcp(String host, int port, ClientTls tls) implements DockerHost {
+        public Tcp(String host, int port) {
+            this(host, port, null);
+        }
+
         @Override
         public String uri() {
-            return "tcp://" + host + ":" + port;
+            return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 
     String uri();
 
     static DockerHost resolve(String flag, Map<String, String> env) {
+        return resolve(flag, env, null);
+    }
+
+    /** The endpoint, with {@code tls} applied when it is a TCP one (a Unix socket never uses TLS, as in docker). */
+    static DockerHost resolve(String flag, Map<String, String> env, ClientTls tls) {
+        DockerHost host = parse(chosen(flag, env));
+        return tls != null && host instanceof Tcp tcp ? new Tcp(tcp.host(), tcp.port(), tls) : host;
+    }
+
+    private static String chosen(String flag, Map<String, String> env) {
         if (flag != null && !flag.isBlank()) {
-            return parse(flag);
+            return flag;
         }
         for (String name : new String[] {"BERTH_HOST", "DOCKER_HOST"}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
-                return parse(value);
+                return value;
             }
         }
-        return parse(DEFAULT);
+        return DEFAULT;
     }
 
     static DockerHost parse(String value) {
@@ -61,7 +75,11 @@ public sealed interface DockerHost {
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("invalid tcp address: " + value);
             }
-            return new Tcp(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort());
+            String host = uri.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return new Tcp(host, uri.getPort() < 0 ? 2375 : uri.getPort());
         }
         throw new IllegalArgumentException("unsupported host address (use unix:// or tcp://): " + value);
     }

@@ -130,7 +130,12 @@ public final class EngineClient {
 
     /** POST /containers/create; returns {@code {"Id": ..., "Warnings": [...]}}. */
     public JsonNode createContainer(String name, ObjectNode config) {
-        return sendJson("POST", "/containers/create" + Query.of().add("name", name), config);
+        return createContainer(name, null, config);
+    }
+
+    /** {@code platform} ("linux/arm64"), when not null, makes the daemon refuse an image of another platform. */
+    public JsonNode createContainer(String name, String platform, ObjectNode config) {
+        return sendJson("POST", "/containers/create" + Query.of().add("name", name).add("platform", platform), config);
     }
 
     public JsonNode inspectContainer(String id, boolean size) {

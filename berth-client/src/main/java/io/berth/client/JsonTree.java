@@ -77,7 +77,7 @@ public final class JsonTree {
     }
 
     /** The compact JSON text of the tree, as {@code JsonNode.toString()} writes it. */
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         StringWriter text = new StringWriter();
         try (JsonGenerator generator = FACTORY.createGenerator(text)) {
             write(generator, node);

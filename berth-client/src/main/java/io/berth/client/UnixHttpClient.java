@@ -34,7 +34,7 @@ public final class UnixHttpClient {
     public HttpResponse send(HttpRequest request) {
         Connection connection = connect();
         try {
-            writeRequest(connection.out(), request, Map.of());
+            write(connection, request, Map.of());
             InputStream in = new BufferedInputStream(connection.in(), 16 * 1024);
             ResponseHead head = ResponseHead.read(in);
             return new HttpResponse(head, bodyOf(request.method(), head, in), connection);
@@ -74,7 +74,7 @@ public final class UnixHttpClient {
     public SentRequest sendRequest(HttpRequest request) {
         Connection connection = connect();
         try {
-            writeRequest(connection.out(), request, Map.of());
+            write(connection, request, Map.of());
             return new SentRequest(request, connection);
         } catch (IOException | RuntimeException e) {
             closeQuietly(connection);
@@ -90,7 +90,7 @@ public final class UnixHttpClient {
     public HijackedStream hijack(HttpRequest request) {
         Connection connection = connect();
         try {
-            writeRequest(connection.out(), request, Map.of("Connection", "Upgrade", "Upgrade", "tcp"));
+            write(connection, request, Map.of("Connection", "Upgrade", "Upgrade", "tcp"));
             InputStream in = new BufferedInputStream(connection.in(), 16 * 1024);
             ResponseHead head = ResponseHead.read(in);
             if (head.status() == 101 || head.status() == 200) {
@@ -109,6 +109,9 @@ public final class UnixHttpClient {
             return Connection.open(host);
         } catch (IOException e) {
             throw connectFailure(host, e);
+        } catch (IllegalArgumentException e) {
+            // an unreadable CA, certificate or key: said before any byte is sent, as docker does
+            throw new EngineConnectionException("could not use the TLS files for " + host.uri() + ": " + e.getMessage(), e);
         }
     }
 
@@ -118,12 +121,23 @@ public final class UnixHttpClient {
      */
     static EngineConnectionException connectFailure(DockerHost host, IOException e) {
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof javax.net.ssl.SSLException) {
+            return new EngineConnectionException("error during connect: TLS with " + host.uri() + " failed: " + reason, e);
+        }
         if (reason.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
             return new EngineConnectionException("permission denied while trying to connect to the berth daemon socket at "
                     + host.uri() + ": connect: " + reason, e);
         }
         return new EngineConnectionException("Cannot connect to the berth daemon at " + host.uri()
                 + ". Is the daemon running?", e);
+    }
+
+    private static void write(Connection connection, HttpRequest request, Map<String, String> extra) throws IOException {
+        try {
+            writeRequest(connection.out(), request, extra);
+        } catch (IOException e) {
+            throw connection.explain(e);
+        }
     }
 
     static void writeRequest(OutputStream raw, HttpRequest request, Map<String, String> extra) throws IOException {
@@ -180,6 +194,11 @@ public final class UnixHttpClient {
     private static RuntimeException failure(Exception e) {
         if (e instanceof RuntimeException r) {
             return r;
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            // TLS 1.3 refuses a missing or unknown client certificate after the client's handshake: it shows here
+            return new EngineConnectionException("error during connect: the daemon refused the TLS connection: "
+                    + e.getMessage(), e);
         }
         return new EngineConnectionException("error talking to the daemon: " + e.getMessage(), e);
     }

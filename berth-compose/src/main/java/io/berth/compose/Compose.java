@@ -59,6 +59,22 @@ public final class Compose {
         return out;
     }
 
+    /** The project's containers as listed last in this command; null once this command changed them. */
+    private List<JsonNode> listed;
+
+    /**
+     * The project's service containers in every state, listed once and again only after this command created,
+     * started, stopped or removed one: an {@code up} with nothing to change makes one list request.
+     */
+    private List<JsonNode> current() {
+        if (listed == null) listed = containers(true, false, List.of());
+        return listed;
+    }
+
+    private void changed() {
+        listed = null;
+    }
+
     static int number(JsonNode c) {
         try {
             return Integer.parseInt(c.path("Labels").path(Labels.NUMBER).asText("0"));
@@ -98,7 +114,40 @@ public final class Compose {
             awaitDependencies(s, order, progress);
             touched.addAll(converge(s, replicas(s, o.scale()), o, progress));
         }
+        if (!o.noStart()) restartStoppedDependents(progress);
         return touched;
+    }
+
+    /** Containers of {@code restart: true} dependents stopped while up recreated what they depend on. */
+    private final Map<String, String> stoppedDependents = new LinkedHashMap<>();
+
+    /**
+     * Before a service's container is recreated, its {@code depends_on: {S: {restart: true}}} dependents are
+     * stopped, as Compose v2 does, so that they start again after it (and see the new container).
+     */
+    private void stopRestartDependents(String service, Progress progress) {
+        for (String d : project.restartDependents(service)) {
+            parallel(ofService(current(), d).stream().filter(c -> c.path("State").asText().equals("running")).toList(), c -> {
+                progress.working("Container", name(c), "Stopping");
+                stopQuietly(c.path("Id").asText(), stopTimeout(d));
+                progress.done("Container", name(c), "Stopped");
+                synchronized (stoppedDependents) {
+                    stoppedDependents.put(c.path("Id").asText(), d);
+                }
+            });
+            changed();
+        }
+    }
+
+    /** Starts the dependents stopped for a recreate that up did not start again itself (not among its services). */
+    private void restartStoppedDependents(Progress progress) {
+        for (var e : stoppedDependents.entrySet()) {
+            current().stream().filter(c -> c.path("Id").asText().equals(e.getKey()) && !c.path("State").asText().equals("running"))
+                    .findFirst().ifPresent(c -> {
+                        awaitDependencies(e.getValue(), List.of(), progress);
+                        start(e.getKey(), name(c), progress);
+                    });
+        }
     }
 
     int replicas(String service, Map<String, Integer> scale) {
@@ -110,7 +159,7 @@ public final class Compose {
     }
 
     private void orphans(boolean remove, Progress progress) {
-        List<JsonNode> orphans = containers(true, false, List.of()).stream()
+        List<JsonNode> orphans = current().stream()
                 .filter(c -> !project.services().has(c.path("Labels").path(Labels.SERVICE).asText())).toList();
         if (orphans.isEmpty()) return;
         if (!remove) {
@@ -223,28 +272,27 @@ public final class Compose {
         }
     }
 
-    private final Map<String, String> imageIds = new HashMap<>();
+    /** Image inspections by reference, asked once per command (services often share one); a build or pull drops its entry. */
+    private final Map<String, java.util.Optional<JsonNode>> images = new HashMap<>();
 
-    /** The id of the image the service runs now (after build or pull), asked once per command. */
-    String imageId(String service) {
-        return imageIds.computeIfAbsent(service, s -> {
+    private java.util.Optional<JsonNode> inspectImage(String image) {
+        return images.computeIfAbsent(image, ref -> {
             try {
-                return client.inspectImage(ContainerSpec.imageOf(project, s)).path("Id").asText(null);
+                return java.util.Optional.of(client.inspectImage(ref));
             } catch (EngineApiException e) {
-                if (e.status() == 404) return null;
+                if (e.status() == 404) return java.util.Optional.empty();
                 throw e;
             }
         });
     }
 
+    /** The id of the image the service runs now (after build or pull). */
+    String imageId(String service) {
+        return inspectImage(ContainerSpec.imageOf(project, service)).map(i -> i.path("Id").asText(null)).orElse(null);
+    }
+
     private boolean imageExists(String image) {
-        try {
-            client.inspectImage(image);
-            return true;
-        } catch (EngineApiException e) {
-            if (e.status() == 404) return false;
-            throw e;
-        }
+        return inspectImage(image).isPresent();
     }
 
     public void pull(String service) {
@@ -259,7 +307,7 @@ public final class Compose {
         } catch (EngineApiException e) {
             throw new ComposeException("Error response from daemon: " + e.getMessage());
         }
-        imageIds.remove(service);
+        images.remove(image);
         progress.done(service, "", "Pulled");
     }
 
@@ -322,7 +370,7 @@ public final class Compose {
         } catch (EngineApiException e) {
             throw new ComposeException("failed to build service \"" + service + "\": " + e.getMessage());
         }
-        imageIds.remove(service);
+        images.remove(image);
         progress.done("Service", service, "Built");
     }
 
@@ -333,7 +381,7 @@ public final class Compose {
             String dep = d.getKey();
             if (!project.services().has(dep)) return;
             String condition = d.getValue().path("condition").asText("service_started");
-            for (JsonNode c : ofService(containers(true, false, List.of(dep)), dep)) {
+            for (JsonNode c : ofService(current(), dep)) {
                 switch (condition) {
                     case "service_healthy" -> awaitHealthy(c, progress);
                     case "service_completed_successfully" -> awaitCompleted(dep, c, progress);
@@ -407,54 +455,62 @@ public final class Compose {
 
     private List<String> converge(String service, int replicas, UpOptions o, Progress progress) {
         String hash = ConfigHash.of(project.service(service), imageId(service));
-        List<JsonNode> existing = new ArrayList<>(ofService(containers(true, false, List.of(service)), service));
+        List<JsonNode> existing = new ArrayList<>(ofService(current(), service));
         List<String> touched = new ArrayList<>();
         existing.sort(Comparator.comparingInt(Compose::number));
         // scale down: the highest numbers go first
         List<JsonNode> surplus = existing.size() > replicas ? existing.subList(replicas, existing.size()) : List.of();
         parallel(List.copyOf(surplus), c -> removeContainer(c, true, stopTimeout(service), progress));
         List<JsonNode> kept = new ArrayList<>(existing.subList(0, Math.min(replicas, existing.size())));
-        List<String> ids = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
+        boolean dependentsStopped = false;
         Set<Integer> used = new LinkedHashSet<>();
         for (JsonNode c : kept) {
             used.add(number(c));
             String oldHash = c.path("Labels").path(Labels.CONFIG_HASH).asText();
             boolean recreate = o.forceRecreate() || (!o.noRecreate() && !oldHash.equals(hash));
             if (recreate) {
-                ids.add(recreate(service, c, hash, progress));
+                if (!dependentsStopped) {
+                    stopRestartDependents(service, progress);
+                    dependentsStopped = true;
+                }
+                targets.add(new Target(recreate(service, c, hash, progress), name(c), false));
             } else {
-                ids.add(c.path("Id").asText());
+                // the list's state says it: paused and restarting containers are not started again (as inspect's Running)
+                boolean stopped = Set.of("created", "exited", "dead").contains(c.path("State").asText());
+                targets.add(new Target(c.path("Id").asText(), name(c), !stopped));
                 if (c.path("State").asText().equals("running")) progress.done("Container", name(c), "Running");
             }
         }
         int next = 1;
-        while (ids.size() < replicas) {
+        while (targets.size() < replicas) {
             while (used.contains(next)) next++;
             used.add(next);
-            ids.add(create(service, next, hash, null, progress));
+            targets.add(create(service, next, hash, null, progress));
         }
         if (!o.noStart()) {
-            for (String id : ids) {
-                JsonNode info = client.inspectContainer(id, false);
-                if (!info.path("State").path("Running").asBoolean(false)) {
-                    start(id, info.path("Name").asText().replaceFirst("^/", ""), progress);
-                }
+            for (Target t : targets) {
+                if (!t.running()) start(t.id(), t.name(), progress);
             }
         }
-        touched.addAll(ids);
+        targets.forEach(t -> touched.add(t.id()));
         return touched;
     }
 
-    private String create(String service, int number, String hash, Map<String, String> anonymousVolumes, Progress progress) {
+    /** A container up converges: its id, name and whether it runs (or is paused or restarting) already. */
+    private record Target(String id, String name, boolean running) {}
+
+    private Target create(String service, int number, String hash, Map<String, String> anonymousVolumes, Progress progress) {
         ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number, false, hash, imageId(service), this::containerOfService);
         if (anonymousVolumes != null) carryAnonymousVolumes(plan.body(), anonymousVolumes);
         progress.working("Container", plan.name(), "Creating");
         String id = createContainer(plan);
         progress.done("Container", plan.name(), "Created");
-        return id;
+        return new Target(id, plan.name(), false);
     }
 
     String createContainer(ContainerSpec.Plan plan) {
+        changed();
         String id;
         try {
             id = client.createContainer(plan.name(), plan.body()).path("Id").asText();
@@ -481,6 +537,7 @@ public final class Compose {
                 anonymous.put(m.path("Destination").asText(), m.path("Name").asText());
             }
         }
+        changed();
         stopQuietly(old.path("Id").asText(), stopTimeout(service));
         client.removeContainer(old.path("Id").asText(), true, false);
         ContainerSpec.Plan plan = ContainerSpec.plan(project, service, number(old), false, hash, imageId(service), this::containerOfService);
@@ -500,12 +557,13 @@ public final class Compose {
     }
 
     private String containerOfService(String service) {
-        List<JsonNode> cs = containers(true, false, List.of(service));
+        List<JsonNode> cs = ofService(current(), service);
         if (cs.isEmpty()) throw new ComposeException("service \"" + service + "\" has no container to share the network of");
         return cs.getFirst().path("Id").asText();
     }
 
     private void start(String id, String name, Progress progress) {
+        changed();
         progress.working("Container", name, "Starting");
         try {
             client.startContainer(id);
@@ -530,6 +588,7 @@ public final class Compose {
     }
 
     private void removeContainer(JsonNode c, boolean stop, Integer timeout, Progress progress) {
+        changed();
         String name = name(c);
         String id = c.path("Id").asText();
         if (stop && c.path("State").asText().equals("running")) {
@@ -603,13 +662,24 @@ public final class Compose {
         }
     }
 
+    /**
+     * Restarts the services' containers, dependencies first; a named service brings along the services that depend
+     * on it with {@code restart: true} (as Compose v2), after it.
+     */
     public void restart(List<String> services, Integer timeout) {
         Progress progress = new Progress(rt.err(), rt.stderrTty(), "Restarting");
-        for (JsonNode c : containers(true, false, services)) {
-            progress.working("Container", name(c), "Restarting");
-            client.restartContainer(c.path("Id").asText(), timeout != null ? timeout : stopTimeout(c.path("Labels").path(Labels.SERVICE).asText()), null);
-            progress.done("Container", name(c), "Started");
+        Set<String> selected = new LinkedHashSet<>(services);
+        for (String s : services) selected.addAll(project.restartDependents(s));
+        List<String> order = project.startOrder(List.of()).stream().filter(s -> services.isEmpty() || selected.contains(s)).toList();
+        List<JsonNode> all = current();
+        for (String s : order) {
+            parallel(ofService(all, s), c -> {
+                progress.working("Container", name(c), "Restarting");
+                client.restartContainer(c.path("Id").asText(), timeout != null ? timeout : stopTimeout(s), null);
+                progress.done("Container", name(c), "Started");
+            });
         }
+        changed();
     }
 
     public record DownOptions(boolean removeOrphans, boolean volumes, String rmi, Integer timeout) {}

@@ -31,14 +31,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berth compose ...} (and {@code docker compose} through the plugin): the commands over {@link Compose}. */
-@Command(name = "compose", description = "Define and run multi-container applications", synopsisSubcommandLabel = "COMMAND",
-        subcommands = {ComposeCli.Up.class, ComposeCli.Down.class, ComposeCli.Ps.class, ComposeCli.Logs.class,
-                ComposeCli.Start.class, ComposeCli.Stop.class, ComposeCli.Restart.class, ComposeCli.Rm.class,
-                ComposeCli.Pull.class, ComposeCli.Build.class, ComposeCli.Config.class, ComposeCli.Exec.class,
-                ComposeCli.Run.class, ComposeCli.Images.class, ComposeCli.Top.class, ComposeCli.Port.class,
-                ComposeCli.Kill.class, ComposeCli.Pause.class, ComposeCli.Unpause.class, ComposeCli.Events.class,
-                ComposeCli.Version.class, ComposeCli.Ls.class, ComposeCli.Create.class, ComposeCli.Push.class})
+@Command(name = "compose", description = "Define and run multi-container applications", synopsisSubcommandLabel = "COMMAND")
 public final class ComposeCli implements Runnable {
+    /**
+     * Every subcommand. Picocli builds a command's model by reflection (~40 ms for all of them at a cold
+     * start), so {@link #run} registers only the one the arguments name, and all of them when none matches
+     * (for the usage text or picocli's error).
+     */
+    static final List<Class<? extends Sub>> COMMANDS = List.of(Up.class, Down.class, Ps.class, Logs.class, Start.class,
+            Stop.class, Restart.class, Rm.class, Pull.class, Build.class, Config.class, Exec.class, Run.class, Images.class,
+            Top.class, Port.class, Kill.class, Pause.class, Unpause.class, Events.class, Version.class, Ls.class,
+            Create.class, Push.class, Attach.class, Cp.class, Stats.class, Wait.class, Scale.class, Watch.class);
+
+    /** compose's global options that take a value (the next word unless written {@code --opt=value}). */
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("-f", "--file", "-p", "--project-name",
+            "--project-directory", "--env-file", "--profile", "--progress", "--ansi");
+
     @Option(names = {"-f", "--file"}, description = "Compose configuration files") List<String> files = new ArrayList<>();
     @Option(names = {"-p", "--project-name"}, description = "Project name") String projectName;
     @Option(names = "--project-directory", description = "Alternate working directory") String projectDirectory;
@@ -62,9 +70,13 @@ public final class ComposeCli implements Runnable {
     public static int run(String[] args, ComposeRuntime rt, Map<String, String> env, Path cwd) {
         ComposeCli root = new ComposeCli(rt, env, cwd);
         CommandLine cl = new CommandLine(root);
+        String word = commandWord(args);
+        List<Class<? extends Sub>> named = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(word)).toList();
+        for (Class<? extends Sub> c : named.isEmpty() ? COMMANDS : named) cl.addSubcommand(c);
         // the container's command keeps its own flags: `run web sh -c ...`, `exec web ls -l`
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        for (String positional : List.of("run", "exec")) {
+            if (cl.getSubcommands().containsKey(positional)) cl.getSubcommands().get(positional).setStopAtPositional(true);
+        }
         cl.setOut(new PrintWriter(rt.out(), true));
         cl.setErr(new PrintWriter(rt.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -83,9 +95,21 @@ public final class ComposeCli implements Runnable {
         return cl.execute(args);
     }
 
+    /** The subcommand's name: the first word after compose's global options (null when there is none). */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) return a;
+            if (VALUE_OPTIONS.contains(a)) i++;
+        }
+        return null;
+    }
+
     @Override
     public void run() {
-        new CommandLine(this).usage(rt.out());
+        CommandLine cl = new CommandLine(this);
+        COMMANDS.forEach(cl::addSubcommand);
+        cl.usage(rt.out());
     }
 
     ComposeRuntime runtime() {
@@ -95,7 +119,7 @@ public final class ComposeCli implements Runnable {
             default -> rt.stderrTty();
         };
         java.io.PrintStream err = progress.equals("quiet") ? new java.io.PrintStream(OutputStream.nullOutputStream()) : rt.err();
-        return new ComposeRuntime(rt.client(), rt.in(), rt.out(), err, rt.stdoutTty(), tty, rt.contexts(), rt.auth());
+        return new ComposeRuntime(rt.client(), rt.in(), rt.out(), err, rt.stdinTty(), rt.stdoutTty(), tty, rt.contexts(), rt.auth(), rt.cli());
     }
 
     boolean color(boolean noColor) {
@@ -670,9 +694,26 @@ public final class ComposeCli implements Runnable {
 
     // ---- exec / run -------------------------------------------------------------------------------
 
+    /** The service's container number {@code index} (running ones only unless {@code all}), or Compose's error. */
+    static JsonNode container(Compose c, String service, int index, boolean all) {
+        c.project().service(service); // an unknown service is the loader's error
+        return c.containers(all, false, List.of(service)).stream().filter(x -> Compose.number(x) == index).findFirst()
+                .orElseThrow(() -> new ComposeException(index == 1 ? "service \"" + service + "\" is not running"
+                        : "service \"" + service + "\" is not running container #" + index));
+    }
+
+    /**
+     * Compose's {@code exec}: a TTY and stdin by default, {@code -T} for none; the berth CLI's {@code exec} runs it
+     * (raw mode and terminal resizes on a TTY). Without a terminal on stdin there is none to give the process,
+     * so it runs as with {@code -T}.
+     */
     @Command(name = "exec", description = "Execute a command in a running container")
     static final class Exec extends Sub {
         @Option(names = "-T", description = "Disable pseudo-TTY allocation") boolean noTty;
+        @Option(names = {"-t", "--tty"}, arity = "0..1", fallbackValue = "true", description = "Allocate a pseudo-TTY (the default)")
+        boolean tty = true;
+        @Option(names = {"-i", "--interactive"}, arity = "0..1", fallbackValue = "true", description = "Keep STDIN open (the default)")
+        boolean interactive = true;
         @Option(names = {"-d", "--detach"}) boolean detach;
         @Option(names = {"-e", "--env"}) List<String> envs = new ArrayList<>();
         @Option(names = {"-u", "--user"}) String user;
@@ -683,40 +724,173 @@ public final class ComposeCli implements Runnable {
         @Parameters(index = "1..*") List<String> command = new ArrayList<>();
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             if (command.isEmpty()) throw new ComposeException("exec requires a command");
-            if (!noTty && root.rt.stdoutTty()) {
-                throw new ComposeException("an exec with a TTY is not supported by berth compose yet: use -T");
-            }
+            JsonNode ct = container(root.compose(List.of(service)), service, index, false);
+            List<String> args = new ArrayList<>(List.of("exec"));
+            if (detach) args.add("-d");
+            if (interactive && !detach) args.add("-i");
+            if (tty && !noTty && root.rt.stdinTty()) args.add("-t");
+            envs.forEach(e -> args.addAll(List.of("-e", e)));
+            if (user != null) args.addAll(List.of("-u", user));
+            if (workdir != null) args.addAll(List.of("-w", workdir));
+            if (privileged) args.add("--privileged");
+            args.add(ct.path("Id").asText());
+            args.addAll(command);
+            return root.rt.cli().run(args);
+        }
+    }
+
+    @Command(name = "attach", description = "Attach local standard input, output, and error streams to a service's running container")
+    static final class Attach extends Sub {
+        @Option(names = "--index") int index = 1;
+        @Option(names = "--no-stdin") boolean noStdin;
+        @Option(names = "--sig-proxy", arity = "0..1", fallbackValue = "true") boolean sigProxy = true;
+        @Option(names = "--detach-keys") String detachKeys;
+        @Parameters(index = "0") String service;
+
+        @Override
+        public Integer call() {
+            JsonNode ct = container(root.compose(List.of(service)), service, index, false);
+            List<String> args = new ArrayList<>(List.of("attach"));
+            if (noStdin) args.add("--no-stdin");
+            if (!sigProxy) args.add("--sig-proxy=false");
+            if (detachKeys != null) args.addAll(List.of("--detach-keys", detachKeys));
+            args.add(ct.path("Id").asText());
+            return root.rt.cli().run(args);
+        }
+    }
+
+    /**
+     * Compose's {@code cp}: {@code SERVICE:PATH} names the service's container {@code --index} (the first by
+     * default) as the source; as the destination, every container of the service unless {@code --index} is given.
+     */
+    @Command(name = "cp", description = "Copy files/folders between a service container and the local filesystem")
+    static final class Cp extends Sub {
+        @Option(names = {"-a", "--archive"}) boolean archive;
+        @Option(names = {"-L", "--follow-link"}) boolean followLink;
+        @Option(names = "--index") Integer index;
+        @Option(names = "--all", description = "Include containers that are not running (they always are)") boolean all;
+        @Parameters(index = "0") String source;
+        @Parameters(index = "1") String destination;
+
+        /** A cp argument's service, or null for a local path (as the berth CLI's cp tells them apart). */
+        static String serviceOf(String arg) {
+            if (arg.startsWith("/") || arg.startsWith(".") || arg.equals("-")) return null;
+            int colon = arg.indexOf(':');
+            return colon <= 0 ? null : arg.substring(0, colon);
+        }
+
+        @Override
+        public Integer call() {
+            String from = serviceOf(source);
+            String to = serviceOf(destination);
+            if (from != null && to != null) throw new ComposeException("copying between services is not supported");
+            if (from == null && to == null) throw new ComposeException("unknown copy direction");
+            String service = from != null ? from : to;
             Compose c = root.compose(List.of(service));
-            JsonNode ct = c.containers(false, false, List.of(service)).stream().filter(x -> Compose.number(x) == index).findFirst()
-                    .orElseThrow(() -> new ComposeException("service \"" + service + "\" is not running"));
-            ObjectNode cfg = JsonNodeFactory.instance.objectNode();
-            cfg.put("AttachStdin", !detach).put("AttachStdout", !detach).put("AttachStderr", !detach).put("Tty", false).put("Privileged", privileged);
-            ArrayNode cmd = cfg.putArray("Cmd");
-            command.forEach(cmd::add);
-            if (!envs.isEmpty()) { ArrayNode e = cfg.putArray("Env"); envs.forEach(e::add); }
-            if (user != null) cfg.put("User", user);
-            if (workdir != null) cfg.put("WorkingDir", workdir);
-            String exec = root.rt.client().createExec(ct.path("Id").asText(), cfg);
-            if (detach) {
-                root.rt.client().startExecDetached(exec, false);
-                return 0;
+            c.project().service(service);
+            List<JsonNode> targets = c.containers(true, false, List.of(service)).stream()
+                    .filter(x -> index == null ? to != null || Compose.number(x) == 1 : Compose.number(x) == index).toList();
+            if (targets.isEmpty()) {
+                throw new ComposeException("no container found for service \"" + service + "\"" + (index == null ? "" : " #" + index));
             }
-            try (HijackedStream s = root.rt.client().startExecAttached(exec, false, null)) {
-                Thread feeder = Thread.ofVirtual().start(() -> {
-                    try {
-                        root.rt.in().transferTo(s.out());
-                        s.closeWrite();
-                    } catch (IOException ignored) {
-                        // the exec ended first
-                    }
-                });
-                StreamDemux.demux(s.in(), root.rt.out(), root.rt.err());
-                feeder.interrupt();
+            for (JsonNode ct : targets) {
+                String id = ct.path("Id").asText();
+                List<String> args = new ArrayList<>(List.of("cp"));
+                if (archive) args.add("-a");
+                if (followLink) args.add("-L");
+                args.add(from != null ? id + source.substring(service.length()) : source);
+                args.add(to != null ? id + destination.substring(service.length()) : destination);
+                int status = root.rt.cli().run(args);
+                if (status != 0) return status;
             }
-            root.rt.out().flush();
-            return root.rt.client().inspectExec(exec).path("ExitCode").asInt();
+            return 0;
+        }
+    }
+
+    @Command(name = "stats", description = "Display a live stream of container(s) resource usage statistics")
+    static final class Stats extends Sub {
+        @Option(names = {"-a", "--all"}) boolean all;
+        @Option(names = "--format") String format;
+        @Option(names = "--no-stream") boolean noStream;
+        @Option(names = "--no-trunc") boolean noTrunc;
+        @Parameters(arity = "0..1") String service;
+
+        @Override
+        public Integer call() {
+            List<String> services = service == null ? List.of() : List.of(service);
+            Compose c = new Compose(root.projectOrName(services), root.runtime());
+            List<JsonNode> list = c.containers(all, false, services);
+            if (list.isEmpty()) return 0; // the CLI's stats without containers would show the whole daemon's
+            List<String> args = new ArrayList<>(List.of("stats"));
+            if (noStream) args.add("--no-stream");
+            if (noTrunc) args.add("--no-trunc");
+            if (format != null) args.addAll(List.of("--format", format));
+            list.forEach(ct -> args.add(ct.path("Id").asText()));
+            return root.rt.cli().run(args);
+        }
+    }
+
+    /** Compose v2's {@code wait}: every container of the services, until each has stopped; the status of the last. */
+    @Command(name = "wait", description = "Block until containers of all (or specified) services stop")
+    static final class Wait extends Sub {
+        @Option(names = "--down-project", description = "Drops project when the first container stops") boolean downProject;
+        @Parameters(arity = "1..*") List<String> services = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Compose c = root.compose(services);
+            List<JsonNode> list = c.containers(true, true, services);
+            if (list.isEmpty()) throw new ComposeException("no containers for project \"" + c.project().name() + "\"");
+            var client = root.rt.client();
+            int[] last = {0};
+            Compose.parallel(list, ct -> {
+                String id = ct.path("Id").asText();
+                int code = client.waitContainer(id, "not-running").path("StatusCode").asInt();
+                synchronized (last) {
+                    root.rt.out().println("container \"" + id + "\" exited with status code " + code);
+                    last[0] = code;
+                }
+            });
+            if (downProject) c.down(new Compose.DownOptions(true, false, null, null));
+            return last[0];
+        }
+    }
+
+    /** Compose v2's {@code scale}: the services' replica counts set, created or removed and started as by up. */
+    @Command(name = "scale", description = "Scale services")
+    static final class Scale extends Sub {
+        @Option(names = "--no-deps", description = "Don't start linked services") boolean noDeps;
+        @Parameters(arity = "1..*", paramLabel = "SERVICE=REPLICAS") List<String> specs = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Map<String, Integer> scales = new LinkedHashMap<>();
+            for (String s : specs) {
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1) throw new ComposeException("invalid scale specifier: " + s);
+                try {
+                    scales.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
+                } catch (NumberFormatException e) {
+                    throw new ComposeException("invalid scale specifier: can't parse replica value as int: " + s);
+                }
+            }
+            List<String> services = new ArrayList<>(new java.util.TreeSet<>(scales.keySet()));
+            root.compose(services).up(new Compose.UpOptions(services, false, false, false, false, false, scales, false, noDeps));
+            return 0;
+        }
+    }
+
+    /** Refused by name: watch syncs files into containers as {@code develop.watch} says, and berth compose refuses {@code develop}. */
+    @Command(name = "watch", description = "Watch build context for service and rebuild/refresh containers when files are updated (not supported)")
+    static final class Watch extends Sub {
+        @picocli.CommandLine.Unmatched List<String> rest = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            throw new ComposeException("watch is not supported by berth compose: it needs develop.watch (file sync and rebuild"
+                    + " on change), which berth compose refuses; run up --build after a change (see docs/compose.md)");
         }
     }
 

@@ -36,8 +36,18 @@ final class ComposeSchema {
 
     /** Throws with the first error (the shallowest path first, as it is usually the cause). */
     static void validate(JsonNode model, String source) {
-        List<Error> errors = Holder.SCHEMA.validate(YamlMarkers.strip(model.deepCopy()));
+        validate(model, source, new ValidatedModels(null));
+    }
+
+    /** As {@link #validate(JsonNode, String)}, skipping a model that passed before (and recording one that passes). */
+    static void validate(JsonNode model, String source, ValidatedModels validated) {
+        JsonNode plain = YamlMarkers.strip(model.deepCopy());
+        String digest = ValidatedModels.digest(plain);
+        if (validated.contains(digest)) return;
+        Schema sc = Holder.SCHEMA;
+        List<Error> errors = sc.validate(plain);
         if (errors.isEmpty()) {
+            validated.add(digest);
             return;
         }
         Error first = errors.stream()

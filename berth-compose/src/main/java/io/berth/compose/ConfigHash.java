@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.client.JsonTree;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,8 @@ final class ConfigHash {
             if (d.isEmpty()) copy.remove("deploy");
         }
         try {
-            byte[] json = canonical(copy).toString().getBytes(StandardCharsets.UTF_8);
+            // JsonTree writes what toString writes (so hashes are unchanged) without building an ObjectMapper
+            byte[] json = JsonTree.write(canonical(copy)).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

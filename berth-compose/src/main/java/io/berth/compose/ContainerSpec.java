@@ -26,7 +26,8 @@ final class ContainerSpec {
             "mem_reservation", "cpus", "cpu_shares", "pids_limit", "deploy", "scale", "hostname", "domainname",
             "extra_hosts", "dns", "dns_search", "dns_opt", "logging", "secrets", "configs", "privileged",
             "security_opt", "ulimits", "sysctls", "container_name", "profiles", "pull_policy", "tty", "stdin_open",
-            "shm_size", "ipc", "pid", "group_add", "oom_score_adj", "devices");
+            "shm_size", "ipc", "pid", "group_add", "oom_score_adj", "devices", "cpuset", "cpu_period", "cpu_quota",
+            "cpu_rt_period", "cpu_rt_runtime", "mem_swappiness", "oom_kill_disable", "blkio_config");
     private static final Set<String> DEPLOY_SUPPORTED = Set.of("replicas", "resources", "restart_policy");
 
     /** A network the container joins after creation (the API before 1.44 takes one at create). */
@@ -343,6 +344,49 @@ final class ContainerSpec {
         if (s.has("cpu_shares")) host.put("CpuShares", s.get("cpu_shares").asLong());
         JsonNode pids = s.has("pids_limit") ? s.get("pids_limit") : limits.get("pids");
         if (pids != null) host.put("PidsLimit", pids.asLong());
+        text(s, "cpuset", host, "CpusetCpus");
+        if (s.has("cpu_period")) host.put("CpuPeriod", s.get("cpu_period").asLong());
+        if (s.has("cpu_quota")) host.put("CpuQuota", s.get("cpu_quota").asLong());
+        if (s.has("cpu_rt_period")) host.put("CpuRealtimePeriod", micros(s.get("cpu_rt_period"), "cpu_rt_period"));
+        if (s.has("cpu_rt_runtime")) host.put("CpuRealtimeRuntime", micros(s.get("cpu_rt_runtime"), "cpu_rt_runtime"));
+        if (s.has("mem_swappiness")) host.put("MemorySwappiness", s.get("mem_swappiness").asLong());
+        bool(s, "oom_kill_disable", host, "OomKillDisable");
+        blkio(s.path("blkio_config"), host);
+    }
+
+    /** A number of microseconds, or a duration ("400ms"), as Compose takes the real-time CPU settings. */
+    private static long micros(JsonNode v, String field) {
+        if (v.isIntegralNumber()) return v.asLong();
+        String text = v.asText();
+        if (text.matches("\\d+")) return Long.parseLong(text);
+        return Units.durationNanos(text, field) / 1000;
+    }
+
+    /** blkio_config: the weight and the per-device throttles (a bps rate may be a size, "12mb"); berthd checks each. */
+    private static void blkio(JsonNode b, ObjectNode host) {
+        if (b.isMissingNode() || b.isNull()) return;
+        for (String k : ProjectLoader.names((ObjectNode) b)) {
+            if (!Set.of("weight", "weight_device", "device_read_bps", "device_write_bps", "device_read_iops",
+                    "device_write_iops").contains(k)) {
+                throw new ComposeException("\"blkio_config." + k + "\" is not supported by berth compose (see docs/compose.md)");
+            }
+        }
+        if (b.has("weight")) host.put("BlkioWeight", b.get("weight").asInt());
+        if (b.has("weight_device")) {
+            ArrayNode list = host.putArray("BlkioWeightDevice");
+            b.get("weight_device").forEach(d -> list.addObject().put("Path", d.path("path").asText()).put("Weight", d.path("weight").asInt()));
+        }
+        String[][] throttles = {{"device_read_bps", "BlkioDeviceReadBps"}, {"device_write_bps", "BlkioDeviceWriteBps"},
+                {"device_read_iops", "BlkioDeviceReadIOps"}, {"device_write_iops", "BlkioDeviceWriteIOps"}};
+        for (String[] t : throttles) {
+            if (!b.has(t[0])) continue;
+            ArrayNode list = host.putArray(t[1]);
+            for (JsonNode d : b.get(t[0])) {
+                JsonNode rate = d.path("rate");
+                long value = t[0].endsWith("bps") && !rate.isNumber() ? size(rate, "blkio_config." + t[0]) : rate.asLong();
+                list.addObject().put("Path", d.path("path").asText()).put("Rate", value);
+            }
+        }
     }
 
     private static void restart(JsonNode s, ObjectNode host) {

@@ -7,6 +7,7 @@ import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
 import io.berth.client.HttpRequest;
 import io.berth.client.HttpResponse;
+import io.berth.client.JsonTree;
 import io.berth.client.Query;
 import io.berth.client.RequestBody;
 import io.berth.client.UnixHttpClient;
@@ -92,20 +93,22 @@ final class NetworkApi {
     }
 
     private JsonNode send(String method, String path, JsonNode body) {
-        RequestBody rb = body == null ? RequestBody.EMPTY : RequestBody.json(body.toString());
+        // JsonTree both ways: an ObjectMapper (which JsonNode.toString builds too) costs tens of ms of a cold start
+        RequestBody rb = body == null ? RequestBody.EMPTY : RequestBody.json(JsonTree.write(body));
         try (HttpResponse r = http.send(HttpRequest.of(method, "/v" + client.apiVersion() + path, rb))) {
-            String text = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = r.body().readAllBytes();
+            String text = new String(bytes, StandardCharsets.UTF_8);
             if (r.status() >= 400) {
                 String message = text;
                 try {
-                    JsonNode err = EngineClient.json().readTree(text);
+                    JsonNode err = JsonTree.parse(bytes);
                     if (err.hasNonNull("message")) message = err.get("message").asText();
                 } catch (IOException ignored) {
                     // not JSON: the text as it is
                 }
                 throw new EngineApiException(r.status(), message.isBlank() ? "request failed with status " + r.status() : message);
             }
-            return text.isBlank() ? JsonNodeFactory.instance.nullNode() : EngineClient.json().readTree(text);
+            return text.isBlank() ? JsonNodeFactory.instance.nullNode() : JsonTree.parse(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,6 +45,24 @@ public record Project(String name, Path workingDir, List<Path> configFiles, Obje
         return new ArrayList<>(done);
     }
 
+    /**
+     * The services that depend on {@code service} with {@code restart: true}, and theirs in turn: Compose restarts
+     * them when it restarts or recreates {@code service}.
+     */
+    public Set<String> restartDependents(String service) {
+        Set<String> found = new LinkedHashSet<>();
+        List<String> todo = new ArrayList<>(List.of(service));
+        while (!todo.isEmpty()) {
+            String dependency = todo.removeFirst();
+            for (String s : serviceNames()) {
+                JsonNode d = service(s).path("depends_on").path(dependency);
+                if (d.path("restart").asBoolean(false) && found.add(s)) todo.add(s);
+            }
+        }
+        found.remove(service);
+        return found;
+    }
+
     private void visit(String name, Set<String> done, Set<String> path) {
         if (done.contains(name)) return;
         if (!path.add(name)) {

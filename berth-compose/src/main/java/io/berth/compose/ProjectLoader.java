@@ -29,9 +29,14 @@ public final class ProjectLoader {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final List<String> warnings = new ArrayList<>();
+    private final ValidatedModels validated;
+
+    private ProjectLoader(ValidatedModels validated) {
+        this.validated = validated;
+    }
 
     public static Project load(LoadOptions options) {
-        return new ProjectLoader().run(options);
+        return new ProjectLoader(ValidatedModels.in(options.environment())).run(options);
     }
 
     private Project run(LoadOptions o) {
@@ -167,7 +172,7 @@ public final class ProjectLoader {
             throw new ComposeException("validating " + file + ": top-level object must be a mapping");
         }
         Interpolation.tree(model, env, file.toString(), w -> { if (!warnings.contains(w)) warnings.add(w); });
-        ComposeSchema.validate(model, file.toString());
+        ComposeSchema.validate(model, file.toString(), validated);
         if (model.has("version")) {
             String w = file + ": the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion";
             if (!warnings.contains(w)) warnings.add(w);

@@ -210,6 +210,38 @@ class ContainerSpecTest {
     }
 
     @Test
+    void cpuMemoryAndBlockIoKeysBecomeTheLimitsBerthdApplies() throws IOException {
+        Project p = load("""
+                services:
+                  web:
+                    image: x
+                    network_mode: none
+                    cpuset: "0-1"
+                    cpu_period: 50000
+                    cpu_quota: 25000
+                    cpu_rt_period: 1000000
+                    cpu_rt_runtime: 10ms
+                    mem_swappiness: 10
+                    oom_kill_disable: true
+                    blkio_config:
+                      weight: 300
+                      device_read_bps: [{path: /dev/vda, rate: 12mb}]
+                      device_write_iops: [{path: /dev/vda, rate: 120}]
+                """);
+        JsonNode host = ContainerSpec.plan(p, "web", 1, false, "h", s -> s).body().get("HostConfig");
+        assertThat(host.get("CpusetCpus").asText()).isEqualTo("0-1");
+        assertThat(host.get("CpuPeriod").asLong()).isEqualTo(50000);
+        assertThat(host.get("CpuQuota").asLong()).isEqualTo(25000);
+        assertThat(host.get("CpuRealtimePeriod").asLong()).isEqualTo(1000000);
+        assertThat(host.get("CpuRealtimeRuntime").asLong()).isEqualTo(10000);
+        assertThat(host.get("MemorySwappiness").asLong()).isEqualTo(10);
+        assertThat(host.get("OomKillDisable").asBoolean()).isTrue();
+        assertThat(host.get("BlkioWeight").asInt()).isEqualTo(300);
+        assertThat(host.get("BlkioDeviceReadBps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":12582912}]");
+        assertThat(host.get("BlkioDeviceWriteIOps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":120}]");
+    }
+
+    @Test
     void configHashIgnoresKeyOrderAndWhatDoesNotChangeTheContainer() throws IOException {
         Project a = load("services:\n  web: {image: x, environment: {A: '1', B: '2'}, network_mode: none}\n");
         Project b = load("services:\n  web: {network_mode: none, environment: {B: '2', A: '1'}, image: x, deploy: {replicas: 3}, profiles: [p], pull_policy: always}\n");

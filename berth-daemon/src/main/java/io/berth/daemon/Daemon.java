@@ -35,12 +35,14 @@ import io.berth.daemon.images.ImageService;
 import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
-import io.berth.daemon.http.UnixHttpServer;
+import io.berth.daemon.http.ApiHttpServer;
+import io.berth.daemon.http.ServerTls;
+import io.berth.http.tls.TlsContexts;
 import io.berth.daemon.networks.ContainerNetworks;
 import io.berth.network.NetworkService;
 import io.berth.network.host.HostNetworkClaims;
-import io.berth.network.runtime.DefaultBridgeAnchor;
 import io.berth.network.runtime.NetworkSteps;
+import io.berth.network.runtime.WarmNetworks;
 import io.berth.oci.ImageReference;
 import io.berth.registry.client.RegistryClient;
 import io.berth.registry.client.RegistryClientConfig;
@@ -58,18 +60,17 @@ public final class Daemon implements AutoCloseable {
     /** Shared by every berthd on the host, whatever its data root: the host-wide network claims live here. */
     private static final Path HOST_RUN_DIR = Path.of("/run/berth");
 
-    private final UnixHttpServer server;
+    private final ApiHttpServer server;
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
-    private final DefaultBridgeAnchor bridgeAnchor;
+    private final WarmNetworks warm;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(UnixHttpServer server, ContainerService containers, RegistryClient registry, DataRootLock lock,
-                   DefaultBridgeAnchor bridgeAnchor) {
-        this.bridgeAnchor = bridgeAnchor;
+    private Daemon(ApiHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
+        this.warm = warm;
         this.registry = registry;
         this.lock = lock;
     }
@@ -87,6 +88,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static Daemon start(DaemonOptions options, DataRootLock lock) throws IOException {
+        ServerTls tls = serverTls(options.tls());
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
@@ -99,7 +101,17 @@ public final class Daemon implements AutoCloseable {
         var containersRef = new java.util.concurrent.atomic.AtomicReference<ContainerService>();
         var networksRef = new java.util.concurrent.atomic.AtomicReference<ContainerNetworks>();
         NetworkService networkService = NetworkService.open(options.dataRoot().resolve("networks"),
-                n -> networksRef.get().containersUsing(n),
+                new io.berth.network.NetworkUsers() {
+                    @Override
+                    public List<String> containersUsing(io.berth.network.Network n) {
+                        return networksRef.get().containersUsing(n);
+                    }
+
+                    @Override
+                    public void removed(io.berth.network.Network n) {
+                        networksRef.get().removed(n);
+                    }
+                },
                 (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())),
                 new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()));
         networkService.ensurePredefined();
@@ -108,6 +120,7 @@ public final class Daemon implements AutoCloseable {
         NetworkSteps networkSteps = NetworkSteps.create(options.execRoot(), containerNetworks.catalog(),
                 containerNetworks.leases(), containerNetworks::pidOf, containerNetworks::describe);
         containerNetworks.attacher(networkSteps.attacher());
+        containerNetworks.warm(networkSteps.warm());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
@@ -146,17 +159,15 @@ public final class Daemon implements AutoCloseable {
         volumeRoutes.register(router);
         // Leases of containers that no longer exist (a kill -9 between allocation and create, a removal while
         // berthd was down) are dropped.
-        int leaked = networkService.addresses().reconcile(
-                containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet()));
+        // (the placeholders' leases are berth's own: a network's is kept, made again at its next use or reused)
+        java.util.Set<String> owners = containers.list().stream().map(c -> c.id()).collect(java.util.stream.Collectors.toSet());
+        networkService.list((n, used) -> true).forEach(n -> owners.add(WarmNetworks.placeholderId(n.id())));
+        int leaked = networkService.addresses().reconcile(owners);
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
-        // The default bridge is up from here to shutdown, as dockerd's docker0 (after the reconcile, which drops
-        // the lease a killed berthd's anchor left: the anchor takes it again)
-        DefaultBridgeAnchor bridgeAnchor = networkSteps.defaultBridgeAnchor();
-        try {
-            bridgeAnchor.up();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "the default bridge stays down while no container uses it: " + e.getMessage(), e);
-        }
+        // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made now, not at
+        // its first container (Testcontainers, inside a container, reaches published ports at its gateway, and
+        // host-gateway names that address). After the reconcile, which keeps a placeholder's lease.
+        containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE).ifPresent(networkSteps.warm()::ensure);
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
@@ -164,7 +175,7 @@ public final class Daemon implements AutoCloseable {
         // container's networks became at its start.
         io.berth.daemon.api.NetworkResolver networks = containerNetworks.resolver();
         io.berth.daemon.api.NetworkStatusSource networkStatus = containerNetworks.statusSource();
-        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus).register(router);
+        new ContainerRoutes(containers, lookup, containerVolumes.get(), networks, networkStatus, options.defaultLog()).register(router);
         new ContainerStreamRoutes(containers).register(router);
         new StatsRoutes(containers).register(router);
         new ArchiveRoutes(containers).register(router);
@@ -184,7 +195,7 @@ public final class Daemon implements AutoCloseable {
         new SystemRoutes(containers, lookup, events, store.gc(), volumeRoutes::usage, () -> BuildRoutes.diskUsage(builder),
                 new SystemRoutes.DaemonFacts(EngineId.read(options.dataRoot()), options.dataRoot(), options.defaultRuntime(),
                         new java.util.TreeMap<>(java.util.Map.of("crun", settings.crunPath(), "runc", settings.runcPath())), settings.conmonPath(),
-                        settings.initPath(), options.insecureRegistries())).register(router);
+                        settings.initPath(), options.insecureRegistries(), options.defaultLog().driver())).register(router);
         // a commit writes its layer where the builder writes RUN layers: one scratch dir, swept by the same gc
         new ContainerFilesystemRoutes(containers, store, builder.scratchDir(), events).register(router);
         new ContainerUpdateRoutes(containers).register(router);
@@ -200,30 +211,47 @@ public final class Daemon implements AutoCloseable {
         store.gc().addScratch(registry.partials(), true);
         store.gc().collectAtStart();
 
-        UnixHttpServer server = new UnixHttpServer(options.socket(), router, new ErrorMapper());
+        ApiHttpServer server = new ApiHttpServer(options.hosts(), tls, router, new ErrorMapper(), ApiHttpServer.Limits.DEFAULT);
         server.start();
+        ListenPolicy.warnings(options.hosts(), options.tls()).forEach(LOG::warning);
         try {
-            SocketGroup.apply(options.socket(), options.socketGroup(), options.socketGroupExplicit())
-                    .ifPresent(g -> LOG.info("socket " + options.socket() + " is 0660 root:" + g));
+            for (Path socket : options.unixSockets()) {
+                SocketGroup.apply(socket, options.socketGroup(), options.socketGroupExplicit())
+                        .ifPresent(g -> LOG.info("socket " + socket + " is 0660 root:" + g));
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
-            bridgeAnchor.down();
+            networkSteps.warm().retireAll();
             throw e;
         }
-        return new Daemon(server, containers, registry, lock, bridgeAnchor);
+        return new Daemon(server, containers, networkSteps.warm(), registry, lock);
+    }
+
+    /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */
+    static ServerTls serverTls(DaemonOptions.TlsFiles files) throws StartRefusedException {
+        if (files == null) return null;
+        try {
+            return new ServerTls(TlsContexts.server(files.certificate(), files.key(), files.verifyClients() ? files.ca() : null),
+                    files.verifyClients());
+        } catch (IllegalArgumentException e) {
+            throw new StartRefusedException("invalid TLS configuration: " + e.getMessage());
+        }
     }
 
     public void awaitClose() throws InterruptedException {
         closed.await();
     }
 
-    /** Stops serving; containers keep running under conmon (a restarted berthd picks them up). */
+    /**
+     * Stops serving; containers keep running under conmon (a restarted berthd picks them up). The placeholders that
+     * kept networks warm go: a bridge with no container left goes with its rules.
+     */
     @Override
     public void close() {
         try {
             server.close();
             containers.close();
-            bridgeAnchor.down();
+            warm.retireAll();
             registry.close();
             lock.close();
         } catch (IOException | RuntimeException e) {

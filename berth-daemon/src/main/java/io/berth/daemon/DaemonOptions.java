@@ -10,62 +10,103 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.berth.daemon.http.ApiHost;
 import io.berth.daemon.http.ApiJson;
+import io.berth.runtime.LogSettings;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /**
  * berthd's command line, over an optional JSON config file in the shape of Docker's daemon.json
- * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code default-runtime}, {@code insecure-registries},
- * {@code group}).
+ * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code tls}, {@code tlsverify}, {@code tlscacert},
+ * {@code tlscert}, {@code tlskey}, {@code default-runtime}, {@code insecure-registries}, {@code group},
+ * {@code log-driver}, {@code log-opts}).
  * A flag wins over the file; insecure registries from both apply.
  *
  * @param dataRoot images, snapshots and containers (persistent)
  * @param execRoot runtime state that must not outlive a reboot (crun --root)
- * @param socket the Engine API socket
- * @param socketGroup the group given access to the socket (mode 0660 root:GROUP); "" for root only
+ * @param hosts where the Engine API is served: Unix sockets and TCP ports (dockerd's repeatable {@code -H})
+ * @param tls the TCP listeners' TLS files, null for plain HTTP (then only loopback TCP addresses are allowed)
+ * @param socketGroup the group given access to the sockets (mode 0660 root:GROUP); "" for root only
  * @param socketGroupExplicit whether the group was asked for (then it must exist) or is the default (then it
  *                            applies only when it exists, as dockerd treats its default group "docker")
+ * @param defaultLog the log driver and options of containers whose create names none (Docker's json-file unless
+ *                   the file's log-driver/log-opts say otherwise; checked at start as a create checks them)
  */
-public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String defaultRuntime, List<String> insecureRegistries,
-                            String socketGroup, boolean socketGroupExplicit) {
+public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, TlsFiles tls, String defaultRuntime,
+                            List<String> insecureRegistries, String socketGroup, boolean socketGroupExplicit,
+                            LogSettings defaultLog) {
     /** berth's counterpart of dockerd's "docker" group: members may use the socket, and so are root-equivalent. */
     static final String DEFAULT_SOCKET_GROUP = "berth";
+    static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
+
+    /**
+     * The PEM files of TCP listeners' TLS, as dockerd's flags name them.
+     *
+     * @param verifyClients {@code --tlsverify}: a client needs a certificate signed by {@code ca}
+     */
+    public record TlsFiles(Path ca, Path certificate, Path key, boolean verifyClients) {}
 
     static final String USAGE = """
-            Usage: berthd [--config-file FILE] [--data-root DIR] [--exec-root DIR] [--host unix:///path.sock]
+            Usage: berthd [--config-file FILE] [--data-root DIR] [--exec-root DIR] [-H unix:///path.sock|tcp://HOST:PORT ...]
+                          [--tlsverify] [--tls] [--tlscacert FILE] [--tlscert FILE] [--tlskey FILE]
                           [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...] [--group GROUP]
               --config-file daemon.json-style settings (default /etc/berth/daemon.json when it exists)
               --data-root   persistent state (default /var/lib/berth)
               --exec-root   runtime state on tmpfs (default /run/berth/exec; /run/berth/exec-HASH for another data root)
-              --host        Engine API socket (default unix:///run/berth/berth.sock)
+              -H, --host    where to serve the Engine API, repeatable (default unix:///run/berth/berth.sock);
+                            tcp:// other than loopback needs --tlsverify
+              --tlsverify   TLS on tcp:// hosts, and clients need a certificate signed by --tlscacert
+              --tls         TLS on tcp:// hosts without client certificates (loopback addresses only)
+              --tlscacert   CA that clients' certificates must chain to (default $DOCKER_CERT_PATH/ca.pem, ~/.docker/ca.pem)
+              --tlscert     the server's certificate (default $DOCKER_CERT_PATH/cert.pem, ~/.docker/cert.pem)
+              --tlskey      the server's key (default $DOCKER_CERT_PATH/key.pem, ~/.docker/key.pem)
               --runtime     default OCI runtime (default crun)
               --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
-              -G, --group   group given access to the socket, mode 0660 root:GROUP (default "berth" when that
+              -G, --group   group given access to the sockets, mode 0660 root:GROUP (default "berth" when that
                             group exists; "" for root only)
             """;
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/berth/daemon.json");
+    private static final Set<String> BOOLEAN_FLAGS = Set.of("--tls", "--tlsverify");
 
     public static DaemonOptions parse(String[] args) {
-        return parse(args, DEFAULT_CONFIG);
+        return parse(args, DEFAULT_CONFIG, System.getenv());
     }
 
     static DaemonOptions parse(String[] args, Path defaultConfig) {
+        return parse(args, defaultConfig, Map.of("HOME", "/root"));
+    }
+
+    static DaemonOptions parse(String[] args, Path defaultConfig, Map<String, String> env) {
         Path dataRoot = null;
         Path execRoot = null;
-        Path socket = null;
+        List<String> hostFlags = new ArrayList<>();
         String runtime = null;
         Path configFile = null;
         String group = null;
+        Boolean tls = null;
+        Boolean tlsVerify = null;
+        Path caFile = null;
+        Path certFile = null;
+        Path keyFile = null;
         LinkedHashSet<String> insecure = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             if (flag.equals("--help") || flag.equals("-h")) throw new InvalidArgumentException(USAGE);
+            if (BOOLEAN_FLAGS.contains(flag)) {
+                boolean on = value == null || bool(flag, value);
+                if (flag.equals("--tls")) tls = on;
+                else tlsVerify = on;
+                continue;
+            }
             if (value == null) {
                 if (i + 1 >= args.length) throw new InvalidArgumentException("flag needs a value: " + flag + "\n" + USAGE);
                 value = args[++i];
@@ -74,7 +115,10 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
                 case "--config-file" -> configFile = Path.of(value).toAbsolutePath();
                 case "--data-root" -> dataRoot = Path.of(value).toAbsolutePath();
                 case "--exec-root" -> execRoot = Path.of(value).toAbsolutePath();
-                case "--host", "-H" -> socket = unixSocket(value);
+                case "--host", "-H" -> hostFlags.add(value);
+                case "--tlscacert" -> caFile = Path.of(value).toAbsolutePath();
+                case "--tlscert" -> certFile = Path.of(value).toAbsolutePath();
+                case "--tlskey" -> keyFile = Path.of(value).toAbsolutePath();
                 case "--runtime", "--default-runtime" -> runtime = runtime(value);
                 case "--insecure-registry" -> insecure.add(value);
                 case "--group", "-G" -> group = value;
@@ -84,9 +128,15 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         JsonNode file = readConfig(configFile != null ? configFile : defaultConfig, configFile != null);
         if (dataRoot == null && file.hasNonNull("data-root")) dataRoot = Path.of(file.get("data-root").asText()).toAbsolutePath();
         if (execRoot == null && file.hasNonNull("exec-root")) execRoot = Path.of(file.get("exec-root").asText()).toAbsolutePath();
-        if (socket == null && file.path("hosts").isArray() && !file.path("hosts").isEmpty()) {
-            socket = unixSocket(file.path("hosts").get(0).asText());
+        if (hostFlags.isEmpty() && file.has("hosts")) {
+            if (!file.get("hosts").isArray()) throw new InvalidArgumentException("config file: \"hosts\" must be a list of strings");
+            file.get("hosts").forEach(h -> hostFlags.add(h.asText()));
         }
+        if (tls == null && file.has("tls")) tls = fileBool(file, "tls");
+        if (tlsVerify == null && file.has("tlsverify")) tlsVerify = fileBool(file, "tlsverify");
+        if (caFile == null && file.hasNonNull("tlscacert")) caFile = Path.of(file.get("tlscacert").asText()).toAbsolutePath();
+        if (certFile == null && file.hasNonNull("tlscert")) certFile = Path.of(file.get("tlscert").asText()).toAbsolutePath();
+        if (keyFile == null && file.hasNonNull("tlskey")) keyFile = Path.of(file.get("tlskey").asText()).toAbsolutePath();
         if (runtime == null && file.hasNonNull("default-runtime")) runtime = runtime(file.get("default-runtime").asText());
         file.path("insecure-registries").forEach(r -> insecure.add(r.asText()));
         if (group == null && file.has("group")) {
@@ -94,13 +144,76 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
             group = file.get("group").asText();
         }
 
+        // As dockerd: --tlsverify implies --tls, and the files default to the Docker certificate directory.
+        boolean verify = tlsVerify != null && tlsVerify;
+        TlsFiles tlsFiles = null;
+        if (verify || (tls != null && tls)) {
+            Path certDir = certDirectory(env);
+            tlsFiles = new TlsFiles(caFile != null ? caFile : certDir.resolve("ca.pem"),
+                    certFile != null ? certFile : certDir.resolve("cert.pem"),
+                    keyFile != null ? keyFile : certDir.resolve("key.pem"), verify);
+        }
+        if (hostFlags.isEmpty()) hostFlags.add(DEFAULT_HOST);
+        List<ApiHost> hosts = new ArrayList<>();
+        for (String h : hostFlags) {
+            ApiHost host = ApiHost.parse(h, tlsFiles != null);
+            if (!hosts.contains(host)) hosts.add(host);
+        }
+        ListenPolicy.check(hosts, tlsFiles);
+
         if (dataRoot == null) dataRoot = Path.of("/var/lib/berth");
-        if (socket == null) socket = Path.of("/run/berth/berth.sock");
         if (runtime == null) runtime = "crun";
         if (execRoot == null) execRoot = defaultExecRoot(dataRoot);
         boolean groupExplicit = group != null;
-        return new DaemonOptions(dataRoot, execRoot, socket, runtime, List.copyOf(new ArrayList<>(insecure)),
-                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit);
+        return new DaemonOptions(dataRoot, execRoot, List.copyOf(hosts), tlsFiles, runtime, List.copyOf(new ArrayList<>(insecure)),
+                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit, defaultLog(file));
+    }
+
+    /** daemon.json's log-driver and log-opts (a map of strings), checked as a create's LogConfig is. */
+    static LogSettings defaultLog(JsonNode file) {
+        JsonNode driver = file.path("log-driver");
+        JsonNode opts = file.path("log-opts");
+        if (!driver.isMissingNode() && !driver.isTextual()) throw new InvalidArgumentException("config file: \"log-driver\" must be a string");
+        if (!opts.isMissingNode() && !opts.isObject()) throw new InvalidArgumentException("config file: \"log-opts\" must be an object");
+        Map<String, String> options = new TreeMap<>();
+        opts.properties().forEach(o -> {
+            if (!o.getValue().isTextual()) throw new InvalidArgumentException("config file: log-opts \"" + o.getKey() + "\" must be a string");
+            options.put(o.getKey(), o.getValue().asText());
+        });
+        try {
+            return LogSettings.of(driver.asText("json-file"), options);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("config file: " + e.getMessage());
+        }
+    }
+
+    /** The first Unix socket served, null when berthd listens on TCP only. */
+    public Path socket() {
+        return unixSockets().stream().findFirst().orElse(null);
+    }
+
+    public List<Path> unixSockets() {
+        return hosts.stream().filter(h -> h instanceof ApiHost.Unix).map(h -> ((ApiHost.Unix) h).socket()).toList();
+    }
+
+    /** Docker's certificate directory: $DOCKER_CERT_PATH, else ~/.docker. */
+    private static Path certDirectory(Map<String, String> env) {
+        String certPath = env.get("DOCKER_CERT_PATH");
+        if (certPath != null && !certPath.isEmpty()) return Path.of(certPath);
+        return Path.of(env.getOrDefault("HOME", "/root"), ".docker");
+    }
+
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw new InvalidArgumentException("invalid value for " + flag + ": " + value + " (true or false)");
+        };
+    }
+
+    private static boolean fileBool(JsonNode file, String key) {
+        if (!file.get(key).isBoolean()) throw new InvalidArgumentException("config file: \"" + key + "\" must be true or false");
+        return file.get(key).asBoolean();
     }
 
     /**
@@ -131,11 +244,6 @@ public record DaemonOptions(Path dataRoot, Path execRoot, Path socket, String de
         } catch (IOException e) {
             throw new InvalidArgumentException("config file " + file + ": " + e.getMessage());
         }
-    }
-
-    private static Path unixSocket(String host) {
-        if (!host.startsWith("unix://")) throw new InvalidArgumentException("only unix:// hosts are supported: " + host);
-        return Path.of(host.substring("unix://".length()));
     }
 
     private static String runtime(String name) {

@@ -43,7 +43,8 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
-        Logger.getLogger("berthd").info("berthd listening on unix://" + options.socket() + " (data " + options.dataRoot() + ")");
+        Logger.getLogger("berthd").info("berthd listening on " + options.hosts().stream().map(h -> h.uri())
+                .collect(java.util.stream.Collectors.joining(", ")) + " (data " + options.dataRoot() + ")");
         daemon.awaitClose();
     }
 

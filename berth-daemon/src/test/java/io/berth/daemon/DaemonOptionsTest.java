@@ -9,11 +9,27 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.daemon.http.ApiHost;
 import io.berth.oci.errors.InvalidArgumentException;
 
 class DaemonOptionsTest {
     private static DaemonOptions parse(String... args) {
         return DaemonOptions.parse(args, Path.of("/nonexistent/daemon.json"));
+    }
+
+    @Test
+    void theDefaultLogDriverIsJsonFileUnlessTheConfigFileSaysOtherwise(@TempDir Path tmp) throws Exception {
+        assertThat(parse().defaultLog()).isEqualTo(io.berth.runtime.LogSettings.JSON_FILE);
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, "{\"log-driver\": \"local\", \"log-opts\": {\"max-size\": \"5m\", \"max-file\": \"2\"}}");
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString()}).defaultLog())
+                .isEqualTo(new io.berth.runtime.LogSettings("local", java.util.Map.of("max-size", "5m", "max-file", "2")));
+        Files.writeString(file, "{\"log-driver\": \"splunk\"}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("config file: logger: no log driver named 'splunk' is registered");
+        Files.writeString(file, "{\"log-opts\": {\"max-file\": 3}}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("must be a string");
     }
 
     @Test
@@ -77,11 +93,71 @@ class DaemonOptionsTest {
     }
 
     @Test
-    void onlyUnixHostsAndKnownRuntimes() {
-        assertThatThrownBy(() -> parse("--host=tcp://0.0.0.0:2375")).isInstanceOf(InvalidArgumentException.class)
-                .hasMessage("only unix:// hosts are supported: tcp://0.0.0.0:2375");
+    void onlyUnixAndTcpHostsAndKnownRuntimes() {
+        assertThatThrownBy(() -> parse("--host=fd://")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("only unix:// and tcp:// hosts are supported: fd://");
+        assertThatThrownBy(() -> parse("-H", "tcp://127.0.0.1:2375/path")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("invalid tcp address");
         assertThatThrownBy(() -> parse("--runtime=kata")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("unknown runtime: kata");
+    }
+
+    @Test
+    void severalHostsUnixAndTcpWithDockersDefaults() {
+        DaemonOptions o = parse("-H", "unix:///tmp/a.sock", "-H", "tcp://127.0.0.1:3000", "-H", "tcp://localhost",
+                "-H", "tcp://:4000", "-H", "unix:///tmp/a.sock");
+        assertThat(o.hosts()).containsExactly(new ApiHost.Unix(Path.of("/tmp/a.sock")), new ApiHost.Tcp("127.0.0.1", 3000),
+                new ApiHost.Tcp("localhost", 2375), new ApiHost.Tcp("127.0.0.1", 4000));
+        assertThat(o.tls()).isNull();
+        assertThat(parse("-H", "tcp://[::1]").hosts()).containsExactly(new ApiHost.Tcp("::1", 2375));
+        // TCP only: no Unix socket at all, as dockerd with only tcp:// hosts
+        assertThat(parse("-H", "tcp://127.0.0.1:2375").socket()).isNull();
+    }
+
+    @Test
+    void plainTcpOffLoopbackIsRefusedWithTheWayOut() {
+        for (String host : new String[] {"tcp://0.0.0.0:2375", "tcp://10.1.2.3:2375", "tcp://[::]:2375"}) {
+            assertThatThrownBy(() -> parse("-H", host)).isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageStartingWith("berthd: refusing to listen on " + host.replace("[::]", "[::]") + " without --tlsverify")
+                    .hasMessageContaining("--tlscacert, --tlscert and --tlskey");
+        }
+        // TLS that does not check clients is no better: anyone reaching the port is root
+        assertThatThrownBy(() -> parse("-H", "tcp://0.0.0.0:2376", "--tls", "--tlscert=/c.pem", "--tlskey=/k.pem"))
+                .hasMessageStartingWith("berthd: refusing to listen on tcp://0.0.0.0:2376 without --tlsverify");
+        assertThatThrownBy(() -> parse("-H", "tcp://0.0.0.0:2376", "--tlsverify=false", "--tls"))
+                .hasMessageStartingWith("berthd: refusing");
+    }
+
+    @Test
+    void tlsverifyImpliesTlsAndTakesDockersDefaultFiles() {
+        DaemonOptions o = DaemonOptions.parse(new String[] {"-H", "tcp://0.0.0.0", "--tlsverify"}, Path.of("/nonexistent"),
+                java.util.Map.of("DOCKER_CERT_PATH", "/etc/certs"));
+        assertThat(o.hosts()).containsExactly(new ApiHost.Tcp("0.0.0.0", 2376));
+        assertThat(o.tls()).isEqualTo(new DaemonOptions.TlsFiles(Path.of("/etc/certs/ca.pem"), Path.of("/etc/certs/cert.pem"),
+                Path.of("/etc/certs/key.pem"), true));
+        DaemonOptions flags = parse("-H", "tcp://127.0.0.1:2376", "--tls", "--tlscacert", "/a/ca.pem", "--tlscert=/a/c.pem",
+                "--tlskey", "/a/k.pem");
+        assertThat(flags.tls()).isEqualTo(new DaemonOptions.TlsFiles(Path.of("/a/ca.pem"), Path.of("/a/c.pem"), Path.of("/a/k.pem"), false));
+        assertThat(parse("--tlsverify", "-H", "unix:///x.sock").tls().ca()).isEqualTo(Path.of("/root/.docker/ca.pem"));
+        assertThatThrownBy(() -> parse("--tls=maybe")).hasMessageContaining("invalid value for --tls: maybe");
+    }
+
+    @Test
+    void hostsAndTlsFromTheConfigFile(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, """
+                {"hosts": ["unix:///tmp/f.sock", "tcp://0.0.0.0:2376"], "tls": true, "tlsverify": true,
+                 "tlscacert": "/c/ca.pem", "tlscert": "/c/cert.pem", "tlskey": "/c/key.pem"}
+                """);
+        DaemonOptions o = DaemonOptions.parse(new String[] {"--config-file", file.toString()}, Path.of("/nonexistent"));
+        assertThat(o.hosts()).containsExactly(new ApiHost.Unix(Path.of("/tmp/f.sock")), new ApiHost.Tcp("0.0.0.0", 2376));
+        assertThat(o.tls()).isEqualTo(new DaemonOptions.TlsFiles(Path.of("/c/ca.pem"), Path.of("/c/cert.pem"), Path.of("/c/key.pem"), true));
+        Files.writeString(file, "{\"hosts\": [\"tcp://0.0.0.0:2375\"]}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}, Path.of("/nonexistent")))
+                .hasMessageStartingWith("berthd: refusing to listen on tcp://0.0.0.0:2375");
+        Files.writeString(file, "{\"tlsverify\": \"yes\"}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}, Path.of("/nonexistent")))
+                .hasMessageContaining("\"tlsverify\" must be true or false");
     }
 
     @Test

@@ -117,6 +117,26 @@ final class BerthdProcess implements AutoCloseable {
         return Cmd.run(cliCommand(args), Map.of("BERTH_HOST", host()), null, Duration.ofSeconds(120));
     }
 
+    /** Runs the berth CLI with its standard input read from {@code input}. */
+    Cmd.Result cliWithInput(java.nio.file.Path input, String... args) throws IOException, InterruptedException {
+        return Cmd.runWithInput(cliCommand(args), Map.of("BERTH_HOST", host()), input, Duration.ofSeconds(120));
+    }
+
+    /** Runs the docker CLI with its standard input read from {@code input}. */
+    Cmd.Result dockerWithInput(java.nio.file.Path input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
+        cmd.addAll(List.of(args));
+        return Cmd.runWithInput(cmd, Map.of("DOCKER_HOST", host()), input, Duration.ofSeconds(120));
+    }
+
+    /**
+     * Runs the berth CLI with {@code env} (over the test's own environment), for hosts other than this socket, and
+     * {@code stdin} when not null.
+     */
+    static Cmd.Result cliWith(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        return Cmd.run(cliCommand(args), env, stdin, Duration.ofSeconds(120));
+    }
+
     /** Runs the berth CLI on a pseudo-terminal (util-linux `script`), as typed in an interactive shell. */
     Cmd.Result cliInPty(String... args) throws IOException, InterruptedException {
         String line = cliCommand(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
@@ -144,6 +164,13 @@ final class BerthdProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
         cmd.addAll(List.of(args));
         return Cmd.run(cmd, Map.of("DOCKER_HOST", host()), null, Duration.ofSeconds(120));
+    }
+
+    /** Runs the docker CLI with {@code env} (DOCKER_HOST, DOCKER_TLS_VERIFY ...), and {@code stdin} when not null. */
+    static Cmd.Result dockerWith(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, env, stdin, Duration.ofSeconds(120));
     }
 
     @Override

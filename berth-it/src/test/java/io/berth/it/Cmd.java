@@ -37,10 +37,29 @@ final class Cmd {
         CompletableFuture<byte[]> out = drain(p.getInputStream());
         CompletableFuture<byte[]> err = drain(p.getErrorStream());
         if (stdin != null) {
-            try (var in = p.getOutputStream()) {
-                in.write(stdin);
-            }
+            // written aside, so that a command that stops reading its input still meets the timeout
+            READERS.submit(() -> {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin);
+                } catch (IOException stoppedReading) {
+                    // the command ended or closed its input; its exit code and output tell
+                }
+            });
         }
+        return finish(p, cmd, timeout, out, err);
+    }
+
+    /** Runs {@code cmd} with its standard input read from {@code input}, as a shell's {@code < input} does. */
+    static Result runWithInput(List<String> cmd, Map<String, String> env, java.nio.file.Path input, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(input.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        return finish(p, cmd, timeout, drain(p.getInputStream()), drain(p.getErrorStream()));
+    }
+
+    private static Result finish(Process p, List<String> cmd, Duration timeout, CompletableFuture<byte[]> out,
+                                 CompletableFuture<byte[]> err) throws InterruptedException {
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out after " + timeout + ": " + cmd);

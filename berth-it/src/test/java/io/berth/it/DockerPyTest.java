@@ -54,6 +54,11 @@ class DockerPyTest {
         runModule("test_exec_attach");
     }
 
+    @Test
+    void logsModule() throws Exception {
+        runModule("test_logs");
+    }
+
     private static void runModule(String module) throws Exception {
         Cmd.Result r = Cmd.run(List.of("/usr/bin/python3", "-W", "ignore", "-m", "unittest", "-v", module),
                 Map.of("DOCKER_HOST", daemon.host(), "BERTH_TEST_REGISTRY", "127.0.0.1:" + registry.port(),

@@ -68,9 +68,9 @@ class InputValidationTest {
         Cmd.Result swap = daemon.docker("create", "-m", "64m", "--memory-swap", "32m", "busybox", "true");
         assertThat(swap.exitCode()).isEqualTo(1);
         assertThat(swap.stderr()).contains("Minimum memoryswap limit should be larger than memory limit");
-        Cmd.Result unapplied = daemon.docker("run", "--rm", "--memory-reservation", "32m", "busybox", "true");
+        Cmd.Result unapplied = daemon.docker("run", "--rm", "--storage-opt", "size=1G", "busybox", "true");
         assertThat(unapplied.exitCode()).isEqualTo(125);
-        assertThat(unapplied.stderr()).contains("berth does not support HostConfig.MemoryReservation yet");
+        assertThat(unapplied.stderr()).contains("berth does not support HostConfig.StorageOpt yet");
         Cmd.Result memory = daemon.cli("run", "--rm", "-m", "1k", "busybox", "true");
         assertThat(memory.exitCode()).isEqualTo(125);
         assertThat(memory.stderr()).contains("Error response from daemon: Minimum memory limit allowed is 6MB");

@@ -77,6 +77,37 @@ class RegistryPushPullTest {
     }
 
     @Test
+    void pullTakesTheIndexEntryOfThePlatformAskedForAndRefusesAMissingOne() throws Exception {
+        String repo = "127.0.0.1:" + berthRegistry.port() + "/multi/busybox";
+        daemon.docker("tag", "busybox", repo + ":single").orFail();
+        daemon.docker("push", repo + ":single").orFail();
+        String arch = daemon.docker("image", "inspect", "-f", "{{.Architecture}}", "busybox").orFail().out();
+        // an index with the one platform busybox was made for
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + berthRegistry.port() + "/v2/multi/busybox/manifests/";
+        var manifest = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "single"))
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        String digest = "sha256:" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(manifest.body()));
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+                + "\"mediaType\":\"" + manifest.headers().firstValue("Content-Type").orElseThrow() + "\",\"digest\":\"" + digest
+                + "\",\"size\":" + manifest.body().length + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}]}";
+        var put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "index"))
+                .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(index)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+
+        String foreign = arch.equals("s390x") ? "ppc64le" : "s390x";
+        Cmd.Result missing = daemon.docker("pull", "--platform", "linux/" + foreign, repo + ":index");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stdout() + missing.stderr()).contains("no matching manifest for linux/" + foreign + " in the manifest list entries");
+        daemon.docker("pull", "--platform", "linux/" + arch, repo + ":index").orFail();
+        assertThat(daemon.docker("image", "inspect", "-f", "{{.Architecture}}", repo + ":index").orFail().out()).isEqualTo(arch);
+    }
+
+    @Test
     void pullOfAMissingTagIsAClearError() throws Exception {
         Cmd.Result r = daemon.docker("pull", registry.host() + "/test/nothing:here");
         assertThat(r.exitCode()).isNotZero();

@@ -80,6 +80,45 @@ public final class AddressAllocator {
         return new Lease(network.id(), owner, a.address(), b == null ? null : b.address());
     }
 
+    /**
+     * The highest free addresses of the network's subnets for {@code owner} (its lease again if it holds one), for
+     * what berth itself keeps on a network (the placeholder that keeps it warm): taken from the top, they leave
+     * containers the low addresses in Docker's order (the first container still gets .2), and outside the pool
+     * order they never move {@code last}. Ignores the --ip-range: the pool is the containers'.
+     */
+    public synchronized Lease allocateTop(Network network, String owner) {
+        IpamConfig v4 = network.ipv4().orElseThrow(() -> new InvalidArgumentException(
+                "network " + network.name() + " has no IPv4 subnet to give addresses from"));
+        IpamConfig v6 = network.enableIPv6() ? network.ipv6().orElse(null) : null;
+        State s = state(network.id());
+        Addresses held = s.leases().get(owner);
+        if (held != null) return new Lease(network.id(), owner, held.ipv4(), held.ipv6());
+        Map<String, Addresses> others = new LinkedHashMap<>(s.leases());
+        String a = top(network, v4, others, false);
+        String b = v6 == null ? null : top(network, v6, others, true);
+        others.put(owner, new Addresses(a, b));
+        save(network.id(), new State(others, s.lastV4(), s.lastV6()));
+        return new Lease(network.id(), owner, a, b);
+    }
+
+    /** The highest address of the subnet that is not its broadcast address, the gateway or taken. */
+    private static String top(Network network, IpamConfig config, Map<String, Addresses> others, boolean ipv6) {
+        Subnet subnet = config.subnetPrefix();
+        BigInteger gateway = Subnet.toInteger(config.gatewayAddress());
+        java.util.Set<BigInteger> taken = new java.util.HashSet<>();
+        others.values().forEach(a -> {
+            String t = ipv6 ? a.ipv6() : a.ipv4();
+            if (t != null) taken.add(Subnet.toInteger(Subnet.parseAddress(t)));
+        });
+        BigInteger candidate = ipv6 ? subnet.last() : subnet.last().subtract(BigInteger.ONE);
+        for (int i = 0; i <= taken.size() + 1 && candidate.compareTo(subnet.base()) > 0; i++) {
+            if (!candidate.equals(gateway) && !taken.contains(candidate)) return Subnet.format(subnet.address(candidate));
+            candidate = candidate.subtract(BigInteger.ONE);
+        }
+        throw new ConflictException("no available " + (ipv6 ? "IPv6" : "IPv4") + " addresses on this network's address pools: "
+                + network.name() + " (" + network.id() + ")");
+    }
+
     /** Gives back what {@code owner} holds on the network; nothing held is no error. */
     public synchronized void release(String networkId, String owner) {
         State s = state(networkId);

@@ -204,9 +204,13 @@ public final class NetworkService {
         return addresses.allocate(n, owner, ipv4, ipv6);
     }
 
-    /** An address berthd holds for itself (the default bridge's anchor): a user's request's rules do not apply. */
-    public synchronized Lease reserve(String networkRef, String owner, String ipv4, String ipv6) {
-        return addresses.allocate(store.get(networkRef), owner, ipv4, ipv6);
+    /** The network's highest free addresses for {@code owner}, which berth keeps itself (AddressAllocator#allocateTop). */
+    public synchronized Lease allocateTop(String networkRef, String owner) {
+        Network n = store.get(networkRef);
+        if (n.ipam().isEmpty()) {
+            throw new InvalidArgumentException("network " + n.name() + " (driver " + n.driver() + ") gives no addresses");
+        }
+        return addresses.allocateTop(n, owner);
     }
 
     /** Gives back what {@code owner} holds on the network (by id); nothing held, or no such network, is no error. */
@@ -215,8 +219,12 @@ public final class NetworkService {
         addresses.release(networkId, owner);
     }
 
-    /** DELETE /networks/{id}. */
-    public synchronized void remove(String ref) {
+    /** DELETE /networks/{id}; then the users are told, outside the lock (what the runtime keeps for it goes). */
+    public void remove(String ref) {
+        users.removed(delete(ref));
+    }
+
+    private synchronized Network delete(String ref) {
         Network n = store.get(ref);
         if (n.predefined()) {
             throw new ConflictException(n.name() + " is a pre-defined network and cannot be removed");
@@ -229,18 +237,25 @@ public final class NetworkService {
         addresses.forget(n.id());
         releaseClaim(n.id());
         events.publish("destroy", n);
+        return n;
     }
 
     /** POST /networks/prune: user networks no container uses that pass {@code selector}; their names. */
-    public synchronized List<String> prune(Selector selector) {
-        List<String> deleted = new ArrayList<>();
+    public List<String> prune(Selector selector) {
+        List<Network> deleted = pruneRecords(selector);
+        deleted.forEach(users::removed);
+        return deleted.stream().map(Network::name).toList();
+    }
+
+    private synchronized List<Network> pruneRecords(Selector selector) {
+        List<Network> deleted = new ArrayList<>();
         for (Network n : store.list()) {
             if (n.predefined() || inUse(n) || !selector.test(n, false)) continue;
             store.remove(n.id());
             addresses.forget(n.id());
             releaseClaim(n.id());
             events.publish("destroy", n);
-            deleted.add(n.name());
+            deleted.add(n);
         }
         return deleted;
     }

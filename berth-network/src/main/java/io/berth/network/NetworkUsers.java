@@ -12,4 +12,7 @@ public interface NetworkUsers {
 
     /** The ids of the containers with an endpoint on {@code network}. */
     List<String> containersUsing(Network network);
+
+    /** {@code network} was removed (rm or prune; no container used it): what is kept on the host for it goes. */
+    default void removed(Network network) {}
 }

@@ -33,6 +33,20 @@ class AddressAllocatorTest {
     }
 
     @Test
+    void aTopLeaseTakesTheHighestFreeAddressAndLeavesContainersTheirOrder() {
+        var a = new AddressAllocator(dir);
+        Network n = net("10.5.0.0/24", null, "10.5.0.1");
+        assertEquals("10.5.0.254", a.allocateTop(n, "warm").ipv4(), "below the broadcast address");
+        assertEquals("10.5.0.254", a.allocateTop(n, "warm").ipv4(), "an owner keeps its lease");
+        assertEquals("10.5.0.2", a.allocate(n, "c1", null, null).ipv4(), "the first container's address is Docker's");
+        assertEquals("10.5.0.253", a.allocateTop(n, "warm2").ipv4());
+        Network gatewayOnTop = net("10.6.0.0/24", null, "10.6.0.254");
+        assertEquals("10.6.0.253", new AddressAllocator(dir.resolve("other")).allocateTop(gatewayOnTop, "warm").ipv4());
+        a.release(n.id(), "warm");
+        assertEquals("10.5.0.3", a.allocate(n, "c2", null, null).ipv4(), "the pool order is not moved by top leases");
+    }
+
+    @Test
     void releasedAddressIsNotReusedAtOnce() {
         var a = new AddressAllocator(dir);
         Network n = net("10.5.0.0/24", null, "10.5.0.1");

@@ -189,12 +189,12 @@ class NetworkServiceTest {
     }
 
     @Test
-    void berthdReservesAnAddressOnTheDefaultBridgeAndContainersStillStartAtTwo() {
+    void berthdKeepsTheDefaultBridgesTopAddressAndContainersStillStartAtTwo() {
         service.ensurePredefined();
-        // the default bridge's anchor: a user could not ask for this address there, berthd may
-        assertEquals("172.17.255.254", service.reserve("bridge", "anchor", "172.17.255.254", null).ipv4());
+        // the default bridge's placeholder: a user could not ask for an address there, berthd takes the top one
+        assertEquals("172.17.255.254", service.allocateTop("bridge", "warm").ipv4());
         assertEquals("172.17.0.2", service.allocate("bridge", "c1", null, null).ipv4());
-        assertEquals(java.util.Set.of("anchor", "c1"), service.addresses().leases(service.inspect("bridge").id()).keySet());
+        assertEquals(java.util.Set.of("warm", "c1"), service.addresses().leases(service.inspect("bridge").id()).keySet());
     }
 
     @Test

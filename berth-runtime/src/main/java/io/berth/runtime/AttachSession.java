@@ -3,25 +3,26 @@ package io.berth.runtime;
 import io.berth.linux.ErrnoException;
 import io.berth.oci.errors.SystemFailureException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.IntSupplier;
 
 /**
  * A client of conmon's attach socket (SOCK_SEQPACKET in the bundle dir). conmon sends each chunk of container
  * output as one packet whose first byte names the stream (2 stdout, 3 stderr); whatever we send is written
  * to the container's stdin. A session made before the container starts connects when it starts, so no
- * output is missed (Docker attaches before it starts). Output is read on a platform thread because the
- * blocking recv is a native call.
+ * output is missed (Docker attaches before it starts). Output is read, and stdin sent ({@link AttachStdin}), on
+ * platform threads because the blocking recv and send are native calls.
  */
 public final class AttachSession implements AutoCloseable {
     private static final int STDOUT_PACKET = 2;
     private static final int STDERR_PACKET = 3;
     private static final int BUF_SIZE = 32 * 1024;
+    private static final long TERMINAL_INPUT_GRACE_MILLIS = 2000;
 
     private final String containerId;
     private final boolean tty;
@@ -32,10 +33,14 @@ public final class AttachSession implements AutoCloseable {
     private final OutputStream stdin;
     private final ResizeTarget resizeTarget;
     private final IntSupplier exitWaiter;
-    private final ByteArrayOutputStream pendingStdin = new ByteArrayOutputStream();
+    /** The container's stdin when it was asked for, else null. */
+    private final AttachStdin stdinFeed;
+    /** Counted down when the connection to conmon ends (the container stopped), or the session ends without one. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     private volatile int fd = -1;
     private volatile boolean closed;
-    private boolean stdinClosedEarly;
+    /** Threads that still use {@link #fd} (the output pump, the stdin feeder); the last one closes it. */
+    private int fdUsers;
 
     /** Where resize requests go (conmon's winsz FIFO of the container). */
     interface ResizeTarget {
@@ -50,7 +55,8 @@ public final class AttachSession implements AutoCloseable {
         this.wantStderr = stderr;
         this.resizeTarget = resizeTarget;
         this.exitWaiter = exitWaiter;
-        this.stdin = stdin ? new StdinStream() : OutputStream.nullOutputStream();
+        this.stdinFeed = stdin ? new AttachStdin() : null;
+        this.stdin = !stdin ? OutputStream.nullOutputStream() : tty ? new TerminalInput() : stdinFeed;
         if (!stderr || tty) this.stderr.end();
         if (!stdout) this.stdout.end();
     }
@@ -63,7 +69,10 @@ public final class AttachSession implements AutoCloseable {
         return tty;
     }
 
-    /** Bytes written here reach the container's stdin (if it was created with OpenStdin). Closing it sends EOF. */
+    /**
+     * Bytes written here reach the container's stdin (if it was created with OpenStdin). Closing it sends EOF; with
+     * a tty it ends this session instead.
+     */
     public OutputStream stdin() {
         return stdin;
     }
@@ -82,6 +91,14 @@ public final class AttachSession implements AutoCloseable {
         resizeTarget.resize(height, width);
     }
 
+    /**
+     * Blocks until the connection to conmon ends (the container stopped) or the session ends without one: what
+     * an attach that asked for no output waits for.
+     */
+    public void awaitEnd() throws InterruptedException {
+        ended.await();
+    }
+
     /** Blocks until the container is no longer running and returns its exit code. */
     public int waitFor() {
         return exitWaiter.getAsInt();
@@ -93,6 +110,10 @@ public final class AttachSession implements AutoCloseable {
         else if (wantStdout) stdout.offer(e.data());
     }
 
+    /**
+     * Connects to conmon's attach socket and starts the threads that use it. Sends nothing itself: the caller is
+     * about to start the container, and stdin written before the start reaches it once it runs and reads.
+     */
     synchronized void connect(java.nio.file.Path bundleDir) {
         if (closed || fd >= 0) return;
         try {
@@ -101,19 +122,36 @@ public final class AttachSession implements AutoCloseable {
             throw new SystemFailureException("attaching to container " + containerId + ": " + e.getMessage(), e);
         }
         int myFd = fd;
-        try {
-            if (pendingStdin.size() > 0) LinuxCalls.send(myFd, pendingStdin.toByteArray(), 0, pendingStdin.size());
-            if (stdinClosedEarly) LinuxCalls.shutdownWrite(myFd);
-        } catch (ErrnoException ignored) {
-            // the container may already be gone; output pumping below ends the session
-        }
-        Thread.ofPlatform().daemon().name("attach-" + containerId.substring(0, 12)).start(() -> pump(myFd));
+        String name = containerId.substring(0, 12);
+        fdUsers = stdinFeed == null ? 1 : 2;
+        Thread.ofPlatform().daemon().name("attach-" + name).start(() -> pump(myFd));
+        if (stdinFeed != null) Thread.ofPlatform().daemon().name("attach-stdin-" + name).start(() -> feedStdin(myFd));
     }
 
     /** Ends the streams of a session that will never connect (the container did not start). */
     void abandon() {
+        if (stdinFeed != null) stdinFeed.fail(new IOException("container " + containerId + " did not start"));
         stdout.end();
         stderr.end();
+        ended.countDown();
+    }
+
+    private void feedStdin(int myFd) {
+        try {
+            stdinFeed.feed(new AttachStdin.Socket() {
+                @Override
+                public void send(byte[] packet) throws IOException {
+                    LinuxCalls.send(myFd, packet, 0, packet.length);
+                }
+
+                @Override
+                public void endInput() {
+                    LinuxCalls.shutdownWrite(myFd);
+                }
+            });
+        } finally {
+            releaseFd(myFd);
+        }
     }
 
     private void pump(int myFd) {
@@ -133,9 +171,40 @@ public final class AttachSession implements AutoCloseable {
         } catch (ErrnoException | RuntimeException ignored) {
             // a reset connection is an end of stream like any other
         } finally {
-            LinuxCalls.close(myFd);
+            // conmon closes the connection when the container has stopped: stdin can no longer be delivered
+            if (stdinFeed != null) stdinFeed.fail(new IOException("container " + containerId + " is not running"));
             stdout.end();
             stderr.end();
+            ended.countDown();
+            releaseFd(myFd);
+        }
+    }
+
+    /** The fd is closed by the last thread that uses it, so neither sends to or reads a number reused meanwhile. */
+    private synchronized void releaseFd(int myFd) {
+        if (--fdUsers == 0) LinuxCalls.close(myFd);
+    }
+
+    /**
+     * A terminal has no end of input: a client that ends its input ends its attach, as in Docker, and the container
+     * keeps its terminal for the next one (conmon runs with --leave-stdin-open).
+     */
+    private final class TerminalInput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            stdinFeed.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            stdinFeed.write(b, off, len);
+        }
+
+        /** What was typed last still arrives, unless the terminal does not take it within a moment. */
+        @Override
+        public void close() {
+            stdinFeed.close(TERMINAL_INPUT_GRACE_MILLIS);
+            AttachSession.this.close();
         }
     }
 
@@ -143,36 +212,11 @@ public final class AttachSession implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        // The pump thread owns the fd and closes it once recv returns; shutdown wakes it up.
-        if (fd >= 0) LinuxCalls.shutdownBoth(fd);
+        if (stdinFeed != null) stdinFeed.fail(new IOException("attach session closed"));
+        // The threads own the fd and close it once they return; shutdown wakes one blocked in recv or send.
+        if (fd >= 0 && fdUsers > 0) LinuxCalls.shutdownBoth(fd);
         stdout.end();
         stderr.end();
-    }
-
-    private final class StdinStream extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            synchronized (AttachSession.this) {
-                if (closed) throw new IOException("attach session closed");
-                if (fd < 0) {
-                    pendingStdin.write(b, off, len);
-                    return;
-                }
-                LinuxCalls.send(fd, b, off, len);
-            }
-        }
-
-        @Override
-        public void close() {
-            synchronized (AttachSession.this) {
-                if (fd >= 0) LinuxCalls.shutdownWrite(fd);
-                else stdinClosedEarly = true;
-            }
-        }
+        ended.countDown();
     }
 }

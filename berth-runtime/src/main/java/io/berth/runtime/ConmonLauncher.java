@@ -51,7 +51,8 @@ final class ConmonLauncher {
                 "--api-version", "1", "-c", c.id(), "-u", c.id(), "-n", c.name(),
                 "-r", runtime.binary().toString(), "-b", p.bundleDir().toString(),
                 "-p", p.pidFile().toString(), "-P", p.conmonPidFile().toString(),
-                "-l", "k8s-file:" + p.logFile(), "--exit-dir", p.exitDir().toString(),
+                "-l", c.spec().lifecycle().log().readable() ? "k8s-file:" + p.logFile() : "none",
+                "--exit-dir", p.exitDir().toString(),
                 "--persist-dir", p.persistDir().toString(), "--socket-dir-path", p.socketDir().toString(),
                 "--full-attach", "--log-level", "warning"));
         for (String a : runtime.globalArgs()) {
@@ -60,6 +61,9 @@ final class ConmonLauncher {
         }
         if (tty) args.add("-t");
         if (stdin) args.add("-i");
+        // A terminal's input outlives each client, as in Docker: one that detaches or goes away leaves it open for the
+        // next attach (without this conmon closes it when an attach connection ends).
+        if (stdin && tty) args.add("--leave-stdin-open");
         return spawn(args, p.bundleDir(), p.startFifo(), p.syncFifo(), p.conmonErrFile(), p.conmonPidFile());
     }
 

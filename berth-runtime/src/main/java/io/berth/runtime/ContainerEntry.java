@@ -28,6 +28,8 @@ final class ContainerEntry {
     final List<AttachSession> pendingAttaches = new ArrayList<>();
     /** Serialises writes of container.json; once the directory is being deleted nothing may recreate it. */
     final Object saveLock = new Object();
+    /** Held while the log's files are renamed (rotation) and while a reader opens them, so a reader sees one set. */
+    final Object logFilesLock = new Object();
     boolean deleting;
 
     ContainerEntry(Container c) {

@@ -77,6 +77,11 @@ final class ContainerRegistry {
         return match;
     }
 
+    /** Every entry not removed, in no order. */
+    List<ContainerEntry> entries() {
+        return byId.values().stream().filter(e -> !e.removed).toList();
+    }
+
     /** Newest first, as docker ps lists them. */
     List<Container> list() {
         return byId.values().stream().filter(e -> !e.removed).map(e -> e.c)

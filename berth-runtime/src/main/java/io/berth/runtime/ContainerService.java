@@ -45,6 +45,8 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerRecovery recovery;
     private final ContainerHealth health;
     private volatile boolean closed;
+    /** How often running containers' logs are checked against their max-size. */
+    private static final long LOG_ROTATION_CHECK_MS = 200;
     private final TmpfsVolumes tmpfsVolumes;
 
     public ContainerService(RuntimeSettings settings, ContainerEvents events) {
@@ -62,7 +64,7 @@ public final class ContainerService implements AutoCloseable {
     public ContainerService(RuntimeSettings settings, ContainerEvents events, java.util.function.Consumer<ContainerSpec> autoRemoved,
                             List<ContainerStep> daemonSteps) {
         this.tmpfsVolumes = new TmpfsVolumes(settings.runRoot());
-        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps);
+        RunSteps steps = RunSteps.standard(tmpfsVolumes, daemonSteps, id -> registry.find(id).c);
         ContainerEvents outside = events == null ? ContainerEvents.NONE : events;
         // every lifecycle event also drives the health monitors (start, pause, unpause, die, destroy)
         this.events = (id, action, attributes) -> {
@@ -85,6 +87,25 @@ public final class ContainerService implements AutoCloseable {
         this.recovery = new ContainerRecovery(store, registry, settler, remover, steps, this::start);
         this.health = new ContainerHealth(registry, publisher, execs, outside);
         Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
+        Thread.ofVirtual().name("log-rotation").start(this::rotateLogs);
+    }
+
+    /** Checks the logs of running containers whose driver rotates, a few times a second, until closed. */
+    private void rotateLogs() {
+        while (!closed) {
+            for (ContainerEntry e : registry.entries()) {
+                Container c = e.c;
+                LogSettings log = c.spec().lifecycle().log();
+                if (log.maxSize() > 0 && c.state().isRunning()) {
+                    LogRotator.check(new LogFiles(c.paths().logFile(), e.logFilesLock), log, c.paths().ctlFifo());
+                }
+            }
+            try {
+                Thread.sleep(LOG_ROTATION_CHECK_MS);
+            } catch (InterruptedException ex) {
+                return;
+            }
+        }
     }
 
     private void observeHealth(String id, String action) {
@@ -268,6 +289,7 @@ public final class ContainerService implements AutoCloseable {
         Path file = c.paths().bundleDir().resolve("update-resources.json");
         try {
             Files.write(file, io.berth.oci.Json.canonicalBytes(OciConfig.updateResources(resources)));
+            if (!HostFacts.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), resources.cpu());
             runtimes.of(c).update(c.id(), file);
         } catch (IOException ex) {
             throw new SystemFailureException("writing " + file + ": " + ex.getMessage(), ex);
@@ -335,7 +357,7 @@ public final class ContainerService implements AutoCloseable {
         Container c = e.c;
         AttachSession s = new AttachSession(c.id(), c.spec().process().tty(), stdin && c.spec().process().openStdin(), stdout, stderr,
                 (h, w) -> resize(c.id(), h, w), () -> waitForExit(c.id(), "not-running"));
-        if (logsFirst) logs(c.id()).read(LogReader.Options.ALL, entry -> {
+        if (logsFirst && c.spec().lifecycle().log().readable()) logs(c.id()).read(LogReader.Options.ALL, entry -> {
             s.prepend(entry);
             return true;
         });
@@ -351,9 +373,13 @@ public final class ContainerService implements AutoCloseable {
         return s;
     }
 
+    /** The container's log; a container whose driver keeps none answers Docker's 501. */
     public LogReader logs(String idOrName) {
         ContainerEntry e = registry.find(idOrName);
-        return new LogReader(e.c.paths().logFile(), () -> !e.removed
+        if (!e.c.spec().lifecycle().log().readable()) {
+            throw new io.berth.oci.errors.NotImplementedException("configured logging driver does not support reading");
+        }
+        return new LogReader(new LogFiles(e.c.paths().logFile(), e.logFilesLock), () -> !e.removed
                 && (e.c.state().isRunning() || e.c.state().status() == ContainerState.Status.RESTARTING));
     }
 

@@ -14,12 +14,13 @@ import java.util.Map;
  * <pre>
  * ContainerSpec
  *   id, name, image, imageId, labels, rootfs, created   identity
- *   process     argv, env, cwd, user, stdio, init, stop signal/timeout
- *   security    privileged, read-only rootfs, capabilities, no_new_privs, seccomp
+ *   process     argv, env, cwd, user, added groups, stdio, init, stop signal/timeout
+ *   security    privileged, read-only rootfs, capabilities, no_new_privs, seccomp, devices
+ *   namespaces  pid, ipc, uts, cgroup: the container's own, the host's or another container's
  *   resources   cgroup limits
  *   mounts      binds, volumes, tmpfs
  *   network     hostname, mode, attached networks, published ports, DNS, extra hosts
- *   lifecycle   restart policy, auto-remove, OCI runtime, healthcheck
+ *   lifecycle   restart policy, auto-remove, OCI runtime, healthcheck, logging driver
  *   extra       the daemon's own data, opaque here
  * </pre>
  *
@@ -32,19 +33,20 @@ import java.util.Map;
 public record ContainerSpec(
         String id, String name, String image, String imageId, Map<String, String> labels, RootfsLayers rootfs,
         Instant created, ProcessSpec process, SecuritySpec security, Resources resources, MountsSpec mounts,
-        NetworkSpec network, LifecycleSpec lifecycle, Map<String, Object> extra) {
+        NetworkSpec network, NamespacesSpec namespaces, LifecycleSpec lifecycle, Map<String, Object> extra) {
 
     public ContainerSpec {
         image = image == null ? "" : image;
         imageId = imageId == null ? "" : imageId;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null) : process;
+        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null, null) : process;
         security = security == null ? SecuritySpec.DEFAULT : security;
         resources = resources == null ? Resources.UNLIMITED : resources;
         mounts = mounts == null ? MountsSpec.NONE : mounts;
         network = network == null ? NetworkSpec.DEFAULT : network;
         lifecycle = lifecycle == null ? LifecycleSpec.DEFAULT : lifecycle;
         extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        namespaces = namespaces == null ? NamespacesSpec.DEFAULT : namespaces;
     }
 
     /** A spec with berth's defaults: no limits, builtin seccomp, no restart, the daemon's default runtime. */
@@ -59,7 +61,7 @@ public record ContainerSpec(
 
     ContainerSpec withName(String newName) {
         return new ContainerSpec(id, newName, image, imageId, labels, rootfs, created, process, security, resources, mounts,
-                network, lifecycle, extra);
+                network, namespaces, lifecycle, extra);
     }
 
     /** Sets only what a caller uses; everything else keeps its default. One setter per setting, grouped by part. */
@@ -82,6 +84,7 @@ public record ContainerSpec(
         private boolean init;
         private String stopSignal;
         private Integer stopTimeoutSeconds;
+        private List<String> groupAdd = List.of();
 
         private boolean privileged;
         private boolean readOnlyRootfs;
@@ -89,6 +92,9 @@ public record ContainerSpec(
         private List<String> capDrop = List.of();
         private boolean noNewPrivileges;
         private SeccompSetting seccomp = SeccompSetting.BUILTIN;
+        private List<DeviceMapping> devices = List.of();
+        private List<String> deviceCgroupRules = List.of();
+        private NamespacesSpec namespaces = NamespacesSpec.DEFAULT;
 
         private Resources resources = Resources.UNLIMITED;
         private MountsSpec mounts = MountsSpec.NONE;
@@ -99,6 +105,7 @@ public record ContainerSpec(
         private String runtime;
         private io.berth.runtime.health.HealthConfig healthcheck;
         private List<String> shell = List.of();
+        private LogSettings log;
 
         private Builder(String id) {
             this.id = id;
@@ -108,7 +115,7 @@ public record ContainerSpec(
             this(s.id());
             name(s.name()).image(s.image()).imageId(s.imageId()).labels(s.labels()).rootfs(s.rootfs()).created(s.created())
                     .extra(s.extra()).process(s.process()).security(s.security()).resources(s.resources()).mounts(s.mounts())
-                    .network(s.network()).lifecycle(s.lifecycle());
+                    .network(s.network()).lifecycle(s.lifecycle()).namespaces(s.namespaces());
         }
 
         public Builder id(String v) { id = v; return this; }
@@ -129,10 +136,11 @@ public record ContainerSpec(
         public Builder init(boolean v) { init = v; return this; }
         public Builder stopSignal(String v) { stopSignal = v; return this; }
         public Builder stopTimeoutSeconds(Integer v) { stopTimeoutSeconds = v; return this; }
+        public Builder groupAdd(List<String> v) { groupAdd = v; return this; }
 
         public Builder process(ProcessSpec p) {
             return args(p.args()).env(p.env()).workingDir(p.workingDir()).user(p.user()).tty(p.tty())
-                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds());
+                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds()).groupAdd(p.groupAdd());
         }
 
         public Builder privileged(boolean v) { privileged = v; return this; }
@@ -141,10 +149,14 @@ public record ContainerSpec(
         public Builder capDrop(List<String> v) { capDrop = v; return this; }
         public Builder noNewPrivileges(boolean v) { noNewPrivileges = v; return this; }
         public Builder seccomp(SeccompSetting v) { seccomp = v; return this; }
+        public Builder devices(List<DeviceMapping> v) { devices = v; return this; }
+        public Builder deviceCgroupRules(List<String> v) { deviceCgroupRules = v; return this; }
+        public Builder namespaces(NamespacesSpec v) { namespaces = v; return this; }
 
         public Builder security(SecuritySpec s) {
             return privileged(s.privileged()).readOnlyRootfs(s.readOnlyRootfs()).capAdd(s.capAdd()).capDrop(s.capDrop())
-                    .noNewPrivileges(s.noNewPrivileges()).seccomp(s.seccomp());
+                    .noNewPrivileges(s.noNewPrivileges()).seccomp(s.seccomp())
+                    .devices(s.devices()).deviceCgroupRules(s.deviceCgroupRules());
         }
 
         public Builder resources(Resources v) { resources = v; return this; }
@@ -158,17 +170,19 @@ public record ContainerSpec(
         public Builder runtime(String v) { runtime = v; return this; }
         public Builder healthcheck(io.berth.runtime.health.HealthConfig v) { healthcheck = v; return this; }
         public Builder shell(List<String> v) { shell = v; return this; }
+        public Builder log(LogSettings v) { log = v; return this; }
 
         public Builder lifecycle(LifecycleSpec l) {
-            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime()).healthcheck(l.healthcheck()).shell(l.shell());
+            return restartPolicy(l.restartPolicy()).autoRemove(l.autoRemove()).runtime(l.runtime()).healthcheck(l.healthcheck()).shell(l.shell())
+                    .log(l.log());
         }
 
         public ContainerSpec build() {
             return new ContainerSpec(id, name, image, imageId, labels, rootfs, created,
-                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds),
-                    new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp),
-                    resources, mounts, network,
-                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell), extra);
+                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd),
+                    new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp, devices, deviceCgroupRules),
+                    resources, mounts, network, namespaces,
+                    new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell, log), extra);
         }
     }
 }

@@ -58,13 +58,16 @@ final class ContainerStarter {
         ConmonLauncher.Launched launched;
         try {
             StepRun run = steps.setUp(c);
-            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user());
+            ResolvedUser user = UserResolver.resolve(p.mergedDir(), spec.process().user(), spec.process().groupAdd());
             ObjectNode config = OciConfig.build(spec, p, user, host, run);
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
                     AtomicFile.OWNER_ONLY);
             StepEnv.write(p, run.env());
+            if (!host.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), spec.resources().cpu());
             launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
+            // what the steps do meanwhile (the network's wiring) is done before the process runs
+            run.awaitBeforeStart();
             connectPendingAttaches(e, p);
             rt.start(c.id());
         } catch (RuntimeException | IOException ex) {

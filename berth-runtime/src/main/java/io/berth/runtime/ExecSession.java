@@ -39,6 +39,7 @@ public final class ExecSession {
     private volatile boolean running;
     /** Set when the runtime exited without starting the process; what it printed is kept off the streams. */
     private volatile boolean failedToStart;
+    private volatile boolean detached;
     private final StringBuilder runtimeError = new StringBuilder();
 
     /** @param command the runtime's exec command line; for a tty, "--tty --console-socket PATH" is added after "exec" */
@@ -261,7 +262,10 @@ public final class ExecSession {
         }
     }
 
-    /** The process's stdin (with a tty: the terminal's input). Closing it sends EOF (with a tty: Ctrl-D). */
+    /**
+     * The process's stdin (with a tty: the terminal's input). Closing it sends EOF; with a tty it {@link #detach}es
+     * the client instead, as Docker does.
+     */
     public OutputStream stdin() {
         Process p = started();
         if (!spec.tty()) return p.getOutputStream();
@@ -278,9 +282,10 @@ public final class ExecSession {
                 LinuxCalls.write(fd, b, off, len);
             }
 
+            /** A terminal has no end of input: as in Docker the client's attach ends and the process runs on. */
             @Override
-            public void close() throws IOException {
-                write(new byte[] {4}, 0, 1);
+            public void close() {
+                detach();
             }
         };
     }
@@ -320,6 +325,20 @@ public final class ExecSession {
                 return gate() ? super.read(b, off, len) : -1;
             }
         };
+    }
+
+    /**
+     * The client detached from the process's terminal: its output stream ends now and later output is dropped;
+     * the process runs on, its terminal input left open.
+     */
+    public void detach() {
+        detached = true;
+        ttyOut.discard();
+    }
+
+    /** Whether the client detached (or ended its terminal input) rather than waiting for the process to end. */
+    public boolean detached() {
+        return detached;
     }
 
     /** Blocks until the process ends and returns its exit code. */

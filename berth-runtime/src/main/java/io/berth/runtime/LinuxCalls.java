@@ -56,6 +56,7 @@ final class LinuxCalls {
     /** struct epoll_event as this architecture lays it out (packed on x86-64 only). */
     static final EpollEvent EPOLL_EVENT = EpollEvent.current();
     private static final int SHUT_WR = 1;
+    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SHUT_RDWR = 2;
 
     /**
@@ -156,8 +157,12 @@ final class LinuxCalls {
                 (int) retryingEintr(st, () -> (long) RECV.invokeExact(st, fd, buf, buf.byteSize(), 0)), st));
     }
 
+    /**
+     * Sends all of {@code data}; on a SOCK_SEQPACKET socket one call is one message. A peer that has gone away is
+     * EPIPE, not SIGPIPE.
+     */
     static void send(int fd, byte[] data, int off, int len) throws ErrnoException {
-        writeFully("send", data, off, len, (st, from, n) -> (long) SEND.invokeExact(st, fd, from, n, 0));
+        writeFully("send", data, off, len, (st, from, n) -> (long) SEND.invokeExact(st, fd, from, n, MSG_NOSIGNAL));
     }
 
     /** A write-like call of {@code n} bytes from {@code from}: how many it took, or -1 with errno set. */

@@ -3,25 +3,34 @@ package io.berth.runtime;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a container's k8s-file log as conmon writes it: one record per line,
+ * Reads a container's log as conmon writes it (k8s-file): one record per line,
  * {@code <RFC 3339 time> <stdout|stderr> <F|P> <data>}, where P marks a partial line continued by the next
- * record. Following polls the file, so it works the same for containers started before a daemon restart.
+ * record; across the rotated files ({@link LogFiles}) oldest first, then the current one. Following polls the
+ * current file, so it works the same for containers started before a daemon restart, and moves on to the new
+ * file when a rotation replaced it (after reading the old one to its end: conmon closed it before making the new).
+ *
+ * <p>Plain files are mapped a window at a time and parsed in place: no copy into the Java heap (a read(2) into a
+ * heap array is two copies in the JDK) and memory bounded by one window, unmapped as soon as it is parsed.
  */
 public final class LogReader {
     /**
@@ -34,34 +43,42 @@ public final class LogReader {
     }
 
     /**
-     * Receives records as views into the reader's buffer, valid only during the call, so that a long log is
+     * Receives records as views into the reader's memory, valid only during the call, so that a long log is
      * read without an object per record. {@code data[off, off+len)} is the record's data, with the newline of a
      * full line included; {@code epochNanos} is its time.
      */
     public interface RecordSink {
-        boolean accept(LogEntry.Stream stream, long epochNanos, byte[] data, int off, int len, boolean partial);
+        boolean accept(LogEntry.Stream stream, long epochNanos, MemorySegment data, long off, int len, boolean partial);
     }
 
     private static final long POLL_MS = 100;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
     /** conmon writes nanoseconds always as nine digits: {@code 2026-12-07T09:53:43.780295775+00:00}. */
     private static final int CONMON_TIME_LENGTH = 35;
-    /** Read size; conmon splits a line into records of at most 8 KiB, so a block holds many. */
+    /** {@code <time> stdout F }: where a conmon record's data begins. */
+    private static final int CONMON_FIELDS = CONMON_TIME_LENGTH + 10;
+    /** Bytes mapped at once; conmon splits a line into records of at most 8 KiB, so a window holds many. */
+    private static final long WINDOW = 8L * 1024 * 1024;
+    /** Read size backwards (tail) and of decompressed blocks. */
     private static final int BLOCK = 256 * 1024;
     /** Enough of a record's start to hold its time, stream and tag fields. */
     private static final int HEAD = 64;
 
-    private final Path file;
+    private final LogFiles files;
     private final BooleanSupplier running;
 
-    LogReader(Path file, BooleanSupplier running) {
-        this.file = file;
+    LogReader(LogFiles files, BooleanSupplier running) {
+        this.files = files;
         this.running = running;
     }
 
+    LogReader(Path file, BooleanSupplier running) {
+        this(new LogFiles(file, new Object()), running);
+    }
+
     public Path file() {
-        return file;
+        return files.current();
     }
 
     public List<LogEntry> readAll() {
@@ -78,17 +95,48 @@ public final class LogReader {
     /** As {@link #read(Options, Predicate)}, an entry per record; {@code caughtUp} as in the record-view read. */
     public void read(Options options, Predicate<LogEntry> sink, Runnable caughtUp) {
         read(options, true, (stream, nanos, data, off, len, partial) -> sink.test(new LogEntry(
-                Instant.ofEpochSecond(0, nanos), stream, Arrays.copyOfRange(data, off, off + len), partial)), caughtUp);
+                Instant.ofEpochSecond(0, nanos), stream, data.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), partial)), caughtUp);
+    }
+
+    /** One file of the log, opened: the rotated ones are read to their end, the last plain one is followed. */
+    private sealed interface Source extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    private record Plain(FileChannel ch, Object key) implements Source {
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    /** Held open from the listing on, so that a rotation renaming it meanwhile does not swap it for another. */
+    private record Gzip(FileChannel ch) implements Source {
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+
+        /** The decompressed content from its start; closing it leaves the channel open for another pass. */
+        InputStream open() throws IOException {
+            ch.position(0);
+            InputStream raw = java.nio.channels.Channels.newInputStream(ch);
+            return new GZIPInputStream(new java.io.FilterInputStream(raw) {
+                @Override
+                public void close() {}
+            }, BLOCK);
+        }
     }
 
     /**
      * Delivers matching records in order to {@code sink} until it returns false, or the log ends (when not
-     * following, or when the container stopped). {@code caughtUp} runs whenever everything the file holds so far
+     * following, or when the container stopped). {@code caughtUp} runs whenever everything the files hold so far
      * has been delivered, which is where a sink that buffers (a network stream) flushes. Memory stays bounded by
-     * one block whatever the log's size, and a tail starts at the offset found by reading backwards from the end.
+     * one window whatever the log's size, and a tail starts where reading backwards from the end finds it.
      *
      * @param withTimes whether {@code sink} reads the records' times; if it does not and no since/until bound
-     *                  needs them, they are not parsed (a third of a full read) and {@code epochNanos} is 0
+     *                  needs them, they are not parsed and {@code epochNanos} is 0
      */
     public void read(Options options, boolean withTimes, RecordSink sink, Runnable caughtUp) {
         long since = options.since() == null ? Long.MIN_VALUE : epochNanos(options.since());
@@ -97,46 +145,178 @@ public final class LogReader {
             if (nanos >= until) return false; // records are in time order: nothing later can match
             return nanos < since || sink.accept(stream, nanos, data, off, len, partial);
         };
+        LogTimeParser times = new LogTimeParser(withTimes || options.since() != null || options.until() != null);
+        List<Source> sources = open();
         try {
+            Plain followed = sources.isEmpty() || !(sources.getLast() instanceof Plain p) ? null : p;
+            List<Source> before = followed == null ? sources : sources.subList(0, sources.size() - 1);
+            // where to start: the whole log, or the tail's first line counted backwards across the files
+            int first = 0;
+            long skipLines = 0;
             long pos = 0;
-            if (options.tail() >= 0 && Files.exists(file)) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    pos = tailStart(ch, options.tail());
+            if (options.tail() >= 0) {
+                int wanted = options.tail();
+                first = sources.size();
+                if (followed != null) {
+                    Tail t = tailStart(followed.ch(), wanted);
+                    pos = t.offset();
+                    wanted -= t.lines();
+                    first = before.size();
                 }
-            }
-            LogTimeParser times = new LogTimeParser(withTimes || options.since() != null || options.until() != null);
-            while (true) {
-                boolean wasRunning = running.getAsBoolean();
-                boolean stopped = false;
-                if (Files.exists(file)) {
-                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                        if (ch.size() < pos) pos = 0;
-                        long end = readFrom(ch, pos, times, filtered);
-                        stopped = end < 0;
-                        pos = stopped ? pos : end;
+                for (int i = before.size() - 1; i >= 0 && wanted > 0; i--) {
+                    long lines = fullLines(before.get(i));
+                    first = i;
+                    pos = 0;
+                    if (lines >= wanted) {
+                        skipLines = lines - wanted;
+                        wanted = 0;
+                    } else {
+                        wanted -= (int) lines;
                     }
                 }
-                caughtUp.run();
-                if (stopped || !options.follow() || !wasRunning) return;
-                Thread.sleep(POLL_MS);
             }
+            for (int i = first; i < before.size(); i++) {
+                RecordSink into = i == first && skipLines > 0 ? skipping(skipLines, filtered) : filtered;
+                if (!readWhole(before.get(i), times, into)) return;
+            }
+            if (followed == null && (!options.follow() || !running.getAsBoolean())) {
+                caughtUp.run();
+                return;
+            }
+            follow(followed, first < before.size() ? 0 : pos, options.follow(), times, filtered, caughtUp);
         } catch (IOException e) {
-            throw new SystemFailureException("reading log " + file + ": " + e.getMessage(), e);
+            throw new SystemFailureException("reading log " + files.current() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            for (Source s : sources) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // a read-only file
+                }
+            }
         }
+    }
+
+    /** The files as they are now, opened under the rotation lock so that no rename moves one between list and open. */
+    private List<Source> open() {
+        List<Source> out = new ArrayList<>();
+        synchronized (files.lock()) {
+            try {
+                for (LogFiles.Rotated r : files.rotated()) {
+                    Plain p = openPlain(r.path());
+                    if (p != null) out.add(r.compressed() ? new Gzip(p.ch()) : p);
+                }
+                Plain current = openPlain(files.current());
+                if (current != null) out.add(current);
+            } catch (IOException e) {
+                for (Source s : out) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // read-only
+                    }
+                }
+                throw new SystemFailureException("opening log " + files.current() + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static Plain openPlain(Path p) throws IOException {
+        try {
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+            return new Plain(ch, Files.readAttributes(p, BasicFileAttributes.class).fileKey());
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads {@code f} from {@code pos}, and when following, polls it; when the current file's name holds another
+     * file (a rotation), reads {@code f} to its end and goes on with the new one from its start.
+     */
+    private void follow(Plain f, long pos, boolean follow, LogTimeParser times, RecordSink sink, Runnable caughtUp)
+            throws IOException, InterruptedException {
+        Plain opened = null;
+        try {
+            while (true) {
+                boolean wasRunning = running.getAsBoolean();
+                if (f != null) {
+                    if (f.ch().size() < pos) pos = 0; // truncated by hand
+                    long end = readMapped(f.ch(), pos, times, sink);
+                    if (end < 0) return;
+                    pos = end;
+                }
+                caughtUp.run();
+                if (!follow || !wasRunning) return;
+                Thread.sleep(POLL_MS);
+                Object key = currentKey();
+                if (key != null && (f == null || !key.equals(f.key()))) {
+                    if (f != null && readMapped(f.ch(), pos, times, sink) < 0) return;
+                    if (opened != null) opened.close();
+                    opened = openPlain(files.current());
+                    f = opened;
+                    pos = 0;
+                }
+            }
+        } finally {
+            if (opened != null) opened.close();
+        }
+    }
+
+    private Object currentKey() {
+        try {
+            return Files.readAttributes(files.current(), BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null; // between a rotation's rename and conmon's reopen
+        }
+    }
+
+    private static boolean readWhole(Source s, LogTimeParser times, RecordSink sink) throws IOException {
+        return switch (s) {
+            case Plain p -> readMapped(p.ch(), 0, times, sink) >= 0;
+            case Gzip g -> readStream(g, times, sink);
+        };
+    }
+
+    /** The number of full lines in a rotated file (for a tail that reaches into it). */
+    private static long fullLines(Source s) throws IOException {
+        long[] n = {0};
+        readWhole(s, new LogTimeParser(false), (stream, nanos, data, off, len, partial) -> {
+            if (!partial) n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    /** Drops records until {@code lines} full lines have passed. */
+    private static RecordSink skipping(long lines, RecordSink sink) {
+        long[] left = {lines};
+        return (stream, nanos, data, off, len, partial) -> {
+            if (left[0] > 0) {
+                if (!partial) left[0]--;
+                return true;
+            }
+            return sink.accept(stream, nanos, data, off, len, partial);
+        };
     }
 
     private static long epochNanos(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 
+    record Tail(long offset, int lines) {}
+
     /**
      * The offset where the last {@code lines} full lines begin, found from the end: a line is its full record
-     * and the partial records before it, so the tail starts after the full record that precedes them (or at 0).
-     * A record still being written (no newline yet) counts for nothing.
+     * and the partial records before it, so the tail starts after the full record that precedes them (or at 0,
+     * with the number of lines found when the file has fewer). A record still being written (no newline yet)
+     * counts for nothing.
      */
-    static long tailStart(FileChannel ch, int lines) throws IOException {
+    static Tail tailStart(FileChannel ch, int lines) throws IOException {
+        if (lines == 0) return new Tail(ch.size(), 0);
         byte[] block = new byte[BLOCK];
         long blockStart = ch.size();
         long newer = -1; // the newline that ends the record whose start we are looking for
@@ -148,12 +328,12 @@ public final class LogReader {
             for (int i = len - 1; i >= 0; i--) {
                 if (block[i] != '\n') continue;
                 long at = blockStart + i;
-                if (newer >= 0 && isFullRecord(ch, at + 1) && ++full > lines) return newer + 1;
+                if (newer >= 0 && isFullRecord(ch, at + 1) && ++full > lines) return new Tail(newer + 1, lines);
                 newer = at;
             }
         }
-        if (newer >= 0 && isFullRecord(ch, 0) && ++full > lines) return newer + 1;
-        return 0;
+        if (newer >= 0 && isFullRecord(ch, 0) && ++full > lines) return new Tail(newer + 1, lines);
+        return new Tail(0, full);
     }
 
     private static boolean isFullRecord(FileChannel ch, long start) throws IOException {
@@ -173,62 +353,113 @@ public final class LogReader {
     }
 
     /**
-     * Delivers the complete records from {@code pos}; returns the offset after the last one, or -1 when the sink
-     * asked to stop. Malformed records are skipped.
+     * Delivers the complete records from {@code pos}, a mapped window at a time; returns the offset after the last
+     * one, or -1 when the sink asked to stop.
      */
-    private static long readFrom(FileChannel ch, long pos, LogTimeParser times, RecordSink sink) throws IOException {
-        byte[] buf = new byte[BLOCK];
-        int len = 0;
-        long bufPos = pos; // file offset of buf[0]
+    private static long readMapped(FileChannel ch, long pos, LogTimeParser times, RecordSink sink) throws IOException {
+        long window = WINDOW;
         while (true) {
-            if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2); // one record longer than a block
-            int n = ch.read(ByteBuffer.wrap(buf, len, buf.length - len), bufPos + len);
-            if (n <= 0) return bufPos;
-            int scanFrom = len;
-            len += n;
-            int start = 0;
-            for (int i = indexOfNewline(buf, scanFrom, len); i >= 0; i = indexOfNewline(buf, start, len)) {
-                if (!deliver(buf, start, i, times, sink)) return -1;
-                start = i + 1;
+            long size = ch.size();
+            if (pos >= size) return pos;
+            long len = Math.min(window, size - pos);
+            long used;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, pos, len, arena);
+                used = deliverAll(seg, len, times, sink);
+            } catch (InternalError e) {
+                // the file was truncated under the mapping (by hand: conmon and berth only append and rename)
+                return pos;
             }
-            System.arraycopy(buf, start, buf, 0, len - start);
-            bufPos += start;
-            len -= start;
+            if (used < 0) return -1;
+            if (used == 0) {
+                if (len == size - pos) return pos; // a record still being written
+                window *= 2; // a record longer than a window (not one conmon writes)
+            }
+            pos += used;
         }
     }
 
+    /** Decompresses a rotated file a block at a time and delivers its records. */
+    private static boolean readStream(Gzip g, LogTimeParser times, RecordSink sink) throws IOException {
+        try (InputStream in = g.open()) {
+            byte[] buf = new byte[BLOCK];
+            int len = 0;
+            while (true) {
+                if (len == buf.length) buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) return true;
+                len += n;
+                long used = deliverAll(MemorySegment.ofArray(buf), len, times, sink);
+                if (used < 0) return false;
+                System.arraycopy(buf, (int) used, buf, 0, len - (int) used);
+                len -= (int) used;
+            }
+        }
+    }
+
+    /** Delivers the complete records in {@code seg[0, len)}; returns the bytes they take, or -1 when told to stop. */
+    private static long deliverAll(MemorySegment seg, long len, LogTimeParser times, RecordSink sink) {
+        long start = 0;
+        while (true) {
+            long i = indexOfNewline(seg, dataStart(seg, start, len), len);
+            if (i < 0) return start;
+            if (!deliver(seg, start, i, times, sink)) return -1;
+            start = i + 1;
+        }
+    }
+
+    /**
+     * Where the search for a record's newline may begin: after its fields when they sit where conmon puts them
+     * ({@code <35-byte time> <stdout|stderr> <F|P> }), since conmon writes those itself (the container's bytes
+     * come only after them) and so they hold no newline; at the record's start otherwise. A third of each record
+     * of a typical log is its fields, and finding newlines is most of a read's work.
+     */
+    private static long dataStart(MemorySegment seg, long start, long len) {
+        long data = start + CONMON_FIELDS;
+        if (data > len) return start;
+        byte tag = at(seg, start + CONMON_TIME_LENGTH + 8);
+        return at(seg, start + CONMON_TIME_LENGTH) == ' ' && at(seg, start + CONMON_TIME_LENGTH + 7) == ' '
+                && (tag == 'F' || tag == 'P') && at(seg, data - 1) == ' ' ? data : start;
+    }
+
     /** Parses one record {@code <time> <stream> <tag> <data>} in {@code line[from, to)}, to being its newline. */
-    private static boolean deliver(byte[] line, int from, int to, LogTimeParser times, RecordSink sink) {
-        int s1 = spaceAt(line, from + CONMON_TIME_LENGTH, from, to);
+    private static boolean deliver(MemorySegment line, long from, long to, LogTimeParser times, RecordSink sink) {
+        long s1 = spaceAt(line, from + CONMON_TIME_LENGTH, from, to);
         if (s1 < 0) return true;
-        int s2 = spaceAt(line, s1 + 7, s1 + 1, to); // " stdout " or " stderr "
+        long s2 = spaceAt(line, s1 + 7, s1 + 1, to); // " stdout " or " stderr "
         if (s2 < 0) return true;
-        int s3 = spaceAt(line, s2 + 2, s2 + 1, to); // " F " or " P "
+        long s3 = spaceAt(line, s2 + 2, s2 + 1, to); // " F " or " P "
         long nanos = times.parse(line, from, s1);
         if (nanos == LogTimeParser.INVALID) return true;
-        boolean stderr = s2 - s1 - 1 == 6 && line[s1 + 4] == 'e'; // "stderr", not "stdout"
-        boolean partial = (s3 < 0 ? to : s3) > s2 + 1 && line[s2 + 1] == 'P';
-        int dataFrom = s3 < 0 ? to : s3 + 1;
-        int dataTo = partial ? to : to + 1; // a full line keeps its newline
+        boolean stderr = s2 - s1 - 1 == 6 && at(line, s1 + 4) == 'e'; // "stderr", not "stdout"
+        boolean partial = (s3 < 0 ? to : s3) > s2 + 1 && at(line, s2 + 1) == 'P';
+        long dataFrom = s3 < 0 ? to : s3 + 1;
+        long dataTo = partial ? to : to + 1; // a full line keeps its newline
         return sink.accept(stderr ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT, nanos, line, dataFrom,
-                dataTo - dataFrom, partial);
+                (int) (dataTo - dataFrom), partial);
     }
 
     /** One record as an entry, or null if it is not one; {@code line} holds it without its newline. */
     static LogEntry parse(byte[] line) {
-        byte[] withNewline = Arrays.copyOf(line, line.length + 1);
+        byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
         withNewline[line.length] = '\n';
         LogEntry[] parsed = {null};
-        deliver(withNewline, 0, line.length, new LogTimeParser(true), (stream, nanos, data, off, len, partial) -> {
-            parsed[0] = new LogEntry(Instant.ofEpochSecond(0, nanos), stream, Arrays.copyOfRange(data, off, off + len), partial);
+        deliver(MemorySegment.ofArray(withNewline), 0, line.length, new LogTimeParser(true), (stream, nanos, data, off, len, partial) -> {
+            parsed[0] = new LogEntry(Instant.ofEpochSecond(0, nanos), stream, data.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), partial);
             return true;
         });
         return parsed[0];
     }
 
     /** The space at {@code expected} when it is one (the usual record), else the first space in {@code [from, to)}. */
-    private static int spaceAt(byte[] line, int expected, int from, int to) {
-        return expected < to && line[expected] == ' ' ? expected : indexOf(line, (byte) ' ', from, to);
+    private static long spaceAt(MemorySegment line, long expected, long from, long to) {
+        if (expected < to && at(line, expected) == ' ') return expected;
+        for (long i = from; i < to; i++) if (at(line, i) == ' ') return i;
+        return -1;
+    }
+
+    private static byte at(MemorySegment s, long i) {
+        return s.get(ValueLayout.JAVA_BYTE, i);
     }
 
     /**
@@ -236,15 +467,15 @@ public final class LogReader {
      * byte after the xor, and the lowest zero byte of a word is found exactly by the borrow trick). Finding the
      * end of each record is most of a log read's work: byte by byte it took 3x as long.
      */
-    static int indexOfNewline(byte[] b, int from, int to) {
-        int i = from;
+    static long indexOfNewline(MemorySegment b, long from, long to) {
+        long i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long x = b.get(LONG_LE, i) ^ NEWLINES;
             long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
             if (zeros != 0) return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
         }
         for (; i < to; i++) {
-            if (b[i] == '\n') return i;
+            if (at(b, i) == '\n') return i;
         }
         return -1;
     }

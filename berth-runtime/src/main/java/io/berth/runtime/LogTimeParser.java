@@ -1,10 +1,11 @@
 package io.berth.runtime;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 
 /**
  * RFC 3339 times as conmon writes them ({@code 2026-12-07T09:53:43.780295775+00:00}), parsed without a
@@ -26,33 +27,33 @@ final class LogTimeParser {
     }
 
     /** Nanoseconds since the epoch, or {@link #INVALID}. */
-    long parse(byte[] b, int from, int to) {
+    long parse(MemorySegment b, long from, long to) {
         if (to - from < SECONDS_PREFIX + 1) return INVALID;
         if (!enabled) return 0;
         try {
-            if (!cached || !Arrays.equals(prefix, 0, SECONDS_PREFIX, b, from, from + SECONDS_PREFIX)) {
-                prefixEpochSecond = LocalDateTime.parse(new String(b, from, SECONDS_PREFIX, StandardCharsets.US_ASCII))
-                        .toEpochSecond(ZoneOffset.UTC);
-                System.arraycopy(b, from, prefix, 0, SECONDS_PREFIX);
+            if (!cached || !samePrefix(b, from)) {
+                cached = false; // until the new prefix parsed
+                MemorySegment.copy(b, ValueLayout.JAVA_BYTE, from, prefix, 0, SECONDS_PREFIX);
+                prefixEpochSecond = LocalDateTime.parse(new String(prefix, StandardCharsets.US_ASCII)).toEpochSecond(ZoneOffset.UTC);
                 cached = true;
             }
-            int i = from + SECONDS_PREFIX;
+            long i = from + SECONDS_PREFIX;
             long nanos = 0;
-            if (b[i] == '.') {
+            if (at(b, i) == '.') {
                 int digits = 0;
-                for (i++; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
-                    if (digits < 9) nanos = nanos * 10 + (b[i] - '0');
+                for (i++; i < to && at(b, i) >= '0' && at(b, i) <= '9'; i++, digits++) {
+                    if (digits < 9) nanos = nanos * 10 + (at(b, i) - '0');
                 }
                 if (digits == 0) return INVALID;
                 for (; digits < 9; digits++) nanos *= 10;
             }
             int offsetSeconds;
-            if (i == to - 1 && b[i] == 'Z') {
+            if (i == to - 1 && at(b, i) == 'Z') {
                 offsetSeconds = 0;
-            } else if (to - i == 6 && (b[i] == '+' || b[i] == '-') && b[i + 3] == ':') {
-                int hh = digit(b[i + 1]) * 10 + digit(b[i + 2]);
-                int mm = digit(b[i + 4]) * 10 + digit(b[i + 5]);
-                offsetSeconds = (b[i] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+            } else if (to - i == 6 && (at(b, i) == '+' || at(b, i) == '-') && at(b, i + 3) == ':') {
+                int hh = digit(at(b, i + 1)) * 10 + digit(at(b, i + 2));
+                int mm = digit(at(b, i + 4)) * 10 + digit(at(b, i + 5));
+                offsetSeconds = (at(b, i) == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
             } else {
                 return INVALID;
             }
@@ -60,6 +61,17 @@ final class LogTimeParser {
         } catch (DateTimeException | NumberFormatException e) {
             return INVALID;
         }
+    }
+
+    private boolean samePrefix(MemorySegment b, long from) {
+        for (int k = 0; k < SECONDS_PREFIX; k++) {
+            if (prefix[k] != at(b, from + k)) return false;
+        }
+        return true;
+    }
+
+    private static byte at(MemorySegment b, long i) {
+        return b.get(ValueLayout.JAVA_BYTE, i);
     }
 
     private static int digit(byte c) {

@@ -7,7 +7,9 @@ import io.berth.linux.LinuxArch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the OCI runtime spec (bundle/config.json) for a container with Docker's defaults: namespaces,
@@ -51,14 +53,23 @@ final class OciConfig {
         return args;
     }
 
+    /**
+     * A process's environment as Docker makes it: PATH, HOSTNAME and (with a TTY) TERM, each replaced by the container's
+     * entry of that name; an entry without "=" unsets the default of that name and sets nothing; a later entry of a
+     * name wins. HOME, when none is given, is the user's home (as runc adds it).
+     */
     static List<String> processEnv(List<String> env, String hostname, boolean tty, String home) {
-        List<String> out = new ArrayList<>();
-        if (env.stream().noneMatch(e -> e.startsWith("PATH="))) out.add("PATH=" + DEFAULT_PATH);
-        if (env.stream().noneMatch(e -> e.startsWith("HOSTNAME="))) out.add("HOSTNAME=" + hostname);
-        out.addAll(env);
-        if (tty && env.stream().noneMatch(e -> e.startsWith("TERM="))) out.add("TERM=xterm");
-        if (home != null && env.stream().noneMatch(e -> e.startsWith("HOME="))) out.add("HOME=" + home);
-        return out;
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("PATH", "PATH=" + DEFAULT_PATH);
+        out.put("HOSTNAME", "HOSTNAME=" + hostname);
+        if (tty) out.put("TERM", "TERM=xterm");
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            if (eq < 0) out.remove(e);
+            else out.put(e.substring(0, eq), e);
+        }
+        if (home != null && !out.containsKey("HOME")) out.put("HOME", "HOME=" + home);
+        return List.copyOf(out.values());
     }
 
     /** The steps' variables first, each one the container's own env names dropped: the container's value wins. */
@@ -92,12 +103,14 @@ final class OciConfig {
 
         root.set("process", process(f, mainProcess.tty(), processArgs(spec),
                 processEnv(withStepEnv(run.env(), mainProcess.env()), hostname, mainProcess.tty(), user.home()),
-                mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(), host));
+                mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(),
+                spec.resources().process(), host));
 
         ObjectNode rootfs = root.putObject("root");
         rootfs.put("path", paths.mergedDir().toString());
         rootfs.put("readonly", security.readOnlyRootfs());
-        root.put("hostname", hostname);
+        // sharing the host's UTS namespace, the container keeps the host's name (the runtime cannot set one)
+        if (!spec.namespaces().uts().equals(NamespacesSpec.HOST)) root.put("hostname", hostname);
 
         ArrayNode mounts = root.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
@@ -106,26 +119,27 @@ final class OciConfig {
         mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", security.privileged() ? "rw" : "ro");
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", security.privileged() ? "rw" : "ro");
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864");
+        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
+                "size=" + spec.resources().process().shmSize());
         mount(mounts, "/etc/resolv.conf", "bind", paths.resolvConfFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hostname", "bind", paths.hostnameFile().toString(), "rbind", "rprivate");
         mount(mounts, "/etc/hosts", "bind", paths.hostsFile().toString(), "rbind", "rprivate");
         if (mainProcess.init()) {
             mount(mounts, INIT_PATH_IN_CONTAINER, "bind", host.initBinary().toString(), "bind", "ro", "nosuid", "nodev");
         }
+        devShm(mounts, spec.namespaces().ipc(), run);
         userMounts(mounts, spec.mounts());
 
         ObjectNode linux = root.putObject("linux");
         linux.put("cgroupsPath", cgroupsPath(spec.id()));
-        ArrayNode ns = linux.putArray("namespaces");
-        for (String n : host.cgroupV2()
-                ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
-                : List.of("pid", "network", "ipc", "uts", "mount")) {
-            if (n.equals("network") && run.hostNetwork()) continue;
-            ObjectNode entry = ns.addObject().put("type", n);
-            if (n.equals("network")) run.networkNamespace().ifPresent(path -> entry.put("path", path.toString()));
+        linux.set("namespaces", namespaces(spec.namespaces(), run, host.cgroupV2()));
+        ObjectNode resources = resources(f, spec.resources(), security.privileged());
+        linux.set("resources", resources);
+        devices(linux, (ArrayNode) resources.get("devices"), security, run);
+        if (!spec.resources().process().sysctls().isEmpty()) {
+            ObjectNode sysctl = linux.putObject("sysctl");
+            new java.util.TreeMap<>(spec.resources().process().sysctls()).forEach(sysctl::put);
         }
-        linux.set("resources", resources(f, spec.resources(), security.privileged()));
         if (!security.privileged()) {
             ArrayNode masked = linux.putArray("maskedPaths");
             MASKED_PATHS.forEach(masked::add);
@@ -135,6 +149,66 @@ final class OciConfig {
             if (seccomp != null) linux.set("seccomp", seccomp);
         }
         return root;
+    }
+
+    /**
+     * linux.namespaces: each of the container's own, but those it shares with the host (absent from the list) and
+     * those of another container it joins (with that one's path, found by the run's steps).
+     */
+    static ArrayNode namespaces(NamespacesSpec modes, StepRun run, boolean cgroupV2) {
+        ArrayNode ns = JsonNodeFactory.instance.arrayNode();
+        for (String type : List.of("pid", "network", "ipc", "uts", "mount", "cgroup")) {
+            String mode = switch (type) {
+                case "pid" -> modes.pid();
+                case "ipc" -> modes.ipc();
+                case "uts" -> modes.uts();
+                case "network" -> run.hostNetwork() ? NamespacesSpec.HOST : "";
+                case "cgroup" -> modes.privateCgroup(cgroupV2) ? NamespacesSpec.PRIVATE : NamespacesSpec.HOST;
+                default -> "";
+            };
+            if (mode.equals(NamespacesSpec.HOST)) continue;
+            ObjectNode entry = ns.addObject().put("type", type);
+            run.joinedNamespace(type).ifPresent(path -> entry.put("path", path.toString()));
+            if (!NamespacesSpec.joinedContainer(mode).isEmpty() && !entry.has("path")) {
+                throw new IllegalStateException("no " + type + " namespace of container " + NamespacesSpec.joinedContainer(mode) + " to join");
+            }
+        }
+        return ns;
+    }
+
+    /**
+     * /dev/shm by IPC mode: berth's own tmpfs (private), none, the host's, the tmpfs made on the host for a
+     * shareable one, or the /dev/shm of the container whose IPC namespace it joins.
+     */
+    private static void devShm(ArrayNode mounts, String ipcMode, StepRun run) {
+        if (ipcMode.equals(NamespacesSpec.PRIVATE) || ipcMode.equals(NamespacesSpec.SHAREABLE) && run.sharedDevShm().isEmpty()) return;
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (mounts.get(i).path("destination").asText().equals("/dev/shm")) mounts.remove(i);
+        }
+        if (ipcMode.equals(NamespacesSpec.HOST)) {
+            mount(mounts, "/dev/shm", "bind", "/dev/shm", "rbind", "rprivate");
+        } else if (ipcMode.equals(NamespacesSpec.SHAREABLE) || !NamespacesSpec.joinedContainer(ipcMode).isEmpty()) {
+            Path shared = run.sharedDevShm().orElseThrow(() -> new IllegalStateException("no /dev/shm to share for " + ipcMode));
+            mount(mounts, "/dev/shm", "bind", shared.toString(), "rbind", "rprivate");
+        }
+    }
+
+    /**
+     * linux.devices (the host's nodes the steps found: every one when privileged, the --device ones otherwise) and,
+     * unless privileged (every device is allowed then), the devices cgroup rules for them and --device-cgroup-rule's.
+     */
+    private static void devices(ObjectNode linux, ArrayNode cgroupRules, SecuritySpec security, StepRun run) {
+        if (!run.devices().isEmpty()) {
+            ArrayNode devices = linux.putArray("devices");
+            for (HostDevices.LinuxDevice d : run.devices()) {
+                devices.addObject().put("path", d.path()).put("type", d.type()).put("major", d.major()).put("minor", d.minor())
+                        .put("fileMode", d.fileMode()).put("uid", d.uid()).put("gid", d.gid());
+            }
+        }
+        if (security.privileged()) return;
+        List<DeviceCgroupRule> rules = new ArrayList<>(run.deviceRules());
+        security.deviceCgroupRules().forEach(r -> rules.add(DeviceCgroupRule.parse(r)));
+        for (DeviceCgroupRule r : rules) device(cgroupRules, r.type(), r.major(), r.minor(), r.access());
     }
 
     /** The filter for a non-privileged container: berth's default, none, or the container's own profile. */
@@ -148,7 +222,8 @@ final class OciConfig {
     }
 
     private static ObjectNode process(JsonNodeFactory f, boolean tty, List<String> args, List<String> env, String cwd,
-                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges, Host host) {
+                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges,
+                                      Resources.ProcessLimits limits, Host host) {
         ObjectNode p = f.objectNode();
         p.put("terminal", tty);
         ObjectNode u = p.putObject("user");
@@ -169,11 +244,22 @@ final class OciConfig {
             caps.forEach(arr::add);
         }
         ArrayNode rl = p.putArray("rlimits");
-        long nofile = Math.min(1048576, host.nofileHard());
-        rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", nofile).put("soft", nofile);
+        if (limits.ulimits().stream().noneMatch(l -> l.name().equals("nofile"))) {
+            long nofile = Math.min(1048576, host.nofileHard());
+            rl.addObject().put("type", "RLIMIT_NOFILE").put("hard", nofile).put("soft", nofile);
+        }
+        for (Resources.Ulimit l : limits.ulimits()) {
+            rl.addObject().put("type", "RLIMIT_" + l.name().toUpperCase(java.util.Locale.ROOT))
+                    .put("hard", rlimit(l.hard())).put("soft", rlimit(l.soft()));
+        }
         p.put("noNewPrivileges", noNewPrivileges);
-        p.put("oomScoreAdj", 0);
+        p.put("oomScoreAdj", limits.oomScoreAdj());
         return p;
+    }
+
+    /** An rlimit as the runtime reads it, an unsigned 64-bit number: Docker's -1 is RLIM_INFINITY. */
+    private static java.math.BigInteger rlimit(long value) {
+        return value == -1 ? java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE) : java.math.BigInteger.valueOf(value);
     }
 
     /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
@@ -196,7 +282,7 @@ final class OciConfig {
         List<String> caps = Capabilities.compute(privileged, security.capAdd(), security.capDrop(), host.capBounding());
         String cwd = exec.workingDir().isEmpty() ? (workingDir.isEmpty() ? "/" : workingDir) : exec.workingDir();
         ObjectNode p = process(f, exec.tty(), exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
-                user, caps, security.noNewPrivileges(), host);
+                user, caps, security.noNewPrivileges(), spec.resources().process(), host);
         return p;
     }
 
@@ -220,19 +306,38 @@ final class OciConfig {
             device(devices, "c", 136L, null, "rwm"); // pts/*
             device(devices, "c", 10L, 200L, "rwm"); // net/tun
         }
+        ObjectNode memory = f.objectNode();
         if (r.memoryBytes() > 0) {
             // swap = memory unless MemorySwap says more: the container cannot escape its limit into swap,
             // so the OOM killer acts.
-            res.putObject("memory").put("limit", r.memoryBytes()).put("swap", r.swapLimit());
+            memory.put("limit", r.memoryBytes()).put("swap", r.swapLimit());
         }
-        if (r.nanoCpus() > 0 || r.cpuShares() > 0) {
-            ObjectNode cpu = res.putObject("cpu");
-            if (r.nanoCpus() > 0) {
-                cpu.put("period", CPU_PERIOD);
-                cpu.put("quota", r.nanoCpus() * CPU_PERIOD / 1_000_000_000L);
-            }
-            if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
+        if (r.memoryReservationBytes() > 0) memory.put("reservation", r.memoryReservationBytes());
+        if (r.memorySwappiness() != null) memory.put("swappiness", r.memorySwappiness());
+        if (r.oomKillDisable()) memory.put("disableOOMKiller", true);
+        if (!memory.isEmpty()) res.set("memory", memory);
+        ObjectNode cpu = f.objectNode();
+        Resources.CpuTuning t = r.cpu();
+        if (r.nanoCpus() > 0) {
+            cpu.put("period", CPU_PERIOD);
+            cpu.put("quota", r.nanoCpus() * CPU_PERIOD / 1_000_000_000L);
         }
+        if (t.period() != 0) cpu.put("period", t.period());
+        if (t.quota() != 0) cpu.put("quota", t.quota());
+        if (r.cpuShares() > 0) cpu.put("shares", r.cpuShares());
+        if (t.realtimePeriod() != 0) cpu.put("realtimePeriod", t.realtimePeriod());
+        if (t.realtimeRuntime() != 0) cpu.put("realtimeRuntime", t.realtimeRuntime());
+        if (!t.cpusetCpus().isEmpty()) cpu.put("cpus", t.cpusetCpus());
+        if (!t.cpusetMems().isEmpty()) cpu.put("mems", t.cpusetMems());
+        if (!cpu.isEmpty()) res.set("cpu", cpu);
+        ObjectNode blockIo = f.objectNode();
+        Resources.BlockIo b = r.blockIo();
+        if (b.weight() > 0) blockIo.put("weight", b.weight());
+        throttles(blockIo, "throttleReadBpsDevice", b.readBps());
+        throttles(blockIo, "throttleWriteBpsDevice", b.writeBps());
+        throttles(blockIo, "throttleReadIOPSDevice", b.readIops());
+        throttles(blockIo, "throttleWriteIOPSDevice", b.writeIops());
+        if (!blockIo.isEmpty()) res.set("blockIO", blockIo);
         if (r.pidsLimit() > 0) res.putObject("pids").put("limit", r.pidsLimit());
         return res;
     }
@@ -248,6 +353,12 @@ final class OciConfig {
         res.remove("devices");
         res.putObject("pids").put("limit", r.pidsLimit() > 0 ? r.pidsLimit() : PID_MAX_LIMIT);
         return res;
+    }
+
+    private static void throttles(ObjectNode blockIo, String field, List<Resources.ThrottleDevice> devices) {
+        if (devices.isEmpty()) return;
+        ArrayNode list = blockIo.putArray(field);
+        devices.forEach(d -> list.addObject().put("major", d.major()).put("minor", d.minor()).put("rate", d.rate()));
     }
 
     private static void device(ArrayNode devices, String type, Long major, Long minor, String access) {

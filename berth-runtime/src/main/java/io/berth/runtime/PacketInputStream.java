@@ -12,8 +12,18 @@ final class PacketInputStream extends InputStream {
     private int pos;
     private boolean ended;
 
+    /** Set when the reader has gone for good: what comes later is dropped instead of kept for nobody. */
+    private volatile boolean discarding;
+
     void offer(byte[] data) {
-        if (data.length > 0) chunks.add(data);
+        if (data.length > 0 && !discarding) chunks.add(data);
+    }
+
+    /** Ends the stream for its reader now, whatever was still to come, and drops everything offered later. */
+    void discard() {
+        discarding = true;
+        chunks.clear();
+        chunks.add(EOF);
     }
 
     void end() {

@@ -10,10 +10,14 @@ import java.util.List;
  * @param init run the args under the host's catatonit/tini as pid 1 ({@code --init})
  * @param stopSignal "SIGTERM", "TERM" or a number; null or empty means SIGTERM
  * @param stopTimeoutSeconds seconds between the stop signal and SIGKILL; null means berth's default (10)
+ * @param groupAdd more groups for the user ({@code --group-add}): gids or names in the rootfs's /etc/group,
+ *                 resolved at every start and exec
  */
 public record ProcessSpec(List<String> args, List<String> env, String workingDir, String user, boolean tty,
-                          boolean openStdin, boolean init, String stopSignal, Integer stopTimeoutSeconds) {
+                          boolean openStdin, boolean init, String stopSignal, Integer stopTimeoutSeconds,
+                          List<String> groupAdd) {
     public ProcessSpec {
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         workingDir = workingDir == null ? "" : workingDir;

@@ -22,12 +22,18 @@ final class RunSteps {
     }
 
     /**
-     * The default order: the rootfs first (the others write into it), then the daemon's steps, /etc files, the
-     * tmpfs of tmpfs volumes, the volumes' fill.
+     * The default order: the rootfs first (the others write into it), a shareable /dev/shm, the namespaces of other containers to join
+     * and the host's devices, then the daemon's steps, /etc files, the tmpfs of tmpfs volumes, the volumes' fill.
+     *
+     * @param containers a container by full id (NotFoundException when gone), for the namespaces it joins
      */
-    static RunSteps standard(TmpfsVolumes tmpfsVolumes, List<ContainerStep> daemonSteps) {
+    static RunSteps standard(TmpfsVolumes tmpfsVolumes, List<ContainerStep> daemonSteps,
+                             java.util.function.Function<String, Container> containers) {
         List<ContainerStep> all = new ArrayList<>();
         all.add(new RootfsStep());
+        all.add(new ShareableShmStep());
+        all.add(new NamespaceJoinStep(containers));
+        all.add(new HostDevicesStep(java.nio.file.Path.of("/dev")));
         all.addAll(daemonSteps);
         all.add(new EtcFilesStep());
         all.add(new TmpfsVolumeStep(tmpfsVolumes));

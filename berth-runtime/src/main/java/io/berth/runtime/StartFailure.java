@@ -1,5 +1,6 @@
 package io.berth.runtime;
 
+import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 
@@ -21,9 +22,13 @@ record StartFailure(int exitCode, String message) {
         return new StartFailure(code, msg);
     }
 
-    /** What start throws: the user's mistakes (bad arguments, 127, 126) as invalid arguments, the rest as failures. */
+    /**
+     * What start throws: the user's mistakes (bad arguments, 127, 126) as invalid arguments, a conflict with another
+     * container's state (a namespace to join that does not run) as that conflict, the rest as failures.
+     */
     RuntimeException toException(Throwable cause) {
         if (cause instanceof InvalidArgumentException iae) return iae;
+        if (cause instanceof ConflictException ce) return ce;
         if (exitCode == 127 || exitCode == 126) return new InvalidArgumentException(message, cause);
         if (cause instanceof SystemFailureException sfe) return sfe;
         return new SystemFailureException(message, cause);

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Turns Docker's --user forms ("", "name", "uid", "uid:gid", "name:group", "uid:group") into numeric ids the
  * way Docker does: names must exist in the rootfs's passwd/group files, numbers need not; the user's
- * supplementary groups come from /etc/group membership.
+ * supplementary groups come from /etc/group membership, then {@code --group-add}'s (a name must be in /etc/group, a
+ * number need not).
  */
 final class UserResolver {
     private record PasswdEntry(String name, int uid, int gid, String home) {}
@@ -21,6 +22,10 @@ final class UserResolver {
     private UserResolver() {}
 
     static ResolvedUser resolve(Path rootfs, String user) {
+        return resolve(rootfs, user, List.of());
+    }
+
+    static ResolvedUser resolve(Path rootfs, String user, List<String> groupAdd) {
         List<PasswdEntry> passwd = readPasswd(rootfs.resolve("etc/passwd"));
         List<GroupEntry> groups = readGroups(rootfs.resolve("etc/group"));
         String spec = user == null || user.isEmpty() ? "0" : user;
@@ -56,8 +61,25 @@ final class UserResolver {
                 if (g.members.contains(entry.name) && g.gid != gid && !extra.contains(g.gid)) extra.add(g.gid);
             }
         }
+        for (String added : groupAdd) {
+            int addedGid = additionalGroup(added, groups);
+            if (!extra.contains(addedGid)) extra.add(addedGid);
+        }
         String home = entry == null || entry.home.isEmpty() ? "/" : entry.home;
         return new ResolvedUser(uid, gid, extra, home);
+    }
+
+    /** The group's own entry wins (by name, or by gid for a number); a number without one is used as it is. */
+    private static int additionalGroup(String added, List<GroupEntry> groups) {
+        boolean numeric = !added.isEmpty() && added.chars().allMatch(Character::isDigit);
+        if (numeric && (added.length() > 10 || Long.parseLong(added) > Integer.MAX_VALUE)) {
+            throw new InvalidArgumentException("uids and gids must be in range 0-" + Integer.MAX_VALUE);
+        }
+        for (GroupEntry g : groups) {
+            if (g.name.equals(added) || numeric && g.gid == Integer.parseInt(added)) return g.gid;
+        }
+        if (numeric) return Integer.parseInt(added);
+        throw new InvalidArgumentException("unable to find group " + added + ": no matching entries in group file");
     }
 
     private static boolean isNumber(String s) {

@@ -68,7 +68,9 @@ class FlatSpecMigrationTest {
 
         JsonNode spec = ContainerStore.JSON.readTree(old.paths().stateFile().toFile()).get("spec");
         assertThat(spec.properties()).extracting(Map.Entry::getKey).containsExactly("id", "name", "image", "imageId", "labels",
-                "rootfs", "created", "process", "security", "resources", "mounts", "network", "lifecycle", "extra");
+                "rootfs", "created", "process", "security", "resources", "mounts", "network", "namespaces", "lifecycle", "extra");
+        // written before namespace modes existed: the container's own namespaces, as it had then
+        assertThat(old.spec().namespaces()).isEqualTo(NamespacesSpec.DEFAULT);
         assertThat(spec.at("/process/args/2").asText()).isEqualTo("sleep 100");
         assertThat(spec.at("/security/capAdd/0").asText()).isEqualTo("NET_ADMIN");
         assertThat(spec.at("/lifecycle/restartPolicy/name").asText()).isEqualTo("on-failure");

@@ -56,6 +56,17 @@ class PureLogicTest {
     }
 
     @Test
+    void processEnvIsDockersDefaultsReplacedOrUnsetByTheContainersEntries() {
+        assertThat(OciConfig.processEnv(List.of("A=1", "PATH=/x", "A=2", "NOPE"), "host", true, "/root"))
+                .containsExactly("PATH=/x", "HOSTNAME=host", "TERM=xterm", "A=2", "HOME=/root");
+        // a name without "=" unsets the default of that name (Docker's ReplaceOrAppendEnvValues)
+        assertThat(OciConfig.processEnv(List.of("HOSTNAME", "TERM", "B="), "host", true, null)).containsExactly(
+                "PATH=" + OciConfig.DEFAULT_PATH, "B=");
+        assertThat(OciConfig.processEnv(List.of("HOME=/h"), "host", false, "/root")).containsExactly(
+                "PATH=" + OciConfig.DEFAULT_PATH, "HOSTNAME=host", "HOME=/h");
+    }
+
+    @Test
     void configCarriesResourcesSecurityAndMounts() {
         ContainerPaths paths = ContainerPaths.of(Path.of("/data"), Path.of("/run/berth/exec"), ID);
         JsonNode c = OciConfig.build(spec(new Resources(20L << 20, 500_000_000L, 10, 0), "", false, true), paths,

@@ -1,12 +1,14 @@
 package io.berth.cli.command;
 
 import io.berth.cli.ApiCommand;
+import io.berth.cli.Main;
 import io.berth.cli.auth.DockerConfigFile;
 import io.berth.cli.auth.RepositoryName;
 import io.berth.cli.tty.Terminal;
 import io.berth.compose.BuildContexts;
 import io.berth.compose.ComposeCli;
 import io.berth.compose.ComposeRuntime;
+import io.berth.compose.ContainerCommands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,16 @@ public final class ComposeCommand extends ApiCommand {
                     in(), context);
             return new BuildContexts.Context(source.tar(), source.dockerfile());
         };
-        ComposeRuntime rt = new ComposeRuntime(client(), in(), out(), err(), io().stdoutIsTerminal(),
+        // exec, attach, cp and stats run the CLI's own commands on the same daemon, streams and environment
+        ContainerCommands cli = words -> {
+            List<String> call = new ArrayList<>();
+            if (root().host() != null) call.addAll(List.of("-H", root().host()));
+            call.addAll(words);
+            return Main.run(call.toArray(String[]::new), io(), env());
+        };
+        ComposeRuntime rt = new ComposeRuntime(client(), in(), out(), err(), io().stdinIsTerminal(), io().stdoutIsTerminal(),
                 io().terminal().test(Terminal.STDERR), contexts,
-                image -> DockerConfigFile.load(env()).authFor(RepositoryName.parse(image)));
+                image -> DockerConfigFile.load(env()).authFor(RepositoryName.parse(image)), cli);
         return ComposeCli.run(args.toArray(String[]::new), rt, env(), Path.of("").toAbsolutePath());
     }
 }

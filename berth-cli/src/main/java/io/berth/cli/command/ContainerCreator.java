@@ -22,6 +22,14 @@ final class ContainerCreator {
     private ContainerCreator() {}
 
     static String create(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, Io io) {
+        try (ContainerIdFile cidFile = ContainerIdFile.claim(options.cidFile())) {
+            String id = createAndPull(client, options, body, env, io);
+            cidFile.write(id);
+            return id;
+        }
+    }
+
+    private static String createAndPull(EngineClient client, CreateOptions options, ObjectNode body, Map<String, String> env, Io io) {
         PrintStream err = io.err();
         ImageRef ref = ImageRef.parse(options.image());
         if (options.pull().equals("always")) {
@@ -29,14 +37,14 @@ final class ContainerCreator {
         }
         JsonNode created;
         try {
-            created = client.createContainer(options.name(), body);
+            created = client.createContainer(options.name(), options.platform(), body);
         } catch (EngineApiException e) {
             if (!e.isNotFound() || options.pull().equals("never") || !e.getMessage().toLowerCase().contains("image")) {
                 throw e;
             }
             err.println("Unable to find image '" + ref.familiar() + "' locally");
             pull(client, ref, options.platform(), env, err, pullProgress(io));
-            created = client.createContainer(options.name(), body);
+            created = client.createContainer(options.name(), options.platform(), body);
         }
         for (JsonNode warning : created.path("Warnings")) {
             err.println("WARNING: " + warning.asText());

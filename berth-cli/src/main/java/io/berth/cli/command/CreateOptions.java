@@ -75,6 +75,57 @@ public final class CreateOptions {
     @Option(names = "--shm-size", paramLabel = "bytes", description = "Size of /dev/shm")
     String shmSize;
 
+    @Option(names = "--memory-reservation", paramLabel = "bytes", description = "Memory soft limit")
+    String memoryReservation;
+
+    @Option(names = "--memory-swappiness", paramLabel = "int", description = "Tune container memory swappiness (0 to 100)")
+    Long memorySwappiness;
+
+    @Option(names = "--kernel-memory", paramLabel = "bytes", description = "Kernel memory limit (deprecated: refused by berthd)")
+    String kernelMemory;
+
+    @Option(names = "--oom-kill-disable", description = "Disable OOM Killer")
+    boolean oomKillDisable;
+
+    @Option(names = "--oom-score-adj", paramLabel = "int", description = "Tune host's OOM preferences (-1000 to 1000)")
+    Integer oomScoreAdj;
+
+    @Option(names = "--cpuset-cpus", paramLabel = "string", description = "CPUs in which to allow execution (0-3, 0,1)")
+    String cpusetCpus;
+
+    @Option(names = "--cpuset-mems", paramLabel = "string", description = "MEMs in which to allow execution (0-3, 0,1)")
+    String cpusetMems;
+
+    @Option(names = "--cpu-period", paramLabel = "int", description = "Limit CPU CFS (Completely Fair Scheduler) period")
+    Long cpuPeriod;
+
+    @Option(names = "--cpu-quota", paramLabel = "int", description = "Limit CPU CFS (Completely Fair Scheduler) quota")
+    Long cpuQuota;
+
+    @Option(names = "--cpu-rt-period", paramLabel = "int", description = "Limit CPU real-time period in microseconds")
+    Long cpuRtPeriod;
+
+    @Option(names = "--cpu-rt-runtime", paramLabel = "int", description = "Limit CPU real-time runtime in microseconds")
+    Long cpuRtRuntime;
+
+    @Option(names = "--blkio-weight", paramLabel = "uint16", description = "Block IO (relative weight), between 10 and 1000")
+    Integer blkioWeight;
+
+    @Option(names = "--device-read-bps", paramLabel = "list", description = "Limit read rate (bytes per second) from a device")
+    List<String> deviceReadBps = new ArrayList<>();
+
+    @Option(names = "--device-write-bps", paramLabel = "list", description = "Limit write rate (bytes per second) to a device")
+    List<String> deviceWriteBps = new ArrayList<>();
+
+    @Option(names = "--device-read-iops", paramLabel = "list", description = "Limit read rate (IO per second) from a device")
+    List<String> deviceReadIops = new ArrayList<>();
+
+    @Option(names = "--device-write-iops", paramLabel = "list", description = "Limit write rate (IO per second) to a device")
+    List<String> deviceWriteIops = new ArrayList<>();
+
+    @Option(names = "--sysctl", paramLabel = "map", description = "Sysctl options (name=value)")
+    List<String> sysctls = new ArrayList<>();
+
     @Option(names = "--read-only", description = "Mount the container's root filesystem as read only")
     boolean readOnly;
 
@@ -86,6 +137,12 @@ public final class CreateOptions {
 
     @Option(names = "--security-opt", paramLabel = "list", description = "Security Options")
     List<String> securityOpt = new ArrayList<>();
+
+    @Option(names = "--log-driver", paramLabel = "string", description = "Logging driver for the container (json-file, local, k8s-file, none)")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "list", description = "Log driver options (max-size, max-file, compress)")
+    List<String> logOpt = new ArrayList<>();
 
     @Option(names = "--stop-signal", paramLabel = "string", description = "Signal to stop the container")
     String stopSignal;
@@ -104,6 +161,12 @@ public final class CreateOptions {
 
     @Option(names = {"-l", "--label"}, paramLabel = "list", description = "Set meta data on a container")
     List<String> labels = new ArrayList<>();
+
+    @Option(names = "--label-file", paramLabel = "list", description = "Read in a line delimited file of labels")
+    List<Path> labelFiles = new ArrayList<>();
+
+    @Option(names = "--cidfile", paramLabel = "string", description = "Write the container ID to the file")
+    String cidFile;
 
     @Option(names = "--privileged", description = "Give extended privileges to this container")
     boolean privileged;
@@ -170,6 +233,22 @@ public final class CreateOptions {
 
     @Option(names = "--pid", paramLabel = "string", description = "PID namespace to use")
     String pid;
+
+    @Option(names = "--uts", paramLabel = "string", description = "UTS namespace to use")
+    String uts;
+
+    @Option(names = "--userns", paramLabel = "string", description = "User namespace to use")
+    String userns;
+
+    @Option(names = "--cgroupns", paramLabel = "string",
+            description = "Cgroup namespace to use (host|private): the daemon's default when not given")
+    String cgroupns;
+
+    @Option(names = "--device", paramLabel = "list", description = "Add a host device to the container")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--device-cgroup-rule", paramLabel = "list", description = "Add a rule to the cgroup allowed devices list")
+    List<String> deviceCgroupRules = new ArrayList<>();
 
     @Option(names = "--pull", paramLabel = "string", defaultValue = "missing",
             description = "Pull image before running (\"always\", \"missing\", \"never\")")
@@ -288,9 +367,26 @@ public final class CreateOptions {
         return out;
     }
 
+    /** Label files first, then {@code -l}, a later label of a name winning (docker's order). */
     private ObjectNode labelMap() {
         ObjectNode out = NODES.objectNode();
-        for (String l : labels) {
+        List<String> all = new ArrayList<>();
+        for (Path file : labelFiles) {
+            String content;
+            try {
+                content = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("open " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                // the env file format; a name alone takes nothing from the environment, so it is left out (as docker)
+                all.addAll(EnvFile.parse(content, file.toString(), Map.of()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid label file (" + file + "): " + e.getMessage(), e);
+            }
+        }
+        all.addAll(labels);
+        for (String l : all) {
             int eq = l.indexOf('=');
             out.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
@@ -363,10 +459,36 @@ public final class CreateOptions {
         if (pid != null) {
             hc.put("PidMode", pid);
         }
+        if (uts != null) {
+            hc.put("UTSMode", uts);
+        }
+        if (userns != null) {
+            hc.put("UsernsMode", userns);
+        }
+        if (cgroupns != null) {
+            hc.put("CgroupnsMode", cgroupns);
+        }
+        if (!devices.isEmpty()) {
+            ArrayNode list = hc.putArray("Devices");
+            devices.forEach(d -> list.add(DeviceOption.parse(d)));
+        }
+        if (!deviceCgroupRules.isEmpty()) {
+            hc.set("DeviceCgroupRules", strings(deviceCgroupRules));
+        }
         hc.put("Privileged", privileged);
         hc.put("ReadonlyRootfs", readOnly);
         if (!securityOpt.isEmpty()) {
             hc.set("SecurityOpt", strings(securityOptions()));
+        }
+        if (logDriver != null || !logOpt.isEmpty()) {
+            ObjectNode log = hc.putObject("LogConfig");
+            log.put("Type", logDriver == null ? "" : logDriver);
+            ObjectNode config = log.putObject("Config");
+            for (String opt : logOpt) {
+                int eq = opt.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("invalid --log-opt: \"" + opt + "\" (expected key=value)");
+                config.put(opt.substring(0, eq), opt.substring(eq + 1));
+            }
         }
         if (!tmpfs.isEmpty()) {
             ObjectNode t = hc.putObject("Tmpfs");
@@ -399,6 +521,7 @@ public final class CreateOptions {
         if (shmSize != null) {
             hc.put("ShmSize", MemorySize.parse(shmSize));
         }
+        resourceLimits(hc);
         if (!ulimits.isEmpty()) {
             ArrayNode list = hc.putArray("Ulimits");
             for (String u : ulimits) {
@@ -413,6 +536,59 @@ public final class CreateOptions {
             }
         }
         return hc;
+    }
+
+    /** The cgroup and process limits beside memory, CPUs and pids; berthd checks each as Docker's daemon does. */
+    private void resourceLimits(ObjectNode hc) {
+        if (memoryReservation != null) hc.put("MemoryReservation", MemorySize.parse(memoryReservation));
+        if (memorySwappiness != null) hc.put("MemorySwappiness", memorySwappiness);
+        if (kernelMemory != null) hc.put("KernelMemory", MemorySize.parse(kernelMemory));
+        if (oomKillDisable) hc.put("OomKillDisable", true);
+        if (oomScoreAdj != null) hc.put("OomScoreAdj", oomScoreAdj);
+        if (cpusetCpus != null) hc.put("CpusetCpus", cpusetCpus);
+        if (cpusetMems != null) hc.put("CpusetMems", cpusetMems);
+        if (cpuPeriod != null) hc.put("CpuPeriod", cpuPeriod);
+        if (cpuQuota != null) hc.put("CpuQuota", cpuQuota);
+        if (cpuRtPeriod != null) hc.put("CpuRealtimePeriod", cpuRtPeriod);
+        if (cpuRtRuntime != null) hc.put("CpuRealtimeRuntime", cpuRtRuntime);
+        if (blkioWeight != null) hc.put("BlkioWeight", blkioWeight);
+        throttles(hc, "BlkioDeviceReadBps", deviceReadBps, true);
+        throttles(hc, "BlkioDeviceWriteBps", deviceWriteBps, true);
+        throttles(hc, "BlkioDeviceReadIOps", deviceReadIops, false);
+        throttles(hc, "BlkioDeviceWriteIOps", deviceWriteIops, false);
+        if (!sysctls.isEmpty()) {
+            ObjectNode map = hc.putObject("Sysctls");
+            for (String kv : sysctls) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("invalid argument \"" + kv + "\" for \"--sysctl\" flag: not name=value");
+                map.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+    }
+
+    /** DEVICE:RATE, a size (1mb) for bytes per second, a plain number for operations per second. */
+    static void throttles(ObjectNode hc, String field, List<String> specs, boolean bytes) {
+        if (specs.isEmpty()) return;
+        ArrayNode list = hc.putArray(field);
+        for (String spec : specs) {
+            int colon = spec.lastIndexOf(':');
+            if (colon <= 0) throw new IllegalArgumentException("bad format: " + spec);
+            String path = spec.substring(0, colon);
+            if (!path.startsWith("/dev/")) throw new IllegalArgumentException("bad format for device path: " + spec);
+            String rate = spec.substring(colon + 1);
+            long value;
+            try {
+                value = bytes ? MemorySize.parse(rate) : Long.parseLong(rate);
+            } catch (IllegalArgumentException e) {
+                value = -1;
+            }
+            if (value < 0) {
+                throw new IllegalArgumentException("invalid rate for device: " + spec + ". The correct format is <device-path>:<number>"
+                        + (bytes ? "[<unit>]. Number must be a positive integer. Unit is optional and can be kb, mb, or gb"
+                        : ". Number must be a positive integer"));
+            }
+            list.addObject().put("Path", path).put("Rate", value);
+        }
     }
 
     /**
@@ -522,6 +698,10 @@ public final class CreateOptions {
 
     public String platform() {
         return platform;
+    }
+
+    public String cidFile() {
+        return cidFile;
     }
 
 }

@@ -32,6 +32,27 @@ public final class UpdateCommand extends ForEachContainer {
     @Option(names = "--pids-limit", paramLabel = "int", description = "Tune container pids limit (set -1 for unlimited)")
     Long pidsLimit;
 
+    @Option(names = "--memory-reservation", paramLabel = "bytes", description = "Memory soft limit")
+    String memoryReservation;
+
+    @Option(names = "--kernel-memory", paramLabel = "bytes", description = "Kernel memory limit (deprecated: refused by berthd)")
+    String kernelMemory;
+
+    @Option(names = "--cpuset-cpus", paramLabel = "string", description = "CPUs in which to allow execution (0-3, 0,1)")
+    String cpusetCpus;
+
+    @Option(names = "--cpuset-mems", paramLabel = "string", description = "MEMs in which to allow execution (0-3, 0,1)")
+    String cpusetMems;
+
+    @Option(names = "--cpu-rt-period", paramLabel = "int", description = "Limit the CPU real-time period in microseconds")
+    Long cpuRtPeriod;
+
+    @Option(names = "--cpu-rt-runtime", paramLabel = "int", description = "Limit the CPU real-time runtime in microseconds")
+    Long cpuRtRuntime;
+
+    @Option(names = "--blkio-weight", paramLabel = "uint16", description = "Block IO (relative weight), between 10 and 1000")
+    Integer blkioWeight;
+
     @Option(names = "--restart", paramLabel = "string", description = "Restart policy to apply when a container exits")
     String restart;
 
@@ -53,6 +74,13 @@ public final class UpdateCommand extends ForEachContainer {
         if (cpuQuota != null) u.put("CpuQuota", cpuQuota);
         if (cpuPeriod != null) u.put("CpuPeriod", cpuPeriod);
         if (pidsLimit != null) u.put("PidsLimit", pidsLimit);
+        if (memoryReservation != null) u.put("MemoryReservation", MemorySize.parse(memoryReservation));
+        if (kernelMemory != null) u.put("KernelMemory", MemorySize.parse(kernelMemory));
+        if (cpusetCpus != null) u.put("CpusetCpus", cpusetCpus);
+        if (cpusetMems != null) u.put("CpusetMems", cpusetMems);
+        if (cpuRtPeriod != null) u.put("CpuRealtimePeriod", cpuRtPeriod);
+        if (cpuRtRuntime != null) u.put("CpuRealtimeRuntime", cpuRtRuntime);
+        if (blkioWeight != null) u.put("BlkioWeight", blkioWeight);
         if (restart != null) {
             CreateOptions.RestartPolicy policy = CreateOptions.RestartPolicy.parse(restart);
             u.putObject("RestartPolicy").put("Name", policy.name()).put("MaximumRetryCount", policy.maximumRetryCount());

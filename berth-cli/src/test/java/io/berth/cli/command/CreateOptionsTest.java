@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,46 @@ class CreateOptionsTest {
     private static JsonNode body(String... args) {
         RunCommand run = parse(args);
         return run.options.toCreateBody(run.detach, Map.of("HOME", "/root"));
+    }
+
+    @Test
+    void resourceFlagsBecomeHostConfigLimits() {
+        JsonNode hc = body("--memory-reservation", "32m", "--memory-swappiness", "10", "--kernel-memory", "64m", "--oom-kill-disable",
+                "--oom-score-adj", "-200", "--cpuset-cpus", "0-1", "--cpuset-mems", "0", "--cpu-period", "50000", "--cpu-quota", "25000",
+                "--cpu-rt-period", "1000000", "--cpu-rt-runtime", "10000", "--blkio-weight", "300",
+                "--device-read-bps", "/dev/vda:1mb", "--device-write-bps", "/dev/vda:2m", "--device-read-iops", "/dev/vda:100",
+                "--device-write-iops", "/dev/vda:50", "--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "kernel.shmmax=1000",
+                "--shm-size", "128m", "--ulimit", "nofile=100:200", "busybox").path("HostConfig");
+        assertThat(hc.path("MemoryReservation").asLong()).isEqualTo(32L << 20);
+        assertThat(hc.path("MemorySwappiness").asLong()).isEqualTo(10);
+        assertThat(hc.path("KernelMemory").asLong()).isEqualTo(64L << 20);
+        assertThat(hc.path("OomKillDisable").asBoolean()).isTrue();
+        assertThat(hc.path("OomScoreAdj").asInt()).isEqualTo(-200);
+        assertThat(hc.path("CpusetCpus").asText()).isEqualTo("0-1");
+        assertThat(hc.path("CpusetMems").asText()).isEqualTo("0");
+        assertThat(hc.path("CpuPeriod").asLong()).isEqualTo(50000);
+        assertThat(hc.path("CpuQuota").asLong()).isEqualTo(25000);
+        assertThat(hc.path("CpuRealtimePeriod").asLong()).isEqualTo(1000000);
+        assertThat(hc.path("CpuRealtimeRuntime").asLong()).isEqualTo(10000);
+        assertThat(hc.path("BlkioWeight").asInt()).isEqualTo(300);
+        assertThat(hc.path("BlkioDeviceReadBps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":1048576}]");
+        assertThat(hc.path("BlkioDeviceWriteBps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":2097152}]");
+        assertThat(hc.path("BlkioDeviceReadIOps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":100}]");
+        assertThat(hc.path("BlkioDeviceWriteIOps").toString()).isEqualTo("[{\"Path\":\"/dev/vda\",\"Rate\":50}]");
+        assertThat(hc.path("Sysctls").toString()).isEqualTo("{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"1000\"}");
+        assertThat(hc.path("ShmSize").asLong()).isEqualTo(128L << 20);
+        assertThat(hc.path("Ulimits").toString()).isEqualTo("[{\"Name\":\"nofile\",\"Soft\":100,\"Hard\":200}]");
+        // not given: not sent
+        JsonNode plain = body("busybox").path("HostConfig");
+        for (String f : List.of("MemoryReservation", "MemorySwappiness", "OomKillDisable", "OomScoreAdj", "CpusetCpus", "CpuPeriod",
+                "BlkioDeviceReadBps", "Sysctls")) {
+            assertThat(plain.has(f)).as(f).isFalse();
+        }
+        assertThatThrownBy(() -> body("--device-read-bps", "/dev/vda", "busybox")).hasMessage("bad format: /dev/vda");
+        assertThatThrownBy(() -> body("--device-read-bps", "vda:1mb", "busybox")).hasMessage("bad format for device path: vda:1mb");
+        assertThatThrownBy(() -> body("--device-read-iops", "/dev/vda:1k", "busybox"))
+                .hasMessageStartingWith("invalid rate for device: /dev/vda:1k.");
+        assertThatThrownBy(() -> body("--sysctl", "net.ipv4.ip_forward", "busybox")).hasMessageContaining("--sysctl");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.berth.daemon.http.ApiJson;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.oci.Platform;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
@@ -44,7 +45,13 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
                            NetworkResolver networks, NetworkStatusSource networkStatus) {
-        this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id());
+        this(containers, images, volumes, networks, networkStatus, io.berth.runtime.LogSettings.JSON_FILE);
+    }
+
+    /** @param defaultLog the daemon's log driver and options, for creates that name none */
+    public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
+                           NetworkResolver networks, NetworkStatusSource networkStatus, io.berth.runtime.LogSettings defaultLog) {
+        this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id(), defaultLog);
         this.view = new ContainerView(networks, networkStatus, id -> {
             try {
                 return java.util.Optional.of(containers.inspect(id).name());
@@ -145,10 +152,12 @@ public final class ContainerRoutes {
         String image = body.path("Image").asText("");
         if (image.isEmpty()) throw new InvalidArgumentException("no image specified");
         String name = ContainerNames.validate(rq.queryParam("name"));
+        Platform platform = platform(rq.queryParam("platform"));
         String id = ContainerNames.newId();
         // The image cannot be removed between its lookup and the container's registration.
         List<String> warnings = new ArrayList<>();
-        Container created = images.withImage(image, (defaults, lowerDirs) -> {
+        if (platform == null) images.foreignPlatformWarning(image).ifPresent(warnings::add);
+        Container created = images.withImage(image, platform, (defaults, lowerDirs) -> {
             var translated = translator.translate(id, name == null ? ContainerNames.random() : name, body, defaults, lowerDirs,
                     rq.apiVersion());
             ContainerSpec spec = translated.spec();
@@ -162,6 +171,16 @@ public final class ContainerRoutes {
             }
         });
         rs.json(201, Map.of("Id", created.spec().id(), "Warnings", warnings));
+    }
+
+    /** The create's {@code platform} query (API 1.41+), null when absent or empty. */
+    static Platform platform(String query) {
+        if (query == null || query.isBlank()) return null;
+        try {
+            return Platform.parse(query);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
     }
 
     private void inspect(HttpRequest rq, HttpResponse rs) throws Exception {

@@ -6,11 +6,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
 import io.berth.oci.errors.InvalidArgumentException;
+import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
@@ -19,6 +22,7 @@ import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked), logs, resize. */
 public final class ContainerStreamRoutes {
+    private static final long HEAD_READ_PAUSE_MILLIS = 50;
     private final ContainerService containers;
 
     public ContainerStreamRoutes(ContainerService containers) {
@@ -37,34 +41,97 @@ public final class ContainerStreamRoutes {
         boolean stdout = rq.queryFlag("stdout");
         boolean stderr = rq.queryFlag("stderr");
         boolean tty = c.spec().process().tty();
+        if (rq.queryFlag("logs") && !c.spec().lifecycle().log().readable()) {
+            throw new NotImplementedException("configured logging driver does not support reading");
+        }
+        DetachKeys keys = DetachKeys.parse(rq.queryParam("detachKeys"), "Invalid detach keys (%s) provided");
         if (!rq.queryFlag("stream")) {
             // logs=1 without stream: replay what was logged and end.
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
-            if (rq.queryFlag("logs")) replayLogs(c, new StreamFraming(out, tty), stdout, stderr);
+            if (rq.queryFlag("logs")) {
+                letClientReadHead();
+                replayLogs(c, new LogFrames(out, tty), stdout, stderr);
+            }
             out.flush();
             return;
         }
         AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
         HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+        if (rq.queryFlag("logs")) letClientReadHead();
+        // Docker watches for the detach keys on a terminal only; detaching ends the attach, the container runs on.
+        InputStream client = tty ? keys.watch(conn.in()) : conn.in();
         try (session) {
-            pipe(conn, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr());
+            if (stdin && !stdout && !stderr && c.spec().process().openStdin()) {
+                feedOnly(client, session);
+            } else {
+                pipe(client, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr(),
+                        session::close);
+            }
         }
     }
 
     /**
-     * Shuttles bytes between a hijacked connection and a process: client → stdin on one virtual thread,
-     * stdout/stderr → framed client output on two more; returns when both outputs have ended.
+     * Gives the client a moment to read the response head before logs follow it. docker-py reads the head through
+     * a buffered reader and then the stream from the raw socket: bytes that arrived with the head are lost to it
+     * (an attach with logs=1 came back empty in most runs). dockerd's own log reading leaves that moment.
      */
-    static void pipe(HttpResponse.Hijacked conn, StreamFraming framing, boolean withStdin, OutputStream stdin,
-                     InputStream stdout, InputStream stderr) throws InterruptedException {
+    private static void letClientReadHead() throws InterruptedException {
+        Thread.sleep(HEAD_READ_PAUSE_MILLIS);
+    }
+
+    /**
+     * An attach for stdin alone has no output whose end would end it: as in Docker it lasts until the client ends
+     * its input (which is then delivered in full) or the container stops.
+     */
+    private static void feedOnly(InputStream client, AttachSession session) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            OutputStream in = session.stdin();
+            try {
+                client.transferTo(in);
+            } catch (IOException ignored) {
+                // the client went away or the container stopped: both end the attach
+            }
+            // a client that detached leaves the container's stdin open
+            if (!(client instanceof DetachingInputStream d && d.detached())) closeQuietly(in);
+            done.countDown();
+        });
+        Thread.ofVirtual().start(() -> {
+            try {
+                session.awaitEnd();
+            } catch (InterruptedException ignored) {
+                // not interrupted: the thread ends with the session
+            }
+            done.countDown();
+        });
+        done.await();
+    }
+
+    /**
+     * Shuttles bytes between a hijacked connection and a process: client → stdin on one virtual thread,
+     * stdout/stderr → framed client output on two more; returns when both outputs have ended. A client that
+     * types the detach keys ({@link DetachingInputStream}) leaves the process's stdin open and has its outputs
+     * ended by {@code detach}.
+     *
+     * @return whether the client detached
+     */
+    static boolean pipe(InputStream client, StreamFraming framing, boolean withStdin, OutputStream stdin,
+                        InputStream stdout, InputStream stderr, Runnable detach) throws InterruptedException {
+        AtomicBoolean detached = new AtomicBoolean();
         if (withStdin) {
             // Not interrupted when the outputs end: interrupting a read on the socket channel would close the
             // connection before the caller has recorded the exit code. The server closes it on return.
             Thread.ofVirtual().start(() -> {
-                try (stdin) {
-                    conn.in().transferTo(stdin);
+                try {
+                    client.transferTo(stdin);
                 } catch (IOException ignored) {
                     // the client went away or the process closed its stdin: both end input only
+                }
+                if (client instanceof DetachingInputStream d && d.detached()) {
+                    detached.set(true);
+                    detach.run();
+                } else {
+                    closeQuietly(stdin);
                 }
             });
         }
@@ -72,6 +139,15 @@ public final class ContainerStreamRoutes {
         Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr));
         out.join();
         err.join();
+        return detached.get();
+    }
+
+    private static void closeQuietly(OutputStream stdin) {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // the process's stdin is gone already
+        }
     }
 
     private static void pumpQuietly(StreamFraming framing, int stream, InputStream in) {
@@ -99,8 +175,8 @@ public final class ContainerStreamRoutes {
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
         try (OutputStream out = rs.stream(200, c.spec().process().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            // Records are lines: merged into frames, a 200 MB log is a few thousand writes instead of millions.
-            StreamFraming framing = new StreamFraming(out, c.spec().process().tty());
+            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions.
+            LogFrames framing = new LogFrames(out, c.spec().process().tty());
             reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
                 try {
                     framing.flush();
@@ -114,7 +190,7 @@ public final class ContainerStreamRoutes {
     }
 
     /** Writes the chosen streams' records as frames, each line behind its time when asked for. */
-    private static LogReader.RecordSink framedSink(StreamFraming framing, boolean stdout, boolean stderr, boolean timestamps) {
+    private static LogReader.RecordSink framedSink(LogFrames framing, boolean stdout, boolean stderr, boolean timestamps) {
         return (stream, nanos, data, off, len, partial) -> {
             boolean isErr = stream == LogEntry.Stream.STDERR;
             if (isErr ? !stderr : !stdout) return true;
@@ -132,7 +208,7 @@ public final class ContainerStreamRoutes {
         };
     }
 
-    private void replayLogs(Container c, StreamFraming framing, boolean stdout, boolean stderr) {
+    private void replayLogs(Container c, LogFrames framing, boolean stdout, boolean stderr) {
         containers.logs(c.id()).read(LogReader.Options.ALL, false, framedSink(framing, stdout, stderr, false), () -> {
             try {
                 framing.flush();

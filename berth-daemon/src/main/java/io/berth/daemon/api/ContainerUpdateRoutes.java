@@ -18,18 +18,32 @@ import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.Resources;
 
 /**
- * `docker update` (POST /containers/{id}/update): memory, swap, CPUs, CPU shares, pids limit and restart
- * policy. As in Docker a field left at its zero value keeps the container's setting; the result is checked by
- * the same rules as a create ({@link ResourceLimits}), applied to a running container's cgroup and saved.
- * Any other field with a value is refused by name.
+ * `docker update` (POST /containers/{id}/update): the limits Docker lets an update change (memory, swap and
+ * reservation, CPUs, CPU period/quota/shares, real-time CPU, cpuset, pids, block I/O weight and throttles) and
+ * the restart policy. As in Docker a field left at its zero value keeps the container's setting; the result is
+ * checked by the same rules as a create ({@link ResourceLimits}), applied to a running container's cgroup and
+ * saved. Any other field with a value is refused by name (Docker would ignore it).
  */
 public final class ContainerUpdateRoutes {
     private static final int MAX_BODY = 1024 * 1024;
-    private static final Set<String> APPLIED = Set.of("Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod",
-            "CpuShares", "PidsLimit", "RestartPolicy");
+    /** Numbers and strings whose zero value means "keep"; KernelMemory is read to be refused in ResourceLimits' words. */
+    private static final Set<String> KEPT_UNLESS_SET = Set.of("Memory", "MemorySwap", "MemoryReservation", "KernelMemory",
+            "NanoCpus", "CpuQuota", "CpuPeriod", "CpuShares", "CpuRealtimePeriod", "CpuRealtimeRuntime", "CpusetCpus",
+            "CpusetMems", "BlkioWeight");
+    /** Lists that replace the container's when present (Docker: a non-nil slice). */
+    private static final Set<String> REPLACED_IF_PRESENT = Set.of("BlkioDeviceReadBps", "BlkioDeviceWriteBps",
+            "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps");
+    private static final Set<String> APPLIED = union(KEPT_UNLESS_SET, REPLACED_IF_PRESENT, Set.of("PidsLimit", "RestartPolicy"));
 
     private final ContainerService containers;
     private final ResourceLimits limits = new ResourceLimits(Runtime.getRuntime().availableProcessors());
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) all.addAll(s);
+        return Set.copyOf(all);
+    }
 
     public ContainerUpdateRoutes(ContainerService containers) {
         this.containers = containers;
@@ -61,25 +75,35 @@ public final class ContainerUpdateRoutes {
             throw new InvalidArgumentException("Memory limit should be smaller than already set memoryswap limit, "
                     + "update the memoryswap at the same time");
         }
-        ObjectNode merged = JsonNodeFactory.instance.objectNode();
-        merged.put("Memory", memory != 0 ? memory : now.memoryBytes());
-        merged.put("MemorySwap", swap != 0 ? swap : now.memorySwapBytes());
+        // NanoCpus stands for a period and quota of its own: one kind cannot be updated while the other is set
         long nanoCpus = body.path("NanoCpus").asLong(0);
-        long quota = body.path("CpuQuota").asLong(0);
-        long period = body.path("CpuPeriod").asLong(0);
-        if (nanoCpus != 0 || (quota == 0 && period == 0)) {
-            merged.put("NanoCpus", nanoCpus != 0 ? nanoCpus : now.nanoCpus());
-            if (quota != 0) merged.put("CpuQuota", quota);
-            if (period != 0) merged.put("CpuPeriod", period);
-        } else {
-            merged.put("CpuQuota", quota);
-            merged.put("CpuPeriod", period);
+        if (nanoCpus > 0 && now.cpu().period() > 0) {
+            throw new InvalidArgumentException("Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set");
         }
-        long shares = body.path("CpuShares").asLong(0);
-        merged.put("CpuShares", shares != 0 ? shares : now.cpuShares());
+        if (nanoCpus > 0 && now.cpu().quota() > 0) {
+            throw new InvalidArgumentException("Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set");
+        }
+        if (body.path("CpuPeriod").asLong(0) > 0 && now.nanoCpus() > 0) {
+            throw new InvalidArgumentException("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set");
+        }
+        if (body.path("CpuQuota").asLong(0) > 0 && now.nanoCpus() > 0) {
+            throw new InvalidArgumentException("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set");
+        }
+        ObjectNode merged = ResourceLimits.asHostConfig(now);
+        for (String field : KEPT_UNLESS_SET) {
+            if (!isZero(body.get(field))) merged.set(field, body.get(field));
+        }
+        for (String field : REPLACED_IF_PRESENT) {
+            if (body.hasNonNull(field)) merged.set(field, body.get(field));
+        }
         // a pointer in Docker's API: present means set, and 0 or -1 means unlimited
-        merged.put("PidsLimit", body.hasNonNull("PidsLimit") ? body.get("PidsLimit").asLong() : now.pidsLimit());
-        Resources resources = limits.from(merged);
+        if (body.hasNonNull("PidsLimit")) merged.set("PidsLimit", body.get("PidsLimit"));
+        // the namespaces the sysctls are checked against again
+        JsonNode created = ContainerView.createBody(spec).path("HostConfig");
+        for (String mode : new String[] {"NetworkMode", "IpcMode"}) {
+            if (created.hasNonNull(mode)) merged.set(mode, created.get(mode));
+        }
+        Resources resources = limits.check(merged, true).resources();
 
         RestartPolicy restart = spec.lifecycle().restartPolicy();
         if (!body.path("RestartPolicy").path("Name").asText("").isEmpty()) {

@@ -2,6 +2,7 @@ package io.berth.daemon.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class ContainerView {
         m.put("ResolvConfPath", c.paths().dir().resolve("resolv.conf").toString());
         m.put("HostnamePath", c.paths().dir().resolve("hostname").toString());
         m.put("HostsPath", c.paths().dir().resolve("hosts").toString());
-        m.put("LogPath", c.logPath().toString());
+        m.put("LogPath", spec.lifecycle().log().readable() ? c.logPath().toString() : "");
         m.put("Name", "/" + c.name());
         m.put("RestartCount", c.restartCount());
         m.put("Driver", "overlay2");
@@ -189,7 +190,7 @@ public final class ContainerView {
         return m;
     }
 
-    private static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
+    static Map<String, Object> hostConfig(ContainerSpec spec, String runtimeName) {
         JsonNode body = createBody(spec);
         LifecycleSpec lifecycle = spec.lifecycle();
         SecuritySpec security = spec.security();
@@ -207,11 +208,29 @@ public final class ContainerView {
         JsonNode securityOpt = body.path("HostConfig").path("SecurityOpt");
         m.put("SecurityOpt", securityOpt.isArray() && !securityOpt.isEmpty() ? securityOpt : null);
         m.put("Init", spec.process().init());
+        // namespace modes as sent (Docker's), the defaults berth chose where none was: IPC private, the host's cgroup
+        // namespace on cgroup v1 and a private one on v2
+        String ipcSent = body.path("HostConfig").path("IpcMode").asText("");
+        m.put("IpcMode", ipcSent.isEmpty() ? spec.namespaces().ipc() : ipcSent);
+        m.put("PidMode", body.path("HostConfig").path("PidMode").asText(""));
+        m.put("UTSMode", body.path("HostConfig").path("UTSMode").asText(""));
+        m.put("UsernsMode", body.path("HostConfig").path("UsernsMode").asText(""));
+        m.put("CgroupnsMode", spec.namespaces().cgroup());
+        JsonNode devices = body.path("HostConfig").path("Devices");
+        m.put("Devices", devices.isArray() ? devices : List.of());
+        JsonNode deviceRules = body.path("HostConfig").path("DeviceCgroupRules");
+        m.put("DeviceCgroupRules", deviceRules.isArray() && !deviceRules.isEmpty() ? deviceRules : null);
+        m.put("GroupAdd", spec.process().groupAdd().isEmpty() ? null : spec.process().groupAdd());
         m.put("Memory", resources.memoryBytes());
         m.put("MemorySwap", resources.memoryBytes() > 0 ? resources.swapLimit() : resources.memorySwapBytes());
         m.put("NanoCpus", resources.nanoCpus());
         m.put("CpuShares", resources.cpuShares());
         m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
+        limits(m, resources, body.path("HostConfig"));
+        // the client's own (it writes the file, and resizes the terminal once attached): shown as sent, as Docker does
+        m.put("ContainerIDFile", body.path("HostConfig").path("ContainerIDFile").asText(""));
+        JsonNode consoleSize = body.path("HostConfig").path("ConsoleSize");
+        m.put("ConsoleSize", consoleSize.isArray() && consoleSize.size() == 2 ? consoleSize : List.of(0, 0));
         // every bind, mount, tmpfs and volumes-from in the request was applied (create refuses any other), so they are shown as sent
         JsonNode binds = body.path("HostConfig").path("Binds");
         m.put("Binds", binds.isArray() && !binds.isEmpty() ? binds : null);
@@ -221,7 +240,7 @@ public final class ContainerView {
         if (tmpfs.isObject() && !tmpfs.isEmpty()) m.put("Tmpfs", tmpfs);
         JsonNode volumesFrom = body.path("HostConfig").path("VolumesFrom");
         m.put("VolumesFrom", volumesFrom.isArray() && !volumesFrom.isEmpty() ? volumesFrom : null);
-        m.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
+        m.put("LogConfig", Map.of("Type", spec.lifecycle().log().driver(), "Config", new java.util.TreeMap<>(spec.lifecycle().log().config())));
         // every network option in the request was applied (create refuses any other), so they are shown as sent
         JsonNode host = body.path("HostConfig");
         // as Docker's Go structs echo them: what was sent, null for what was not ({} and [] stay {} and [])
@@ -231,6 +250,38 @@ public final class ContainerView {
             m.put(list, host.path(list).isArray() ? host.get(list) : null);
         }
         return m;
+    }
+
+    /** The limits as applied, in Docker's HostConfig names (a default shown as Docker shows it: ShmSize 64 MiB). */
+    private static void limits(Map<String, Object> m, Resources r, JsonNode sent) {
+        m.put("MemoryReservation", r.memoryReservationBytes());
+        m.put("MemorySwappiness", r.memorySwappiness());
+        m.put("OomKillDisable", r.oomKillDisable());
+        m.put("CpuPeriod", r.cpu().period());
+        m.put("CpuQuota", r.cpu().quota());
+        m.put("CpuRealtimePeriod", r.cpu().realtimePeriod());
+        m.put("CpuRealtimeRuntime", r.cpu().realtimeRuntime());
+        m.put("CpusetCpus", r.cpu().cpusetCpus());
+        m.put("CpusetMems", r.cpu().cpusetMems());
+        m.put("BlkioWeight", r.blockIo().weight());
+        m.put("BlkioWeightDevice", List.of());
+        m.put("BlkioDeviceReadBps", ResourceLimits.throttlesJson(r.blockIo().readBps()));
+        m.put("BlkioDeviceWriteBps", ResourceLimits.throttlesJson(r.blockIo().writeBps()));
+        m.put("BlkioDeviceReadIOps", ResourceLimits.throttlesJson(r.blockIo().readIops()));
+        m.put("BlkioDeviceWriteIOps", ResourceLimits.throttlesJson(r.blockIo().writeIops()));
+        m.put("ShmSize", r.process().shmSize());
+        m.put("OomScoreAdj", r.process().oomScoreAdj());
+        List<Map<String, Object>> ulimits = new ArrayList<>();
+        r.process().ulimits().forEach(u -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("Name", u.name());
+            one.put("Hard", u.hard());
+            one.put("Soft", u.soft());
+            ulimits.add(one);
+        });
+        m.put("Ulimits", ulimits.isEmpty() && !sent.path("Ulimits").isArray() ? null : ulimits);
+        // as sent, in the request's order (the spec keeps them unordered); only applied ones get this far
+        if (sent.path("Sysctls").isObject() && !sent.path("Sysctls").isEmpty()) m.put("Sysctls", sent.get("Sysctls"));
     }
 
     static Map<String, Object> config(ContainerSpec spec) {
@@ -267,6 +318,7 @@ public final class ContainerView {
         if (process.stopTimeoutSeconds() != null) m.put("StopTimeout", process.stopTimeoutSeconds());
         String mac = body.path("MacAddress").asText("");
         if (!mac.isEmpty()) m.put("MacAddress", mac);
+        if (body.path("NetworkDisabled").asBoolean(false)) m.put("NetworkDisabled", true);
         if (spec.lifecycle().healthcheck() != null) m.put("Healthcheck", HealthcheckJson.render(spec.lifecycle().healthcheck()));
         return m;
     }

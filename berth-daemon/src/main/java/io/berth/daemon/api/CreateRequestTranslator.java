@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.LogSettings;
 import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.RootfsLayers;
 
@@ -24,7 +25,10 @@ public final class CreateRequestTranslator {
     private final ResourceLimits limits;
     private final ContainerVolumes volumes;
     private final ContainerNetworkRequests networks;
+    private final LogSettings defaultLog;
     private final java.util.function.UnaryOperator<String> containerIds;
+    /** Docker's default cgroup namespace follows the host's hierarchy: private on v2, the host's on v1. */
+    private final boolean cgroupV2 = HostProbe.system().cgroupV2();
 
     /** A translated request and the warnings Docker returns with the created container's id. */
     public record Translated(ContainerSpec spec, List<String> warnings) {}
@@ -63,13 +67,36 @@ public final class CreateRequestTranslator {
      *                     NotFoundException "No such container: X"
      */
     public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
-        this(SecurityOptions.HostLsm.detect(), Runtime.getRuntime().availableProcessors(), volumes, networks, containerIds);
+        this(volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    /** @param defaultLog the daemon's log driver and options (daemon.json), for requests that name no driver */
+    public CreateRequestTranslator(ContainerVolumes volumes, NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
+                                   LogSettings defaultLog) {
+        this(SecurityOptions.HostLsm.detect(), ResourceHost.detect(Runtime.getRuntime().availableProcessors()), volumes, networks,
+                containerIds, defaultLog);
     }
 
     CreateRequestTranslator(SecurityOptions.HostLsm lsm, int hostCpus, ContainerVolumes volumes, NetworkResolver networks,
                             java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, ResourceHost.detect(hostCpus), volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds) {
+        this(lsm, resources, volumes, networks, containerIds, LogSettings.JSON_FILE);
+    }
+
+    /**
+     * @param resources  the host's CPUs, cpusets, cgroup features and rlimit ceilings limits are checked against
+     * @param defaultLog the daemon's log driver and options (daemon.json), what a request without LogConfig gets
+     */
+    CreateRequestTranslator(SecurityOptions.HostLsm lsm, ResourceHost resources, ContainerVolumes volumes,
+                            NetworkResolver networks, java.util.function.UnaryOperator<String> containerIds,
+                            LogSettings defaultLog) {
+        this.defaultLog = defaultLog;
         this.lsm = lsm;
-        this.limits = new ResourceLimits(hostCpus);
+        this.limits = new ResourceLimits(resources);
         this.volumes = volumes;
         this.networks = new ContainerNetworkRequests(networks, containerIds, HostName::current);
         this.containerIds = containerIds;
@@ -106,11 +133,14 @@ public final class CreateRequestTranslator {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
         }
         SecurityOptions security = SecurityOptions.parse(strings(host.path("SecurityOpt")), lsm);
+        io.berth.runtime.NamespacesSpec namespaces = NamespaceModes.parse(body, containerIds, cgroupV2);
         String runtime = host.hasNonNull("Runtime") && !host.get("Runtime").asText().isEmpty() ? host.get("Runtime").asText() : null;
         if (runtime != null && !runtime.equals("crun") && !runtime.equals("runc")) {
             throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
         }
 
+        LogSettings log = logSettings(host.path("LogConfig"), defaultLog);
+        ResourceLimits.Checked resources = limits.check(host, false);
         io.berth.runtime.health.HealthConfig requestedCheck = HealthcheckJson.parse(body.get("Healthcheck"));
         if (requestedCheck != null) requestedCheck.validate();
         io.berth.runtime.health.HealthConfig healthcheck = io.berth.runtime.health.HealthConfig.merge(requestedCheck, image.healthcheck());
@@ -123,7 +153,7 @@ public final class CreateRequestTranslator {
         var mounts = MountRequests.parse(host, anonymous, volumes);
         ContainerSpec spec = ContainerSpec.builder(id).name(name).image(body.path("Image").asText()).imageId(image.imageId())
                 .args(args)
-                .env(mergeEnv(image.env(), strings(body.path("Env"))))
+                .env(createEnv(image.env(), strings(body.path("Env"))))
                 .workingDir(workingDir.isEmpty() ? "/" : workingDir)
                 .user(text(body, "User", image.user()))
                 .network(networkSpec)
@@ -134,17 +164,21 @@ public final class CreateRequestTranslator {
                 .privileged(host.path("Privileged").asBoolean(false))
                 .capAdd(strings(host.path("CapAdd"))).capDrop(strings(host.path("CapDrop")))
                 .noNewPrivileges(security.noNewPrivileges()).seccomp(security.seccomp())
+                .devices(DeviceMappings.devices(host)).deviceCgroupRules(DeviceMappings.cgroupRules(host))
+                .namespaces(namespaces).groupAdd(strings(host.path("GroupAdd")))
                 .stopSignal(stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal)
                 .stopTimeoutSeconds(stopTimeout)
-                .resources(limits.from(host))
+                .resources(resources.resources())
                 .mounts(mounts)
                 .restartPolicy(restart).autoRemove(autoRemove).runtime(runtime)
-                .healthcheck(healthcheck).shell(image.shell())
+                .healthcheck(healthcheck).shell(image.shell()).log(log)
                 .labels(labels)
                 .rootfs(new RootfsLayers(lowerDirs)).created(Instant.now())
                 .extra(Map.of("createBody", body, "command", command.asConfig()))
                 .build();
-        return new Translated(spec, network.warnings());
+        List<String> warnings = new ArrayList<>(network.warnings());
+        warnings.addAll(resources.warnings());
+        return new Translated(spec, List.copyOf(warnings));
     }
 
     /** The entrypoint and command a container runs with. */
@@ -179,6 +213,24 @@ public final class CreateRequestTranslator {
         return new Command(entrypoint == null ? List.of() : entrypoint, cmd == null ? List.of() : cmd);
     }
 
+    /** HostConfig.LogConfig {"Type": driver, "Config": {opt: value}} over the daemon's default, as Docker merges them. */
+    static LogSettings logSettings(JsonNode logConfig, LogSettings daemonDefault) {
+        if (!logConfig.isMissingNode() && !logConfig.isNull() && !logConfig.isObject()) {
+            throw new InvalidArgumentException("LogConfig must be an object");
+        }
+        logConfig.properties().forEach(f -> {
+            if (!f.getKey().equals("Type") && !f.getKey().equals("Config")) UnsupportedFields.refuseUnlessEmpty("HostConfig.LogConfig." + f.getKey(), f.getValue());
+        });
+        Map<String, String> options = new LinkedHashMap<>();
+        JsonNode config = logConfig.path("Config");
+        if (!config.isMissingNode() && !config.isNull() && !config.isObject()) throw new InvalidArgumentException("LogConfig.Config must be an object");
+        config.properties().forEach(f -> {
+            if (!f.getValue().isTextual()) throw new InvalidArgumentException("log opt '" + f.getKey() + "' must be a string");
+            options.put(f.getKey(), f.getValue().asText());
+        });
+        return LogSettings.resolve(logConfig.path("Type").asText(""), options, daemonDefault);
+    }
+
     static RestartPolicy restartPolicy(JsonNode node) {
         String name = node.path("Name").asText("");
         int max = node.path("MaximumRetryCount").asInt(0);
@@ -195,7 +247,28 @@ public final class CreateRequestTranslator {
         return new RestartPolicy(name, max);
     }
 
-    /** Env entries merge by key; a request entry without "=" unsets nothing and is dropped, as Docker does. */
+    /**
+     * A container's Config.Env as Docker's create merges it: the request's entries as sent (a name without "=", which
+     * the docker CLI sends for a variable its own environment lacks, included), then the image's entries whose names
+     * the request does not use. An entry without "=" so hides the image's value; at the start it unsets a default
+     * too (OciConfig's process environment).
+     */
+    static List<String> createEnv(List<String> imageEnv, List<String> requestEnv) {
+        if (requestEnv.isEmpty()) return List.copyOf(imageEnv);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<String> out = new ArrayList<>();
+        for (String e : requestEnv) {
+            if (e.isEmpty() || e.startsWith("=")) throw new InvalidArgumentException("invalid environment variable: " + e);
+            names.add(key(e));
+            out.add(e);
+        }
+        for (String e : imageEnv) {
+            if (!names.contains(key(e))) out.add(e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** ENV instructions over a config's env (commit --change): merged by name, a later value wins. */
     static List<String> mergeEnv(List<String> imageEnv, List<String> requestEnv) {
         Map<String, String> merged = new LinkedHashMap<>();
         for (String e : imageEnv) merged.put(key(e), e);

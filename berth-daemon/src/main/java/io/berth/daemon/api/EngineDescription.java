@@ -61,10 +61,11 @@ final class EngineDescription {
         m.put("BridgeNfIp6tables", "1".equals(host.sysctl("net/bridge/bridge-nf-call-ip6tables")));
         m.put("Debug", false);
         m.put("NFd", host.openFiles());
-        m.put("OomKillDisable", false);
+        // memory.oom_control, which create's OomKillDisable writes, exists only in cgroup v1
+        m.put("OomKillDisable", !v2);
         m.put("NGoroutines", Thread.activeCount());
         m.put("SystemTime", now.toString());
-        m.put("LoggingDriver", "k8s-file");
+        m.put("LoggingDriver", daemon.loggingDriver());
         m.put("CgroupDriver", "cgroupfs");
         m.put("CgroupVersion", v2 ? "2" : "1");
         m.put("NEventsListener", counts.eventListeners());

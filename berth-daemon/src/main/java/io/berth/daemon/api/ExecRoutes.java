@@ -1,5 +1,6 @@
 package io.berth.daemon.api;
 
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.berth.runtime.ExecSpec;
 
 /** docker exec: create, start (hijacked or detached), inspect, resize. */
 public final class ExecRoutes {
+    private static final String EXEC_KEYS_ERROR = "Invalid escape keys (%s) provided";
     private final ContainerService containers;
 
     public ExecRoutes(ContainerService containers) {
@@ -37,11 +39,24 @@ public final class ExecRoutes {
         BodyTypes.exec(body);
         List<String> cmd = CreateRequestTranslator.strings(body.get("Cmd"));
         if (cmd.isEmpty()) throw new InvalidArgumentException("No exec command specified");
+        String detachKeys = detachKeys(body);
+        DetachKeys.parse(detachKeys, EXEC_KEYS_ERROR);
         ExecSpec spec = new ExecSpec(cmd, CreateRequestTranslator.strings(body.get("Env")),
                 body.path("WorkingDir").asText(""), body.path("User").asText(""), body.path("Tty").asBoolean(false),
-                body.path("AttachStdin").asBoolean(false), body.path("Privileged").asBoolean(false));
+                body.path("AttachStdin").asBoolean(false), body.path("Privileged").asBoolean(false), detachKeys);
         ExecSession session = containers.execCreate(rq.pathParam("id"), spec);
         rs.json(201, Map.of("Id", session.id()));
+    }
+
+    /** Go decodes JSON field names case-insensitively, and docker-py sends this one as "detachKeys". */
+    private static String detachKeys(JsonNode body) {
+        for (var fields = body.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (!field.getKey().equalsIgnoreCase("DetachKeys") || field.getValue().isNull()) continue;
+            BodyTypes.check(field.getKey(), BodyTypes.Kind.STRING, field.getValue());
+            return field.getValue().asText();
+        }
+        return "";
     }
 
     private void start(HttpRequest rq, HttpResponse rs) throws Exception {
@@ -62,7 +77,13 @@ public final class ExecRoutes {
         if (size != null && size.isArray() && size.size() == 2) session.resize(size.get(0).asInt(), size.get(1).asInt());
         HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), rawStream ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
         StreamFraming framing = new StreamFraming(conn.out(), rawStream);
-        ContainerStreamRoutes.pipe(conn, framing, session.spec().attachStdin(), session.stdin(), session.stdout(), session.stderr());
+        // as in Docker the detach keys are watched for when the exec was created with a terminal
+        InputStream client = session.spec().tty()
+                ? DetachKeys.parse(session.spec().detachKeys(), EXEC_KEYS_ERROR).watch(conn.in()) : conn.in();
+        boolean detached = ContainerStreamRoutes.pipe(client, framing, session.spec().attachStdin(), session.stdin(),
+                session.stdout(), session.stderr(), session::detach);
+        // the process runs on; its exit is for exec inspect
+        if (detached || session.detached()) return;
         // The client asks for the exit code as soon as the stream ends: it must be recorded by then.
         session.waitFor();
         ExecStartFailure failure = session.startFailure();
@@ -99,7 +120,10 @@ public final class ExecRoutes {
         m.put("OpenStdout", true);
         m.put("CanRemove", false);
         m.put("ContainerID", i.containerId());
-        m.put("DetachKeys", "");
+        // Docker shows the keys' codes, base64 as Go encodes bytes; none given: empty
+        String keys = i.spec().detachKeys();
+        m.put("DetachKeys", keys.isEmpty() ? ""
+                : java.util.Base64.getEncoder().encodeToString(DetachKeys.parse(keys, EXEC_KEYS_ERROR).sequence()));
         m.put("Pid", i.pid());
         rs.json(200, m);
     }

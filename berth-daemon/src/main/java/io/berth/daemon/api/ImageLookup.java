@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.berth.oci.ContainerConfig;
+import io.berth.oci.Platform;
+import io.berth.oci.errors.NotFoundException;
 import io.berth.daemon.images.ImageService;
 import io.berth.store.ImageRecord;
 import io.berth.store.ImageStore;
@@ -31,7 +33,45 @@ public final class ImageLookup {
      * NotFoundException("No such image: X") when missing, as Docker's create answers.
      */
     public <T> T withImage(String ref, Use<T> use) throws Exception {
-        return service.withImage(ref, r -> use.apply(toDefaults(r), images.lowerDirs(r.id())));
+        return withImage(ref, null, use);
+    }
+
+    /**
+     * As {@link #withImage(String, Use)}, for a create that asked for a platform ({@code wanted}, null for none): an
+     * image of another platform is Docker's NotFoundException "image with reference X was found but does not match the
+     * specified platform", which the docker CLI takes as a missing image (and pulls for that platform).
+     */
+    public <T> T withImage(String ref, Platform wanted, Use<T> use) throws Exception {
+        return service.withImage(ref, r -> {
+            if (wanted != null) {
+                Platform actual = platformOf(r);
+                if (!wanted.accepts(actual)) {
+                    throw new NotFoundException("image with reference " + ref + " was found but does not match the specified"
+                            + " platform: wanted " + wanted.format() + ", actual: " + actual.format());
+                }
+            }
+            return use.apply(toDefaults(r), images.lowerDirs(r.id()));
+        });
+    }
+
+    /**
+     * Docker's create warning for an image of another platform than the machine's when no platform was asked for;
+     * empty when it matches (or says nothing of its platform).
+     */
+    public Optional<String> foreignPlatformWarning(String ref) {
+        return images.find(ref).flatMap(r -> {
+            Platform actual = platformOf(r);
+            Platform host = Platform.host();
+            if (r.config().architecture() == null || r.config().architecture().isEmpty() || host.accepts(actual)) return Optional.empty();
+            return Optional.of("The requested image's platform (" + actual.format() + ") does not match the detected host"
+                    + " platform (" + host.format() + ") and no specific platform was requested");
+        });
+    }
+
+    private static Platform platformOf(ImageRecord r) {
+        String os = r.config().os() == null || r.config().os().isEmpty() ? "linux" : r.config().os();
+        String arch = r.config().architecture() == null ? "" : r.config().architecture();
+        return new Platform(arch, os, null, null, r.config().variant());
     }
 
     public Optional<ImageDefaults> find(String ref) {

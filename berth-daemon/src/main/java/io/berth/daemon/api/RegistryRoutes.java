@@ -74,9 +74,12 @@ public final class RegistryRoutes {
         String ref = tag.isEmpty() ? image : tag.startsWith("sha256:") ? image + "@" + tag : image + ":" + tag;
         ImageReference reference = ImageReference.parse(ref);
         Credentials credentials = credentials(rq);
+        // an index is resolved to the manifest of the platform asked for (the machine's when none is)
+        io.berth.oci.Platform platform = ContainerRoutes.platform(rq.queryParam("platform"));
         try (ProgressStream progress = new ProgressStream(rs)) {
             try {
-                PullResult result = registry.pull(reference, credentials, e -> relay(progress, e));
+                PullResult result = registry.pull(reference, credentials, platform == null ? io.berth.oci.Platform.host() : platform,
+                        e -> relay(progress, e));
                 events.publish("image", "pull", result.image().id().toString(), Map.of("name", reference.familiar()));
             } catch (BerthException e) {
                 progress.fail(e);

@@ -15,14 +15,9 @@ public final class StreamFraming {
     public static final int STDERR = 2;
 
     private static final int HEADER = 8;
-    private static final int MERGED_FRAME = 64 * 1024;
 
     private final OutputStream out;
     private final boolean raw;
-    /** A merged frame being built: its header's room, then up to MERGED_FRAME bytes of data. */
-    private byte[] pending;
-    private int pendingStream;
-    private int pendingLength;
 
     public StreamFraming(OutputStream out, boolean raw) {
         this.out = out;
@@ -32,45 +27,12 @@ public final class StreamFraming {
     /** Writes one frame and flushes it: for live streams, where the client must see output as it comes. */
     public synchronized void write(int stream, byte[] data, int off, int len) throws IOException {
         if (len == 0) return;
-        emitPending();
         emit(stream, data, off, len);
         out.flush();
     }
 
-    /**
-     * Adds {@code data} to the stream without flushing: for replays (logs), where a frame per record would make
-     * a 200 MB log millions of frames for the client to demultiplex. Consecutive data of one stream is merged
-     * into frames of up to {@link #MERGED_FRAME} bytes (frame boundaries carry no meaning in Docker's
-     * protocol), each written to {@code out} in one call, so {@code out} needs no buffer of its own; the caller
-     * {@link #flush()}es when it has caught up with its source.
-     */
-    public synchronized void append(int stream, byte[] data, int off, int len) throws IOException {
-        if (len == 0) return;
-        if (pendingLength > 0 && (stream != pendingStream || pendingLength + len > MERGED_FRAME)) emitPending();
-        if (len > MERGED_FRAME) {
-            emit(stream, data, off, len);
-            return;
-        }
-        if (pending == null) pending = new byte[HEADER + MERGED_FRAME]; // live streams (write) never need it
-        System.arraycopy(data, off, pending, HEADER + pendingLength, len);
-        pendingStream = stream;
-        pendingLength += len;
-    }
-
     public synchronized void flush() throws IOException {
-        emitPending();
         out.flush();
-    }
-
-    private void emitPending() throws IOException {
-        if (pendingLength == 0) return;
-        if (raw) {
-            out.write(pending, HEADER, pendingLength);
-        } else {
-            header(pending, pendingStream, pendingLength);
-            out.write(pending, 0, HEADER + pendingLength);
-        }
-        pendingLength = 0;
     }
 
     private void emit(int stream, byte[] data, int off, int len) throws IOException {

@@ -35,8 +35,14 @@ public final class SystemRoutes {
      * Facts about this daemon that /info and /version report: {@code id} is DATA-ROOT/engine-id, made once (as
      * dockerd 23+ keeps its own), so a client sees one daemon across restarts.
      */
+    /** @param loggingDriver the daemon's default log driver (daemon.json log-driver; json-file when not set) */
     public record DaemonFacts(String id, Path dataRoot, String defaultRuntime, Map<String, Path> runtimes, Path conmon,
-                              Path init, List<String> insecureRegistries) {}
+                              Path init, List<String> insecureRegistries, String loggingDriver) {
+        public DaemonFacts(String id, Path dataRoot, String defaultRuntime, Map<String, Path> runtimes, Path conmon,
+                           Path init, List<String> insecureRegistries) {
+            this(id, dataRoot, defaultRuntime, runtimes, conmon, init, insecureRegistries, "json-file");
+        }
+    }
 
     public SystemRoutes(ContainerService containers, ImageLookup images, EventBus events, GarbageCollector gc,
                         Supplier<List<Map<String, Object>>> volumeUsage, Supplier<List<Map<String, Object>>> buildCache,

@@ -12,8 +12,8 @@ import io.berth.oci.errors.InvalidArgumentException;
  * accepted and ignored (a bind mount dropped silently loses a user's data with the container). A field is
  * either implemented (read and applied by {@link CreateRequestTranslator}, whose own checks give Docker's
  * messages), or it must be absent or empty (null, false, 0, "", [], {}, or an object of such: what clients
- * send when the option was not given), or hold the one value that says what berth does anyway (IpcMode
- * "private"). The network fields are read by {@link ContainerNetworkRequests}. docs/create-fields.md lists them.
+ * send when the option was not given), or hold the one value that says what berth does anyway (Isolation
+ * "default"). The network fields are read by {@link ContainerNetworkRequests}. docs/create-fields.md lists them.
  */
 final class UnsupportedFields {
     /** Config fields berth applies; StdinOnce and the Attach flags shape the client's attach, not the container. */
@@ -32,10 +32,12 @@ final class UnsupportedFields {
             "CpuQuota", "CpuPeriod", "PidsLimit", "MemorySwappiness", "MemoryReservation", "KernelMemory",
             "CpuRealtimePeriod", "CpuRealtimeRuntime", "BlkioWeight", "OomScoreAdj", "OomKillDisable", "CpusetCpus",
             "CpusetMems", "ShmSize", "Ulimits", "ContainerIDFile", "ConsoleSize", "Binds", "Mounts", "Tmpfs", "VolumesFrom",
-            "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts", "Links");
-    /** Values that state what berth does anyway: a private IPC namespace. */
+            "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts",
+            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Sysctls",
+            "IOMaximumBandwidth", "IOMaximumIOps", "LogConfig",
+            "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode", "Devices", "DeviceCgroupRules", "GroupAdd", "Links");
+    /** Values that state what berth does anyway: Linux containers. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
-            "IpcMode", Set.of("private", "shareable"),
             "Isolation", Set.of("default"));
 
     private UnsupportedFields() {}
@@ -58,7 +60,7 @@ final class UnsupportedFields {
         });
     }
 
-    private static void refuseUnlessEmpty(String path, JsonNode value) {
+    static void refuseUnlessEmpty(String path, JsonNode value) {
         if (isEmpty(value)) return;
         String shown = value.isValueNode() ? "=" + value.asText() : "";
         throw new InvalidArgumentException("berth does not support " + path + shown + " yet");

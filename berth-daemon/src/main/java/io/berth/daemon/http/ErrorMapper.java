@@ -6,6 +6,7 @@ import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.NotImplementedException;
 import io.berth.oci.errors.SystemFailureException;
 import io.berth.registry.client.RegistryError;
 
@@ -18,6 +19,7 @@ public final class ErrorMapper {
             case NotFoundException n -> new ApiError(404, n.getMessage());
             case ConflictException c -> new ApiError(409, c.getMessage());
             case InvalidArgumentException i -> new ApiError(400, i.getMessage());
+            case NotImplementedException n -> new ApiError(501, n.getMessage());
             // A registry that refused the credentials (or their absence) before a pull or push said anything: its
             // own 401/403, as dockerd answers (the client then knows to log in), never a 304, which reads as success.
             case FailedPreconditionException f when f.getCause() instanceof RegistryError r && (r.status() == 401 || r.status() == 403) ->

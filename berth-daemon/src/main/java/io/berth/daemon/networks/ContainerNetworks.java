@@ -26,6 +26,7 @@ import io.berth.network.runtime.NetworkAttacher;
 import io.berth.network.runtime.NetworkCatalog;
 import io.berth.network.runtime.NetworkStatus;
 import io.berth.network.runtime.NetworkStatusReader;
+import io.berth.network.runtime.WarmNetworks;
 import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.NotFoundException;
@@ -43,6 +44,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
     private final NetworkService networks;
     private final Supplier<ContainerService> containers;
     private volatile NetworkAttacher attacher;
+    private volatile WarmNetworks warm;
 
     /** {@code containers} is asked lazily: the container service is built with this class's catalog in it. */
     public ContainerNetworks(NetworkService networks, Supplier<ContainerService> containers) {
@@ -52,6 +54,17 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
 
     public void attacher(NetworkAttacher attacher) {
         this.attacher = attacher;
+    }
+
+    /** The placeholders that keep used networks warm; a removed network's goes with it. */
+    public void warm(WarmNetworks warm) {
+        this.warm = warm;
+    }
+
+    @Override
+    public void removed(Network network) {
+        WarmNetworks w = warm;
+        if (w != null) w.retire(network.id());
     }
 
     // ---------------------------------------------------------------- what the run step reads
@@ -78,15 +91,18 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
                 return addresses(networkId, networks.allocate(networkId, containerId, emptyToNull(ipv4), emptyToNull(ipv6)));
             }
 
-            @Override
-            public List<String> reserve(String networkId, String owner, String ipv4, String ipv6) {
-                return addresses(networkId, networks.reserve(networkId, owner, emptyToNull(ipv4), emptyToNull(ipv6)));
-            }
-
             private List<String> addresses(String networkId, Lease l) {
                 List<String> out = new ArrayList<>();
                 Network n = networks.inspect(networkId);
                 for (IpamConfig c : n.ipam()) out.add(c.ipv6() ? l.ipv6() : l.ipv4());
+                return out;
+            }
+
+            @Override
+            public List<String> allocateTop(String networkId, String owner) {
+                Lease l = networks.allocateTop(networkId, owner);
+                List<String> out = new ArrayList<>();
+                for (IpamConfig c : networks.inspect(networkId).ipam()) out.add(c.ipv6() ? l.ipv6() : l.ipv4());
                 return out;
             }
 

@@ -31,7 +31,7 @@ class CommitConfigTest {
                  "WorkingDir":"/tmp","User":"root"}"""), NGINX);
         assertThat(c.entrypoint()).containsExactly("/entry.sh");
         assertThat(c.cmd()).containsExactly("sh");
-        assertThat(c.env()).containsExactly("PATH=/bin", "V=2", "W=3");
+        assertThat(c.env()).containsExactly("V=2", "W=3", "PATH=/bin"); // Docker's create order: the request's, then the image's
         assertThat(c.labels()).containsEntry("tier", "image").containsEntry("run", "yes");
         assertThat(c.exposedPorts()).containsOnlyKeys("80/tcp");
         assertThat(c.workingDir()).isEqualTo("/tmp");

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.daemon.http.ApiJson;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.LogSettings;
 import io.berth.runtime.SeccompSetting;
 import io.berth.runtime.RestartPolicy;
 
@@ -145,21 +146,27 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
-    void envMergesByKeyWithRequestWinning() throws IOException {
+    void envIsTheRequestsThenTheImagesOtherNamesAsDockerMergesIt() throws IOException {
         ContainerSpec spec = translate("{\"Image\":\"busybox\",\"Env\":[\"LANG=en_US.UTF-8\",\"FOO=bar=baz\",\"EMPTY=\"]}", BUSYBOX);
-        assertThat(spec.process().env()).containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=");
+        assertThat(spec.process().env()).containsExactly("LANG=en_US.UTF-8", "FOO=bar=baz", "EMPTY=", "PATH=/usr/local/sbin:/usr/bin:/bin");
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).process().env())
+                .containsExactly("PATH=/usr/local/sbin:/usr/bin:/bin", "LANG=C");
     }
 
     @Test
-    void envEntryWithoutEqualsIsDropped() {
+    void anEnvEntryWithoutEqualsIsKeptAndHidesTheImagesValue() {
+        // the docker CLI sends "B" for -e B when B is not in its own environment; Docker keeps it in Config.Env
+        assertThat(CreateRequestTranslator.createEnv(List.of("A=1", "C=3"), List.of("A", "B", "C=4", "C=5")))
+                .containsExactly("A", "B", "C=4", "C=5");
+        // commit's ENV changes merge by name
         assertThat(CreateRequestTranslator.mergeEnv(List.of("A=1"), List.of("A", "B"))).containsExactly("A=1");
     }
 
     @Test
     void malformedEnvIsRejected() {
-        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("=x")))
+        assertThatThrownBy(() -> CreateRequestTranslator.createEnv(List.of(), List.of("=x")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("invalid environment variable");
-        assertThatThrownBy(() -> CreateRequestTranslator.mergeEnv(List.of(), List.of("")))
+        assertThatThrownBy(() -> CreateRequestTranslator.createEnv(List.of(), List.of("")))
                 .isInstanceOf(InvalidArgumentException.class);
     }
 
@@ -259,14 +266,16 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
-    void cpuQuotaAndPeriodBecomeNanoCpus() throws IOException {
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":100000}}", BUSYBOX)
-                .resources().nanoCpus()).isEqualTo(500_000_000L);
-        // Without a period the kernel default of 100ms applies.
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":200000}}", BUSYBOX)
-                .resources().nanoCpus()).isEqualTo(2_000_000_000L);
-        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":25000,\"CpuPeriod\":50000}}", BUSYBOX)
-                .resources().nanoCpus()).isEqualTo(500_000_000L);
+    void cpuQuotaAndPeriodAreKeptAsSentNotFoldedIntoNanoCpus() throws IOException {
+        var r = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":25000,\"CpuPeriod\":50000}}", BUSYBOX).resources();
+        assertThat(r.nanoCpus()).isZero();
+        assertThat(r.cpu().quota()).isEqualTo(25000);
+        assertThat(r.cpu().period()).isEqualTo(50000);
+        // a period alone is applied too (Docker writes cfs_period_us), and 1ms per 1s is the kernel's minimum, allowed
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":50000}}", BUSYBOX).resources().cpu().period())
+                .isEqualTo(50000);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":1000,\"CpuPeriod\":1000000}}", BUSYBOX)
+                .resources().cpu().quota()).isEqualTo(1000);
     }
 
     @Test
@@ -296,11 +305,7 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":50000,\"CpuPeriod\":1000001}}", period);
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":-3}}", period);
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":999}}", "CPU cfs quota can not be less than 1ms (i.e. 1000)");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":1000,\"CpuPeriod\":1000000}}",
-                "berth does not support a CPU quota below 0.01 CPUs (CpuQuota 1000 per CpuPeriod 1000000)");
-        // A quota whose CPU figure overflows int64 is refused, never wrapped into a small limit.
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":9223372036854775807,\"CpuPeriod\":1000}}",
-                "CPU cfs quota 9223372036854775807 is too large");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuQuota\":-2}}", "Invalid value -2 for CpuQuota: use -1 for no limit");
     }
 
     @Test
@@ -314,9 +319,9 @@ class CreateRequestTranslatorTest {
         assertThat(swap.swapLimit()).isEqualTo(134217728L);
         var unlimited = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864,\"MemorySwap\":-1}}", BUSYBOX).resources();
         assertThat(unlimited.swapLimit()).isEqualTo(-1);
-        // Unset: no swap beyond the memory limit, as before.
+        // Unset: Docker's default, as much swap as memory (MemorySwap twice the memory), as its inspect shows
         assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":67108864}}", BUSYBOX).resources().swapLimit())
-                .isEqualTo(67108864L);
+                .isEqualTo(134217728L);
     }
 
     @Test
@@ -325,12 +330,10 @@ class CreateRequestTranslatorTest {
         assertThatThrownBy(() -> translate("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumesFrom\":[\"other\"]}}", BUSYBOX))
                 .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}", "berth does not support HostConfig.PidMode=host yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"UsernsMode\":\"private\"}}", "berth does not support HostConfig.UsernsMode=private yet");
         // Links are read now (LinkRequestsTest): a container that does not exist is Docker's message, as a 400
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "could not get container for db: No such container: db");
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{}}}}",
-                "berth does not support HostConfig.LogConfig yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
                 "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links other than HostConfig.Links yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"mynet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{\"Links\":[\"db\"]}}}}",
@@ -343,20 +346,40 @@ class CreateRequestTranslatorTest {
     }
 
     @Test
-    void limitsBerthDoesNotApplyAreRefusedByNameUnlessDefault() throws IOException {
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":33554432}}",
-                "berth does not support HostConfig.MemoryReservation yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpusetCpus\":\"0\"}}", "berth does not support HostConfig.CpusetCpus yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"OomKillDisable\":true}}", "berth does not support HostConfig.OomKillDisable yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":101}}",
-                "Invalid value: 101, valid memory swappiness range is 0-100");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"MemorySwappiness\":10}}", "berth does not support HostConfig.MemorySwappiness yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":-1}}", "SHM size can not be less than 0");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"ShmSize\":1048576}}", "berth does not support HostConfig.ShmSize yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":10}]}}",
-                "berth does not support HostConfig.Ulimits yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"CpuPeriod\":50000}}", "berth does not support HostConfig.CpuPeriod yet");
-        translate("{\"Image\":\"busybox\",\"HostConfig\":{\"Ulimits\":[],\"CpuPeriod\":50000,\"CpuQuota\":25000}}", BUSYBOX);
+    void logConfigIsTheRequestsOverTheDaemonsDefaultAndCheckedAsDocker() throws IOException {
+        assertThat(translate("{\"Image\":\"busybox\"}", BUSYBOX).lifecycle().log()).isEqualTo(LogSettings.JSON_FILE);
+        assertThat(translate("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"\",\"Config\":{}}}}", BUSYBOX)
+                .lifecycle().log()).isEqualTo(LogSettings.JSON_FILE);
+        LogSettings local = translate("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"local\","
+                + "\"Config\":{\"max-size\":\"1m\"}}}}", BUSYBOX).lifecycle().log();
+        assertThat(local).isEqualTo(new LogSettings("local", Map.of("max-size", "1m")));
+        assertThat(local.maxSize()).isEqualTo(1_000_000);
+        assertThat(local.maxFile()).isEqualTo(5);
+        assertThat(local.compress()).isTrue();
+        LogSettings daemonDefault = new LogSettings("local", Map.of("max-file", "3"));
+        assertThat(CreateRequestTranslator.logSettings(json("{\"Config\":{\"max-size\":\"2k\"}}"), daemonDefault))
+                .isEqualTo(new LogSettings("local", Map.of("max-file", "3", "max-size", "2k")));
+        assertThat(CreateRequestTranslator.logSettings(json("{\"Type\":\"json-file\"}"), daemonDefault)).isEqualTo(LogSettings.JSON_FILE);
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"syslog\"}}}",
+                "logger: no log driver named 'syslog' is registered");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{\"tag\":\"x\"}}}}",
+                "unknown log opt 'tag' for json-file log driver");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Type\":\"none\",\"Config\":{\"max-size\":\"1m\"}}}}",
+                "unknown log opt 'max-size' for none log driver");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"-5\"}}}}",
+                "invalid size: '-5'");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"0\"}}}}",
+                "max-size must be a positive number");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-file\":\"0\"}}}}",
+                "max-file cannot be less than 1");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-size\":\"1m\",\"compress\":\"true\"}}}}",
+                "compress cannot be true when max-file is less than 2 or max-size is not set");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"LogConfig\":{\"Config\":{\"max-file\":3}}}}",
+                "log opt 'max-file' must be a string");
+    }
+
+    @Test
+    void theDockerClisDefaultLimitsPass() throws IOException {
         // What the docker CLI sends when none of these flags is given.
         translate("{\"Image\":\"busybox\",\"HostConfig\":{\"MemoryReservation\":0,\"MemorySwappiness\":-1,\"OomKillDisable\":false,"
                 + "\"CpusetCpus\":\"\",\"CpusetMems\":\"\",\"ShmSize\":0,\"BlkioWeight\":0,\"OomScoreAdj\":0,\"KernelMemory\":0}}", BUSYBOX);

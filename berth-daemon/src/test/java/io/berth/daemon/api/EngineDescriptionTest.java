@@ -49,7 +49,7 @@ class EngineDescriptionTest {
                 .containsEntry("IPv4Forwarding", true).containsEntry("BridgeNfIptables", false)
                 .containsEntry("Name", "box").containsEntry("MemTotal", 1024000L)
                 .containsEntry("Debug", false).containsEntry("ExperimentalBuild", false)
-                .containsEntry("DefaultRuntime", "crun").containsEntry("CgroupVersion", "1")
+                .containsEntry("DefaultRuntime", "crun").containsEntry("CgroupVersion", "1").containsEntry("OomKillDisable", true)
                 .containsEntry("SystemTime", "1970-01-01T00:00:00Z").containsEntry("InitBinary", "catatonit");
         assertThat(info.get("Swarm")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("LocalNodeState", "inactive").containsEntry("ControlAvailable", false);

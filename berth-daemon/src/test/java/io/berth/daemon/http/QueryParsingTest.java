@@ -16,24 +16,24 @@ import io.berth.oci.errors.InvalidArgumentException;
 class QueryParsingTest {
     @Test
     void emptyQueryIsEmpty() {
-        assertThat(UnixHttpServer.parseQuery("")).isEmpty();
+        assertThat(ApiHttpServer.parseQuery("")).isEmpty();
     }
 
     @Test
     void repeatedKeysKeepAllValuesInOrder() {
-        Map<String, List<String>> q = UnixHttpServer.parseQuery("a=1&b=2&a=3");
+        Map<String, List<String>> q = ApiHttpServer.parseQuery("a=1&b=2&a=3");
         assertThat(q).containsEntry("a", List.of("1", "3")).containsEntry("b", List.of("2"));
         assertThat(q.keySet()).containsExactly("a", "b");
     }
 
     @Test
     void keyWithoutValueIsEmptyString() {
-        assertThat(UnixHttpServer.parseQuery("all&force=")).containsEntry("all", List.of("")).containsEntry("force", List.of(""));
+        assertThat(ApiHttpServer.parseQuery("all&force=")).containsEntry("all", List.of("")).containsEntry("force", List.of(""));
     }
 
     @Test
     void valuesAreUrlDecodedWithPlusAsSpace() {
-        Map<String, List<String>> q = UnixHttpServer.parseQuery("filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D&t=x+y&n=%2B1");
+        Map<String, List<String>> q = ApiHttpServer.parseQuery("filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D&t=x+y&n=%2B1");
         assertThat(q.get("filters")).containsExactly("{\"label\":[\"a=b\"]}");
         assertThat(q.get("t")).containsExactly("x y");
         assertThat(q.get("n")).containsExactly("+1");
@@ -41,23 +41,23 @@ class QueryParsingTest {
 
     @Test
     void valueMayContainEqualsSigns() {
-        assertThat(UnixHttpServer.parseQuery("label=a%3Db&x=c=d").get("x")).containsExactly("c=d");
+        assertThat(ApiHttpServer.parseQuery("label=a%3Db&x=c=d").get("x")).containsExactly("c=d");
     }
 
     @Test
     void emptyPairsAreSkipped() {
-        assertThat(UnixHttpServer.parseQuery("&&a=1&")).containsOnlyKeys("a");
+        assertThat(ApiHttpServer.parseQuery("&&a=1&")).containsOnlyKeys("a");
     }
 
     @Test
     void badEscapeIsAnIllegalArgument() {
-        assertThatThrownBy(() -> UnixHttpServer.parseQuery("a=%G1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiHttpServer.parseQuery("a=%G1")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void requestHelpersReadDockerStyleParameters() {
         HttpRequest rq = new HttpRequest("GET", "/x",
-                UnixHttpServer.parseQuery("all=1&stream=True&tail=10&size=0&bad=x&v=a&v=b"),
+                ApiHttpServer.parseQuery("all=1&stream=True&tail=10&size=0&bad=x&v=a&v=b"),
                 new RequestHead("GET", "/x", "HTTP/1.1", Map.of()), InputStream.nullInputStream(), Map.of(), ApiVersion.CURRENT);
         assertThat(rq.queryFlag("all")).isTrue();
         assertThat(rq.queryFlag("stream")).isTrue();

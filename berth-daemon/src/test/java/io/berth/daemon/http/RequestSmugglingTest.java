@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One table of raw requests, each with the statuses the server must answer before it closes the connection, run
- * against both of berth's HTTP servers: berthd's {@link UnixHttpServer} (on a temp Unix socket, with a router
+ * against both of berth's HTTP servers: berthd's {@link ApiHttpServer} (on a temp Unix socket, with a router
  * that mirrors the two registry routes used) and the registry's plain-HTTP server (on loopback TCP). A smuggled
  * request hides behind a body whose framing two readers could disagree on; the table's rule, Go's, is that such a
  * request is refused and the connection closed, so the smuggled one is never answered.
@@ -109,7 +109,7 @@ class RequestSmugglingTest {
 
     @TempDir
     static Path dir;
-    private static UnixHttpServer daemon;
+    private static ApiHttpServer daemon;
     private static RegistryServer registry;
 
     @BeforeAll
@@ -120,7 +120,7 @@ class RequestSmugglingTest {
                     byte[] body = rq.body().readAllBytes();
                     rs.json(Arrays.equals(body, "hello".getBytes(StandardCharsets.US_ASCII)) ? 201 : 400, Map.of());
                 });
-        daemon = new UnixHttpServer(dir.resolve("api.sock"), router, new ErrorMapper());
+        daemon = new ApiHttpServer(dir.resolve("api.sock"), router, new ErrorMapper());
         daemon.start();
         registry = RegistryServer.start(RegistryConfig.loopback(dir.resolve("registry")));
     }

@@ -15,12 +15,10 @@ public interface AddressLeases {
     List<String> allocate(String networkId, String containerId, String requestedIpv4, String requestedIpv6);
 
     /**
-     * Addresses berthd holds for itself (the default bridge's anchor), where the rules for a user's requested
-     * address (none on the default bridge, none on a subnet berth chose) do not apply.
+     * The highest free address of each subnet for {@code owner}, in the order of the network's subnets (its lease
+     * again if it holds one): what berth keeps on a network itself ({@link WarmNetworks}), out of the containers' way.
      */
-    default List<String> reserve(String networkId, String owner, String requestedIpv4, String requestedIpv6) {
-        return allocate(networkId, owner, requestedIpv4, requestedIpv6);
-    }
+    List<String> allocateTop(String networkId, String owner);
 
     /** Gives the container's addresses on the network back; nothing held is fine. */
     void release(String networkId, String containerId);

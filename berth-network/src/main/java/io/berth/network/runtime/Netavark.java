@@ -9,6 +9,7 @@ import io.berth.oci.errors.SystemFailureException;
 import io.berth.runtime.HostCommand;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class Netavark {
     /** Sets up {@code netns} as {@code options} say, the options written first to {@code optionsFile}; per network, what it made. */
     public Map<String, NetavarkJson.StatusBlock> setup(Path netns, NetavarkJson.Options options, Path optionsFile) throws IOException {
         write(options, optionsFile);
-        String out = run("setup", netns, optionsFile);
+        String out = run("setup", netns, optionsFile, List.of());
         try {
             return NetavarkJson.MAPPER.readValue(out, STATUS);
         } catch (IOException e) {
@@ -68,15 +69,11 @@ public final class Netavark {
         }
     }
 
-    /** Undoes a setup made with the options in {@code optionsFile}. */
-    public void teardown(Path netns, Path optionsFile) {
-        run("teardown", netns, optionsFile);
-    }
-
     /** Undoes a setup of {@code options}, written to {@code optionsFile} first (a disconnect's one network). */
     public void teardown(Path netns, NetavarkJson.Options options, Path optionsFile) throws IOException {
         write(options, optionsFile);
-        teardown(netns, optionsFile);
+        List<String> bridges = options.networkInfo().values().stream().map(NetavarkJson.Network::networkInterface).toList();
+        run("teardown", netns, optionsFile, bridges);
     }
 
     static void write(NetavarkJson.Options options, Path file) throws IOException {
@@ -85,7 +82,8 @@ public final class Netavark {
         AtomicFile.writeUnsynced(file, NetavarkJson.MAPPER.writeValueAsBytes(options), AtomicFile.OWNER_ONLY);
     }
 
-    private String run(String command, Path netns, Path optionsFile) {
+    /** @param bridges a teardown's bridges: when one is gone afterwards, the isolation jump is checked ({@link #restoreIsolationJump}) */
+    private String run(String command, Path netns, Path optionsFile, List<String> bridges) {
         List<String> argv = List.of(binary.toString(), "--config", configDir.toString(), "--aardvark-binary",
                 aardvark.toString(), "--file", optionsFile.toString(), command, netns.toString());
         HostCommand.Result r;
@@ -95,7 +93,9 @@ public final class Netavark {
         IN_PROCESS.lock();
         try (Flock ignored = Flock.exclusive(SYS, HOST_LOCK)) {
             r = HostCommand.run(argv, ENV, scratch, TIMEOUT);
-            if (command.equals("teardown")) restoreIsolationJump(scratch);
+            if (command.equals("teardown") && bridges.stream().anyMatch(b -> !Files.exists(Path.of("/sys/class/net", b)))) {
+                restoreIsolationJump(scratch);
+            }
         } catch (ErrnoException e) {
             throw new SystemFailureException("locking " + HOST_LOCK + " for netavark: " + e.getMessage(), e);
         } finally {
@@ -108,8 +108,11 @@ public final class Netavark {
     /**
      * netavark 1.4's teardown of one isolated network deletes FORWARD's jump to NETAVARK_ISOLATION_1 even when
      * other isolated networks still have rules there (measured: two isolated networks set up, one torn down, the
-     * jump gone and the other network no longer isolated until some later setup adds it back). So after each
+     * jump gone and the other network no longer isolated until some later setup adds it back). So after a
      * teardown, while still holding the lock, the jump is put back in first place where isolation rules remain.
+     * Only a teardown that removed a bridge needs it: 1.4 removes a network's rules (the jump among them) only
+     * with its bridge, when the last endpoint leaves; any other teardown would pay 3–4 {@code iptables} calls for
+     * nothing.
      * The only iptables berth runs itself; netavark ≥ 1.5 keeps the jump.
      */
     private static void restoreIsolationJump(Path scratch) {

@@ -23,12 +23,14 @@ public final class NetworkAttacher {
     private final NetworkCatalog catalog;
     private final AddressLeases leases;
     private final Netavark netavark;
+    private final WarmNetworks warm;
     private final Path hostEtc;
 
-    public NetworkAttacher(NetworkCatalog catalog, AddressLeases leases, Netavark netavark, Path hostEtc) {
+    public NetworkAttacher(NetworkCatalog catalog, AddressLeases leases, Netavark netavark, WarmNetworks warm, Path hostEtc) {
         this.catalog = catalog;
         this.leases = leases;
         this.netavark = netavark;
+        this.warm = warm;
         this.hostEtc = hostEtc;
     }
 
@@ -98,6 +100,7 @@ public final class NetworkAttacher {
         }
         NetworkStatus status = records.readStatus().orElseThrow(() -> new FailedPreconditionException("container " + containerId + " is not running"));
         String ifname = "eth" + nextInterface(t.options());
+        warm.ensure(f);
 
         List<String> ids = new ArrayList<>(t.networkIds());
         ids.add(f.id());
@@ -110,7 +113,8 @@ public final class NetworkAttacher {
         NetavarkJson.Options all = new NetavarkJson.Options(containerId, t.options().containerName(), per, info,
                 t.options().portMappings(), t.options().dnsServers());
         records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, all));
-        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), Endpoints.only(all, Endpoints.netavarkName(f), false), records.netavarkInput());
+        NetavarkJson.Options one = Endpoints.only(all, Endpoints.netavarkName(f), false);
+        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), one, records.netavarkInput());
         NetavarkJson.StatusBlock block = result.get(Endpoints.netavarkName(f));
         NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, block);
         if (f.dnsEnabled() && block.dnsServerIps() != null) resolvers.addAll(block.dnsServerIps());
@@ -132,7 +136,8 @@ public final class NetworkAttacher {
         String id = t.options().networkInfo().get(name).id();
         // the ports are forwarded to the first network's address: they go with that network only
         boolean first = records.readStatus().map(s -> !s.networks().isEmpty() && s.networks().getFirst().networkId().equals(id)).orElse(false);
-        netavark.teardown(Path.of(t.netns()), Endpoints.only(t.options(), name, first), records.netavarkInput());
+        NetavarkJson.Options one = Endpoints.only(t.options(), name, first);
+        netavark.teardown(Path.of(t.netns()), one, records.netavarkInput());
 
         Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
         per.remove(name);

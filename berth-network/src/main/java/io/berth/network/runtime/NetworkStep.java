@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,9 +29,12 @@ import java.util.logging.Logger;
  *               netavark setup; /etc/hosts gets the container's own addresses and --add-host entries
  * </pre>
  * Set-up of a networked container, in the order that lets a kill at any point be undone by {@link #tearDown}:
- * write-ahead record (networks) → namespace → leases → ports → write-ahead record (netavark's exact options) →
- * netavark setup → status record. Tear-down reads only the write-ahead record, never the spec (a network may
- * have been connected or disconnected since).
+ * each network kept warm ({@link WarmNetworks}: its bridge and rules outlive the container) → write-ahead record
+ * (networks) → namespace → leases → ports → write-ahead record (netavark's exact options) → netavark setup →
+ * status record. netavark runs on a thread of its own while the runtime creates the container (which joins the
+ * namespace by path and needs no interface in it yet): the starter waits for it before the container's process
+ * starts ({@link StepRun#finishBeforeStart}), and a tear-down waits for it first. Tear-down reads only the write-ahead record, never the spec (a network may have been connected
+ * or disconnected since).
  */
 public final class NetworkStep implements ContainerStep {
     private static final Logger LOG = Logger.getLogger(NetworkStep.class.getName());
@@ -51,16 +56,20 @@ public final class NetworkStep implements ContainerStep {
     private final AddressLeases leases;
     private final Netavark netavark;
     private final PortReservations ports;
+    private final WarmNetworks warm;
     private final ContainerNamespaces namespaces;
     private final Path hostEtc;
+    /** netavark set-ups still running, by container: a tear-down waits for its container's first. */
+    private final Map<String, CompletableFuture<Void>> settingUp = new ConcurrentHashMap<>();
 
     public NetworkStep(Path execRoot, NetworkCatalog catalog, AddressLeases leases, Netavark netavark,
-                       PortReservations ports, ContainerNamespaces namespaces, Path hostEtc) {
+                       PortReservations ports, WarmNetworks warm, ContainerNamespaces namespaces, Path hostEtc) {
         this.execRoot = execRoot;
         this.catalog = catalog;
         this.leases = leases;
         this.netavark = netavark;
         this.ports = ports;
+        this.warm = warm;
         this.namespaces = namespaces;
         this.hostEtc = hostEtc;
     }
@@ -103,15 +112,18 @@ public final class NetworkStep implements ContainerStep {
         Path netns = Netns.path(execRoot, c.id());
         List<NetworkCatalog.NetworkFacts> facts = spec.attachments().stream().map(a -> Endpoints.facts(catalog, a)).toList();
         List<String> ids = facts.stream().map(NetworkCatalog.NetworkFacts::id).toList();
+        facts.forEach(warm::ensure);
         records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, null));
         Netns.create(netns);
 
         Map<String, NetavarkJson.PerNetwork> perNetwork = new LinkedHashMap<>();
         Map<String, NetavarkJson.Network> info = new LinkedHashMap<>();
+        List<List<String>> leased = new ArrayList<>();
         for (int i = 0; i < facts.size(); i++) {
             NetworkSpec.Attachment a = spec.attachments().get(i);
             NetworkCatalog.NetworkFacts f = facts.get(i);
             List<String> addresses = leases.allocate(f.id(), c.id(), a.ipv4Address(), a.ipv6Address());
+            leased.add(addresses);
             perNetwork.put(Endpoints.netavarkName(f), Endpoints.perNetwork(c.id(), a, f, "eth" + i, addresses));
             info.put(Endpoints.netavarkName(f), Endpoints.network(f));
         }
@@ -119,28 +131,42 @@ public final class NetworkStep implements ContainerStep {
         NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(), perNetwork, info,
                 held.isEmpty() ? null : Endpoints.portMappings(held), spec.dns().isEmpty() ? null : spec.dns());
         records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, options));
-        Map<String, NetavarkJson.StatusBlock> result = netavark.setup(netns, options, records.netavarkInput());
-
-        List<NetworkStatus.Endpoint> endpoints = new ArrayList<>();
-        for (int i = 0; i < facts.size(); i++) {
-            NetworkCatalog.NetworkFacts f = facts.get(i);
-            endpoints.add(Endpoints.endpoint(f, spec.attachments().get(i), c.id(), "eth" + i, result.get(Endpoints.netavarkName(f))));
-        }
-        records.writeStatus(new NetworkStatus(netns.toString(), endpoints, held));
         run.joinNetworkNamespace(netns);
 
-        addExtraHosts(run, spec, hostGateway(endpoints.getFirst().gateway()));
+        // netavark wires the namespace while the runtime creates the container in it; the process starts after
+        CompletableFuture<Void> wiring = new CompletableFuture<>();
+        settingUp.put(c.id(), wiring);
+        wiring.whenComplete((ok, failed) -> settingUp.remove(c.id(), wiring));
+        Thread.ofVirtual().name("netavark-setup-" + c.id().substring(0, 12)).start(() -> {
+            try {
+                Map<String, NetavarkJson.StatusBlock> result = netavark.setup(netns, options, records.netavarkInput());
+                List<NetworkStatus.Endpoint> endpoints = new ArrayList<>();
+                for (int i = 0; i < facts.size(); i++) {
+                    NetworkCatalog.NetworkFacts f = facts.get(i);
+                    endpoints.add(Endpoints.endpoint(f, spec.attachments().get(i), c.id(), "eth" + i, result.get(Endpoints.netavarkName(f))));
+                }
+                records.writeStatus(new NetworkStatus(netns.toString(), endpoints, held));
+                wiring.complete(null);
+            } catch (Throwable t) {
+                wiring.completeExceptionally(t);
+            }
+        });
+        run.finishBeforeStart(wiring);
+
+        // what the container's files say is known before netavark answers: the leased addresses, and netavark 1.4's
+        // resolvers (a DNS network's gateways, in its subnets' order)
+        String gateway = facts.getFirst().subnets().stream().map(NetworkCatalog.Subnet::gateway).filter(g -> !g.isEmpty() && !g.contains(":"))
+                .findFirst().orElse("");
+        addExtraHosts(run, spec, hostGateway(gateway));
         String hostname = hostname(c);
-        for (NetworkStatus.Endpoint e : endpoints) {
-            if (!e.ipv4().isEmpty()) run.addHostsLine(e.ipv4() + "\t" + hostname);
-            if (!e.ipv6().isEmpty()) run.addHostsLine(e.ipv6() + "\t" + hostname);
+        for (List<String> addresses : leased) {
+            addresses.stream().filter(ip -> !ip.contains(":")).findFirst().ifPresent(ip -> run.addHostsLine(ip + "\t" + hostname));
+            addresses.stream().filter(ip -> ip.contains(":")).findFirst().ifPresent(ip -> run.addHostsLine(ip + "\t" + hostname));
         }
         List<String> resolvers = new ArrayList<>();
-        for (int i = 0; i < facts.size(); i++) {
-            NetavarkJson.StatusBlock b = result.get(Endpoints.netavarkName(facts.get(i)));
-            if (facts.get(i).dnsEnabled() && b != null && b.dnsServerIps() != null) {
-                b.dnsServerIps().stream().filter(s -> !resolvers.contains(s)).forEach(resolvers::add);
-            }
+        for (NetworkCatalog.NetworkFacts f : facts) {
+            if (!f.dnsEnabled()) continue;
+            f.subnets().stream().map(NetworkCatalog.Subnet::gateway).filter(g -> !g.isEmpty() && !resolvers.contains(g)).forEach(resolvers::add);
         }
         run.resolvConf(ResolvConf.build(hostResolvConf(), resolvers, false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
     }
@@ -164,6 +190,14 @@ public final class NetworkStep implements ContainerStep {
     @Override
     public void tearDown(StepRun run) throws IOException {
         Container c = run.container();
+        CompletableFuture<Void> wiring = settingUp.get(c.id());
+        if (wiring != null) {
+            try {
+                wiring.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                // a failed set-up is undone like any other
+            }
+        }
         NetworkRecords records = new NetworkRecords(c.paths().runDir());
         Optional<NetworkRecords.Teardown> record = records.readTeardown();
         Path netns = record.map(t -> Path.of(t.netns())).orElse(Netns.path(execRoot, c.id()));

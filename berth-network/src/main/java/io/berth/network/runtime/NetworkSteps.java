@@ -17,12 +17,12 @@ public final class NetworkSteps {
 
     private final NetworkStep step;
     private final NetworkAttacher attacher;
-    private final DefaultBridgeAnchor anchor;
+    private final WarmNetworks warm;
 
-    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, DefaultBridgeAnchor anchor) {
+    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, WarmNetworks warm) {
         this.step = step;
         this.attacher = attacher;
-        this.anchor = anchor;
+        this.warm = warm;
     }
 
     /**
@@ -37,6 +37,9 @@ public final class NetworkSteps {
         Files.createDirectories(netavark.configDir());
         PortReservations ports = new PortReservations();
         retakePorts(execRoot, ports);
+        WarmNetworks warm = new WarmNetworks(execRoot, leases, netavark);
+        // before any container starts: the placeholders a kill -9 left are kept or torn down
+        warm.recover(catalog);
         NetworkStep.ContainerNamespaces namespaces = new NetworkStep.ContainerNamespaces() {
             @Override
             public Optional<Path> of(String id) {
@@ -55,9 +58,8 @@ public final class NetworkSteps {
                 return describe.apply(id);
             }
         };
-        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, namespaces, Path.of("/etc")),
-                new NetworkAttacher(catalog, leases, netavark, Path.of("/etc")),
-                new DefaultBridgeAnchor(execRoot, catalog, leases, netavark));
+        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, warm, namespaces, Path.of("/etc")),
+                new NetworkAttacher(catalog, leases, netavark, warm, Path.of("/etc")), warm);
     }
 
     public NetworkStep step() {
@@ -68,9 +70,9 @@ public final class NetworkSteps {
         return attacher;
     }
 
-    /** Keeps the default bridge up from berthd's start to its shutdown. */
-    public DefaultBridgeAnchor defaultBridgeAnchor() {
-        return anchor;
+    /** The placeholders that keep used networks warm: retired at network rm/prune and berthd's stop. */
+    public WarmNetworks warm() {
+        return warm;
     }
 
     /** After a restart: the host ports of every container whose network is still up are held again. */

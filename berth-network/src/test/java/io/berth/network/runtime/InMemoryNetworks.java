@@ -40,6 +40,22 @@ final class InMemoryNetworks implements NetworkCatalog, AddressLeases {
         return List.of(addr);
     }
 
+    /** .254, .253, … */
+    @Override
+    public synchronized List<String> allocateTop(String networkId, String owner) {
+        String key = networkId + "/" + owner;
+        if (leases.containsKey(key)) return List.of(leases.get(key));
+        NetworkFacts f = byName.values().stream().filter(n -> n.id().equals(networkId)).findFirst().orElseThrow();
+        String base = f.subnets().getFirst().subnet().replace(".0/24", ".");
+        String addr = "";
+        for (int i = 254; addr.isEmpty(); i--) {
+            String candidate = base + i;
+            if (!leases.containsValue(candidate)) addr = candidate;
+        }
+        leases.put(key, addr);
+        return List.of(addr);
+    }
+
     @Override
     public synchronized void release(String networkId, String containerId) {
         if (leases.remove(networkId + "/" + containerId) != null) released.add(networkId + "/" + containerId);

@@ -31,8 +31,9 @@ class NetworkStepModesTest {
         Files.createDirectories(etc);
         Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost ip6-localhost\n# comment\n192.168.5.9 build-box\n");
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.53\nsearch lan\n");
-        return new NetworkStep(tmp.resolve("exec"), networks, networks, new Netavark(Path.of("/nonexistent"), Path.of("/nonexistent"), tmp),
-                new PortReservations(), id -> id.equals(OTHER) ? Optional.of(Path.of("/proc/4242/ns/net")) : Optional.empty(), etc);
+        Netavark netavark = new Netavark(Path.of("/nonexistent"), Path.of("/nonexistent"), tmp);
+        return new NetworkStep(tmp.resolve("exec"), networks, networks, netavark, new PortReservations(),
+                new WarmNetworks(tmp.resolve("exec"), networks, netavark), id -> id.equals(OTHER) ? Optional.of(Path.of("/proc/4242/ns/net")) : Optional.empty(), etc);
     }
 
     private Container container(NetworkSpec spec) {

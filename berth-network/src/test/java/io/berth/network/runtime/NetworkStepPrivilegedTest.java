@@ -57,6 +57,7 @@ class NetworkStepPrivilegedTest {
     void cleanUp() throws Exception {
         servers.forEach(Process::destroyForcibly);
         for (Container c : started) steps.step().tearDown(new StepRun(c));
+        steps.warm().retireAll();
         for (String b : List.of(BRIDGE, BRIDGE2)) sh("ip", "link", "del", b);
         stopAardvark(execRoot);
     }
@@ -141,10 +142,77 @@ class NetworkStepPrivilegedTest {
         NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
         assertThat(sh("iptables", "-t", "nat", "-S")).contains("10.201.71.");
         steps.step().tearDown(new StepRun(a));
-        assertNothingLeft(a, s);
+        assertNothingLeftOf(a, s);
         steps.step().tearDown(new StepRun(a));
+        assertNothingLeftOf(a, s);
+        assertThat(networks.leaseCount()).as("the placeholder's").isEqualTo(1);
+        // the network's removal retires its placeholder: with it go the bridge and the network's rules
+        steps.warm().retire(networks.find("t71").orElseThrow().id());
         assertNothingLeft(a, s);
         assertThat(networks.leaseCount()).isZero();
+    }
+
+    @Test
+    void aWarmNetworkKeepsItsBridgeRulesAndResolverFromItsFirstContainerUntilItIsRetired() throws Exception {
+        String t71 = networks.find("t71").orElseThrow().id();
+        Container a = container("a", "t71", List.of(), List.of());
+        up(a);
+        assertThat(steps.warm().isWarm(t71)).isTrue();
+        assertThat(NetworkStatusReader.read(a.paths().runDir()).orElseThrow().networks().getFirst().ipv4())
+                .as("the placeholder takes the top address, the first container Docker's first").isEqualTo("10.201.71.2");
+        List<String> natRules = subnetRules();
+        long aardvark = aardvarkPid();
+        steps.step().tearDown(new StepRun(a));
+        // the last container went: bridge, NAT rules and aardvark-dns stay for the next one
+        assertThat(sh("ip", "link")).contains(BRIDGE + ":");
+        assertThat(subnetRules()).isEqualTo(natRules);
+        assertThat(aardvarkPid()).isEqualTo(aardvark);
+        assertThat(ProcessHandle.of(aardvark)).isPresent();
+
+        Container b = container("b", "t71", List.of("beta"), List.of());
+        up(b);
+        assertThat(inNs(b, "ping", "-c", "1", "-W", "2", "10.201.71.1")).contains("1 packets received");
+        assertThat(inNs(b, "nslookup", "beta", "10.201.71.1")).contains(NetworkStatusReader.read(b.paths().runDir()).orElseThrow().networks().getFirst().ipv4());
+        assertThat(subnetRules()).as("nothing doubled").isEqualTo(natRules);
+
+        // a berthd started again after a kill -9 keeps the placeholder: nothing on the host changes
+        NetworkSteps again = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
+        assertThat(again.warm().isWarm(t71)).isTrue();
+        steps.step().tearDown(new StepRun(b));
+        assertThat(sh("ip", "link")).contains(BRIDGE + ":");
+        assertThat(subnetRules()).isEqualTo(natRules);
+
+        again.warm().retireAll();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.71.");
+        assertThat(sh("iptables", "-S")).doesNotContain("10.201.71.");
+        assertThat(networks.leaseCount()).isZero();
+        assertThat(execRoot.resolve("warm")).isEmptyDirectory();
+        // netavark signals aardvark-dns to stop with the network's last name
+        for (int i = 0; i < 50 && ProcessHandle.of(aardvark).map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(100);
+        assertThat(ProcessHandle.of(aardvark).map(ProcessHandle::isAlive).orElse(false)).as("aardvark-dns stopped with the last name").isFalse();
+    }
+
+    @Test
+    void aPlaceholderOfANetworkRemovedMeanwhileIsTornDownAtTheNextStart() throws Exception {
+        Container a = container("a", "t71", List.of(), List.of());
+        up(a);
+        steps.step().tearDown(new StepRun(a));
+        InMemoryNetworks without = new InMemoryNetworks();
+        NetworkSteps again = NetworkSteps.create(execRoot, without, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
+        assertThat(again.warm().isWarm(networks.find("t71").orElseThrow().id())).isFalse();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(networks.leaseCount()).isZero();
+        assertThat(execRoot.resolve("warm")).isEmptyDirectory();
+    }
+
+    /** The host's NAT rules that name network t71's subnet. */
+    private static List<String> subnetRules() throws Exception {
+        return sh("iptables", "-t", "nat", "-S").lines().filter(l -> l.contains("10.201.71.")).toList();
+    }
+
+    private long aardvarkPid() throws IOException {
+        return Long.parseLong(Files.readString(execRoot.resolve("netavark/aardvark-dns/aardvark.pid")).trim());
     }
 
     @Test
@@ -156,6 +224,8 @@ class NetworkStepPrivilegedTest {
         Files.delete(new NetworkRecords(a.paths().runDir()).statusFile());
         NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         restarted.step().tearDown(new StepRun(a));
+        assertNothingLeftOf(a, s);
+        restarted.warm().retireAll();
         assertNothingLeft(a, s);
         assertThat(networks.leaseCount()).isZero();
     }
@@ -168,10 +238,13 @@ class NetworkStepPrivilegedTest {
         NetworkSteps restarted = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         StepRun run = new StepRun(a);
         restarted.step().setUp(run);
+        run.awaitBeforeStart();
         NetworkStatus s = NetworkStatusReader.read(a.paths().runDir()).orElseThrow();
         assertThat(s.networks().getFirst().ipv4()).isEqualTo("10.201.71.2");
         assertThat(nsLinks(a)).contains("eth0");
         restarted.step().tearDown(run);
+        assertNothingLeftOf(a, s);
+        restarted.warm().retireAll();
         assertNothingLeft(a, s);
     }
 
@@ -189,14 +262,74 @@ class NetworkStepPrivilegedTest {
     }
 
     @Test
+    void netavarkWiresTheNamespaceWhileTheRuntimeCreatesTheContainerAndATearDownWaitsForIt() throws Exception {
+        // a netavark that, for container "slow", answers only once the test lets it (the file "go" exists)
+        Path log = tmp.resolve("netavark.log");
+        Path go = tmp.resolve("go");
+        Path fake = tmp.resolve("slow-netavark");
+        Files.writeString(fake, """
+                #!/bin/sh
+                while [ $# -gt 0 ]; do case "$1" in --file) f=$2; shift;; setup|teardown) cmd=$1;; esac; shift; done
+                name=$(grep -o '"container_name":"[^"]*"' "$f" | cut -d'"' -f4)
+                echo "$cmd $name" >> LOG
+                if [ "$cmd" = setup ]; then
+                  if [ "$name" = slow ]; then while [ ! -e GO ]; do sleep 0.05; done; fi
+                  echo '{"berth-t71":{"interfaces":{"eth0":{"mac_address":"02:00:00:00:00:01","subnets":[{"ipnet":"10.201.71.2/24","gateway":"10.201.71.1"}]}}}}'
+                fi
+                echo "$cmd $name done" >> LOG
+                """.replace("LOG", log.toString()).replace("GO", go.toString()));
+        fake.toFile().setExecutable(true);
+        Netavark slow = new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"), execRoot.resolve("netavark"));
+        WarmNetworks warm = new WarmNetworks(execRoot, networks, slow);
+        NetworkStep step = new NetworkStep(execRoot, networks, networks, slow, new PortReservations(), warm, id -> Optional.empty(), Path.of("/etc"));
+        Container c = container("slow", "t71", List.of(), List.of());
+        StepRun run = new StepRun(c);
+
+        // the step returns with netavark still running: the runtime would create the container meanwhile
+        var setUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                step.setUp(run);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        setUp.get(30, TimeUnit.SECONDS);
+        assertThat(run.networkNamespace()).contains(Netns.path(execRoot, c.id()));
+        assertThat(run.hostsLines()).contains("10.201.71.2\t" + c.id().substring(0, 12));
+        assertThat(run.resolvConfContent().orElseThrow()).contains("nameserver 10.201.71.1");
+        assertThat(NetworkStatusReader.read(c.paths().runDir())).as("no result before netavark answers").isEmpty();
+
+        // a tear-down (a failed create, say) waits for the set-up before undoing it
+        var tearDown = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                step.tearDown(new StepRun(c));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(tearDown).isNotDone();
+        Files.createFile(go);
+        run.awaitBeforeStart();
+        tearDown.get(30, TimeUnit.SECONDS);
+        assertThat(Files.readAllLines(log).stream().filter(l -> l.endsWith(" slow") || l.endsWith(" slow done")).toList())
+                .containsExactly("setup slow", "setup slow done", "teardown slow", "teardown slow done");
+        warm.retireAll();
+    }
+
+    @Test
     void aFailingNetavarkFailsTheStartWithItsMessageAndTearDownCleansUp() throws Exception {
         Path fake = tmp.resolve("netavark");
         Files.writeString(fake, "#!/bin/sh\necho '{\"error\":\"bridge exploded\"}'\nexit 1\n");
         fake.toFile().setExecutable(true);
-        NetworkStep broken = new NetworkStep(execRoot, networks, networks, new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"),
-                execRoot.resolve("netavark")), new PortReservations(), id -> Optional.empty(), Path.of("/etc"));
+        Netavark failing = new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"), execRoot.resolve("netavark"));
+        NetworkStep broken = new NetworkStep(execRoot, networks, networks, failing, new PortReservations(),
+                new WarmNetworks(execRoot, networks, failing), id -> Optional.empty(), Path.of("/etc"));
         Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
-        assertThatThrownBy(() -> broken.setUp(new StepRun(a))).hasMessage("netavark setup failed: bridge exploded");
+        StepRun start = new StepRun(a);
+        broken.setUp(start);
+        // netavark runs while the runtime would create the container: its failure comes before the process starts
+        assertThatThrownBy(start::awaitBeforeStart).hasMessage("netavark setup failed: bridge exploded");
         // the write-ahead record is there, the result is not: what a kill just before or inside setup leaves
         NetworkRecords records = new NetworkRecords(a.paths().runDir());
         assertThat(records.readTeardown().orElseThrow().options()).isNotNull();
@@ -248,7 +381,9 @@ class NetworkStepPrivilegedTest {
             workers.add(Thread.ofPlatform().start(() -> {
                 for (int round = 0; round < 4; round++) {
                     try {
-                        steps.step().setUp(new StepRun(c));
+                        StepRun run = new StepRun(c);
+                        steps.step().setUp(run);
+                        run.awaitBeforeStart();
                         String out = inNs(c, "ping", "-c", "1", "-W", "2", "10.201.71.1");
                         if (!out.contains("1 packets received")) failures.add(c.name() + " round " + round + ": " + out);
                         if (!sh("iptables", "-t", "nat", "-S", "POSTROUTING").contains("10.201.71.0/24")) failures.add(c.name() + " round " + round + ": no masquerade rule");
@@ -266,6 +401,7 @@ class NetworkStepPrivilegedTest {
         }
         for (Thread w : workers) w.join();
         assertThat(failures).isEmpty();
+        steps.warm().retire(networks.find("t71").orElseThrow().id());
         assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
         assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.71.");
     }
@@ -292,12 +428,20 @@ class NetworkStepPrivilegedTest {
         assertThat(nsLinks(a)).doesNotContain("eth1");
         assertThat(inNs(a, "ping", "-c", "1", "-W", "1", ipB)).doesNotContain("1 packets received");
         steps.step().tearDown(new StepRun(a));
-        assertThat(networks.leaseCount()).isEqualTo(1); // b's only
+        assertThat(networks.leaseCount()).isEqualTo(3); // b's and the two placeholders
+    }
+
+    /** The container's namespace, records and forwarded ports are gone (its network stays warm). */
+    private void assertNothingLeftOf(Container c, NetworkStatus s) throws Exception {
+        assertThat(Files.exists(Path.of(s.netns()))).isFalse();
+        assertThat(Files.exists(new NetworkRecords(c.paths().runDir()).dir())).isFalse();
+        String ip = s.networks().getFirst().ipv4();
+        assertThat(sh("iptables", "-t", "nat", "-S").lines().filter(l -> l.contains(ip + ":") || l.contains(ip + "/"))).isEmpty();
+        for (NetworkStatus.Port p : s.ports()) assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("--dport " + p.hostPort() + " ");
     }
 
     private void assertNothingLeft(Container c, NetworkStatus s) throws Exception {
-        assertThat(Files.exists(Path.of(s.netns()))).isFalse();
-        assertThat(Files.exists(new NetworkRecords(c.paths().runDir()).dir())).isFalse();
+        assertNothingLeftOf(c, s);
         assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
         assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.71.");
         assertThat(sh("iptables", "-S")).doesNotContain("10.201.71.");
@@ -316,6 +460,7 @@ class NetworkStepPrivilegedTest {
     private StepRun up(Container c) throws IOException {
         StepRun run = new StepRun(c);
         steps.step().setUp(run);
+        run.awaitBeforeStart();
         return run;
     }
 

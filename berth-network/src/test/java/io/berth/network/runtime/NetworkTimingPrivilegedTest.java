@@ -82,12 +82,16 @@ class NetworkTimingPrivilegedTest {
         NetworkSteps steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
         // one container that stays: the bridge, the firewall chains and aardvark exist, as on a busy host
         Container keeper = container(execRoot, net, "keeper");
-        steps.step().setUp(new StepRun(keeper));
+        StepRun keeperRun = new StepRun(keeper);
+        steps.step().setUp(keeperRun);
+        keeperRun.awaitBeforeStart();
         long up = 0, down = 0;
         for (int i = 0; i < ROUNDS; i++) {
             Container c = container(execRoot, net, "c" + i);
             long t0 = System.nanoTime();
-            steps.step().setUp(new StepRun(c));
+            StepRun run = new StepRun(c);
+            steps.step().setUp(run);
+            run.awaitBeforeStart();
             long t1 = System.nanoTime();
             steps.step().tearDown(new StepRun(c));
             long t2 = System.nanoTime();
@@ -96,7 +100,9 @@ class NetworkTimingPrivilegedTest {
         }
         // netavark alone, on one namespace, with the options the step wrote
         Container probe = container(execRoot, net, "probe");
-        steps.step().setUp(new StepRun(probe));
+        StepRun probeRun = new StepRun(probe);
+        steps.step().setUp(probeRun);
+        probeRun.awaitBeforeStart();
         NetworkRecords records = new NetworkRecords(probe.paths().runDir());
         NetavarkJson.Options options = records.readTeardown().orElseThrow().options();
         Path ns = Netns.path(execRoot, probe.id());
@@ -114,6 +120,7 @@ class NetworkTimingPrivilegedTest {
         netavark.setup(ns, options, records.netavarkInput());
         steps.step().tearDown(new StepRun(probe));
         steps.step().tearDown(new StepRun(keeper));
+        steps.warm().retireAll();
         NetworkStepPrivilegedTest.stopAardvark(execRoot);
         System.out.printf("network %s (dns %s): step setUp %.1f ms, tearDown %.1f ms; netavark alone setup %.1f ms, teardown %.1f ms%n",
                 net, dns, up / 1e6 / ROUNDS, down / 1e6 / ROUNDS, nvUp / 1e6 / ROUNDS, nvDown / 1e6 / ROUNDS);

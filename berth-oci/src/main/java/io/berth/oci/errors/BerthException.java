@@ -6,7 +6,7 @@ package io.berth.oci.errors;
  */
 public abstract sealed class BerthException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidArgumentException,
-                FailedPreconditionException, SystemFailureException {
+                FailedPreconditionException, SystemFailureException, NotImplementedException {
     protected BerthException(String message) { super(message); }
     protected BerthException(String message, Throwable cause) { super(message, cause); }
 }

@@ -5,6 +5,7 @@ import io.berth.oci.errors.ConflictException;
 import io.berth.oci.errors.FailedPreconditionException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
+import io.berth.oci.errors.NotImplementedException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ final class ErrorResponses {
                     case ConflictException c -> 409;
                     case FailedPreconditionException f -> 409;
                     case SystemFailureException s -> 500;
+                    case NotImplementedException n -> 501;
                 };
                 code = status == 400 ? ErrorCode.MANIFEST_INVALID.name() : status == 404 ? "NOT_FOUND" : "UNKNOWN";
             }

@@ -65,7 +65,7 @@ public final class RegistryServer implements AutoCloseable {
         if (config.tls() != null) {
             this.https = HttpsServer.create(config.address(), io.berth.http.ConnectionAcceptor.BACKLOG);
             https.setHttpsConfigurator(new HttpsConfigurator(
-                    TlsContext.fromPem(config.tls().certificate(), config.tls().key())));
+                    io.berth.http.tls.TlsContexts.server(config.tls().certificate(), config.tls().key(), null)));
             https.setExecutor(executor);
             https.createContext("/", exchange -> dispatch(new JdkExchange(exchange)));
             this.plain = null;

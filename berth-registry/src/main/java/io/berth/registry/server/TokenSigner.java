@@ -1,5 +1,6 @@
 package io.berth.registry.server;
 
+import io.berth.http.tls.PemFiles;
 import io.berth.oci.errors.InvalidArgumentException;
 
 import javax.crypto.Mac;

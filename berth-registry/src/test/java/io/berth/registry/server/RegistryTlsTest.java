@@ -1,5 +1,6 @@
 package io.berth.registry.server;
 
+import io.berth.http.tls.PemFiles;
 import io.berth.oci.Digest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

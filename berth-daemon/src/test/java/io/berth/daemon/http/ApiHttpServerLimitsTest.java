@@ -18,16 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** berthd's server under hostile load: heads bounded in size and time, connections bounded in number. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class UnixHttpServerLimitsTest {
+class ApiHttpServerLimitsTest {
     @TempDir
     Path dir;
-    private UnixHttpServer server;
+    private ApiHttpServer server;
     private Path socket;
 
     private void start(Duration headTimeout, int maxConnections) throws IOException {
         socket = dir.resolve("api.sock");
         Router router = new Router().add("GET", "/_ping", (rq, rs) -> rs.text(200, "OK"));
-        server = new UnixHttpServer(socket, router, new ErrorMapper(), new UnixHttpServer.Limits(headTimeout, maxConnections));
+        server = new ApiHttpServer(socket, router, new ErrorMapper(), new ApiHttpServer.Limits(headTimeout, maxConnections));
         server.start();
     }
 

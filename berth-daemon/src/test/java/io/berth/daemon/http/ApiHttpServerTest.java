@@ -27,14 +27,14 @@ import io.berth.oci.errors.NotFoundException;
 
 /** The server end to end on a real Unix socket, with raw HTTP written by hand. */
 @Timeout(value = 5, unit = TimeUnit.SECONDS)
-class UnixHttpServerTest {
+class ApiHttpServerTest {
     @TempDir
     Path dir;
     private Path socket;
-    private UnixHttpServer server;
+    private ApiHttpServer server;
 
     // Held here so the level set below survives until the server's own static logger exists.
-    private static final java.util.logging.Logger SERVER_LOG = java.util.logging.Logger.getLogger(UnixHttpServer.class.getName());
+    private static final java.util.logging.Logger SERVER_LOG = java.util.logging.Logger.getLogger(ApiHttpServer.class.getName());
 
     @BeforeAll
     static void quietServerLog() {
@@ -86,7 +86,7 @@ class UnixHttpServerTest {
                 .add("POST", "/hijack", (rq, rs) -> {
                     RawHijack.echoOneLine(rs.hijack(rq.wantsUpgrade(), "application/vnd.docker.raw-stream"));
                 });
-        server = new UnixHttpServer(socket, router, new ErrorMapper());
+        server = new ApiHttpServer(socket, router, new ErrorMapper());
         server.start();
     }
 

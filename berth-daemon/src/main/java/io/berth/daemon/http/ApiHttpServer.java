@@ -8,14 +8,20 @@ import io.berth.http.ChunkedInputStream;
 import io.berth.http.RequestHead;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.URLDecoder;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -33,8 +39,12 @@ import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import javax.net.ssl.SSLSocket;
+
 /**
- * HTTP/1.1 on a Unix socket, one virtual thread per connection.
+ * berthd's HTTP/1.1 server: the Engine API on Unix sockets and TCP ports (plain, or TLS through the JDK's
+ * {@link SSLSocket} layered on the accepted channel), one virtual thread per connection. Every listener feeds the
+ * same request handling; only how a connection's byte streams are opened differs.
  *
  * <p>Why not Netty: the Engine API's hard parts are hijacked attach/exec streams and long-lived chunked
  * streams (logs -f, events, wait). With blocking I/O on virtual threads a hijack is simply "keep the socket
@@ -46,8 +56,8 @@ import java.util.logging.Logger;
  * answered with 400 whatever the handler made of the failure, and ends the connection. Any failure in a
  * connection, an {@link Error} included, is logged and ends that connection only.
  */
-public final class UnixHttpServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(UnixHttpServer.class.getName());
+public final class ApiHttpServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ApiHttpServer.class.getName());
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -58,46 +68,185 @@ public final class UnixHttpServer implements AutoCloseable {
         public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 512);
     }
 
-    private final Path socketPath;
+    /** Go's answer when a plain HTTP request reaches a TLS port: clients and curl users see at once what is wrong. */
+    private static final byte[] NOT_TLS = ("HTTP/1.0 400 Bad Request\r\n\r\n"
+            + "Client sent an HTTP request to an HTTPS server.\n").getBytes(StandardCharsets.US_ASCII);
+    private static final int TLS_HANDSHAKE = 0x16;
+
+    private final List<ApiHost> hosts;
+    private final ServerTls tls;
     private final Router router;
     private final ErrorMapper errors;
     private final Limits limits;
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
     private final HeadTimer heads;
-    private ConnectionAcceptor acceptor;
+    private final List<ConnectionAcceptor> acceptors = new ArrayList<>();
+    private final List<SocketAddress> bound = new ArrayList<>();
     private volatile boolean closed;
 
-    public UnixHttpServer(Path socketPath, Router router, ErrorMapper errors) {
+    public ApiHttpServer(Path socketPath, Router router, ErrorMapper errors) {
         this(socketPath, router, errors, Limits.DEFAULT);
     }
 
-    public UnixHttpServer(Path socketPath, Router router, ErrorMapper errors, Limits limits) {
-        this.socketPath = socketPath;
+    public ApiHttpServer(Path socketPath, Router router, ErrorMapper errors, Limits limits) {
+        this(List.of(new ApiHost.Unix(socketPath)), null, router, errors, limits);
+    }
+
+    /**
+     * @param hosts every address to listen on; each gets its own accept loop and connection cap ({@link Limits}), all
+     *              share the virtual-thread executor, the head deadline and the request handling
+     * @param tls   TLS for the TCP hosts (null for plain HTTP); Unix sockets never use it, as dockerd's
+     */
+    public ApiHttpServer(List<ApiHost> hosts, ServerTls tls, Router router, ErrorMapper errors, Limits limits) {
+        this.hosts = List.copyOf(hosts);
+        this.tls = tls;
         this.router = router;
         this.errors = errors;
         this.limits = limits;
         this.heads = new HeadTimer("berthd-head-deadlines", limits.headTimeout());
     }
 
+    /** Binds every host, or none: a host that cannot be bound closes the ones bound before it. */
     public void start() throws IOException {
+        try {
+            for (ApiHost host : hosts) {
+                switch (host) {
+                    case ApiHost.Unix unix -> listenUnix(unix.socket());
+                    case ApiHost.Tcp tcp -> listenTcp(tcp);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void listenUnix(Path socketPath) throws IOException {
         Files.createDirectories(socketPath.getParent());
         Files.deleteIfExists(socketPath);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath), ConnectionAcceptor.BACKLOG);
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
-        acceptor = new ConnectionAcceptor("berthd-accept", server, limits.maxConnections(), connections, this::serve, LOG);
+        accept("berthd-accept", server, channel -> serve(channel, null));
+    }
+
+    private void listenTcp(ApiHost.Tcp host) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        try {
+            server.bind(new InetSocketAddress(host.host(), host.port()), ConnectionAcceptor.BACKLOG);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen on " + host.uri() + ": " + e.getMessage(), e);
+        }
+        accept("berthd-accept-" + host.uri(), server, channel -> {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            serve(channel, tls);
+        });
+    }
+
+    private void accept(String name, ServerSocketChannel server, ConnectionAcceptor.Connection serve) throws IOException {
+        ConnectionAcceptor acceptor = new ConnectionAcceptor(name, server, limits.maxConnections(), connections, serve, LOG);
+        synchronized (acceptors) {
+            acceptors.add(acceptor);
+            bound.add(server.getLocalAddress());
+        }
         acceptor.start(Thread.ofPlatform().daemon(false));
+    }
+
+    /** The addresses bound, in the order of the hosts (a TCP port 0 shows the port the kernel chose). */
+    public List<SocketAddress> boundAddresses() {
+        synchronized (acceptors) {
+            return List.copyOf(bound);
+        }
     }
 
     /** Connections being served now; for tests of the cap. */
     int openConnections() {
-        return acceptor.openConnections();
+        synchronized (acceptors) {
+            return acceptors.stream().mapToInt(ConnectionAcceptor::openConnections).sum();
+        }
     }
 
-    private void serve(SocketChannel channel) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Channels.newInputStream(channel), 16 * 1024);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024);
+    /** The byte streams of one connection, TLS or not, and how to end it. */
+    private record Streams(InputStream in, OutputStream out, Closeable connection) {}
+
+    private void serve(SocketChannel channel, ServerTls tls) throws IOException {
+        // The deadline covers a TLS handshake too: a client that stalls in it holds a connection as a slow head does.
         HeadTimer.Deadline deadline = heads.start(channel);
+        Streams streams = tls == null
+                ? new Streams(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel)
+                : openTls(channel, tls);
+        if (streams == null) {
+            deadline.cancel();
+            return;
+        }
+        try (Closeable connection = streams.connection()) {
+            serve(channel, deadline, new BufferedInputStream(streams.in(), 16 * 1024),
+                    new BufferedOutputStream(streams.out(), 16 * 1024));
+        }
+    }
+
+    /**
+     * Starts TLS on an accepted connection: a client that speaks plain HTTP gets Go's 400 instead of a failed handshake,
+     * and with {@link ServerTls#verifyClients} a client without a certificate signed by the CA is refused in the
+     * handshake. Null when the connection ended before a TLS session.
+     */
+    private static Streams openTls(SocketChannel channel, ServerTls tls) throws IOException {
+        ByteBuffer first = ByteBuffer.allocate(1);
+        if (channel.read(first) < 0) return null;
+        if (first.get(0) != TLS_HANDSHAKE) {
+            channel.write(ByteBuffer.wrap(NOT_TLS));
+            // Closing with the request unread would send a reset, which can destroy the answer before the client
+            // reads it: end our side, then take what the client still sends (the head deadline bounds the wait).
+            channel.shutdownOutput();
+            ByteBuffer rest = ByteBuffer.allocate(4096);
+            for (int total = 0; total < 64 * 1024; total += rest.position()) {
+                rest.clear();
+                if (channel.read(rest) < 0) break;
+            }
+            return null;
+        }
+        SSLSocket ssl = (SSLSocket) tls.context().getSocketFactory()
+                .createSocket(channel.socket(), new ByteArrayInputStream(new byte[] {first.get(0)}), true);
+        ssl.setUseClientMode(false);
+        ssl.setNeedClientAuth(tls.verifyClients());
+        String peer = remote(channel);
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            LOG.info("TLS handshake with " + peer + " failed: " + e.getMessage());
+            ssl.close();
+            return null;
+        }
+        return new Streams(ssl.getInputStream(), ssl.getOutputStream(), () -> endTls(ssl, channel));
+    }
+
+    /**
+     * Ends a TLS connection with close_notify alone. The JDK's {@code SSLSocket.close()} on TLS 1.3 sends user_canceled
+     * first, which Go's TLS takes as a fatal error: the docker CLI printed a container's output, then failed with
+     * "remote error: tls: user canceled".
+     */
+    private static void endTls(SSLSocket ssl, SocketChannel channel) throws IOException {
+        try {
+            if (!ssl.isOutputShutdown()) ssl.shutdownOutput();
+        } catch (IOException e) {
+            // the peer is gone already; closing is all that is left
+        } finally {
+            channel.close();
+        }
+    }
+
+    private static String remote(SocketChannel channel) {
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException e) {
+            return "a closed connection";
+        }
+    }
+
+    private void serve(SocketChannel channel, HeadTimer.Deadline first, BufferedInputStream in, OutputStream out) throws IOException {
+        HeadTimer.Deadline deadline = first;
         while (!closed) {
             RequestHead head;
             try {
@@ -221,10 +370,14 @@ public final class UnixHttpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        if (acceptor != null) acceptor.close();
+        synchronized (acceptors) {
+            acceptors.forEach(ConnectionAcceptor::close);
+        }
         connections.shutdownNow();
         heads.close();
-        Files.deleteIfExists(socketPath);
+        for (ApiHost host : hosts) {
+            if (host instanceof ApiHost.Unix unix) Files.deleteIfExists(unix.socket());
+        }
     }
 
     /**

@@ -1,0 +1,79 @@
+package io.berth.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** A log replay's framing: records of one stream merged into frames, several frames per write. */
+class LogFramesTest {
+    @Test
+    void recordsOfOneStreamMergeIntoAFrameAndAnotherStreamStartsOne() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LogFrames frames = new LogFrames(out, false);
+        frames.append(StreamFraming.STDOUT, segment("xa\n"), 1, 2);
+        frames.append(StreamFraming.STDOUT, bytes("b\n"), 0, 2);
+        frames.append(StreamFraming.STDERR, segment("e\n"), 0, 2);
+        assertThat(out.size()).isZero(); // nothing is written before a flush or a full buffer
+        frames.flush();
+        assertThat(out.toByteArray()).containsExactly(1, 0, 0, 0, 0, 0, 0, 4, 'a', '\n', 'b', '\n', 2, 0, 0, 0, 0, 0, 0, 2, 'e', '\n');
+    }
+
+    @Test
+    void framesStayUnder64KiBAndAFullBufferIsOneWriteOfWholeFrames() throws IOException {
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new AssertionError("single bytes are never written");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(len);
+                all.write(b, off, len);
+            }
+        };
+        LogFrames frames = new LogFrames(out, false);
+        byte[] line = "y".repeat(99).concat("\n").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 20_000; i++) frames.append(StreamFraming.STDOUT, line, 0, line.length); // 2 MB
+        frames.flush();
+        assertThat(writes.size()).isBetween(4, 6);
+        byte[] b = all.toByteArray();
+        long data = 0;
+        for (int at = 0; at < b.length; ) {
+            assertThat(b[at]).isEqualTo((byte) 1);
+            int size = ((b[at + 4] & 0xff) << 24) | ((b[at + 5] & 0xff) << 16) | ((b[at + 6] & 0xff) << 8) | (b[at + 7] & 0xff);
+            assertThat(size).isBetween(1, 64 * 1024);
+            data += size;
+            at += 8 + size;
+        }
+        assertThat(data).isEqualTo(2_000_000);
+    }
+
+    @Test
+    void aTerminalsStreamHasNoHeaders() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LogFrames frames = new LogFrames(out, true);
+        frames.append(StreamFraming.STDOUT, bytes("one\n"), 0, 4);
+        frames.append(StreamFraming.STDOUT, bytes("two\n"), 0, 4);
+        frames.flush();
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("one\ntwo\n");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static MemorySegment segment(String s) {
+        return MemorySegment.ofArray(bytes(s));
+    }
+}
