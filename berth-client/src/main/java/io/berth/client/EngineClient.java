@@ -162,6 +162,15 @@ public final class EngineClient {
         sendNoContent("DELETE", "/containers/" + Query.path(id) + Query.of().flag("force", force).flag("v", volumes));
     }
 
+    /**
+     * Removes the legacy link named "/PARENT/ALIAS" (rm --link); the linked container stays. Sent as the docker CLI
+     * does, without the outer slashes: DELETE /containers/PARENT/ALIAS?link=1.
+     */
+    public void removeLink(String linkName) {
+        String trimmed = linkName.replaceAll("^/+|/+$", "");
+        sendNoContent("DELETE", "/containers/" + Query.path(trimmed) + Query.of().flag("link", true));
+    }
+
     public void pauseContainer(String id) {
         sendNoContent("POST", "/containers/" + Query.path(id) + "/pause");
     }

@@ -125,7 +125,7 @@ public final class Daemon implements AutoCloseable {
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
         ContainerService containers = new ContainerService(settings,
                 (id, action, attrs) -> events.publish("container", action, id, attrs),
-                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step()));
+                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step(), new io.berth.daemon.links.LinkStep(new io.berth.daemon.links.LinkTargets(containersRef::get, containerNetworks.statusSource()))));
         containersRef.set(containers);
         // Before recovery restarts any container: what a killed volume create, removal or copy-up left is swept
         // while no copy-up can be running, so a half-filled staging directory never outlives its start.

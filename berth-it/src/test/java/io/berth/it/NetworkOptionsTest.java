@@ -63,7 +63,7 @@ class NetworkOptionsTest {
         assertThat(create("{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"80a\"}]}}}").stdout())
                 .endsWith("400").contains("invalid port specification: \\\"80a\\\"");
         assertThat(create("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}").stdout())
-                .endsWith("400").contains("berth does not support HostConfig.Links yet");
+                .endsWith("400").contains("could not get container for db: No such container: db");
         assertThat(daemon.docker("ps", "-aq").orFail().out()).as("nothing was created").isEqualTo(before);
     }
 

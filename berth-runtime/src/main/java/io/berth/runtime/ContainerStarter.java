@@ -63,6 +63,7 @@ final class ContainerStarter {
             // rebuilt on every start and read by the runtime right away: an fsync would only add latency
             AtomicFile.writeUnsynced(p.configFile(), ContainerStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config),
                     AtomicFile.OWNER_ONLY);
+            StepEnv.write(p, run.env());
             if (!host.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), spec.resources().cpu());
             launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
             // what the steps do meanwhile (the network's wiring) is done before the process runs

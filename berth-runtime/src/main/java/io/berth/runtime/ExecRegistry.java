@@ -51,7 +51,7 @@ final class ExecRegistry {
             Files.createDirectories(dir);
             ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().process().user() : spec.user(),
                     c.spec().process().groupAdd());
-            ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host);
+            ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host, StepEnv.read(c.paths()));
             // read by the runtime right away and never again after a crash: an fsync would only add latency
             AtomicFile.writeUnsynced(dir.resolve("process.json"), ContainerStore.JSON.writeValueAsBytes(process), AtomicFile.OWNER_ONLY);
         } catch (IOException ex) {

@@ -20,10 +20,11 @@ import java.util.List;
  * @param publishAll -P: every exposed port without a binding is published on a random host port
  * @param dns name servers (--dns); empty means the network's resolver or the host's
  * @param extraHosts --add-host entries; an address "host-gateway" means the host as the container reaches it
+ * @param links legacy links (--link) on the default bridge, in the order given; resolved at each start
  */
 public record NetworkSpec(String hostname, String mode, List<Attachment> attachments, List<PortBinding> ports,
                           List<String> exposed, boolean publishAll, List<String> dns, List<String> dnsSearch,
-                          List<String> dnsOptions, List<HostEntry> extraHosts) {
+                          List<String> dnsOptions, List<HostEntry> extraHosts, List<Link> links) {
     public static final String NONE = "none";
     public static final String HOST = "host";
     public static final String CONTAINER_PREFIX = "container:";
@@ -43,10 +44,22 @@ public record NetworkSpec(String hostname, String mode, List<Attachment> attachm
         dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
         dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
         extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    /** Settings without links. */
+    public NetworkSpec(String hostname, String mode, List<Attachment> attachments, List<PortBinding> ports,
+                       List<String> exposed, boolean publishAll, List<String> dns, List<String> dnsSearch,
+                       List<String> dnsOptions, List<HostEntry> extraHosts) {
+        this(hostname, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, extraHosts, List.of());
     }
 
     public NetworkSpec withHostname(String h) {
-        return new NetworkSpec(h, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, extraHosts);
+        return new NetworkSpec(h, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, extraHosts, links);
+    }
+
+    public NetworkSpec withLinks(List<Link> l) {
+        return new NetworkSpec(hostname, mode, attachments, ports, exposed, publishAll, dns, dnsSearch, dnsOptions, extraHosts, l);
     }
 
     public NetworkSpec withExtraHosts(List<HostEntry> hosts) {
@@ -99,4 +112,10 @@ public record NetworkSpec(String hostname, String mode, List<Attachment> attachm
 
     /** An /etc/hosts line added with --add-host. */
     public record HostEntry(String host, String address) {}
+
+    /**
+     * A legacy link ({@code --link NAME:ALIAS}): the linked container by its full id (it keeps the link through a
+     * rename, as Docker's), and the alias this container knows it by.
+     */
+    public record Link(String containerId, String alias) {}
 }

@@ -72,6 +72,17 @@ final class OciConfig {
         return List.copyOf(out.values());
     }
 
+    /** The steps' variables first, each one the container's own env names dropped: the container's value wins. */
+    static List<String> withStepEnv(List<String> stepEnv, List<String> env) {
+        if (stepEnv.isEmpty()) return env;
+        java.util.Set<String> own = new java.util.HashSet<>();
+        for (String e : env) own.add(e.contains("=") ? e.substring(0, e.indexOf('=')) : e);
+        List<String> out = new ArrayList<>();
+        for (String e : stepEnv) if (!own.contains(e.substring(0, e.indexOf('=')))) out.add(e);
+        out.addAll(env);
+        return out;
+    }
+
     static String hostname(ContainerSpec spec) {
         return spec.network().hostname().isEmpty() ? spec.id().substring(0, 12) : spec.network().hostname();
     }
@@ -91,7 +102,7 @@ final class OciConfig {
         List<String> caps = Capabilities.compute(security.privileged(), security.capAdd(), security.capDrop(), host.capBounding());
 
         root.set("process", process(f, mainProcess.tty(), processArgs(spec),
-                processEnv(mainProcess.env(), hostname, mainProcess.tty(), user.home()),
+                processEnv(withStepEnv(run.env(), mainProcess.env()), hostname, mainProcess.tty(), user.home()),
                 mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(),
                 spec.resources().process(), host));
 
@@ -253,10 +264,15 @@ final class OciConfig {
 
     /** The process spec for `crun exec --process`: same user/caps rules, the container's env plus the exec's. */
     static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host) {
+        return execProcess(spec, exec, user, host, List.of());
+    }
+
+    /** @param stepEnv what the start's steps added to the main process's env (link variables): an exec gets them too */
+    static ObjectNode execProcess(ContainerSpec spec, ExecSpec exec, ResolvedUser user, Host host, List<String> stepEnv) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         SecuritySpec security = spec.security();
         String workingDir = spec.process().workingDir();
-        List<String> env = new ArrayList<>(spec.process().env());
+        List<String> env = new ArrayList<>(withStepEnv(stepEnv, spec.process().env()));
         for (String e : exec.env()) {
             String key = e.contains("=") ? e.substring(0, e.indexOf('=') + 1) : e + "=";
             env.removeIf(x -> x.startsWith(key));

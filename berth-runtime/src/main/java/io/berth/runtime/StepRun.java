@@ -22,6 +22,7 @@ public final class StepRun {
     private final Set<String> hostNamespaces = new HashSet<>();
     private final List<String> hostsLines = new ArrayList<>();
     private String resolvConf;
+    private final List<String> env = new ArrayList<>();
     private final List<java.util.concurrent.Future<?>> beforeStart = new ArrayList<>();
     private Path devShm;
     private final List<HostDevices.LinuxDevice> devices = new ArrayList<>();
@@ -88,6 +89,18 @@ public final class StepRun {
     /** The whole resolv.conf the container gets, instead of the host's filtered copy. */
     public void resolvConf(String content) {
         this.resolvConf = content;
+    }
+
+    /**
+     * Variables ("NAME=value") the main process gets before the container's own, which override them (Docker puts
+     * the link variables there).
+     */
+    public void addEnv(String variable) {
+        env.add(variable);
+    }
+
+    public List<String> env() {
+        return List.copyOf(env);
     }
 
     /**

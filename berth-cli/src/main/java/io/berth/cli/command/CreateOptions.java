@@ -216,6 +216,9 @@ public final class CreateOptions {
     @Option(names = "--add-host", paramLabel = "list", description = "Add a custom host-to-IP mapping (host:ip)")
     List<String> addHost = new ArrayList<>();
 
+    @Option(names = "--link", paramLabel = "list", description = "Add link to another container (name:alias)")
+    List<String> link = new ArrayList<>();
+
     @Option(names = "--dns", paramLabel = "list", description = "Set custom DNS servers")
     List<String> dns = new ArrayList<>();
 
@@ -443,6 +446,9 @@ public final class CreateOptions {
         }
         if (!addHost.isEmpty()) {
             hc.set("ExtraHosts", strings(addHost));
+        }
+        if (!link.isEmpty()) {
+            hc.set("Links", strings(link));
         }
         if (!groupAdd.isEmpty()) {
             hc.set("GroupAdd", strings(groupAdd));

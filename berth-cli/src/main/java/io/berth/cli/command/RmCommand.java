@@ -14,6 +14,9 @@ public final class RmCommand extends ForEachContainer {
     @Option(names = {"-v", "--volumes"}, description = "Remove anonymous volumes associated with the container")
     boolean volumes;
 
+    @Option(names = {"-l", "--link"}, description = "Remove the specified link")
+    boolean link;
+
     @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
@@ -22,7 +25,11 @@ public final class RmCommand extends ForEachContainer {
 
     @Override
     String apply(String container) {
-        client().removeContainer(container, force, volumes);
+        if (link) {
+            client().removeLink(container);
+        } else {
+            client().removeContainer(container, force, volumes);
+        }
         return container;
     }
 

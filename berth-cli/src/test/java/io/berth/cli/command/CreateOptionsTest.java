@@ -255,6 +255,10 @@ class CreateOptionsTest {
         JsonNode advanced = body("--network", "name=appnet,alias=a1,ip=10.1.0.7", "--network", "backnet", "busybox");
         assertThat(advanced.path("NetworkingConfig").path("EndpointsConfig").toString()).isEqualTo(
                 "{\"appnet\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.7\"},\"Aliases\":[\"a1\"]},\"backnet\":{}}");
+        // --link as the docker CLI sends it: HostConfig.Links "name:alias" or "name", as given
+        assertThat(body("--link", "db:database", "--link", "cache", "busybox").path("HostConfig").path("Links").toString())
+                .isEqualTo("[\"db:database\",\"cache\"]");
+        assertThat(body("busybox").path("HostConfig").has("Links")).isFalse();
         JsonNode ipOnDefault = body("--ip", "172.17.0.9", "busybox");
         assertThat(ipOnDefault.path("NetworkingConfig").path("EndpointsConfig").toString())
                 .isEqualTo("{\"default\":{\"IPAMConfig\":{\"IPv4Address\":\"172.17.0.9\"}}}");

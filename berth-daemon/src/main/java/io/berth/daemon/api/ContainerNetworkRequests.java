@@ -244,6 +244,8 @@ final class ContainerNetworkRequests {
             JsonNode v = e.getValue();
             if (v == null || v.isNull()) throw new InvalidArgumentException("no EndpointSettings for " + e.getKey());
             v.properties().forEach(f -> {
+                // the docker CLI copies --link into the first network's endpoint: on the default bridge LinkRequests reads it
+                if (f.getKey().equals("Links") && LinkRequests.DEFAULT_BRIDGE_KEYS.contains(e.getKey())) return;
                 if (!ENDPOINT_FIELDS.contains(f.getKey()) && !UnsupportedFields.isEmpty(f.getValue())) {
                     throw new InvalidArgumentException("berth does not support " + path + "." + f.getKey() + " yet");
                 }

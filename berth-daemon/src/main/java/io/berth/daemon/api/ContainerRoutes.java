@@ -52,7 +52,13 @@ public final class ContainerRoutes {
     public ContainerRoutes(ContainerService containers, ImageLookup images, ContainerVolumes volumes,
                            NetworkResolver networks, NetworkStatusSource networkStatus, io.berth.runtime.LogSettings defaultLog) {
         this.translator = new CreateRequestTranslator(volumes, networks, c -> containers.inspect(c).spec().id(), defaultLog);
-        this.view = new ContainerView(networks, networkStatus);
+        this.view = new ContainerView(networks, networkStatus, id -> {
+            try {
+                return java.util.Optional.of(containers.inspect(id).name());
+            } catch (io.berth.oci.errors.NotFoundException e) {
+                return java.util.Optional.empty();
+            }
+        });
         this.volumes = volumes;
         this.containers = containers;
         this.images = images;
@@ -72,6 +78,8 @@ public final class ContainerRoutes {
               .add("POST", "/containers/{id}/rename", this::rename)
               .add("POST", "/containers/{id}/wait", this::waitFor)
               .add("DELETE", "/containers/{id}", this::remove)
+              // docker rm --link /web/db: the link's name is a path (the CLI trims its leading "/")
+              .add("DELETE", "/containers/{parent}/{alias}", (rq, rs) -> removeLink(rq, rq.pathParam("parent") + "/" + rq.pathParam("alias"), rs))
               .add("GET", "/containers/{id}/top", this::top);
     }
 
@@ -237,10 +245,39 @@ public final class ContainerRoutes {
 
     private void remove(HttpRequest rq, HttpResponse rs) throws Exception {
         // `docker rm --link NAME` removes a link, not the container NAME: never taken as a plain removal
-        if (rq.queryFlag("link")) throw new InvalidArgumentException("berth does not support container links (link=1)");
+        if (rq.queryFlag("link")) {
+            removeLink(rq, rq.pathParam("id"), rs);
+            return;
+        }
         ContainerSpec spec = containers.inspect(rq.pathParam("id")).spec();
         containers.remove(spec.id(), rq.queryFlag("force"));
         if (rq.queryFlag("v")) volumes.removeAnonymous(spec);
+        rs.empty(204);
+    }
+
+    /**
+     * Removes the link named "/PARENT/ALIAS" from PARENT, as Docker's rm --link: the linked container stays. The link
+     * is gone from the next start of PARENT on (a running PARENT keeps its /etc/hosts line and variables).
+     */
+    private void removeLink(HttpRequest rq, String given, HttpResponse rs) throws Exception {
+        if (!rq.queryFlag("link")) throw new io.berth.oci.errors.NotFoundException("No such container: " + given);
+        String name = given.startsWith("/") ? given : "/" + given;
+        int slash = name.lastIndexOf('/');
+        if (slash == 0) throw new InvalidArgumentException("Conflict, cannot remove the default link name of the container");
+        String parent = name.substring(1, slash);
+        String alias = name.substring(slash + 1);
+        Container p;
+        try {
+            p = containers.inspect(parent);
+        } catch (io.berth.oci.errors.NotFoundException e) {
+            throw new io.berth.oci.errors.NotFoundException("No such container: " + given);
+        }
+        containers.changeNetwork(p.id(), c -> {
+            var links = c.spec().network().links();
+            var rest = links.stream().filter(l -> !l.alias().equals(alias)).toList();
+            if (rest.size() == links.size()) throw new io.berth.oci.errors.NotFoundException("No such container: " + given);
+            return c.spec().network().withLinks(rest);
+        });
         rs.empty(204);
     }
 

@@ -23,6 +23,7 @@ import io.berth.runtime.SecuritySpec;
 public final class ContainerView {
     private final NetworkResolver networks;
     private final NetworkStatusSource networkStatus;
+    private final java.util.function.Function<String, Optional<String>> containerNames;
 
     /** A view that knows only the predefined networks and no running container's network state. */
     public ContainerView() {
@@ -30,8 +31,15 @@ public final class ContainerView {
     }
 
     public ContainerView(NetworkResolver networks, NetworkStatusSource networkStatus) {
+        this(networks, networkStatus, id -> Optional.empty());
+    }
+
+    /** @param containerNames a container's current name from its full id, empty once it was removed (for links) */
+    public ContainerView(NetworkResolver networks, NetworkStatusSource networkStatus,
+                         java.util.function.Function<String, Optional<String>> containerNames) {
         this.networks = networks;
         this.networkStatus = networkStatus;
+        this.containerNames = containerNames;
     }
 
     @SuppressWarnings("unchecked")
@@ -59,7 +67,9 @@ public final class ContainerView {
         m.put("ProcessLabel", "");
         m.put("AppArmorProfile", "");
         m.put("ExecIDs", execIds.isEmpty() ? null : execIds);
-        m.put("HostConfig", hostConfig(spec, c.runtime()));
+        Map<String, Object> hostConfig = hostConfig(spec, c.runtime());
+        hostConfig.put("Links", links(c));
+        m.put("HostConfig", hostConfig);
         m.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of(
                 "LowerDir", String.join(":", spec.rootfs().lowerDirs().stream().map(Object::toString).toList()),
                 "UpperDir", c.paths().dir().resolve("upper").toString(),
@@ -69,6 +79,15 @@ public final class ContainerView {
         m.put("Config", config(spec));
         m.put("NetworkSettings", new NetworkSettingsView(networks).settings(spec, currentStatus(c)));
         return m;
+    }
+
+    /** Docker's form of each link, "/db:/web/database", under the linked container's current name; null for none. */
+    private List<String> links(Container c) {
+        List<String> out = new java.util.ArrayList<>();
+        for (io.berth.runtime.NetworkSpec.Link l : c.spec().network().links()) {
+            containerNames.apply(l.containerId()).ifPresent(name -> out.add("/" + name + ":/" + c.name() + "/" + l.alias()));
+        }
+        return out.isEmpty() ? null : out;
     }
 
     public Map<String, Object> summary(Container c) {

@@ -126,6 +126,8 @@ public final class CreateRequestTranslator {
         String stopSignal = text(body, "StopSignal", image.stopSignal());
         Integer stopTimeout = body.hasNonNull("StopTimeout") ? body.get("StopTimeout").asInt() : null;
         ContainerNetworkRequests.Result network = networks.parse(id, body, image.exposedPorts(), apiVersion);
+        io.berth.runtime.NetworkSpec networkSpec = network.spec().withLinks(LinkRequests.resolve(host.path("Links"),
+                body.path("NetworkingConfig").path("EndpointsConfig"), network.spec(), containerIds));
         String workingDir = text(body, "WorkingDir", image.workingDir());
         if (!workingDir.isEmpty() && !workingDir.startsWith("/")) {
             throw new InvalidArgumentException("the working directory '" + workingDir + "' is invalid, it needs to be an absolute path");
@@ -154,7 +156,7 @@ public final class CreateRequestTranslator {
                 .env(createEnv(image.env(), strings(body.path("Env"))))
                 .workingDir(workingDir.isEmpty() ? "/" : workingDir)
                 .user(text(body, "User", image.user()))
-                .network(network.spec())
+                .network(networkSpec)
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
                 .init(host.path("Init").asBoolean(false))

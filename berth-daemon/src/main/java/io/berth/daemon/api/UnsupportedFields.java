@@ -35,7 +35,7 @@ final class UnsupportedFields {
             "NetworkMode", "PortBindings", "PublishAllPorts", "Dns", "DnsSearch", "DnsOptions", "ExtraHosts",
             "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "Sysctls",
             "IOMaximumBandwidth", "IOMaximumIOps", "LogConfig",
-            "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode", "Devices", "DeviceCgroupRules", "GroupAdd");
+            "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode", "Devices", "DeviceCgroupRules", "GroupAdd", "Links");
     /** Values that state what berth does anyway: Linux containers. */
     private static final Map<String, Set<String>> WHAT_BERTH_DOES = Map.of(
             "Isolation", Set.of("default"));

@@ -286,7 +286,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
     /** The spec with new attachments; the mode stays what was asked at create, as HostConfig.NetworkMode does in Docker. */
     private static NetworkSpec withAttachments(NetworkSpec s, List<NetworkSpec.Attachment> attachments) {
         return new NetworkSpec(s.hostname(), s.mode(), attachments, s.ports(), s.exposed(), s.publishAll(), s.dns(),
-                s.dnsSearch(), s.dnsOptions(), s.extraHosts());
+                s.dnsSearch(), s.dnsOptions(), s.extraHosts(), s.links());
     }
 
     private static String emptyToNull(String s) {

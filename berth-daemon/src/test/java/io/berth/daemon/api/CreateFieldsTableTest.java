@@ -180,7 +180,8 @@ class CreateFieldsTableTest {
             applied("HostConfig.GroupAdd", "[\"audio\"]", "HostConfig.GroupAdd", "[\"audio\"]"),
             applied("HostConfig.IpcMode", "\"host\"", "HostConfig.IpcMode", "\"host\""),
             refused("HostConfig.Cgroup", "\"x\""),
-            refused("HostConfig.Links", "[\"db:db\"]"),
+            // a legacy link: inspect shows it in Docker's form under the linked container's current name (LinksTest)
+            applied("HostConfig.Links", "[\"linked-db:db\"]", null, null),
             applied("HostConfig.OomScoreAdj", "500", "HostConfig.OomScoreAdj", "500"),
             applied("HostConfig.PidMode", "\"host\"", "HostConfig.PidMode", "\"host\""),
             applied("HostConfig.Privileged", "true", "HostConfig.Privileged", "true"),
@@ -202,6 +203,7 @@ class CreateFieldsTableTest {
 
     private final CreateRequestTranslator translator = new CreateRequestTranslator(new SecurityOptions.HostLsm(false, false),
             HOST, new FakeVolumes(), NetworkResolver.PREDEFINED, c -> {
+                if (c.equals("linked-db")) return "d".repeat(64);
                 throw new io.berth.oci.errors.NotFoundException("No such container: " + c);
             });
 

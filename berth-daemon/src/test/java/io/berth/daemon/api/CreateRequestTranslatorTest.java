@@ -331,10 +331,13 @@ class CreateRequestTranslatorTest {
                 .isInstanceOf(io.berth.oci.errors.NotFoundException.class).hasMessage("No such container: other");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"VolumeDriver\":\"nfs\"}}", "berth does not support HostConfig.VolumeDriver=nfs yet");
         rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"UsernsMode\":\"private\"}}", "berth does not support HostConfig.UsernsMode=private yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "berth does not support HostConfig.Links yet");
+        // Links are read now (LinkRequestsTest): a container that does not exist is Docker's message, as a 400
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"Links\":[\"db:db\"]}}", "could not get container for db: No such container: db");
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
-                "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links yet");
+                "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links other than HostConfig.Links yet");
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"mynet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{\"Links\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.mynet.Links yet");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
         // What clients send when the options were not given, and values that say what berth does anyway.
         translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"
