@@ -11,10 +11,10 @@ import java.util.List;
  * A CA, a server certificate for 127.0.0.1/localhost and a client certificate signed by it, made with the openssl
  * CLI as Docker's guide to protecting the daemon socket makes them; plus a client certificate from another CA.
  */
-record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey,
+public record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey,
                         Path strangerCert, Path strangerKey) {
 
-    static TestCertificates make(Path dir) throws IOException, InterruptedException {
+    public static TestCertificates make(Path dir) throws IOException, InterruptedException {
         Path ca = dir.resolve("ca.pem");
         Path caKey = dir.resolve("ca-key.pem");
         selfSignedCa(dir, ca, caKey, "berth test CA");
