@@ -4,30 +4,17 @@ import io.berth.client.DockerHost;
 import io.berth.client.EngineClient;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** The root command: global options and the shared client. Subcommands are registered by {@link Main}. */
-@Command(name = "berth", synopsisSubcommandLabel = "COMMAND",
-        description = "A self-sufficient runtime for containers (Docker Engine API client).",
-        footer = "%nRun 'berth COMMAND --help' for more information on a command.")
-public final class BerthCommand implements Callable<Integer> {
+/**
+ * The root command: global options and the shared client. Subcommands are registered by {@link Main}.
+ * On every call's path, so its model is built in code ({@link CommandModel}).
+ */
+public final class BerthCommand implements Callable<Integer>, CommandModel.InCode {
 
-    @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Daemon socket to connect to")
     String host;
-
-    @Option(names = {"-D", "--debug"}, description = "Enable debug mode")
     boolean debug;
-
-    @Option(names = {"-v", "--version"}, description = "Print version information and quit")
     boolean version;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
-
-    @Spec
     CommandSpec spec;
 
     private final Io io;
@@ -37,6 +24,19 @@ public final class BerthCommand implements Callable<Integer> {
     public BerthCommand(Io io, Map<String, String> env) {
         this.io = io;
         this.env = env;
+    }
+
+    @Override
+    public CommandSpec model() {
+        spec = CommandModel.of(this, "berth", "A self-sufficient runtime for containers (Docker Engine API client).")
+                .option(String.class, v -> host = v, () -> host, "HOST", "Daemon socket to connect to", "-H", "--host")
+                .flag(v -> debug = v, () -> debug, "Enable debug mode", "-D", "--debug")
+                .flag(v -> version = v, () -> version, "Print version information and quit", "-v", "--version")
+                .help()
+                .spec();
+        spec.usageMessage().synopsisSubcommandLabel("COMMAND")
+                .footer("%nRun 'berth COMMAND --help' for more information on a command.");
+        return spec;
     }
 
     public Io io() {

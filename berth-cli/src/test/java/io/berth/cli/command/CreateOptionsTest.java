@@ -201,7 +201,7 @@ class CreateOptionsTest {
     @Test
     void execBodyCarriesCommandAndStreams() {
         ExecCommand exec = new ExecCommand();
-        new CommandLine(exec).setStopAtPositional(true).parseArgs("-i", "-e", "X=1", "-w", "/tmp", "-u", "nobody", "--privileged",
+        new CommandLine(exec.model()).setStopAtPositional(true).parseArgs("-i", "-e", "X=1", "-w", "/tmp", "-u", "nobody", "--privileged",
                 "c1", "sh", "-c", "exit 3");
         JsonNode b = exec.toExecBody(Map.of(), null);
         assertThat(b.path("Cmd").toString()).isEqualTo("[\"sh\",\"-c\",\"exit 3\"]");
