@@ -90,6 +90,42 @@ public final class CommandModel {
         return this;
     }
 
+    /**
+     * An option as the builder describes it (names, label, description, converter...), bound to a field.
+     * Picocli gives {@code boolean}/{@code Boolean} options no parameter, as it does annotated ones.
+     */
+    public <T> CommandModel add(OptionSpec.Builder option, Class<T> type, Consumer<T> set, Supplier<T> get) {
+        var binding = binding(get, set);
+        spec.addOption(option.type(type).initialValue(get.get()).getter(binding).setter(binding).build());
+        return this;
+    }
+
+    /** A repeatable option as the builder describes it, collected into a list of {@code element}. */
+    public <E> CommandModel addList(OptionSpec.Builder option, Class<E> element, Consumer<List<E>> set,
+                                    Supplier<List<E>> get) {
+        var binding = binding(get, set);
+        spec.addOption(option.type(List.class).auxiliaryTypes(element).initialValue(get.get())
+                .getter(binding).setter(binding).build());
+        return this;
+    }
+
+    /** A positional parameter as the builder describes it, bound to a field. */
+    public <T> CommandModel addPositional(PositionalParamSpec.Builder param, Class<T> type, Consumer<T> set,
+                                          Supplier<T> get) {
+        var binding = binding(get, set);
+        spec.addPositional(param.type(type).initialValue(get.get()).getter(binding).setter(binding).build());
+        return this;
+    }
+
+    /** Positional parameters as the builder describes them, collected into a list of {@code element}. */
+    public <E> CommandModel addPositionalList(PositionalParamSpec.Builder param, Class<E> element,
+                                              Consumer<List<E>> set, Supplier<List<E>> get) {
+        var binding = binding(get, set);
+        spec.addPositional(param.type(List.class).auxiliaryTypes(element).initialValue(get.get())
+                .getter(binding).setter(binding).build());
+        return this;
+    }
+
     /** {@code --help}, as every berth command has it. */
     public CommandModel help() {
         spec.addOption(OptionSpec.builder("--help").usageHelp(true).type(boolean.class)

@@ -31,6 +31,7 @@ class CommandModelTest {
         "ps --help | ps.txt",
         "exec --help | exec.txt",
         "run --help | run.txt",
+        "create --help | create.txt",
         "container ls --help | container-ls.txt",
         "container exec --help | container-exec.txt",
     })
@@ -44,6 +45,9 @@ class CommandModelTest {
         "exec cc | exec-no-command.txt",
         "ps --bogus | ps-unknown-option.txt",
         "ps -n x | ps-bad-int.txt",
+        "run | run-no-image.txt",
+        "run --health-retries x busybox | run-bad-int.txt",
+        "run --health-interval 5x busybox | run-bad-duration.txt",
     })
     void errorsAreTheAnnotatedCommandsErrors(String args, String golden) throws IOException {
         Result r = call(args.split(" "));
@@ -65,10 +69,10 @@ class CommandModelTest {
                 .isEqualTo("env=[A=1, B=2] workdir=/w i=true t=true container=c command=[sh, -c, x]");
     }
 
-    /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call. */
+    /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call (eight for run). */
     @Test
-    void psAndExecGenerateNoAnnotationProxy() throws Exception {
-        for (String command : List.of("ps --help", "exec --help", "--version", "container ls --help")) {
+    void theHotCommandsGenerateNoAnnotationProxy() throws Exception {
+        for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "--version", "container ls --help")) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xshare:auto", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));

@@ -19,7 +19,7 @@ class CreateOptionsTest {
 
     private static RunCommand parse(String... args) {
         RunCommand run = new RunCommand();
-        new CommandLine(run).setStopAtPositional(true).parseArgs(args);
+        new CommandLine(run.model()).setStopAtPositional(true).parseArgs(args);
         return run;
     }
 
