@@ -32,6 +32,11 @@ class CommandModelTest {
         "exec --help | exec.txt",
         "run --help | run.txt",
         "create --help | create.txt",
+        "logs --help | logs.txt",
+        "inspect --help | inspect.txt",
+        "container inspect --help | container-inspect.txt",
+        "images --help | images.txt",
+        "rm --help | rm.txt",
         "container ls --help | container-ls.txt",
         "container exec --help | container-exec.txt",
     })
@@ -48,6 +53,9 @@ class CommandModelTest {
         "run | run-no-image.txt",
         "run --health-retries x busybox | run-bad-int.txt",
         "run --health-interval 5x busybox | run-bad-duration.txt",
+        "images a b | images-too-many.txt",
+        "rm | rm-no-args.txt",
+        "logs | logs-no-args.txt",
     })
     void errorsAreTheAnnotatedCommandsErrors(String args, String golden) throws IOException {
         Result r = call(args.split(" "));
@@ -72,7 +80,8 @@ class CommandModelTest {
     /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call (eight for run). */
     @Test
     void theHotCommandsGenerateNoAnnotationProxy() throws Exception {
-        for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "--version", "container ls --help")) {
+        for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "logs --help", "inspect --help",
+                "images --help", "rm --help", "--version", "container ls --help")) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xshare:auto", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));
