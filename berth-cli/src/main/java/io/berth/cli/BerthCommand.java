@@ -6,47 +6,29 @@ import io.berth.client.EngineClient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The root command: global options and the shared client. Subcommands are registered by {@link Main}. */
-@Command(name = "berth", synopsisSubcommandLabel = "COMMAND",
-        description = "A self-sufficient runtime for containers (Docker Engine API client).",
-        footer = "%nRun 'berth COMMAND --help' for more information on a command.")
-public final class BerthCommand implements Callable<Integer> {
+/**
+ * The root command: global options and the shared client. Subcommands are registered by {@link Main}.
+ * On every call's path, so its model is built in code ({@link CommandModel}).
+ */
+public final class BerthCommand implements Callable<Integer>, CommandModel.InCode {
 
-    @Option(names = {"-H", "--host"}, paramLabel = "HOST", description = "Daemon socket to connect to")
     String host;
 
-    @Option(names = "--tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Use TLS; implied by --tlsverify")
     Boolean tls;
 
-    @Option(names = "--tlsverify", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Use TLS and verify the remote")
     Boolean tlsVerify;
 
-    @Option(names = "--tlscacert", paramLabel = "string", description = "Trust certs signed only by this CA (default \"~/.docker/ca.pem\")")
     Path tlsCaCert;
 
-    @Option(names = "--tlscert", paramLabel = "string", description = "Path to TLS certificate file (default \"~/.docker/cert.pem\")")
     Path tlsCert;
 
-    @Option(names = "--tlskey", paramLabel = "string", description = "Path to TLS key file (default \"~/.docker/key.pem\")")
     Path tlsKey;
 
-    @Option(names = {"-D", "--debug"}, description = "Enable debug mode")
     boolean debug;
-
-    @Option(names = {"-v", "--version"}, description = "Print version information and quit")
     boolean version;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
-
-    @Spec
     CommandSpec spec;
 
     private final Io io;
@@ -56,6 +38,29 @@ public final class BerthCommand implements Callable<Integer> {
     public BerthCommand(Io io, Map<String, String> env) {
         this.io = io;
         this.env = env;
+    }
+
+    @Override
+    public CommandSpec model() {
+        spec = CommandModel.of(this, "berth", "A self-sufficient runtime for containers (Docker Engine API client).")
+                .option(String.class, v -> host = v, () -> host, "HOST", "Daemon socket to connect to", "-H", "--host")
+                .add(OptionSpec.builder("--tls").arity("0..1").fallbackValue("true").paramLabel("BOOL")
+                        .description("Use TLS; implied by --tlsverify"), Boolean.class, v -> tls = v, () -> tls)
+                .add(OptionSpec.builder("--tlsverify").arity("0..1").fallbackValue("true").paramLabel("BOOL")
+                        .description("Use TLS and verify the remote"), Boolean.class, v -> tlsVerify = v, () -> tlsVerify)
+                .option(Path.class, v -> tlsCaCert = v, () -> tlsCaCert, "string",
+                        "Trust certs signed only by this CA (default \"~/.docker/ca.pem\")", "--tlscacert")
+                .option(Path.class, v -> tlsCert = v, () -> tlsCert, "string",
+                        "Path to TLS certificate file (default \"~/.docker/cert.pem\")", "--tlscert")
+                .option(Path.class, v -> tlsKey = v, () -> tlsKey, "string",
+                        "Path to TLS key file (default \"~/.docker/key.pem\")", "--tlskey")
+                .flag(v -> debug = v, () -> debug, "Enable debug mode", "-D", "--debug")
+                .flag(v -> version = v, () -> version, "Print version information and quit", "-v", "--version")
+                .help()
+                .spec();
+        spec.usageMessage().synopsisSubcommandLabel("COMMAND")
+                .footer("%nRun 'berth COMMAND --help' for more information on a command.");
+        return spec;
     }
 
     public Io io() {

@@ -57,13 +57,12 @@ import io.berth.cli.command.WaitCommand;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * Every command by name. Picocli builds a command's model by reflection, so {@link Main} only
- * builds the one the arguments name (and the whole table when it must print a command list).
+ * Every command by name. Picocli builds an annotated command's model by reflection, so {@link Main}
+ * only builds the one the arguments name (and the whole table when it must print a command list); the
+ * commands that are {@link CommandModel.InCode} give their model without any.
  */
 final class CommandTable {
 
@@ -77,26 +76,25 @@ final class CommandTable {
 
         CommandLine build() {
             if (children != null) {
-                Group group = new Group();
-                CommandLine cl = new CommandLine(group);
-                cl.getCommandSpec().name(name);
-                cl.getCommandSpec().usageMessage().description(description);
-                return cl;
+                return new CommandLine(new Group().model(name, description));
             }
-            CommandLine cl = new CommandLine(factory.get());
+            Object command = factory.get();
+            CommandLine cl = new CommandLine(command instanceof CommandModel.InCode c ? c.model() : command);
             cl.setStopAtPositional(stopAtPositional);
             return cl;
         }
     }
 
     /** A command group such as {@code container}: without a subcommand it prints its usage. */
-    @Command(name = "group", synopsisSubcommandLabel = "COMMAND")
     static final class Group implements Runnable {
-        @Spec
         CommandSpec spec;
 
-        @CommandLine.Option(names = "--help", usageHelp = true, description = "Print usage")
-        boolean help;
+        /** Built in code ({@link CommandModel}): {@code container ls} and the like pass through a group. */
+        CommandSpec model(String name, String description) {
+            spec = CommandModel.of(this, name, description).help().spec();
+            spec.usageMessage().synopsisSubcommandLabel("COMMAND");
+            return spec;
+        }
 
         @Override
         public void run() {

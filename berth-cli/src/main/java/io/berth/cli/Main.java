@@ -29,7 +29,7 @@ public final class Main {
     }
 
     public static int run(String[] args, Io io, Map<String, String> env) {
-        CommandLine cl = new CommandLine(new BerthCommand(io, env));
+        CommandLine cl = new CommandLine(new BerthCommand(io, env).model());
         String[] words = commandWords(args);
         if (words.length > 0 || !asksOnlyForVersion(args)) {
             register(cl, CommandTable.root(), words, 0);

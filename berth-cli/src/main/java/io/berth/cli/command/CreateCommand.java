@@ -3,20 +3,30 @@ package io.berth.cli.command;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code create}: the create half of run; prints the new container's id. */
-@Command(name = "create", description = "Create a new container",
-        customSynopsis = "berth create [OPTIONS] IMAGE [COMMAND] [ARG...]")
-public final class CreateCommand extends ApiCommand {
+public final class CreateCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Mixin
-    CreateOptions options;
+    CreateOptions options = new CreateOptions();
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
+
+    /** Built in code ({@link CommandModel}), with {@link CreateOptions} as its mixin. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "create", "Create a new container");
+        options.addTo(model);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+
+        spec = model.spec();
+        spec.usageMessage().customSynopsis("berth create [OPTIONS] IMAGE [COMMAND] [ARG...]");
+        return spec;
+    }
 
     @Override
     public int apiErrorStatus() {

@@ -12,258 +12,420 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** The flags shared by {@code run} and {@code create}, and their translation into the create request body. */
 public final class CreateOptions {
-    @picocli.CommandLine.Mixin
     HealthOptions health = new HealthOptions();
 
 
-    @Option(names = "--name", paramLabel = "string", description = "Assign a name to the container")
     String name;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "list", description = "Set environment variables")
     List<String> env = new ArrayList<>();
 
-    @Option(names = "--env-file", paramLabel = "list", description = "Read in a file of environment variables")
     List<Path> envFiles = new ArrayList<>();
 
-    @Option(names = {"-w", "--workdir"}, paramLabel = "string", description = "Working directory inside the container")
     String workdir;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "string", description = "Username or UID (format: <name|uid>[:<group|gid>])")
     String user;
 
-    @Option(names = "--entrypoint", paramLabel = "string", description = "Overwrite the default ENTRYPOINT of the image")
     String entrypoint;
 
-    @Option(names = {"-h", "--hostname"}, paramLabel = "string", description = "Container host name")
     String hostname;
 
-    @Option(names = "--domainname", paramLabel = "string", description = "Container NIS domain name")
     String domainname;
 
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
     boolean tty;
 
-    @Option(names = {"-a", "--attach"}, paramLabel = "list", description = "Attach to STDIN, STDOUT or STDERR")
     List<String> attach = new ArrayList<>();
 
-    @Option(names = "--init", description = "Run an init inside the container that forwards signals and reaps processes")
     Boolean init;
 
-    @Option(names = {"-m", "--memory"}, paramLabel = "bytes", description = "Memory limit")
     String memory;
 
-    @Option(names = "--memory-swap", paramLabel = "bytes", description = "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
     String memorySwap;
 
-    @Option(names = "--cpus", paramLabel = "decimal", description = "Number of CPUs")
     String cpus;
 
-    @Option(names = {"-c", "--cpu-shares"}, paramLabel = "int", description = "CPU shares (relative weight)")
     Long cpuShares;
 
-    @Option(names = "--pids-limit", paramLabel = "int", description = "Tune container pids limit (set -1 for unlimited)")
     Long pidsLimit;
 
-    @Option(names = "--shm-size", paramLabel = "bytes", description = "Size of /dev/shm")
     String shmSize;
 
-    @Option(names = "--memory-reservation", paramLabel = "bytes", description = "Memory soft limit")
     String memoryReservation;
 
-    @Option(names = "--memory-swappiness", paramLabel = "int", description = "Tune container memory swappiness (0 to 100)")
     Long memorySwappiness;
 
-    @Option(names = "--kernel-memory", paramLabel = "bytes", description = "Kernel memory limit (deprecated: refused by berthd)")
     String kernelMemory;
 
-    @Option(names = "--oom-kill-disable", description = "Disable OOM Killer")
     boolean oomKillDisable;
 
-    @Option(names = "--oom-score-adj", paramLabel = "int", description = "Tune host's OOM preferences (-1000 to 1000)")
     Integer oomScoreAdj;
 
-    @Option(names = "--cpuset-cpus", paramLabel = "string", description = "CPUs in which to allow execution (0-3, 0,1)")
     String cpusetCpus;
 
-    @Option(names = "--cpuset-mems", paramLabel = "string", description = "MEMs in which to allow execution (0-3, 0,1)")
     String cpusetMems;
 
-    @Option(names = "--cpu-period", paramLabel = "int", description = "Limit CPU CFS (Completely Fair Scheduler) period")
     Long cpuPeriod;
 
-    @Option(names = "--cpu-quota", paramLabel = "int", description = "Limit CPU CFS (Completely Fair Scheduler) quota")
     Long cpuQuota;
 
-    @Option(names = "--cpu-rt-period", paramLabel = "int", description = "Limit CPU real-time period in microseconds")
     Long cpuRtPeriod;
 
-    @Option(names = "--cpu-rt-runtime", paramLabel = "int", description = "Limit CPU real-time runtime in microseconds")
     Long cpuRtRuntime;
 
-    @Option(names = "--blkio-weight", paramLabel = "uint16", description = "Block IO (relative weight), between 10 and 1000")
     Integer blkioWeight;
 
-    @Option(names = "--device-read-bps", paramLabel = "list", description = "Limit read rate (bytes per second) from a device")
     List<String> deviceReadBps = new ArrayList<>();
 
-    @Option(names = "--device-write-bps", paramLabel = "list", description = "Limit write rate (bytes per second) to a device")
     List<String> deviceWriteBps = new ArrayList<>();
 
-    @Option(names = "--device-read-iops", paramLabel = "list", description = "Limit read rate (IO per second) from a device")
     List<String> deviceReadIops = new ArrayList<>();
 
-    @Option(names = "--device-write-iops", paramLabel = "list", description = "Limit write rate (IO per second) to a device")
     List<String> deviceWriteIops = new ArrayList<>();
 
-    @Option(names = "--sysctl", paramLabel = "map", description = "Sysctl options (name=value)")
     List<String> sysctls = new ArrayList<>();
 
-    @Option(names = "--read-only", description = "Mount the container's root filesystem as read only")
     boolean readOnly;
 
-    @Option(names = "--cap-add", paramLabel = "list", description = "Add Linux capabilities")
     List<String> capAdd = new ArrayList<>();
 
-    @Option(names = "--cap-drop", paramLabel = "list", description = "Drop Linux capabilities")
     List<String> capDrop = new ArrayList<>();
 
-    @Option(names = "--security-opt", paramLabel = "list", description = "Security Options")
     List<String> securityOpt = new ArrayList<>();
 
-    @Option(names = "--log-driver", paramLabel = "string", description = "Logging driver for the container (json-file, local, k8s-file, none)")
     String logDriver;
 
-    @Option(names = "--log-opt", paramLabel = "list", description = "Log driver options (max-size, max-file, compress)")
     List<String> logOpt = new ArrayList<>();
 
-    @Option(names = "--stop-signal", paramLabel = "string", description = "Signal to stop the container")
     String stopSignal;
 
-    @Option(names = "--stop-timeout", paramLabel = "int", description = "Timeout (in seconds) to stop a container")
     Integer stopTimeout;
 
-    @Option(names = "--restart", paramLabel = "string", description = "Restart policy to apply when a container exits", defaultValue = "no")
     String restart;
 
-    @Option(names = "--rm", description = "Automatically remove the container and its associated anonymous volumes when it exits")
     boolean autoRemove;
 
-    @Option(names = "--runtime", paramLabel = "string", description = "Runtime to use for this container")
     String runtime;
 
-    @Option(names = {"-l", "--label"}, paramLabel = "list", description = "Set meta data on a container")
     List<String> labels = new ArrayList<>();
 
-    @Option(names = "--label-file", paramLabel = "list", description = "Read in a line delimited file of labels")
     List<Path> labelFiles = new ArrayList<>();
 
-    @Option(names = "--cidfile", paramLabel = "string", description = "Write the container ID to the file")
     String cidFile;
 
-    @Option(names = "--privileged", description = "Give extended privileges to this container")
     boolean privileged;
 
-    @Option(names = {"-p", "--publish"}, paramLabel = "list", description = "Publish a container's port(s) to the host")
     List<String> publish = new ArrayList<>();
 
-    @Option(names = "--expose", paramLabel = "list", description = "Expose a port or a range of ports")
     List<String> expose = new ArrayList<>();
 
-    @Option(names = {"-P", "--publish-all"}, description = "Publish all exposed ports to random ports")
     boolean publishAll;
 
-    @Option(names = {"-v", "--volume"}, paramLabel = "list", description = "Bind mount a volume")
     List<String> volumes = new ArrayList<>();
 
-    @Option(names = "--volumes-from", paramLabel = "list", description = "Mount volumes from the specified container(s)")
     List<String> volumesFrom = new ArrayList<>();
 
-    @Option(names = "--tmpfs", paramLabel = "list", description = "Mount a tmpfs directory")
     List<String> tmpfs = new ArrayList<>();
 
-    @Option(names = "--mount", paramLabel = "mount", description = "Attach a filesystem mount to the container")
     List<String> mounts = new ArrayList<>();
 
-    @Option(names = {"--network", "--net"}, paramLabel = "network", description = "Connect a container to a network")
     List<String> networks = new ArrayList<>();
 
-    @Option(names = {"--network-alias", "--net-alias"}, paramLabel = "list", description = "Add network-scoped alias for the container")
     List<String> networkAliases = new ArrayList<>();
 
-    @Option(names = "--ip", paramLabel = "string", description = "IPv4 address (e.g., 172.30.100.104)")
     String ip;
 
-    @Option(names = "--ip6", paramLabel = "string", description = "IPv6 address (e.g., 2001:db8::33)")
     String ip6;
 
-    @Option(names = "--mac-address", paramLabel = "string", description = "Container MAC address (e.g., 92:d0:c6:0a:29:33)")
     String macAddress;
 
-    @Option(names = "--dns-search", paramLabel = "list", description = "Set custom DNS search domains")
     List<String> dnsSearch = new ArrayList<>();
 
-    @Option(names = {"--dns-option", "--dns-opt"}, paramLabel = "list", description = "Set DNS options")
     List<String> dnsOptions = new ArrayList<>();
 
-    @Option(names = "--add-host", paramLabel = "list", description = "Add a custom host-to-IP mapping (host:ip)")
     List<String> addHost = new ArrayList<>();
 
-    @Option(names = "--link", paramLabel = "list", description = "Add link to another container (name:alias)")
     List<String> link = new ArrayList<>();
 
-    @Option(names = "--dns", paramLabel = "list", description = "Set custom DNS servers")
     List<String> dns = new ArrayList<>();
 
-    @Option(names = "--ulimit", paramLabel = "ulimit", description = "Ulimit options")
     List<String> ulimits = new ArrayList<>();
 
-    @Option(names = "--group-add", paramLabel = "list", description = "Add additional groups to join")
     List<String> groupAdd = new ArrayList<>();
 
-    @Option(names = "--ipc", paramLabel = "string", description = "IPC mode to use")
     String ipc;
 
-    @Option(names = "--pid", paramLabel = "string", description = "PID namespace to use")
     String pid;
 
-    @Option(names = "--uts", paramLabel = "string", description = "UTS namespace to use")
     String uts;
 
-    @Option(names = "--userns", paramLabel = "string", description = "User namespace to use")
     String userns;
 
-    @Option(names = "--cgroupns", paramLabel = "string",
-            description = "Cgroup namespace to use (host|private): the daemon's default when not given")
     String cgroupns;
 
-    @Option(names = "--device", paramLabel = "list", description = "Add a host device to the container")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = "--device-cgroup-rule", paramLabel = "list", description = "Add a rule to the cgroup allowed devices list")
     List<String> deviceCgroupRules = new ArrayList<>();
 
-    @Option(names = "--pull", paramLabel = "string", defaultValue = "missing",
-            description = "Pull image before running (\"always\", \"missing\", \"never\")")
     String pull;
 
-    @Option(names = "--platform", paramLabel = "string", description = "Set platform if server is multi-platform capable")
     String platform;
 
-    @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
-    @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "0..*")
     List<String> command = new ArrayList<>();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Adds these flags and IMAGE [COMMAND...] to the model of run or create (a mixin, in code: see {@link CommandModel}). */
+    void addTo(CommandModel model) {
+        health.addTo(model);
+        model.add(OptionSpec.builder("--name").paramLabel("string")
+                .description("Assign a name to the container"),
+                String.class, v -> name = v, () -> name);
+        model.addList(OptionSpec.builder("-e", "--env").paramLabel("list")
+                .description("Set environment variables"),
+                String.class, v -> env = v, () -> env);
+        model.addList(OptionSpec.builder("--env-file").paramLabel("list")
+                .description("Read in a file of environment variables"),
+                Path.class, v -> envFiles = v, () -> envFiles);
+        model.add(OptionSpec.builder("-w", "--workdir").paramLabel("string")
+                .description("Working directory inside the container"),
+                String.class, v -> workdir = v, () -> workdir);
+        model.add(OptionSpec.builder("-u", "--user").paramLabel("string")
+                .description("Username or UID (format: <name|uid>[:<group|gid>])"),
+                String.class, v -> user = v, () -> user);
+        model.add(OptionSpec.builder("--entrypoint").paramLabel("string")
+                .description("Overwrite the default ENTRYPOINT of the image"),
+                String.class, v -> entrypoint = v, () -> entrypoint);
+        model.add(OptionSpec.builder("-h", "--hostname").paramLabel("string")
+                .description("Container host name"),
+                String.class, v -> hostname = v, () -> hostname);
+        model.add(OptionSpec.builder("--domainname").paramLabel("string")
+                .description("Container NIS domain name"),
+                String.class, v -> domainname = v, () -> domainname);
+        model.add(OptionSpec.builder("-i", "--interactive")
+                .description("Keep STDIN open even if not attached"),
+                boolean.class, v -> interactive = v, () -> interactive);
+        model.add(OptionSpec.builder("-t", "--tty")
+                .description("Allocate a pseudo-TTY"),
+                boolean.class, v -> tty = v, () -> tty);
+        model.addList(OptionSpec.builder("-a", "--attach").paramLabel("list")
+                .description("Attach to STDIN, STDOUT or STDERR"),
+                String.class, v -> attach = v, () -> attach);
+        model.add(OptionSpec.builder("--init")
+                .description("Run an init inside the container that forwards signals and reaps processes"),
+                Boolean.class, v -> init = v, () -> init);
+        model.add(OptionSpec.builder("-m", "--memory").paramLabel("bytes")
+                .description("Memory limit"),
+                String.class, v -> memory = v, () -> memory);
+        model.add(OptionSpec.builder("--memory-swap").paramLabel("bytes")
+                .description("Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
+                String.class, v -> memorySwap = v, () -> memorySwap);
+        model.add(OptionSpec.builder("--cpus").paramLabel("decimal")
+                .description("Number of CPUs"),
+                String.class, v -> cpus = v, () -> cpus);
+        model.add(OptionSpec.builder("-c", "--cpu-shares").paramLabel("int")
+                .description("CPU shares (relative weight)"),
+                Long.class, v -> cpuShares = v, () -> cpuShares);
+        model.add(OptionSpec.builder("--pids-limit").paramLabel("int")
+                .description("Tune container pids limit (set -1 for unlimited)"),
+                Long.class, v -> pidsLimit = v, () -> pidsLimit);
+        model.add(OptionSpec.builder("--shm-size").paramLabel("bytes")
+                .description("Size of /dev/shm"),
+                String.class, v -> shmSize = v, () -> shmSize);
+        model.add(OptionSpec.builder("--memory-reservation").paramLabel("bytes")
+                .description("Memory soft limit"),
+                String.class, v -> memoryReservation = v, () -> memoryReservation);
+        model.add(OptionSpec.builder("--memory-swappiness").paramLabel("int")
+                .description("Tune container memory swappiness (0 to 100)"),
+                Long.class, v -> memorySwappiness = v, () -> memorySwappiness);
+        model.add(OptionSpec.builder("--kernel-memory").paramLabel("bytes")
+                .description("Kernel memory limit (deprecated: refused by berthd)"),
+                String.class, v -> kernelMemory = v, () -> kernelMemory);
+        model.add(OptionSpec.builder("--oom-kill-disable")
+                .description("Disable OOM Killer"),
+                boolean.class, v -> oomKillDisable = v, () -> oomKillDisable);
+        model.add(OptionSpec.builder("--oom-score-adj").paramLabel("int")
+                .description("Tune host's OOM preferences (-1000 to 1000)"),
+                Integer.class, v -> oomScoreAdj = v, () -> oomScoreAdj);
+        model.add(OptionSpec.builder("--cpuset-cpus").paramLabel("string")
+                .description("CPUs in which to allow execution (0-3, 0,1)"),
+                String.class, v -> cpusetCpus = v, () -> cpusetCpus);
+        model.add(OptionSpec.builder("--cpuset-mems").paramLabel("string")
+                .description("MEMs in which to allow execution (0-3, 0,1)"),
+                String.class, v -> cpusetMems = v, () -> cpusetMems);
+        model.add(OptionSpec.builder("--cpu-period").paramLabel("int")
+                .description("Limit CPU CFS (Completely Fair Scheduler) period"),
+                Long.class, v -> cpuPeriod = v, () -> cpuPeriod);
+        model.add(OptionSpec.builder("--cpu-quota").paramLabel("int")
+                .description("Limit CPU CFS (Completely Fair Scheduler) quota"),
+                Long.class, v -> cpuQuota = v, () -> cpuQuota);
+        model.add(OptionSpec.builder("--cpu-rt-period").paramLabel("int")
+                .description("Limit CPU real-time period in microseconds"),
+                Long.class, v -> cpuRtPeriod = v, () -> cpuRtPeriod);
+        model.add(OptionSpec.builder("--cpu-rt-runtime").paramLabel("int")
+                .description("Limit CPU real-time runtime in microseconds"),
+                Long.class, v -> cpuRtRuntime = v, () -> cpuRtRuntime);
+        model.add(OptionSpec.builder("--blkio-weight").paramLabel("uint16")
+                .description("Block IO (relative weight), between 10 and 1000"),
+                Integer.class, v -> blkioWeight = v, () -> blkioWeight);
+        model.addList(OptionSpec.builder("--device-read-bps").paramLabel("list")
+                .description("Limit read rate (bytes per second) from a device"),
+                String.class, v -> deviceReadBps = v, () -> deviceReadBps);
+        model.addList(OptionSpec.builder("--device-write-bps").paramLabel("list")
+                .description("Limit write rate (bytes per second) to a device"),
+                String.class, v -> deviceWriteBps = v, () -> deviceWriteBps);
+        model.addList(OptionSpec.builder("--device-read-iops").paramLabel("list")
+                .description("Limit read rate (IO per second) from a device"),
+                String.class, v -> deviceReadIops = v, () -> deviceReadIops);
+        model.addList(OptionSpec.builder("--device-write-iops").paramLabel("list")
+                .description("Limit write rate (IO per second) to a device"),
+                String.class, v -> deviceWriteIops = v, () -> deviceWriteIops);
+        model.addList(OptionSpec.builder("--sysctl").paramLabel("map")
+                .description("Sysctl options (name=value)"),
+                String.class, v -> sysctls = v, () -> sysctls);
+        model.add(OptionSpec.builder("--read-only")
+                .description("Mount the container's root filesystem as read only"),
+                boolean.class, v -> readOnly = v, () -> readOnly);
+        model.addList(OptionSpec.builder("--cap-add").paramLabel("list")
+                .description("Add Linux capabilities"),
+                String.class, v -> capAdd = v, () -> capAdd);
+        model.addList(OptionSpec.builder("--cap-drop").paramLabel("list")
+                .description("Drop Linux capabilities"),
+                String.class, v -> capDrop = v, () -> capDrop);
+        model.addList(OptionSpec.builder("--security-opt").paramLabel("list")
+                .description("Security Options"),
+                String.class, v -> securityOpt = v, () -> securityOpt);
+        model.add(OptionSpec.builder("--log-driver").paramLabel("string")
+                .description("Logging driver for the container (json-file, local, k8s-file, none)"),
+                String.class, v -> logDriver = v, () -> logDriver);
+        model.addList(OptionSpec.builder("--log-opt").paramLabel("list")
+                .description("Log driver options (max-size, max-file, compress)"),
+                String.class, v -> logOpt = v, () -> logOpt);
+        model.add(OptionSpec.builder("--stop-signal").paramLabel("string")
+                .description("Signal to stop the container"),
+                String.class, v -> stopSignal = v, () -> stopSignal);
+        model.add(OptionSpec.builder("--stop-timeout").paramLabel("int")
+                .description("Timeout (in seconds) to stop a container"),
+                Integer.class, v -> stopTimeout = v, () -> stopTimeout);
+        model.add(OptionSpec.builder("--restart").paramLabel("string")
+                .description("Restart policy to apply when a container exits").defaultValue("no"),
+                String.class, v -> restart = v, () -> restart);
+        model.add(OptionSpec.builder("--rm")
+                .description("Automatically remove the container and its associated anonymous volumes when it exits"),
+                boolean.class, v -> autoRemove = v, () -> autoRemove);
+        model.add(OptionSpec.builder("--runtime").paramLabel("string")
+                .description("Runtime to use for this container"),
+                String.class, v -> runtime = v, () -> runtime);
+        model.addList(OptionSpec.builder("-l", "--label").paramLabel("list")
+                .description("Set meta data on a container"),
+                String.class, v -> labels = v, () -> labels);
+        model.addList(OptionSpec.builder("--label-file").paramLabel("list")
+                .description("Read in a line delimited file of labels"),
+                Path.class, v -> labelFiles = v, () -> labelFiles);
+        model.add(OptionSpec.builder("--cidfile").paramLabel("string")
+                .description("Write the container ID to the file"),
+                String.class, v -> cidFile = v, () -> cidFile);
+        model.add(OptionSpec.builder("--privileged")
+                .description("Give extended privileges to this container"),
+                boolean.class, v -> privileged = v, () -> privileged);
+        model.addList(OptionSpec.builder("-p", "--publish").paramLabel("list")
+                .description("Publish a container's port(s) to the host"),
+                String.class, v -> publish = v, () -> publish);
+        model.addList(OptionSpec.builder("--expose").paramLabel("list")
+                .description("Expose a port or a range of ports"),
+                String.class, v -> expose = v, () -> expose);
+        model.add(OptionSpec.builder("-P", "--publish-all")
+                .description("Publish all exposed ports to random ports"),
+                boolean.class, v -> publishAll = v, () -> publishAll);
+        model.addList(OptionSpec.builder("-v", "--volume").paramLabel("list")
+                .description("Bind mount a volume"),
+                String.class, v -> volumes = v, () -> volumes);
+        model.addList(OptionSpec.builder("--volumes-from").paramLabel("list")
+                .description("Mount volumes from the specified container(s)"),
+                String.class, v -> volumesFrom = v, () -> volumesFrom);
+        model.addList(OptionSpec.builder("--tmpfs").paramLabel("list")
+                .description("Mount a tmpfs directory"),
+                String.class, v -> tmpfs = v, () -> tmpfs);
+        model.addList(OptionSpec.builder("--mount").paramLabel("mount")
+                .description("Attach a filesystem mount to the container"),
+                String.class, v -> mounts = v, () -> mounts);
+        model.addList(OptionSpec.builder("--network", "--net").paramLabel("network")
+                .description("Connect a container to a network"),
+                String.class, v -> networks = v, () -> networks);
+        model.addList(OptionSpec.builder("--network-alias", "--net-alias").paramLabel("list")
+                .description("Add network-scoped alias for the container"),
+                String.class, v -> networkAliases = v, () -> networkAliases);
+        model.add(OptionSpec.builder("--ip").paramLabel("string")
+                .description("IPv4 address (e.g., 172.30.100.104)"),
+                String.class, v -> ip = v, () -> ip);
+        model.add(OptionSpec.builder("--ip6").paramLabel("string")
+                .description("IPv6 address (e.g., 2001:db8::33)"),
+                String.class, v -> ip6 = v, () -> ip6);
+        model.add(OptionSpec.builder("--mac-address").paramLabel("string")
+                .description("Container MAC address (e.g., 92:d0:c6:0a:29:33)"),
+                String.class, v -> macAddress = v, () -> macAddress);
+        model.addList(OptionSpec.builder("--dns-search").paramLabel("list")
+                .description("Set custom DNS search domains"),
+                String.class, v -> dnsSearch = v, () -> dnsSearch);
+        model.addList(OptionSpec.builder("--dns-option", "--dns-opt").paramLabel("list")
+                .description("Set DNS options"),
+                String.class, v -> dnsOptions = v, () -> dnsOptions);
+        model.addList(OptionSpec.builder("--add-host").paramLabel("list")
+                .description("Add a custom host-to-IP mapping (host:ip)"),
+                String.class, v -> addHost = v, () -> addHost);
+        model.addList(OptionSpec.builder("--link").paramLabel("list")
+                .description("Add link to another container (name:alias)"),
+                String.class, v -> link = v, () -> link);
+        model.addList(OptionSpec.builder("--dns").paramLabel("list")
+                .description("Set custom DNS servers"),
+                String.class, v -> dns = v, () -> dns);
+        model.addList(OptionSpec.builder("--ulimit").paramLabel("ulimit")
+                .description("Ulimit options"),
+                String.class, v -> ulimits = v, () -> ulimits);
+        model.addList(OptionSpec.builder("--group-add").paramLabel("list")
+                .description("Add additional groups to join"),
+                String.class, v -> groupAdd = v, () -> groupAdd);
+        model.add(OptionSpec.builder("--ipc").paramLabel("string")
+                .description("IPC mode to use"),
+                String.class, v -> ipc = v, () -> ipc);
+        model.add(OptionSpec.builder("--pid").paramLabel("string")
+                .description("PID namespace to use"),
+                String.class, v -> pid = v, () -> pid);
+        model.add(OptionSpec.builder("--uts").paramLabel("string")
+                .description("UTS namespace to use"),
+                String.class, v -> uts = v, () -> uts);
+        model.add(OptionSpec.builder("--userns").paramLabel("string")
+                .description("User namespace to use"),
+                String.class, v -> userns = v, () -> userns);
+        model.add(OptionSpec.builder("--cgroupns").paramLabel("string")
+                .description("Cgroup namespace to use (host|private): the daemon's default when not given"),
+                String.class, v -> cgroupns = v, () -> cgroupns);
+        model.addList(OptionSpec.builder("--device").paramLabel("list")
+                .description("Add a host device to the container"),
+                String.class, v -> devices = v, () -> devices);
+        model.addList(OptionSpec.builder("--device-cgroup-rule").paramLabel("list")
+                .description("Add a rule to the cgroup allowed devices list"),
+                String.class, v -> deviceCgroupRules = v, () -> deviceCgroupRules);
+        model.add(OptionSpec.builder("--pull").paramLabel("string")
+                .description("Pull image before running (\"always\", \"missing\", \"never\")").defaultValue("missing"),
+                String.class, v -> pull = v, () -> pull);
+        model.add(OptionSpec.builder("--platform").paramLabel("string")
+                .description("Set platform if server is multi-platform capable"),
+                String.class, v -> platform = v, () -> platform);
+        model.addPositional(PositionalParamSpec.builder().index("0").paramLabel("IMAGE").required(true),
+                String.class, v -> image = v, () -> image);
+        model.addPositionalList(PositionalParamSpec.builder().index("1..*").paramLabel("COMMAND").arity("0..*"),
+                String.class, v -> command = v, () -> command);
+
+    }
 
     /** The {@code POST /containers/create} body; {@code detach} decides which streams are attached. */
     public ObjectNode toCreateBody(boolean detach, Map<String, String> callerEnv) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
+import io.berth.cli.CommandModel;
 import io.berth.cli.tty.Terminal;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
@@ -13,50 +14,50 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code exec}: create an exec instance, start it attached (or detached), and exit with its exit code. */
-@Command(name = "exec", description = "Execute a command in a running container",
-        customSynopsis = "berth exec [OPTIONS] CONTAINER COMMAND [ARG...]")
-public final class ExecCommand extends ApiCommand {
+/**
+ * {@code exec}: create an exec instance, start it attached (or detached), and exit with its exit code.
+ */
+public final class ExecCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-d", "--detach"}, description = "Detached mode: run command in the background")
     boolean detach;
-
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
     boolean interactive;
-
-    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
     boolean tty;
-
-    @Option(names = {"-e", "--env"}, paramLabel = "list", description = "Set environment variables")
     List<String> env = new ArrayList<>();
-
-    @Option(names = "--env-file", paramLabel = "list", description = "Read in a file of environment variables")
     List<Path> envFiles = new ArrayList<>();
-
-    @Option(names = {"-w", "--workdir"}, paramLabel = "string", description = "Working directory inside the container")
     String workdir;
-
-    @Option(names = {"-u", "--user"}, paramLabel = "string", description = "Username or UID (format: \"<name|uid>[:<group|gid>]\")")
     String user;
-
-    @Option(names = "--privileged", description = "Give extended privileges to the command")
     boolean privileged;
-
-    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
     String detachKeys;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
-
-    @Parameters(index = "0", paramLabel = "CONTAINER")
     String container;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
     List<String> command;
+
+    /** Built in code ({@link CommandModel}): exec is on the hot path of scripts and tests. */
+    @Override
+    public CommandSpec model() {
+        spec = CommandModel.of(this, "exec", "Execute a command in a running container")
+                .flag(v -> detach = v, () -> detach, "Detached mode: run command in the background", "-d", "--detach")
+                .flag(v -> interactive = v, () -> interactive, "Keep STDIN open even if not attached",
+                        "-i", "--interactive")
+                .flag(v -> tty = v, () -> tty, "Allocate a pseudo-TTY", "-t", "--tty")
+                .list(String.class, v -> env = v, () -> env, "list", "Set environment variables", "-e", "--env")
+                .list(Path.class, v -> envFiles = v, () -> envFiles, "list",
+                        "Read in a file of environment variables", "--env-file")
+                .option(String.class, v -> workdir = v, () -> workdir, "string",
+                        "Working directory inside the container", "-w", "--workdir")
+                .option(String.class, v -> user = v, () -> user, "string",
+                        "Username or UID (format: \"<name|uid>[:<group|gid>]\")", "-u", "--user")
+                .flag(v -> privileged = v, () -> privileged, "Give extended privileges to the command", "--privileged")
+                .option(String.class, v -> detachKeys = v, () -> detachKeys, "string",
+                        "Override the key sequence for detaching a container", "--detach-keys")
+                .help()
+                .positional("0", v -> container = v, () -> container, "CONTAINER")
+                .rest("1..*", v -> command = v, () -> command, "COMMAND")
+                .spec();
+        spec.usageMessage().customSynopsis("berth exec [OPTIONS] CONTAINER COMMAND [ARG...]");
+        return spec;
+    }
 
     /** The {@code POST /containers/{id}/exec} body. */
     public ObjectNode toExecBody(Map<String, String> callerEnv, int[] consoleSize) {

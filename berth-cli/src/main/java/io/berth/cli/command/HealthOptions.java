@@ -4,35 +4,51 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.oci.GoDuration;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The --health-* flags of run and create, as Docker's CLI turns them into Config.Healthcheck. */
 public final class HealthOptions {
-    @Option(names = "--health-cmd", paramLabel = "string", description = "Command to run to check health")
     String cmd;
 
-    @Option(names = "--health-interval", paramLabel = "duration", converter = Duration.class,
-            description = "Time between running the check (ms|s|m|h) (default 0s)")
     long interval;
 
-    @Option(names = "--health-timeout", paramLabel = "duration", converter = Duration.class,
-            description = "Maximum time to allow one check to run (ms|s|m|h) (default 0s)")
     long timeout;
 
-    @Option(names = "--health-start-period", paramLabel = "duration", converter = Duration.class,
-            description = "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)")
     long startPeriod;
 
-    @Option(names = "--health-start-interval", paramLabel = "duration", converter = Duration.class,
-            description = "Time between running the check during the start period (ms|s|m|h) (default 0s)")
     long startInterval;
 
-    @Option(names = "--health-retries", paramLabel = "int", description = "Consecutive failures needed to report unhealthy")
     int retries;
 
-    @Option(names = "--no-healthcheck", description = "Disable any container-specified HEALTHCHECK")
     boolean disabled;
+
+    /** Adds the --health-* flags to the model of run or create (a mixin, in code: see {@link CommandModel}). */
+    void addTo(CommandModel model) {
+        model.add(OptionSpec.builder("--health-cmd").paramLabel("string")
+                .description("Command to run to check health"),
+                String.class, v -> cmd = v, () -> cmd);
+        model.add(OptionSpec.builder("--health-interval").paramLabel("duration")
+                .description("Time between running the check (ms|s|m|h) (default 0s)").converters(new Duration()),
+                long.class, v -> interval = v, () -> interval);
+        model.add(OptionSpec.builder("--health-timeout").paramLabel("duration")
+                .description("Maximum time to allow one check to run (ms|s|m|h) (default 0s)").converters(new Duration()),
+                long.class, v -> timeout = v, () -> timeout);
+        model.add(OptionSpec.builder("--health-start-period").paramLabel("duration")
+                .description("Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)").converters(new Duration()),
+                long.class, v -> startPeriod = v, () -> startPeriod);
+        model.add(OptionSpec.builder("--health-start-interval").paramLabel("duration")
+                .description("Time between running the check during the start period (ms|s|m|h) (default 0s)").converters(new Duration()),
+                long.class, v -> startInterval = v, () -> startInterval);
+        model.add(OptionSpec.builder("--health-retries").paramLabel("int")
+                .description("Consecutive failures needed to report unhealthy"),
+                int.class, v -> retries = v, () -> retries);
+        model.add(OptionSpec.builder("--no-healthcheck")
+                .description("Disable any container-specified HEALTHCHECK"),
+                boolean.class, v -> disabled = v, () -> disabled);
+
+    }
 
     /** Go duration text, e.g. "30s", "1m30s", "500ms". */
     static final class Duration implements ITypeConverter<Long> {

@@ -9,36 +9,61 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "images", description = "List images", customSynopsis = "berth images [OPTIONS] [REPOSITORY[:TAG]]")
-public final class ImagesCommand extends ApiCommand {
+public final class ImagesCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-a", "--all"}, description = "Show all images (default hides intermediate images)")
     boolean all;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs")
     boolean quiet;
 
-    @Option(names = "--no-trunc", description = "Don't truncate output")
     boolean noTrunc;
 
-    @Option(names = "--digests", description = "Show digests")
     boolean digests;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "filter", description = "Filter output based on conditions provided")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "string", description = "Format output using a custom template")
     String format;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]")
     String reference;
+
+    /** Built in code ({@link CommandModel}): one of the commands typed most. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "images", "List images");
+        model.add(OptionSpec.builder("-a", "--all")
+                .description("Show all images (default hides intermediate images)"),
+                boolean.class, v -> all = v, () -> all);
+        model.add(OptionSpec.builder("-q", "--quiet")
+                .description("Only show image IDs"),
+                boolean.class, v -> quiet = v, () -> quiet);
+        model.add(OptionSpec.builder("--no-trunc")
+                .description("Don't truncate output"),
+                boolean.class, v -> noTrunc = v, () -> noTrunc);
+        model.add(OptionSpec.builder("--digests")
+                .description("Show digests"),
+                boolean.class, v -> digests = v, () -> digests);
+        model.addList(OptionSpec.builder("-f", "--filter").paramLabel("filter")
+                .description("Filter output based on conditions provided"),
+                String.class, v -> filters = v, () -> filters);
+        model.add(OptionSpec.builder("--format").paramLabel("string")
+                .description("Format output using a custom template"),
+                String.class, v -> format = v, () -> format);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositional(PositionalParamSpec.builder().paramLabel("REPOSITORY[:TAG]").arity("0..1"),
+                String.class, v -> reference = v, () -> reference);
+
+        spec = model.spec();
+        spec.usageMessage().customSynopsis("berth images [OPTIONS] [REPOSITORY[:TAG]]");
+        return spec;
+    }
 
     @Override
     public Integer call() {

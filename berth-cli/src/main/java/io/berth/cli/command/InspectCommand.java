@@ -10,36 +10,54 @@ import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code inspect}, {@code container inspect}, {@code image inspect}, {@code volume inspect}, {@code network inspect}: the daemon's JSON documents,
  * indented like docker's, or each rendered through {@code -f}. Without --type a name is looked up
  * as a container first, then as an image, then as a volume, then as a network.
  */
-@Command(name = "inspect", description = "Return low-level information on Docker objects")
-public final class InspectCommand extends ApiCommand {
+public final class InspectCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-f", "--format"}, paramLabel = "string", description = "Format output using a custom template")
     String format;
 
-    @Option(names = "--type", paramLabel = "string", description = "Only inspect objects of the given type")
     String type;
 
-    @Option(names = {"-s", "--size"}, description = "Display total file sizes if the type is container")
     boolean size;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "NAME|ID")
     List<String> names;
 
     private final String fixedType;
     /** The daemon's own words for the name just looked up, when docker shows them (networks). */
     private String daemonError;
+
+    /** Built in code ({@link CommandModel}): one of the commands typed most. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "inspect", "Return low-level information on Docker objects");
+        model.add(OptionSpec.builder("-f", "--format").paramLabel("string")
+                .description("Format output using a custom template"),
+                String.class, v -> format = v, () -> format);
+        model.add(OptionSpec.builder("--type").paramLabel("string")
+                .description("Only inspect objects of the given type"),
+                String.class, v -> type = v, () -> type);
+        model.add(OptionSpec.builder("-s", "--size")
+                .description("Display total file sizes if the type is container"),
+                boolean.class, v -> size = v, () -> size);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositionalList(PositionalParamSpec.builder().paramLabel("NAME|ID").arity("1..*").required(true),
+                String.class, v -> names = v, () -> names);
+
+        spec = model.spec();
+        return spec;
+    }
 
     public InspectCommand() {
         this(null);

@@ -7,36 +7,60 @@ import io.berth.client.HttpResponse;
 import io.berth.client.StreamDemux;
 import java.io.IOException;
 import java.time.Instant;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "logs", description = "Fetch the logs of a container")
-public final class LogsCommand extends ApiCommand {
+public final class LogsCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-f", "--follow"}, description = "Follow log output")
     boolean follow;
 
-    @Option(names = {"-n", "--tail"}, paramLabel = "string", defaultValue = "all", description = "Number of lines to show from the end of the logs")
     String tail;
 
-    @Option(names = {"-t", "--timestamps"}, description = "Show timestamps")
     boolean timestamps;
 
-    @Option(names = "--since", paramLabel = "string", description = "Show logs since timestamp or relative (e.g. 42m)")
     String since;
 
-    @Option(names = "--until", paramLabel = "string", description = "Show logs before a timestamp or relative (e.g. 42m)")
     String until;
 
-    @Option(names = "--details", description = "Show extra details provided to logs")
     boolean details;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(index = "0", paramLabel = "CONTAINER")
     String container;
+
+    /** Built in code ({@link CommandModel}): one of the commands typed most. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "logs", "Fetch the logs of a container");
+        model.add(OptionSpec.builder("-f", "--follow")
+                .description("Follow log output"),
+                boolean.class, v -> follow = v, () -> follow);
+        model.add(OptionSpec.builder("-n", "--tail").paramLabel("string")
+                .description("Number of lines to show from the end of the logs").defaultValue("all"),
+                String.class, v -> tail = v, () -> tail);
+        model.add(OptionSpec.builder("-t", "--timestamps")
+                .description("Show timestamps"),
+                boolean.class, v -> timestamps = v, () -> timestamps);
+        model.add(OptionSpec.builder("--since").paramLabel("string")
+                .description("Show logs since timestamp or relative (e.g. 42m)"),
+                String.class, v -> since = v, () -> since);
+        model.add(OptionSpec.builder("--until").paramLabel("string")
+                .description("Show logs before a timestamp or relative (e.g. 42m)"),
+                String.class, v -> until = v, () -> until);
+        model.add(OptionSpec.builder("--details")
+                .description("Show extra details provided to logs"),
+                boolean.class, v -> details = v, () -> details);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositional(PositionalParamSpec.builder().index("0").paramLabel("CONTAINER").required(true),
+                String.class, v -> container = v, () -> container);
+
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException {

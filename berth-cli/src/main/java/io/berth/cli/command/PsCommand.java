@@ -2,43 +2,45 @@ package io.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.ApiCommand;
+import io.berth.cli.CommandModel;
 import io.berth.cli.format.OutputFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ps", description = "List containers")
-public final class PsCommand extends ApiCommand {
+/** {@code ps}: its model is built in code ({@link CommandModel}), being the command typed most. */
+public final class PsCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)")
     boolean all;
-
-    @Option(names = {"-q", "--quiet"}, description = "Only display container IDs")
     boolean quiet;
-
-    @Option(names = "--no-trunc", description = "Don't truncate output")
     boolean noTrunc;
-
-    @Option(names = {"-s", "--size"}, description = "Display total file sizes")
     boolean size;
-
-    @Option(names = {"-f", "--filter"}, paramLabel = "filter", description = "Filter output based on conditions provided")
     List<String> filters = new ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "string", description = "Format output using a custom template")
     String format;
-
-    @Option(names = {"-n", "--last"}, paramLabel = "int", defaultValue = "-1", description = "Show n last created containers (includes all states)")
     int last;
-
-    @Option(names = {"-l", "--latest"}, description = "Show the latest created container (includes all states)")
     boolean latest;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
+    @Override
+    public CommandSpec model() {
+        spec = CommandModel.of(this, "ps", "List containers")
+                .flag(v -> all = v, () -> all, "Show all containers (default shows just running)", "-a", "--all")
+                .flag(v -> quiet = v, () -> quiet, "Only display container IDs", "-q", "--quiet")
+                .flag(v -> noTrunc = v, () -> noTrunc, "Don't truncate output", "--no-trunc")
+                .flag(v -> size = v, () -> size, "Display total file sizes", "-s", "--size")
+                .list(String.class, v -> filters = v, () -> filters, "filter",
+                        "Filter output based on conditions provided", "-f", "--filter")
+                .option(String.class, v -> format = v, () -> format, "string",
+                        "Format output using a custom template", "--format")
+                .optionWithDefault(int.class, v -> last = v, () -> last, "int", "-1",
+                        "Show n last created containers (includes all states)", "-n", "--last")
+                .flag(v -> latest = v, () -> latest,
+                        "Show the latest created container (includes all states)", "-l", "--latest")
+                .help()
+                .spec();
+        return spec;
+    }
 
     @Override
     public Integer call() {

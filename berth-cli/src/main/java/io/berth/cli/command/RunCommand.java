@@ -10,34 +10,49 @@ import io.berth.client.HijackedStream;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code run}: create (pulling if needed), attach before start so no output is lost, register a
  * wait (condition "removed" with --rm, since the daemon removes the container itself), start, pump
  * the streams, and exit with the container's status.
  */
-@Command(name = "run", description = "Create and run a new container from an image",
-        customSynopsis = "berth run [OPTIONS] IMAGE [COMMAND] [ARG...]")
-public final class RunCommand extends ApiCommand {
+public final class RunCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Mixin
-    CreateOptions options;
+    CreateOptions options = new CreateOptions();
 
-    @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID")
     boolean detach;
 
-    @Option(names = "--sig-proxy", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Proxy received signals to the process")
     boolean sigProxy = true;
 
-    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
     String detachKeys;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
+
+    /** Built in code ({@link CommandModel}), with {@link CreateOptions} as its mixin. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "run", "Create and run a new container from an image");
+        options.addTo(model);
+        model.add(OptionSpec.builder("-d", "--detach")
+                .description("Run container in background and print container ID"),
+                boolean.class, v -> detach = v, () -> detach);
+        model.add(OptionSpec.builder("--sig-proxy")
+                .description("Proxy received signals to the process").defaultValue("true").fallbackValue("true").negatable(true),
+                boolean.class, v -> sigProxy = v, () -> sigProxy);
+        model.add(OptionSpec.builder("--detach-keys").paramLabel("string")
+                .description("Override the key sequence for detaching a container"),
+                String.class, v -> detachKeys = v, () -> detachKeys);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+
+        spec = model.spec();
+        spec.usageMessage().customSynopsis("berth run [OPTIONS] IMAGE [COMMAND] [ARG...]");
+        return spec;
+    }
 
     @Override
     public int apiErrorStatus() {

@@ -19,7 +19,7 @@ class CreateOptionsTest {
 
     private static RunCommand parse(String... args) {
         RunCommand run = new RunCommand();
-        new CommandLine(run).setStopAtPositional(true).parseArgs(args);
+        new CommandLine(run.model()).setStopAtPositional(true).parseArgs(args);
         return run;
     }
 
@@ -201,7 +201,7 @@ class CreateOptionsTest {
     @Test
     void execBodyCarriesCommandAndStreams() {
         ExecCommand exec = new ExecCommand();
-        new CommandLine(exec).setStopAtPositional(true).parseArgs("-i", "-e", "X=1", "-w", "/tmp", "-u", "nobody", "--privileged",
+        new CommandLine(exec.model()).setStopAtPositional(true).parseArgs("-i", "-e", "X=1", "-w", "/tmp", "-u", "nobody", "--privileged",
                 "c1", "sh", "-c", "exit 3");
         JsonNode b = exec.toExecBody(Map.of(), null);
         assertThat(b.path("Cmd").toString()).isEqualTo("[\"sh\",\"-c\",\"exit 3\"]");

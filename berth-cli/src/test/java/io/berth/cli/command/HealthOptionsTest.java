@@ -12,7 +12,7 @@ class HealthOptionsTest {
 
     private static JsonNode body(String... args) {
         RunCommand run = new RunCommand();
-        new CommandLine(run).setStopAtPositional(true).parseArgs(args);
+        new CommandLine(run.model()).setStopAtPositional(true).parseArgs(args);
         return run.options.toCreateBody(run.detach, Map.of());
     }
 

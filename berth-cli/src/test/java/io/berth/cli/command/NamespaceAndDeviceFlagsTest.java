@@ -12,7 +12,7 @@ import picocli.CommandLine;
 class NamespaceAndDeviceFlagsTest {
     private static JsonNode hostConfig(String... args) {
         RunCommand run = new RunCommand();
-        new CommandLine(run).setStopAtPositional(true).parseArgs(args);
+        new CommandLine(run.model()).setStopAtPositional(true).parseArgs(args);
         return run.options.toCreateBody(run.detach, Map.of()).path("HostConfig");
     }
 

@@ -1,0 +1,114 @@
+package io.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The commands whose picocli model is built in code ({@link CommandModel}): their help, their errors and
+ * their parsing are what the annotated commands printed (src/test/resources/help, captured from the
+ * annotated build), and a call through them makes the JVM generate no annotation proxy.
+ */
+class CommandModelTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--help | root.txt",
+        "-v | version.txt",
+        "ps --help | ps.txt",
+        "exec --help | exec.txt",
+        "run --help | run.txt",
+        "create --help | create.txt",
+        "logs --help | logs.txt",
+        "inspect --help | inspect.txt",
+        "container inspect --help | container-inspect.txt",
+        "images --help | images.txt",
+        "rm --help | rm.txt",
+        "container ls --help | container-ls.txt",
+        "container exec --help | container-exec.txt",
+    })
+    void helpIsTheAnnotatedCommandsHelp(String args, String golden) throws IOException {
+        assertThat(call(args.split(" ")).out).isEqualTo(golden(golden));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "exec | exec-no-args.txt",
+        "exec cc | exec-no-command.txt",
+        "ps --bogus | ps-unknown-option.txt",
+        "ps -n x | ps-bad-int.txt",
+        "run | run-no-image.txt",
+        "run --health-retries x busybox | run-bad-int.txt",
+        "run --health-interval 5x busybox | run-bad-duration.txt",
+        "images a b | images-too-many.txt",
+        "rm | rm-no-args.txt",
+        "logs | logs-no-args.txt",
+    })
+    void errorsAreTheAnnotatedCommandsErrors(String args, String golden) throws IOException {
+        Result r = call(args.split(" "));
+        assertThat(r.out + r.err + "status " + r.status + "\n").isEqualTo(golden(golden));
+    }
+
+    @Test
+    void aGroupWithoutASubcommandPrintsItsUsage() throws IOException {
+        assertThat(call("container").out).isEqualTo(golden("container.txt"));
+    }
+
+    @Test
+    void optionsReachTheFields() {
+        var ps = new io.berth.cli.command.PsCommandProbe();
+        assertThat(ps.parse("-a", "-f", "name=x", "--filter", "status=created", "-n", "3", "--format", "{{.ID}}"))
+                .isEqualTo("all=true quiet=false last=3 format={{.ID}} filters=[name=x, status=created]");
+        assertThat(ps.parse()).isEqualTo("all=false quiet=false last=-1 format=null filters=[]");
+        assertThat(io.berth.cli.command.PsCommandProbe.exec("-e", "A=1", "-e", "B=2", "-w", "/w", "-it", "c", "sh", "-c", "x"))
+                .isEqualTo("env=[A=1, B=2] workdir=/w i=true t=true container=c command=[sh, -c, x]");
+    }
+
+    /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call (eight for run). */
+    @Test
+    void theHotCommandsGenerateNoAnnotationProxy() throws Exception {
+        for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "logs --help", "inspect --help",
+                "images --help", "rm --help", "--version", "container ls --help")) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xshare:auto", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            cmd.addAll(List.of(command.split(" ")));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(log).as(command).contains("io.berth.cli.Main ").doesNotContain("__dynamic_proxy__");
+        }
+    }
+
+    private record Result(String out, String err, int status) {}
+
+    private static Result call(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        InputStream in = new ByteArrayInputStream(new byte[0]);
+        Io io = new Io(in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), fd -> false);
+        // no daemon: the cases here end before any call to one
+        int status = Main.run(args, io, Map.of("BERTH_HOST", "unix:///nonexistent/berth.sock"));
+        return new Result(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), status);
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = CommandModelTest.class.getResourceAsStream("/help/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
