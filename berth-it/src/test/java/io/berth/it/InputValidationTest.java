@@ -85,9 +85,8 @@ class InputValidationTest {
         // Before: accepted, the data written to "/data" went into the writable layer, and inspect echoed the bind.
         // Binds, volumes, tmpfs and --volumes-from are applied now (MountsTest, VolumesTest, VolumesFromTest); volume drivers are not.
         String before = daemon.docker("ps", "-aq").orFail().out();
-        // Ports, networks, DNS options and healthchecks are applied now; links and NIS domain names are not.
-        for (List<String> flags : List.of(List.of("--volume-driver", "nfs"), List.of("--link", "other"),
-                List.of("--domainname", "example.org"))) {
+        // Ports, networks, DNS options, healthchecks and links (LinksTest) are applied now; NIS domain names are not.
+        for (List<String> flags : List.of(List.of("--volume-driver", "nfs"), List.of("--domainname", "example.org"))) {
             List<String> args = new ArrayList<>(List.of("run", "--rm"));
             args.addAll(flags);
             args.addAll(List.of("busybox", "true"));
