@@ -160,13 +160,16 @@ class SystemImagesTest(unittest.TestCase):
         self.assertEqual(failed.exception.status_code, 500)
         self.assertIn("Nope", str(failed.exception))
 
-    def test_build_options_it_does_not_apply_are_refused_by_name(self):
-        for kwargs, name in (({"extra_hosts": {"h": "10.0.0.1"}}, "extrahosts"), ({"shmsize": 1 << 30}, "shmsize")):
-            with self.assertRaises(docker.errors.APIError) as refused:
-                list(self.client.api.build(fileobj=tar_of({"Dockerfile": "FROM busybox\n"}), custom_context=True, **kwargs))
-            self.assertEqual(refused.exception.status_code, 400)
-            self.assertIn(name, str(refused.exception))
-
+    def test_build_extra_hosts_and_shm_size_reach_the_run_containers(self):
+        image = self.build("FROM busybox\nRUN grep h.local /etc/hosts > /hosts && df -k /dev/shm | tail -n 1 > /shm\n",
+                           "py-runopts:1", extra_hosts={"h.local": "10.0.0.1"}, shmsize=96 * 1024 * 1024)
+        out = self.client.containers.run(image.id, ["cat", "/hosts", "/shm"], remove=True).decode()
+        self.assertEqual(out.splitlines()[0], "10.0.0.1\th.local")
+        self.assertEqual(out.splitlines()[1].split()[1], "98304")
+        with self.assertRaises(docker.errors.APIError) as refused:
+            list(self.client.api.build(fileobj=tar_of({"Dockerfile": "FROM busybox\n"}), custom_context=True, shmsize=-1))
+        self.assertEqual(refused.exception.status_code, 400)
+        self.assertIn("SHM size can not be less than 0", str(refused.exception))
 
 if __name__ == "__main__":
     unittest.main()
