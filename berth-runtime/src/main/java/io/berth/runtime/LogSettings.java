@@ -4,6 +4,7 @@ import io.berth.oci.errors.InvalidArgumentException;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,6 +39,11 @@ public record LogSettings(String driver, Map<String, String> config) {
     private static final long LOCAL_MAX_SIZE = 20L * 1024 * 1024;
     private static final int LOCAL_MAX_FILE = 5;
     private static final Pattern HUMAN_SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$");
+
+    /** The drivers berth has, sorted (what /info lists under Plugins.Log). */
+    public static List<String> drivers() {
+        return OPTIONS.keySet().stream().sorted().toList();
+    }
 
     public LogSettings {
         driver = driver == null || driver.isEmpty() ? "k8s-file" : driver;

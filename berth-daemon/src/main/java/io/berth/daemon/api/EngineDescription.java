@@ -45,7 +45,7 @@ final class EngineDescription {
         plugins.put("Volume", List.of("local"));
         plugins.put("Network", List.of("bridge", "host", "null"));
         plugins.put("Authorization", null);
-        plugins.put("Log", List.of("k8s-file"));
+        plugins.put("Log", io.berth.runtime.LogSettings.drivers());
         m.put("Plugins", plugins);
         m.put("MemoryLimit", true);
         m.put("SwapLimit", true);

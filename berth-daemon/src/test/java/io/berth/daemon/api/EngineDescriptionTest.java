@@ -55,6 +55,9 @@ class EngineDescriptionTest {
                 .containsEntry("LocalNodeState", "inactive").containsEntry("ControlAvailable", false);
         assertThat(info.get("Runtimes")).isEqualTo(Map.of("crun", Map.of("path", host.resolve("usr/bin/crun").toString())));
         assertThat(info.get("SecurityOptions")).isEqualTo(List.of("name=seccomp,profile=builtin"));
+        // the log drivers berth has, not only the one it used before it had drivers
+        assertThat(info.get("Plugins")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("Log", List.of("json-file", "k8s-file", "local", "none"));
         assertThat(info.get("Warnings")).isEqualTo(List.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> registries = (Map<String, Object>) info.get("RegistryConfig");
