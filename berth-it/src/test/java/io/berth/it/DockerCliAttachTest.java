@@ -75,6 +75,35 @@ class DockerCliAttachTest {
         daemon.docker("rm", "stdin-only").orFail();
     }
 
+    /**
+     * The end of a stdin-only attach reaches the container while it prints. Before: when the container printed
+     * between the attach's end and conmon reading it, conmon's write to the closed attach failed first, and conmon
+     * 2.1.6 then never closed the container's stdin (a read of freed memory): `cat` ran forever, in 1 of 25 runs of
+     * the test above and in most runs of this one.
+     */
+    @Test
+    void aStdinOnlyAttachThatEndsWhileTheContainerPrintsEndsItsInput() throws Exception {
+        byte[] lines = "a line for cat to print back while the attach ends\n".repeat(4000).getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 8; round++) {
+            daemon.docker("create", "-i", "--name", "stdin-printing", "busybox", "sh", "-c", "cat; echo end").orFail();
+            daemon.docker("start", "stdin-printing").orFail();
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket))) {
+                hijack(ch, "/v1.43/containers/stdin-printing/attach?stream=1&stdin=1");
+                ch.write(ByteBuffer.wrap(lines));
+                ch.shutdownOutput();
+                readUntilClosed(ch);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String running = "true";
+            while (running.equals("true") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                running = daemon.docker("inspect", "-f", "{{.State.Running}}", "stdin-printing").orFail().out();
+            }
+            daemon.docker("rm", "-f", "stdin-printing").orFail();
+            assertThat(running).as("the container's cat still runs in round %d: its stdin was not closed", round).isEqualTo("false");
+        }
+    }
+
     /** attach with logs=1 and stream=0 answers what was logged and ends, the container still running. */
     @Test
     void anAttachForLogsWithoutStreamReturnsTheLogsAndEnds() throws Exception {

@@ -23,6 +23,8 @@ public final class AttachSession implements AutoCloseable {
     private static final int STDERR_PACKET = 3;
     private static final int BUF_SIZE = 32 * 1024;
     private static final long TERMINAL_INPUT_GRACE_MILLIS = 2000;
+    /** How long a closed session keeps reading what conmon still sends, so conmon sees our end before a failed write. */
+    private static final long CLOSE_LINGER_MILLIS = 5000;
 
     private final String containerId;
     private final boolean tty;
@@ -160,6 +162,7 @@ public final class AttachSession implements AutoCloseable {
             while (true) {
                 int n = LinuxCalls.recv(myFd, buf);
                 if (n <= 0) break;
+                if (closed) continue; // lingering after close: read only so that conmon's writes do not fail
                 int stream = buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
                 byte[] data = buf.asSlice(1, n - 1).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
                 if (stream == STDERR_PACKET && !tty) {
@@ -208,15 +211,40 @@ public final class AttachSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the session for its client now; the connection to conmon ends in two steps. First our end of input, which
+     * conmon reads as the end of this client (and, without --leave-stdin-open, closes the container's stdin); we keep
+     * reading what conmon still sends until conmon closes the connection (the container stopped) or
+     * {@value #CLOSE_LINGER_MILLIS} ms pass. Why not shut both ways at once: conmon 2.1.6 frees a client whose write
+     * failed and then, on reading its end of input, reads the freed memory to decide whether to close the container's
+     * stdin (terminate_remote_sock after remote_sock_shutdown). When the container printed between our shutdown and
+     * conmon's read of the end, the write failed first and the container's stdin stayed open forever (a `cat` that
+     * never ended, about one attach in 25).
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         if (stdinFeed != null) stdinFeed.fail(new IOException("attach session closed"));
-        // The threads own the fd and close it once they return; shutdown wakes one blocked in recv or send.
-        if (fd >= 0 && fdUsers > 0) LinuxCalls.shutdownBoth(fd);
+        // The threads own the fd and close it once they return; shutdown wakes one blocked in send, later in recv.
+        if (fd >= 0 && fdUsers > 0) {
+            LinuxCalls.shutdownWrite(fd);
+            Thread.ofVirtual().name("attach-linger-" + containerId.substring(0, 12)).start(this::endLinger);
+        }
         stdout.end();
         stderr.end();
         ended.countDown();
+    }
+
+    private void endLinger() {
+        try {
+            Thread.sleep(CLOSE_LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            // while a thread still uses the fd it is ours: the number cannot have been reused
+            if (fdUsers > 0) LinuxCalls.shutdownBoth(fd);
+        }
     }
 }
