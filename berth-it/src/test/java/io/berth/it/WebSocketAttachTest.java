@@ -191,6 +191,37 @@ class WebSocketAttachTest {
         assertThat(missing.stdout()).endsWith("\n404");
     }
 
+    /**
+     * A client that breaks the protocol (an unmasked frame that announces 2^62 bytes) gets close 1002 and the end of
+     * the connection at once: nothing the frame announced is allocated or waited for, and the container runs on.
+     */
+    @Test
+    void aClientThatBreaksTheProtocolIsClosedWith1002() throws Exception {
+        daemon.docker("run", "-d", "-i", "-t", "--name", "ws-hostile", "busybox", "sh").orFail();
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            out.write(("GET /v1.43/containers/ws-hostile/attach/ws?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: berthd\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            var in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
+            assertThat(head.toString()).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
+                    .contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n");
+            out.write(new byte[] {(byte) 0x82, 127, 0x40, 0, 0, 0, 0, 0, 0, 0});
+            out.flush();
+            byte[] rest = in.readAllBytes(); // up to the connection's end: berthd closes it
+            int at = 0;
+            while ((rest[at] & 0xFF) == 0x82 && (rest[at + 1] & 0xFF) < 126) at += 2 + rest[at + 1]; // output, if any
+            assertThat(rest[at] & 0xFF).as("a close frame").isEqualTo(0x88);
+            assertThat((rest[at + 2] & 0xFF) << 8 | rest[at + 3] & 0xFF).isEqualTo(1002);
+            assertThat(new String(rest, at + 4, rest[at + 1] - 2, StandardCharsets.UTF_8)).contains("must be masked");
+        }
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Running}}", "ws-hostile").orFail().out()).isEqualTo("true");
+    }
+
     private static void awaitLogs(String container, String expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!daemon.docker("logs", container).out().equals(expected) && System.nanoTime() < deadline) Thread.sleep(50);

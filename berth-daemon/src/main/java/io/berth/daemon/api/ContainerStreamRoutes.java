@@ -59,9 +59,10 @@ public final class ContainerStreamRoutes {
      * Attach over a WebSocket, as dockerd's {@code /attach/ws}: the container's output goes out raw (never
      * multiplexed: stdout and stderr share the frames), each chunk one binary frame (text frames before API 1.28),
      * and the payload of the client's frames is the container's stdin. Before API 1.42 dockerd attached all three
-     * streams whatever the query said. The client's close (or its going away) ends the attach, as the end of its
-     * input ends dockerd's for a container without StdinOnce; berthd answers it, or closes first (1000) when the
-     * container's output ends.
+     * streams whatever the query said. The client's close (or its going away) ends its input, which is handled as
+     * the end of a hijacked attach's input, and then the attach: a client that has closed reads no more output
+     * (dockerd likewise ends the attach at the end of the input of a container without StdinOnce). berthd answers
+     * the close at once, or closes first (1000) when the output ends.
      */
     private void attachWebSocket(HttpRequest rq, HttpResponse rs) throws Exception {
         Container c = containers.inspect(rq.pathParam("id"));
