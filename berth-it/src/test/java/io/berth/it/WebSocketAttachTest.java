@@ -191,6 +191,25 @@ class WebSocketAttachTest {
         assertThat(missing.stdout()).endsWith("\n404");
     }
 
+    /** docker-py's {@code attach_socket(..., ws=True)}, which uses python3-websocket (websocket-client), over TCP. */
+    @Test
+    void dockerPysWebSocketAttachWorks() throws Exception {
+        String script = """
+                import docker
+                client = docker.DockerClient(base_url="tcp://127.0.0.1:%d")
+                ctr = client.containers.run("busybox", "cat", stdin_open=True, detach=True, name="ws-py")
+                ws = client.api.attach_socket(ctr.id, params={"stdin": 1, "stdout": 1, "stream": 1}, ws=True)
+                ws.send("from docker-py\\n")
+                got = ws.recv()
+                print(type(got).__name__, got.decode() if isinstance(got, bytes) else got, end="")
+                ws.close()
+                print(ctr.wait(timeout=20)["StatusCode"])
+                """.formatted(port);
+        Cmd.Result r = Cmd.run(java.util.List.of("/usr/bin/python3", "-W", "ignore", "-c", script), java.util.Map.of(),
+                null, Duration.ofSeconds(60));
+        assertThat(r.orFail().stdout()).isEqualTo("bytes from docker-py\n0\n");
+    }
+
     /**
      * A client that breaks the protocol (an unmasked frame that announces 2^62 bytes) gets close 1002 and the end of
      * the connection at once: nothing the frame announced is allocated or waited for, and the container runs on.
