@@ -1,17 +1,22 @@
 package io.berth.daemon.api;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.berth.daemon.http.ApiVersion;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.http.WebSocketHandshake;
+import io.berth.http.WebSocketStream;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
@@ -20,9 +25,11 @@ import io.berth.runtime.ContainerService;
 import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 
-/** The streaming container endpoints: attach (hijacked), logs, resize. */
+/** The streaming container endpoints: attach (hijacked, or over a WebSocket), logs, resize. */
 public final class ContainerStreamRoutes {
     private static final long HEAD_READ_PAUSE_MILLIS = 50;
+    /** How long a WebSocket attach that closes first waits for the client's close. */
+    private static final Duration WEBSOCKET_CLOSE_WAIT = Duration.ofSeconds(2);
     private final ContainerService containers;
 
     public ContainerStreamRoutes(ContainerService containers) {
@@ -31,43 +38,149 @@ public final class ContainerStreamRoutes {
 
     public void register(Router router) {
         router.add("POST", "/containers/{id}/attach", this::attach)
+              .add("GET", "/containers/{id}/attach/ws", this::attachWebSocket)
               .add("GET", "/containers/{id}/logs", this::logs)
               .add("POST", "/containers/{id}/resize", this::resize);
     }
 
     private void attach(HttpRequest rq, HttpResponse rs) throws Exception {
         Container c = containers.inspect(rq.pathParam("id"));
-        boolean stdin = rq.queryFlag("stdin");
-        boolean stdout = rq.queryFlag("stdout");
-        boolean stderr = rq.queryFlag("stderr");
         boolean tty = c.spec().process().tty();
-        if (rq.queryFlag("logs") && !c.spec().lifecycle().log().readable()) {
-            throw new NotImplementedException("configured logging driver does not support reading");
+        AttachOptions options = AttachOptions.of(rq, c, true);
+        String framing = tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED;
+        serveAttach(c, options, () -> {
+            HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), framing);
+            if (options.logs()) letClientReadHead();
+            return new AttachConnection(conn.in(), conn.out(), tty, false);
+        });
+    }
+
+    /**
+     * Attach over a WebSocket, as dockerd's {@code /attach/ws}: the container's output goes out raw (never
+     * multiplexed: stdout and stderr share the frames), each chunk one binary frame (text frames before API 1.28),
+     * and the payload of the client's frames is the container's stdin. Before API 1.42 dockerd attached all three
+     * streams whatever the query said. The client's close (or its going away) ends its input, which is handled as
+     * the end of a hijacked attach's input, and then the attach: a client that has closed reads no more output
+     * (dockerd likewise ends the attach at the end of the input of a container without StdinOnce). berthd answers
+     * the close at once, or closes first (1000) when the output ends.
+     */
+    private void attachWebSocket(HttpRequest rq, HttpResponse rs) throws Exception {
+        Container c = containers.inspect(rq.pathParam("id"));
+        AttachOptions options = AttachOptions.of(rq, c, !ApiVersion.before(rq.apiVersion(), 42));
+        String accept;
+        try {
+            accept = WebSocketHandshake.accept(rq.head());
+        } catch (WebSocketHandshake.Refused e) {
+            if (e.wrongVersion()) rs.header("Sec-WebSocket-Version", WebSocketHandshake.VERSION);
+            throw new InvalidArgumentException("GET /containers/{id}/attach/ws is a WebSocket endpoint: " + e.getMessage());
         }
-        DetachKeys keys = DetachKeys.parse(rq.queryParam("detachKeys"), "Invalid detach keys (%s) provided");
-        if (!rq.queryFlag("stream")) {
-            // logs=1 without stream: replay what was logged and end.
-            OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
-            if (rq.queryFlag("logs")) {
-                letClientReadHead();
-                replayLogs(c, new LogFrames(out, tty), stdout, stderr);
+        var payload = ApiVersion.before(rq.apiVersion(), 28) ? WebSocketStream.Payload.TEXT : WebSocketStream.Payload.BINARY;
+        WebSocketStream[] ws = new WebSocketStream[1];
+        try {
+            serveAttach(c, options, () -> {
+                HttpResponse.Hijacked conn = rs.upgradeToWebSocket(accept);
+                ws[0] = new WebSocketStream(conn.in(), conn.out(), payload);
+                return new AttachConnection(ws[0].input(), ws[0].output(), true, true);
+            });
+        } finally {
+            if (ws[0] != null) closeWebSocket(ws[0]);
+        }
+    }
+
+    /**
+     * Ends a WebSocket attach: sends close (unless the client's close was answered already) and waits a moment for
+     * the client's, so the connection is not torn down under a close frame the client has yet to read. The input is
+     * read meanwhile by the attach's stdin reader or, when that has stopped, here.
+     */
+    private static void closeWebSocket(WebSocketStream ws) throws InterruptedException {
+        try {
+            ws.close(WebSocketStream.NORMAL_CLOSURE);
+        } catch (IOException e) {
+            return; // the client is gone
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                ws.input().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // a broken or vanished client ends the wait as well as its close does
             }
-            out.flush();
+        });
+        // Not interrupted after the wait: the connection's close, when the handler returns, ends its read.
+        ws.awaitInputEnd(WEBSOCKET_CLOSE_WAIT);
+    }
+
+    /** What an attach asks for, from its query; the checks dockerd makes before it answers (400, 501). */
+    private record AttachOptions(boolean stdin, boolean stdout, boolean stderr, boolean logs, boolean stream,
+                                 DetachKeys keys) {
+        /** @param streamsFromQuery false where every stream is attached whatever the query says (old ws clients) */
+        static AttachOptions of(HttpRequest rq, Container c, boolean streamsFromQuery) {
+            boolean logs = rq.queryFlag("logs");
+            if (logs && !c.spec().lifecycle().log().readable()) {
+                throw new NotImplementedException("configured logging driver does not support reading");
+            }
+            DetachKeys keys = DetachKeys.parse(rq.queryParam("detachKeys"), "Invalid detach keys (%s) provided");
+            return new AttachOptions(!streamsFromQuery || rq.queryFlag("stdin"), !streamsFromQuery || rq.queryFlag("stdout"),
+                    !streamsFromQuery || rq.queryFlag("stderr"), logs, rq.queryFlag("stream"), keys);
+        }
+    }
+
+    /**
+     * The client's side of an attach once answered.
+     *
+     * @param raw             output goes out without Docker's 8-byte stream headers
+     * @param endsWithInput   the client's input ending ends the attach (a WebSocket's close), after the container's
+     *                        stdin has had everything sent before it; the client's frames are read even without
+     *                        stdin, for their pings and close
+     */
+    private record AttachConnection(InputStream in, OutputStream out, boolean raw, boolean endsWithInput) {}
+
+    /** Answers the attach (101/200) once the session exists, so no output between the two is missed. */
+    private interface AttachAnswer {
+        AttachConnection open() throws IOException, InterruptedException;
+    }
+
+    /** The attach itself, whatever the transport: logs, then the live streams until they end or the client detaches. */
+    private void serveAttach(Container c, AttachOptions o, AttachAnswer answer) throws Exception {
+        boolean tty = c.spec().process().tty();
+        if (!o.stream()) {
+            // logs=1 without stream: replay what was logged and end.
+            AttachConnection conn = answer.open();
+            if (o.logs()) replayLogs(c, new LogFrames(conn.out(), conn.raw()), o.stdout(), o.stderr());
+            conn.out().flush();
             return;
         }
-        AttachSession session = containers.attach(c.id(), stdin, stdout, stderr, rq.queryFlag("logs"));
-        HttpResponse.Hijacked conn = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
-        if (rq.queryFlag("logs")) letClientReadHead();
+        AttachSession session = containers.attach(c.id(), o.stdin(), o.stdout(), o.stderr(), o.logs());
+        AttachConnection conn = answer.open();
         // Docker watches for the detach keys on a terminal only; detaching ends the attach, the container runs on.
-        InputStream client = tty ? keys.watch(conn.in()) : conn.in();
+        InputStream client = tty ? o.keys().watch(conn.in()) : conn.in();
         try (session) {
-            if (stdin && !stdout && !stderr && c.spec().process().openStdin()) {
-                feedOnly(client, session);
+            if (o.stdin() && !o.stdout() && !o.stderr() && c.spec().process().openStdin()) {
+                feedOnly(client, conn.endsWithInput() ? endingWith(session) : session.stdin(), session);
             } else {
-                pipe(client, new StreamFraming(conn.out(), tty), stdin, session.stdin(), session.stdout(), session.stderr(),
+                pipe(client, new StreamFraming(conn.out(), conn.raw()), o.stdin() || conn.endsWithInput(),
+                        conn.endsWithInput() ? endingWith(session) : session.stdin(), session.stdout(), session.stderr(),
                         session::close);
             }
         }
+    }
+
+    /** The session's stdin, whose close (the client's input ended) ends the session once the input is delivered. */
+    private static OutputStream endingWith(AttachSession session) {
+        return new FilterOutputStream(session.stdin()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } finally {
+                    session.close();
+                }
+            }
+        };
     }
 
     /**
@@ -83,10 +196,9 @@ public final class ContainerStreamRoutes {
      * An attach for stdin alone has no output whose end would end it: as in Docker it lasts until the client ends
      * its input (which is then delivered in full) or the container stops.
      */
-    private static void feedOnly(InputStream client, AttachSession session) throws InterruptedException {
+    private static void feedOnly(InputStream client, OutputStream in, AttachSession session) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
-            OutputStream in = session.stdin();
             try {
                 client.transferTo(in);
             } catch (IOException ignored) {

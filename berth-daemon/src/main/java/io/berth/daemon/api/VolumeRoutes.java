@@ -91,13 +91,7 @@ public final class VolumeRoutes {
 
     /** API versions before 1.42 pruned every unused volume, named ones included. */
     static boolean before142(String apiVersion) {
-        if (apiVersion == null) return false;
-        String[] parts = apiVersion.split("\\.");
-        try {
-            return Integer.parseInt(parts[0]) == 1 && Integer.parseInt(parts[1]) < 42;
-        } catch (NumberFormatException e) {
-            return false; // more digits than an int holds: no old client sends that
-        }
+        return io.berth.daemon.http.ApiVersion.before(apiVersion, 42);
     }
 
     private static String text(JsonNode body, String field) {

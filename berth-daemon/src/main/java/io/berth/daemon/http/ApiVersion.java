@@ -12,6 +12,20 @@ public final class ApiVersion {
 
     private ApiVersion() {}
 
+    /**
+     * Whether a request's API version is older than 1.{@code minor}, where Docker's answer changed; a version too
+     * long for an int is no old client's.
+     */
+    public static boolean before(String apiVersion, int minor) {
+        if (apiVersion == null) return false;
+        String[] parts = apiVersion.split("\\.");
+        try {
+            return Integer.parseInt(parts[0]) < 1 || Integer.parseInt(parts[0]) == 1 && Integer.parseInt(parts[1]) < minor;
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
     /** Splits "/v1.43/containers/json" into version "1.43" and path "/containers/json". */
     static String[] split(String path) {
         Matcher m = PREFIX.matcher(path);

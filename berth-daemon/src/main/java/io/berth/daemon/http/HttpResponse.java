@@ -119,11 +119,29 @@ public final class HttpResponse {
 
     public record Hijacked(InputStream in, OutputStream out) {}
 
+    /**
+     * Takes over the connection for a WebSocket (attach/ws): answers 101 with the handshake's
+     * {@code Sec-WebSocket-Accept}, then hands back the raw socket streams, closed when the handler returns.
+     */
+    public Hijacked upgradeToWebSocket(String accept) throws IOException {
+        keepAlive = false;
+        headers.put("Upgrade", "websocket");
+        headers.put("Connection", "Upgrade");
+        headers.put("Sec-WebSocket-Accept", accept);
+        writeHead(101, "Switching Protocols");
+        out.flush();
+        return new Hijacked(rawIn, out);
+    }
+
     private void writeHead(int status) throws IOException {
+        writeHead(status, reason(status));
+    }
+
+    private void writeHead(int status, String reason) throws IOException {
         if (committed) throw new IllegalStateException("response already committed");
         committed = true;
         StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
         head.append("Api-Version: ").append(ApiVersion.CURRENT).append("\r\n");
         head.append("Docker-Experimental: false\r\nOstype: linux\r\nServer: berth/").append(ApiVersion.ENGINE).append("\r\n");
         head.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC))).append("\r\n");

@@ -36,4 +36,15 @@ class ApiVersionTest {
     void imageNamesContainingVersionLikeTextAreUntouched() {
         assertThat(ApiVersion.split("/v1.41/images/v1.2/json")).containsExactly("1.41", "/images/v1.2/json");
     }
+
+    @Test
+    void beforeComparesTheMinorVersionAsANumber() {
+        assertThat(ApiVersion.before("1.27", 28)).isTrue();
+        assertThat(ApiVersion.before("1.28", 28)).isFalse();
+        assertThat(ApiVersion.before("1.9", 28)).isTrue();
+        assertThat(ApiVersion.before("1.100", 28)).isFalse();
+        assertThat(ApiVersion.before("2.0", 42)).isFalse();
+        assertThat(ApiVersion.before("1.99999999999", 42)).isFalse();
+        assertThat(ApiVersion.before(null, 42)).isFalse();
+    }
 }
