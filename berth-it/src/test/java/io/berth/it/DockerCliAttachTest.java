@@ -104,6 +104,28 @@ class DockerCliAttachTest {
         }
     }
 
+    /**
+     * A stdin opened without StdinOnce ({@code run -d -i}) outlives each attach, as in Docker: the next attach still
+     * writes to the same input. Before: the first attach's end closed it and {@code cat} ended.
+     */
+    @Test
+    void aStdinOpenedWithoutStdinOnceOutlivesEachAttach() throws Exception {
+        daemon.docker("run", "-d", "-i", "--name", "stdin-kept", "busybox", "sh", "-c", "cat; echo end").orFail();
+        for (String line : new String[] {"first attach\n", "second attach\n"}) {
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket))) {
+                hijack(ch, "/v1.43/containers/stdin-kept/attach?stream=1&stdin=1");
+                ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
+                ch.shutdownOutput();
+                readUntilClosed(ch);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!daemon.docker("logs", "stdin-kept").stdout().contains("second") && System.nanoTime() < deadline) Thread.sleep(100);
+        assertThat(daemon.docker("logs", "stdin-kept").orFail().stdout()).isEqualTo("first attach\nsecond attach\n");
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Running}}", "stdin-kept").orFail().out()).isEqualTo("true");
+        daemon.docker("rm", "-f", "stdin-kept").orFail();
+    }
+
     /** attach with logs=1 and stream=0 answers what was logged and ends, the container still running. */
     @Test
     void anAttachForLogsWithoutStreamReturnsTheLogsAndEnds() throws Exception {

@@ -118,7 +118,9 @@ class WebSocketAttachTest {
 
     @Test
     void stdinReachesTheContainerItsOutputComesBackAndTheClientsCloseEndsTheAttach() throws Exception {
-        daemon.docker("run", "-d", "-i", "--name", "ws-cat", "busybox", "cat").orFail();
+        // created with -i alone (StdinOnce, as `docker create -i` sends it): the attach's end closes cat's stdin
+        daemon.docker("create", "-i", "--name", "ws-cat", "busybox", "cat").orFail();
+        daemon.docker("start", "ws-cat").orFail();
         Client c = Client.open("ws-cat/attach/ws?stream=1&stdin=1&stdout=1&stderr=1");
         c.ws.sendText("hello over a websocket\n", true).get(10, TimeUnit.SECONDS);
         c.ws.sendBinary(ByteBuffer.wrap("and in binary\n".getBytes(StandardCharsets.UTF_8)), true).get(10, TimeUnit.SECONDS);
@@ -197,7 +199,8 @@ class WebSocketAttachTest {
         String script = """
                 import docker
                 client = docker.DockerClient(base_url="tcp://127.0.0.1:%d")
-                ctr = client.containers.run("busybox", "cat", stdin_open=True, detach=True, name="ws-py")
+                ctr = client.containers.create("busybox", "cat", stdin_open=True, name="ws-py")  # StdinOnce
+                ctr.start()
                 ws = client.api.attach_socket(ctr.id, params={"stdin": 1, "stdout": 1, "stream": 1}, ws=True)
                 ws.send("from docker-py\\n")
                 got = ws.recv()

@@ -45,7 +45,9 @@ final class ConmonLauncher {
         this.conmon = conmon;
     }
 
-    Launched launch(Container c, OciRuntimeCli runtime, boolean tty, boolean stdin) {
+    Launched launch(Container c, OciRuntimeCli runtime, ProcessSpec process) {
+        boolean tty = process.tty();
+        boolean stdin = process.openStdin();
         ContainerPaths p = c.paths();
         List<String> args = new ArrayList<>(List.of(
                 "--api-version", "1", "-c", c.id(), "-u", c.id(), "-n", c.name(),
@@ -61,9 +63,10 @@ final class ConmonLauncher {
         }
         if (tty) args.add("-t");
         if (stdin) args.add("-i");
-        // A terminal's input outlives each client, as in Docker: one that detaches or goes away leaves it open for the
-        // next attach (without this conmon closes it when an attach connection ends).
-        if (stdin && tty) args.add("--leave-stdin-open");
+        // A terminal's input outlives each client, as in Docker, and so does a stdin opened without StdinOnce: a client
+        // that ends, detaches or goes away leaves it open for the next attach (without this conmon closes it when an
+        // attach connection ends).
+        if (stdin && (tty || process.keepStdinOpen())) args.add("--leave-stdin-open");
         return spawn(args, p.bundleDir(), p.startFifo(), p.syncFifo(), p.conmonErrFile(), p.conmonPidFile());
     }
 

@@ -39,7 +39,7 @@ public record ContainerSpec(
         image = image == null ? "" : image;
         imageId = imageId == null ? "" : imageId;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null, null) : process;
+        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null, null, false) : process;
         security = security == null ? SecuritySpec.DEFAULT : security;
         resources = resources == null ? Resources.UNLIMITED : resources;
         mounts = mounts == null ? MountsSpec.NONE : mounts;
@@ -81,6 +81,7 @@ public record ContainerSpec(
         private String user = "";
         private boolean tty;
         private boolean openStdin;
+        private boolean keepStdinOpen;
         private boolean init;
         private String stopSignal;
         private Integer stopTimeoutSeconds;
@@ -133,6 +134,7 @@ public record ContainerSpec(
         public Builder user(String v) { user = v; return this; }
         public Builder tty(boolean v) { tty = v; return this; }
         public Builder openStdin(boolean v) { openStdin = v; return this; }
+        public Builder keepStdinOpen(boolean v) { keepStdinOpen = v; return this; }
         public Builder init(boolean v) { init = v; return this; }
         public Builder stopSignal(String v) { stopSignal = v; return this; }
         public Builder stopTimeoutSeconds(Integer v) { stopTimeoutSeconds = v; return this; }
@@ -140,7 +142,7 @@ public record ContainerSpec(
 
         public Builder process(ProcessSpec p) {
             return args(p.args()).env(p.env()).workingDir(p.workingDir()).user(p.user()).tty(p.tty())
-                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds()).groupAdd(p.groupAdd());
+                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds()).groupAdd(p.groupAdd()).keepStdinOpen(p.keepStdinOpen());
         }
 
         public Builder privileged(boolean v) { privileged = v; return this; }
@@ -179,7 +181,7 @@ public record ContainerSpec(
 
         public ContainerSpec build() {
             return new ContainerSpec(id, name, image, imageId, labels, rootfs, created,
-                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd),
+                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd, keepStdinOpen),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp, devices, deviceCgroupRules),
                     resources, mounts, network, namespaces,
                     new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell, log), extra);

@@ -65,7 +65,7 @@ final class ContainerStarter {
                     AtomicFile.OWNER_ONLY);
             StepEnv.write(p, run.env());
             if (!host.cgroupV2()) CpuRealtimeBudget.HOST.reserve(c.id(), spec.resources().cpu());
-            launched = conmon.launch(c, rt, spec.process().tty(), spec.process().openStdin());
+            launched = conmon.launch(c, rt, spec.process());
             // what the steps do meanwhile (the network's wiring) is done before the process runs
             run.awaitBeforeStart();
             connectPendingAttaches(e, p);

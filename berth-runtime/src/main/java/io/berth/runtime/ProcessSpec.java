@@ -12,10 +12,12 @@ import java.util.List;
  * @param stopTimeoutSeconds seconds between the stop signal and SIGKILL; null means berth's default (10)
  * @param groupAdd more groups for the user ({@code --group-add}): gids or names in the rootfs's /etc/group,
  *                 resolved at every start and exec
+ * @param keepStdinOpen Docker's OpenStdin without StdinOnce ({@code run -d -i}): an attach that ends leaves the
+ *                      container's stdin open for the next one; otherwise the first attach's end closes it
  */
 public record ProcessSpec(List<String> args, List<String> env, String workingDir, String user, boolean tty,
                           boolean openStdin, boolean init, String stopSignal, Integer stopTimeoutSeconds,
-                          List<String> groupAdd) {
+                          List<String> groupAdd, boolean keepStdinOpen) {
     public ProcessSpec {
         groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         args = args == null ? List.of() : List.copyOf(args);

@@ -159,6 +159,7 @@ public final class CreateRequestTranslator {
                 .network(networkSpec)
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
+                .keepStdinOpen(body.path("OpenStdin").asBoolean(false) && !body.path("StdinOnce").asBoolean(false))
                 .init(host.path("Init").asBoolean(false))
                 .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
                 .privileged(host.path("Privileged").asBoolean(false))
