@@ -87,7 +87,9 @@ final class BerthdProcess implements AutoCloseable {
             if (Files.exists(socket) && pings()) return this;
             Thread.sleep(100);
         }
-        throw new IllegalStateException("berthd did not come up: " + Files.readString(log));
+        // not left running: it would hold its containers and networks after the test class gave up on it
+        close();
+        throw new IllegalStateException("berthd did not come up within 30 s: " + Files.readString(log));
     }
 
     /** GET /_ping through curl: far cheaper than a CLI JVM, which matters to tests that restart berthd often. */
