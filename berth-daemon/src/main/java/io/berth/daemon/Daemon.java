@@ -143,6 +143,8 @@ public final class Daemon implements AutoCloseable {
         int halfDone = volumeStore.removeLeftovers();
         if (halfDone > 0) LOG.info("removed " + halfDone + " half-done volume create, removal or copy-up entries a kill left");
         containers.recover();
+        // targets may have stopped or moved while berthd was down: the link lines catch up before the first request
+        linkRefresher.refresh();
         // A tmpfs volume's tmpfs whose users all ended while berthd was down (recovery released each of them; this
         // catches a mount no recorded container names any more)
         for (Volume v : volumeStore.list()) {

@@ -169,6 +169,12 @@ class LinksTest {
         assertThat(docker("exec", "uweb", "cat", "/etc/hosts")).contains(ip2 + "\tdb2 udb");
         assertThat(docker("exec", "uweb", "ping", "-c1", "-W2", "db2")).contains("1 packets received");
         assertThat(docker("inspect", "-f", "{{json .NetworkSettings.Networks.ulinknet2.Links}}", "uweb")).isEqualTo("[\"udb:db2\"]");
+        // a container whose only link is on the network it leaves loses that link's lines
+        docker("run", "-d", "--name", "uapp", "--network", "ulinknet", "busybox", "sleep", "300");
+        docker("network", "connect", "--link", "udb:db3", "ulinknet2", "uapp");
+        assertThat(docker("exec", "uapp", "cat", "/etc/hosts")).contains(ip2 + "\tdb3 udb");
+        docker("network", "disconnect", "ulinknet2", "uapp");
+        assertThat(docker("exec", "uapp", "cat", "/etc/hosts")).doesNotContain("db3");
         docker("network", "disconnect", "ulinknet2", "udb");
         assertThat(daemon.docker("exec", "uweb", "ping", "-c1", "-W2", "db2").exitCode()).isNotZero();
         assertThat(docker("exec", "uweb", "ping", "-c1", "-W2", "database")).contains("1 packets received");
@@ -177,7 +183,7 @@ class LinksTest {
         docker("restart", "-t", "0", "uweb");
         assertThat(docker("exec", "uweb", "ping", "-c1", "-W2", "database")).contains("1 packets received");
 
-        docker("rm", "-f", "uweb", "udb", "later");
+        docker("rm", "-f", "uweb", "udb", "later", "uapp");
         docker("network", "rm", "ulinknet", "ulinknet2");
     }
 }

@@ -32,11 +32,19 @@ public final class EndpointLinkRefresher {
         this.peers = peers;
     }
 
-    public synchronized void refresh() {
+    public void refresh() {
+        refresh("");
+    }
+
+    /**
+     * As {@link #refresh()}, and {@code changed} (a container id) even when it has no links left: a container
+     * disconnected from the network of its last link still has that link's lines.
+     */
+    public synchronized void refresh(String changed) {
         ContainerService service = containers.get();
         if (service == null) return;
-        List<Container> linking = service.list().stream()
-                .filter(c -> c.state().isRunning() && EndpointLinkHosts.hasLinks(c.spec().network())).toList();
+        List<Container> linking = service.list().stream().filter(c -> c.state().isRunning()
+                && (EndpointLinkHosts.hasLinks(c.spec().network()) || c.id().equals(changed))).toList();
         if (linking.isEmpty()) return;
         List<EndpointLinkHosts.Peer> now = peers.get();
         for (Container c : linking) {

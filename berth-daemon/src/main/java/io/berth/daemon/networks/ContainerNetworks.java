@@ -45,7 +45,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
     private final Supplier<ContainerService> containers;
     private volatile NetworkAttacher attacher;
     private volatile WarmNetworks warm;
-    private volatile Runnable afterChange = () -> {};
+    private volatile java.util.function.Consumer<String> afterChange = id -> {};
 
     /** {@code containers} is asked lazily: the container service is built with this class's catalog in it. */
     public ContainerNetworks(NetworkService networks, Supplier<ContainerService> containers) {
@@ -57,8 +57,8 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         this.attacher = attacher;
     }
 
-    /** Told after each connect and disconnect (names on the network changed: link lines follow them). */
-    public void afterChange(Runnable hook) {
+    /** Told the container's id after each connect and disconnect (names on the network changed: link lines follow them). */
+    public void afterChange(java.util.function.Consumer<String> hook) {
         this.afterChange = hook;
     }
 
@@ -239,7 +239,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         if (!network.driver().equals(Network.BRIDGE_DRIVER)) {
             throw new ConflictException("container cannot be disconnected from host network or connected to host network");
         }
-        containers.get().changeNetwork(rq.container(), c -> {
+        Container changed = containers.get().changeNetwork(rq.container(), c -> {
             NetworkSpec spec = c.spec().network();
             if (spec.isHost()) throw new ConflictException("container cannot be disconnected from host network or connected to host network");
             if (!spec.joinedContainer().isEmpty()) {
@@ -269,12 +269,12 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             all.add(a);
             return withAttachments(spec, all);
         });
-        afterChange.run();
+        afterChange.accept(changed.id());
     }
 
     @Override
     public void disconnect(Network network, String container, boolean force) {
-        containers.get().changeNetwork(container, c -> {
+        Container changed = containers.get().changeNetwork(container, c -> {
             NetworkSpec spec = c.spec().network();
             if (spec.isHost() && network.driver().equals("host")) {
                 throw new ConflictException("container cannot be disconnected from host network or connected to host network");
@@ -293,7 +293,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             }
             return withAttachments(spec, rest);
         });
-        afterChange.run();
+        afterChange.accept(changed.id());
     }
 
     /** The spec with new attachments; the mode stays what was asked at create, as HostConfig.NetworkMode does in Docker. */
