@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.berth.linux.AtomicFile;
 import io.berth.runtime.ContainerPaths;
+import io.berth.runtime.LiveHostsFile;
 
 /**
  * The user-network link lines of a container's hosts file, kept current while it runs. What was last written is
  * recorded beside the hosts file ({@code hosts-links}), so a later change replaces exactly those lines and leaves
- * everything else (the container's own lines, legacy links, --add-host, edits made inside) as it is. The hosts file
- * is rewritten in place: it is bind-mounted into the container, which would not see a renamed file.
+ * everything else (the container's own lines, legacy links, --add-host, edits made inside) as it is; the edit is
+ * {@link LiveHostsFile}'s, as a network connect's.
  */
 final class LinkedHostsFile {
     private LinkedHostsFile() {}
@@ -30,14 +30,14 @@ final class LinkedHostsFile {
 
     /** While it runs: the recorded lines give way to {@code lines}; nothing is written when nothing changed. */
     static void replace(ContainerPaths p, List<String> lines) throws IOException {
-        Path hosts = p.hostsFile();
-        if (!Files.exists(hosts)) return;
+        if (!Files.exists(p.hostsFile())) return;
         List<String> before = Files.exists(record(p)) ? Files.readAllLines(record(p)) : List.of();
         if (before.equals(lines)) return;
-        List<String> content = new ArrayList<>(Files.readAllLines(hosts));
-        for (String old : before) content.remove(old);
-        content.addAll(lines);
-        Files.writeString(hosts, join(content));
+        LiveHostsFile.edit(p.hostsFile(), content -> {
+            for (String old : before) content.remove(old);
+            content.addAll(lines);
+            return content;
+        });
         started(p, lines);
     }
 
