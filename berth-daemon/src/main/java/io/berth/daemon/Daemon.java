@@ -123,9 +123,19 @@ public final class Daemon implements AutoCloseable {
         containerNetworks.warm(networkSteps.warm());
         // AutoRemove removes a container's anonymous volumes; the volume service exists only after the containers
         var containerVolumes = new java.util.concurrent.atomic.AtomicReference<ContainerVolumes>(ContainerVolumes.NONE);
+        // Links on user-defined networks are /etc/hosts lines of the linking container, set at its start and kept
+        // current after every change that can move a name (docs/decisions.md)
+        var peers = new io.berth.daemon.links.RunningPeers(containersRef::get, containerNetworks.statusSource());
+        var linkRefresher = new io.berth.daemon.links.EndpointLinkRefresher(containersRef::get, peers::list);
+        containerNetworks.afterChange(linkRefresher::refresh);
         ContainerService containers = new ContainerService(settings,
-                (id, action, attrs) -> events.publish("container", action, id, attrs),
-                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step(), new io.berth.daemon.links.LinkStep(new io.berth.daemon.links.LinkTargets(containersRef::get, containerNetworks.statusSource()))));
+                (id, action, attrs) -> {
+                    events.publish("container", action, id, attrs);
+                    if (io.berth.daemon.links.EndpointLinkRefresher.ACTIONS.contains(action)) linkRefresher.refresh();
+                },
+                spec -> containerVolumes.get().removeAnonymous(spec), List.of(networkSteps.step(),
+                        new io.berth.daemon.links.LinkStep(new io.berth.daemon.links.LinkTargets(containersRef::get, containerNetworks.statusSource())),
+                        new io.berth.daemon.links.EndpointLinkStep(peers::list)));
         containersRef.set(containers);
         // Before recovery restarts any container: what a killed volume create, removal or copy-up left is swept
         // while no copy-up can be running, so a half-filled staging directory never outlives its start.
@@ -133,6 +143,8 @@ public final class Daemon implements AutoCloseable {
         int halfDone = volumeStore.removeLeftovers();
         if (halfDone > 0) LOG.info("removed " + halfDone + " half-done volume create, removal or copy-up entries a kill left");
         containers.recover();
+        // targets may have stopped or moved while berthd was down: the link lines catch up before the first request
+        linkRefresher.refresh();
         // A tmpfs volume's tmpfs whose users all ended while berthd was down (recovery released each of them; this
         // catches a mount no recorded container names any more)
         for (Volume v : volumeStore.list()) {

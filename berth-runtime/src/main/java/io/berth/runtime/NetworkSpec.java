@@ -20,7 +20,8 @@ import java.util.List;
  * @param publishAll -P: every exposed port without a binding is published on a random host port
  * @param dns name servers (--dns); empty means the network's resolver or the host's
  * @param extraHosts --add-host entries; an address "host-gateway" means the host as the container reaches it
- * @param links legacy links (--link) on the default bridge, in the order given; resolved at each start
+ * @param links legacy links (--link) on the default bridge, in the order given; resolved at each start (links on a
+ *              user-defined network belong to that network's {@link Attachment})
  */
 public record NetworkSpec(String hostname, String mode, List<Attachment> attachments, List<PortBinding> ports,
                           List<String> exposed, boolean publishAll, List<String> dns, List<String> dnsSearch,
@@ -86,14 +87,23 @@ public record NetworkSpec(String hostname, String mode, List<Attachment> attachm
      * @param ipv4Address requested address (--ip), empty for the next free one
      * @param ipv6Address requested address (--ip6), empty for the next free one
      * @param macAddress requested MAC (--mac-address), empty for a generated one
+     * @param links links on this user-defined network ({@code --link} there, {@code network connect --link}), in
+     *              the order given
      */
     public record Attachment(String network, String networkId, List<String> aliases, String ipv4Address,
-                             String ipv6Address, String macAddress) {
+                             String ipv6Address, String macAddress, List<EndpointLink> links) {
         public Attachment {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
             ipv4Address = ipv4Address == null ? "" : ipv4Address;
             ipv6Address = ipv6Address == null ? "" : ipv6Address;
             macAddress = macAddress == null ? "" : macAddress;
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+
+        /** An attachment without links. */
+        public Attachment(String network, String networkId, List<String> aliases, String ipv4Address,
+                          String ipv6Address, String macAddress) {
+            this(network, networkId, aliases, ipv4Address, ipv6Address, macAddress, List.of());
         }
     }
 
@@ -118,4 +128,17 @@ public record NetworkSpec(String hostname, String mode, List<Attachment> attachm
      * rename, as Docker's), and the alias this container knows it by.
      */
     public record Link(String containerId, String alias) {}
+
+    /**
+     * A link on a user-defined network ({@code --link TARGET:ALIAS} there): not a legacy link but, as in Docker, a
+     * name only this container resolves. ALIAS (and TARGET) name the addresses on this network of whichever
+     * running container TARGET names there (its name, a network alias or its short id), looked up whenever that
+     * changes; a TARGET that does not exist or is elsewhere resolves to nothing, and is no error.
+     */
+    public record EndpointLink(String target, String alias) {
+        /** As inspect shows it: "TARGET:ALIAS", or "TARGET" when the alias is the target. */
+        public String inspectForm() {
+            return alias.equals(target) ? target : target + ":" + alias;
+        }
+    }
 }

@@ -26,8 +26,9 @@ import io.berth.runtime.NetworkSpec;
  * <pre>
  * HostConfig.NetworkMode   "" | default → bridge; bridge; none; host; container:NAME|ID (resolved to the full id);
  *                          any other: a network's name or id (must exist)
- * NetworkingConfig         EndpointsConfig{network: {Aliases, IPAMConfig.IPv4Address/IPv6Address, MacAddress}};
- *                          one endpoint before API 1.44, several since (the first is NetworkMode's)
+ * NetworkingConfig         EndpointsConfig{network: {Aliases, IPAMConfig.IPv4Address/IPv6Address, MacAddress, Links}};
+ *                          one endpoint before API 1.44, several since (the first is NetworkMode's); Links on a
+ *                          user-defined network only (there HostConfig.Links join the first endpoint's)
  * HostConfig               PortBindings, PublishAllPorts, Dns, DnsSearch, DnsOptions, ExtraHosts
  * Config                   ExposedPorts (merged with the image's), MacAddress, Hostname, NetworkDisabled
  * </pre>
@@ -36,7 +37,7 @@ import io.berth.runtime.NetworkSpec;
  */
 final class ContainerNetworkRequests {
     static final String HOST_MODE_PORTS_WARNING = "Published ports are discarded when using host network mode";
-    private static final Set<String> ENDPOINT_FIELDS = Set.of("IPAMConfig", "Aliases", "MacAddress", "NetworkID");
+    private static final Set<String> ENDPOINT_FIELDS = Set.of("IPAMConfig", "Aliases", "MacAddress", "NetworkID", "Links");
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
     private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     private static final Pattern DOMAIN = Pattern.compile("^(:?(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*)\\.?$");
@@ -106,6 +107,7 @@ final class ContainerNetworkRequests {
             if (wantsPorts) throw new InvalidArgumentException("conflicting options: port publishing and the container type network mode");
             if (!requestExposed.isEmpty()) throw new InvalidArgumentException("conflicting options: port exposing and the container type network mode");
             onlyOwnEndpoint(endpoints, Set.of(mode), "container sharing network namespace with another container or host cannot be connected to any other network");
+            endpoints.forEach(ContainerNetworkRequests::refuseLinks);
             mode = NetworkSpec.CONTAINER_PREFIX + atCreate(() -> containerIds.apply(target));
             hostname = "";
         } else if (mode.equals(NetworkSpec.HOST) || mode.equals(NetworkSpec.NONE)) {
@@ -114,6 +116,7 @@ final class ContainerNetworkRequests {
                     ? "container sharing network namespace with another container or host cannot be connected to any other network"
                     : "container cannot be connected to multiple networks with one of the networks in private (none) mode");
             for (var e : endpoints.entrySet()) checkEndpoint(e.getKey(), false, e.getValue());
+            endpoints.forEach(ContainerNetworkRequests::refuseLinks);
             JsonNode own = endpoints.getOrDefault(mode, endpoints.getOrDefault("default", com.fasterxml.jackson.databind.node.MissingNode.getInstance()));
             if (!configMac.isEmpty() || !text(own.path("MacAddress")).isEmpty()) {
                 // Docker refuses it for host mode; with none there is no interface to give it to: refused, not dropped
@@ -136,7 +139,7 @@ final class ContainerNetworkRequests {
                 throw new InvalidArgumentException("the container-wide MAC address must match the endpoint-specific MAC address for the main network, or be left empty");
             }
             attachments.add(attachment(primary, keyOf(endpoints, primaryEndpoint, primary.name()), primaryEndpoint,
-                    endpointMac.isEmpty() ? configMac : endpointMac));
+                    endpointMac.isEmpty() ? configMac : endpointMac, CreateRequestTranslator.strings(host.path("Links"))));
             for (var e : endpoints.entrySet()) {
                 if (e.getValue() == primaryEndpoint) continue;
                 if (e.getKey().equals(NetworkSpec.HOST) || e.getKey().startsWith(NetworkSpec.CONTAINER_PREFIX)) {
@@ -147,7 +150,7 @@ final class ContainerNetworkRequests {
                 }
                 NetworkResolver.Network other = atCreate(() -> networks.resolve(e.getKey()));
                 if (attachments.stream().anyMatch(a -> a.networkId().equals(other.id()))) continue;
-                attachments.add(attachment(other, e.getKey(), e.getValue(), text(e.getValue().path("MacAddress"))));
+                attachments.add(attachment(other, e.getKey(), e.getValue(), text(e.getValue().path("MacAddress")), List.of()));
             }
             mode = primary.name();
             if (hostname.isEmpty()) hostname = id.substring(0, 12);
@@ -181,12 +184,33 @@ final class ContainerNetworkRequests {
     static final Comparator<String> PORT_ORDER = Comparator.comparing((String p) -> p.substring(p.indexOf('/') + 1))
             .thenComparingInt(p -> Integer.parseInt(p.substring(0, p.indexOf('/'))));
 
-    /** @param key the endpoint's key in the request (Docker names the network so in its messages) */
-    private NetworkSpec.Attachment attachment(NetworkResolver.Network network, String key, JsonNode endpoint, String mac) {
-        checkEndpoint(key, !network.name().equals(NetworkSpec.DEFAULT_BRIDGE), endpoint);
+    /**
+     * @param key the endpoint's key in the request (Docker names the network so in its messages)
+     * @param hostLinks HostConfig.Links: on a user-defined first network they are its endpoint's links (the default
+     *                  bridge's are legacy links, read by {@link LinkRequests#resolve})
+     */
+    private NetworkSpec.Attachment attachment(NetworkResolver.Network network, String key, JsonNode endpoint, String mac,
+                                              List<String> hostLinks) {
+        boolean userDefined = !network.name().equals(NetworkSpec.DEFAULT_BRIDGE);
+        checkEndpoint(key, userDefined, endpoint);
         if (!mac.isEmpty() && !MAC.matcher(mac).matches()) throw new InvalidArgumentException("invalid MAC address " + mac);
+        List<NetworkSpec.EndpointLink> links = List.of();
+        if (userDefined) {
+            links = LinkRequests.onUserNetwork(CreateRequestTranslator.strings(endpoint.path("Links")), hostLinks);
+        } else if (!LinkRequests.DEFAULT_BRIDGE_KEYS.contains(key)) {
+            // the bridge named by its id: LinkRequests reads the CLI's copy under "bridge" or "default" only
+            refuseLinks(key, endpoint);
+        }
         return new NetworkSpec.Attachment(network.name(), network.id(), CreateRequestTranslator.strings(endpoint.path("Aliases")),
-                ipv4(endpoint), ipv6(endpoint), mac.toLowerCase(java.util.Locale.ROOT));
+                ipv4(endpoint), ipv6(endpoint), mac.toLowerCase(java.util.Locale.ROOT), links);
+    }
+
+    /** Links in an endpoint that is not on a user-defined network: nothing there could resolve them. */
+    private static void refuseLinks(String key, JsonNode endpoint) {
+        if (!CreateRequestTranslator.strings(endpoint.path("Links")).isEmpty()) {
+            throw new InvalidArgumentException("berth does not support NetworkingConfig.EndpointsConfig." + key
+                    + ".Links here: links are only supported for user-defined networks");
+        }
     }
 
     /**
@@ -244,8 +268,6 @@ final class ContainerNetworkRequests {
             JsonNode v = e.getValue();
             if (v == null || v.isNull()) throw new InvalidArgumentException("no EndpointSettings for " + e.getKey());
             v.properties().forEach(f -> {
-                // the docker CLI copies --link into the first network's endpoint: on the default bridge LinkRequests reads it
-                if (f.getKey().equals("Links") && LinkRequests.DEFAULT_BRIDGE_KEYS.contains(e.getKey())) return;
                 if (!ENDPOINT_FIELDS.contains(f.getKey()) && !UnsupportedFields.isEmpty(f.getValue())) {
                     throw new InvalidArgumentException("berth does not support " + path + "." + f.getKey() + " yet");
                 }

@@ -14,10 +14,10 @@ import io.berth.runtime.NetworkSpec;
 /**
  * HostConfig.Links of a create body: {@code "NAME:ALIAS"}, {@code "NAME"} (the alias is the name), or the form
  * inspect shows, {@code "/NAME:/PARENT/ALIAS"} (a client that re-creates a container from its inspect sends it).
- * The linked container must exist (Docker's "could not get container for X"); that it runs is checked at each start.
- * Links are legacy links on the default bridge only: host and container modes are refused with Docker's messages;
- * on a user-defined network Docker makes the alias a name only the linking container resolves, which aardvark-dns
- * (one set of names per network, the same for every container on it) cannot express, so berth refuses it by name.
+ * On the default bridge they are legacy links: the linked container must exist (Docker's "could not get container
+ * for X"); that it runs is checked at each start. Host and container modes are refused with Docker's messages.
+ * On a user-defined network a link is an endpoint setting instead ({@link #onUserNetwork}): a name only the linking
+ * container resolves, whose target need not exist yet, as in Docker.
  */
 final class LinkRequests {
     /** Docker's container-name characters: an alias goes into /etc/hosts and variable names, nothing else may. */
@@ -47,6 +47,32 @@ final class LinkRequests {
     }
 
     /**
+     * The links of one endpoint on a user-defined network, from the lists given (the endpoint's own Links, and for the
+     * container's first network HostConfig.Links: the docker CLI sends {@code --link} in both, docker-py's
+     * {@code links=} only in HostConfig, where Docker's daemon would leave them unused; berth applies them). Nothing
+     * is looked up: as in Docker, the target may not exist yet and resolves whenever it runs on the network. The same
+     * link twice is one; one alias for two targets is refused. Target and alias go into /etc/hosts, so both must have
+     * container-name characters.
+     */
+    @SafeVarargs
+    static List<NetworkSpec.EndpointLink> onUserNetwork(List<String>... lists) {
+        List<NetworkSpec.EndpointLink> out = new ArrayList<>();
+        for (List<String> sent : lists) {
+            for (String link : sent) {
+                Parsed p = parse(link);
+                if (!ALIAS.matcher(p.name()).matches()) throw new InvalidArgumentException("bad format for links: " + link);
+                NetworkSpec.EndpointLink l = new NetworkSpec.EndpointLink(p.name(), p.alias());
+                if (out.contains(l)) continue;
+                if (out.stream().anyMatch(o -> o.alias().equals(p.alias()))) {
+                    throw new InvalidArgumentException("Conflict. The link alias \"" + p.alias() + "\" is given twice");
+                }
+                out.add(l);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * @param containerIds a container's full id from its name or id; throws NotFoundException "No such container: X"
      */
     static List<NetworkSpec.Link> resolve(JsonNode links, NetworkSpec network, UnaryOperator<String> containerIds) {
@@ -62,7 +88,9 @@ final class LinkRequests {
         List<String> sent = CreateRequestTranslator.strings(links);
         for (String key : DEFAULT_BRIDGE_KEYS) {
             List<String> copied = CreateRequestTranslator.strings(endpoints.path(key).path("Links"));
-            if (!copied.isEmpty() && !new java.util.HashSet<>(sent).containsAll(copied)) {
+            // a bridge endpoint beside another first network: no legacy link is made there
+            boolean bridgeFirst = network.mode().equals(NetworkSpec.DEFAULT_BRIDGE);
+            if (!copied.isEmpty() && (!bridgeFirst || !new java.util.HashSet<>(sent).containsAll(copied))) {
                 throw new InvalidArgumentException("berth does not support NetworkingConfig.EndpointsConfig." + key
                         + ".Links other than HostConfig.Links yet");
             }
@@ -77,10 +105,8 @@ final class LinkRequests {
         if (network.isNone()) {
             throw new InvalidArgumentException("berth does not support HostConfig.Links with HostConfig.NetworkMode=none (no link can be reached)");
         }
-        if (!network.mode().equals(NetworkSpec.DEFAULT_BRIDGE)) {
-            throw new InvalidArgumentException("berth does not support HostConfig.Links on the user-defined network " + network.mode()
-                    + " yet (a link alias there resolves for the linking container only); use a network alias (--network-alias) instead");
-        }
+        // on a user-defined network the links are the first endpoint's (onUserNetwork), not legacy links
+        if (!network.mode().equals(NetworkSpec.DEFAULT_BRIDGE)) return List.of();
         List<NetworkSpec.Link> out = new ArrayList<>();
         for (String link : sent) {
             Parsed p = parse(link);

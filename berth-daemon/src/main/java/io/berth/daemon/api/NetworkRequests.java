@@ -79,7 +79,10 @@ final class NetworkRequests {
                 stringMap(body.path("Options")), stringMap(body.path("Labels")));
     }
 
-    /** {"Container": "..", "EndpointConfig": {"IPAMConfig": {"IPv4Address", "IPv6Address"}, "Aliases": [..]}}. */
+    /**
+     * {"Container": "..", "EndpointConfig": {"IPAMConfig": {"IPv4Address", "IPv6Address"}, "Aliases": [..], "Links": [..]}};
+     * the links are checked as a create's on a user-defined network ({@link LinkRequests#onUserNetwork}).
+     */
     static ConnectRequest connect(JsonNode body) {
         requireObject(body, "");
         check(body, "", Map.of("Container", Kind.STRING, "EndpointConfig", Kind.OBJECT));
@@ -87,9 +90,9 @@ final class NetworkRequests {
             if (!f.getKey().equals("Container") && !f.getKey().equals("EndpointConfig")) refuseUnlessEmpty(f.getKey(), f.getValue());
         });
         JsonNode ep = body.path("EndpointConfig");
-        check(ep, "EndpointConfig.", Map.of("IPAMConfig", Kind.OBJECT, "Aliases", Kind.STRINGS));
+        check(ep, "EndpointConfig.", Map.of("IPAMConfig", Kind.OBJECT, "Aliases", Kind.STRINGS, "Links", Kind.STRINGS));
         ep.properties().forEach(f -> {
-            if (!f.getKey().equals("IPAMConfig") && !f.getKey().equals("Aliases")) {
+            if (!f.getKey().equals("IPAMConfig") && !f.getKey().equals("Aliases") && !f.getKey().equals("Links")) {
                 refuseUnlessEmpty("EndpointConfig." + f.getKey(), f.getValue());
             }
         });
@@ -102,8 +105,10 @@ final class NetworkRequests {
         });
         List<String> aliases = new ArrayList<>();
         ep.path("Aliases").forEach(a -> aliases.add(a.asText()));
+        List<String> links = new ArrayList<>();
+        ep.path("Links").forEach(l -> links.add(l.asText()));
         return new ConnectRequest(requiredContainer(body), emptyToNull(text(ipam, "IPv4Address")),
-                emptyToNull(text(ipam, "IPv6Address")), aliases);
+                emptyToNull(text(ipam, "IPv6Address")), aliases, LinkRequests.onUserNetwork(links));
     }
 
     record Disconnect(String container, boolean force) {}

@@ -85,7 +85,8 @@ final class NetworkSettingsView {
             if (!a.ipv6Address().isEmpty()) ipam.put("IPv6Address", a.ipv6Address());
             m.put("IPAMConfig", ipam);
         }
-        m.put("Links", null);
+        // links on this (user-defined) network as given; legacy links are HostConfig.Links only, as in Docker
+        m.put("Links", a.links().isEmpty() ? null : a.links().stream().map(NetworkSpec.EndpointLink::inspectForm).toList());
         List<String> aliases = live.map(ContainerNetworkStatus.Endpoint::aliases).orElse(a.aliases());
         m.put("Aliases", aliases.isEmpty() ? null : aliases);
         m.put("MacAddress", live.map(ContainerNetworkStatus.Endpoint::macAddress).orElse(a.macAddress()));

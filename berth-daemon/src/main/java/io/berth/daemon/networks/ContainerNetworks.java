@@ -45,6 +45,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
     private final Supplier<ContainerService> containers;
     private volatile NetworkAttacher attacher;
     private volatile WarmNetworks warm;
+    private volatile java.util.function.Consumer<String> afterChange = id -> {};
 
     /** {@code containers} is asked lazily: the container service is built with this class's catalog in it. */
     public ContainerNetworks(NetworkService networks, Supplier<ContainerService> containers) {
@@ -54,6 +55,11 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
 
     public void attacher(NetworkAttacher attacher) {
         this.attacher = attacher;
+    }
+
+    /** Told the container's id after each connect and disconnect (names on the network changed: link lines follow them). */
+    public void afterChange(java.util.function.Consumer<String> hook) {
+        this.afterChange = hook;
     }
 
     /** The placeholders that keep used networks warm; a removed network's goes with it. */
@@ -233,7 +239,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
         if (!network.driver().equals(Network.BRIDGE_DRIVER)) {
             throw new ConflictException("container cannot be disconnected from host network or connected to host network");
         }
-        containers.get().changeNetwork(rq.container(), c -> {
+        Container changed = containers.get().changeNetwork(rq.container(), c -> {
             NetworkSpec spec = c.spec().network();
             if (spec.isHost()) throw new ConflictException("container cannot be disconnected from host network or connected to host network");
             if (!spec.joinedContainer().isEmpty()) {
@@ -245,8 +251,13 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             if (spec.attachments().stream().anyMatch(a -> a.networkId().equals(network.id()))) {
                 throw new ConflictException("endpoint with name " + c.name() + " already exists in network " + network.name());
             }
+            if (!rq.links().isEmpty() && network.name().equals(Network.DEFAULT_BRIDGE)) {
+                // Docker keeps them as DNS aliases on a network that has no DNS: nothing could resolve them
+                throw new io.berth.oci.errors.InvalidArgumentException("berth does not support EndpointConfig.Links on the default bridge network: "
+                        + "links are only supported for user-defined networks (legacy links are HostConfig.Links at create)");
+            }
             NetworkSpec.Attachment a = new NetworkSpec.Attachment(network.name(), network.id(), rq.aliases(),
-                    rq.ipv4Address(), rq.ipv6Address(), "");
+                    rq.ipv4Address(), rq.ipv6Address(), "", rq.links());
             if (c.state().isRunning()) {
                 try {
                     attacher.connect(c, a);
@@ -258,11 +269,12 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             all.add(a);
             return withAttachments(spec, all);
         });
+        afterChange.accept(changed.id());
     }
 
     @Override
     public void disconnect(Network network, String container, boolean force) {
-        containers.get().changeNetwork(container, c -> {
+        Container changed = containers.get().changeNetwork(container, c -> {
             NetworkSpec spec = c.spec().network();
             if (spec.isHost() && network.driver().equals("host")) {
                 throw new ConflictException("container cannot be disconnected from host network or connected to host network");
@@ -281,6 +293,7 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             }
             return withAttachments(spec, rest);
         });
+        afterChange.accept(changed.id());
     }
 
     /** The spec with new attachments; the mode stays what was asked at create, as HostConfig.NetworkMode does in Docker. */

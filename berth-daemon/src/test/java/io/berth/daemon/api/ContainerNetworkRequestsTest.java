@@ -208,4 +208,21 @@ class ContainerNetworkRequestsTest {
                 "the container-wide MAC address must match the endpoint-specific MAC address for the main network, or be left empty");
         rejects("{\"Image\":\"nginx\",\"MacAddress\":\"zz\"}", "invalid MAC address zz");
     }
+
+    @Test
+    void onAUserNetworkLinksAreTheEndpointsAndHostConfigLinksJoinTheFirstOne() throws IOException {
+        // what the docker CLI sends for docker run --network appnet --link db:database --link later:l
+        NetworkSpec n = net("""
+                {"Image":"nginx","HostConfig":{"NetworkMode":"appnet","Links":["db:database","later:l"]},
+                 "NetworkingConfig":{"EndpointsConfig":{"appnet":{"Links":["db:database","later:l"]}}}}""");
+        assertThat(n.links()).as("no legacy links").isEmpty();
+        assertThat(n.attachments()).singleElement().satisfies(a -> assertThat(a.links()).containsExactly(
+                new NetworkSpec.EndpointLink("db", "database"), new NetworkSpec.EndpointLink("later", "l")));
+        // docker-py's links= without an endpoint: applied to the first network, not left unused
+        assertThat(net("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"appnet\",\"Links\":[\"db\"]}}").attachments().getFirst().links())
+                .containsExactly(new NetworkSpec.EndpointLink("db", "db"));
+        // an endpoint not on a user-defined network has nothing to resolve links with
+        rejects("{\"Image\":\"nginx\",\"HostConfig\":{\"NetworkMode\":\"none\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"none\":{\"Links\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.none.Links here: links are only supported for user-defined networks");
+    }
 }

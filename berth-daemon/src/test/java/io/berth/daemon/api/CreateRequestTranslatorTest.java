@@ -336,8 +336,9 @@ class CreateRequestTranslatorTest {
         rejects("{\"Image\":\"busybox\",\"Domainname\":\"example.org\"}", "berth does not support Config.Domainname=example.org yet");
         rejects("{\"Image\":\"busybox\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Links\":[\"db\"]}}}}",
                 "berth does not support NetworkingConfig.EndpointsConfig.bridge.Links other than HostConfig.Links yet");
-        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"mynet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{\"Links\":[\"db\"]}}}}",
-                "berth does not support NetworkingConfig.EndpointsConfig.mynet.Links yet");
+        // links on a user-defined network are read now (ContainerNetworkRequestsTest); on host there is nothing to resolve them
+        rejects("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"host\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"host\":{\"Links\":[\"db\"]}}}}",
+                "berth does not support NetworkingConfig.EndpointsConfig.host.Links here: links are only supported for user-defined networks");
         rejects("{\"Image\":\"busybox\",\"SomeFutureField\":\"on\"}", "berth does not support Config.SomeFutureField=on yet");
         // What clients send when the options were not given, and values that say what berth does anyway.
         translate("{\"Image\":\"busybox\",\"Volumes\":{},\"ExposedPorts\":null,\"NetworkDisabled\":true,\"HostConfig\":{\"Binds\":null,"

@@ -70,7 +70,34 @@ class LinkRequestsTest {
     }
 
     @Test
-    void aMissingContainerAndEveryOtherModeAreRefusedWithDockersWordsOrByName() {
+    void aBridgeEndpointBesideAnotherFirstNetworkMakesNoLegacyLinkAndIsRefused() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        assertThatThrownBy(() -> LinkRequests.resolve(m.readTree("[\"db\"]"), m.readTree("{\"bridge\":{\"Links\":[\"db\"]}}"),
+                mode("mynet"), LinkRequestsTest::idOf))
+                .hasMessage("berth does not support NetworkingConfig.EndpointsConfig.bridge.Links other than HostConfig.Links yet");
+    }
+
+    @Test
+    void onAUserNetworkTheCopiesAreOneLinkAndTargetsNeedNotExist() {
+        // the docker CLI sends --link in HostConfig.Links and in the first endpoint: one link each
+        assertThat(LinkRequests.onUserNetwork(List.of("db:database", "later"), List.of("db:database", "/db:/web/d2")))
+                .containsExactly(new NetworkSpec.EndpointLink("db", "database"), new NetworkSpec.EndpointLink("later", "later"),
+                        new NetworkSpec.EndpointLink("db", "d2"));
+        assertThat(new NetworkSpec.EndpointLink("db", "database").inspectForm()).isEqualTo("db:database");
+        assertThat(new NetworkSpec.EndpointLink("later", "later").inspectForm()).isEqualTo("later");
+    }
+
+    @Test
+    void onAUserNetworkOneAliasForTwoTargetsAndNamesThatCannotGoIntoHostsAreRefused() {
+        assertThatThrownBy(() -> LinkRequests.onUserNetwork(List.of("db:x", "cache:x")))
+                .hasMessage("Conflict. The link alias \"x\" is given twice");
+        assertThatThrownBy(() -> LinkRequests.onUserNetwork(List.of("d b:x"))).hasMessage("bad format for links: d b:x");
+        assertThatThrownBy(() -> LinkRequests.onUserNetwork(List.of("db:x\n1.2.3.4 evil"))).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> LinkRequests.onUserNetwork(List.of(""))).hasMessage("empty string specified for links");
+    }
+
+    @Test
+    void aMissingContainerAndEveryOtherModeAreRefusedWithDockersWordsOrByName() throws Exception {
         assertThatThrownBy(() -> resolve("[\"nope:x\"]", "bridge")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessage("could not get container for nope: No such container: nope");
         assertThatThrownBy(() -> resolve("[\"db\"]", "host"))
@@ -78,7 +105,8 @@ class LinkRequestsTest {
         assertThatThrownBy(() -> resolve("[\"db\"]", "container:" + DB))
                 .hasMessage("conflicting options: container type network can't be used with links. This would result in undefined behavior");
         assertThatThrownBy(() -> resolve("[\"db\"]", "none")).hasMessageContaining("berth does not support HostConfig.Links with HostConfig.NetworkMode=none");
-        assertThatThrownBy(() -> resolve("[\"db\"]", "mynet")).hasMessageContaining("berth does not support HostConfig.Links on the user-defined network mynet");
+        // on a user-defined network they are no legacy links (onUserNetwork): nothing is looked up here, nothing refused
+        assertThat(resolve("[\"nosuch:x\"]", "mynet")).isEmpty();
         assertThatThrownBy(() -> resolve("[\"db:x\",\"dbid:x\"]", "bridge")).isInstanceOf(InvalidArgumentException.class);
     }
 }

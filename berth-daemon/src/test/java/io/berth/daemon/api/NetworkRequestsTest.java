@@ -59,7 +59,11 @@ class NetworkRequestsTest {
         assertEquals("10.1.0.5", c.ipv4Address());
         assertNull(c.ipv6Address());
         assertEquals(List.of("w"), c.aliases());
-        assertThrows(InvalidArgumentException.class, () -> NetworkRequests.connect(json("{\"Container\":\"web\",\"EndpointConfig\":{\"Links\":[\"a:b\"]}}")));
+        // docker network connect --link: parsed as a create's links on a user-defined network
+        assertEquals(List.of(new io.berth.runtime.NetworkSpec.EndpointLink("a", "b")),
+                NetworkRequests.connect(json("{\"Container\":\"web\",\"EndpointConfig\":{\"Links\":[\"a:b\"]}}")).links());
+        assertThrows(InvalidArgumentException.class, () -> NetworkRequests.connect(json("{\"Container\":\"web\",\"EndpointConfig\":{\"Links\":[\"a:b:c\"]}}")));
+        assertThrows(InvalidArgumentException.class, () -> NetworkRequests.connect(json("{\"Container\":\"web\",\"EndpointConfig\":{\"Links\":\"a:b\"}}")));
         assertThrows(InvalidArgumentException.class, () -> NetworkRequests.connect(json("{}")));
         var d = NetworkRequests.disconnect(json("{\"Container\":\"web\",\"Force\":true}"));
         assertEquals("web", d.container());

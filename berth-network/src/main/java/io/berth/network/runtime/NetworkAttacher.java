@@ -53,9 +53,10 @@ public final class NetworkAttacher {
             Files.writeString(c.paths().resolvConfFile(),
                     ResolvConf.build(host, resolvers, false, spec.dns(), spec.dnsSearch(), spec.dnsOptions()));
         }
-        List<String> lines = new ArrayList<>(Files.exists(c.paths().hostsFile()) ? Files.readAllLines(c.paths().hostsFile()) : List.of());
-        lines.addAll(ownHostsLines(c, e));
-        Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
+        io.berth.runtime.LiveHostsFile.edit(c.paths().hostsFile(), lines -> {
+            lines.addAll(ownHostsLines(c, e));
+            return lines;
+        });
         return e;
     }
 
@@ -68,10 +69,11 @@ public final class NetworkAttacher {
         disconnect(c.id(), c.paths().runDir(), network);
         List<String> gone = before.stream().filter(e -> e.network().equals(network) || e.networkId().equals(network))
                 .flatMap(e -> ownHostsLines(c, e).stream()).toList();
-        if (!gone.isEmpty() && Files.exists(c.paths().hostsFile())) {
-            List<String> lines = new ArrayList<>(Files.readAllLines(c.paths().hostsFile()));
-            lines.removeAll(gone);
-            Files.writeString(c.paths().hostsFile(), String.join("\n", lines) + "\n");
+        if (!gone.isEmpty()) {
+            io.berth.runtime.LiveHostsFile.edit(c.paths().hostsFile(), lines -> {
+                lines.removeAll(gone);
+                return lines;
+            });
         }
     }
 
