@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +19,6 @@ import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
-import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked), logs, resize. */
@@ -50,7 +51,9 @@ public final class ContainerStreamRoutes {
             OutputStream out = rs.hijack(rq.wantsUpgrade(), tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED).out();
             if (rq.queryFlag("logs")) {
                 letClientReadHead();
-                replayLogs(c, new LogFrames(out, tty), stdout, stderr);
+                try (LogFrames frames = new LogFrames(Channels.newChannel(out), tty, stdout, stderr)) {
+                    replayLogs(c, frames);
+                }
             }
             out.flush();
             return;
@@ -174,12 +177,14 @@ public final class ContainerStreamRoutes {
                 DockerTime.parse(rq.queryParam("until")), tail);
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
-        try (OutputStream out = rs.stream(200, c.spec().process().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions.
-            LogFrames framing = new LogFrames(out, c.spec().process().tty());
-            reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
+        boolean tty = c.spec().process().tty();
+        try (WritableByteChannel out = rs.streamChannel(200, tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+             LogFrames frames = new LogFrames(out, tty, stdout, stderr)) {
+            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions; without
+            // timestamps the reader copies their data straight into the frames' buffer (LogFrames is a CopySink).
+            reader.read(options, timestamps, timestamps ? withTimestamps(frames) : frames, () -> {
                 try {
-                    framing.flush();
+                    frames.flush();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -189,18 +194,15 @@ public final class ContainerStreamRoutes {
         }
     }
 
-    /** Writes the chosen streams' records as frames, each line behind its time when asked for. */
-    private static LogReader.RecordSink framedSink(LogFrames framing, boolean stdout, boolean stderr, boolean timestamps) {
+    /** Writes the wanted streams' records as frames, each line behind its time. */
+    private static LogReader.RecordSink withTimestamps(LogFrames frames) {
         return (stream, nanos, data, off, len, partial) -> {
-            boolean isErr = stream == LogEntry.Stream.STDERR;
-            if (isErr ? !stderr : !stdout) return true;
-            int id = isErr ? StreamFraming.STDERR : StreamFraming.STDOUT;
+            if (!frames.wants(stream)) return true;
+            int id = LogFrames.streamId(stream);
             try {
-                if (timestamps) {
-                    byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
-                    framing.append(id, prefix, 0, prefix.length);
-                }
-                framing.append(id, data, off, len);
+                byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
+                frames.append(id, prefix, 0, prefix.length);
+                frames.append(id, data, off, len);
                 return true;
             } catch (IOException e) {
                 return false; // the client went away
@@ -208,10 +210,10 @@ public final class ContainerStreamRoutes {
         };
     }
 
-    private void replayLogs(Container c, LogFrames framing, boolean stdout, boolean stderr) {
-        containers.logs(c.id()).read(LogReader.Options.ALL, false, framedSink(framing, stdout, stderr, false), () -> {
+    private void replayLogs(Container c, LogFrames frames) {
+        containers.logs(c.id()).read(LogReader.Options.ALL, false, frames, () -> {
             try {
-                framing.flush();
+                frames.flush();
             } catch (IOException e) {
                 // the client went away; the attach ends with it
             }

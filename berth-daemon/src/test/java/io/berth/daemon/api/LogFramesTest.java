@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ class LogFramesTest {
     @Test
     void recordsOfOneStreamMergeIntoAFrameAndAnotherStreamStartsOne() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        LogFrames frames = new LogFrames(out, false);
+        LogFrames frames = new LogFrames(Channels.newChannel(out), false, true, true);
         frames.append(StreamFraming.STDOUT, segment("xa\n"), 1, 2);
         frames.append(StreamFraming.STDOUT, bytes("b\n"), 0, 2);
         frames.append(StreamFraming.STDERR, segment("e\n"), 0, 2);
@@ -30,19 +32,24 @@ class LogFramesTest {
     void framesStayUnder64KiBAndAFullBufferIsOneWriteOfWholeFrames() throws IOException {
         List<Integer> writes = new ArrayList<>();
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        OutputStream out = new OutputStream() {
+        WritableByteChannel out = new WritableByteChannel() {
             @Override
-            public void write(int b) {
-                throw new AssertionError("single bytes are never written");
+            public int write(ByteBuffer b) {
+                writes.add(b.remaining());
+                int n = b.remaining();
+                while (b.hasRemaining()) all.write(b.get());
+                return n;
             }
 
             @Override
-            public void write(byte[] b, int off, int len) {
-                writes.add(len);
-                all.write(b, off, len);
+            public boolean isOpen() {
+                return true;
             }
+
+            @Override
+            public void close() {}
         };
-        LogFrames frames = new LogFrames(out, false);
+        LogFrames frames = new LogFrames(out, false, true, true);
         byte[] line = "y".repeat(99).concat("\n").getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < 20_000; i++) frames.append(StreamFraming.STDOUT, line, 0, line.length); // 2 MB
         frames.flush();
@@ -62,7 +69,7 @@ class LogFramesTest {
     @Test
     void aTerminalsStreamHasNoHeaders() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        LogFrames frames = new LogFrames(out, true);
+        LogFrames frames = new LogFrames(Channels.newChannel(out), true, true, true);
         frames.append(StreamFraming.STDOUT, bytes("one\n"), 0, 4);
         frames.append(StreamFraming.STDOUT, bytes("two\n"), 0, 4);
         frames.flush();
