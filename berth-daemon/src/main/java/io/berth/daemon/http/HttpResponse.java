@@ -8,7 +8,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.StandardSocketOptions;
 import java.nio.channels.Channels;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -24,6 +26,8 @@ import java.util.Map;
 public final class HttpResponse {
     /** The size of a bulk body's chunks: as large as Docker's (Go's io.Copy moves 32 KiB) and more. */
     static final int BULK_CHUNK = 64 * 1024;
+    /** The socket's send buffer for a body written from buffers (the kernel caps it at net.core.wmem_max). */
+    private static final int STREAM_SEND_BUFFER = 4 * 1024 * 1024;
 
     private final OutputStream out;
     private final InputStream rawIn;
@@ -102,6 +106,9 @@ public final class HttpResponse {
      * the socket without being copied into a stream. Closing the channel ends the response.
      */
     public WritableByteChannel streamChannel(int status, String contentType) throws IOException {
+        // Room for several of the caller's buffers in the socket: with the default (208 KiB) a writer of 512 KiB
+        // blocks in every write, and each block parks the virtual thread and wakes it through the poller.
+        if (socket instanceof NetworkChannel s) s.setOption(StandardSocketOptions.SO_SNDBUF, STREAM_SEND_BUFFER);
         return startChunked(status, contentType)
                 ? new ChunkedChannel(out, socket) : Channels.newChannel(OutputStream.nullOutputStream());
     }
