@@ -90,6 +90,37 @@ class LogDataCopierTest {
         assertThat(timed.accepted).isEqualTo(2); // every record: the times are needed
     }
 
+    @Test
+    void theVectorAndTheWordCopyFindTheSameNewlineAndCopyTheSameBytes() {
+        assertThat(LogDataCopier.VECTORS).as("the tests' JVM has the Vector API, as berthd's").isTrue();
+        Random random = new Random(7);
+        for (int round = 0; round < 2000; round++) {
+            byte[] src = new byte[1 + random.nextInt(200)];
+            for (int k = 0; k < src.length; k++) src[k] = (byte) ('a' + random.nextInt(26));
+            for (int n = random.nextInt(3); n > 0; n--) src[random.nextInt(src.length)] = '\n';
+            int from = random.nextInt(src.length);
+            int limit = random.nextInt(300);
+            MemorySegment words = MemorySegment.ofArray(new byte[300]);
+            MemorySegment vectors = MemorySegment.ofArray(new byte[300]);
+            MemorySegment s = MemorySegment.ofArray(src);
+            long byWords = LogDataCopier.copyToNewline(s, from, src.length, words, 3, limit);
+            long byVectors = LogVectorCopy.copyToNewline(s, from, src.length, vectors, 3, limit);
+            long expected = LogReader.indexOfNewline(s, from, src.length);
+            for (long nl : new long[] {byWords, byVectors}) {
+                // either the newline, or none found before a word or vector would pass the end or the limit
+                if (nl >= 0) assertThat(nl).isEqualTo(expected);
+            }
+            if (byWords >= 0) assertThat(words.asSlice(3, byWords - from + 1).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(s.asSlice(from, byWords - from + 1).toArray(ValueLayout.JAVA_BYTE));
+            if (byVectors >= 0) assertThat(vectors.asSlice(3, byVectors - from + 1).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(s.asSlice(from, byVectors - from + 1).toArray(ValueLayout.JAVA_BYTE));
+            if (expected >= 0 && expected + LogVectorCopy.WIDTH < src.length && 3 + expected - from + LogVectorCopy.WIDTH < limit) {
+                assertThat(byVectors).isEqualTo(expected); // room enough: the vector copy finds it
+                assertThat(byWords).isEqualTo(expected);
+            }
+        }
+    }
+
     /** What the general parser makes of {@code bytes}, delivered record by record to {@code sink}'s accept. */
     private static long general(byte[] bytes, RunsSink sink) {
         MemorySegment seg = MemorySegment.ofArray(bytes);
