@@ -14,6 +14,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.runtime.LogEntry;
+
 /** A log replay's framing: records of one stream merged into frames, several frames per write. */
 class LogFramesTest {
     @Test
@@ -74,6 +76,46 @@ class LogFramesTest {
         frames.append(StreamFraming.STDOUT, bytes("two\n"), 0, 4);
         frames.flush();
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("one\ntwo\n");
+    }
+
+    @Test
+    void runsCopiedIntoTheBufferBecomeFramesAndAnEmptyRunNone() throws IOException {
+        for (boolean raw : new boolean[] {false, true}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (LogFrames frames = new LogFrames(Channels.newChannel(out), raw, true, true)) {
+                run(frames, LogEntry.Stream.STDOUT, "a\n");
+                run(frames, LogEntry.Stream.STDOUT, "b\n"); // continues the open frame
+                run(frames, LogEntry.Stream.STDERR, ""); // a run that took nothing
+                run(frames, LogEntry.Stream.STDERR, "e\n");
+                assertThat(frames.accept(LogEntry.Stream.STDERR, 0, segment("f\n"), 0, 2, false)).isTrue();
+                frames.flush();
+            }
+            if (raw) {
+                assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("a\nb\ne\nf\n");
+            } else {
+                assertThat(out.toByteArray()).containsExactly(1, 0, 0, 0, 0, 0, 0, 4, 'a', '\n', 'b', '\n',
+                        2, 0, 0, 0, 0, 0, 0, 4, 'e', '\n', 'f', '\n');
+            }
+        }
+    }
+
+    @Test
+    void aStreamNotAskedForIsNotWanted() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (LogFrames frames = new LogFrames(Channels.newChannel(out), false, false, true)) {
+            assertThat(frames.wants(LogEntry.Stream.STDOUT)).isFalse();
+            assertThat(frames.accept(LogEntry.Stream.STDOUT, 0, segment("o\n"), 0, 2, false)).isTrue();
+            frames.flush();
+        }
+        assertThat(out.size()).isZero();
+    }
+
+    /** What the log reader's copier does: data copied at the offset begin gives, then the run ended after it. */
+    private static void run(LogFrames frames, LogEntry.Stream stream, String data) {
+        long at = frames.begin(stream);
+        assertThat(frames.limit() - at).isGreaterThanOrEqualTo(data.length());
+        MemorySegment.copy(segment(data), 0, frames.buffer(), at, data.length());
+        frames.end(at + data.length());
     }
 
     private static byte[] bytes(String s) {
