@@ -63,7 +63,9 @@ final class BerthdProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        // as ./berthd starts it: the Vector API for reading logs (LogVectorCopy)
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "--add-modules",
+                "jdk.incubator.vector", "-XX:+UseSerialGC"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", CLASSPATH, "io.berth.daemon.Main", "--data-root", dataRoot.toString(),
                 "--exec-root", execRoot.toString(), "--host", host()));

@@ -51,13 +51,37 @@ public final class LogReader {
         boolean accept(LogEntry.Stream stream, long epochNanos, MemorySegment data, long off, int len, boolean partial);
     }
 
+    /**
+     * A sink that also takes records' data copied straight into its memory, in runs of one stream's records back to
+     * back, with no call per record ({@link LogDataCopier}): how a log is read when neither its times nor since/until
+     * are needed. Records the copier cannot take (another shape than conmon's, or too long for the run's room) come
+     * through {@link #accept} between runs, with times 0.
+     */
+    public interface CopySink extends RecordSink {
+        /** Whether records of {@code stream} are wanted at all; the others are skipped. */
+        boolean wants(LogEntry.Stream stream);
+
+        /** The memory runs are copied into. */
+        MemorySegment buffer();
+
+        /**
+         * Starts a run of {@code stream}'s data (or continues the last one): where in {@link #buffer} its first byte
+         * goes, or -1 to stop reading. The run may fill the buffer up to {@link #limit}.
+         */
+        long begin(LogEntry.Stream stream);
+
+        /** Where the run begun last must end. */
+        long limit();
+
+        /** The run begun last ends at {@code end}, the offset after its last byte. */
+        void end(long end);
+    }
+
     private static final long POLL_MS = 100;
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
-    /** conmon writes nanoseconds always as nine digits: {@code 2026-12-07T09:53:43.780295775+00:00}. */
-    private static final int CONMON_TIME_LENGTH = 35;
-    /** {@code <time> stdout F }: where a conmon record's data begins. */
-    private static final int CONMON_FIELDS = CONMON_TIME_LENGTH + 10;
+    private static final int CONMON_TIME_LENGTH = LogDataCopier.TIME_LENGTH;
+    private static final int CONMON_FIELDS = LogDataCopier.FIELDS;
     /** Bytes mapped at once; conmon splits a line into records of at most 8 KiB, so a window holds many. */
     private static final long WINDOW = 8L * 1024 * 1024;
     /** Read size backwards (tail) and of decompressed blocks. */
@@ -141,11 +165,13 @@ public final class LogReader {
     public void read(Options options, boolean withTimes, RecordSink sink, Runnable caughtUp) {
         long since = options.since() == null ? Long.MIN_VALUE : epochNanos(options.since());
         long until = options.until() == null ? Long.MAX_VALUE : epochNanos(options.until());
-        RecordSink filtered = (stream, nanos, data, off, len, partial) -> {
+        boolean bounded = options.since() != null || options.until() != null;
+        // unwrapped when there is nothing to filter, so that a CopySink stays one
+        RecordSink filtered = !bounded ? sink : (stream, nanos, data, off, len, partial) -> {
             if (nanos >= until) return false; // records are in time order: nothing later can match
             return nanos < since || sink.accept(stream, nanos, data, off, len, partial);
         };
-        LogTimeParser times = new LogTimeParser(withTimes || options.since() != null || options.until() != null);
+        LogTimeParser times = new LogTimeParser(withTimes || bounded);
         List<Source> sources = open();
         try {
             Plain followed = sources.isEmpty() || !(sources.getLast() instanceof Plain p) ? null : p;
@@ -399,6 +425,7 @@ public final class LogReader {
 
     /** Delivers the complete records in {@code seg[0, len)}; returns the bytes they take, or -1 when told to stop. */
     private static long deliverAll(MemorySegment seg, long len, LogTimeParser times, RecordSink sink) {
+        if (!times.enabled() && sink instanceof CopySink copy) return LogDataCopier.copyAll(seg, len, copy);
         long start = 0;
         while (true) {
             long i = indexOfNewline(seg, dataStart(seg, start, len), len);
@@ -423,7 +450,7 @@ public final class LogReader {
     }
 
     /** Parses one record {@code <time> <stream> <tag> <data>} in {@code line[from, to)}, to being its newline. */
-    private static boolean deliver(MemorySegment line, long from, long to, LogTimeParser times, RecordSink sink) {
+    static boolean deliver(MemorySegment line, long from, long to, LogTimeParser times, RecordSink sink) {
         long s1 = spaceAt(line, from + CONMON_TIME_LENGTH, from, to);
         if (s1 < 0) return true;
         long s2 = spaceAt(line, s1 + 7, s1 + 1, to); // " stdout " or " stderr "

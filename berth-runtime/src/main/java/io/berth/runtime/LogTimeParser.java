@@ -26,6 +26,10 @@ final class LogTimeParser {
         this.enabled = enabled;
     }
 
+    boolean enabled() {
+        return enabled;
+    }
+
     /** Nanoseconds since the epoch, or {@link #INVALID}. */
     long parse(MemorySegment b, long from, long to) {
         if (to - from < SECONDS_PREFIX + 1) return INVALID;

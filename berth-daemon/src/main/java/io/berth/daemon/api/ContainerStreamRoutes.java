@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,6 @@ import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
-import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked, or over a WebSocket), logs, resize. */
@@ -145,7 +146,11 @@ public final class ContainerStreamRoutes {
         if (!o.stream()) {
             // logs=1 without stream: replay what was logged and end.
             AttachConnection conn = answer.open();
-            if (o.logs()) replayLogs(c, new LogFrames(conn.out(), conn.raw()), o.stdout(), o.stderr());
+            if (o.logs()) {
+                try (LogFrames frames = new LogFrames(Channels.newChannel(conn.out()), conn.raw(), o.stdout(), o.stderr())) {
+                    replayLogs(c, frames);
+                }
+            }
             conn.out().flush();
             return;
         }
@@ -286,12 +291,14 @@ public final class ContainerStreamRoutes {
                 DockerTime.parse(rq.queryParam("until")), tail);
         boolean timestamps = rq.queryFlag("timestamps");
         LogReader reader = containers.logs(c.id());
-        try (OutputStream out = rs.stream(200, c.spec().process().tty() ? StreamFraming.RAW : StreamFraming.MULTIPLEXED)) {
-            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions.
-            LogFrames framing = new LogFrames(out, c.spec().process().tty());
-            reader.read(options, timestamps, framedSink(framing, stdout, stderr, timestamps), () -> {
+        boolean tty = c.spec().process().tty();
+        try (WritableByteChannel out = rs.streamChannel(200, tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
+             LogFrames frames = new LogFrames(out, tty, stdout, stderr)) {
+            // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions; without
+            // timestamps the reader copies their data straight into the frames' buffer (LogFrames is a CopySink).
+            reader.read(options, timestamps, timestamps ? withTimestamps(frames) : frames, () -> {
                 try {
-                    framing.flush();
+                    frames.flush();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -301,18 +308,15 @@ public final class ContainerStreamRoutes {
         }
     }
 
-    /** Writes the chosen streams' records as frames, each line behind its time when asked for. */
-    private static LogReader.RecordSink framedSink(LogFrames framing, boolean stdout, boolean stderr, boolean timestamps) {
+    /** Writes the wanted streams' records as frames, each line behind its time. */
+    private static LogReader.RecordSink withTimestamps(LogFrames frames) {
         return (stream, nanos, data, off, len, partial) -> {
-            boolean isErr = stream == LogEntry.Stream.STDERR;
-            if (isErr ? !stderr : !stdout) return true;
-            int id = isErr ? StreamFraming.STDERR : StreamFraming.STDOUT;
+            if (!frames.wants(stream)) return true;
+            int id = LogFrames.streamId(stream);
             try {
-                if (timestamps) {
-                    byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
-                    framing.append(id, prefix, 0, prefix.length);
-                }
-                framing.append(id, data, off, len);
+                byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
+                frames.append(id, prefix, 0, prefix.length);
+                frames.append(id, data, off, len);
                 return true;
             } catch (IOException e) {
                 return false; // the client went away
@@ -320,10 +324,10 @@ public final class ContainerStreamRoutes {
         };
     }
 
-    private void replayLogs(Container c, LogFrames framing, boolean stdout, boolean stderr) {
-        containers.logs(c.id()).read(LogReader.Options.ALL, false, framedSink(framing, stdout, stderr, false), () -> {
+    private void replayLogs(Container c, LogFrames frames) {
+        containers.logs(c.id()).read(LogReader.Options.ALL, false, frames, () -> {
             try {
-                framing.flush();
+                frames.flush();
             } catch (IOException e) {
                 // the client went away; the attach ends with it
             }

@@ -182,7 +182,7 @@ public final class ApiHttpServer implements AutoCloseable {
             return;
         }
         try (Closeable connection = streams.connection()) {
-            serve(channel, deadline, new BufferedInputStream(streams.in(), 16 * 1024),
+            serve(channel, tls == null ? channel : null, deadline, new BufferedInputStream(streams.in(), 16 * 1024),
                     new BufferedOutputStream(streams.out(), 16 * 1024));
         }
     }
@@ -245,7 +245,9 @@ public final class ApiHttpServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel channel, HeadTimer.Deadline first, BufferedInputStream in, OutputStream out) throws IOException {
+    /** @param plain the socket when the connection is not TLS, so that a response may write buffers to it directly */
+    private void serve(SocketChannel channel, SocketChannel plain, HeadTimer.Deadline first, BufferedInputStream in,
+                       OutputStream out) throws IOException {
         HeadTimer.Deadline deadline = first;
         while (!closed) {
             RequestHead head;
@@ -255,7 +257,7 @@ public final class ApiHttpServer implements AutoCloseable {
                 refuse(out, in, e.status(), e.getMessage());
                 return;
             }
-            if (!serveOne(head, in, out)) {
+            if (!serveOne(head, in, out, plain)) {
                 return;
             }
             HeadTimer.awaitNextRequest(in);
@@ -264,7 +266,7 @@ public final class ApiHttpServer implements AutoCloseable {
     }
 
     /** Serves one request; true when the connection may carry the next one. */
-    private boolean serveOne(RequestHead head, InputStream in, OutputStream out) throws IOException {
+    private boolean serveOne(RequestHead head, InputStream in, OutputStream out, SocketChannel plain) throws IOException {
         RequestBody body = new RequestBody(head.chunked() ? new ChunkedInputStream(in)
                 : head.contentLength() > 0 ? new BoundedInputStream(in, head.contentLength()) : InputStream.nullInputStream());
         HttpRequest request;
@@ -282,7 +284,7 @@ public final class ApiHttpServer implements AutoCloseable {
             out.write(CONTINUE);
             out.flush();
         }
-        HttpResponse response = new HttpResponse(out, in, head.method().equals("HEAD"));
+        HttpResponse response = new HttpResponse(out, in, plain, head.method().equals("HEAD"));
         dispatch(request, response, body);
         if (!response.keepAlive() || !head.keepAlive()) {
             return false;
@@ -350,7 +352,7 @@ public final class ApiHttpServer implements AutoCloseable {
 
     /** Answers a request that is refused before any handler, and closes: nothing after it can be framed. */
     private static void refuse(OutputStream out, InputStream in, int status, String why) throws IOException {
-        HttpResponse refused = new HttpResponse(out, in, false);
+        HttpResponse refused = new HttpResponse(out, in, null, false);
         refused.header("Connection", "close").json(status, Map.of("message", "malformed HTTP request: " + why));
     }
 

@@ -1,12 +1,17 @@
 package io.berth.daemon.http;
 
 import io.berth.http.ReasonPhrases;
+import io.berth.http.ChunkedChannel;
 import io.berth.http.ChunkedOutputStream;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Channels;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -21,17 +26,22 @@ import java.util.Map;
 public final class HttpResponse {
     /** The size of a bulk body's chunks: as large as Docker's (Go's io.Copy moves 32 KiB) and more. */
     static final int BULK_CHUNK = 64 * 1024;
+    /** The socket's send buffer for a body written from buffers (the kernel caps it at net.core.wmem_max). */
+    private static final int STREAM_SEND_BUFFER = 4 * 1024 * 1024;
 
     private final OutputStream out;
     private final InputStream rawIn;
+    /** The connection's socket when it is plain (no TLS), which {@link #out} writes to; else null. */
+    private final WritableByteChannel socket;
     private final boolean headOnly;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean committed;
     private boolean keepAlive = true;
 
-    HttpResponse(OutputStream out, InputStream rawIn, boolean headOnly) {
+    HttpResponse(OutputStream out, InputStream rawIn, WritableByteChannel socket, boolean headOnly) {
         this.out = out;
         this.rawIn = rawIn;
+        this.socket = socket;
         this.headOnly = headOnly;
     }
 
@@ -88,17 +98,34 @@ public final class HttpResponse {
 
     /** Starts a chunked body (logs, events, progress); each write is a chunk sent at once; closing the stream ends the response. */
     public OutputStream stream(int status, String contentType) throws IOException {
+        return startChunked(status, contentType) ? new ChunkedOutputStream(out, true) : OutputStream.nullOutputStream();
+    }
+
+    /**
+     * As {@link #stream}, for a body written from buffers (a log replay): on a plain connection their data goes to
+     * the socket without being copied into a stream. Closing the channel ends the response.
+     */
+    public WritableByteChannel streamChannel(int status, String contentType) throws IOException {
+        // Room for several of the caller's buffers in the socket: with the default (208 KiB) a writer of 512 KiB
+        // blocks in every write, and each block parks the virtual thread and wakes it through the poller.
+        if (socket instanceof NetworkChannel s) s.setOption(StandardSocketOptions.SO_SNDBUF, STREAM_SEND_BUFFER);
+        return startChunked(status, contentType)
+                ? new ChunkedChannel(out, socket) : Channels.newChannel(OutputStream.nullOutputStream());
+    }
+
+    /** Writes the head of a chunked response; false for a HEAD request, which gets no body. */
+    private boolean startChunked(int status, String contentType) throws IOException {
         headers.put("Content-Type", contentType);
         if (headOnly) {
             headers.put("Content-Length", "0");
             writeHead(status);
             out.flush();
-            return OutputStream.nullOutputStream();
+            return false;
         }
         headers.put("Transfer-Encoding", "chunked");
         writeHead(status);
         out.flush();
-        return new ChunkedOutputStream(out, true);
+        return true;
     }
 
     /**
