@@ -113,7 +113,7 @@ public final class Daemon implements AutoCloseable {
                     }
                 },
                 (action, n) -> events.publish("network", action, n.id(), java.util.Map.of("name", n.name(), "type", n.driver())),
-                new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()));
+                new HostNetworkClaims(HOST_RUN_DIR, options.dataRoot()), options.defaultNetworkOptions());
         networkService.ensurePredefined();
         ContainerNetworks containerNetworks = new ContainerNetworks(networkService, containersRef::get);
         networksRef.set(containerNetworks);

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.berth.daemon.http.ApiHost;
 import io.berth.daemon.http.ApiJson;
+import io.berth.network.Network;
+import io.berth.network.NetworkService;
 import io.berth.runtime.LogSettings;
 import io.berth.oci.errors.InvalidArgumentException;
 
@@ -25,7 +27,7 @@ import io.berth.oci.errors.InvalidArgumentException;
  * berthd's command line, over an optional JSON config file in the shape of Docker's daemon.json
  * ({@code data-root}, {@code exec-root}, {@code hosts}, {@code tls}, {@code tlsverify}, {@code tlscacert},
  * {@code tlscert}, {@code tlskey}, {@code default-runtime}, {@code insecure-registries}, {@code group},
- * {@code log-driver}, {@code log-opts}).
+ * {@code log-driver}, {@code log-opts}, {@code default-network-opts}).
  * A flag wins over the file; insecure registries from both apply.
  *
  * @param dataRoot images, snapshots and containers (persistent)
@@ -37,10 +39,17 @@ import io.berth.oci.errors.InvalidArgumentException;
  *                            applies only when it exists, as dockerd treats its default group "docker")
  * @param defaultLog the log driver and options of containers whose create names none (Docker's json-file unless
  *                   the file's log-driver/log-opts say otherwise; checked at start as a create checks them)
+ * @param defaultNetworkOptions the bridge driver's options that a network create without them gets (dockerd's
+ *                              {@code --default-network-opt bridge=KEY=VALUE} and daemon.json's
+ *                              {@code default-network-opts}), e.g. a larger MTU for every user network
  */
 public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, TlsFiles tls, String defaultRuntime,
                             List<String> insecureRegistries, String socketGroup, boolean socketGroupExplicit,
-                            LogSettings defaultLog) {
+                            LogSettings defaultLog, Map<String, String> defaultNetworkOptions) {
+    public DaemonOptions {
+        defaultNetworkOptions = Map.copyOf(defaultNetworkOptions);
+    }
+
     /** berth's counterpart of dockerd's "docker" group: members may use the socket, and so are root-equivalent. */
     static final String DEFAULT_SOCKET_GROUP = "berth";
     static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -56,6 +65,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
             Usage: berthd [--config-file FILE] [--data-root DIR] [--exec-root DIR] [-H unix:///path.sock|tcp://HOST:PORT ...]
                           [--tlsverify] [--tls] [--tlscacert FILE] [--tlscert FILE] [--tlskey FILE]
                           [--runtime crun|runc] [--insecure-registry HOST[:PORT]|CIDR ...] [--group GROUP]
+                          [--default-network-opt bridge=KEY=VALUE ...]
               --config-file daemon.json-style settings (default /etc/berth/daemon.json when it exists)
               --data-root   persistent state (default /var/lib/berth)
               --exec-root   runtime state on tmpfs (default /run/berth/exec; /run/berth/exec-HASH for another data root)
@@ -70,6 +80,8 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
               --insecure-registry  a registry reached over plain HTTP (repeatable; loopback always is)
               -G, --group   group given access to the sockets, mode 0660 root:GROUP (default "berth" when that
                             group exists; "" for root only)
+              --default-network-opt  an option every new user network of the driver gets unless its create
+                            gives it, repeatable (bridge=com.docker.network.driver.mtu=65520)
             """;
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/berth/daemon.json");
@@ -96,6 +108,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
         Path certFile = null;
         Path keyFile = null;
         LinkedHashSet<String> insecure = new LinkedHashSet<>();
+        Map<String, String> networkOptionFlags = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
@@ -122,6 +135,7 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
                 case "--runtime", "--default-runtime" -> runtime = runtime(value);
                 case "--insecure-registry" -> insecure.add(value);
                 case "--group", "-G" -> group = value;
+                case "--default-network-opt" -> defaultNetworkOption(value, networkOptionFlags);
                 default -> throw new InvalidArgumentException("unknown flag: " + flag + "\n" + USAGE);
             }
         }
@@ -142,6 +156,14 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
         if (group == null && file.has("group")) {
             if (!file.get("group").isTextual()) throw new InvalidArgumentException("config file: \"group\" must be a string");
             group = file.get("group").asText();
+        }
+
+        Map<String, String> networkOptions = new TreeMap<>(fileNetworkOptions(file));
+        networkOptions.putAll(networkOptionFlags);
+        try {
+            NetworkService.checkDefaultOptions(networkOptions);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("default network options: " + e.getMessage());
         }
 
         // As dockerd: --tlsverify implies --tls, and the files default to the Docker certificate directory.
@@ -166,7 +188,46 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
         if (execRoot == null) execRoot = defaultExecRoot(dataRoot);
         boolean groupExplicit = group != null;
         return new DaemonOptions(dataRoot, execRoot, List.copyOf(hosts), tlsFiles, runtime, List.copyOf(new ArrayList<>(insecure)),
-                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit, defaultLog(file));
+                groupExplicit ? group : DEFAULT_SOCKET_GROUP, groupExplicit, defaultLog(file), networkOptions);
+    }
+
+    /** One {@code --default-network-opt DRIVER=KEY=VALUE}; berth has only the bridge driver. */
+    private static void defaultNetworkOption(String value, Map<String, String> into) {
+        String[] parts = value.split("=", 3);
+        if (parts.length != 3 || parts[1].isEmpty()) {
+            throw new InvalidArgumentException("invalid --default-network-opt \"" + value + "\": DRIVER=KEY=VALUE expected");
+        }
+        checkDriver(parts[0]);
+        into.put(parts[1], parts[2]);
+    }
+
+    /** daemon.json's default-network-opts: an object of drivers, each an object of strings. */
+    static Map<String, String> fileNetworkOptions(JsonNode file) {
+        JsonNode all = file.path("default-network-opts");
+        if (all.isMissingNode()) return Map.of();
+        if (!all.isObject()) throw new InvalidArgumentException("config file: \"default-network-opts\" must be an object");
+        Map<String, String> options = new TreeMap<>();
+        all.properties().forEach(d -> {
+            checkDriver(d.getKey());
+            if (!d.getValue().isObject()) {
+                throw new InvalidArgumentException("config file: default-network-opts \"" + d.getKey() + "\" must be an object");
+            }
+            d.getValue().properties().forEach(o -> {
+                if (!o.getValue().isTextual()) {
+                    throw new InvalidArgumentException("config file: default-network-opts " + d.getKey() + " \""
+                            + o.getKey() + "\" must be a string");
+                }
+                options.put(o.getKey(), o.getValue().asText());
+            });
+        });
+        return options;
+    }
+
+    private static void checkDriver(String driver) {
+        if (!driver.equals(Network.BRIDGE_DRIVER)) {
+            throw new InvalidArgumentException("default network options for driver \"" + driver
+                    + "\": berth supports only the bridge driver");
+        }
     }
 
     /** daemon.json's log-driver and log-opts (a map of strings), checked as a create's LogConfig is. */

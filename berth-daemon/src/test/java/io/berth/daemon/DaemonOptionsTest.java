@@ -33,6 +33,32 @@ class DaemonOptionsTest {
     }
 
     @Test
+    void defaultNetworkOptionsFromTheFileAndFlagsAsDockerdTakesThem(@TempDir Path tmp) throws Exception {
+        assertThat(parse().defaultNetworkOptions()).isEmpty();
+        assertThat(parse("--default-network-opt", "bridge=com.docker.network.driver.mtu=65520").defaultNetworkOptions())
+                .isEqualTo(java.util.Map.of("com.docker.network.driver.mtu", "65520"));
+        Path file = tmp.resolve("daemon.json");
+        Files.writeString(file, "{\"default-network-opts\": {\"bridge\": {\"com.docker.network.driver.mtu\": \"9000\"}}}");
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString()}).defaultNetworkOptions())
+                .isEqualTo(java.util.Map.of("com.docker.network.driver.mtu", "9000"));
+        assertThat(DaemonOptions.parse(new String[] {"--config-file", file.toString(),
+                "--default-network-opt=bridge=com.docker.network.driver.mtu=1400"}).defaultNetworkOptions())
+                .as("a flag wins over the file").isEqualTo(java.util.Map.of("com.docker.network.driver.mtu", "1400"));
+
+        assertThatThrownBy(() -> parse("--default-network-opt", "overlay=com.docker.network.driver.mtu=1400"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("berth supports only the bridge driver");
+        assertThatThrownBy(() -> parse("--default-network-opt", "bridge"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("DRIVER=KEY=VALUE");
+        assertThatThrownBy(() -> parse("--default-network-opt", "bridge=com.docker.network.driver.mtu=big"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage("default network options: invalid MTU \"big\": not a number");
+        assertThatThrownBy(() -> parse("--default-network-opt", "bridge=com.docker.network.bridge.enable_icc=false"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("does not support network option");
+        Files.writeString(file, "{\"default-network-opts\": {\"bridge\": {\"com.docker.network.driver.mtu\": 9000}}}");
+        assertThatThrownBy(() -> DaemonOptions.parse(new String[] {"--config-file", file.toString()}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("must be a string");
+    }
+
+    @Test
     void defaults() {
         DaemonOptions o = parse();
         assertThat(o.dataRoot()).isEqualTo(Path.of("/var/lib/berth"));

@@ -55,6 +55,8 @@ public final class NetworkService {
     private final Supplier<List<Subnet>> hostRoutes;
     private final Supplier<Set<String>> hostInterfaces;
     private final HostNetworkClaims claims;
+    /** The daemon's default-network-opts for the bridge driver: what a create that does not give them gets. */
+    private final Map<String, String> defaultOptions;
 
     public NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
                           HostNetworkClaims claims) {
@@ -69,6 +71,14 @@ public final class NetworkService {
     /** @param claims the host-wide record of other berthds' subnets and bridges; null when this is the only one */
     NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
                    Supplier<List<Subnet>> hostRoutes, Supplier<Set<String>> hostInterfaces, HostNetworkClaims claims) {
+        this(store, addresses, users, events, hostRoutes, hostInterfaces, claims, Map.of());
+    }
+
+    NetworkService(NetworkStore store, AddressAllocator addresses, NetworkUsers users, NetworkEvents events,
+                   Supplier<List<Subnet>> hostRoutes, Supplier<Set<String>> hostInterfaces, HostNetworkClaims claims,
+                   Map<String, String> defaultOptions) {
+        checkDefaultOptions(defaultOptions);
+        this.defaultOptions = Map.copyOf(defaultOptions);
         this.claims = claims;
         this.store = store;
         this.addresses = addresses;
@@ -83,8 +93,15 @@ public final class NetworkService {
      * this daemon's networks in the host-wide claims (after a reboot the claims file is new).
      */
     public static NetworkService open(Path networksDir, NetworkUsers users, NetworkEvents events, HostNetworkClaims claims) {
+        return open(networksDir, users, events, claims, Map.of());
+    }
+
+    /** @param defaultOptions the daemon's default-network-opts for the bridge driver ({@link #checkDefaultOptions}) */
+    public static NetworkService open(Path networksDir, NetworkUsers users, NetworkEvents events, HostNetworkClaims claims,
+                                      Map<String, String> defaultOptions) {
         NetworkStore store = NetworkStore.open(networksDir);
-        NetworkService service = new NetworkService(store, new AddressAllocator(networksDir.resolve("ipam")), users, events, claims);
+        NetworkService service = new NetworkService(store, new AddressAllocator(networksDir.resolve("ipam")), users, events,
+                HostRoutes::read, NetworkService::hostInterfaces, claims, defaultOptions);
         for (Network n : store.list()) service.recordClaim(n);
         return service;
     }
@@ -143,13 +160,10 @@ public final class NetworkService {
             throw new InvalidArgumentException("berth does not support IPAM options ("
                     + printable(String.join(", ", rq.ipamOptions().keySet())) + ")");
         }
-        for (String key : rq.options().keySet()) {
-            if (!SUPPORTED_OPTIONS.contains(key)) {
-                throw new InvalidArgumentException("berth does not support network option \"" + printable(key) + "\"");
-            }
-        }
-        String mtu = rq.options().get(Network.OPT_MTU);
-        if (mtu != null) checkMtu(mtu);
+        checkOptions(rq.options());
+        // as dockerd: the daemon's defaults fill in what the request does not give, and inspect shows them
+        Map<String, String> options = new LinkedHashMap<>(defaultOptions);
+        options.putAll(rq.options());
         if (store.byName(rq.name()).isPresent()) {
             throw new ConflictException("network with name " + rq.name() + " already exists");
         }
@@ -163,7 +177,7 @@ public final class NetworkService {
             String bridge = given != null ? given : nextBridgeName(others);
             List<IpamConfig> ipam = ipam(rq, others);
             return new Network(rq.name(), id, now(), Network.BRIDGE_DRIVER, rq.enableIPv6(), ipam, rq.internal(),
-                    rq.attachable(), rq.options(), rq.labels(), bridge, true);
+                    rq.attachable(), options, rq.labels(), bridge, true);
         });
         try {
             store.put(n);
@@ -401,6 +415,27 @@ public final class NetworkService {
             throw new InvalidArgumentException("invalid bridge name \"" + printable(name)
                     + "\": 1 to 15 of the characters [a-zA-Z0-9_.-]");
         }
+    }
+
+    private static void checkOptions(Map<String, String> options) {
+        for (String key : options.keySet()) {
+            if (!SUPPORTED_OPTIONS.contains(key)) {
+                throw new InvalidArgumentException("berth does not support network option \"" + printable(key) + "\"");
+            }
+        }
+        String mtu = options.get(Network.OPT_MTU);
+        if (mtu != null) checkMtu(mtu);
+    }
+
+    /**
+     * The daemon's default options for new bridge networks: those a create accepts, except a bridge name, which
+     * each network needs its own of (the second network would find it taken).
+     */
+    public static void checkDefaultOptions(Map<String, String> options) {
+        if (options.containsKey(Network.OPT_BRIDGE_NAME)) {
+            throw new InvalidArgumentException(Network.OPT_BRIDGE_NAME + " cannot be a default: each network has its own bridge");
+        }
+        checkOptions(options);
     }
 
     private static void checkMtu(String mtu) {

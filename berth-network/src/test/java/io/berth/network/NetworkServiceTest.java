@@ -116,6 +116,32 @@ class NetworkServiceTest {
     }
 
     @Test
+    void theDaemonsDefaultOptionsFillInWhatACreateDoesNotGiveAndInspectShowsThem() {
+        Path dir = root.resolve("networks");
+        var withDefaults = new NetworkService(NetworkStore.open(dir), new AddressAllocator(dir.resolve("ipam")),
+                n -> List.of(), (a, n) -> {}, () -> routes, () -> interfaces, null, Map.of(Network.OPT_MTU, "65520"));
+        withDefaults.ensurePredefined();
+        Network plain = withDefaults.create(NetworkCreateRequest.named("plain"));
+        assertEquals(65520, plain.mtu().getAsInt());
+        assertEquals(Map.of(Network.OPT_MTU, "65520"), plain.options());
+        Network own = withDefaults.create(new NetworkCreateRequest("own", null, false, false, false, null, null, null,
+                Map.of(Network.OPT_MTU, "1400"), null));
+        assertEquals(1400, own.mtu().getAsInt(), "the create's own option wins");
+        assertTrue(withDefaults.inspect(Network.DEFAULT_BRIDGE).mtu().isEmpty(), "as dockerd: not the default bridge");
+    }
+
+    @Test
+    void defaultOptionsAreCheckedAsACreatesAreAndABridgeNameCannotBeOne() {
+        assertThrows(InvalidArgumentException.class, () -> NetworkService.checkDefaultOptions(Map.of(Network.OPT_MTU, "9")));
+        assertEquals("berth does not support network option \"com.docker.network.bridge.enable_icc\"",
+                assertThrows(InvalidArgumentException.class, () -> NetworkService.checkDefaultOptions(
+                        Map.of("com.docker.network.bridge.enable_icc", "false"))).getMessage());
+        assertTrue(assertThrows(InvalidArgumentException.class, () -> NetworkService.checkDefaultOptions(
+                Map.of(Network.OPT_BRIDGE_NAME, "br-x"))).getMessage().contains("cannot be a default"));
+        NetworkService.checkDefaultOptions(Map.of(Network.OPT_MTU, "9000"));
+    }
+
+    @Test
     void givenSubnetRangeGatewayAndOptions() {
         var rq = new NetworkCreateRequest("given", null, true, true, true, "default", null,
                 List.of(new IpamConfig("10.20.0.0/16", "10.20.5.0/24", "10.20.0.254")),
