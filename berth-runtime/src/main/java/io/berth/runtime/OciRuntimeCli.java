@@ -101,7 +101,7 @@ final class OciRuntimeCli {
         try {
             int[] pipe = LinuxCalls.pipe();
             // A stream of our own on the read end, opened while our write end still exists (so the open cannot
-            // block): reading it parks a virtual thread instead of pinning its carrier in read(2).
+            // block); OutputCollector reads it on a platform thread.
             FileInputStream output;
             try {
                 output = new FileInputStream("/proc/self/fd/" + pipe[0]);

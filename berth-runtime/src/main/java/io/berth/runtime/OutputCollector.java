@@ -7,16 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Reads a child's output pipe to its end on a virtual thread of its own, so the caller can wait for the child
- * with a timeout instead of blocking in read until every writer has closed the pipe. The stream is closed when
- * its end is reached.
+ * Reads a child's output pipe to its end on a thread of its own, so the caller can wait for the child with a
+ * timeout instead of blocking in read until every writer has closed the pipe. The stream is closed when its end is
+ * reached. The thread is a platform one: a virtual thread blocked reading a pipe through a FileInputStream holds its
+ * carrier for as long as the runtime runs, and a few runtime calls at once (50 containers starting) left no carrier
+ * for any other virtual thread of berthd until they ended.
  */
 final class OutputCollector {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final Thread reader;
 
     private OutputCollector(InputStream in) {
-        this.reader = Thread.ofVirtual().name("berth-output-reader").unstarted(() -> {
+        this.reader = Thread.ofPlatform().daemon().name("berth-output-reader").stackSize(128 * 1024).unstarted(() -> {
             byte[] buf = new byte[8192];
             try (in) {
                 int n;

@@ -41,6 +41,31 @@ class OciRuntimeCliTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
+    /**
+     * While runtime calls run (`crun create/start/delete` take 3-20 ms here, a hung one up to the timeout), reading
+     * their output must not hold the virtual-thread scheduler's carriers: with every carrier blocked in read(2),
+     * no other virtual thread of berthd (requests, exits, health checks) could run until the runtimes ended.
+     */
+    @Test
+    void runningRuntimeCallsLeaveTheSchedulerFree() throws Exception {
+        OciRuntimeCli rt = fake("echo started; exec sleep 3", Duration.ofSeconds(30));
+        int calls = Runtime.getRuntime().availableProcessors() + 2;
+        java.util.List<Thread> running = new java.util.ArrayList<>();
+        for (int i = 0; i < calls; i++) running.add(Thread.ofVirtual().start(() -> rt.run("state", "abc")));
+        Thread.sleep(500); // every call spawned and its output being read
+        long start = System.nanoTime();
+        Thread other = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ignored) {
+                // not interrupted
+            }
+        });
+        other.join();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        for (Thread t : running) t.join();
+    }
+
     @Test
     void failuresCarryTheRuntimesOutput() throws Exception {
         OciRuntimeCli rt = fake("echo \"$@\"; echo no such container >&2; exit 3", Duration.ofSeconds(10));
