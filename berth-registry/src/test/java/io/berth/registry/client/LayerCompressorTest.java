@@ -86,11 +86,31 @@ class LayerCompressorTest {
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (workers) {
-            LayerCompressor.gzipMembers(new ByteArrayInputStream(original), out, workers, 4);
+            LayerCompressor.gzipMembers(new ByteArrayInputStream(original), out, workers, 4, LayerCompressor.LIBDEFLATE);
         }
         assertThat(finishedOutOfOrder.get()).isPositive();
         assertThat(out.toByteArray()).isEqualTo(inOrder);
         assertThat(gunzip(out.toByteArray())).isEqualTo(original);
+    }
+
+    @Test
+    void libdeflateMakesTheMembersWhereTheHostHasItAndZlibOtherwiseBothWithinFivePercentOfGzip6() throws Exception {
+        assertThat(LayerCompressor.LIBDEFLATE)
+                .isEqualTo(java.nio.file.Files.exists(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/libdeflate.so.0"))
+                        || java.nio.file.Files.exists(java.nio.file.Path.of("/usr/lib/aarch64-linux-gnu/libdeflate.so.0")));
+        byte[] original = layer(3);
+        ByteArrayOutputStream oneMember = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(oneMember)) {
+            gz.write(original);
+        }
+        for (boolean libdeflate : LayerCompressor.LIBDEFLATE ? new boolean[] {true, false} : new boolean[] {false}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                LayerCompressor.gzipMembers(new ByteArrayInputStream(original), out, workers, 2, libdeflate);
+            }
+            assertThat(gunzip(out.toByteArray())).as("libdeflate " + libdeflate).isEqualTo(original);
+            assertThat((double) out.size()).as("libdeflate " + libdeflate).isLessThan(oneMember.size() * 1.05);
+        }
     }
 
     @Test
