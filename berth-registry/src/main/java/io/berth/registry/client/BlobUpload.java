@@ -93,10 +93,14 @@ final class BlobUpload {
             finish(location, blob.digest(), file, 0, size, progress);
         } else {
             long offset = 0;
-            while (offset < size) {
-                long length = Math.min(chunkSize, size - offset);
-                location = patch(location, file, offset, length, progress);
-                offset += length;
+            try {
+                while (offset < size) {
+                    long length = Math.min(chunkSize, size - offset);
+                    location = patch(location, file, offset, length, progress);
+                    offset += length;
+                }
+            } catch (RuntimeException e) {
+                throw cancelled(location, "blob " + blob.digest().shortId(), e);
             }
             finish(location, blob.digest(), file, size, 0, progress);
         }
@@ -127,11 +131,16 @@ final class BlobUpload {
             return uploaded;
         } catch (IOException | RuntimeException e) {
             out.close();
-            cancel(out.location());
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new SystemFailureException("upload of " + what + " to " + session.repository()
-                    + " failed and was cancelled: " + why, e);
+            throw cancelled(out.location(), what, e);
         }
+    }
+
+    /** Cancels the session at {@code location} and says why the upload of {@code what} stopped. */
+    private SystemFailureException cancelled(URI location, String what, Exception cause) {
+        cancel(location);
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new SystemFailureException("upload of " + what + " to " + session.repository()
+                + " failed and was cancelled: " + why, cause);
     }
 
     /** The chunk a streamed upload holds in memory (twice): the configured size, at most 64 MiB. */

@@ -317,6 +317,21 @@ class RegistryClientRoundTripTest {
     }
 
     @Test
+    void aChunkedUploadOfAStoredBlobThatFailsMidwayIsCancelledToo() throws Exception {
+        StoreServices source = store("source");
+        ImageRecord image = TestImages.imported(source, TestImages.randomTar("blob.bin", 2 << 20, 7), "asis:1");
+        ImageReference target = ref(proxy.domain(), "stream/asis:1");
+        proxy.failPatchAfter(2);
+        try (RegistryClient client = new RegistryClient(config().withChunkSize(256 * 1024), source)) {
+            assertThatThrownBy(() -> client.push(target, image.id(), null, PushCompression.NONE, listener))
+                    .hasMessageContaining("failed and was cancelled")
+                    .hasMessageContaining("storage failed (test)");
+        }
+        assertThat(proxy.requests()).anyMatch(s -> s.method().equals("DELETE")
+                && s.path().startsWith("/v2/stream/asis/blobs/uploads/"));
+    }
+
+    @Test
     void aPushToAnotherRepositoryOfTheSameRegistryMountsTheBlobs() throws Exception {
         StoreServices source = store("source");
         ImageRecord image = TestImages.imported(source, TestImages.textTar("m", "mount me"), "m:1");
