@@ -167,14 +167,14 @@ final class BlobUpload {
             HttpResponse<InputStream> response = session.send(HttpRequest.newBuilder(location)
                     .header("Content-Type", OCTET_STREAM)
                     .header("Content-Range", offset + "-" + (offset + length - 1))
-                    .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length)));
+                    .method("PATCH", new ByteSlicePublisher(bytes, 0, length)));
             return uploadLocation(response, 202);
         }
 
         @Override
         public void put(URI location, Digest digest, long offset, byte[] bytes, int length) {
             HttpRequest.BodyPublisher body = length == 0 ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length);
+                    : new ByteSlicePublisher(bytes, 0, length);
             close(location, digest, body);
         }
     }
