@@ -31,7 +31,8 @@ command -v file >/dev/null 2>&1 || need+=(file)
 # a second engine (dockerd, containerd) with its own bridge and iptables rules beside berthd's.
 bare=()
 for pair in /usr/lib/podman/netavark:netavark /usr/lib/podman/aardvark-dns:aardvark-dns nft:nftables ip:iproute2 \
-            debootstrap:debootstrap iperf3:iperf3 dpkg:python3-docker:python3-docker docker-compose:docker-compose; do
+            debootstrap:debootstrap iperf3:iperf3 dpkg:python3-docker:python3-docker docker-compose:docker-compose \
+            dpkg:libdeflate0:libdeflate0; do
   present "${pair%:*}" || bare+=("${pair##*:}")
 done
 if [ ${#need[@]} -gt 0 ] || [ ${#bare[@]} -gt 0 ]; then

@@ -76,6 +76,42 @@ class RegistryPushPullTest {
         assertThat(daemon.docker("run", "--rm", ref, "echo", "pulled").orFail().out()).isEqualTo("pulled");
     }
 
+    /**
+     * Layers bigger than berthd's upload window (two 16 MiB chunks) go up compressed while they are compressed, in
+     * PATCHes: one pushed by the docker CLI, one by berth's, each pulled back by the other client with the digest
+     * its push announced and the image it came from.
+     */
+    @Test
+    void bigLayersPushedByDockerAndBerthPullBackByTheOtherWithTheSameDigests(@TempDir Path work) throws Exception {
+        java.util.Map<String, String> pushedDigests = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String by : java.util.List.of("docker", "berth")) {
+            Path dir = java.nio.file.Files.createDirectories(work.resolve(by));
+            Cmd.run(java.util.List.of("sh", "-c", "head -c 30000000 /dev/urandom > " + dir.resolve("random")
+                    + " && seq 1 6000000 > " + dir.resolve("text") + " && tar -C " + dir + " -cf " + work.resolve(by + ".tar")
+                    + " ."), java.util.Map.of(), null, java.time.Duration.ofSeconds(120)).orFail();
+            String ref = registry.host() + "/stream/" + by + ":1";
+            daemon.docker("import", work.resolve(by + ".tar").toString(), ref).orFail();
+            ids.put(ref, daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out());
+            long patches = registry.countRequests("PATCH", "/blobs/uploads/");
+            Cmd.Result push = by.equals("docker") ? daemon.docker("push", ref).orFail() : daemon.cli("push", ref).orFail();
+            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})")
+                    .matcher(push.stdout());
+            assertThat(digest.find()).as(push.stdout()).isTrue();
+            pushedDigests.put(ref, digest.group(1));
+            assertThat(registry.countRequests("PATCH", "/blobs/uploads/")).isGreaterThan(patches + 1);
+            daemon.docker("rmi", ref).orFail();
+        }
+        for (var pushed : pushedDigests.entrySet()) {
+            String ref = pushed.getKey();
+            Cmd.Result pull = ref.contains("/stream/docker:") ? daemon.cli("pull", ref).orFail() : daemon.docker("pull", ref).orFail();
+            assertThat(pull.stdout()).contains("Digest: " + pushed.getValue());
+            assertThat(daemon.docker("image", "inspect", "-f", "{{.Id}}", ref).orFail().out()).isEqualTo(ids.get(ref));
+            assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoDigests}}", ref).orFail().out())
+                    .contains(ref.substring(0, ref.lastIndexOf(':')) + "@" + pushed.getValue());
+        }
+    }
+
     @Test
     void pullTakesTheIndexEntryOfThePlatformAskedForAndRefusesAMissingOne() throws Exception {
         String repo = "127.0.0.1:" + berthRegistry.port() + "/multi/busybox";

@@ -4,15 +4,16 @@ import io.berth.oci.Descriptor;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.store.ContentStore;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The bytes a push sends for each blob of an image: a stored blob as it is, and a layer stored uncompressed
- * compressed first ({@link LayerCompressor}), unless the registry already has what it compressed to last time
- * ({@link CompressedLayerCache}).
+ * compressed on the way up ({@link LayerCompressor} writing into {@link BlobUpload#stream}: the upload runs beside
+ * the compression, nothing is written to disk), unless the registry already has what it compressed to last time
+ * ({@link CompressedLayerCache}, asked with a HEAD and a mount before anything is compressed).
  */
 final class PushBlobs {
     /** A blob as pushed (its descriptor for the pushed manifest) and what the upload did. */
@@ -21,13 +22,11 @@ final class PushBlobs {
     private final ContentStore content;
     private final PushCompression compression;
     private final CompressedLayerCache cache;
-    private final Path tempDir;
 
-    PushBlobs(ContentStore content, PushCompression compression, CompressedLayerCache cache, Path tempDir) {
+    PushBlobs(ContentStore content, PushCompression compression, CompressedLayerCache cache) {
         this.content = content;
         this.compression = compression;
         this.cache = cache;
-        this.tempDir = tempDir;
     }
 
     /**
@@ -42,70 +41,29 @@ final class PushBlobs {
             throw new InvalidArgumentException("blob " + stored.digest() + " is " + size + " bytes in the store but "
                     + stored.size() + " in the manifest");
         }
+        Path file = content.path(stored.digest());
         if (!compression.compresses(stored.mediaType())) {
-            return new Pushed(stored, upload.push(stored, () -> content.path(stored.digest()), mountFrom, id, listener));
+            return new Pushed(stored, upload.push(stored, file, mountFrom, id, listener));
         }
         String type = compression.layerMediaType(manifestMediaType);
         Optional<CompressedLayerCache.Entry> known = cache.get(stored.digest(), compression);
-        if (known.isPresent()) {
-            // what the layer compressed to before: the registry is asked for it (and a mount tried) before anything
-            // is compressed again
-            Descriptor pushed = compressed(stored, type, known.get());
-            try (Compression lazy = new Compression(stored, known.get())) {
-                return new Pushed(pushed, upload.push(pushed, lazy::file, mountFrom, id, listener));
-            } catch (StaleEntry e) {
-                // compressed to other bytes than recorded: pushed below as a fresh compression
+        // what the layer compressed to before: the registry is asked for it (and a mount tried) first
+        URI location;
+        switch (upload.open(known.map(k -> compressed(stored, type, k)).orElse(null), mountFrom, id, listener)) {
+            case BlobUpload.Start.Done(BlobUpload.Outcome outcome) -> {
+                return new Pushed(compressed(stored, type, known.orElseThrow()), outcome);
             }
+            case BlobUpload.Start.Open(URI at) -> location = at;
         }
-        try (Compression fresh = new Compression(stored, null)) {
-            Path file = fresh.file();
-            Descriptor pushed = compressed(stored, type, fresh.entry());
-            return new Pushed(pushed, upload.push(pushed, () -> file, mountFrom, id, listener));
-        }
-    }
-
-    /** The cache entry was not what the layer compresses to now. */
-    private static final class StaleEntry extends RuntimeException {
-        StaleEntry() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** One layer's compression, made on first use, recorded in the cache, and its file deleted on close. */
-    private final class Compression implements AutoCloseable {
-        private final Descriptor stored;
-        private final CompressedLayerCache.Entry expected;
-        private LayerCompressor.Compressed done;
-
-        /** @param expected the cached entry the result must match, or null to take any result */
-        Compression(Descriptor stored, CompressedLayerCache.Entry expected) {
-            this.stored = stored;
-            this.expected = expected;
-        }
-
-        Path file() {
-            if (done == null) {
-                done = LayerCompressor.compress(content.path(stored.digest()), compression, tempDir);
-                CompressedLayerCache.Entry entry = entry();
-                cache.put(stored.digest(), compression, entry);
-                if (expected != null && !expected.equals(entry)) throw new StaleEntry();
+        ByteProgress progress = id == null ? null : new ByteProgress(listener, id, "Pushing", 0, size);
+        ChunkedUploadStream.Uploaded uploaded = upload.stream(location, out -> {
+            try (InputStream layer = FileSliceStream.open(file, 0, size, progress)) {
+                LayerCompressor.compress(layer, compression, out);
             }
-            return done.file();
-        }
-
-        CompressedLayerCache.Entry entry() {
-            return new CompressedLayerCache.Entry(done.digest(), done.size());
-        }
-
-        @Override
-        public void close() {
-            if (done == null) return;
-            try {
-                Files.deleteIfExists(done.file());
-            } catch (IOException ignored) {
-                // swept with the partial downloads
-            }
-        }
+        }, "layer " + stored.digest().shortId(), id, listener);
+        CompressedLayerCache.Entry entry = new CompressedLayerCache.Entry(uploaded.digest(), uploaded.size());
+        cache.put(stored.digest(), compression, entry);
+        return new Pushed(compressed(stored, type, entry), BlobUpload.Outcome.UPLOADED);
     }
 
     private static Descriptor compressed(Descriptor stored, String type, CompressedLayerCache.Entry entry) {

@@ -196,7 +196,7 @@ public final class RegistryClient implements AutoCloseable {
             scopes.add("repository:" + ref.path() + ":pull,push");
             mountSources.values().forEach(repo -> scopes.add("repository:" + repo + ":pull"));
             RegistrySession session = session(ref, credentials, scopes);
-            PushBlobs blobs = new PushBlobs(content, compression, compressedLayers, partials);
+            PushBlobs blobs = new PushBlobs(content, compression, compressedLayers);
             return new ImagePusher(session, content, images, uploadSlots, config.chunkSize(), blobs)
                     .push(ref, image, mountSources, listener);
         }

@@ -56,6 +56,7 @@ final class CountingProxy implements AutoCloseable {
     private final List<String> tokenQueries = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     private final HttpServer storage;
+    private final AtomicInteger patchesBeforeFailure = new AtomicInteger(-1);
     private volatile boolean redirectBlobs;
     private volatile String bearerUser;
     private volatile String bearerPassword;
@@ -110,6 +111,11 @@ final class CountingProxy implements AutoCloseable {
         truncateNextBlobGetAt.set(bytes);
     }
 
+    /** After {@code passed} more PATCHes go through, the next one is answered 500 (the registry's storage failing). */
+    void failPatchAfter(int passed) {
+        patchesBeforeFailure.set(passed);
+    }
+
     List<Seen> requests() {
         return List.copyOf(seen);
     }
@@ -145,6 +151,15 @@ final class CountingProxy implements AutoCloseable {
             seen.add(request);
             if (bearerUser != null && !authorised(exchange)) {
                 challenge(exchange);
+                return;
+            }
+            if (request.method().equals("PATCH") && patchesBeforeFailure.getAndUpdate(n -> n >= 0 ? n - 1 : n) == 0) {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                byte[] body = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"storage failed (test)\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(500, body.length);
+                exchange.getResponseBody().write(body);
                 return;
             }
             if (redirectBlobs && request.isBlobGet()) {

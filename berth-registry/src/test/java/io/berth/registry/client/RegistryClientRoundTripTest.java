@@ -253,6 +253,85 @@ class RegistryClientRoundTripTest {
     }
 
     @Test
+    void aLayerBiggerThanTheUploadWindowGoesUpWhileItIsStillBeingCompressed() throws Exception {
+        StoreServices source = store("source");
+        ImageRecord image = TestImages.imported(source, TestImages.randomTar("blob.bin", 16 << 20, 5), "stream:1");
+        ImageReference target = ref(proxy.domain(), "stream/big:1");
+        int chunk = 256 * 1024; // two of them are the upload's whole memory: 1/32 of the layer
+        // at each progress event of the layer being read (and compressed), how many PATCHes the registry had
+        List<Long> patchesWhileReading = new CopyOnWriteArrayList<>();
+        ProgressListener watching = e -> {
+            events.add(e);
+            if ("Pushing".equals(e.status()) && e.current() < e.total()) {
+                patchesWhileReading.add(proxy.count(s -> s.method().equals("PATCH")));
+            }
+        };
+        try (RegistryClient client = new RegistryClient(config().withChunkSize(chunk), source)) {
+            client.push(target, image.id(), null, watching);
+            try (java.util.stream.Stream<Path> left = Files.list(client.partials())) {
+                assertThat(left).isEmpty(); // nothing of the compressed layer went to disk
+            }
+        }
+        assertThat(patchesWhileReading).isNotEmpty().anyMatch(n -> n > 0);
+
+        StoreServices fresh = store("fresh");
+        try (RegistryClient client = new RegistryClient(config(), fresh)) {
+            assertThat(client.pull(target, null, listener).image().id()).isEqualTo(image.id());
+        }
+        Descriptor pushed = fresh.images().manifest(image.id()).layers().getFirst();
+        assertThat(pushed.mediaType()).isEqualTo(MediaTypes.OCI_LAYER_TAR_GZIP);
+        assertThat(proxy.count(s -> s.method().equals("PATCH"))).isEqualTo(pushed.size() / chunk);
+    }
+
+    @Test
+    void anUploadThatFailsMidwayIsCancelledSaysWhyAndLeavesNothingBehind() throws Exception {
+        StoreServices source = store("source");
+        ImageRecord image = TestImages.imported(source, TestImages.randomTar("blob.bin", 4 << 20, 6), "fails:1");
+        ImageReference target = ref(proxy.domain(), "stream/fails:1");
+        proxy.failPatchAfter(3);
+        try (RegistryClient client = new RegistryClient(config().withChunkSize(256 * 1024), source)) {
+            assertThatThrownBy(() -> client.push(target, image.id(), null, listener))
+                    .hasMessageContaining("failed and was cancelled")
+                    .hasMessageContaining("storage failed (test)");
+            assertThat(proxy.requests()).anyMatch(s -> s.method().equals("DELETE")
+                    && s.path().startsWith("/v2/stream/fails/blobs/uploads/"));
+            Path uploads = registryDirs.resolve("open/storage/docker/registry/v2/repositories/stream/fails/_uploads");
+            if (Files.exists(uploads)) {
+                // distribution 2.8 cancels a session by deleting its data and start time (its purger takes the
+                // hash states left beside them later)
+                try (java.util.stream.Stream<Path> left = Files.walk(uploads)) {
+                    assertThat(left.map(p -> p.getFileName().toString())).doesNotContain("data", "startedat");
+                }
+            }
+            try (java.util.stream.Stream<Path> left = Files.list(client.partials())) {
+                assertThat(left).isEmpty();
+            }
+            // nothing stale was cached: the next push uploads the layer whole
+            proxy.reset();
+            client.push(target, image.id(), null, listener);
+        }
+        StoreServices fresh = store("fresh");
+        try (RegistryClient client = new RegistryClient(config(), fresh)) {
+            assertThat(client.pull(target, null, listener).image().id()).isEqualTo(image.id());
+        }
+    }
+
+    @Test
+    void aChunkedUploadOfAStoredBlobThatFailsMidwayIsCancelledToo() throws Exception {
+        StoreServices source = store("source");
+        ImageRecord image = TestImages.imported(source, TestImages.randomTar("blob.bin", 2 << 20, 7), "asis:1");
+        ImageReference target = ref(proxy.domain(), "stream/asis:1");
+        proxy.failPatchAfter(2);
+        try (RegistryClient client = new RegistryClient(config().withChunkSize(256 * 1024), source)) {
+            assertThatThrownBy(() -> client.push(target, image.id(), null, PushCompression.NONE, listener))
+                    .hasMessageContaining("failed and was cancelled")
+                    .hasMessageContaining("storage failed (test)");
+        }
+        assertThat(proxy.requests()).anyMatch(s -> s.method().equals("DELETE")
+                && s.path().startsWith("/v2/stream/asis/blobs/uploads/"));
+    }
+
+    @Test
     void aPushToAnotherRepositoryOfTheSameRegistryMountsTheBlobs() throws Exception {
         StoreServices source = store("source");
         ImageRecord image = TestImages.imported(source, TestImages.textTar("m", "mount me"), "m:1");
