@@ -10,6 +10,7 @@ log=${BERTH_LOG:-/var/log/berth/berthd.log}
 export BERTH_HOST="unix://$sock"
 if ! "$BERTH_ROOT/berth" version >/dev/null 2>&1; then
   mkdir -p "$(dirname "$log")"
+  BERTHD_AOT=train "$BERTH_ROOT/berthd" # once per build: the AOT cache that halves berthd's start
   echo "quickstart: starting berthd (socket $sock, data /var/lib/berth, log $log)"
   setsid nohup "$BERTH_ROOT/berthd" --host "unix://$sock" >>"$log" 2>&1 < /dev/null &
   for _ in $(seq 1 100); do [ -S "$sock" ] && "$BERTH_ROOT/berth" version >/dev/null 2>&1 && break; sleep 0.2; done

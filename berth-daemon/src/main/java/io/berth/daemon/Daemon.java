@@ -176,10 +176,6 @@ public final class Daemon implements AutoCloseable {
         networkService.list((n, used) -> true).forEach(n -> owners.add(WarmNetworks.placeholderId(n.id())));
         int leaked = networkService.addresses().reconcile(owners);
         if (leaked > 0) LOG.info("released " + leaked + " address leases of containers that no longer exist");
-        // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made now, not at
-        // its first container (Testcontainers, inside a container, reaches published ports at its gateway, and
-        // host-gateway names that address). After the reconcile, which keeps a placeholder's lease.
-        containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE).ifPresent(networkSteps.warm()::ensure);
         new NetworkRoutes(networkService, containerNetworks, containerNetworks).register(router);
         new StoreRoutes(store.check()).register(router);
         containerVolumes.set(new ServiceVolumes(volumeService, c -> containers.inspect(c).spec().mounts()));
@@ -236,7 +232,17 @@ public final class Daemon implements AutoCloseable {
             networkSteps.warm().retireAll();
             throw e;
         }
-        return new Daemon(server, containers, networkSteps.warm(), registry, lock);
+        // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made at start, not
+        // at its first container (Testcontainers, inside a container, reaches published ports at its gateway, and
+        // host-gateway names that address). After the reconcile, which keeps a placeholder's lease, and on a thread of
+        // its own once the socket answers: netavark making the bridge, its chains and aardvark-dns was a fifth of the
+        // start. A container started meanwhile waits for it in its own ensure (one lock); a stop that comes first
+        // retires the placeholders, after which none is made.
+        WarmNetworks warm = networkSteps.warm();
+        containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE)
+                .ifPresent(bridge -> Thread.ofVirtual().name("berthd-warm-default-bridge").start(() -> warm.ensure(bridge)));
+        containers.warmUp(); // after the socket too: it competed with the start for the CPU
+        return new Daemon(server, containers, warm, registry, lock);
     }
 
     /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */

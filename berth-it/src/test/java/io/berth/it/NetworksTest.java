@@ -49,9 +49,14 @@ class NetworksTest {
         String subnet = bridge.get("IPAM").get("Config").get(0).get("Subnet").asText();
         assertThat(subnet).matches("(172\\.(1[7-9]|2\\d|3[01])\\.0\\.0/16)|(192\\.168\\.\\d+\\.0/20)");
         // never a subnet the host already routed (docker0, podman's bridges, the LAN): the one route to it is the
-        // default bridge's own, up while berthd runs as docker0 is while dockerd runs, with no container on it
+        // default bridge's own, up while berthd runs as docker0 is while dockerd runs, with no container on it (made
+        // just after berthd's socket first answers: waited for here)
         String hex = "\t" + hexLittleEndian(subnet.substring(0, subnet.indexOf('/'))) + "\t";
-        List<String> routes = Files.readAllLines(Path.of("/proc/net/route")).stream().filter(l -> l.contains(hex)).toList();
+        List<String> routes = List.of();
+        for (int i = 0; i < 100 && routes.isEmpty(); i++) {
+            if (i > 0) Thread.sleep(100);
+            routes = Files.readAllLines(Path.of("/proc/net/route")).stream().filter(l -> l.contains(hex)).toList();
+        }
         assertThat(routes).hasSize(1).allMatch(l -> l.startsWith(bridgeName + "\t"));
         Cmd.Result rm = daemon.docker("network", "rm", "bridge");
         assertThat(rm.exitCode()).isNotZero();

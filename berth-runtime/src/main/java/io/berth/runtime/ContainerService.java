@@ -86,8 +86,16 @@ public final class ContainerService implements AutoCloseable {
                 () -> closed);
         this.recovery = new ContainerRecovery(store, registry, settler, remover, steps, this::start);
         this.health = new ContainerHealth(registry, publisher, execs, outside);
-        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
         Thread.ofVirtual().name("log-rotation").start(this::rotateLogs);
+    }
+
+    /**
+     * Binds posix_spawn and the calls around it on a thread of its own, so that the first container start does not
+     * pay for it. berthd calls this once its socket answers: done in the constructor, its ~40 FFM bindings competed
+     * with berthd's start for the CPU.
+     */
+    public void warmUp() {
+        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
     }
 
     /** Checks the logs of running containers whose driver rotates, a few times a second, until closed. */

@@ -31,8 +31,11 @@ public final class IndexSearchRoutes {
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_ANSWER = 4 << 20;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    /** Made at the first search, not at berthd's start: an HttpClient loads TLS and the CA certificates (~0.3 s). */
+    private static final class Index {
+        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
 
     public void register(Router router) {
         router.add("GET", "/images/search", (rq, rs) -> rs.json(200, search(rq.queryParam("term", ""),
@@ -72,7 +75,7 @@ public final class IndexSearchRoutes {
     private JsonNode fetch(URI uri) throws IOException {
         HttpResponse<byte[]> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+            response = Index.HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new SystemFailureException("Get \"" + uri + "\": " + describe(e, uri.getHost()), e);

@@ -48,6 +48,12 @@ public final class WarmNetworks {
     private final Map<String, Boolean> warm = new ConcurrentHashMap<>();
     /** One placeholder change at a time. */
     private final ReentrantLock changes = new ReentrantLock();
+    /**
+     * Set by {@link #retireAll} (under {@link #changes}): berthd makes the default bridge's placeholder on a thread
+     * of its own once its socket answers, and a stop can come first; a placeholder made after the retirement would
+     * outlive berthd with its bridge.
+     */
+    private boolean retired;
 
     public WarmNetworks(Path execRoot, AddressLeases leases, Netavark netavark) {
         this.dir = execRoot.resolve("warm");
@@ -76,6 +82,7 @@ public final class WarmNetworks {
         changes.lock();
         try {
             if (warm.containsKey(f.id())) return true;
+            if (retired) return false;
             Path home = dir.resolve(f.id());
             NetworkRecords records = new NetworkRecords(home);
             Path netns = home.resolve("netns");
@@ -122,10 +129,14 @@ public final class WarmNetworks {
         }
     }
 
-    /** Tears every placeholder down (berthd's stop): bridges whose containers still run stay with them. */
+    /**
+     * Tears every placeholder down (berthd's stop): bridges whose containers still run stay with them. No placeholder
+     * is made afterwards: a container that still starts makes and removes its bridge itself.
+     */
     public void retireAll() {
         changes.lock();
         try {
+            retired = true;
             warm.clear();
             for (Path home : homes()) tearDown(home);
         } finally {

@@ -55,8 +55,13 @@ public final class RegistryClient implements AutoCloseable {
     private final Path partials;
     private final CompressedLayerCache compressedLayers;
     private final InsecureRegistries insecure;
-    private final HttpClient http;
-    private final RegistryAuthenticator authenticator;
+    /**
+     * The HTTP client and the authenticator over it, made at the first registry call: building an HttpClient loads
+     * TLS, the JDK's CA certificates and ~500 classes (about a third of berthd's start before its socket answered),
+     * while most daemons seldom reach a registry.
+     */
+    private volatile Connection connection;
+    private boolean closed;
     private final Semaphore downloadSlots;
     private final Semaphore uploadSlots;
     private final ConcurrentHashMap<Digest, ReentrantLock> blobLocks = new ConcurrentHashMap<>();
@@ -69,12 +74,6 @@ public final class RegistryClient implements AutoCloseable {
         this.partials = store.layout().root().resolve("downloads");
         this.compressedLayers = new CompressedLayerCache(store.layout().root().resolve("compressed-layers"));
         this.insecure = new InsecureRegistries(config.insecureRegistries());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.connectTimeout())
-                .build();
-        this.authenticator = new RegistryAuthenticator(http, config.userAgent());
         this.downloadSlots = new Semaphore(config.maxConcurrentDownloads());
         this.uploadSlots = new Semaphore(config.maxConcurrentUploads());
         preparePartials();
@@ -216,7 +215,7 @@ public final class RegistryClient implements AutoCloseable {
                 : CredentialStore.normalise(serverAddress);
         RegistryEndpoint endpoint = RegistryEndpoint.of(domain, insecure);
         try {
-            authenticator.verify(endpoint, credentials);
+            connection().authenticator().verify(endpoint, credentials);
         } catch (IOException e) {
             throw new SystemFailureException("cannot talk to registry " + endpoint.base() + ": " + e.getMessage(), e);
         }
@@ -233,7 +232,8 @@ public final class RegistryClient implements AutoCloseable {
         if (effective == null && config.credentials() != null) {
             effective = config.credentials().find(ref.domain()).orElse(null);
         }
-        return new RegistrySession(http, authenticator, RegistryEndpoint.of(ref.domain(), insecure), ref.path(),
+        Connection c = connection();
+        return new RegistrySession(c.http(), c.authenticator(), RegistryEndpoint.of(ref.domain(), insecure), ref.path(),
                 effective, scopes, config.userAgent());
     }
 
@@ -254,8 +254,33 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
+    private record Connection(HttpClient http, RegistryAuthenticator authenticator) {}
+
+    /** Whether the HTTP client was made: only a registry call makes it. */
+    boolean connected() {
+        return connection != null;
+    }
+
+    private Connection connection() {
+        Connection c = connection;
+        if (c != null) return c;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the registry client is closed");
+            if (connection == null) {
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(config.connectTimeout())
+                        .build();
+                connection = new Connection(http, new RegistryAuthenticator(http, config.userAgent()));
+            }
+            return connection;
+        }
+    }
+
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        closed = true;
+        if (connection != null) connection.http().close();
     }
 }
