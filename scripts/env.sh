@@ -68,12 +68,16 @@ ensure_built() {
 # build, since a cache from older jars can serve stale classes (JDK-8377932). The training leaves at most a
 # busybox container it removes again (--rm) and its events; --pull never keeps it from downloading. Without
 # a daemon each command stops at the connection, still loading nearly every class before it. The timeout
-# keeps a daemon that accepts but never answers from hanging the build (the CLI then runs without a cache).
+# keeps a daemon that accepts but never answers from hanging the build.
+# A CLI without its cache runs about twice as slow and the JVM says nothing (./berth turns its AOT logging off,
+# or every call would print it), so nothing about it is silent: a training that made no cache says so once and
+# leaves its output in CACHE.log and a CACHE.failed mark (the launcher does not try again on every call; the
+# next build does); a cache missing otherwise is trained by the launcher at the next call, saying so; one the
+# JVM refused (another JDK, other JVM options or jars) is removed by the CLI with one line (io.berth.cli.AotCheck)
+# and so trained again at the call after.
 CLI_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-cli.aot"
 build_cli_aot_cache() {
-  rm -f "$CLI_AOT_CACHE"
-  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$CLI_AOT_CACHE" -cp "$CLI_CLASSPATH" \
-    io.berth.cli.AotTraining >/dev/null 2>&1 </dev/null || true
+  train_aot_cache "$CLI_AOT_CACHE" io.berth.cli.AotTraining
 }
 
 # `berth compose` loads YAML, the compose-spec schema and its validator (~2,300 classes, ~0.6 s of a cold
@@ -82,9 +86,32 @@ build_cli_aot_cache() {
 # it still loads most classes), keeps that off every compose command without touching the other commands' cache.
 COMPOSE_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-compose.aot"
 build_compose_aot_cache() {
-  rm -f "$COMPOSE_AOT_CACHE"
-  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$COMPOSE_AOT_CACHE" -cp "$CLI_CLASSPATH" \
-    io.berth.cli.ComposeAotTraining >/dev/null 2>&1 </dev/null || true
+  train_aot_cache "$COMPOSE_AOT_CACHE" io.berth.cli.ComposeAotTraining
+}
+
+train_aot_cache() { # cache, training class
+  local cache=$1
+  rm -f "$cache" "$cache.failed"
+  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$cache" -cp "$CLI_CLASSPATH" "$2" >"$cache.log" 2>&1 </dev/null || true
+  if [ -f "$cache" ]; then
+    rm -f "$cache.log"
+  else
+    : >"$cache.failed"
+    echo "berth: training the CLI's AOT cache ${cache##*/} made none (its output: $cache.log):" \
+      "berth runs without it, about twice as slow to start, until the next build" >&2
+  fi
+}
+
+# The cache the launcher's call uses (AOT_CACHE_ARGS), trained first when it is missing, as above.
+aot_cache_args() { # cache
+  local cache=$1
+  AOT_CACHE_ARGS=()
+  if [ ! -f "$cache" ] && [ ! -e "$cache.failed" ]; then
+    echo "berth: the CLI's AOT cache ${cache##*/} is missing: training it (once)..." >&2
+    if [ "$cache" = "$COMPOSE_AOT_CACHE" ]; then build_compose_aot_cache; else build_cli_aot_cache; fi
+  fi
+  [ -f "$cache" ] && AOT_CACHE_ARGS=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off -Dberth.aot.cache="$cache")
+  return 0
 }
 
 berth_classpath() { # module

@@ -22,6 +22,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Io io = Io.system();
+        AotCheck.check(System.getProperty(AotCheck.CACHE_PROPERTY), System.getProperty("java.vm.info"), io.err());
         int status = run(args, io, System.getenv());
         io.out().flush();
         io.err().flush();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,84 @@ class LauncherTest {
         assertThat(call.stderr()).contains("training its AOT caches again").doesNotContain("mvn package");
         assertThat(Files.getLastModifiedTime(cache)).isGreaterThan(Files.getLastModifiedTime(jar));
         assertThat(run(berth.toString(), "--version").orFail().stderr()).isEmpty(); // and only once
+    }
+
+    /** Fails without the launcher's check: a missing cache left every call slower, in silence. */
+    @Test
+    void aMissingAotCacheIsTrainedAtTheNextCallSayingSoOnce() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds first when sources changed
+        Path cache = berth.resolveSibling("berth-cli").resolve("target").resolve("berth-cli.aot");
+        Files.delete(cache);
+        Cmd.Result call = run(berth.toString(), "--version").orFail();
+        assertThat(call.out()).isEqualTo("berth version 0.1.0");
+        assertThat(call.stderr()).contains("AOT cache berth-cli.aot is missing: training it");
+        assertThat(cache).exists();
+        assertThat(run(berth.toString(), "--version").orFail().stderr()).isEmpty();
+    }
+
+    /**
+     * A cache the JVM refuses (here: trained with another garbage collector than the launcher's) is removed with
+     * one line, trained again at the next call with another, and used after that. Fails without the CLI's check.
+     */
+    @Test
+    void aCacheTheJvmRefusesIsSaidOnceThenTrainedAgain() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds first when sources changed
+        Path target = berth.resolveSibling("berth-cli").resolve("target");
+        Path cache = target.resolve("berth-cli.aot");
+        String classpath = target.resolve("berth-cli-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*";
+        Files.delete(cache);
+        run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
+                "-XX:AOTCacheOutput=" + cache, "-cp", classpath, "io.berth.cli.Main", "--version").orFail();
+        assertThat(cache).exists();
+
+        Cmd.Result refused = run(berth.toString(), "--version").orFail();
+        assertThat(refused.out()).isEqualTo("berth version 0.1.0");
+        assertThat(refused.stderr()).contains("could not use the CLI's AOT cache").contains("the next call trains a new one");
+        assertThat(refused.stderr().lines().count()).isEqualTo(1);
+        assertThat(cache).doesNotExist();
+        assertThat(run(berth.toString(), "--version").orFail().stderr()).contains("is missing: training it");
+        assertThat(run(berth.toString(), "--version").orFail().stderr()).isEmpty(); // used: nothing more to say
+    }
+
+    /**
+     * A training that makes no cache (here: a JDK whose training runs fail) says so once, with where its output is,
+     * and is not tried again on every call, only by the next build.
+     */
+    @Test
+    void aTrainingThatMakesNoCacheIsSaidOnceWithItsOutput() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds first when sources changed
+        Path target = berth.resolveSibling("berth-cli").resolve("target");
+        Path cache = target.resolve("berth-cli.aot");
+        Path jdk = Files.createTempDirectory("berth-jdk");
+        Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+        Files.copy(realJava.resolveSibling("..").resolve("release").normalize(), jdk.resolve("release"));
+        Path fakeJava = Files.createDirectory(jdk.resolve("bin")).resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\ncase \"$*\" in *AOTCacheOutput*) echo training broke >&2; exit 3;; esac\n"
+                + "exec " + realJava + " \"$@\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        Files.delete(cache);
+        try {
+            Cmd.Result call = Cmd.run(List.of(berth.toString(), "--version"), env, null, Duration.ofMinutes(10)).orFail();
+            assertThat(call.out()).isEqualTo("berth version 0.1.0");
+            assertThat(call.stderr()).contains("training the CLI's AOT cache berth-cli.aot made none")
+                    .contains(target.resolve("berth-cli.aot.log").toString());
+            assertThat(target.resolve("berth-cli.aot.log")).content().contains("training broke");
+            assertThat(target.resolve("berth-cli.aot.failed")).exists();
+            assertThat(Cmd.run(List.of(berth.toString(), "--version"), env, null, Duration.ofMinutes(10)).orFail().stderr())
+                    .isEmpty();
+        } finally {
+            Files.deleteIfExists(target.resolve("berth-cli.aot.failed"));
+            Files.deleteIfExists(target.resolve("berth-cli.aot.log"));
+            run(berth.toString(), "--version").orFail(); // trains it again, for the tests after this one
+            Files.delete(fakeJava);
+            Files.delete(jdk.resolve("bin"));
+            Files.delete(jdk.resolve("release"));
+            Files.delete(jdk);
+        }
     }
 
     private static Cmd.Result run(String... cmd) throws Exception {
