@@ -1,6 +1,8 @@
 package io.berth.fs;
 
 import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
+import io.berth.linux.Libc;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -8,21 +10,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The cp race without a container: a thread keeps swapping a directory and a symlink to "/" inside the root
+ * The cp race without a container: a thread keeps exchanging a directory and a symlink to "/" inside the root
  * while the applier writes through the directory and the archiver reads through it. Whichever way each swap
  * stands, the host path the symlink would reach outside the root is never read or written.
+ *
+ * <p>The swapper exchanges the two names in one step ({@code renameat2} with {@code RENAME_EXCHANGE}), so "d" is at
+ * every instant the directory or the link, never missing. Three renames left "d" missing between the first two: a
+ * swapper preempted there (a loaded machine preempts it often) failed every read and write until it ran again, and
+ * those failing rounds, far cheaper than a read or a write that goes through, used up the rounds and the time (at a
+ * load of 30, 29 reads or writes in 60 s; at 18, half the reads failed). Now a round fails only when a swap lands
+ * inside a walk in a way the kernel refuses, and the test checks what makes it a race rather than counting on it:
+ * the swapper swapped while the rounds ran, and reads went through the directory and through the link.
  */
 class SwapRaceTest {
+    private static final int RENAME_EXCHANGE = 2;
+    private static final MethodHandle RENAMEAT2 = Libc.function("renameat2",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+
     @TempDir
     Path tmp;
 
@@ -39,32 +59,46 @@ class SwapRaceTest {
         Files.createSymbolicLink(root.resolve("l"), Path.of("/"));
 
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong swaps = new AtomicLong();
         Thread swapper = Thread.ofPlatform().start(() -> {
-            while (!stop.get()) {
-                try {
-                    Files.move(root.resolve("d"), root.resolve("x"), StandardCopyOption.ATOMIC_MOVE);
-                    Files.move(root.resolve("l"), root.resolve("d"), StandardCopyOption.ATOMIC_MOVE);
-                    Files.move(root.resolve("x"), root.resolve("l"), StandardCopyOption.ATOMIC_MOVE);
-                } catch (Exception e) {
-                    // a half-done swap is retried; the race is the point
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment d = arena.allocateFrom(root.resolve("d").toString());
+                MemorySegment l = arena.allocateFrom(root.resolve("l").toString());
+                while (!stop.get()) {
+                    if ((int) RENAMEAT2.invokeExact(FileCalls.AT_FDCWD, d, FileCalls.AT_FDCWD, l, RENAME_EXCHANGE) == 0) {
+                        swaps.incrementAndGet();
+                    }
+                    Thread.yield(); // on a loaded machine a swapper that never yields starves the reader of whole rounds
                 }
-                Thread.yield(); // on a loaded machine a swapper that never yields starves the reader of whole rounds
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
             }
         });
         byte[] tar = tarWith("planted");
-        int reads = 0;
+        int readsThroughDir = 0;
+        int readsThroughLink = 0;
         int writes = 0;
+        long swapsAtStart;
         try (RootedDir dir = RootedDir.open(root)) {
-            // 2000 rounds, and more (for up to 60 s) while too few of them got between two swaps: on a loaded machine
-            // the swapper may win most rounds, and the test must still see enough reads and writes race with it.
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            for (int i = 0; i < 2000 || ((reads <= 100 || writes <= 100) && System.nanoTime() < deadline); i++) {
+            while (swaps.get() == 0) {
+                Thread.onSpinWait(); // the race starts with the swapper running
+            }
+            swapsAtStart = swaps.get();
+            // 2000 rounds, and more (for up to 120 s) while too few of them went each way
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            for (int i = 0; i < 2000 || ((Math.min(readsThroughDir, readsThroughLink) < 20 || writes < 100)
+                    && System.nanoTime() < deadline); i++) {
                 try (FileHandle secret = dir.resolve("d/" + rel + "/secret", RootedDir.Links.FOLLOW_IN_ROOT, false);
                      var in = secret.newInputStream()) {
-                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isNotEqualTo("host");
-                    reads++;
+                    String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(content).isNotEqualTo("host");
+                    if (content.equals("in-dir")) {
+                        readsThroughDir++;
+                    } else {
+                        readsThroughLink++;
+                    }
                 } catch (ErrnoException e) {
-                    // mid-swap: "d" was missing for a moment
+                    // the swap landed inside the walk in a way the kernel refuses
                 }
                 try {
                     String base;
@@ -80,7 +114,7 @@ class SwapRaceTest {
                     }
                     writes++;
                 } catch (ErrnoException | BadArchiveException e) {
-                    // mid-swap
+                    // as above
                 }
                 assertThat(outside.resolve("planted")).doesNotExist();
             }
@@ -89,8 +123,11 @@ class SwapRaceTest {
             swapper.join();
         }
         assertThat(outside.resolve("secret")).hasContent("host");
-        assertThat(reads).isGreaterThan(100);
-        assertThat(writes).isGreaterThan(100);
+        // the reads and writes raced the swapper: it swapped meanwhile, and reads went through either side of it
+        assertThat(swaps.get() - swapsAtStart).as("swaps during the rounds").isGreaterThan(100);
+        assertThat(readsThroughDir).as("reads through the directory").isGreaterThanOrEqualTo(20);
+        assertThat(readsThroughLink).as("reads through the link").isGreaterThanOrEqualTo(20);
+        assertThat(writes).as("writes").isGreaterThanOrEqualTo(100);
     }
 
     private static byte[] tarWith(String name) throws Exception {
