@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.berth.cli.command.ListAndLifecycleProbe;
 
 /**
  * The commands whose picocli model is built in code ({@link CommandModel}): their help, their errors and
@@ -39,6 +40,13 @@ class CommandModelTest {
         "rm --help | rm.txt",
         "container ls --help | container-ls.txt",
         "container exec --help | container-exec.txt",
+        "volume ls --help | volume-ls.txt",
+        "network ls --help | network-ls.txt",
+        "start --help | start.txt",
+        "stop --help | stop.txt",
+        "container stop --help | container-stop.txt",
+        "kill --help | kill.txt",
+        "wait --help | wait.txt",
     })
     void helpIsTheAnnotatedCommandsHelp(String args, String golden) throws IOException {
         assertThat(call(args.split(" ")).out).isEqualTo(golden(golden));
@@ -56,6 +64,14 @@ class CommandModelTest {
         "images a b | images-too-many.txt",
         "rm | rm-no-args.txt",
         "logs | logs-no-args.txt",
+        "stop | stop-no-args.txt",
+        "stop -t x c | stop-bad-int.txt",
+        "kill | kill-no-args.txt",
+        "kill c -s | kill-missing-value.txt",
+        "wait | wait-no-args.txt",
+        "start --bogus c | start-unknown-option.txt",
+        "volume ls x | volume-ls-too-many.txt",
+        "network ls --bogus | network-ls-unknown-option.txt",
     })
     void errorsAreTheAnnotatedCommandsErrors(String args, String golden) throws IOException {
         Result r = call(args.split(" "));
@@ -77,11 +93,33 @@ class CommandModelTest {
                 .isEqualTo("env=[A=1, B=2] workdir=/w i=true t=true container=c command=[sh, -c, x]");
     }
 
+    /** What the annotated volume ls, network ls, start, stop, kill and wait gave their fields for the same arguments. */
+    @Test
+    void listAndLifecycleOptionsReachTheFields() {
+        assertThat(ListAndLifecycleProbe.volumeLs("-q", "-f", "dangling=true", "--filter", "name=a", "--format", "{{.Name}}"))
+                .isEqualTo("quiet=true filters=[dangling=true, name=a] format={{.Name}}");
+        assertThat(ListAndLifecycleProbe.volumeLs()).isEqualTo("quiet=false filters=[] format=null");
+        assertThat(ListAndLifecycleProbe.networkLs("--no-trunc", "-qf", "driver=bridge"))
+                .isEqualTo("quiet=true filters=[driver=bridge] format=null noTrunc=true");
+        assertThat(ListAndLifecycleProbe.networkLs()).isEqualTo("quiet=false filters=[] format=null noTrunc=false");
+        assertThat(ListAndLifecycleProbe.start("-ai", "--detach-keys", "ctrl-x", "a", "b"))
+                .isEqualTo("attach=true interactive=true detachKeys=ctrl-x containers=[a, b]");
+        assertThat(ListAndLifecycleProbe.start("a")).isEqualTo("attach=false interactive=false detachKeys=null containers=[a]");
+        assertThat(ListAndLifecycleProbe.stop("--timeout", "0", "-s", "KILL", "a")).isEqualTo("time=0 signal=KILL containers=[a]");
+        assertThat(ListAndLifecycleProbe.stop("-t=3", "a", "b")).isEqualTo("time=3 signal=null containers=[a, b]");
+        assertThat(ListAndLifecycleProbe.stop("--time", "5", "a")).isEqualTo("time=5 signal=null containers=[a]");
+        assertThat(ListAndLifecycleProbe.stop("a")).isEqualTo("time=null signal=null containers=[a]");
+        assertThat(ListAndLifecycleProbe.kill("--signal=HUP", "a")).isEqualTo("signal=HUP containers=[a]");
+        assertThat(ListAndLifecycleProbe.kill("a", "b")).isEqualTo("signal=null containers=[a, b]");
+        assertThat(ListAndLifecycleProbe.waitFor("a", "b")).isEqualTo("containers=[a, b]");
+    }
+
     /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call (eight for run). */
     @Test
     void theHotCommandsGenerateNoAnnotationProxy() throws Exception {
         for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "logs --help", "inspect --help",
-                "images --help", "rm --help", "--version", "container ls --help")) {
+                "images --help", "rm --help", "--version", "container ls --help", "volume ls --help", "network ls --help",
+                "start --help", "stop --help", "kill --help", "wait --help")) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xshare:auto", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));

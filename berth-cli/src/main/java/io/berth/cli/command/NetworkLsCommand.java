@@ -5,26 +5,44 @@ import io.berth.cli.format.OutputFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "ls", description = "List networks")
-public final class NetworkLsCommand extends ApiCommand {
+public final class NetworkLsCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-q", "--quiet"}, description = "Only display network IDs")
     boolean quiet;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "filter", description = "Provide filter values (e.g. \"driver=bridge\")")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "string", description = "Format output using a custom template")
     String format;
 
-    @Option(names = "--no-trunc", description = "Do not truncate the output")
     boolean noTrunc;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call (network ls). */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "ls", "List networks");
+        model.add(OptionSpec.builder("-q", "--quiet")
+                .description("Only display network IDs"),
+                boolean.class, v -> quiet = v, () -> quiet);
+        model.addList(OptionSpec.builder("-f", "--filter").paramLabel("filter")
+                .description("Provide filter values (e.g. \"driver=bridge\")"),
+                String.class, v -> filters = v, () -> filters);
+        model.add(OptionSpec.builder("--format").paramLabel("string")
+                .description("Format output using a custom template"),
+                String.class, v -> format = v, () -> format);
+        model.add(OptionSpec.builder("--no-trunc")
+                .description("Do not truncate the output"),
+                boolean.class, v -> noTrunc = v, () -> noTrunc);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     public Integer call() {

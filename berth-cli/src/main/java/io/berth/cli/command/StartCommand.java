@@ -8,28 +8,45 @@ import io.berth.client.HijackedStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code start}: plain start of each container, or with -a/-i an attached start of one, exiting with its status. */
-@Command(name = "start", description = "Start one or more stopped containers")
-public final class StartCommand extends ForEachContainer {
+public final class StartCommand extends ForEachContainer implements CommandModel.InCode {
 
-    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals")
     boolean attach;
 
-    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN")
     boolean interactive;
 
-    @Option(names = "--detach-keys", paramLabel = "string", description = "Override the key sequence for detaching a container")
     String detachKeys;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> containers;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call (typed in scripts as much as by hand). */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "start", "Start one or more stopped containers");
+        model.add(OptionSpec.builder("-a", "--attach")
+                .description("Attach STDOUT/STDERR and forward signals"),
+                boolean.class, v -> attach = v, () -> attach);
+        model.add(OptionSpec.builder("-i", "--interactive")
+                .description("Attach container's STDIN"),
+                boolean.class, v -> interactive = v, () -> interactive);
+        model.add(OptionSpec.builder("--detach-keys").paramLabel("string")
+                .description("Override the key sequence for detaching a container"),
+                String.class, v -> detachKeys = v, () -> detachKeys);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
+                String.class, v -> containers = v, () -> containers);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     String apply(String container) {

@@ -5,23 +5,39 @@ import io.berth.cli.format.OutputFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "ls", description = "List volumes")
-public final class VolumeLsCommand extends ApiCommand {
+public final class VolumeLsCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = {"-q", "--quiet"}, description = "Only display volume names")
     boolean quiet;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "filter", description = "Provide filter values (e.g. \"dangling=true\")")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "string", description = "Format output using a custom template")
     String format;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call (volume ls). */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "ls", "List volumes");
+        model.add(OptionSpec.builder("-q", "--quiet")
+                .description("Only display volume names"),
+                boolean.class, v -> quiet = v, () -> quiet);
+        model.addList(OptionSpec.builder("-f", "--filter").paramLabel("filter")
+                .description("Provide filter values (e.g. \"dangling=true\")"),
+                String.class, v -> filters = v, () -> filters);
+        model.add(OptionSpec.builder("--format").paramLabel("string")
+                .description("Format output using a custom template"),
+                String.class, v -> format = v, () -> format);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     public Integer call() {
