@@ -47,6 +47,13 @@ class CommandModelTest {
         "container stop --help | container-stop.txt",
         "kill --help | kill.txt",
         "wait --help | wait.txt",
+        "restart --help | restart.txt",
+        "pause --help | pause.txt",
+        "unpause --help | unpause.txt",
+        "rename --help | rename.txt",
+        "tag --help | tag.txt",
+        "rmi --help | rmi.txt",
+        "image rm --help | image-rm.txt",
     })
     void helpIsTheAnnotatedCommandsHelp(String args, String golden) throws IOException {
         assertThat(call(args.split(" ")).out).isEqualTo(golden(golden));
@@ -72,6 +79,12 @@ class CommandModelTest {
         "start --bogus c | start-unknown-option.txt",
         "volume ls x | volume-ls-too-many.txt",
         "network ls --bogus | network-ls-unknown-option.txt",
+        "rename a | rename-one-arg.txt",
+        "rename a b c | rename-too-many.txt",
+        "tag a | tag-one-arg.txt",
+        "rmi | rmi-no-args.txt",
+        "restart -t x c | restart-bad-int.txt",
+        "pause | pause-no-args.txt",
     })
     void errorsAreTheAnnotatedCommandsErrors(String args, String golden) throws IOException {
         Result r = call(args.split(" "));
@@ -93,7 +106,7 @@ class CommandModelTest {
                 .isEqualTo("env=[A=1, B=2] workdir=/w i=true t=true container=c command=[sh, -c, x]");
     }
 
-    /** What the annotated volume ls, network ls, start, stop, kill and wait gave their fields for the same arguments. */
+    /** What the annotated commands now built in code gave their fields for the same arguments. */
     @Test
     void listAndLifecycleOptionsReachTheFields() {
         assertThat(ListAndLifecycleProbe.volumeLs("-q", "-f", "dangling=true", "--filter", "name=a", "--format", "{{.Name}}"))
@@ -112,6 +125,13 @@ class CommandModelTest {
         assertThat(ListAndLifecycleProbe.kill("--signal=HUP", "a")).isEqualTo("signal=HUP containers=[a]");
         assertThat(ListAndLifecycleProbe.kill("a", "b")).isEqualTo("signal=null containers=[a, b]");
         assertThat(ListAndLifecycleProbe.waitFor("a", "b")).isEqualTo("containers=[a, b]");
+        assertThat(ListAndLifecycleProbe.restart("-t", "2", "--signal", "TERM", "a")).isEqualTo("time=2 signal=TERM containers=[a]");
+        assertThat(ListAndLifecycleProbe.restart("a", "b")).isEqualTo("time=null signal=null containers=[a, b]");
+        assertThat(ListAndLifecycleProbe.pause("a", "b")).isEqualTo("containers=[a, b] unpause=[a, b]");
+        assertThat(ListAndLifecycleProbe.rename("old", "new")).isEqualTo("container=old newName=new");
+        assertThat(ListAndLifecycleProbe.tag("busybox", "me/bb:1")).isEqualTo("source=busybox target=me/bb:1");
+        assertThat(ListAndLifecycleProbe.rmi("-f", "--no-prune", "a", "b")).isEqualTo("force=true noPrune=true images=[a, b]");
+        assertThat(ListAndLifecycleProbe.rmi("a")).isEqualTo("force=false noPrune=false images=[a]");
     }
 
     /** Fails with the annotated root: picocli reading @Command/@Option/@Spec made six proxy classes per call (eight for run). */
@@ -119,7 +139,8 @@ class CommandModelTest {
     void theHotCommandsGenerateNoAnnotationProxy() throws Exception {
         for (String command : List.of("ps --help", "exec --help", "run --help", "create --help", "logs --help", "inspect --help",
                 "images --help", "rm --help", "--version", "container ls --help", "volume ls --help", "network ls --help",
-                "start --help", "stop --help", "kill --help", "wait --help")) {
+                "start --help", "stop --help", "kill --help", "wait --help", "restart --help", "pause --help",
+                "unpause --help", "rename --help", "tag --help", "rmi --help")) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xshare:auto", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));

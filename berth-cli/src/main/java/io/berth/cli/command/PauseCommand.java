@@ -1,18 +1,29 @@
 package io.berth.cli.command;
 
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "pause", description = "Pause all processes within one or more containers")
-public final class PauseCommand extends ForEachContainer {
+public final class PauseCommand extends ForEachContainer implements CommandModel.InCode {
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> containers;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "pause", "Pause all processes within one or more containers");
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
+                String.class, v -> containers = v, () -> containers);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     String apply(String container) {

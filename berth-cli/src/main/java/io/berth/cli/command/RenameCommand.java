@@ -1,21 +1,30 @@
 package io.berth.cli.command;
 
 import io.berth.cli.ApiCommand;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "rename", description = "Rename a container")
-public final class RenameCommand extends ApiCommand {
+public final class RenameCommand extends ApiCommand implements CommandModel.InCode {
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(index = "0", paramLabel = "CONTAINER")
     String container;
 
-    @Parameters(index = "1", paramLabel = "NEW_NAME")
     String newName;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "rename", "Rename a container");
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.positional("0", v -> container = v, () -> container, "CONTAINER");
+        model.positional("1", v -> newName = v, () -> newName, "NEW_NAME");
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -1,24 +1,39 @@
 package io.berth.cli.command;
 
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "restart", description = "Restart one or more containers")
-public final class RestartCommand extends ForEachContainer {
+public final class RestartCommand extends ForEachContainer implements CommandModel.InCode {
 
-    @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "int", description = "Seconds to wait before killing the container")
     Integer time;
 
-    @Option(names = {"-s", "--signal"}, paramLabel = "string", description = "Signal to send to the container")
     String signal;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
     List<String> containers;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "restart", "Restart one or more containers");
+        model.add(OptionSpec.builder("-t", "--time", "--timeout").paramLabel("int")
+                .description("Seconds to wait before killing the container"),
+                Integer.class, v -> time = v, () -> time);
+        model.add(OptionSpec.builder("-s", "--signal").paramLabel("string")
+                .description("Signal to send to the container"),
+                String.class, v -> signal = v, () -> signal);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
+                String.class, v -> containers = v, () -> containers);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     String apply(String container) {

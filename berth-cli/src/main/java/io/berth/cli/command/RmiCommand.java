@@ -2,24 +2,39 @@ package io.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import io.berth.cli.CommandModel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "rmi", description = "Remove one or more images")
-public final class RmiCommand extends ForEachContainer {
+public final class RmiCommand extends ForEachContainer implements CommandModel.InCode {
 
-    @Option(names = {"-f", "--force"}, description = "Force removal of the image")
     boolean force;
 
-    @Option(names = "--no-prune", description = "Do not delete untagged parents")
     boolean noPrune;
 
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
     boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE")
     List<String> images;
+
+    /** Built in code ({@link CommandModel}): no annotation proxies on a call. */
+    @Override
+    public CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "rmi", "Remove one or more images");
+        model.add(OptionSpec.builder("-f", "--force")
+                .description("Force removal of the image"),
+                boolean.class, v -> force = v, () -> force);
+        model.add(OptionSpec.builder("--no-prune")
+                .description("Do not delete untagged parents"),
+                boolean.class, v -> noPrune = v, () -> noPrune);
+        model.add(OptionSpec.builder("--help")
+                .description("Print usage").usageHelp(true),
+                boolean.class, v -> help = v, () -> help);
+        model.addPositionalList(PositionalParamSpec.builder().paramLabel("IMAGE").arity("1..*").required(true),
+                String.class, v -> images = v, () -> images);
+        spec = model.spec();
+        return spec;
+    }
 
     @Override
     String apply(String image) {

@@ -3,8 +3,9 @@ package io.berth.cli.command;
 import picocli.CommandLine;
 
 /**
- * Parses arguments into the in-code models of volume ls, network ls, start, stop, kill and wait and tells what
- * the fields got: what picocli gave the annotated fields for the same arguments.
+ * Parses arguments into the in-code models of volume ls, network ls, start, stop, kill, wait, restart, pause,
+ * unpause, rename, tag and rmi and tells what the fields got: what picocli gave the annotated fields for the same
+ * arguments.
  */
 public final class ListAndLifecycleProbe {
 
@@ -45,5 +46,37 @@ public final class ListAndLifecycleProbe {
         WaitCommand c = new WaitCommand();
         new CommandLine(c.model()).parseArgs(args);
         return "containers=" + c.containers;
+    }
+
+    public static String restart(String... args) {
+        RestartCommand c = new RestartCommand();
+        new CommandLine(c.model()).parseArgs(args);
+        return "time=" + c.time + " signal=" + c.signal + " containers=" + c.containers;
+    }
+
+    public static String pause(String... args) {
+        PauseCommand c = new PauseCommand();
+        new CommandLine(c.model()).parseArgs(args);
+        UnpauseCommand u = new UnpauseCommand();
+        new CommandLine(u.model()).parseArgs(args);
+        return "containers=" + c.containers + " unpause=" + u.containers;
+    }
+
+    public static String rename(String... args) {
+        RenameCommand c = new RenameCommand();
+        new CommandLine(c.model()).parseArgs(args);
+        return "container=" + c.container + " newName=" + c.newName;
+    }
+
+    public static String tag(String... args) {
+        TagCommand c = new TagCommand();
+        new CommandLine(c.model()).parseArgs(args);
+        return "source=" + c.source + " target=" + c.target;
+    }
+
+    public static String rmi(String... args) {
+        RmiCommand c = new RmiCommand();
+        new CommandLine(c.model()).parseArgs(args);
+        return "force=" + c.force + " noPrune=" + c.noPrune + " images=" + c.images;
     }
 }
