@@ -96,17 +96,19 @@ train_aot_cache() { # cache, training class
   if [ -f "$cache" ]; then
     rm -f "$cache.log"
   else
-    : >"$cache.failed"
+    : >"$cache.failed" 2>/dev/null || true
     echo "berth: training the CLI's AOT cache ${cache##*/} made none (its output: $cache.log):" \
       "berth runs without it, about twice as slow to start, until the next build" >&2
   fi
 }
 
-# The cache the launcher's call uses (AOT_CACHE_ARGS), trained first when it is missing, as above.
+# The cache the launcher's call uses (AOT_CACHE_ARGS), trained first when it is missing, as above. A user who
+# cannot write the tree (a member of the socket's group running root's checkout) could neither keep a cache nor
+# the mark, and would train on every call: the owner's next call or build trains it.
 aot_cache_args() { # cache
   local cache=$1
   AOT_CACHE_ARGS=()
-  if [ ! -f "$cache" ] && [ ! -e "$cache.failed" ]; then
+  if [ ! -f "$cache" ] && [ ! -e "$cache.failed" ] && [ -w "${cache%/*}" ]; then
     echo "berth: the CLI's AOT cache ${cache##*/} is missing: training it (once)..." >&2
     if [ "$cache" = "$COMPOSE_AOT_CACHE" ]; then build_compose_aot_cache; else build_cli_aot_cache; fi
   fi

@@ -28,8 +28,8 @@ final class AotCheck {
                 return; // another call already removed it
             }
         } catch (IOException e) {
-            err.println("berth: the JVM could not use the CLI's AOT cache " + cache + " and it cannot be removed ("
-                    + e.getMessage() + "): berth starts about twice as slow until it is");
+            // a user who cannot write the tree would read this on every call and can do nothing about it: the
+            // owner's next call removes it
             return;
         }
         err.println("berth: the JVM could not use the CLI's AOT cache " + cache

@@ -152,6 +152,40 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A user who cannot write the tree (in the socket's group, running root's checkout) can neither keep a cache nor
+     * remove a refused one: no training on every call and no line on every call, the owner's next call does it.
+     * Failed before: the launcher trained on every call and exited on the mark it could not write.
+     */
+    @Test
+    void aUserWhoCannotWriteTheTreeIsNeitherSlowedByTrainingNorToldOnEveryCall() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds first when sources changed
+        Path target = berth.resolveSibling("berth-cli").resolve("target");
+        Path cache = target.resolve("berth-cli.aot");
+        String classpath = target.resolve("berth-cli-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*";
+        String[] asNobody = {"setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp",
+                berth.toString(), "--version"};
+        try {
+            Files.delete(cache);
+            Cmd.Result missing = run(asNobody).orFail();
+            assertThat(missing.out()).isEqualTo("berth version 0.1.0");
+            assertThat(missing.stderr()).isEmpty();
+            assertThat(cache).doesNotExist();
+            assertThat(target.resolve("berth-cli.aot.failed")).doesNotExist();
+
+            run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC",
+                    "-XX:AOTCacheOutput=" + cache, "-cp", classpath, "io.berth.cli.Main", "--version").orFail();
+            Cmd.Result refused = run(asNobody).orFail();
+            assertThat(refused.out()).isEqualTo("berth version 0.1.0");
+            assertThat(refused.stderr()).isEmpty();
+            assertThat(cache).exists();
+        } finally {
+            Files.deleteIfExists(cache);
+            run(berth.toString(), "--version").orFail(); // trains it again, for the tests after this one
+        }
+    }
+
     private static Cmd.Result run(String... cmd) throws Exception {
         return Cmd.run(List.of(cmd), Map.of(), null, Duration.ofMinutes(10));
     }
