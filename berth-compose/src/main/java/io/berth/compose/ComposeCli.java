@@ -360,6 +360,7 @@ public final class ComposeCli implements Runnable {
         public Integer call() {
             Compose c = root.compose(services);
             c.each(services, "Killing", "Killed", id -> root.rt.client().killContainer(id, signal), true);
+            if (removeOrphans) c.removeOrphans();
             return 0;
         }
     }
