@@ -144,6 +144,38 @@ class ComposeTest {
         assertThat(daemon.cli("volume", "ls", "-q").orFail().out()).doesNotContain("shop_data");
     }
 
+    /** The README's compose block as written: its YAML, then its command line with the host's curl. */
+    @Test
+    void theReadmeExampleRuns() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+        String start = "cat > compose.yaml <<'YAML'\n";
+        int from = readme.indexOf(start) + start.length();
+        Files.writeString(dir.resolve("compose.yaml"), readme.substring(from, readme.indexOf("\nYAML\n", from) + 1));
+        String commandLine = readme.substring(readme.indexOf("\nYAML\n", from) + 6, readme.indexOf("\n```", from));
+        assertThat(commandLine).isEqualTo("./berth compose up -d && curl -s http://127.0.0.1:8080/ && ./berth compose ps && ./berth compose down -v");
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> env = Map.of("PORT", Integer.toString(port));
+        String project = dir.getFileName().toString().toLowerCase().replaceAll("[^a-z0-9_-]", "");
+        try {
+            Cmd.Result up = compose(env, "up", "-d").orFail();
+            assertThat(up.stderr().indexOf("Container " + project + "-cache-1  Healthy"))
+                    .isPositive().isLessThan(up.stderr().indexOf("Container " + project + "-web-1  Started"));
+            assertThat(Cmd.run(List.of("curl", "-s", "--max-time", "10", "http://127.0.0.1:" + port + "/"), Map.of(), null,
+                    Duration.ofSeconds(15)).orFail().out()).isEqualTo("hello world");
+            assertThat(compose(env, "ps").orFail().stdout()).contains(project + "-web-1", project + "-cache-1", "(healthy)");
+            assertThat(daemon.cli("volume", "ls", "-q").orFail().out()).contains(project + "_www");
+            long t = System.nanoTime();
+            compose(env, "down", "-v").orFail();
+            assertThat(Duration.ofNanos(System.nanoTime() - t)).as("init: true lets the containers stop at once").isLessThan(Duration.ofSeconds(8));
+            assertThat(daemon.cli("volume", "ls", "-q").orFail().out()).doesNotContain(project + "_www");
+        } finally {
+            compose(env, "down", "-v", "-t", "0");
+        }
+    }
+
     @Test
     void configPrintsTheNormalisedModelAndATypoIsRefusedWithItsPath() throws Exception {
         Files.writeString(dir.resolve("compose.yaml"), NO_NETWORK_PROJECT);
