@@ -51,6 +51,8 @@ class ContainerSpecTest {
                       timeout: 10s
                       retries: 3
                       start_period: 500ms
+                      start_interval: 250ms
+                    entrypoint: ["/docker-entrypoint.sh"]
                     restart: on-failure:3
                     user: "101"
                     working_dir: /srv
@@ -91,6 +93,7 @@ class ContainerSpecTest {
                 {
                   "Image": "nginx:1.27",
                   "Cmd": ["nginx", "-g", "daemon off;"],
+                  "Entrypoint": ["/docker-entrypoint.sh"],
                   "Env": ["A=1", "EMPTY="],
                   "User": "101",
                   "WorkingDir": "/srv",
@@ -98,7 +101,7 @@ class ContainerSpecTest {
                   "StopSignal": "SIGQUIT",
                   "StopTimeout": 60,
                   "Healthcheck": {"Test": ["CMD-SHELL", "curl -f http://localhost"], "Interval": 90000000000,
-                                  "Timeout": 10000000000, "StartPeriod": 500000000, "Retries": 3},
+                                  "Timeout": 10000000000, "StartPeriod": 500000000, "StartInterval": 250000000, "Retries": 3},
                   "Labels": {
                     "team": "web",
                     "com.docker.compose.project": "app",

@@ -165,6 +165,9 @@ class ComposeLifecycleTest {
             assertThat(tail).contains("web-1  | three").doesNotContain("one", "two");
             assertThat(compose("logs", "--no-color", "-t", "web").orFail().stdout())
                     .containsPattern("web-1  \\| \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z one");
+            // coloured prefixes where the output is a terminal (--ansi always stands in for one here), plain otherwise
+            assertThat(compose("--ansi", "always", "logs", "web").orFail().stdout()).containsPattern("\033\\[[0-9;]*mweb-1  \\|");
+            assertThat(compose("logs", "web").orFail().stdout()).doesNotContain("\033[");
             compose("--profile", "later", "up", "-d", "ticker").orFail();
             long start = System.nanoTime();
             Cmd.Result followed = compose("--profile", "later", "logs", "-f", "--no-color", "ticker").orFail();
@@ -231,6 +234,68 @@ class ComposeLifecycleTest {
             compose("up", "-d").orFail();
             compose("down", "--rmi", "all", "-t", "0").orFail();
             assertThat(daemon.cli("image", "inspect", image).exitCode()).isNotZero();
+        }
+    }
+
+    @Test
+    void completedSuccessfullyWaitsForTheExitAndSecretsAndConfigsAreReadOnlyFiles() throws Exception {
+        Files.writeString(dir.resolve("token.txt"), "s3cret\n");
+        Files.writeString(dir.resolve("app.conf"), "level=debug\n");
+        Files.writeString(dir.resolve("compose.yaml"), """
+                name: gated
+                services:
+                  migrate:
+                    image: busybox
+                    network_mode: none
+                    command: [sh, -c, "sleep 2; echo migrated"]
+                  app:
+                    image: busybox
+                    network_mode: none
+                    stop_grace_period: 1s
+                    command: [sleep, "1000"]
+                    depends_on:
+                      migrate: {condition: service_completed_successfully}
+                    secrets: [token]
+                    configs: [{source: conf, target: /etc/app.conf}]
+                  broken:
+                    image: busybox
+                    network_mode: none
+                    profiles: [broken]
+                    command: [sh, -c, "exit 4"]
+                  after:
+                    image: busybox
+                    network_mode: none
+                    profiles: [broken]
+                    command: [sleep, "1000"]
+                    depends_on:
+                      broken: {condition: service_completed_successfully}
+                secrets:
+                  token: {file: ./token.txt}
+                configs:
+                  conf: {file: ./app.conf}
+                """);
+        try {
+            Cmd.Result up = compose("up", "-d").orFail();
+            assertThat(up.stderr().indexOf("Container gated-migrate-1  Exited")).isPositive()
+                    .isLessThan(up.stderr().indexOf("Container gated-app-1  Started"));
+            assertThat(field("{{.State.Status}} {{.State.ExitCode}}", "gated-migrate-1")).isEqualTo("exited 0");
+            assertThat(java.time.Instant.parse(field("{{.State.StartedAt}}", "gated-app-1")))
+                    .isAfter(java.time.Instant.parse(field("{{.State.FinishedAt}}", "gated-migrate-1")));
+
+            // file secrets and configs: bind-mounted read-only, secrets under /run/secrets
+            assertThat(compose("exec", "-T", "app", "cat", "/run/secrets/token", "/etc/app.conf").orFail().stdout())
+                    .isEqualTo("s3cret\nlevel=debug\n");
+            Cmd.Result write = compose("exec", "-T", "app", "sh", "-c", "echo x > /run/secrets/token");
+            assertThat(write.exitCode()).isNotZero();
+            assertThat(write.stderr()).contains("Read-only file system");
+
+            // a dependency that exits non-zero stops up with Compose's message, and the dependent is never started
+            Cmd.Result failed = compose("--profile", "broken", "up", "-d", "after");
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.stderr()).contains("service \"broken\" didn't complete successfully: exit 4");
+            assertThat(daemon.cli("ps", "-q", "--filter", "name=gated-after-1").orFail().out()).isEmpty();
+        } finally {
+            compose("--profile", "broken", "down", "-t", "0");
         }
     }
 }
