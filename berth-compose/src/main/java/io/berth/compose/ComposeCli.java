@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineConnectionException;
 import io.berth.client.HijackedStream;
@@ -566,9 +564,12 @@ public final class ComposeCli implements Runnable {
                 }
                 return 0;
             }
-            String text = format.equals("json") ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(p.model()) + "\n"
-                    : new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).writeValueAsString(p.model());
+            if (!format.equals("json") && !format.equals("yaml")) {
+                throw new ComposeException("--format " + format + " is not supported by berth compose (yaml or json)");
+            }
+            JsonNode printed = ConfigYaml.escapeDollars(p.model());
+            String text = format.equals("json") ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(printed) + "\n"
+                    : ConfigYaml.write(printed);
             if (output != null) {
                 java.nio.file.Files.writeString(root.cwd.resolve(output), text);
             } else {
