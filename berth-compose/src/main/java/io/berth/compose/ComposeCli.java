@@ -445,6 +445,7 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "table", "json");
             Compose c = root.compose(services);
             List<String[]> rows = new ArrayList<>();
             ArrayNode json = JsonNodeFactory.instance.arrayNode();
@@ -517,6 +518,7 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "table", "json");
             JsonNode list = root.rt.client().listContainers(true, 0, false, Map.of("label", List.of(Labels.PROJECT)));
             Map<String, Map<String, Integer>> states = new TreeMap<>();
             Map<String, String> files = new LinkedHashMap<>();
@@ -687,10 +689,18 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "pretty", "json");
             if (isShort) root.rt.out().println(Labels.COMPOSE_VERSION);
             else if (format.equals("json")) root.rt.out().println("{\"version\":\"v" + Labels.COMPOSE_VERSION + "\"}");
             else root.rt.out().println("Docker Compose version v" + Labels.COMPOSE_VERSION + " (berth compose)");
             return 0;
+        }
+    }
+
+    /** A --format this command does not print (Go templates among them) is refused, never printed as the default. */
+    static void checkFormat(String format, String... known) {
+        if (!List.of(known).contains(format)) {
+            throw new ComposeException("--format " + format + " is not supported by berth compose (" + String.join(" or ", known) + ")");
         }
     }
 
