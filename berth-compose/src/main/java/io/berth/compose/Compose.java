@@ -158,6 +158,11 @@ public final class Compose {
         return 1;
     }
 
+    /** Removes the project's containers whose service the model no longer has ({@code kill --remove-orphans}). */
+    public void removeOrphans() {
+        orphans(true, new Progress(rt.err(), rt.stderrTty(), "Removing"));
+    }
+
     private void orphans(boolean remove, Progress progress) {
         List<JsonNode> orphans = current().stream()
                 .filter(c -> !project.services().has(c.path("Labels").path(Labels.SERVICE).asText())).toList();

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineConnectionException;
 import io.berth.client.HijackedStream;
@@ -360,6 +358,7 @@ public final class ComposeCli implements Runnable {
         public Integer call() {
             Compose c = root.compose(services);
             c.each(services, "Killing", "Killed", id -> root.rt.client().killContainer(id, signal), true);
+            if (removeOrphans) c.removeOrphans();
             return 0;
         }
     }
@@ -446,6 +445,7 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "table", "json");
             Compose c = root.compose(services);
             List<String[]> rows = new ArrayList<>();
             ArrayNode json = JsonNodeFactory.instance.arrayNode();
@@ -518,6 +518,7 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "table", "json");
             JsonNode list = root.rt.client().listContainers(true, 0, false, Map.of("label", List.of(Labels.PROJECT)));
             Map<String, Map<String, Integer>> states = new TreeMap<>();
             Map<String, String> files = new LinkedHashMap<>();
@@ -565,9 +566,12 @@ public final class ComposeCli implements Runnable {
                 }
                 return 0;
             }
-            String text = format.equals("json") ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(p.model()) + "\n"
-                    : new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).writeValueAsString(p.model());
+            if (!format.equals("json") && !format.equals("yaml")) {
+                throw new ComposeException("--format " + format + " is not supported by berth compose (yaml or json)");
+            }
+            JsonNode printed = ConfigYaml.escapeDollars(p.model());
+            String text = format.equals("json") ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(printed) + "\n"
+                    : ConfigYaml.write(printed);
             if (output != null) {
                 java.nio.file.Files.writeString(root.cwd.resolve(output), text);
             } else {
@@ -685,10 +689,18 @@ public final class ComposeCli implements Runnable {
 
         @Override
         public Integer call() {
+            checkFormat(format, "pretty", "json");
             if (isShort) root.rt.out().println(Labels.COMPOSE_VERSION);
             else if (format.equals("json")) root.rt.out().println("{\"version\":\"v" + Labels.COMPOSE_VERSION + "\"}");
             else root.rt.out().println("Docker Compose version v" + Labels.COMPOSE_VERSION + " (berth compose)");
             return 0;
+        }
+    }
+
+    /** A --format this command does not print (Go templates among them) is refused, never printed as the default. */
+    static void checkFormat(String format, String... known) {
+        if (!List.of(known).contains(format)) {
+            throw new ComposeException("--format " + format + " is not supported by berth compose (" + String.join(" or ", known) + ")");
         }
     }
 

@@ -77,6 +77,17 @@ final class ContainerSpec {
             if (!Set.of("volume", "bind", "tmpfs").contains(type)) {
                 throw new ComposeException("service \"" + name + "\": volume type \"" + type + "\" is not supported by berth compose");
             }
+            // keys Compose turns into mount options berth has no equivalent for (Linux mounts ignore consistency,
+            // Compose sends it all the same; recursive read-only binds and labels on a service's volume are not built)
+            if (v.hasNonNull("consistency") && !v.get("consistency").asText().equals("default")) {
+                throw new ComposeException("service \"" + name + "\": \"volumes.consistency\" is not supported by berth compose (see docs/compose.md)");
+            }
+            if (v.path("bind").has("recursive")) {
+                throw new ComposeException("service \"" + name + "\": \"volumes.bind.recursive\" is not supported by berth compose (see docs/compose.md)");
+            }
+            if (v.path("volume").has("labels")) {
+                throw new ComposeException("service \"" + name + "\": \"volumes.volume.labels\" is not supported by berth compose (see docs/compose.md)");
+            }
         }
         for (String kind : new String[] {"secrets", "configs"}) {
             for (JsonNode ref : s.path(kind)) {
@@ -148,10 +159,7 @@ final class ContainerSpec {
             ArrayNode list = bindings.has(key) ? (ArrayNode) bindings.get(key) : bindings.putArray(key);
             list.addObject().put("HostIp", port.path("host_ip").asText("")).put("HostPort", port.path("published").asText(""));
         }
-        for (JsonNode x : s.path("expose")) {
-            String e = x.asText();
-            exposed.putObject(e.contains("/") ? e : e + "/tcp");
-        }
+        for (JsonNode x : s.path("expose")) exposeEntry(x.asText()).forEach(exposed::putObject);
         if (!exposed.isEmpty()) body.set("ExposedPorts", exposed);
         if (!bindings.isEmpty()) host.set("PortBindings", bindings);
 
@@ -183,8 +191,12 @@ final class ContainerSpec {
         if (s.has("shm_size")) host.put("ShmSize", size(s.get("shm_size"), "shm_size"));
         resources(s, host);
         if (s.has("extra_hosts")) {
+            // a host may map to several addresses (a list): one entry each, as Compose writes them
             ArrayNode hosts = host.putArray("ExtraHosts");
-            s.get("extra_hosts").properties().forEach(e -> hosts.add(e.getKey() + ":" + e.getValue().asText()));
+            s.get("extra_hosts").properties().forEach(e -> {
+                JsonNode ips = e.getValue();
+                for (JsonNode ip : ips.isArray() ? ips : F.arrayNode().add(ips)) hosts.add(e.getKey() + ":" + ip.asText());
+            });
         }
         if (s.has("logging")) {
             ObjectNode log = host.putObject("LogConfig");
@@ -205,6 +217,12 @@ final class ContainerSpec {
         if (s.has("devices")) {
             ArrayNode devices = host.putArray("Devices");
             for (JsonNode d : s.get("devices")) {
+                if (d.isObject()) {  // the long syntax: source, target, permissions
+                    String source = d.path("source").asText();
+                    devices.addObject().put("PathOnHost", source).put("PathInContainer", d.path("target").asText(source))
+                            .put("CgroupPermissions", d.path("permissions").asText("rwm"));
+                    continue;
+                }
                 String[] parts = d.asText().split(":");
                 devices.addObject().put("PathOnHost", parts[0]).put("PathInContainer", parts.length > 1 ? parts[1] : parts[0])
                         .put("CgroupPermissions", parts.length > 2 ? parts[2] : "rwm");
@@ -272,9 +290,15 @@ final class ContainerSpec {
             String target = v.path("target").asText();
             switch (type) {
                 case "bind" -> {
-                    if (v.path("bind").path("create_host_path").asBoolean(false) && !v.path("bind").has("propagation")) {
-                        // Binds create a missing host directory, as Compose's short syntax does
-                        binds.add(v.get("source").asText() + ":" + target + (ro ? ":ro" : ""));
+                    JsonNode bind = v.path("bind");
+                    if (bind.has("selinux") || bind.path("create_host_path").asBoolean(false)) {
+                        // Binds create a missing host directory, as Compose's short syntax does; a relabel (z, Z)
+                        // exists only in the Binds syntax, so Compose sends such a bind there too
+                        List<String> modes = new ArrayList<>();
+                        if (ro) modes.add("ro");
+                        if (bind.has("selinux")) modes.add(bind.get("selinux").asText());
+                        if (bind.has("propagation")) modes.add(bind.get("propagation").asText());
+                        binds.add(v.get("source").asText() + ":" + target + (modes.isEmpty() ? "" : ":" + String.join(",", modes)));
                     } else {
                         ObjectNode m = mounts.addObject().put("Type", "bind").put("Source", v.get("source").asText()).put("Target", target);
                         if (ro) m.put("ReadOnly", true);
@@ -432,6 +456,24 @@ final class ContainerSpec {
         }
         if (h.has("retries")) out.put("Retries", h.get("retries").asInt());
         return out;
+    }
+
+    /** One {@code expose} entry ("3000", "3000/udp", "3000-3002") as ExposedPorts keys, a range expanded as Compose does. */
+    static List<String> exposeEntry(String e) {
+        int slash = e.indexOf('/');
+        String ports = slash < 0 ? e : e.substring(0, slash);
+        String proto = slash < 0 ? "tcp" : e.substring(slash + 1);
+        int dash = ports.indexOf('-');
+        try {
+            int from = Integer.parseInt(dash < 0 ? ports : ports.substring(0, dash));
+            int to = dash < 0 ? from : Integer.parseInt(ports.substring(dash + 1));
+            if (from < 1 || to > 65535 || to < from) throw new NumberFormatException();
+            List<String> out = new ArrayList<>();
+            for (int p = from; p <= to; p++) out.add(p + "/" + proto);
+            return out;
+        } catch (NumberFormatException ex) {
+            throw new ComposeException("invalid expose entry '" + e + "': expected PORT[-PORT][/PROTOCOL]");
+        }
     }
 
     /** {@code com.docker.compose.depends_on}: "svc:condition:restart" entries joined by commas, as Compose writes it. */

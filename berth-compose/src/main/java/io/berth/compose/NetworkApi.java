@@ -70,12 +70,20 @@ final class NetworkApi {
         if (!ipam.isMissingNode()) {
             ObjectNode i = body.putObject("IPAM");
             i.put("Driver", ipam.path("driver").asText("default"));
+            if (ipam.has("options")) {
+                ObjectNode o = i.putObject("Options");
+                ipam.get("options").properties().forEach(e -> o.put(e.getKey(), e.getValue().asText()));
+            }
             var configs = i.putArray("Config");
             for (JsonNode c : ipam.path("config")) {
                 ObjectNode cfg = configs.addObject();
                 if (c.has("subnet")) cfg.put("Subnet", c.get("subnet").asText());
                 if (c.has("ip_range")) cfg.put("IPRange", c.get("ip_range").asText());
                 if (c.has("gateway")) cfg.put("Gateway", c.get("gateway").asText());
+                if (c.has("aux_addresses")) {
+                    ObjectNode aux = cfg.putObject("AuxiliaryAddresses");
+                    c.get("aux_addresses").properties().forEach(e -> aux.put(e.getKey(), e.getValue().asText()));
+                }
             }
         }
         return body;

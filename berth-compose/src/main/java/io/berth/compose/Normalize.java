@@ -205,7 +205,14 @@ final class Normalize {
             switch (m) {
                 case "ro" -> o.put("read_only", true);
                 case "rw" -> { }
-                case "z", "Z" -> { if (bind) o.putObject("bind").put("selinux", m); }
+                case "z", "Z" -> {
+                    if (!bind) throw new ComposeException("invalid volume specification: '" + spec + "': mode " + m + " applies to bind mounts only in berth compose");
+                    (o.has("bind") ? (ObjectNode) o.get("bind") : o.putObject("bind")).put("selinux", m);
+                }
+                case "shared", "rshared", "slave", "rslave", "private", "rprivate" -> {
+                    if (!bind) throw new ComposeException("invalid volume specification: '" + spec + "': propagation " + m + " applies to bind mounts only");
+                    (o.has("bind") ? (ObjectNode) o.get("bind") : o.putObject("bind")).put("propagation", m);
+                }
                 case "nocopy" -> o.putObject("volume").put("nocopy", true);
                 default -> throw new ComposeException("invalid volume specification: '" + spec + "': unknown mode " + m);
             }

@@ -173,6 +173,10 @@ public final class ProjectLoader {
         }
         Interpolation.tree(model, env, file.toString(), w -> { if (!warnings.contains(w)) warnings.add(w); });
         ComposeSchema.validate(model, file.toString(), validated);
+        if (model.has("models")) {
+            // AI models run by Docker Model Runner: nothing berth has
+            throw new ComposeException(file + ": \"models\" is not supported by berth compose (see docs/compose.md)");
+        }
         if (model.has("version")) {
             String w = file + ": the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion";
             if (!warnings.contains(w)) warnings.add(w);
@@ -276,6 +280,10 @@ public final class ProjectLoader {
         ObjectNode merged = F.objectNode();
         for (JsonNode f : files) {
             Path p = Path.of(f.get("path").asText());
+            if (f.hasNonNull("format")) {
+                // "raw" (no quoting or interpolation) and other formats are read by Compose's plugins, not by berth
+                throw new ComposeException("service \"" + name + "\": \"env_file.format\" is not supported by berth compose (see docs/compose.md)");
+            }
             if (!Files.isRegularFile(p)) {
                 if (f.path("required").asBoolean(true)) {
                     throw new ComposeException("env file " + p + " not found: stat " + p + ": no such file or directory");

@@ -30,12 +30,12 @@ final class YamlTree {
     static final String OVERRIDE = "\u0000override";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
-    private static final Pattern OCT = Pattern.compile("0o[0-7]+");
-    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]+");
-    private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    private static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
-    private static final Pattern NULL = Pattern.compile("~|null|Null|NULL|");
+    static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
+    static final Pattern OCT = Pattern.compile("0o[0-7]+");
+    static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]+");
+    static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
+    static final Pattern NULL = Pattern.compile("~|null|Null|NULL|");
 
     private YamlTree() {}
 

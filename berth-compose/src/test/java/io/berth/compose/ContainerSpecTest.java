@@ -51,6 +51,8 @@ class ContainerSpecTest {
                       timeout: 10s
                       retries: 3
                       start_period: 500ms
+                      start_interval: 250ms
+                    entrypoint: ["/docker-entrypoint.sh"]
                     restart: on-failure:3
                     user: "101"
                     working_dir: /srv
@@ -91,6 +93,7 @@ class ContainerSpecTest {
                 {
                   "Image": "nginx:1.27",
                   "Cmd": ["nginx", "-g", "daemon off;"],
+                  "Entrypoint": ["/docker-entrypoint.sh"],
                   "Env": ["A=1", "EMPTY="],
                   "User": "101",
                   "WorkingDir": "/srv",
@@ -98,7 +101,7 @@ class ContainerSpecTest {
                   "StopSignal": "SIGQUIT",
                   "StopTimeout": 60,
                   "Healthcheck": {"Test": ["CMD-SHELL", "curl -f http://localhost"], "Interval": 90000000000,
-                                  "Timeout": 10000000000, "StartPeriod": 500000000, "Retries": 3},
+                                  "Timeout": 10000000000, "StartPeriod": 500000000, "StartInterval": 250000000, "Retries": 3},
                   "Labels": {
                     "team": "web",
                     "com.docker.compose.project": "app",
@@ -180,6 +183,47 @@ class ContainerSpecTest {
         Project t = load("services:\n  web:\n    image: x\n    networks:\n      default: {mac_address: 02:42:ac:11:00:02}\n");
         assertThatThrownBy(() -> ContainerSpec.plan(t, "web", 1, false, "h", s -> s))
                 .hasMessageContaining("\"networks.default.mac_address\" is not supported");
+    }
+
+    @Test
+    void relabelPropagationLongDevicesHostListsAndExposeRangesReachTheRequest() throws IOException {
+        Files.createDirectories(dir.resolve("data"));
+        Project p = load("""
+                services:
+                  web:
+                    image: x
+                    network_mode: none
+                    volumes:
+                      - ./data:/data:z
+                      - ./data:/shared:ro,rshared
+                      - {type: bind, source: ./data, target: /labelled, bind: {selinux: Z}}
+                    devices: ["/dev/null:/dev/nothing:r", {source: /dev/zero, target: /dev/zeros}]
+                    extra_hosts: {both: ["10.0.0.1", "10.0.0.2"], one: 10.0.0.3}
+                    expose: ["3000-3002", "4000/udp"]
+                """);
+        JsonNode body = ContainerSpec.plan(p, "web", 1, false, "h", s -> s).body();
+        String data = dir.resolve("data").toString();
+        assertThat(body.at("/HostConfig/Binds").toString()).isEqualTo("[\"" + data + ":/data:z\",\"" + data + ":/shared:ro,rshared\",\""
+                + data + ":/labelled:Z\"]");
+        assertThat(body.at("/HostConfig/Devices").toString()).isEqualTo("[{\"PathOnHost\":\"/dev/null\",\"PathInContainer\":\"/dev/nothing\","
+                + "\"CgroupPermissions\":\"r\"},{\"PathOnHost\":\"/dev/zero\",\"PathInContainer\":\"/dev/zeros\",\"CgroupPermissions\":\"rwm\"}]");
+        assertThat(body.at("/HostConfig/ExtraHosts").toString()).isEqualTo("[\"both:10.0.0.1\",\"both:10.0.0.2\",\"one:10.0.0.3\"]");
+        assertThat(ProjectLoader.names((com.fasterxml.jackson.databind.node.ObjectNode) body.get("ExposedPorts")))
+                .containsExactly("3000/tcp", "3001/tcp", "3002/tcp", "4000/udp");
+        assertThatThrownBy(() -> ContainerSpec.exposeEntry("3002-3000")).hasMessageContaining("invalid expose entry '3002-3000'");
+        assertThatThrownBy(() -> load("services:\n  web:\n    image: x\n    volumes: [\"data:/data:z\"]\nvolumes:\n  data: {}\n"))
+                .hasMessageContaining("mode z applies to bind mounts only");
+    }
+
+    @Test
+    void mountKeysWithoutAnEquivalentAreRefusedByName() throws IOException {
+        for (String[] c : new String[][] {
+                {"{type: bind, source: /tmp, target: /t, consistency: cached}", "\"volumes.consistency\" is not supported"},
+                {"{type: bind, source: /tmp, target: /t, bind: {recursive: readonly}}", "\"volumes.bind.recursive\" is not supported"},
+                {"{type: volume, source: v, target: /t, volume: {labels: {a: b}}}", "\"volumes.volume.labels\" is not supported"}}) {
+            Project p = load("services:\n  web:\n    image: x\n    volumes: [" + c[0] + "]\nvolumes:\n  v: {}\n");
+            assertThatThrownBy(() -> ContainerSpec.plan(p, "web", 1, false, "h", s -> s)).hasMessageContaining(c[1]);
+        }
     }
 
     @Test

@@ -327,6 +327,15 @@ class LoaderTest {
     }
 
     @Test
+    void anEnvFileFormatAndTopLevelModelsAreRefusedByName() throws IOException {
+        write("raw.env", "A=1\n");
+        write("compose.yaml", "services:\n  web:\n    image: x\n    env_file: [{path: raw.env, format: raw}]\n");
+        assertThatThrownBy(() -> load("compose.yaml")).hasMessage("service \"web\": \"env_file.format\" is not supported by berth compose (see docs/compose.md)");
+        write("models.yaml", "services:\n  web: {image: x}\nmodels:\n  llm: {model: ai/smollm2}\n");
+        assertThatThrownBy(() -> load("models.yaml")).hasMessageContaining("\"models\" is not supported by berth compose");
+    }
+
+    @Test
     void unknownYamlTagsAreRefused() throws IOException {
         write("compose.yaml", "services:\n  web:\n    image: !custom x\n");
         assertThatThrownBy(() -> load("compose.yaml")).hasMessageContaining("unsupported YAML tag !custom");

@@ -28,7 +28,8 @@ class NetworkApiTest {
                     driver_opts: {com.docker.network.bridge.name: br-back}
                     labels: [team=web]
                     ipam:
-                      config: [{subnet: 172.28.0.0/16, gateway: 172.28.0.1}]
+                      options: {foo: bar}
+                      config: [{subnet: 172.28.0.0/16, gateway: 172.28.0.1, aux_addresses: {router: 172.28.1.5}}]
                 """);
         Project p = ProjectLoader.load(LoadOptions.of(dir, Map.of()).withFiles("compose.yaml").withProjectName("app"));
         var def = p.section("networks").get("back");
@@ -41,7 +42,8 @@ class NetworkApiTest {
                  "Labels": {"team": "web", "com.docker.compose.network": "back", "com.docker.compose.project": "app"},
                  "Internal": true,
                  "Options": {"com.docker.network.bridge.name": "br-back"},
-                 "IPAM": {"Driver": "default", "Config": [{"Subnet": "172.28.0.0/16", "Gateway": "172.28.0.1"}]}}
+                 "IPAM": {"Driver": "default", "Options": {"foo": "bar"},
+                          "Config": [{"Subnet": "172.28.0.0/16", "Gateway": "172.28.0.1", "AuxiliaryAddresses": {"router": "172.28.1.5"}}]}}
                 """));
         assertThat(p.service("web").get("networks").has("back")).isTrue();
         assertThat(p.model().at("/networks/default").isMissingNode()).isTrue();

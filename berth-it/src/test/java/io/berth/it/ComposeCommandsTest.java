@@ -86,6 +86,25 @@ class ComposeCommandsTest {
     }
 
     @Test
+    void onATerminalTheProgressIsComposesLiveBlock() throws Exception {
+        Files.writeString(dir.resolve("compose.yaml"), """
+                name: live
+                services:
+                  a: {image: busybox, network_mode: none, stop_grace_period: 1s, command: [sleep, "1000"]}
+                  b: {image: busybox, network_mode: none, stop_grace_period: 1s, command: [sleep, "1000"]}
+                """);
+        try {
+            // stderr is the pty: one redrawn line per object under "[+] Running k/n", cursor moved back up between frames
+            Cmd.Result up = composeInPty("up", "-d");
+            assertThat(up.exitCode()).as(up.stdout()).isZero();
+            assertThat(up.stdout()).contains("[+] Running 2/2", "\u2714\033[0m Container live-a-1", "Container live-b-1", "Started", "\033[3F");
+            assertThat(up.stdout()).doesNotContain(" Container live-a-1  Started\n");
+        } finally {
+            compose("down", "-t", "0").orFail();
+        }
+    }
+
+    @Test
     void cpStatsScaleWaitAttachAndWatchRefused() throws Exception {
         Files.writeString(dir.resolve("compose.yaml"), """
                 name: cmds

@@ -104,6 +104,36 @@ class HealthcheckTest {
     }
 
     @Test
+    void oneContainerGoesStartingHealthyUnhealthyAndHealthyAgainWithAnEventForEachChange() throws Exception {
+        String since = Long.toString(Instant.now().getEpochSecond() - 1);
+        Instant created = Instant.now();
+        daemon.docker("run", "-d", "--name", "h-flip", "--health-cmd", "test ! -f /tmp/broken", "--health-interval", "200ms",
+                "--health-retries", "3", "busybox", "sleep", "300").orFail();
+        assertThat(health("h-flip").path("Status").asText()).isIn("starting", "healthy");
+        awaitHealth("h-flip", "healthy", Duration.ofSeconds(10));
+        assertThat(Duration.between(created, Instant.now())).as("the first check comes after one interval").isLessThan(Duration.ofSeconds(5));
+
+        daemon.docker("exec", "h-flip", "touch", "/tmp/broken").orFail();
+        Instant broken = Instant.now();
+        JsonNode sick = awaitHealth("h-flip", "unhealthy", Duration.ofSeconds(10));
+        Duration tookSick = Duration.between(broken, Instant.now());
+        // three failures 200 ms apart: not before the third, and not long after it
+        assertThat(tookSick).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(5));
+        assertThat(sick.path("FailingStreak").asInt()).isGreaterThanOrEqualTo(3);
+
+        daemon.docker("exec", "h-flip", "rm", "/tmp/broken").orFail();
+        JsonNode healed = awaitHealth("h-flip", "healthy", Duration.ofSeconds(10));
+        assertThat(healed.path("FailingStreak").asInt()).isZero();
+
+        String until = Long.toString(Instant.now().getEpochSecond() + 1);
+        List<String> events = daemon.docker("events", "--since", since, "--until", until, "--filter", "container=h-flip",
+                "--filter", "event=health_status", "--format", "{{.Action}}").orFail().out().lines().toList();
+        // one event per change of status (Docker emits one per check only when the status changes)
+        assertThat(events).containsExactly("health_status: healthy", "health_status: unhealthy", "health_status: healthy");
+        daemon.docker("rm", "-f", "h-flip").orFail();
+    }
+
+    @Test
     void pauseStopsTheChecksAndUnpauseResumesThemWithoutAReset() throws Exception {
         daemon.docker("run", "-d", "--name", "h-pause", "--health-cmd", "true", "--health-interval", "200ms",
                 "busybox", "sleep", "300").orFail();

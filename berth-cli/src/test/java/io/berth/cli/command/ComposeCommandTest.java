@@ -53,4 +53,16 @@ class ComposeCommandTest {
         assertThat(flag.status()).isEqualTo(1);
         assertThat(flag.err()).contains("Unknown option: '--bogus'");
     }
+
+    @Test
+    void aFormatACommandDoesNotPrintIsRefusedNotReplacedByTheDefault() throws Exception {
+        Path file = dir.resolve("compose.yaml");
+        Files.writeString(file, "services:\n  web:\n    image: busybox\n");
+        for (String[] c : new String[][] {{"images", "{{.ID}}", "table or json"}, {"ls", "{{.Name}}", "table or json"},
+                {"version", "{{.Version}}", "pretty or json"}, {"config", "toml", "yaml or json"}}) {
+            Out out = run(Map.of(), "-H", "unix:///nonexistent.sock", "compose", "-f", file.toString(), c[0], "--format", c[1]);
+            assertThat(out.status()).as(c[0]).isEqualTo(1);
+            assertThat(out.err()).isEqualTo("--format " + c[1] + " is not supported by berth compose (" + c[2] + ")\n");
+        }
+    }
 }

@@ -116,4 +116,39 @@ class ComposeUpRequestsTest {
                     "GET /v1.43/images/busybox/json");
         }
     }
+
+    @Test
+    void buildSendsEveryBuildKeyAsTheBuildEndpointsQuery() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/Dockerfile.web"), "FROM busybox AS base\nFROM base AS web\n");
+        Files.writeString(dir.resolve("compose.yaml"), """
+                services:
+                  web:
+                    build:
+                      context: ./app
+                      dockerfile: Dockerfile.web
+                      args: {FLAVOUR: mint}
+                      target: web
+                      cache_from: ["app-web:previous", "registry.example/app:cache"]
+                      labels: {team: core}
+                      network: host
+                      no_cache: true
+                      pull: true
+                """);
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (FakeEngine engine = new FakeEngine(dir, r -> {
+            if (r.line().startsWith("POST ") && r.line().contains("/build?")) {
+                queries.add(java.net.URLDecoder.decode(r.line().split(" ")[1].replaceFirst(".*\\?", ""), StandardCharsets.UTF_8));
+                return json(200, "{\"stream\":\"Step 1/2\\n\"}\n{\"aux\":{\"ID\":\"sha256:" + "cd".repeat(32) + "\"}}\n");
+            }
+            return answer(r);
+        })) {
+            compose(engine, "build");
+        }
+        assertThat(queries).hasSize(1);
+        assertThat(List.of(queries.getFirst().split("&"))).contains("t=app-web", "dockerfile=Dockerfile.web",
+                "buildargs={\"FLAVOUR\":\"mint\"}", "target=web", "nocache=1", "pull=1", "networkmode=host",
+                "cachefrom=[\"app-web:previous\",\"registry.example/app:cache\"]");
+        assertThat(queries.getFirst()).contains("\"team\":\"core\"", "\"com.docker.compose.project\":\"app\"");
+    }
 }
