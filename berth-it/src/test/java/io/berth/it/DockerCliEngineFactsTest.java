@@ -113,6 +113,21 @@ class DockerCliEngineFactsTest {
         daemon.docker("rm", "sized").orFail();
     }
 
+    /** GET /system/df?type= (API 1.42+): only the asked types, the others null. Before: every type, whatever was asked. */
+    @Test
+    void systemDfComputesOnlyTheTypesAskedFor() throws Exception {
+        daemon.docker("volume", "create", "df-type").orFail();
+        String volumes = daemon.curl("http://x/v1.43/system/df?type=volume").orFail().out();
+        assertThat(volumes).endsWith("\n200").contains("\"Images\":null").contains("\"Containers\":null")
+                .contains("\"BuildCache\":null").contains("\"LayersSize\":0").contains("\"Name\":\"df-type\"");
+        String both = daemon.curl("http://x/v1.43/system/df?type=image&type=container").orFail().out();
+        assertThat(both).contains("\"Volumes\":null").contains("\"RepoTags\":[\"busybox:latest\"]").doesNotContain("\"Containers\":null");
+        assertThat(daemon.curl("http://x/v1.43/system/df?type=disks").out()).contains("unknown object type: disks").endsWith("400");
+        // before API 1.42 the query did not exist: everything
+        assertThat(daemon.curl("http://x/v1.41/system/df?type=volume").orFail().out()).doesNotContain("\"Images\":null");
+        daemon.docker("volume", "rm", "df-type").orFail();
+    }
+
     @Test
     void loadOfABadArchiveFailsInTheStream(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tar");
