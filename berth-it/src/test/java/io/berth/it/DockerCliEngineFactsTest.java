@@ -128,6 +128,20 @@ class DockerCliEngineFactsTest {
         daemon.docker("volume", "rm", "df-type").orFail();
     }
 
+    /** GET /images/json?shared-size=1: what each image shares with another. Before: the flag was not read (-1). */
+    @Test
+    void imageListComputesSharedSizeWhenAsked() throws Exception {
+        daemon.docker("run", "--name", "sharer", "busybox", "touch", "/mine").orFail();
+        daemon.docker("commit", "sharer", "sharer:1").orFail();
+        String busyboxSize = daemon.docker("image", "inspect", "-f", "{{.Size}}", "busybox").orFail().out();
+        String asked = daemon.curl("http://x/v1.43/images/json?shared-size=1&filters=%7B%22reference%22%3A%5B%22busybox%22%5D%7D").orFail().out();
+        assertThat(asked).contains("\"SharedSize\":" + busyboxSize + ",").endsWith("\n200");
+        String notAsked = daemon.curl("http://x/v1.43/images/json?filters=%7B%22reference%22%3A%5B%22busybox%22%5D%7D").orFail().out();
+        assertThat(notAsked).contains("\"SharedSize\":-1,");
+        daemon.docker("rm", "sharer").orFail();
+        daemon.docker("rmi", "sharer:1").orFail();
+    }
+
     @Test
     void loadOfABadArchiveFailsInTheStream(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tar");

@@ -62,12 +62,18 @@ public final class ImageRoutes {
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("reference", "dangling", "label", "before", "since");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ImageRecord r : images.list()) {
+        List<ImageRecord> all = images.list();
+        // shared-size=1 (docker-py's and the API's, as system df counts it): what each image shares with another
+        Map<String, Long> shared = !rq.queryFlag("shared-size") ? Map.of() : DiskUsage.images(all.stream()
+                .map(r -> new DiskUsage.ImageLayers(r.id().toString(), images.manifest(r.id()).layers())).toList()).sharedSize();
+        for (ImageRecord r : all) {
             if (f.has("dangling") && f.get("dangling").contains("true") != r.repoTags().isEmpty()) continue;
             if (f.has("reference") && f.get("reference").stream().noneMatch(p -> r.repoTags().stream().anyMatch(t -> referenceMatches(p, t)))) continue;
             var labels = r.config().config() == null || r.config().config().labels() == null ? Map.<String, String>of() : r.config().config().labels();
             if (f.has("label") && !f.get("label").stream().allMatch(l -> Filters.labelMatches(l, labels))) continue;
-            out.add(ImageView.summary(r, -1));
+            Map<String, Object> summary = ImageView.summary(r, -1);
+            if (shared.containsKey(r.id().toString())) summary.put("SharedSize", shared.get(r.id().toString()));
+            out.add(summary);
         }
         rs.json(200, out);
     }
