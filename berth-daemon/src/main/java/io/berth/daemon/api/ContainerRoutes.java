@@ -191,6 +191,12 @@ public final class ContainerRoutes {
     }
 
     private void start(HttpRequest rq, HttpResponse rs) throws Exception {
+        // a restore from a CRIU checkpoint (an experimental dockerd's): refused, never turned into a plain start
+        for (String checkpoint : List.of("checkpoint", "checkpoint-dir")) {
+            if (!rq.queryParam(checkpoint, "").isEmpty()) {
+                throw new InvalidArgumentException("berth does not support starting from a checkpoint (" + checkpoint + ")");
+            }
+        }
         containers.start(rq.pathParam("id"));
         rs.empty(204);
     }
