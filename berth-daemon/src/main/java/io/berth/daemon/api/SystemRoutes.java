@@ -105,8 +105,21 @@ public final class SystemRoutes {
         }
     }
 
-    private static boolean accept(EventBus.Event e, Filters f) {
+    /**
+     * Filters named after an object type keep the events whose actor's ID or name starts with one of their values,
+     * as dockerd's; berth emits no plugin, node, service, secret or config events, so those filters keep nothing.
+     * Like dockerd, a key it does not know filters nothing.
+     */
+    private static final List<String> ACTOR_FILTERS = List.of("network", "volume", "daemon", "plugin", "node", "service",
+            "secret", "config");
+
+    static boolean accept(EventBus.Event e, Filters f) {
         if (f.has("type") && !f.get("type").contains(e.type())) return false;
+        if (f.has("scope") && !f.get("scope").contains("local")) return false;
+        for (String key : ACTOR_FILTERS) {
+            if (f.has(key) && f.get(key).stream().noneMatch(v -> e.actorId().startsWith(v)
+                    || e.attributes().getOrDefault("name", "").startsWith(v))) return false;
+        }
         if (f.has("event") && f.get("event").stream().noneMatch(x -> eventMatches(x, e.action()))) return false;
         if (f.has("container") && (!e.type().equals("container") || f.get("container").stream()
                 .noneMatch(c -> e.actorId().startsWith(c) || c.equals(e.attributes().get("name"))))) return false;
