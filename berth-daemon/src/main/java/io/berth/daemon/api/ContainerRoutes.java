@@ -86,7 +86,7 @@ public final class ContainerRoutes {
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters filters = Filters.parse(rq.queryParam("filters"))
                 .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since", "network", "publish", "expose",
-                        "health");
+                        "health", "volume");
         PortFilter publish = PortFilter.parse("publish", filters.get("publish"));
         PortFilter expose = PortFilter.parse("expose", filters.get("expose"));
         for (String h : filters.has("health") ? filters.get("health") : List.<String>of()) {
@@ -124,6 +124,7 @@ public final class ContainerRoutes {
             if (f.get("exited").stream().noneMatch(x -> x.equals(Integer.toString(c.state().exitCode())))) return false;
         }
         if (f.has("network") && f.get("network").stream().noneMatch(n -> onNetwork(spec, n))) return false;
+        if (f.has("volume") && f.get("volume").stream().noneMatch(v -> mounts(spec, v))) return false;
         if (f.has("ancestor")) {
             boolean any = false;
             for (String a : f.get("ancestor")) {
@@ -132,6 +133,12 @@ public final class ContainerRoutes {
             if (!any) return false;
         }
         return true;
+    }
+
+    /** Docker's volume filter: a mount's volume name (a bind's source, which has none) or its destination. */
+    private static boolean mounts(ContainerSpec spec, String wanted) {
+        return spec.mounts().mounts().stream().anyMatch(m -> wanted.equals(m.destination())
+                || wanted.equals(m.kind() == io.berth.runtime.MountPoint.Kind.VOLUME ? m.volume() : m.source()));
     }
 
     /** Docker's network filter: a network's name, or its id or a prefix of it. */
