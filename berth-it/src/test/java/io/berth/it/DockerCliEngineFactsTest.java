@@ -142,6 +142,31 @@ class DockerCliEngineFactsTest {
         daemon.docker("rmi", "sharer:1").orFail();
     }
 
+    /** ps and images --filter before=/since= (and images until=, label!=). Before: accepted and not applied. */
+    @Test
+    void beforeAndSinceFiltersListWhatWasCreatedBeforeOrAfter() throws Exception {
+        for (String n : List.of("order-1", "order-2", "order-3")) daemon.docker("create", "--name", n, "busybox", "true").orFail();
+        assertThat(daemon.docker("ps", "-a", "--filter", "before=order-2", "--filter", "name=order-", "--format", "{{.Names}}").orFail().out())
+                .isEqualTo("order-1");
+        assertThat(daemon.docker("ps", "-a", "--filter", "since=order-2", "--filter", "name=order-", "--format", "{{.Names}}").orFail().out())
+                .isEqualTo("order-3");
+        assertThat(daemon.docker("ps", "-a", "--filter", "before=no-such-container").stderr()).contains("No such container: no-such-container");
+
+        daemon.docker("commit", "--change", "LABEL order=2", "order-2", "order:2").orFail();
+        daemon.docker("commit", "--change", "LABEL order=3", "order-3", "order:3").orFail();
+        assertThat(daemon.docker("images", "--filter", "since=order:2", "--format", "{{.Repository}}:{{.Tag}}").orFail().out())
+                .isEqualTo("order:3");
+        assertThat(daemon.docker("images", "--filter", "before=order:3", "--filter", "reference=order", "--format", "{{.Tag}}").orFail().out())
+                .isEqualTo("2");
+        assertThat(daemon.docker("images", "--filter", "label!=order=3", "--filter", "reference=order", "--format", "{{.Tag}}").orFail().out())
+                .isEqualTo("2");
+        assertThat(daemon.curl("http://x/v1.43/images/json?filters=%7B%22until%22%3A%5B%221970-01-02T00%3A00%3A00Z%22%5D%7D").orFail().out())
+                .matches("\\[\\]\\s+200");
+        assertThat(daemon.docker("images", "--filter", "since=no-such-image").stderr()).contains("No such image: no-such-image");
+        daemon.docker("rm", "order-1", "order-2", "order-3").orFail();
+        daemon.docker("rmi", "order:2", "order:3").orFail();
+    }
+
     @Test
     void loadOfABadArchiveFailsInTheStream(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tar");

@@ -96,8 +96,13 @@ public final class ContainerRoutes {
         }
         boolean all = rq.queryFlag("all") || filters.has("status") || filters.has("exited");
         Integer limit = rq.queryInt("limit");
+        // before=/since= name a container (404 when there is none): created before or after it, as dockerd
+        java.time.Instant before = filters.has("before") ? containers.inspect(filters.get("before").getLast()).spec().created() : null;
+        java.time.Instant since = filters.has("since") ? containers.inspect(filters.get("since").getLast()).spec().created() : null;
         List<Container> matching = new ArrayList<>();
         for (Container c : containers.list()) {
+            if (before != null && !c.spec().created().isBefore(before)) continue;
+            if (since != null && !c.spec().created().isAfter(since)) continue;
             ContainerState.Status st = c.state().status();
             boolean running = st == ContainerState.Status.RUNNING || st == ContainerState.Status.PAUSED
                     || st == ContainerState.Status.RESTARTING;
