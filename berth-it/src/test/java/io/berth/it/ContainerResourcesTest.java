@@ -194,6 +194,38 @@ class ContainerResourcesTest {
     }
 
     /** berth compose maps the Compose keys onto the same HostConfig fields; the container gets them. */
+    /**
+     * docker build --memory --memory-swap --cpu-shares --cpu-period --cpu-quota --cpuset-cpus: the RUN containers get
+     * them, as dockerd's classic builder gives them. Before: the query was read for none of them (a RUN step saw no
+     * memory limit), and --cgroup-parent, --security-opt and a foreign --platform were accepted and dropped.
+     */
+    @Test
+    void buildLimitsReachTheRunContainersAndWhatBerthCannotApplyIsRefused(@org.junit.jupiter.api.io.TempDir Path ctx) throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\n"
+                + "RUN cd /sys/fs/cgroup && cat memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes cpu/cpu.shares"
+                + " cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us > /limits && grep Cpus_allowed_list /proc/self/status >> /limits\n");
+        daemon.docker("build", "-q", "-t", "buildlimits:1", "--memory", "64m", "--memory-swap", "96m", "--cpu-shares", "256",
+                "--cpu-period", "50000", "--cpu-quota", "25000", "--cpuset-cpus", "0", "--platform", "linux/" + hostArch(),
+                ctx.toString()).orFail();
+        String limits = daemon.docker("run", "--rm", "buildlimits:1", "cat", "/limits").orFail().out();
+        assertThat(limits.lines().map(l -> l.replaceAll("\\s+", " ")).toList())
+                .containsExactly("67108864", "100663296", "256", "50000", "25000", "Cpus_allowed_list: 0");
+        daemon.docker("rmi", "buildlimits:1").orFail();
+        // checked as container create checks them, before the context is read
+        assertThat(daemon.docker("build", "--memory", "1k", ctx.toString()).stderr()).contains("Minimum memory limit allowed is 6MB");
+        assertThat(daemon.docker("build", "--cgroup-parent", "elsewhere", ctx.toString()).stderr())
+                .contains("berth does not support build --cgroup-parent (cgroupparent)");
+        assertThat(daemon.docker("build", "--security-opt", "seccomp=unconfined", ctx.toString()).stderr())
+                .contains("berth does not support build --security-opt (securityopt)");
+        String foreign = hostArch().equals("arm64") ? "linux/amd64" : "linux/arm64";
+        assertThat(daemon.docker("build", "--platform", foreign, ctx.toString()).stderr())
+                .contains("only (its RUN steps run on this machine), not for " + foreign);
+    }
+
+    private static String hostArch() {
+        return System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64"; // the two hosts berth knows
+    }
+
     @Test
     void composeKeysReachTheContainer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("compose.yaml"), """

@@ -104,6 +104,22 @@ class DockerCliApiParityTest {
         daemon.docker("rm", "-f", "cm", "cm-clean").orFail();
     }
 
+    /** Before: HEALTHCHECK was refused as a change, and a container's own --health-cmd was not committed. */
+    @Test
+    void commitKeepsTheContainersHealthcheckAndTakesAHealthcheckChange() throws Exception {
+        daemon.docker("run", "--name", "hc-commit", "--health-cmd", "true", "--health-interval", "3s", "busybox", "true").orFail();
+        daemon.docker("commit", "hc-commit", "hc-commit:own").orFail();
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .Config.Healthcheck}}", "hc-commit:own").orFail().out())
+                .isEqualTo("{\"Test\":[\"CMD-SHELL\",\"true\"],\"Interval\":3000000000}");
+        daemon.docker("commit", "--change", "HEALTHCHECK --retries=2 CMD [\"false\"]", "hc-commit", "hc-commit:changed").orFail();
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .Config.Healthcheck}}", "hc-commit:changed").orFail().out())
+                .isEqualTo("{\"Test\":[\"CMD\",\"false\"],\"Retries\":2}");
+        assertThat(daemon.docker("commit", "--change", "HEALTHCHECK --nope=1 CMD true", "hc-commit", "hc-commit:bad").stderr())
+                .contains("nope");
+        daemon.docker("rm", "hc-commit").orFail();
+        daemon.docker("rmi", "hc-commit:own", "hc-commit:changed").orFail();
+    }
+
     @Test
     void commitFreezesARunningContainerWhileItReadsTheFilesUnlessToldNotTo() throws Exception {
         String id = daemon.docker("run", "-d", "--name", "cm-freeze", "busybox", "sh", "-c",

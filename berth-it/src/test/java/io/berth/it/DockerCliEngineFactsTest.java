@@ -113,6 +113,60 @@ class DockerCliEngineFactsTest {
         daemon.docker("rm", "sized").orFail();
     }
 
+    /** GET /system/df?type= (API 1.42+): only the asked types, the others null. Before: every type, whatever was asked. */
+    @Test
+    void systemDfComputesOnlyTheTypesAskedFor() throws Exception {
+        daemon.docker("volume", "create", "df-type").orFail();
+        String volumes = daemon.curl("http://x/v1.43/system/df?type=volume").orFail().out();
+        assertThat(volumes).endsWith("\n200").contains("\"Images\":null").contains("\"Containers\":null")
+                .contains("\"BuildCache\":null").contains("\"LayersSize\":0").contains("\"Name\":\"df-type\"");
+        String both = daemon.curl("http://x/v1.43/system/df?type=image&type=container").orFail().out();
+        assertThat(both).contains("\"Volumes\":null").contains("\"RepoTags\":[\"busybox:latest\"]").doesNotContain("\"Containers\":null");
+        assertThat(daemon.curl("http://x/v1.43/system/df?type=disks").out()).contains("unknown object type: disks").endsWith("400");
+        // before API 1.42 the query did not exist: everything
+        assertThat(daemon.curl("http://x/v1.41/system/df?type=volume").orFail().out()).doesNotContain("\"Images\":null");
+        daemon.docker("volume", "rm", "df-type").orFail();
+    }
+
+    /** GET /images/json?shared-size=1: what each image shares with another. Before: the flag was not read (-1). */
+    @Test
+    void imageListComputesSharedSizeWhenAsked() throws Exception {
+        daemon.docker("run", "--name", "sharer", "busybox", "touch", "/mine").orFail();
+        daemon.docker("commit", "sharer", "sharer:1").orFail();
+        String busyboxSize = daemon.docker("image", "inspect", "-f", "{{.Size}}", "busybox").orFail().out();
+        String asked = daemon.curl("http://x/v1.43/images/json?shared-size=1&filters=%7B%22reference%22%3A%5B%22busybox%22%5D%7D").orFail().out();
+        assertThat(asked).contains("\"SharedSize\":" + busyboxSize + ",").endsWith("\n200");
+        String notAsked = daemon.curl("http://x/v1.43/images/json?filters=%7B%22reference%22%3A%5B%22busybox%22%5D%7D").orFail().out();
+        assertThat(notAsked).contains("\"SharedSize\":-1,");
+        daemon.docker("rm", "sharer").orFail();
+        daemon.docker("rmi", "sharer:1").orFail();
+    }
+
+    /** ps and images --filter before=/since= (and images until=, label!=). Before: accepted and not applied. */
+    @Test
+    void beforeAndSinceFiltersListWhatWasCreatedBeforeOrAfter() throws Exception {
+        for (String n : List.of("order-1", "order-2", "order-3")) daemon.docker("create", "--name", n, "busybox", "true").orFail();
+        assertThat(daemon.docker("ps", "-a", "--filter", "before=order-2", "--filter", "name=order-", "--format", "{{.Names}}").orFail().out())
+                .isEqualTo("order-1");
+        assertThat(daemon.docker("ps", "-a", "--filter", "since=order-2", "--filter", "name=order-", "--format", "{{.Names}}").orFail().out())
+                .isEqualTo("order-3");
+        assertThat(daemon.docker("ps", "-a", "--filter", "before=no-such-container").stderr()).contains("No such container: no-such-container");
+
+        daemon.docker("commit", "--change", "LABEL order=2", "order-2", "order:2").orFail();
+        daemon.docker("commit", "--change", "LABEL order=3", "order-3", "order:3").orFail();
+        assertThat(daemon.docker("images", "--filter", "since=order:2", "--format", "{{.Repository}}:{{.Tag}}").orFail().out())
+                .isEqualTo("order:3");
+        assertThat(daemon.docker("images", "--filter", "before=order:3", "--filter", "reference=order", "--format", "{{.Tag}}").orFail().out())
+                .isEqualTo("2");
+        assertThat(daemon.docker("images", "--filter", "label!=order=3", "--filter", "reference=order", "--format", "{{.Tag}}").orFail().out())
+                .isEqualTo("2");
+        assertThat(daemon.curl("http://x/v1.43/images/json?filters=%7B%22until%22%3A%5B%221970-01-02T00%3A00%3A00Z%22%5D%7D").orFail().out())
+                .matches("\\[\\]\\s+200");
+        assertThat(daemon.docker("images", "--filter", "since=no-such-image").stderr()).contains("No such image: no-such-image");
+        daemon.docker("rm", "order-1", "order-2", "order-3").orFail();
+        daemon.docker("rmi", "order:2", "order:3").orFail();
+    }
+
     @Test
     void loadOfABadArchiveFailsInTheStream(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.tar");

@@ -106,6 +106,17 @@ class DockerCliExecStopTest {
         daemon.docker("rm", "kill-stopped").orFail();
     }
 
+    /** Before: start?checkpoint=NAME (a CRIU restore on an experimental dockerd) was a plain start. */
+    @Test
+    void aStartFromACheckpointIsRefusedAndStartsNothing() throws Exception {
+        daemon.docker("create", "--name", "from-checkpoint", "busybox", "true").orFail();
+        Cmd.Result r = daemon.curl("-X", "POST", "http://berthd/v1.43/containers/from-checkpoint/start?checkpoint=cp1");
+        assertThat(r.stdout()).contains("berth does not support starting from a checkpoint (checkpoint)");
+        assertThat(lastLine(r)).isEqualTo("400");
+        assertThat(daemon.docker("inspect", "-f", "{{.State.Status}}", "from-checkpoint").orFail().out()).isEqualTo("created");
+        daemon.docker("rm", "from-checkpoint").orFail();
+    }
+
     private Cmd.Result dockerWithStdin(byte[] stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/local/bin/docker"));
         cmd.addAll(List.of(args));

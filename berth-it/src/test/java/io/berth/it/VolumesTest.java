@@ -37,6 +37,20 @@ class VolumesTest {
         DaemonFixture.stop(daemon);
     }
 
+    /** docker ps --filter volume=: a volume's name, a bind's source or a mount's destination. Before: "invalid filter". */
+    @Test
+    void psFindsTheContainersThatMountAVolume(@org.junit.jupiter.api.io.TempDir Path host) throws Exception {
+        daemon.docker("create", "--name", "vf-named", "-v", "vf-data:/data", "busybox", "true").orFail();
+        daemon.docker("create", "--name", "vf-bind", "-v", host + ":/host", "busybox", "true").orFail();
+        for (var c : java.util.Map.of("vf-data", "vf-named", "/data", "vf-named", host.toString(), "vf-bind", "/host", "vf-bind").entrySet()) {
+            assertThat(daemon.docker("ps", "-a", "--filter", "volume=" + c.getKey(), "--format", "{{.Names}}").orFail().out())
+                    .as(c.getKey()).isEqualTo(c.getValue());
+        }
+        assertThat(daemon.docker("ps", "-a", "--filter", "volume=nothing-mounts-this", "--format", "{{.Names}}").orFail().out()).isEmpty();
+        daemon.docker("rm", "-v", "vf-named", "vf-bind").orFail();
+        daemon.docker("volume", "rm", "vf-data").orFail();
+    }
+
     @Test
     void dockerCliCreatesListsInspectsAndRemovesVolumesAsBerthCliSeesThem() throws Exception {
         assertThat(daemon.docker("info", "--format", "{{.Plugins.Volume}}").orFail().out()).isEqualTo("[local]");

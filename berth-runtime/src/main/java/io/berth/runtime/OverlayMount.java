@@ -1,12 +1,14 @@
 package io.berth.runtime;
 
 import io.berth.linux.ErrnoException;
+import io.berth.linux.FileCalls;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.SystemFailureException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,7 @@ import java.util.stream.Collectors;
 final class OverlayMount {
     private OverlayMount() {}
 
-    /** mount(2)'s option string; it must fit in a page, which limits the number of layers (see FsMount). */
+    /** mount(2)'s option string with the layers' paths; it must fit in a page ({@link #MOUNT_OPTIONS_MAX}). */
     static String options(List<Path> lowerDirs, Path upper, Path work) {
         return "lowerdir=" + lowerDirs.stream().map(Path::toString).collect(Collectors.joining(":"))
                 + ",upperdir=" + upper + ",workdir=" + work;
@@ -32,11 +34,42 @@ final class OverlayMount {
                 String s = p.toString();
                 if (s.contains(":") || s.contains(",")) throw new InvalidArgumentException("layer path not usable by overlay: " + s);
             }
-            if (!mountThroughFsApi(lowerDirs, upper, work, merged)) {
-                LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, options(lowerDirs, upper, work));
-            }
+            if (!mountThroughFsApi(lowerDirs, upper, work, merged)) mountThroughMount2(lowerDirs, upper, work, merged);
         } catch (IOException e) {
             throw new SystemFailureException("mounting the container rootfs at " + merged + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * mount(2) copies at most a page of options (the smallest page berth's architectures have), NUL included; ~40
+     * lowerdirs under berth's store overflow it. Past that, each lowerdir is named by an O_PATH descriptor of
+     * berthd's own, {@code /proc/self/fd/N} (18 bytes, whatever the data root): overlay resolves each name once, at
+     * mount time, following the magic link to the directory, and keeps no reference to the descriptor, which is
+     * closed right after. So Docker's 128 layers fit on kernels without {@code lowerdir+} too (Debian bookworm's
+     * 6.1). /proc/self/mountinfo then shows those names instead of the store's paths; nothing in berth reads them.
+     */
+    static final int MOUNT_OPTIONS_MAX = 4096;
+
+    static void mountThroughMount2(List<Path> lowerDirs, Path upper, Path work, Path merged) throws ErrnoException {
+        String plain = options(lowerDirs, upper, work);
+        if (plain.length() < MOUNT_OPTIONS_MAX) {
+            LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, plain);
+            return;
+        }
+        List<Integer> fds = new ArrayList<>(lowerDirs.size());
+        try {
+            for (Path lower : lowerDirs) {
+                fds.add(FileCalls.openat(FileCalls.AT_FDCWD, lower.toString(),
+                        FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0));
+            }
+            String byFd = "lowerdir=" + fds.stream().map(fd -> "/proc/self/fd/" + fd).collect(Collectors.joining(":"))
+                    + ",upperdir=" + upper + ",workdir=" + work;
+            if (byFd.length() >= MOUNT_OPTIONS_MAX) {
+                throw new InvalidArgumentException("too many layers for overlay on this kernel: " + lowerDirs.size());
+            }
+            LinuxCalls.mount("overlay", merged.toString(), "overlay", 0, byFd);
+        } finally {
+            fds.forEach(FileCalls::close);
         }
     }
 

@@ -1,10 +1,9 @@
 package io.berth.build.exec;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.build.dockerfile.Dockerfile;
-import io.berth.oci.GoDuration;
 import io.berth.build.dockerfile.DockerfileParser;
+import io.berth.build.dockerfile.HealthcheckConfig;
 import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.VariableExpander;
 import io.berth.oci.ContainerConfig;
@@ -274,19 +273,7 @@ final class StageExecutor {
     }
 
     private void healthcheck(Instruction.Healthcheck h) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        ArrayNode test = node.putArray("Test");
-        h.test().forEach(test::add);
-        for (Map.Entry<String, String> o : h.options().entrySet()) {
-            switch (o.getKey()) {
-                case "interval" -> node.put("Interval", GoDuration.nanos(o.getValue()));
-                case "timeout" -> node.put("Timeout", GoDuration.nanos(o.getValue()));
-                case "start-period" -> node.put("StartPeriod", GoDuration.nanos(o.getValue()));
-                case "start-interval" -> node.put("StartInterval", GoDuration.nanos(o.getValue()));
-                case "retries" -> node.put("Retries", Integer.parseInt(o.getValue()));
-                default -> throw error(h, "unknown HEALTHCHECK flag --" + o.getKey());
-            }
-        }
+        JsonNode node = HealthcheckConfig.of(h);
         meta("HEALTHCHECK " + h.original().replaceFirst("(?i)^HEALTHCHECK\\s*", ""),
                 rc(x -> x.with(b -> b.healthcheck = node)));
     }

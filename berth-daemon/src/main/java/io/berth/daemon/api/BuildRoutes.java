@@ -1,6 +1,5 @@
 package io.berth.daemon.api;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.berth.build.context.BuildContext;
 import io.berth.build.exec.BuildOutput;
@@ -30,8 +28,6 @@ import io.berth.oci.errors.BerthException;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.oci.errors.NotFoundException;
 import io.berth.oci.errors.SystemFailureException;
-import io.berth.runtime.NetworkSpec;
-import io.berth.runtime.Resources;
 
 /**
  * The classic builder API: POST /build (a tar context in the body, JSON-lines output) and POST /build/prune.
@@ -68,7 +64,7 @@ public final class BuildRoutes {
     private void buildLeased(HttpRequest rq, HttpResponse rs) throws Exception {
         String remote = rq.queryParam("remote", "");
         if (!remote.isEmpty()) throw new InvalidArgumentException("remote build contexts are not supported: send the context as a tar");
-        RunOptions run = runOptions(rq);
+        BuildRunOptions run = BuildRunOptions.from(rq.query(), limits);
         Files.createDirectories(scratchRoot);
         Path scratch = Files.createTempDirectory(scratchRoot, "ctx-");
         boolean quiet = rq.queryFlag("q");
@@ -83,41 +79,7 @@ public final class BuildRoutes {
         }
     }
 
-    /** What the classic /build asks of its RUN containers beside the network. */
-    record RunOptions(List<NetworkSpec.HostEntry> extraHosts, Resources resources) {}
-
-    /**
-     * --add-host (repeated {@code extrahosts}), --shm-size ({@code shmsize} in bytes; the docker CLI always sends 0)
-     * and --ulimit ({@code ulimits}, a JSON list; "null" when none), checked by the rules and messages container
-     * create uses, before the context is read.
-     */
-    RunOptions runOptions(HttpRequest rq) {
-        List<String> hosts = new ArrayList<>();
-        for (String v : rq.query().getOrDefault("extrahosts", List.of())) {
-            for (String entry : v.split(",")) if (!entry.isBlank()) hosts.add(entry.strip());
-        }
-        ObjectNode hostConfig = ApiJson.MAPPER.createObjectNode();
-        String shm = rq.queryParam("shmsize", "").strip();
-        if (!shm.isEmpty()) {
-            try {
-                hostConfig.put("ShmSize", Long.parseLong(shm));
-            } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("invalid shmsize: " + shm);
-            }
-        }
-        String ulimits = rq.queryParam("ulimits", "").strip();
-        if (!ulimits.isEmpty() && !ulimits.equals("null")) {
-            try {
-                hostConfig.set("Ulimits", ApiJson.MAPPER.readTree(ulimits));
-            } catch (IOException e) {
-                throw new InvalidArgumentException("invalid ulimits: " + e.getMessage());
-            }
-            if (!hostConfig.get("Ulimits").isArray()) throw new InvalidArgumentException("invalid ulimits: not a list");
-        }
-        return new RunOptions(ContainerNetworkRequests.extraHosts(hosts), limits.from(hostConfig));
-    }
-
-    private void build(HttpRequest rq, BuildContext context, boolean quiet, RunOptions run, ProgressStream stream) throws Exception {
+    private void build(HttpRequest rq, BuildContext context, boolean quiet, BuildRunOptions run, ProgressStream stream) throws Exception {
         try (ProgressStream progress = stream) {
             BuildRequest request = new BuildRequest(context, rq.queryParam("dockerfile"), stringMap(rq.queryParam("buildargs")),
                     rq.queryParam("target"), rq.query().getOrDefault("t", List.of()), stringMap(rq.queryParam("labels")),

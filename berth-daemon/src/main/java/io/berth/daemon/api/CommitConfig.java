@@ -16,7 +16,7 @@ import io.berth.runtime.ContainerSpec;
  * defaults under its create request) with the commit's `--change` instructions applied on top, the way a
  * Dockerfile applies them: CMD replaces the command; ENTRYPOINT replaces the entrypoint and clears the command
  * unless CMD is among the changes too; ENV, LABEL, EXPOSE and VOLUME add to what is there; WORKDIR (relative to
- * the current one), USER and STOPSIGNAL replace; ONBUILD appends.
+ * the current one), USER, STOPSIGNAL and HEALTHCHECK replace; ONBUILD appends.
  */
 final class CommitConfig {
     private CommitConfig() {}
@@ -31,7 +31,13 @@ final class CommitConfig {
         return new ContainerConfig(spec.process().user(), ports, spec.process().env(),
                 command.entrypoint().isEmpty() ? null : command.entrypoint(), command.cmd().isEmpty() ? null : command.cmd(),
                 volumes, spec.process().workingDir(), spec.labels().isEmpty() ? null : spec.labels(),
-                spec.process().stopSignal(), base.onBuild(), base.shell(), base.healthcheck());
+                spec.process().stopSignal(), base.onBuild(), base.shell(), healthcheck(spec, base));
+    }
+
+    /** The container's healthcheck (its image's merged with its create request's, as inspect shows it). */
+    private static JsonNode healthcheck(ContainerSpec spec, ContainerConfig image) {
+        if (spec.lifecycle().healthcheck() == null) return image.healthcheck();
+        return io.berth.daemon.http.ApiJson.MAPPER.valueToTree(HealthcheckJson.render(spec.lifecycle().healthcheck()));
     }
 
     /** {@code changes} (only the fields the instructions set, from ImportChanges) applied to {@code current}. */
@@ -52,7 +58,7 @@ final class CommitConfig {
                 changes.user() != null ? changes.user() : current.user(), ports, env, entrypoint, cmd, volumes,
                 changes.workingDir() != null ? workdir(current.workingDir(), changes.workingDir()) : current.workingDir(), labels,
                 changes.stopSignal() != null ? changes.stopSignal() : current.stopSignal(), onBuild, current.shell(),
-                current.healthcheck());
+                changes.healthcheck() != null ? changes.healthcheck() : current.healthcheck());
     }
 
     /** WORKDIR as a Dockerfile takes it: a relative path goes on from the current one. */

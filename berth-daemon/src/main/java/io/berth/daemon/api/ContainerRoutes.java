@@ -86,7 +86,7 @@ public final class ContainerRoutes {
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
         Filters filters = Filters.parse(rq.queryParam("filters"))
                 .allowOnly("status", "name", "id", "label", "ancestor", "exited", "before", "since", "network", "publish", "expose",
-                        "health");
+                        "health", "volume");
         PortFilter publish = PortFilter.parse("publish", filters.get("publish"));
         PortFilter expose = PortFilter.parse("expose", filters.get("expose"));
         for (String h : filters.has("health") ? filters.get("health") : List.<String>of()) {
@@ -96,8 +96,13 @@ public final class ContainerRoutes {
         }
         boolean all = rq.queryFlag("all") || filters.has("status") || filters.has("exited");
         Integer limit = rq.queryInt("limit");
+        // before=/since= name a container (404 when there is none): created before or after it, as dockerd
+        java.time.Instant before = filters.has("before") ? containers.inspect(filters.get("before").getLast()).spec().created() : null;
+        java.time.Instant since = filters.has("since") ? containers.inspect(filters.get("since").getLast()).spec().created() : null;
         List<Container> matching = new ArrayList<>();
         for (Container c : containers.list()) {
+            if (before != null && !c.spec().created().isBefore(before)) continue;
+            if (since != null && !c.spec().created().isAfter(since)) continue;
             ContainerState.Status st = c.state().status();
             boolean running = st == ContainerState.Status.RUNNING || st == ContainerState.Status.PAUSED
                     || st == ContainerState.Status.RESTARTING;
@@ -124,6 +129,7 @@ public final class ContainerRoutes {
             if (f.get("exited").stream().noneMatch(x -> x.equals(Integer.toString(c.state().exitCode())))) return false;
         }
         if (f.has("network") && f.get("network").stream().noneMatch(n -> onNetwork(spec, n))) return false;
+        if (f.has("volume") && f.get("volume").stream().noneMatch(v -> mounts(spec, v))) return false;
         if (f.has("ancestor")) {
             boolean any = false;
             for (String a : f.get("ancestor")) {
@@ -132,6 +138,12 @@ public final class ContainerRoutes {
             if (!any) return false;
         }
         return true;
+    }
+
+    /** Docker's volume filter: a mount's volume name (a bind's source, which has none) or its destination. */
+    private static boolean mounts(ContainerSpec spec, String wanted) {
+        return spec.mounts().mounts().stream().anyMatch(m -> wanted.equals(m.destination())
+                || wanted.equals(m.kind() == io.berth.runtime.MountPoint.Kind.VOLUME ? m.volume() : m.source()));
     }
 
     /** Docker's network filter: a network's name, or its id or a prefix of it. */
@@ -191,6 +203,12 @@ public final class ContainerRoutes {
     }
 
     private void start(HttpRequest rq, HttpResponse rs) throws Exception {
+        // a restore from a CRIU checkpoint (an experimental dockerd's): refused, never turned into a plain start
+        for (String checkpoint : List.of("checkpoint", "checkpoint-dir")) {
+            if (!rq.queryParam(checkpoint, "").isEmpty()) {
+                throw new InvalidArgumentException("berth does not support starting from a checkpoint (" + checkpoint + ")");
+            }
+        }
         containers.start(rq.pathParam("id"));
         rs.empty(204);
     }

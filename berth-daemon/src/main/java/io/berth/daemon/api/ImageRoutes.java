@@ -60,14 +60,29 @@ public final class ImageRoutes {
     }
 
     private void list(HttpRequest rq, HttpResponse rs) throws Exception {
-        Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("reference", "dangling", "label", "before", "since");
+        Filters f = Filters.parse(rq.queryParam("filters")).allowOnly("reference", "dangling", "label", "label!", "before", "since",
+                "until");
+        // before=/since= name an image (404 when there is none): created before or after it; until: before a time
+        Instant before = f.has("before") ? images.resolve(f.get("before").getLast()).created() : null;
+        Instant since = f.has("since") ? images.resolve(f.get("since").getLast()).created() : null;
+        Instant until = f.has("until") ? PruneUntil.parse(f.get("until").getLast(), Instant.now()) : null;
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ImageRecord r : images.list()) {
+        List<ImageRecord> all = images.list();
+        // shared-size=1 (docker-py's and the API's, as system df counts it): what each image shares with another
+        Map<String, Long> shared = !rq.queryFlag("shared-size") ? Map.of() : DiskUsage.images(all.stream()
+                .map(r -> new DiskUsage.ImageLayers(r.id().toString(), images.manifest(r.id()).layers())).toList()).sharedSize();
+        for (ImageRecord r : all) {
             if (f.has("dangling") && f.get("dangling").contains("true") != r.repoTags().isEmpty()) continue;
             if (f.has("reference") && f.get("reference").stream().noneMatch(p -> r.repoTags().stream().anyMatch(t -> referenceMatches(p, t)))) continue;
             var labels = r.config().config() == null || r.config().config().labels() == null ? Map.<String, String>of() : r.config().config().labels();
             if (f.has("label") && !f.get("label").stream().allMatch(l -> Filters.labelMatches(l, labels))) continue;
-            out.add(ImageView.summary(r, -1));
+            if (f.get("label!").stream().anyMatch(l -> Filters.labelMatches(l, labels))) continue;
+            if (before != null && !r.created().isBefore(before)) continue;
+            if (since != null && !r.created().isAfter(since)) continue;
+            if (until != null && !r.created().isBefore(until)) continue;
+            Map<String, Object> summary = ImageView.summary(r, -1);
+            if (shared.containsKey(r.id().toString())) summary.put("SharedSize", shared.get(r.id().toString()));
+            out.add(summary);
         }
         rs.json(200, out);
     }

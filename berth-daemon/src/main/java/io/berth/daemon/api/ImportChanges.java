@@ -7,19 +7,22 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.berth.build.dockerfile.HealthcheckConfig;
 import io.berth.daemon.http.ApiJson;
 import io.berth.oci.ContainerConfig;
 import io.berth.oci.errors.InvalidArgumentException;
 
 /**
- * The `changes` of `docker import -c`: Dockerfile instructions that only touch the image config
- * (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD).
+ * The `changes` of `docker import -c` and `docker commit -c`: Dockerfile instructions that only touch the image
+ * config (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD, HEALTHCHECK, as Docker
+ * takes them); HEALTHCHECK goes through the builder's parser and conversion.
  */
 public final class ImportChanges {
     private ImportChanges() {}
 
     public static ContainerConfig apply(List<String> changes) {
         String user = null, workingDir = null, stopSignal = null;
+        JsonNode healthcheck = null;
         List<String> cmd = null, entrypoint = null, env = new ArrayList<>(), onBuild = null;
         Map<String, String> labels = new LinkedHashMap<>();
         Map<String, Map<String, Object>> ports = new LinkedHashMap<>(), volumes = new LinkedHashMap<>();
@@ -40,11 +43,12 @@ public final class ImportChanges {
                 case "EXPOSE" -> { for (String p : rest.split("\\s+")) ports.put(p.contains("/") ? p : p + "/tcp", Map.of()); }
                 case "VOLUME" -> (rest.startsWith("[") ? commandForm(rest) : List.of(rest.split("\\s+"))).forEach(v -> volumes.put(v, Map.of()));
                 case "ONBUILD" -> { if (onBuild == null) onBuild = new ArrayList<>(); onBuild.add(rest); }
+                case "HEALTHCHECK" -> healthcheck = HealthcheckConfig.ofChange(line);
                 default -> throw new InvalidArgumentException(instruction + " is not a valid change command");
             }
         }
         return new ContainerConfig(user, ports.isEmpty() ? null : ports, env.isEmpty() ? null : env, entrypoint, cmd,
-                volumes.isEmpty() ? null : volumes, workingDir, labels.isEmpty() ? null : labels, stopSignal, onBuild, null, null);
+                volumes.isEmpty() ? null : volumes, workingDir, labels.isEmpty() ? null : labels, stopSignal, onBuild, null, healthcheck);
     }
 
     /** JSON array form as is; anything else is the shell form, run by /bin/sh -c. */

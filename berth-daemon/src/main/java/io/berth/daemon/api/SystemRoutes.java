@@ -105,8 +105,21 @@ public final class SystemRoutes {
         }
     }
 
-    private static boolean accept(EventBus.Event e, Filters f) {
+    /**
+     * Filters named after an object type keep the events whose actor's ID or name starts with one of their values,
+     * as dockerd's; berth emits no plugin, node, service, secret or config events, so those filters keep nothing.
+     * Like dockerd, a key it does not know filters nothing.
+     */
+    private static final List<String> ACTOR_FILTERS = List.of("network", "volume", "daemon", "plugin", "node", "service",
+            "secret", "config");
+
+    static boolean accept(EventBus.Event e, Filters f) {
         if (f.has("type") && !f.get("type").contains(e.type())) return false;
+        if (f.has("scope") && !f.get("scope").contains("local")) return false;
+        for (String key : ACTOR_FILTERS) {
+            if (f.has(key) && f.get(key).stream().noneMatch(v -> e.actorId().startsWith(v)
+                    || e.attributes().getOrDefault("name", "").startsWith(v))) return false;
+        }
         if (f.has("event") && f.get("event").stream().noneMatch(x -> eventMatches(x, e.action()))) return false;
         if (f.has("container") && (!e.type().equals("container") || f.get("container").stream()
                 .noneMatch(c -> e.actorId().startsWith(c) || c.equals(e.attributes().get("name"))))) return false;
@@ -134,22 +147,52 @@ public final class SystemRoutes {
         out.write((ApiJson.MAPPER.writeValueAsString(m) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** What {@code GET /system/df} reports: the {@code type} query's object types (API 1.42+), else all four. */
+    enum DiskUsageType {
+        CONTAINER, IMAGE, VOLUME, BUILD_CACHE;
+
+        static java.util.Set<DiskUsageType> asked(List<String> types, String apiVersion) {
+            if (types == null || types.isEmpty() || ApiVersion.before(apiVersion, 42)) return java.util.EnumSet.allOf(DiskUsageType.class);
+            java.util.Set<DiskUsageType> asked = java.util.EnumSet.noneOf(DiskUsageType.class);
+            for (String t : types) {
+                asked.add(switch (t) {
+                    case "container" -> CONTAINER;
+                    case "image" -> IMAGE;
+                    case "volume" -> VOLUME;
+                    case "build-cache" -> BUILD_CACHE;
+                    default -> throw new io.berth.oci.errors.InvalidArgumentException("unknown object type: " + t);
+                });
+            }
+            return asked;
+        }
+    }
+
+    /** docker system df; a type not asked for is null (LayersSize 0), as dockerd leaves it, and is not computed. */
     private void df(HttpRequest rq, HttpResponse rs) throws IOException {
+        java.util.Set<DiskUsageType> asked = DiskUsageType.asked(rq.query().get("type"), rq.apiVersion());
         Map<String, Object> m = new LinkedHashMap<>();
         List<Container> all = containers.list();
-        Map<String, Long> users = all.stream().collect(java.util.stream.Collectors.groupingBy(c -> c.spec().imageId(),
-                java.util.stream.Collectors.counting()));
-        var imageUsage = images.usage(users);
-        // Content nothing references (a failed or killed load, pull or build; removed build cache records) is
-        // image data a prune reclaims: it counts in the total, and no container uses it.
-        GarbageCollector.Report unreferenced = gc.reclaimable();
-        m.put("LayersSize", imageUsage.getValue() + unreferenced.bytes());
-        m.put("Images", imageUsage.getKey());
+        m.put("LayersSize", 0L);
+        m.put("Images", null);
+        GarbageCollector.Report unreferenced = null;
+        if (asked.contains(DiskUsageType.IMAGE)) {
+            Map<String, Long> users = all.stream().collect(java.util.stream.Collectors.groupingBy(c -> c.spec().imageId(),
+                    java.util.stream.Collectors.counting()));
+            var imageUsage = images.usage(users);
+            // Content nothing references (a failed or killed load, pull or build; removed build cache records) is
+            // image data a prune reclaims: it counts in the total, and no container uses it.
+            unreferenced = gc.reclaimable();
+            m.put("LayersSize", imageUsage.getValue() + unreferenced.bytes());
+            m.put("Images", imageUsage.getKey());
+        }
         ContainerView view = new ContainerView();
-        m.put("Containers", all.stream().map(c -> withSizes(view.summary(c), c, images)).toList());
-        m.put("Volumes", volumeUsage.get());
-        m.put("BuildCache", buildCache.get());
-        m.put("BerthUnreferenced", Map.of("Count", unreferenced.removed().size(), "Size", unreferenced.bytes()));
+        m.put("Containers", asked.contains(DiskUsageType.CONTAINER)
+                ? all.stream().map(c -> withSizes(view.summary(c), c, images)).toList() : null);
+        m.put("Volumes", asked.contains(DiskUsageType.VOLUME) ? volumeUsage.get() : null);
+        m.put("BuildCache", asked.contains(DiskUsageType.BUILD_CACHE) ? buildCache.get() : null);
+        if (unreferenced != null) {
+            m.put("BerthUnreferenced", Map.of("Count", unreferenced.removed().size(), "Size", unreferenced.bytes()));
+        }
         rs.json(200, m);
     }
 

@@ -43,6 +43,19 @@ class CommitConfigTest {
         assertThat(ownEntrypoint.cmd()).as("an explicit entrypoint drops the image's command").isNull();
     }
 
+    /** Before: the image's healthcheck was kept, the container's own (--health-cmd) dropped, and HEALTHCHECK refused. */
+    @Test
+    void theContainersHealthcheckIsCommittedAndAHealthcheckChangeReplacesIt() throws Exception {
+        ContainerConfig own = CommitConfig.of(container("""
+                {"Image":"nginx","Healthcheck":{"Test":["CMD","true"],"Interval":1000000000}}"""), NGINX);
+        assertThat(own.healthcheck().path("Test").toString()).isEqualTo("[\"CMD\",\"true\"]");
+        assertThat(own.healthcheck().path("Interval").asLong()).isEqualTo(1_000_000_000L);
+        assertThat(CommitConfig.of(container("{\"Image\":\"nginx\"}"), NGINX).healthcheck()).isNull();
+        ContainerConfig changed = CommitConfig.withChanges(own, ImportChanges.apply(List.of("HEALTHCHECK NONE")));
+        assertThat(changed.healthcheck().path("Test").toString()).isEqualTo("[\"NONE\"]");
+        assertThat(CommitConfig.withChanges(own, ImportChanges.apply(List.of("CMD [\"x\"]"))).healthcheck()).isEqualTo(own.healthcheck());
+    }
+
     @Test
     void changesApplyAsDockerfileInstructions() {
         ContainerConfig cmdOnly = CommitConfig.withChanges(NGINX, ImportChanges.apply(List.of("CMD [\"echo\", \"hi\"]")));

@@ -121,6 +121,18 @@ class ImportChangesTest {
         assertThat(ImportChanges.apply(List.of("CMD [\"a\"]", "CMD [\"b\"]")).cmd()).containsExactly("b");
     }
 
+    /** Before: HEALTHCHECK was "not a valid change command", where Docker takes it in commit and import changes. */
+    @Test
+    void healthcheckAsADockerfileTakesIt() {
+        var h = ImportChanges.apply(List.of("HEALTHCHECK --interval=5s --retries=2 CMD wget -q -O- http://localhost || exit 1")).healthcheck();
+        assertThat(h.path("Test").toString()).isEqualTo("[\"CMD-SHELL\",\"wget -q -O- http://localhost || exit 1\"]");
+        assertThat(h.path("Interval").asLong()).isEqualTo(5_000_000_000L);
+        assertThat(h.path("Retries").asInt()).isEqualTo(2);
+        assertThat(ImportChanges.apply(List.of("healthcheck NONE")).healthcheck().path("Test").toString()).isEqualTo("[\"NONE\"]");
+        assertThatThrownBy(() -> ImportChanges.apply(List.of("HEALTHCHECK --bogus=1 CMD true")))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("bogus");
+    }
+
     @Test
     void invalidInstructionIsRejected() {
         assertThatThrownBy(() -> ImportChanges.apply(List.of("RUN make"))).isInstanceOf(InvalidArgumentException.class)
