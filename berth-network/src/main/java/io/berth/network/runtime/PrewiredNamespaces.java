@@ -101,7 +101,7 @@ public final class PrewiredNamespaces {
     }
 
     /**
-     * A ready namespace on {@code network} for a container that {@link #fits}; a new one is then made. While one is
+     * A ready namespace on {@code network} for a container that {@link #fits}. While one is
      * being made and none is ready, waits for it (at most {@link #WAIT}): that set-up is what the container's own
      * would be, and it holds the network's next address, which the container would otherwise miss. Empty when none is
      * ready or coming: the container is wired on its own path, then {@link #refill} is called.
@@ -123,7 +123,6 @@ public final class PrewiredNamespaces {
             }
             r = closed ? null : ready.poll();
         }
-        if (r != null) refill();
         return Optional.ofNullable(r);
     }
 
@@ -175,6 +174,8 @@ public final class PrewiredNamespaces {
             Netns.bind(Path.of(t.netns()), netns);
             for (String id : t.networkIds()) leases.transfer(id, containerId, key);
         } finally {
+            // the next namespace first: a container started next waits for it, not for this tear-down
+            refill();
             background(() -> tearDown(home));
         }
     }
@@ -211,8 +212,11 @@ public final class PrewiredNamespaces {
     }
 
     /**
-     * Keeps {@link #DEPTH} namespaces ready, on the worker: after each {@link #take}, and after a container that fits
-     * was wired on its own path because none was ready (once it holds its address, so the order stays Docker's).
+     * Keeps {@link #DEPTH} namespaces ready, on the worker: after a container's tear-down was handed over
+     * ({@link #spend}), and after a container that fits was wired on its own path because none was ready (once it
+     * holds its address, so the order stays Docker's). Not at a {@link #take}: netavark making the next namespace
+     * while the taker's runtime starts it was measured to slow that start about as much as its own set-up would
+     * (two cores), so the work waits for a container's end, the gap a `run --rm` loop leaves.
      */
     public void refill() {
         background(() -> {

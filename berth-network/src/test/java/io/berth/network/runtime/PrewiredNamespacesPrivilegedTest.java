@@ -84,7 +84,7 @@ class PrewiredNamespacesPrivilegedTest {
         up(b);
         assertThat(new NetworkRecords(b.paths().runDir()).netavarkInput()).exists();
         assertThat(inNs(b, "ping", "-c", "1", "-W", "2", ipA)).contains("1 packets received");
-        await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
+        assertThat(steps.prewired().readyCount()).as("the next one is made after a container's end, not during a start").isZero();
 
         String vethsBefore = hostVeths();
         steps.step().tearDown(new StepRun(a));
@@ -92,7 +92,9 @@ class PrewiredNamespacesPrivilegedTest {
         assertThat(records.dir()).doesNotExist();
         assertThat(networks.lease(t73.id(), a.id())).isEmpty();
         await(() -> entries("spent-").isEmpty(), "the spent namespace torn down");
-        assertThat(hostVeths().lines().count()).isEqualTo(vethsBefore.lines().count() - 1);
+        await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
+        assertThat(networks.lease(t73.id(), a.id())).isEmpty();
+        assertThat(hostVeths().lines().count()).as("a's veth gone, the next namespace's made").isEqualTo(vethsBefore.lines().count());
         assertThat(networks.leaseCount()).as("the placeholder's, the ready namespace's and b's").isEqualTo(3);
 
         steps.step().tearDown(new StepRun(b));
@@ -113,6 +115,9 @@ class PrewiredNamespacesPrivilegedTest {
         Container b = container("b", List.of());
         up(b);
         assertThat(new NetworkRecords(b.paths().runDir()).netavarkInput()).as("b took the ready namespace").doesNotExist();
+        Container c = container("c", List.of());
+        up(c);
+        assertThat(new NetworkRecords(c.paths().runDir()).netavarkInput()).as("none was ready for c").exists();
         await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
         Path leftover = entries("ready-").getFirst();
 
@@ -127,6 +132,7 @@ class PrewiredNamespacesPrivilegedTest {
         // the new berthd tears the containers down itself (it serves no network yet), leaving nothing
         again.step().tearDown(new StepRun(a));
         again.step().tearDown(new StepRun(b));
+        again.step().tearDown(new StepRun(c));
         assertThat(Netns.path(execRoot, a.id())).doesNotExist();
         assertThat(Netns.path(execRoot, b.id())).doesNotExist();
         again.retireAll();
