@@ -64,13 +64,13 @@ public final class Daemon implements AutoCloseable {
     private final ContainerService containers;
     private final RegistryClient registry;
     private final DataRootLock lock;
-    private final WarmNetworks warm;
+    private final NetworkSteps networkSteps;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Daemon(ApiHttpServer server, ContainerService containers, WarmNetworks warm, RegistryClient registry, DataRootLock lock) {
+    private Daemon(ApiHttpServer server, ContainerService containers, NetworkSteps networkSteps, RegistryClient registry, DataRootLock lock) {
         this.server = server;
         this.containers = containers;
-        this.warm = warm;
+        this.networkSteps = networkSteps;
         this.registry = registry;
         this.lock = lock;
     }
@@ -229,7 +229,7 @@ public final class Daemon implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             server.close();
-            networkSteps.warm().retireAll();
+            networkSteps.retireAll();
             throw e;
         }
         // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made at start, not
@@ -238,11 +238,11 @@ public final class Daemon implements AutoCloseable {
         // its own once the socket answers: netavark making the bridge, its chains and aardvark-dns was a fifth of the
         // start. A container started meanwhile waits for it in its own ensure (one lock); a stop that comes first
         // retires the placeholders, after which none is made.
-        WarmNetworks warm = networkSteps.warm();
+        // A namespace is then wired ahead of the default bridge's next container (PrewiredNamespaces).
         containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE)
-                .ifPresent(bridge -> Thread.ofVirtual().name("berthd-warm-default-bridge").start(() -> warm.ensure(bridge)));
+                .ifPresent(bridge -> Thread.ofVirtual().name("berthd-warm-default-bridge").start(() -> networkSteps.warmUpDefaultBridge(bridge)));
         containers.warmUp(); // after the socket too: it competed with the start for the CPU
-        return new Daemon(server, containers, warm, registry, lock);
+        return new Daemon(server, containers, networkSteps, registry, lock);
     }
 
     /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */
@@ -269,7 +269,7 @@ public final class Daemon implements AutoCloseable {
         try {
             server.close();
             containers.close();
-            warm.retireAll();
+            networkSteps.retireAll();
             registry.close();
             lock.close();
         } catch (IOException | RuntimeException e) {

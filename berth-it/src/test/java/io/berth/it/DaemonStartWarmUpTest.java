@@ -38,7 +38,10 @@ class DaemonStartWarmUpTest {
             String addr = second.docker("run", "--rm", "busybox", "ip", "-o", "-4", "addr", "show", "eth0").orFail().out();
             assertThat(addr).contains("inet " + prefix + "2/");
             assertThat(linkExists(name)).as("the default bridge stays up with no container on it").isTrue();
-            assertThat(vethsOn(name)).as("only the placeholder's veth").hasSize(1);
+            // the placeholder's veth and that of the namespace wired ahead of the next container (PrewiredNamespaces);
+            // the one just used is torn down in the background
+            for (int i = 0; i < 300 && vethsOn(name).size() != 2; i++) Thread.sleep(100);
+            assertThat(vethsOn(name)).as("the placeholder's and the prewired namespace's veths").hasSize(2);
             second.close();
             assertThat(linkExists(name)).isFalse();
 
@@ -49,6 +52,8 @@ class DaemonStartWarmUpTest {
                 assertThat(vethsOn(name)).isEmpty();
                 Path warm = third.execRoot.resolve("warm");
                 assertThat(Files.isDirectory(warm) ? Files.list(warm).toList() : List.of()).as("placeholders left").isEmpty();
+                Path prewired = third.execRoot.resolve("prewired");
+                assertThat(Files.isDirectory(prewired) ? Files.list(prewired).toList() : List.of()).as("prewired namespaces left").isEmpty();
             }
         } finally {
             if (third != null) third.close();

@@ -128,6 +128,22 @@ public final class AddressAllocator {
         save(networkId, new State(rest, s.lastV4(), s.lastV6()));
     }
 
+    /**
+     * Hands what {@code from} holds on the network to {@code to}, in one durable write: an address changes owner
+     * without ever being free (a namespace wired ahead of a container's start becomes the container's, and back to
+     * berth for its deferred tear-down). Nothing held by {@code from} is no error; {@code to} must hold nothing.
+     */
+    public synchronized void transfer(String networkId, String from, String to) {
+        State s = state(networkId);
+        Addresses held = s.leases().get(from);
+        if (held == null) return;
+        if (s.leases().containsKey(to)) throw new ConflictException("address lease owner " + to + " already holds a lease on network " + networkId);
+        Map<String, Addresses> next = new LinkedHashMap<>(s.leases());
+        next.remove(from);
+        next.put(to, held);
+        save(networkId, new State(next, s.lastV4(), s.lastV6()));
+    }
+
     public synchronized Optional<Lease> lease(String networkId, String owner) {
         Addresses a = state(networkId).leases().get(owner);
         return a == null ? Optional.empty() : Optional.of(new Lease(networkId, owner, a.ipv4(), a.ipv6()));

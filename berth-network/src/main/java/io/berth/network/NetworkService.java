@@ -233,6 +233,12 @@ public final class NetworkService {
         addresses.release(networkId, owner);
     }
 
+    /** Hands {@code from}'s lease on the network (by id) to {@code to}; nothing held, or no such network, is no error. */
+    public synchronized void transfer(String networkId, String from, String to) {
+        if (store.find(networkId).isEmpty()) return;
+        addresses.transfer(networkId, from, to);
+    }
+
     /** DELETE /networks/{id}; then the users are told, outside the lock (what the runtime keeps for it goes). */
     public void remove(String ref) {
         users.removed(delete(ref));

@@ -47,6 +47,21 @@ class AddressAllocatorTest {
     }
 
     @Test
+    void aTransferredLeaseChangesOwnerDurablyAndIsNeverFreeInBetween() {
+        var a = new AddressAllocator(dir);
+        Network n = net("10.5.0.0/24", null, "10.5.0.1");
+        assertEquals("10.5.0.2", a.allocate(n, "prewired", null, null).ipv4());
+        a.transfer(n.id(), "prewired", "c1");
+        assertTrue(a.lease(n.id(), "prewired").isEmpty());
+        assertEquals("10.5.0.2", new AddressAllocator(dir).lease(n.id(), "c1").orElseThrow().ipv4(), "written to disk");
+        assertEquals("10.5.0.3", a.allocate(n, "c2", null, null).ipv4(), "the address stayed taken");
+        a.transfer(n.id(), "nobody", "c3");
+        assertTrue(a.lease(n.id(), "c3").isEmpty(), "nothing held, nothing handed");
+        assertThrows(ConflictException.class, () -> a.transfer(n.id(), "c1", "c2"), "the new owner must hold nothing");
+        assertEquals("10.5.0.2", a.lease(n.id(), "c1").orElseThrow().ipv4());
+    }
+
+    @Test
     void releasedAddressIsNotReusedAtOnce() {
         var a = new AddressAllocator(dir);
         Network n = net("10.5.0.0/24", null, "10.5.0.1");

@@ -116,6 +116,11 @@ public final class ContainerNetworks implements NetworkUsers, NetworkEndpoints, 
             public void release(String networkId, String containerId) {
                 networks.release(networkId, containerId);
             }
+
+            @Override
+            public void transfer(String networkId, String from, String to) {
+                networks.transfer(networkId, from, to);
+            }
         };
     }
 

@@ -22,4 +22,10 @@ public interface AddressLeases {
 
     /** Gives the container's addresses on the network back; nothing held is fine. */
     void release(String networkId, String containerId);
+
+    /**
+     * Hands {@code from}'s addresses on the network to {@code to} in one durable write, never free in between
+     * ({@link PrewiredNamespaces}); nothing held by {@code from} is fine.
+     */
+    void transfer(String networkId, String from, String to);
 }

@@ -84,6 +84,24 @@ public final class Netns {
         }
     }
 
+    /**
+     * Mounts the namespace on {@code from} on {@code to} as well (a file made for it), as a second name: either can
+     * then be unmounted and the namespace lives on through the other. What hands a namespace from one owner's
+     * records to another's without a moment in which neither holds it ({@link PrewiredNamespaces}).
+     */
+    public static void bind(Path from, Path to) throws IOException {
+        if (isMounted(to)) return;
+        Files.createDirectories(to.getParent());
+        if (!Files.exists(to)) Files.createFile(to);
+        try {
+            SYS.call("mount " + to, (a, errno) -> (int) MOUNT.invokeExact(errno, a.allocateFrom(from.toString()),
+                    a.allocateFrom(to.toString()), a.allocateFrom("none"), MS_BIND, java.lang.foreign.MemorySegment.NULL));
+        } catch (ErrnoException e) {
+            Files.deleteIfExists(to);
+            throw new IOException("mounting network namespace " + from + " on " + to + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Unmounts and removes {@code file}; nothing there is fine. */
     public static void delete(Path file) throws IOException {
         try {

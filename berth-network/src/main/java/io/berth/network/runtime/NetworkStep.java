@@ -35,6 +35,10 @@ import java.util.logging.Logger;
  * namespace by path and needs no interface in it yet): the starter waits for it before the container's process
  * starts ({@link StepRun#finishBeforeStart}), and a tear-down waits for it first. Tear-down reads only the write-ahead record, never the spec (a network may have been connected
  * or disconnected since).
+ * <p>
+ * A container on the default bridge alone without ports or addresses of its own takes a namespace netavark wired
+ * before its start, and its tear-down leaves netavark's part to the background ({@link PrewiredNamespaces}); its
+ * records are those of a container wired on its own path.
  */
 public final class NetworkStep implements ContainerStep {
     private static final Logger LOG = Logger.getLogger(NetworkStep.class.getName());
@@ -57,19 +61,22 @@ public final class NetworkStep implements ContainerStep {
     private final Netavark netavark;
     private final PortReservations ports;
     private final WarmNetworks warm;
+    private final PrewiredNamespaces prewired;
     private final ContainerNamespaces namespaces;
     private final Path hostEtc;
     /** netavark set-ups still running, by container: a tear-down waits for its container's first. */
     private final Map<String, CompletableFuture<Void>> settingUp = new ConcurrentHashMap<>();
 
     public NetworkStep(Path execRoot, NetworkCatalog catalog, AddressLeases leases, Netavark netavark,
-                       PortReservations ports, WarmNetworks warm, ContainerNamespaces namespaces, Path hostEtc) {
+                       PortReservations ports, WarmNetworks warm, PrewiredNamespaces prewired, ContainerNamespaces namespaces,
+                       Path hostEtc) {
         this.execRoot = execRoot;
         this.catalog = catalog;
         this.leases = leases;
         this.netavark = netavark;
         this.ports = ports;
         this.warm = warm;
+        this.prewired = prewired;
         this.namespaces = namespaces;
         this.hostEtc = hostEtc;
     }
@@ -113,6 +120,14 @@ public final class NetworkStep implements ContainerStep {
         List<NetworkCatalog.NetworkFacts> facts = spec.attachments().stream().map(a -> Endpoints.facts(catalog, a)).toList();
         List<String> ids = facts.stream().map(NetworkCatalog.NetworkFacts::id).toList();
         facts.forEach(warm::ensure);
+        boolean fits = prewired.fits(spec, facts);
+        if (fits) {
+            Optional<PrewiredNamespaces.Ready> ready = prewired.take(facts.getFirst());
+            if (ready.isPresent()) {
+                setUpPrewired(run, c, spec, ready.get(), records, netns);
+                return;
+            }
+        }
         records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), ids, null));
         Netns.create(netns);
 
@@ -127,6 +142,8 @@ public final class NetworkStep implements ContainerStep {
             perNetwork.put(Endpoints.netavarkName(f), Endpoints.perNetwork(c.id(), a, f, "eth" + i, addresses));
             info.put(Endpoints.netavarkName(f), Endpoints.network(f));
         }
+        // none was ready: the next one is made now that this container holds its address
+        if (fits) prewired.refill();
         List<NetworkStatus.Port> held = ports.reserve(c.id(), published(spec));
         NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(), perNetwork, info,
                 held.isEmpty() ? null : Endpoints.portMappings(held), spec.dns().isEmpty() ? null : spec.dns());
@@ -152,7 +169,31 @@ public final class NetworkStep implements ContainerStep {
             }
         });
         run.finishBeforeStart(wiring);
+        writeFiles(run, c, spec, facts, leased);
+    }
 
+    /**
+     * The start of a container that {@link PrewiredNamespaces#fits}, with a namespace netavark wired beforehand: its
+     * write-ahead record first, with the options netavark would have been given for it on its own path, then the
+     * hand-over, then its status from netavark's answer for the namespace. No netavark runs here.
+     */
+    private void setUpPrewired(StepRun run, Container c, NetworkSpec spec, PrewiredNamespaces.Ready ready,
+                               NetworkRecords records, Path netns) throws IOException {
+        NetworkCatalog.NetworkFacts f = ready.network();
+        NetworkSpec.Attachment a = spec.attachments().getFirst();
+        String name = Endpoints.netavarkName(f);
+        NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(),
+                Map.of(name, Endpoints.perNetwork(c.id(), a, f, "eth0", ready.addresses())), Map.of(name, Endpoints.network(f)), null, null);
+        records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(f.id()), options));
+        prewired.handOver(ready, c.id(), netns);
+        records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of()));
+        run.joinNetworkNamespace(netns);
+        writeFiles(run, c, spec, List.of(f), List.of(ready.addresses()));
+    }
+
+    /** /etc/hosts and resolv.conf of a container on networks {@code facts}, with the addresses {@code leased} on each. */
+    private void writeFiles(StepRun run, Container c, NetworkSpec spec, List<NetworkCatalog.NetworkFacts> facts,
+                            List<List<String>> leased) throws IOException {
         // what the container's files say is known before netavark answers: the leased addresses, and netavark 1.4's
         // resolvers (a DNS network's gateways, in its subnets' order)
         String gateway = facts.getFirst().subnets().stream().map(NetworkCatalog.Subnet::gateway).filter(g -> !g.isEmpty() && !g.contains(":"))
@@ -201,7 +242,16 @@ public final class NetworkStep implements ContainerStep {
         NetworkRecords records = new NetworkRecords(c.paths().runDir());
         Optional<NetworkRecords.Teardown> record = records.readTeardown();
         Path netns = record.map(t -> Path.of(t.netns())).orElse(Netns.path(execRoot, c.id()));
-        if (record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
+        boolean deferred = false;
+        if (record.isPresent() && prewired.defers(record.get()) && Netns.isMounted(netns)) {
+            try {
+                prewired.spend(c.id(), record.get());
+                deferred = true;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "handing container " + c.id() + "'s namespace over for a tear-down afterwards: " + e.getMessage());
+            }
+        }
+        if (!deferred && record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
             try {
                 netavark.teardown(netns, record.get().options(), records.netavarkInput());
             } catch (RuntimeException e) {

@@ -18,11 +18,13 @@ public final class NetworkSteps {
     private final NetworkStep step;
     private final NetworkAttacher attacher;
     private final WarmNetworks warm;
+    private final PrewiredNamespaces prewired;
 
-    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, WarmNetworks warm) {
+    private NetworkSteps(NetworkStep step, NetworkAttacher attacher, WarmNetworks warm, PrewiredNamespaces prewired) {
         this.step = step;
         this.attacher = attacher;
         this.warm = warm;
+        this.prewired = prewired;
     }
 
     /**
@@ -40,6 +42,8 @@ public final class NetworkSteps {
         WarmNetworks warm = new WarmNetworks(execRoot, leases, netavark);
         // before any container starts: the placeholders a kill -9 left are kept or torn down
         warm.recover(catalog);
+        PrewiredNamespaces prewired = new PrewiredNamespaces(execRoot, leases, netavark, warm);
+        prewired.recover();
         NetworkStep.ContainerNamespaces namespaces = new NetworkStep.ContainerNamespaces() {
             @Override
             public Optional<Path> of(String id) {
@@ -58,8 +62,8 @@ public final class NetworkSteps {
                 return describe.apply(id);
             }
         };
-        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, warm, namespaces, Path.of("/etc")),
-                new NetworkAttacher(catalog, leases, netavark, warm, Path.of("/etc")), warm);
+        return new NetworkSteps(new NetworkStep(execRoot, catalog, leases, netavark, ports, warm, prewired, namespaces, Path.of("/etc")),
+                new NetworkAttacher(catalog, leases, netavark, warm, Path.of("/etc")), warm, prewired);
     }
 
     public NetworkStep step() {
@@ -73,6 +77,28 @@ public final class NetworkSteps {
     /** The placeholders that keep used networks warm: retired at network rm/prune and berthd's stop. */
     public WarmNetworks warm() {
         return warm;
+    }
+
+    /** Namespaces wired ahead of the default bridge's containers, and their tear-downs after them. */
+    public PrewiredNamespaces prewired() {
+        return prewired;
+    }
+
+    /**
+     * The default bridge from berthd's start, as docker0: its placeholder, then a namespace wired ahead of its next
+     * container. On a thread of berthd's start, not its path.
+     */
+    public void warmUpDefaultBridge(NetworkCatalog.NetworkFacts bridge) {
+        if (warm.ensure(bridge)) prewired.serve(bridge);
+    }
+
+    /**
+     * berthd's stop: the prewired namespaces go (the spent ones torn down, the ready ones too), then the placeholders;
+     * a bridge with no container left goes with its rules.
+     */
+    public void retireAll() {
+        prewired.close();
+        warm.retireAll();
     }
 
     /** After a restart: the host ports of every container whose network is still up are held again. */

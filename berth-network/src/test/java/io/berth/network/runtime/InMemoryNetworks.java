@@ -61,6 +61,16 @@ final class InMemoryNetworks implements NetworkCatalog, AddressLeases {
         if (leases.remove(networkId + "/" + containerId) != null) released.add(networkId + "/" + containerId);
     }
 
+    @Override
+    public synchronized void transfer(String networkId, String from, String to) {
+        String held = leases.remove(networkId + "/" + from);
+        if (held != null) leases.put(networkId + "/" + to, held);
+    }
+
+    synchronized Optional<String> lease(String networkId, String owner) {
+        return Optional.ofNullable(leases.get(networkId + "/" + owner));
+    }
+
     synchronized int leaseCount() {
         return leases.size();
     }

@@ -33,7 +33,8 @@ class NetworkStepModesTest {
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.53\nsearch lan\n");
         Netavark netavark = new Netavark(Path.of("/nonexistent"), Path.of("/nonexistent"), tmp);
         return new NetworkStep(tmp.resolve("exec"), networks, networks, netavark, new PortReservations(),
-                new WarmNetworks(tmp.resolve("exec"), networks, netavark), id -> id.equals(OTHER) ? Optional.of(Path.of("/proc/4242/ns/net")) : Optional.empty(), etc);
+                new WarmNetworks(tmp.resolve("exec"), networks, netavark),
+                new PrewiredNamespaces(tmp.resolve("exec"), networks, netavark, new WarmNetworks(tmp.resolve("exec"), networks, netavark)), id -> id.equals(OTHER) ? Optional.of(Path.of("/proc/4242/ns/net")) : Optional.empty(), etc);
     }
 
     private Container container(NetworkSpec spec) {

@@ -281,7 +281,8 @@ class NetworkStepPrivilegedTest {
         fake.toFile().setExecutable(true);
         Netavark slow = new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"), execRoot.resolve("netavark"));
         WarmNetworks warm = new WarmNetworks(execRoot, networks, slow);
-        NetworkStep step = new NetworkStep(execRoot, networks, networks, slow, new PortReservations(), warm, id -> Optional.empty(), Path.of("/etc"));
+        NetworkStep step = new NetworkStep(execRoot, networks, networks, slow, new PortReservations(), warm,
+                new PrewiredNamespaces(execRoot, networks, slow, warm), id -> Optional.empty(), Path.of("/etc"));
         Container c = container("slow", "t71", List.of(), List.of());
         StepRun run = new StepRun(c);
 
@@ -324,7 +325,8 @@ class NetworkStepPrivilegedTest {
         fake.toFile().setExecutable(true);
         Netavark failing = new Netavark(fake, Path.of("/usr/lib/podman/aardvark-dns"), execRoot.resolve("netavark"));
         NetworkStep broken = new NetworkStep(execRoot, networks, networks, failing, new PortReservations(),
-                new WarmNetworks(execRoot, networks, failing), id -> Optional.empty(), Path.of("/etc"));
+                new WarmNetworks(execRoot, networks, failing),
+                new PrewiredNamespaces(execRoot, networks, failing, new WarmNetworks(execRoot, networks, failing)), id -> Optional.empty(), Path.of("/etc"));
         Container a = container("a", "t71", List.of(), List.of(new NetworkSpec.PortBinding(80, "tcp", "", 0)));
         StepRun start = new StepRun(a);
         broken.setUp(start);

@@ -1,0 +1,199 @@
+package io.berth.network.runtime;
+
+import io.berth.runtime.Container;
+import io.berth.runtime.ContainerPaths;
+import io.berth.runtime.ContainerSpec;
+import io.berth.runtime.ContainerState;
+import io.berth.runtime.NetworkSpec;
+import io.berth.runtime.StepRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Namespaces wired ahead of their containers on a network without name resolution (as berthd's default bridge),
+ * against the real kernel and netavark: the start takes one without running netavark, the tear-down finishes after
+ * the step returns, and what a kill leaves is undone at the next start. Network 10.201.73.0/24, bridge berth-t73.
+ */
+@Tag("privileged")
+class PrewiredNamespacesPrivilegedTest {
+    private static final String BRIDGE = "berth-t73";
+
+    @TempDir
+    Path tmp;
+    private Path execRoot;
+    private final InMemoryNetworks networks = new InMemoryNetworks();
+    private final List<Container> started = new ArrayList<>();
+    private NetworkSteps steps;
+    private NetworkCatalog.NetworkFacts t73;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        execRoot = tmp.resolve("exec");
+        t73 = networks.add("t73", BRIDGE, "10.201.73", false);
+        steps = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Container c : started) steps.step().tearDown(new StepRun(c));
+        steps.retireAll();
+        sh("ip", "link", "del", BRIDGE);
+    }
+
+    @Test
+    void aContainerTakesANamespaceWiredBeforeItsStartAndItsTearDownFinishesAfterIt() throws Exception {
+        steps.warmUpDefaultBridge(t73);
+        // the first container is wired on its own path (no namespace is made before it: it gets the first address)
+        Container first = container("first", List.of());
+        up(first);
+        assertThat(new NetworkRecords(first.paths().runDir()).netavarkInput()).exists();
+        assertThat(NetworkStatusReader.read(first.paths().runDir()).orElseThrow().networks().getFirst().ipv4()).isEqualTo("10.201.73.2");
+        await(() -> steps.prewired().readyCount() == 1, "a namespace made ready after it");
+        steps.step().tearDown(new StepRun(first));
+        await(() -> entries("spent-").isEmpty(), "the first one's namespace torn down");
+        Path readyHome = entries("ready-").getFirst();
+
+        Container a = container("a", List.of());
+        up(a);
+        NetworkRecords records = new NetworkRecords(a.paths().runDir());
+        assertThat(records.netavarkInput()).as("no netavark ran on the container's start").doesNotExist();
+        assertThat(readyHome).as("the ready namespace was handed over").doesNotExist();
+        NetworkStatus s = records.readStatus().orElseThrow();
+        assertThat(s.netns()).isEqualTo(Netns.path(execRoot, a.id()).toString());
+        String ipA = s.networks().getFirst().ipv4();
+        assertThat(ipA).as("the next address, the ready namespace's").isEqualTo("10.201.73.3");
+        assertThat(networks.lease(t73.id(), a.id())).contains(ipA);
+        assertThat(records.readTeardown().orElseThrow().options().containerId()).isEqualTo(a.id());
+        assertThat(nsLinks(a)).contains("eth0");
+        assertThat(inNs(a, "ping", "-c", "1", "-W", "2", "10.201.73.1")).contains("1 packets received");
+
+        // a container that publishes a port is wired on its own path, and reaches the first
+        Container b = container("b", List.of(new NetworkSpec.PortBinding(80, "tcp", "127.0.0.1", 0)));
+        up(b);
+        assertThat(new NetworkRecords(b.paths().runDir()).netavarkInput()).exists();
+        assertThat(inNs(b, "ping", "-c", "1", "-W", "2", ipA)).contains("1 packets received");
+        assertThat(steps.prewired().readyCount()).as("the next one is made after a container's end, not during a start").isZero();
+
+        String vethsBefore = hostVeths();
+        steps.step().tearDown(new StepRun(a));
+        assertThat(Netns.path(execRoot, a.id())).as("the container's own namespace file goes at once").doesNotExist();
+        assertThat(records.dir()).doesNotExist();
+        assertThat(networks.lease(t73.id(), a.id())).isEmpty();
+        await(() -> entries("spent-").isEmpty(), "the spent namespace torn down");
+        await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
+        assertThat(networks.lease(t73.id(), a.id())).isEmpty();
+        assertThat(hostVeths().lines().count()).as("a's veth gone, the next namespace's made").isEqualTo(vethsBefore.lines().count());
+        assertThat(networks.leaseCount()).as("the placeholder's, the ready namespace's and b's").isEqualTo(3);
+
+        steps.step().tearDown(new StepRun(b));
+        steps.retireAll();
+        assertThat(execRoot.resolve("prewired")).isEmptyDirectory();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.73.");
+        assertThat(sh("iptables", "-S")).doesNotContain("10.201.73.");
+        assertThat(networks.leaseCount()).isZero();
+    }
+
+    @Test
+    void whatAKillLeftIsTornDownAtTheNextStartAndARunningContainerKeepsItsNamespace() throws Exception {
+        steps.warmUpDefaultBridge(t73);
+        Container a = container("a", List.of());
+        up(a);
+        await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
+        Container b = container("b", List.of());
+        up(b);
+        assertThat(new NetworkRecords(b.paths().runDir()).netavarkInput()).as("b took the ready namespace").doesNotExist();
+        Container c = container("c", List.of());
+        up(c);
+        assertThat(new NetworkRecords(c.paths().runDir()).netavarkInput()).as("none was ready for c").exists();
+        await(() -> steps.prewired().readyCount() == 1, "the next namespace made ready");
+        Path leftover = entries("ready-").getFirst();
+
+        // berthd killed: a new one on the same exec root tears the ready namespace down, and only that
+        NetworkSteps again = NetworkSteps.create(execRoot, networks, networks, id -> java.util.OptionalInt.empty(), id -> "container " + id);
+        assertThat(leftover).doesNotExist();
+        assertThat(networks.lease(t73.id(), leftover.getFileName().toString().substring("ready-".length()))).isEmpty();
+        assertThat(inNs(a, "ping", "-c", "1", "-W", "2", "10.201.73.1")).contains("1 packets received");
+
+        assertThat(inNs(b, "ping", "-c", "1", "-W", "2", "10.201.73.1")).contains("1 packets received");
+
+        // the new berthd tears the containers down itself (it serves no network yet), leaving nothing
+        again.step().tearDown(new StepRun(a));
+        again.step().tearDown(new StepRun(b));
+        again.step().tearDown(new StepRun(c));
+        assertThat(Netns.path(execRoot, a.id())).doesNotExist();
+        assertThat(Netns.path(execRoot, b.id())).doesNotExist();
+        again.retireAll();
+        steps.retireAll();
+        assertThat(sh("ip", "link")).doesNotContain(BRIDGE + ":");
+        assertThat(sh("iptables", "-t", "nat", "-S")).doesNotContain("10.201.73.");
+        assertThat(networks.leaseCount()).isZero();
+    }
+
+    private List<Path> entries(String prefix) throws IOException {
+        Path dir = execRoot.resolve("prewired");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+
+    private void await(IoCondition condition, String what) throws Exception {
+        for (int i = 0; i < 600 && !condition.test(); i++) Thread.sleep(50);
+        assertThat(condition.test()).as(what).isTrue();
+    }
+
+    @FunctionalInterface
+    private interface IoCondition {
+        boolean test() throws IOException;
+    }
+
+    private static String hostVeths() throws Exception {
+        return sh("ip", "-o", "link", "show", "master", BRIDGE);
+    }
+
+    private Container container(String name, List<NetworkSpec.PortBinding> ports) {
+        String id = (name + "0123456789abcdef".repeat(4)).substring(0, 64);
+        NetworkSpec spec = new NetworkSpec("", "t73", List.of(new NetworkSpec.Attachment("t73", "", List.of(), "", "", "")),
+                ports, List.of(), false, List.of(), List.of(), List.of(), List.of());
+        Container c = new Container(ContainerSpec.builder(id).name(name).network(spec).build(), name, ContainerState.created(), 0,
+                "crun", 0, false, ContainerPaths.of(tmp.resolve("data"), execRoot, id));
+        started.add(c);
+        return c;
+    }
+
+    private void up(Container c) throws IOException {
+        StepRun run = new StepRun(c);
+        steps.step().setUp(run);
+        run.awaitBeforeStart();
+    }
+
+    private String nsLinks(Container c) throws Exception {
+        return sh("nsenter", "--net=" + Netns.path(execRoot, c.id()), "ip", "link");
+    }
+
+    private String inNs(Container c, String... busybox) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + Netns.path(execRoot, c.id()), "busybox"));
+        cmd.addAll(List.of(busybox));
+        return sh(cmd.toArray(String[]::new));
+    }
+
+    private static String sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+}
