@@ -247,12 +247,13 @@ public final class EngineClient {
 
     /** Options of GET /containers/{id}/logs. */
     public record LogsOptions(boolean follow, boolean stdout, boolean stderr, String since, String until,
-                              boolean timestamps, String tail) {}
+                              boolean timestamps, boolean details, String tail) {}
 
     /** The raw log stream (framed unless the container has a TTY); the caller closes it. */
     public HttpResponse logs(String id, LogsOptions o) {
         Query q = Query.of().flag("follow", o.follow()).flag("stdout", o.stdout()).flag("stderr", o.stderr())
-                .add("since", o.since()).add("until", o.until()).flag("timestamps", o.timestamps()).add("tail", o.tail());
+                .add("since", o.since()).add("until", o.until()).flag("timestamps", o.timestamps())
+                .flag("details", o.details()).add("tail", o.tail());
         return stream(HttpRequest.of("GET", path("/containers/" + Query.path(id) + "/logs" + q)));
     }
 

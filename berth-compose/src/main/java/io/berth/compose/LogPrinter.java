@@ -65,7 +65,7 @@ final class LogPrinter {
     private void stream(JsonNode c, String prefix, boolean follow, String tail, boolean timestamps) {
         String id = c.path("Id").asText();
         boolean tty = client.inspectContainer(id, false).path("Config").path("Tty").asBoolean(false);
-        try (HttpResponse r = client.logs(id, new EngineClient.LogsOptions(follow, true, true, null, null, timestamps, tail))) {
+        try (HttpResponse r = client.logs(id, new EngineClient.LogsOptions(follow, true, true, null, null, timestamps, false, tail))) {
             LineWriter lines = new LineWriter(prefix);
             InputStream in = r.body();
             if (tty) {

@@ -102,6 +102,10 @@ class DockerCliContainersTest {
         assertThat(daemon.docker("logs", "--tail", "2", "logs").orFail().out()).isEqualTo("line4\nline5");
         assertThat(daemon.docker("logs", "-t", "logs").orFail().out().lines().findFirst().orElseThrow()).matches("\\d{4}-\\d\\d-\\d\\dT.* line1");
         assertThat(daemon.docker("logs", "--since", "2000-01-01T00:00:00Z", "logs").orFail().out()).startsWith("line1");
+        // --details: each record behind its attributes and a space; berth keeps none, so only the space, as dockerd
+        assertThat(daemon.docker("logs", "--details", "--tail", "2", "logs").orFail().stdout()).isEqualTo(" line4\n line5\n");
+        assertThat(daemon.docker("logs", "--details", "-t", "--tail", "1", "logs").orFail().stdout()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z  line5\n");
+        assertThat(daemon.cli("logs", "--details", "--tail", "1", "logs").orFail().stdout()).isEqualTo(" line5\n");
         daemon.docker("rm", "logs").orFail();
     }
 

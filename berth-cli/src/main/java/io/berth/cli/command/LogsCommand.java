@@ -69,7 +69,7 @@ public final class LogsCommand extends ApiCommand implements CommandModel.InCode
         boolean tty = c.path("Config").path("Tty").asBoolean();
         Instant now = Instant.now();
         var options = new EngineClient.LogsOptions(follow, true, true, Timestamps.toApi(since, now),
-                Timestamps.toApi(until, now), timestamps, tail);
+                Timestamps.toApi(until, now), timestamps, details, tail);
         try (HttpResponse response = client.logs(c.path("Id").asText(), options)) {
             StreamDemux.copy(tty, response.body(), out(), err());
         }

@@ -290,13 +290,17 @@ public final class ContainerStreamRoutes {
         var options = new LogReader.Options(rq.queryFlag("follow"), DockerTime.parse(rq.queryParam("since")),
                 DockerTime.parse(rq.queryParam("until")), tail);
         boolean timestamps = rq.queryFlag("timestamps");
+        // details puts a record's attributes (the labels and env log-opts name) before it, then a space; berth
+        // refuses those log-opts, so the attributes are always empty and only the space is left, as dockerd prints it
+        boolean details = rq.queryFlag("details");
         LogReader reader = containers.logs(c.id());
         boolean tty = c.spec().process().tty();
         try (WritableByteChannel out = rs.streamChannel(200, tty ? StreamFraming.RAW : StreamFraming.MULTIPLEXED);
              LogFrames frames = new LogFrames(out, tty, stdout, stderr)) {
             // Records are lines: merged into frames, a 200 MB log is a few hundred writes instead of millions; without
             // timestamps the reader copies their data straight into the frames' buffer (LogFrames is a CopySink).
-            reader.read(options, timestamps, timestamps ? withTimestamps(frames) : frames, () -> {
+            boolean prefixed = timestamps || details;
+            reader.read(options, prefixed, prefixed ? withPrefix(frames, timestamps, details) : frames, () -> {
                 try {
                     frames.flush();
                 } catch (IOException e) {
@@ -308,13 +312,14 @@ public final class ContainerStreamRoutes {
         }
     }
 
-    /** Writes the wanted streams' records as frames, each line behind its time. */
-    private static LogReader.RecordSink withTimestamps(LogFrames frames) {
+    /** Writes the wanted streams' records as frames, each behind its time and/or its (empty) details, as dockerd. */
+    private static LogReader.RecordSink withPrefix(LogFrames frames, boolean timestamps, boolean details) {
         return (stream, nanos, data, off, len, partial) -> {
             if (!frames.wants(stream)) return true;
             int id = LogFrames.streamId(stream);
             try {
-                byte[] prefix = (DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " ").getBytes(StandardCharsets.US_ASCII);
+                String time = timestamps ? DockerTime.format(Instant.ofEpochSecond(0, nanos)) + " " : "";
+                byte[] prefix = (details ? time + " " : time).getBytes(StandardCharsets.US_ASCII);
                 frames.append(id, prefix, 0, prefix.length);
                 frames.append(id, data, off, len);
                 return true;
