@@ -69,6 +69,8 @@ ensure_built() {
 # busybox container it removes again (--rm) and its events; --pull never keeps it from downloading. Without
 # a daemon each command stops at the connection, still loading nearly every class before it. The timeout
 # keeps a daemon that accepts but never answers from hanging the build.
+# `run` and `exec` get a cache of their own, trained on them alone (`AotTraining container`): a JDK 25 JVM loads
+# and links every class of its cache at start, whatever the command, and exec needs ~1,900 of the ~2,900.
 # A CLI without its cache runs about twice as slow and the JVM says nothing (./berth turns its AOT logging off,
 # or every call would print it), so nothing about it is silent: a training that made no cache says so once and
 # leaves its output in CACHE.log and a CACHE.failed mark (the launcher does not try again on every call; the
@@ -76,8 +78,10 @@ ensure_built() {
 # JVM refused (another JDK, other JVM options or jars) is removed by the CLI with one line (io.berth.cli.AotCheck)
 # and so trained again at the call after.
 CLI_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-cli.aot"
+CONTAINER_AOT_CACHE="$BERTH_ROOT/berth-cli/target/berth-container.aot"
 build_cli_aot_cache() {
   train_aot_cache "$CLI_AOT_CACHE" io.berth.cli.AotTraining
+  train_aot_cache "$CONTAINER_AOT_CACHE" io.berth.cli.AotTraining container
 }
 
 # `berth compose` loads YAML, the compose-spec schema and its validator (~2,300 classes, ~0.6 s of a cold
@@ -89,10 +93,11 @@ build_compose_aot_cache() {
   train_aot_cache "$COMPOSE_AOT_CACHE" io.berth.cli.ComposeAotTraining
 }
 
-train_aot_cache() { # cache, training class
+train_aot_cache() { # cache, training class, its arguments
   local cache=$1
+  shift
   rm -f "$cache" "$cache.failed"
-  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$cache" -cp "$CLI_CLASSPATH" "$2" >"$cache.log" 2>&1 </dev/null || true
+  timeout 120 java $CLI_JAVA_OPTS -XX:AOTCacheOutput="$cache" -cp "$CLI_CLASSPATH" "$@" >"$cache.log" 2>&1 </dev/null || true
   if [ -f "$cache" ]; then
     rm -f "$cache.log"
   else
@@ -123,6 +128,8 @@ berth_classpath() { # module
 
 # The CLI's class path and JVM options, the same for its training runs and its calls (an AOT cache is only
 # used by a JVM with the same class path and GC). C1 only and the serial GC: a short run never pays for C2
-# or a parallel collector's threads. No hsperfdata file: nobody attaches tools to a CLI call.
+# or a parallel collector's threads. No hsperfdata file: nobody attaches tools to a CLI call. C1 compiles a method
+# only after 10x the usual calls: a CLI call's C1 thread spent a quarter of its CPU compiling methods it then ran a
+# few times (exec 131 -> 108 ms of CPU, ps -a 197 -> 174, run 144 -> 129; -Xint, all interpreted, costs more).
 CLI_CLASSPATH="$BERTH_ROOT/berth-cli/target/berth-cli-0.1.0-SNAPSHOT.jar:$BERTH_ROOT/berth-cli/target/lib/*"
-CLI_JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+CLI_JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=10 -XX:+UseSerialGC -XX:-UsePerfData"

@@ -45,6 +45,13 @@ class AotTrainingTest {
     }
 
     @Test
+    void theContainerCacheIsTrainedOnRunAndExecAndRemovesItsContainer() {
+        assertThat(AotTraining.containerCommands()).extracting(c -> c.get(0))
+                .containsExactly("run", "exec", "run", "rm");
+        assertThat(AotTraining.containerCommands()).allMatch(AotTraining.commands()::contains);
+    }
+
+    @Test
     void withoutADaemonEveryCommandStillEnds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(out, true, StandardCharsets.UTF_8);

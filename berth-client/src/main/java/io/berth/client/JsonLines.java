@@ -1,6 +1,5 @@
 package io.berth.client;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,26 +14,17 @@ import java.util.NoSuchElementException;
 public final class JsonLines implements Iterator<JsonNode>, Closeable {
 
     private final HttpResponse response;
-    private final JsonParser parser;
-    /** Whether the parser stands on the first token of a value that {@link #next()} has not returned yet. */
-    private boolean pending;
+    private final JsonReader reader;
 
     JsonLines(HttpResponse response) {
         this.response = response;
-        try {
-            this.parser = JsonTree.parser(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.reader = JsonTree.reader(response.body());
     }
 
     @Override
     public boolean hasNext() {
         try {
-            if (!pending) {
-                pending = parser.nextToken() != null;
-            }
-            return pending;
+            return reader.hasNext();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,9 +35,8 @@ public final class JsonLines implements Iterator<JsonNode>, Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        pending = false;
         try {
-            return JsonTree.read(parser);
+            return reader.next();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

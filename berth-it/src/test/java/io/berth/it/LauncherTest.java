@@ -57,6 +57,37 @@ class LauncherTest {
         }
     }
 
+    /**
+     * run and exec start with the cache trained on them alone (a JDK 25 JVM loads every class of its cache at
+     * start: ~1,900 instead of ~2,900 for exec), every other command with the general one; and C1 waits for 10x
+     * the usual calls before it compiles a method (a quarter of a call's CPU went to compiling).
+     */
+    @Test
+    void runAndExecStartWithTheContainerCacheOtherCommandsWithTheGeneralOne() throws Exception {
+        Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
+        run(berth.toString(), "--version").orFail(); // builds (and trains the caches) first when sources changed
+        assertThat(javaArguments(berth, "exec", "--help")).contains("berth-container.aot", "-XX:CompileThresholdScaling=10")
+                .doesNotContain("berth-cli.aot");
+        assertThat(javaArguments(berth, "-H", "unix:///nowhere.sock", "run", "--help")).contains("berth-container.aot");
+        assertThat(javaArguments(berth, "ps", "--help")).contains("berth-cli.aot", "-XX:CompileThresholdScaling=10")
+                .doesNotContain("berth-container.aot");
+    }
+
+    /** The arguments the launcher started java with for one call. */
+    private static String javaArguments(Path berth, String... args) throws Exception {
+        Path trace = Files.createTempFile("berth-launcher", ".strace");
+        try {
+            List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-s", "1000", "-v", "-e", "trace=execve",
+                    "-o", trace.toString(), berth.toString()));
+            cmd.addAll(List.of(args));
+            run(cmd.toArray(String[]::new)).orFail();
+            return Files.readAllLines(trace).stream().filter(l -> l.contains("execve(\"") && l.contains("/java\"")
+                    && l.endsWith("= 0")).findFirst().orElseThrow();
+        } finally {
+            Files.deleteIfExists(trace);
+        }
+    }
+
     @Test
     void jarsRewrittenByMavenAloneGetTheAotCachesTrainedAgainWithoutABuild() throws Exception {
         Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");
