@@ -1,18 +1,12 @@
 package io.berth.cli.command;
 
-import java.util.List;
 import io.berth.cli.CommandModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 public final class KillCommand extends ForEachContainer implements CommandModel.InCode {
 
     String signal;
-
-    boolean help;
-
-    List<String> containers;
 
     /** Built in code ({@link CommandModel}): no annotation proxies on a call (typed in scripts as much as by hand). */
     @Override
@@ -21,23 +15,12 @@ public final class KillCommand extends ForEachContainer implements CommandModel.
         model.add(OptionSpec.builder("-s", "--signal").paramLabel("string")
                 .description("Signal to send to the container"),
                 String.class, v -> signal = v, () -> signal);
-        model.add(OptionSpec.builder("--help")
-                .description("Print usage").usageHelp(true),
-                boolean.class, v -> help = v, () -> help);
-        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
-                String.class, v -> containers = v, () -> containers);
-        spec = model.spec();
-        return spec;
+        return withTargets(model, "CONTAINER");
     }
 
     @Override
     String apply(String container) {
         client().killContainer(container, signal);
         return container;
-    }
-
-    @Override
-    public Integer call() {
-        return forEach(containers);
     }
 }

@@ -1,10 +1,8 @@
 package io.berth.cli.command;
 
-import java.util.List;
 import io.berth.cli.CommandModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 public final class RmCommand extends ForEachContainer implements CommandModel.InCode {
 
@@ -13,10 +11,6 @@ public final class RmCommand extends ForEachContainer implements CommandModel.In
     boolean volumes;
 
     boolean link;
-
-    boolean help;
-
-    List<String> containers;
 
     /** Built in code ({@link CommandModel}): one of the commands typed most. */
     @Override
@@ -31,14 +25,7 @@ public final class RmCommand extends ForEachContainer implements CommandModel.In
         model.add(OptionSpec.builder("-l", "--link")
                 .description("Remove the specified link"),
                 boolean.class, v -> link = v, () -> link);
-        model.add(OptionSpec.builder("--help")
-                .description("Print usage").usageHelp(true),
-                boolean.class, v -> help = v, () -> help);
-        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
-                String.class, v -> containers = v, () -> containers);
-
-        spec = model.spec();
-        return spec;
+        return withTargets(model, "CONTAINER");
     }
 
     @Override
@@ -49,10 +36,5 @@ public final class RmCommand extends ForEachContainer implements CommandModel.In
             client().removeContainer(container, force, volumes);
         }
         return container;
-    }
-
-    @Override
-    public Integer call() {
-        return forEach(containers);
     }
 }

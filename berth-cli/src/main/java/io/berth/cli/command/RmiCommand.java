@@ -1,21 +1,15 @@
 package io.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
 import io.berth.cli.CommandModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 public final class RmiCommand extends ForEachContainer implements CommandModel.InCode {
 
     boolean force;
 
     boolean noPrune;
-
-    boolean help;
-
-    List<String> images;
 
     /** Built in code ({@link CommandModel}): no annotation proxies on a call. */
     @Override
@@ -27,13 +21,7 @@ public final class RmiCommand extends ForEachContainer implements CommandModel.I
         model.add(OptionSpec.builder("--no-prune")
                 .description("Do not delete untagged parents"),
                 boolean.class, v -> noPrune = v, () -> noPrune);
-        model.add(OptionSpec.builder("--help")
-                .description("Print usage").usageHelp(true),
-                boolean.class, v -> help = v, () -> help);
-        model.addPositionalList(PositionalParamSpec.builder().paramLabel("IMAGE").arity("1..*").required(true),
-                String.class, v -> images = v, () -> images);
-        spec = model.spec();
-        return spec;
+        return withTargets(model, "IMAGE");
     }
 
     @Override
@@ -48,10 +36,5 @@ public final class RmiCommand extends ForEachContainer implements CommandModel.I
             }
         }
         return lines.isEmpty() ? null : lines.toString();
-    }
-
-    @Override
-    public Integer call() {
-        return forEach(images);
     }
 }

@@ -6,12 +6,10 @@ import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
 import io.berth.client.HijackedStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.berth.cli.CommandModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code start}: plain start of each container, or with -a/-i an attached start of one, exiting with its status. */
 public final class StartCommand extends ForEachContainer implements CommandModel.InCode {
@@ -21,10 +19,6 @@ public final class StartCommand extends ForEachContainer implements CommandModel
     boolean interactive;
 
     String detachKeys;
-
-    boolean help;
-
-    List<String> containers;
 
     /** Built in code ({@link CommandModel}): no annotation proxies on a call (typed in scripts as much as by hand). */
     @Override
@@ -39,13 +33,7 @@ public final class StartCommand extends ForEachContainer implements CommandModel
         model.add(OptionSpec.builder("--detach-keys").paramLabel("string")
                 .description("Override the key sequence for detaching a container"),
                 String.class, v -> detachKeys = v, () -> detachKeys);
-        model.add(OptionSpec.builder("--help")
-                .description("Print usage").usageHelp(true),
-                boolean.class, v -> help = v, () -> help);
-        model.addPositionalList(PositionalParamSpec.builder().paramLabel("CONTAINER").arity("1..*").required(true),
-                String.class, v -> containers = v, () -> containers);
-        spec = model.spec();
-        return spec;
+        return withTargets(model, "CONTAINER");
     }
 
     @Override
@@ -57,13 +45,13 @@ public final class StartCommand extends ForEachContainer implements CommandModel
     @Override
     public Integer call() throws IOException {
         if (!attach && !interactive) {
-            return forEach(containers);
+            return forEach(targets);
         }
-        if (containers.size() > 1) {
+        if (targets.size() > 1) {
             throw new CliException(1, "you cannot start and attach multiple containers at once");
         }
         EngineClient client = client();
-        JsonNode c = client.inspectContainer(containers.getFirst(), false);
+        JsonNode c = client.inspectContainer(targets.getFirst(), false);
         String id = c.path("Id").asText();
         boolean tty = c.path("Config").path("Tty").asBoolean();
         boolean stdin = interactive && c.path("Config").path("OpenStdin").asBoolean();

@@ -27,31 +27,31 @@ public final class ListAndLifecycleProbe {
         StartCommand c = new StartCommand();
         new CommandLine(c.model()).parseArgs(args);
         return "attach=" + c.attach + " interactive=" + c.interactive + " detachKeys=" + c.detachKeys
-                + " containers=" + c.containers;
+                + " containers=" + c.targets;
     }
 
     public static String stop(String... args) {
         StopCommand c = new StopCommand();
         new CommandLine(c.model()).parseArgs(args);
-        return "time=" + c.time + " signal=" + c.signal + " containers=" + c.containers;
+        return "time=" + c.time + " signal=" + c.signal + " containers=" + c.targets;
     }
 
     public static String kill(String... args) {
         KillCommand c = new KillCommand();
         new CommandLine(c.model()).parseArgs(args);
-        return "signal=" + c.signal + " containers=" + c.containers;
+        return "signal=" + c.signal + " containers=" + c.targets;
     }
 
     public static String waitFor(String... args) {
         WaitCommand c = new WaitCommand();
         new CommandLine(c.model()).parseArgs(args);
-        return "containers=" + c.containers;
+        return "containers=" + c.targets;
     }
 
     public static String restart(String... args) {
         RestartCommand c = new RestartCommand();
         new CommandLine(c.model()).parseArgs(args);
-        return "time=" + c.time + " signal=" + c.signal + " containers=" + c.containers;
+        return "time=" + c.time + " signal=" + c.signal + " containers=" + c.targets;
     }
 
     public static String pause(String... args) {
@@ -59,7 +59,7 @@ public final class ListAndLifecycleProbe {
         new CommandLine(c.model()).parseArgs(args);
         UnpauseCommand u = new UnpauseCommand();
         new CommandLine(u.model()).parseArgs(args);
-        return "containers=" + c.containers + " unpause=" + u.containers;
+        return "containers=" + c.targets + " unpause=" + u.targets;
     }
 
     public static String rename(String... args) {
@@ -77,6 +77,6 @@ public final class ListAndLifecycleProbe {
     public static String rmi(String... args) {
         RmiCommand c = new RmiCommand();
         new CommandLine(c.model()).parseArgs(args);
-        return "force=" + c.force + " noPrune=" + c.noPrune + " images=" + c.images;
+        return "force=" + c.force + " noPrune=" + c.noPrune + " images=" + c.targets;
     }
 }
