@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs `docker compose` as berth compose: cli-plugins/docker-compose, a symlink to scripts/docker-compose-plugin.
-# Usage: install-compose-plugin.sh [DIR]   (default: /usr/local/lib/docker/cli-plugins as root, else ~/.docker/cli-plugins)
+# Usage: install-compose-plugin.sh [DIR]   (default: $BERTH_CLI_PLUGINS_DIR when set, else
+# /usr/local/lib/docker/cli-plugins as root, else ~/.docker/cli-plugins). BERTH_CLI_PLUGINS_DIR lets a test run
+# quickstart's own call into a directory of its own; users do not set it.
 # An existing docker-compose plugin that is not berth's is kept aside as docker-compose.orig-berth.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 if [ $# -gt 0 ]; then
   dir=$1
+elif [ -n "${BERTH_CLI_PLUGINS_DIR:-}" ]; then
+  dir=$BERTH_CLI_PLUGINS_DIR
 elif [ "$(id -u)" = 0 ]; then
   dir=/usr/local/lib/docker/cli-plugins
 else

@@ -802,7 +802,8 @@ public final class Compose {
     // ---- one-off (run) ------------------------------------------------------------------------
 
     public record RunOptions(String service, List<String> command, Map<String, String> env, String entrypoint, boolean remove,
-                             String name, boolean noDeps, String user, String workdir, boolean tty, boolean servicePorts) {}
+                             String name, boolean noDeps, String user, String workdir, boolean tty, boolean stdin,
+                             boolean servicePorts) {}
 
     /** Creates the one-off container {@code PROJECT-SERVICE-run-XXXXXXXXXXXX} after starting its dependencies. */
     public ContainerSpec.Plan runPlan(RunOptions o) {
@@ -835,6 +836,10 @@ public final class Compose {
         if (o.workdir() != null) body.put("WorkingDir", o.workdir());
         if (!o.servicePorts()) ((ObjectNode) body.get("HostConfig")).remove("PortBindings");
         body.put("Tty", o.tty());
+        // stdin kept open for the attach that follows; closed for good when that attach ends, as docker run -i
+        body.put("OpenStdin", o.stdin());
+        body.put("AttachStdin", o.stdin());
+        body.put("StdinOnce", o.stdin());
         body.put("AttachStdout", true);
         body.put("AttachStderr", true);
         if (o.remove()) ((ObjectNode) body.get("HostConfig")).put("AutoRemove", true);

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineConnectionException;
-import io.berth.client.HijackedStream;
-import io.berth.client.StreamDemux;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -906,6 +904,12 @@ public final class ComposeCli implements Runnable {
         }
     }
 
+    /**
+     * Compose v2's {@code run}: the one-off container is created with a TTY and an open stdin by default, then started
+     * and attached by the berth CLI's own {@code start -a [-i]} (raw mode, resizes, signals: one implementation), as
+     * Compose runs the docker CLI's start. The TTY follows Compose: {@code -T} or stdout not a terminal disables it, and
+     * so does a stdin that is not a terminal unless {@code -t}, {@code -T} or {@code -i} was given.
+     */
     @Command(name = "run", description = "Run a one-off command on a service")
     static final class Run extends Sub {
         @Option(names = "--rm") boolean remove;
@@ -916,13 +920,21 @@ public final class ComposeCli implements Runnable {
         @Option(names = "--no-deps") boolean noDeps;
         @Option(names = {"-u", "--user"}) String user;
         @Option(names = {"-w", "--workdir"}) String workdir;
-        @Option(names = "-T") boolean noTty;
-        @Option(names = "--service-ports") boolean servicePorts;
+        @Option(names = {"-T", "--no-TTY", "--no-tty"}, description = "Disable pseudo-TTY allocation")
+        Boolean noTty;
+        @Option(names = {"-t", "--tty"}, arity = "0..1", fallbackValue = "true", description = "Allocate a pseudo-TTY (the default on a terminal)")
+        Boolean tty;
+        @Option(names = {"-i", "--interactive"}, arity = "0..1", fallbackValue = "true", description = "Keep STDIN open (the default)")
+        Boolean interactive;
+        @Option(names = {"-P", "--service-ports"}) boolean servicePorts;
         @Parameters(index = "0") String service;
         @Parameters(index = "1..*") List<String> command = new ArrayList<>();
 
         @Override
         public Integer call() {
+            boolean withTty = withTty(noTty, tty, interactive, root.rt.stdinTty(), root.rt.stdoutTty());
+            boolean stdin = !detach && (interactive == null || interactive);
+            if (withTty && stdin && !root.rt.stdinTty()) throw new ComposeException("the input device is not a TTY");
             Compose c = root.compose(List.of(service));
             Map<String, String> env = new LinkedHashMap<>();
             for (String e : envs) {
@@ -930,21 +942,17 @@ public final class ComposeCli implements Runnable {
                 if (eq < 0) { String v = root.env.get(e); if (v != null) env.put(e, v); } else env.put(e.substring(0, eq), e.substring(eq + 1));
             }
             ContainerSpec.Plan plan = c.runPlan(new Compose.RunOptions(service, command, env, entrypoint, remove && !detach, name, noDeps,
-                    user, workdir, false, servicePorts));
+                    user, workdir, withTty, stdin, servicePorts));
             String id = c.createContainer(plan);
             if (detach) {
                 root.rt.client().startContainer(id);
                 root.rt.out().println(plan.name());
                 return 0;
             }
-            var exit = root.rt.client().waitContainerAsync(id, "next-exit");
-            try (HijackedStream s = root.rt.client().attach(id, false, true, true, false, null)) {
-                root.rt.client().startContainer(id);
-                StreamDemux.demux(s.in(), root.rt.out(), root.rt.err());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            int code = exit.join().path("StatusCode").asInt();
+            List<String> start = new ArrayList<>(List.of("start", "-a"));
+            if (stdin) start.add("-i");
+            start.add(id);
+            int code = root.rt.cli().run(start);
             if (remove) {
                 try {
                     root.rt.client().removeContainer(id, true, false);
@@ -953,6 +961,17 @@ public final class ComposeCli implements Runnable {
                 }
             }
             return code;
+        }
+
+        /** Compose v2's rule for run's TTY (null: the flag was not given). */
+        static boolean withTty(Boolean noTty, Boolean tty, Boolean interactive, boolean stdinTty, boolean stdoutTty) {
+            if (tty != null) {
+                if (noTty != null) throw new ComposeException("--tty and --no-tty can't be used together");
+                return tty;
+            }
+            if (noTty != null) return !noTty;
+            if (interactive == null && !stdinTty) return false; // piped from a script: nothing to give a terminal to
+            return stdoutTty;
         }
     }
 

@@ -58,8 +58,13 @@ class ComposeCommandsTest {
 
     /** The command on a real pty, as a terminal runs it ({@code script} gives one). */
     private Cmd.Result composeInPty(String... args) throws Exception {
-        String line = command(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
-        return Cmd.run(List.of("script", "-qec", line, "/dev/null"), Map.of("BERTH_HOST", daemon.host()), null, Duration.ofSeconds(120));
+        return composeInPty((byte[]) null, "", args);
+    }
+
+    /** As {@link #composeInPty(String...)}, after {@code setup} (shell words, e.g. an stty) on that pty, typing {@code typed}. */
+    private Cmd.Result composeInPty(byte[] typed, String setup, String... args) throws Exception {
+        String line = setup + " exec " + command(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+        return Cmd.run(List.of("script", "-qec", line, "/dev/null"), Map.of("BERTH_HOST", daemon.host()), typed, Duration.ofSeconds(120));
     }
 
     private String startedAt(String container) throws Exception {
@@ -83,6 +88,42 @@ class ComposeCommandsTest {
         assertThat(plain.stdout()).contains("not a tty");
         assertThat(plain.exitCode()).isEqualTo(2);
         compose("down", "-t", "0").orFail();
+    }
+
+    @Test
+    void runGivesATtyOnATerminalAndNoneWithDashT() throws Exception {
+        Files.writeString(dir.resolve("compose.yaml"), """
+                name: runtty
+                services:
+                  web: {image: busybox, network_mode: none}
+                """);
+        // on a terminal (of 33 rows, 77 columns): a TTY that takes the terminal's size, the exit status passed through.
+        // The size is sent once the container has started (as docker start -a, which Compose runs), so the process may
+        // see 0 0 for its first moments: it polls.
+        String sizeSeen = "tty; for i in $(seq 50); do s=$(stty size 2>/dev/null); [ \"$s\" = \"33 77\" ] && break; sleep 0.1; done;"
+                + " echo size:$s; exit 5";
+        Cmd.Result tty = composeInPty((byte[]) null, "stty rows 33 cols 77;", "run", "--rm", "web", "sh", "-c", sizeSeen);
+        assertThat(tty.stdout()).as(tty.stderr()).contains("/dev/pts/", "size:33 77");
+        assertThat(tty.exitCode()).isEqualTo(5);
+        // and stdin is the terminal's, in raw mode: what is typed reaches the process, which answers on the TTY
+        Cmd.Result typed = composeInPty("typed in\n".getBytes(), "", "run", "--rm", "web", "sh", "-c", "read line; echo got:$line; exit 6");
+        assertThat(typed.stdout()).as(typed.stderr()).contains("got:typed in");
+        assertThat(typed.exitCode()).isEqualTo(6);
+        // -T: no TTY on the same terminal
+        Cmd.Result noTty = composeInPty("run", "--rm", "-T", "web", "sh", "-c", "tty; exit 4");
+        assertThat(noTty.stdout()).as(noTty.stderr()).contains("not a tty");
+        assertThat(noTty.exitCode()).isEqualTo(4);
+        // without a terminal: no TTY, stdin still forwarded (-i is the default), then closed
+        Cmd.Result piped = Cmd.run(command("run", "--rm", "web", "sh", "-c", "tty; cat; exit 3"), Map.of("BERTH_HOST", daemon.host()),
+                "from the pipe\n".getBytes(), Duration.ofSeconds(120));
+        assertThat(piped.stdout()).as(piped.stderr()).contains("not a tty", "from the pipe");
+        assertThat(piped.exitCode()).isEqualTo(3);
+        // -d: no TTY wanted, the name printed, the container running on its own
+        Cmd.Result detached = compose("run", "-d", "--name", "runtty-bg", "web", "sleep", "1000");
+        assertThat(detached.out()).as(detached.stderr()).isEqualTo("runtty-bg");
+        assertThat(daemon.cli("inspect", "-f", "{{.State.Running}} {{.Config.Tty}}", "runtty-bg").orFail().out()).isEqualTo("true false");
+        assertThat(daemon.cli("ps", "-aq", "--filter", "label=com.docker.compose.oneoff=True").orFail().out().lines()).hasSize(1);
+        compose("down", "-t", "0", "--remove-orphans").orFail();
     }
 
     @Test

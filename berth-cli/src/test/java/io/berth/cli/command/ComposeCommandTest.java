@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,23 @@ class ComposeCommandTest {
             Out out = run(Map.of(), "-H", "unix:///nonexistent.sock", "compose", "-f", file.toString(), c[0], "--format", c[1]);
             assertThat(out.status()).as(c[0]).isEqualTo(1);
             assertThat(out.err()).isEqualTo("--format " + c[1] + " is not supported by berth compose (" + c[2] + ")\n");
+        }
+    }
+
+    @Test
+    void runRefusesTtyWithNoTtyAndOptionsComposeRunHasThatBerthDoesNot() throws Exception {
+        Path file = dir.resolve("compose.yaml");
+        Files.writeString(file, "services:\n  web:\n    image: busybox\n");
+        Out both = run(Map.of(), "-H", "unix:///nonexistent.sock", "compose", "-f", file.toString(), "run", "-t", "-T", "web", "true");
+        assertThat(both.status()).isEqualTo(1);
+        assertThat(both.err()).isEqualTo("--tty and --no-tty can't be used together\n");
+        // -t with stdin not a terminal (as here): no terminal to give the process, as Compose says
+        Out noTerminal = run(Map.of(), "-H", "unix:///nonexistent.sock", "compose", "-f", file.toString(), "run", "-t", "web", "true");
+        assertThat(noTerminal.err()).isEqualTo("the input device is not a TTY\n");
+        for (String option : List.of("--cap-add", "--volume", "--publish", "--label", "--pull", "--use-aliases", "--build")) {
+            Out out = run(Map.of(), "-H", "unix:///nonexistent.sock", "compose", "-f", file.toString(), "run", option, "x", "web", "true");
+            assertThat(out.status()).as(option).isEqualTo(1);
+            assertThat(out.err()).as(option).contains("Unknown option: '" + option + "'");
         }
     }
 }
