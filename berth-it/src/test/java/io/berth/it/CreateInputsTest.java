@@ -56,6 +56,24 @@ class CreateInputsTest {
     }
 
     @Test
+    void consoleSizeIsThePtysSizeWhenTheProcessStarts() throws Exception {
+        // the docker CLI sends its terminal's size at create (run -t, API 1.42+); before the client's first resize
+        // the process sees it, not 0 0
+        Cmd.Result created = daemon.curl("-X", "POST", "-H", "Content-Type: application/json", "-d",
+                "{\"Image\":\"busybox\",\"Tty\":true,\"Cmd\":[\"stty\",\"size\"],\"HostConfig\":{\"ConsoleSize\":[33,77]}}",
+                "http://berthd/containers/create?name=console-size");
+        assertThat(created.out()).endsWith("201");
+        daemon.docker("start", "console-size").orFail();
+        assertThat(daemon.docker("wait", "console-size").orFail().out()).isEqualTo("0");
+        assertThat(daemon.docker("logs", "console-size").orFail().out()).isEqualTo("33 77");
+        assertThat(daemon.docker("inspect", "-f", "{{json .HostConfig.ConsoleSize}}", "console-size").orFail().out()).isEqualTo("[33,77]");
+        daemon.docker("rm", "console-size").orFail();
+        assertThat(daemon.curl("-X", "POST", "-H", "Content-Type: application/json", "-d",
+                "{\"Image\":\"busybox\",\"Tty\":true,\"HostConfig\":{\"ConsoleSize\":[-1,80]}}",
+                "http://berthd/containers/create").out()).contains("ConsoleSize").endsWith("400");
+    }
+
+    @Test
     void envFlagsWinOverEnvFilesAndTheImageInBothClis() throws Exception {
         Path file = scratch.resolve("vars.env");
         Files.writeString(file, "A=file\nB=file\n");

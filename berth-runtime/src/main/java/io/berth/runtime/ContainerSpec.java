@@ -39,7 +39,7 @@ public record ContainerSpec(
         image = image == null ? "" : image;
         imageId = imageId == null ? "" : imageId;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null, null, false) : process;
+        process = process == null ? new ProcessSpec(null, null, null, null, false, false, false, null, null, null, false, null) : process;
         security = security == null ? SecuritySpec.DEFAULT : security;
         resources = resources == null ? Resources.UNLIMITED : resources;
         mounts = mounts == null ? MountsSpec.NONE : mounts;
@@ -82,6 +82,7 @@ public record ContainerSpec(
         private boolean tty;
         private boolean openStdin;
         private boolean keepStdinOpen;
+        private ProcessSpec.ConsoleSize consoleSize;
         private boolean init;
         private String stopSignal;
         private Integer stopTimeoutSeconds;
@@ -135,6 +136,7 @@ public record ContainerSpec(
         public Builder tty(boolean v) { tty = v; return this; }
         public Builder openStdin(boolean v) { openStdin = v; return this; }
         public Builder keepStdinOpen(boolean v) { keepStdinOpen = v; return this; }
+        public Builder consoleSize(ProcessSpec.ConsoleSize v) { consoleSize = v; return this; }
         public Builder init(boolean v) { init = v; return this; }
         public Builder stopSignal(String v) { stopSignal = v; return this; }
         public Builder stopTimeoutSeconds(Integer v) { stopTimeoutSeconds = v; return this; }
@@ -142,7 +144,8 @@ public record ContainerSpec(
 
         public Builder process(ProcessSpec p) {
             return args(p.args()).env(p.env()).workingDir(p.workingDir()).user(p.user()).tty(p.tty())
-                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds()).groupAdd(p.groupAdd()).keepStdinOpen(p.keepStdinOpen());
+                    .openStdin(p.openStdin()).init(p.init()).stopSignal(p.stopSignal()).stopTimeoutSeconds(p.stopTimeoutSeconds()).groupAdd(p.groupAdd()).keepStdinOpen(p.keepStdinOpen())
+                    .consoleSize(p.consoleSize());
         }
 
         public Builder privileged(boolean v) { privileged = v; return this; }
@@ -181,7 +184,7 @@ public record ContainerSpec(
 
         public ContainerSpec build() {
             return new ContainerSpec(id, name, image, imageId, labels, rootfs, created,
-                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd, keepStdinOpen),
+                    new ProcessSpec(args, env, workingDir, user, tty, openStdin, init, stopSignal, stopTimeoutSeconds, groupAdd, keepStdinOpen, consoleSize),
                     new SecuritySpec(privileged, readOnlyRootfs, capAdd, capDrop, noNewPrivileges, seccomp, devices, deviceCgroupRules),
                     resources, mounts, network, namespaces,
                     new LifecycleSpec(restartPolicy, autoRemove, runtime, healthcheck, shell, log), extra);

@@ -101,7 +101,7 @@ final class OciConfig {
         SecuritySpec security = spec.security();
         List<String> caps = Capabilities.compute(security.privileged(), security.capAdd(), security.capDrop(), host.capBounding());
 
-        root.set("process", process(f, mainProcess.tty(), processArgs(spec),
+        root.set("process", process(f, mainProcess.tty(), mainProcess.consoleSize(), processArgs(spec),
                 processEnv(withStepEnv(run.env(), mainProcess.env()), hostname, mainProcess.tty(), user.home()),
                 mainProcess.workingDir().isEmpty() ? "/" : mainProcess.workingDir(), user, caps, security.noNewPrivileges(),
                 spec.resources().process(), host));
@@ -221,11 +221,14 @@ final class OciConfig {
         };
     }
 
-    private static ObjectNode process(JsonNodeFactory f, boolean tty, List<String> args, List<String> env, String cwd,
-                                      ResolvedUser user, List<String> caps, boolean noNewPrivileges,
-                                      Resources.ProcessLimits limits, Host host) {
+    private static ObjectNode process(JsonNodeFactory f, boolean tty, ProcessSpec.ConsoleSize size, List<String> args,
+                                      List<String> env, String cwd, ResolvedUser user, List<String> caps,
+                                      boolean noNewPrivileges, Resources.ProcessLimits limits, Host host) {
         ObjectNode p = f.objectNode();
         p.put("terminal", tty);
+        // the runtime sizes the pty before the process runs, so its first look at the terminal (stty size, a
+        // shell's prompt) sees the client's size and not 0x0 until the client's resize arrives
+        if (tty && size != null) p.putObject("consoleSize").put("height", size.rows()).put("width", size.cols());
         ObjectNode u = p.putObject("user");
         u.put("uid", user.uid());
         u.put("gid", user.gid());
@@ -281,7 +284,7 @@ final class OciConfig {
         boolean privileged = security.privileged() || exec.privileged();
         List<String> caps = Capabilities.compute(privileged, security.capAdd(), security.capDrop(), host.capBounding());
         String cwd = exec.workingDir().isEmpty() ? (workingDir.isEmpty() ? "/" : workingDir) : exec.workingDir();
-        ObjectNode p = process(f, exec.tty(), exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
+        ObjectNode p = process(f, exec.tty(), null, exec.args(), processEnv(env, hostname(spec), exec.tty(), user.home()), cwd,
                 user, caps, security.noNewPrivileges(), spec.resources().process(), host);
         return p;
     }

@@ -14,10 +14,15 @@ import java.util.List;
  *                 resolved at every start and exec
  * @param keepStdinOpen Docker's OpenStdin without StdinOnce ({@code run -d -i}): an attach that ends leaves the
  *                      container's stdin open for the next one; otherwise the first attach's end closes it
+ * @param consoleSize the terminal's size when the process starts (Docker's {@code HostConfig.ConsoleSize}, the
+ *                    client's terminal at create); null: the runtime's default until the client's first resize
  */
 public record ProcessSpec(List<String> args, List<String> env, String workingDir, String user, boolean tty,
                           boolean openStdin, boolean init, String stopSignal, Integer stopTimeoutSeconds,
-                          List<String> groupAdd, boolean keepStdinOpen) {
+                          List<String> groupAdd, boolean keepStdinOpen, ConsoleSize consoleSize) {
+    /** A terminal's rows and columns, both positive. */
+    public record ConsoleSize(int rows, int cols) {}
+
     public ProcessSpec {
         groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         args = args == null ? List.of() : List.copyOf(args);

@@ -227,10 +227,10 @@ public final class ContainerView {
         m.put("CpuShares", resources.cpuShares());
         m.put("PidsLimit", resources.pidsLimit() > 0 ? resources.pidsLimit() : null);
         limits(m, resources, body.path("HostConfig"));
-        // the client's own (it writes the file, and resizes the terminal once attached): shown as sent, as Docker does
+        // the client's own (it writes the file): shown as sent, as Docker does
         m.put("ContainerIDFile", body.path("HostConfig").path("ContainerIDFile").asText(""));
-        JsonNode consoleSize = body.path("HostConfig").path("ConsoleSize");
-        m.put("ConsoleSize", consoleSize.isArray() && consoleSize.size() == 2 ? consoleSize : List.of(0, 0));
+        var consoleSize = spec.process().consoleSize();
+        m.put("ConsoleSize", consoleSize == null ? List.of(0, 0) : List.of(consoleSize.rows(), consoleSize.cols()));
         // every bind, mount, tmpfs and volumes-from in the request was applied (create refuses any other), so they are shown as sent
         JsonNode binds = body.path("HostConfig").path("Binds");
         m.put("Binds", binds.isArray() && !binds.isEmpty() ? binds : null);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.oci.errors.InvalidArgumentException;
 import io.berth.runtime.ContainerSpec;
 import io.berth.runtime.LogSettings;
+import io.berth.runtime.ProcessSpec;
 import io.berth.runtime.RestartPolicy;
 import io.berth.runtime.RootfsLayers;
 
@@ -160,6 +161,7 @@ public final class CreateRequestTranslator {
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
                 .keepStdinOpen(body.path("OpenStdin").asBoolean(false) && !body.path("StdinOnce").asBoolean(false))
+                .consoleSize(consoleSize(host.path("ConsoleSize")))
                 .init(host.path("Init").asBoolean(false))
                 .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
                 .privileged(host.path("Privileged").asBoolean(false))
@@ -298,5 +300,23 @@ public final class CreateRequestTranslator {
         List<String> out = new ArrayList<>();
         node.forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    /**
+     * HostConfig.ConsoleSize, [height, width] of the client's terminal (the docker CLI sends it with {@code run -t}
+     * from API 1.42); [0, 0] or absent: none. Docker takes unsigned numbers, so anything else is refused.
+     */
+    static ProcessSpec.ConsoleSize consoleSize(JsonNode size) {
+        if (size.isMissingNode() || size.isNull()) return null;
+        if (!size.isArray() || size.size() != 2 || !isDimension(size.get(0)) || !isDimension(size.get(1))) {
+            throw new InvalidArgumentException("invalid HostConfig.ConsoleSize " + size + ": two numbers from 0 to 65535, height and width");
+        }
+        int rows = size.get(0).asInt();
+        int cols = size.get(1).asInt();
+        return rows == 0 || cols == 0 ? null : new ProcessSpec.ConsoleSize(rows, cols);
+    }
+
+    private static boolean isDimension(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 0 && n.asInt() <= 65535;
     }
 }

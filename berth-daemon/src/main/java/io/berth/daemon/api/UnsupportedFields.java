@@ -23,8 +23,8 @@ final class UnsupportedFields {
             "Healthcheck");
     /**
      * HostConfig fields berth applies, or checks itself (ResourceLimits refuses the limits it does not apply
-     * with Docker's range messages first). ContainerIDFile is written by the client; ConsoleSize is the client's
-     * terminal, which it sends again with a resize once attached. Binds, Mounts, Tmpfs and VolumesFrom are read by
+     * with Docker's range messages first). ContainerIDFile is written by the client; ConsoleSize is the
+     * pty's size when the process starts (the client resizes it again once attached). Binds, Mounts, Tmpfs and VolumesFrom are read by
      * MountRequests, which refuses the kinds berth does not mount yet by name.
      */
     static final Set<String> HOST_CONFIG = Set.of("RestartPolicy", "AutoRemove", "CapAdd", "CapDrop", "Init",
