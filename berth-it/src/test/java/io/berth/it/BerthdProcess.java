@@ -143,7 +143,16 @@ final class BerthdProcess implements AutoCloseable {
 
     /** Runs the berth CLI on a pseudo-terminal (util-linux `script`), as typed in an interactive shell. */
     Cmd.Result cliInPty(String... args) throws IOException, InterruptedException {
-        String line = cliCommand(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
+        return cliInPty("", args);
+    }
+
+    /** As {@link #cliInPty(String...)}, on a terminal of {@code rows} x {@code cols}. */
+    Cmd.Result cliInPty(int rows, int cols, String... args) throws IOException, InterruptedException {
+        return cliInPty("stty rows " + rows + " cols " + cols + "; ", args);
+    }
+
+    private Cmd.Result cliInPty(String setup, String... args) throws IOException, InterruptedException {
+        String line = setup + cliCommand(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
                 .collect(java.util.stream.Collectors.joining(" "));
         return Cmd.run(List.of("script", "-qec", line, "/dev/null"), Map.of("BERTH_HOST", host()), null,
                 Duration.ofSeconds(120));

@@ -68,6 +68,8 @@ class CreateInputsTest {
         assertThat(daemon.docker("logs", "console-size").orFail().out()).isEqualTo("33 77");
         assertThat(daemon.docker("inspect", "-f", "{{json .HostConfig.ConsoleSize}}", "console-size").orFail().out()).isEqualTo("[33,77]");
         daemon.docker("rm", "console-size").orFail();
+        // the berth CLI sends its terminal's size with run -t, as the docker CLI does
+        assertThat(daemon.cliInPty(33, 77, "run", "-t", "--rm", "busybox", "stty", "size").orFail().stdout().strip()).isEqualTo("33 77");
         assertThat(daemon.curl("-X", "POST", "-H", "Content-Type: application/json", "-d",
                 "{\"Image\":\"busybox\",\"Tty\":true,\"HostConfig\":{\"ConsoleSize\":[-1,80]}}",
                 "http://berthd/containers/create").out()).contains("ConsoleSize").endsWith("400");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.ApiCommand;
 import io.berth.cli.CliException;
+import io.berth.cli.tty.Terminal;
 import io.berth.client.EngineApiException;
 import io.berth.client.EngineClient;
 import io.berth.client.HijackedStream;
@@ -70,6 +71,11 @@ public final class RunCommand extends ApiCommand implements CommandModel.InCode 
             throw new CliException(1, "the input device is not a TTY");
         }
         ObjectNode body = buildBody();
+        if (options.tty() && io().stdoutIsTerminal()) {
+            // the process's first look at its terminal sees ours, before the resize that follows the attach
+            int[] size = Terminal.size(Terminal.STDOUT);
+            if (size != null) ((ObjectNode) body.get("HostConfig")).putArray("ConsoleSize").add(size[0]).add(size[1]);
+        }
         EngineClient client = client();
         String id = ContainerCreator.create(client, options, body, env(), io());
         if (detach) {
