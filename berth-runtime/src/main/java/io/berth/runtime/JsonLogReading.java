@@ -2,6 +2,7 @@ package io.berth.runtime;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -20,68 +21,79 @@ final class JsonLogReading {
 
     static long deliverAll(MemorySegment seg, long len, LogTimeParser times, LogReader.RecordSink sink) {
         LogReader.CopySink copy = !times.enabled() && sink instanceof LogReader.CopySink c ? c : null;
-        MemorySegment scratch = null;
-        LogEntry.Stream run = null;
+        JsonLineCopy line = new JsonLineCopy();
+        MemorySegment scratch = MemorySegment.ofArray(new byte[SCRATCH]);
+        LogEntry.Stream run = null; // the stream of the copy sink's open run
+        LogEntry.Stream last = LogEntry.Stream.STDOUT;
         long to = 0;
         long start = 0;
-        while (true) {
-            long nl = LogReader.indexOfNewline(seg, start, len);
-            if (nl < 0) break;
-            JsonLogLines.Shape sh = JsonLogLines.dockerShape(seg, start, nl);
-            LogEntry.Stream stream;
-            long nanos;
-            if (sh != null) {
-                stream = sh.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
-                nanos = times.parse(seg, sh.timeFrom(), sh.timeTo());
-                boolean partial = !JsonLogLines.endsWithNewline(seg, sh.rawFrom(), sh.rawTo());
-                if (nanos != LogTimeParser.INVALID && copy != null) {
-                    if (!copy.wants(stream)) {
-                        start = nl + 1;
-                        continue;
-                    }
-                    if (stream != run) {
-                        if (run != null) copy.end(to);
+        while (start < len) {
+            if (copy != null) {
+                if (run == null) {
+                    // the stream shows only after the data: guess the last one, and move the data if wrong
+                    run = copy.wants(last) ? last : last == LogEntry.Stream.STDOUT ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
+                    to = copy.begin(run);
+                    if (to < 0) return -1;
+                }
+                long end = line.copy(seg, start, len, copy.buffer(), to, copy.limit());
+                if (end >= 0) {
+                    LogEntry.Stream stream = line.stderr ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
+                    last = stream;
+                    if (stream == run) {
+                        to = end;
+                    } else if (copy.wants(stream)) {
+                        int n = (int) (end - to);
+                        if (scratch.byteSize() < n) scratch = MemorySegment.ofArray(new byte[n]);
+                        MemorySegment.copy(copy.buffer(), to, scratch, 0, n);
+                        copy.end(to);
+                        run = stream;
                         to = copy.begin(stream);
                         if (to < 0) return -1;
-                        run = stream;
+                        if (copy.limit() - to >= n) {
+                            MemorySegment.copy(scratch, 0, copy.buffer(), to, n);
+                            to += n;
+                        } else {
+                            copy.end(to);
+                            run = null;
+                            if (!copy.accept(stream, 0, scratch, 0, n, n == 0 || scratch.get(ValueLayout.JAVA_BYTE, n - 1) != '\n')) return -1;
+                        }
                     }
-                    if (copy.limit() - to >= sh.rawTo() - sh.rawFrom()) { // unescaped data is never longer than raw
-                        long end = JsonLogLines.unescape(seg, sh.rawFrom(), sh.rawTo(), copy.buffer(), to);
-                        if (end >= 0) to = end;
-                        start = nl + 1;
-                        continue;
-                    }
-                    copy.end(to); // no room left in the run: this record on its own
-                    run = null;
+                    start = line.newline + 1;
+                    continue;
                 }
-                if (nanos != LogTimeParser.INVALID) {
-                    if (scratch == null || scratch.byteSize() < sh.rawTo() - sh.rawFrom()) {
-                        scratch = MemorySegment.ofArray(new byte[(int) Math.max(SCRATCH, sh.rawTo() - sh.rawFrom())]);
-                    }
-                    long n = JsonLogLines.unescape(seg, sh.rawFrom(), sh.rawTo(), scratch, 0);
-                    if (n >= 0 && !sink.accept(stream, nanos, scratch, 0, (int) n, partial)) return -1;
-                }
+                copy.end(to); // this line by the general path, outside any run
+                run = null;
             } else {
-                if (scratch == null || scratch.byteSize() < nl - start) {
-                    scratch = MemorySegment.ofArray(new byte[(int) Math.max(SCRATCH, nl - start)]);
-                }
-                JsonLogLines.General g = JsonLogLines.general(seg, start, nl, scratch);
-                nanos = g == null ? LogTimeParser.INVALID : times.parse(seg, g.timeFrom(), g.timeTo());
-                if (nanos != LogTimeParser.INVALID) {
-                    if (run != null) {
-                        copy.end(to);
-                        run = null;
-                    }
-                    stream = g.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
-                    boolean partial = g.length() == 0 || scratch.get(java.lang.foreign.ValueLayout.JAVA_BYTE, g.length() - 1) != '\n';
-                    boolean wanted = copy == null || copy.wants(stream);
-                    if (wanted && !sink.accept(stream, nanos, scratch, 0, g.length(), partial)) return -1;
+                long end = line.copy(seg, start, len, scratch, 0, scratch.byteSize());
+                if (end >= 0) {
+                    long nanos = times.parse(seg, line.timeFrom, line.timeTo);
+                    boolean partial = end == 0 || scratch.get(ValueLayout.JAVA_BYTE, end - 1) != '\n';
+                    if (nanos != LogTimeParser.INVALID && !sink.accept(line.stderr ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT,
+                            nanos, scratch, 0, (int) end, partial)) return -1;
+                    start = line.newline + 1;
+                    continue;
                 }
             }
+            long nl = LogReader.indexOfNewline(seg, start, len);
+            if (nl < 0) break;
+            if (scratch.byteSize() < nl - start) scratch = MemorySegment.ofArray(new byte[(int) (nl - start)]);
+            if (!general(seg, start, nl, times, sink, copy, scratch)) return -1;
             start = nl + 1;
         }
         if (run != null) copy.end(to);
         return start;
+    }
+
+    /** One line of any shape, through {@link JsonLogLines#general}; lines that are no record are skipped. */
+    private static boolean general(MemorySegment seg, long start, long nl, LogTimeParser times, LogReader.RecordSink sink,
+                                   LogReader.CopySink copy, MemorySegment scratch) {
+        JsonLogLines.General g = JsonLogLines.general(seg, start, nl, scratch);
+        long nanos = g == null ? LogTimeParser.INVALID : times.parse(seg, g.timeFrom(), g.timeTo());
+        if (nanos == LogTimeParser.INVALID) return true;
+        LogEntry.Stream stream = g.stderr() ? LogEntry.Stream.STDERR : LogEntry.Stream.STDOUT;
+        if (copy != null && !copy.wants(stream)) return true;
+        boolean partial = g.length() == 0 || scratch.get(ValueLayout.JAVA_BYTE, g.length() - 1) != '\n';
+        return sink.accept(stream, nanos, scratch, 0, g.length(), partial);
     }
 
     /** Whether the line {@code [start, newline)} holds a full line's record: its "log" ends with a newline. */

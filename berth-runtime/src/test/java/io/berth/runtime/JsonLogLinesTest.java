@@ -105,6 +105,79 @@ class JsonLogLinesTest {
     }
 
     @Test
+    void theCopyIntoRunsGivesWhatRecordByRecordReadingGives() {
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "abc xyz\"\\/<>&\t\r\u0001é€😀\u2028";
+        for (int round = 0; round < 300; round++) {
+            StringBuilder file = new StringBuilder();
+            int records = 1 + random.nextInt(30);
+            for (int r = 0; r < records; r++) {
+                StringBuilder data = new StringBuilder();
+                for (int k = random.nextInt(90); k > 0; k--) data.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                if (random.nextInt(4) > 0) data.append('\n');
+                file.append(encode(data.toString().getBytes(StandardCharsets.UTF_8), random.nextBoolean(), 1_000_000_007L * r));
+            }
+            if (random.nextBoolean()) file.append("{\"log\":\"cut"); // a line still being written
+            byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
+            for (int room : new int[] {16, 64, 300, 1 << 16}) {
+                for (boolean stdout : new boolean[] {true, false}) {
+                    LogDataCopierTest.RunsSink copied = new LogDataCopierTest.RunsSink(room, stdout, true);
+                    long used = JsonLogReading.deliverAll(MemorySegment.ofArray(bytes), bytes.length, new LogTimeParser(false), copied);
+                    LogDataCopierTest.RunsSink general = new LogDataCopierTest.RunsSink(room, stdout, true);
+                    long generalUsed = JsonLogReading.deliverAll(MemorySegment.ofArray(bytes), bytes.length, new LogTimeParser(true),
+                            (stream, nanos, data, off, len, partial) -> general.accept(stream, 0, data, off, len, partial));
+                    // runs may be cut where the general reading has one (a wrong guess of the next stream): same bytes
+                    assertThat(merged(copied.out())).as("round %d, room %d", round, room).isEqualTo(merged(general.out()));
+                    assertThat(used).isEqualTo(generalUsed);
+                }
+            }
+        }
+    }
+
+    /** Adjacent runs of one stream as one run. */
+    private static String merged(String runs) {
+        if (runs.isEmpty()) return runs;
+        StringBuilder out = new StringBuilder();
+        String prev = null;
+        for (String run : runs.substring(1, runs.length() - 1).split("\\]\\[", -1)) { // the data holds no brackets
+            String stream = run.substring(0, 6);
+            if (!stream.equals(prev)) out.append(prev == null ? "[" : "][").append(stream).append(' ');
+            out.append(run.substring(7));
+            prev = stream;
+        }
+        return out.append(']').toString();
+    }
+
+    @Test
+    void theVectorAndTheWordCopyStopAtTheSameQuoteOrBackslash() {
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 2000; round++) {
+            byte[] src = new byte[1 + random.nextInt(200)];
+            for (int k = 0; k < src.length; k++) src[k] = (byte) ('a' + random.nextInt(26));
+            for (int n = random.nextInt(3); n > 0; n--) src[random.nextInt(src.length)] = random.nextBoolean() ? (byte) '"' : (byte) '\\';
+            int from = random.nextInt(src.length);
+            int limit = random.nextInt(300);
+            MemorySegment words = MemorySegment.ofArray(new byte[300]);
+            MemorySegment vectors = MemorySegment.ofArray(new byte[300]);
+            MemorySegment s = MemorySegment.ofArray(src);
+            long byWords = JsonLineCopy.copyToQuoteOrBackslash(s, from, src.length, words, 3, limit);
+            long byVectors = JsonVectorCopy.copyToQuoteOrBackslash(s, from, src.length, vectors, 3, limit);
+            long expected = -1;
+            for (int k = from; k < src.length && expected < 0; k++) if (src[k] == '"' || src[k] == '\\') expected = k;
+            for (long stop : new long[] {byWords, byVectors}) {
+                if (stop >= 0) assertThat(stop).isEqualTo(expected);
+            }
+            long found = Math.max(byWords, byVectors);
+            if (found >= 0) {
+                MemorySegment copied = byWords >= 0 ? words : vectors;
+                for (long k = from; k < found; k++) {
+                    assertThat(copied.get(ValueLayout.JAVA_BYTE, 3 + k - from)).isEqualTo(src[(int) k]);
+                }
+            }
+        }
+    }
+
+    @Test
     void tailsLinesLongerThanItsProbe() throws Exception {
         Path file = dir.resolve("long-json.log");
         StringBuilder s = new StringBuilder();
