@@ -57,8 +57,12 @@ final class JsonLogCopier {
 
     private final LogTimeParser times = new LogTimeParser(true);
     private final JsonLogLines.TimeFormat timeFormat = new JsonLogLines.TimeFormat();
-    private final byte[] lastK8sTime = new byte[LogDataCopier.TIME_LENGTH];
-    private int lastTimeLen = -1;
+    /** conmon's time of the records converted last, and what follows their data in each stream's lines. */
+    private final MemorySegment lastK8sTime = MemorySegment.ofArray(new byte[LogDataCopier.TIME_LENGTH]);
+    private boolean timeCached;
+    private final MemorySegment stdoutSuffix = MemorySegment.ofArray(new byte[JsonLogLines.MAX_SUFFIX]);
+    private final MemorySegment stderrSuffix = MemorySegment.ofArray(new byte[JsonLogLines.MAX_SUFFIX]);
+    private int suffixLength;
     private MemorySegment batch;
     private long batchFill;
 
@@ -351,15 +355,15 @@ final class JsonLogCopier {
             } else if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start)) {
                 boolean partial = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 8) == 'P';
                 boolean stderr = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 4) == 'e';
-                int timeLen = jsonTime(seg, start);
-                if (timeLen > 0) {
+                if (suffixes(seg, start)) {
                     long dataTo = partial ? nl : nl + 1;
                     if (batchFill + JsonLogLines.maxLength(dataTo - data) > batch.byteSize()) flush(start);
                     if (maxSize > 0 && jsonSize + batchFill >= maxSize) {
                         flush(start);
                         rotate();
                     }
-                    batchFill = JsonLogLines.encode(seg, data, dataTo, stderr, timeFormat.out, timeLen, batch, batchFill);
+                    batchFill = JsonLogLines.encode(seg, data, dataTo, stderr ? stderrSuffix : stdoutSuffix, suffixLength,
+                            batch, batchFill);
                     if (batchFill >= BATCH) flush(nl + 1);
                 }
             } else {
@@ -378,16 +382,21 @@ final class JsonLogCopier {
                 && (tag == 'F' || tag == 'P') && seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.FIELDS - 1) == ' ';
     }
 
-    /** The record's time as Docker writes it, into the time format's buffer; conmon repeats a time for a whole read. */
-    private int jsonTime(MemorySegment seg, long start) {
-        boolean same = lastTimeLen > 0;
-        for (int k = 0; same && k < lastK8sTime.length; k++) same = lastK8sTime[k] == seg.get(ValueLayout.JAVA_BYTE, start + k);
-        if (same) return lastTimeLen;
+    /**
+     * Makes the lines' suffixes for the record's time, unless it is the last record's: conmon gives every record
+     * of one read the same time, so most records only compare it. False when the time is not one.
+     */
+    private boolean suffixes(MemorySegment seg, long start) {
+        if (timeCached && MemorySegment.mismatch(seg, start, start + LogDataCopier.TIME_LENGTH, lastK8sTime, 0,
+                LogDataCopier.TIME_LENGTH) < 0) return true;
         long nanos = times.parse(seg, start, start + LogDataCopier.TIME_LENGTH);
-        if (nanos == LogTimeParser.INVALID) return -1;
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, start, lastK8sTime, 0, lastK8sTime.length);
-        lastTimeLen = timeFormat.format(nanos);
-        return lastTimeLen;
+        if (nanos == LogTimeParser.INVALID) return false;
+        MemorySegment.copy(seg, start, lastK8sTime, 0, LogDataCopier.TIME_LENGTH);
+        int n = timeFormat.format(nanos);
+        suffixLength = JsonLogLines.suffix(false, timeFormat.out, n, stdoutSuffix);
+        JsonLogLines.suffix(true, timeFormat.out, n, stderrSuffix);
+        timeCached = true;
+        return true;
     }
 
     /**

@@ -23,6 +23,10 @@ final class JsonLogLines {
     private static final long HIGHS = 0x8080808080808080L;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     static final byte[] LOG_KEY = "{\"log\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** {@link #LOG_KEY} is exactly one word. */
+    static final long LOG_KEY_WORD = MemorySegment.ofArray(LOG_KEY).get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+    /** The two bytes of the escaped newline, as one little-endian short. */
+    private static final short ESCAPED_NEWLINE = (short) ('\\' | 'n' << 8);
     private static final byte[] STDOUT_KEY = "\",\"stream\":\"stdout\",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STDERR_KEY = "\",\"stream\":\"stderr\",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
     /** The bytes of a line around its data and time: {@code {"log":"} + the stream's keys + {@code "}\n}. */
@@ -84,20 +88,34 @@ final class JsonLogLines {
      * Writes one line for the record {@code data[from, to)} into {@code out} at {@code at} and returns where it ends.
      * {@code out} must have room for {@link #maxLength}. A full record's data ends with its newline; a partial
      * one's does not, and its line then has no {@code \n} in its "log", as Docker writes its partial messages.
+     * {@code suffix} is what follows the data ({@link #suffix}): the same for every record of a stream and a time,
+     * so it is made once for them.
      */
-    static long encode(MemorySegment data, long from, long to, boolean stderr, byte[] time, int timeLen,
+    static long encode(MemorySegment data, long from, long to, MemorySegment suffix, long suffixLength,
                        MemorySegment out, long at) {
-        long o = put(out, at, LOG_KEY);
+        out.set(LONG_LE, at, LOG_KEY_WORD);
+        long o = at + Long.BYTES;
         long i = from;
         while (i < to) {
             long special = firstSpecial(data, i, to);
             if (special > i) {
-                MemorySegment.copy(data, i, out, o, special - i);
-                o += special - i;
+                long n = special - i;
+                if (n <= Long.BYTES && i + Long.BYTES <= data.byteSize()) {
+                    out.set(LONG_LE, o, data.get(LONG_LE, i)); // a short run: one word, the excess overwritten next
+                } else {
+                    MemorySegment.copy(data, i, out, o, n);
+                }
+                o += n;
                 i = special;
             }
             if (i >= to) break;
             int b = data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            if (b == '\n') {
+                out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), o, ESCAPED_NEWLINE);
+                o += 2;
+                i++;
+                continue;
+            }
             if (b < 0x80) {
                 o = escapeAscii(out, o, b);
                 i++;
@@ -117,18 +135,28 @@ final class JsonLogLines {
                 i += size;
             }
         }
-        o = put(out, o, stderr ? STDERR_KEY : STDOUT_KEY);
-        MemorySegment.copy(MemorySegment.ofArray(time), 0, out, o, timeLen);
-        o += timeLen;
-        out.set(ValueLayout.JAVA_BYTE, o++, (byte) '"');
-        out.set(ValueLayout.JAVA_BYTE, o++, (byte) '}');
-        out.set(ValueLayout.JAVA_BYTE, o++, (byte) '\n');
-        return o;
+        MemorySegment.copy(suffix, 0, out, o, suffixLength);
+        return o + suffixLength;
     }
+
+    /** Writes what follows a record's data, {@code ","stream":"stdout","time":"<time>"}\n}, into {@code into}; its length. */
+    static int suffix(boolean stderr, byte[] time, int timeLength, MemorySegment into) {
+        byte[] keys = stderr ? STDERR_KEY : STDOUT_KEY;
+        MemorySegment.copy(MemorySegment.ofArray(keys), 0, into, 0, keys.length);
+        MemorySegment.copy(MemorySegment.ofArray(time), 0, into, keys.length, timeLength);
+        long o = keys.length + timeLength;
+        into.set(ValueLayout.JAVA_BYTE, o++, (byte) '"');
+        into.set(ValueLayout.JAVA_BYTE, o++, (byte) '}');
+        into.set(ValueLayout.JAVA_BYTE, o++, (byte) '\n');
+        return (int) o;
+    }
+
+    /** The most bytes {@link #suffix} writes. */
+    static final int MAX_SUFFIX = 28 + MAX_TIME + 3;
 
     /** The most bytes {@link #encode} writes for {@code dataLength} bytes of data. */
     static long maxLength(long dataLength) {
-        return OVERHEAD + MAX_TIME + dataLength * MAX_ESCAPE;
+        return OVERHEAD + MAX_TIME + dataLength * MAX_ESCAPE + Long.BYTES; // a word may be written past the end
     }
 
     private static long escapeAscii(MemorySegment out, long o, int b) {
@@ -154,6 +182,10 @@ final class JsonLogLines {
      * lowest bit of their union is the first special byte.
      */
     static long firstSpecial(MemorySegment s, long from, long to) {
+        return LogDataCopier.VECTORS && to - from >= 32 ? JsonVectorCopy.firstSpecial(s, from, to) : firstSpecialByWords(s, from, to);
+    }
+
+    static long firstSpecialByWords(MemorySegment s, long from, long to) {
         long i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             long x = s.get(LONG_LE, i);

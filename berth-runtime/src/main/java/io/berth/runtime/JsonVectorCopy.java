@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +17,22 @@ final class JsonVectorCopy {
             ? ByteVector.SPECIES_256 : ByteVector.SPECIES_PREFERRED;
 
     private JsonVectorCopy() {}
+
+    /**
+     * As {@link JsonLogLines#firstSpecial}. Bytes compare signed, so "less than 0x20" is true for the control bytes
+     * and for every byte of 0x80 and above: one comparison for both.
+     */
+    static long firstSpecial(MemorySegment s, long from, long to) {
+        int width = SPECIES.length();
+        long i = from;
+        for (; i + width <= to; i += width) {
+            ByteVector v = ByteVector.fromMemorySegment(SPECIES, s, i, ByteOrder.LITTLE_ENDIAN);
+            VectorMask<Byte> m = v.compare(VectorOperators.LT, (byte) 0x20).or(v.eq((byte) '"')).or(v.eq((byte) '\\'))
+                    .or(v.eq((byte) '<')).or(v.eq((byte) '>')).or(v.eq((byte) '&'));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        return JsonLogLines.firstSpecialByWords(s, i, to);
+    }
 
     /** As {@link JsonLineCopy#copyToQuoteOrBackslash}. */
     static long copyToQuoteOrBackslash(MemorySegment src, long from, long len, MemorySegment dst, long to, long limit) {

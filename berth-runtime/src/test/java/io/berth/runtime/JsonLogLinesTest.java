@@ -25,7 +25,9 @@ class JsonLogLinesTest {
         int n = tf.format(nanos);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(JsonLogLines.maxLength(data.length));
-            long end = JsonLogLines.encode(MemorySegment.ofArray(data), 0, data.length, stderr, tf.out, n, out, 0);
+            MemorySegment suffix = MemorySegment.ofArray(new byte[JsonLogLines.MAX_SUFFIX]);
+            int suffixLength = JsonLogLines.suffix(stderr, tf.out, n, suffix);
+            long end = JsonLogLines.encode(MemorySegment.ofArray(data), 0, data.length, suffix, suffixLength, out, 0);
             return new String(out.asSlice(0, end).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
         }
     }
@@ -174,6 +176,31 @@ class JsonLogLinesTest {
                     assertThat(copied.get(ValueLayout.JAVA_BYTE, 3 + k - from)).isEqualTo(src[(int) k]);
                 }
             }
+        }
+    }
+
+    @Test
+    void theVectorAndTheWordScanFindTheSameSpecialByte() {
+        java.util.Random random = new java.util.Random(3);
+        byte[] specials = {'"', '\\', '<', '>', '&', 0x01, 0x1f, (byte) 0x80, (byte) 0xff, '\n'};
+        for (int round = 0; round < 5000; round++) {
+            byte[] src = new byte[1 + random.nextInt(120)];
+            for (int k = 0; k < src.length; k++) src[k] = (byte) (0x20 + random.nextInt(0x5f));
+            for (int k = 0; k < src.length; k++) if (src[k] == '"' || src[k] == '\\' || src[k] == '<' || src[k] == '>' || src[k] == '&') src[k] = 'a';
+            for (int n = random.nextInt(3); n > 0; n--) src[random.nextInt(src.length)] = specials[random.nextInt(specials.length)];
+            int from = random.nextInt(src.length);
+            MemorySegment s = MemorySegment.ofArray(src);
+            long expected = JsonLogLines.firstSpecialByWords(s, from, src.length);
+            assertThat(JsonVectorCopy.firstSpecial(s, from, src.length)).isEqualTo(expected);
+            long bytewise = src.length;
+            for (int k = from; k < src.length; k++) {
+                int b = src[k] & 0xff;
+                if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&') {
+                    bytewise = k;
+                    break;
+                }
+            }
+            assertThat(expected).isEqualTo(bytewise);
         }
     }
 
