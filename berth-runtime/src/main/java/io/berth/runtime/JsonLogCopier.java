@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * the json file past the checkpoint's size: on resume they are counted, the same number of spool records skipped,
  * and a torn last line (killed mid-write) cut off, so each record is in the file exactly once. A full disk fails a
  * batch: the file is cut back to its last good size and the batch retried a second later, while conmon keeps
- * spooling. The spool is rotated through conmon's reopen (ctl message 2) once read to its end past
- * {@link #SPOOL_ROTATE}, so it holds little more than that while berthd keeps up.
+ * spooling. The spool is rotated through conmon's reopen (ctl message 2) once {@link #SPOOL_ROTATE} of it is read,
+ * so it holds little more than what berthd has yet to read.
  */
 final class JsonLogCopier {
     private static final Logger LOG = Logger.getLogger(JsonLogCopier.class.getName());
@@ -305,7 +305,9 @@ final class JsonLogCopier {
             skipRecords = 0;
         }
         progressed |= copy(spool);
-        if (off >= SPOOL_ROTATE && Files.size(spool) == off && Files.exists(ctlFifo) && conmonAlive.getAsBoolean()) {
+        // rotated once this much of it is read, caught up or not: what is left is read from .1, and the spool then
+        // holds little more than what berthd has not read yet
+        if (off >= SPOOL_ROTATE && Files.exists(ctlFifo) && conmonAlive.getAsBoolean()) {
             Files.move(spool, spoolOld, StandardCopyOption.ATOMIC_MOVE);
             try (RandomAccessFile raf = new RandomAccessFile(ctlFifo.toFile(), "rw")) { // O_RDWR never blocks
                 raf.write(REOPEN);

@@ -101,6 +101,32 @@ class JsonLogCopierTest {
     }
 
     @Test
+    void theSpoolIsRotatedThroughConmonsReopenAndReadToItsEndFirst() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        Files.createFile(p.ctlFifo()); // conmon's control FIFO, a plain file here: the test reads what was asked
+        int n = 0;
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < JsonLogCopier.SPOOL_ROTATE + 4096) sb.append(record(n, "stdout", 'F', "line" + n++));
+        spool(p, sb.toString());
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> true);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(20))).isTrue();
+        Path old = p.spoolFile().resolveSibling("log.spool.1");
+        assertThat(old).exists();
+        assertThat(p.spoolFile()).doesNotExist();
+        assertThat(Files.readString(p.ctlFifo())).isEqualTo("2 0 0\n");
+        Files.writeString(old, record(n, "stdout", 'F', "line" + n++), StandardOpenOption.APPEND); // before conmon reopened
+        spool(p, record(n, "stdout", 'F', "line" + n++)); // conmon's new spool
+        assertThat(c.drain(Duration.ofSeconds(20))).isTrue();
+        c.stop();
+        assertThat(old).doesNotExist();
+        List<String> read = logs(p, files);
+        assertThat(read).hasSize(n);
+        for (int i = 0; i < n; i++) assertThat(read.get(i)).isEqualTo("line" + i + "\n");
+    }
+
+    @Test
     void rotatesAtMaxSizeKeepsMaxFileAndCompresses() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
