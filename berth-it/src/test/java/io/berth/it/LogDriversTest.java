@@ -51,8 +51,10 @@ class LogDriversTest {
         daemon.docker("run", "--name", "rotating", "--log-opt", "max-size=100k", "--log-opt", "max-file=3",
                 "--log-opt", "compress=true", "busybox", "sh", "-c", ROUNDS.formatted(9) + "; sleep 1").orFail();
         Path dir = logDir("rotating");
-        assertThat(names(dir)).contains("ctr.log", "ctr.log.1.gz", "ctr.log.2.gz")
-                .noneMatch(n -> n.startsWith("ctr.log.3")).noneMatch(n -> n.equals("ctr.log.1") || n.equals("ctr.log.2"));
+        String log = id("rotating") + "-json.log";
+        assertThat(names(dir)).contains(log, log + ".1.gz", log + ".2.gz")
+                .noneMatch(n -> n.startsWith(log + ".3")).noneMatch(n -> n.equals(log + ".1") || n.equals(log + ".2"))
+                .noneMatch(n -> n.startsWith("ctr.log"));
         List<Integer> numbers = numbers(daemon.docker("logs", "rotating").orFail().out());
         // the newest lines, in order, without a gap; the oldest rotated away
         assertThat(numbers.getLast()).isEqualTo(10_000);
@@ -69,7 +71,47 @@ class LogDriversTest {
                 "busybox", "sh", "-c", "sleep 1; " + ROUNDS.formatted(5)).orFail();
         String followed = daemon.docker("logs", "-f", "followed").orFail().out();
         assertThat(numbers(followed)).hasSize(6000).isSorted().startsWith(1).endsWith(6000);
-        assertThat(names(logDir("followed"))).contains("ctr.log.1").noneMatch(n -> n.endsWith(".gz"));
+        assertThat(names(logDir("followed"))).contains(id("followed") + "-json.log.1").noneMatch(n -> n.endsWith(".gz"));
+    }
+
+    /** Docker's file: the path inspect gives, one JSON object a line as python's json module reads it. */
+    @Test
+    void jsonFileWritesDockersFileAndDockerLogsReadsIt() throws Exception {
+        daemon.docker("run", "--name", "docker-format", "busybox", "sh", "-c",
+                "echo 'a \"quoted\" <tag> & \\ tab\there'; echo err >&2; printf 'no newline'").orFail();
+        String id = id("docker-format");
+        Path log = Path.of(daemon.docker("inspect", "-f", "{{.LogPath}}", "docker-format").orFail().out().trim());
+        assertThat(log).isEqualTo(daemon.dataRoot.resolve("containers").resolve(id).resolve(id + "-json.log"));
+        Cmd.Result py = Cmd.run(List.of("/usr/bin/python3", "-c", """
+                import json, sys
+                for line in open(sys.argv[1], encoding='utf-8'):
+                    r = json.loads(line)
+                    assert sorted(r) == ['log', 'stream', 'time'], r
+                    print(r['stream'], repr(r['log']), r['time'][-1], len(r['time']) >= 20)
+                """, log.toString()), Map.of(), null, Duration.ofSeconds(30));
+        assertThat(py.exitCode()).as(py.stderr()).isZero();
+        assertThat(py.stdout().lines().sorted().toList()).containsExactly(
+                "stderr 'err\\n' Z True",
+                "stdout 'a \"quoted\" <tag> & \\\\ tab\\there\\n' Z True",
+                "stdout 'no newline' Z True");
+        assertThat(Files.readString(log)).contains("\\u003ctag\\u003e \\u0026").contains("\\u0009");
+        assertThat(daemon.docker("logs", "docker-format").orFail().stdout())
+                .isEqualTo("a \"quoted\" <tag> & \\ tab\there\nno newline");
+        assertThat(daemon.docker("logs", "-t", "--tail", "1", "docker-format").orFail().stdout())
+                .matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z no newline");
+    }
+
+    @Test
+    void jsonFileFollowTailAndSince() throws Exception {
+        daemon.docker("run", "-d", "--name", "json-follow", "busybox", "sh", "-c",
+                "for i in $(seq 1 5); do echo early-$i; done; sleep 2; for i in $(seq 1 300); do echo late-$i; done; sleep 1").orFail();
+        Thread.sleep(1000);
+        String since = java.time.Instant.now().toString();
+        String followed = daemon.docker("logs", "-f", "--tail", "2", "json-follow").orFail().stdout();
+        List<String> lines = followed.lines().toList();
+        assertThat(lines).hasSize(302).startsWith("early-4", "early-5", "late-1").endsWith("late-300");
+        List<String> after = daemon.docker("logs", "--since", since, "json-follow").orFail().stdout().lines().toList();
+        assertThat(after).hasSize(300).startsWith("late-1");
     }
 
     @Test

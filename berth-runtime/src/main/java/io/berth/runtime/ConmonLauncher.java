@@ -53,7 +53,8 @@ final class ConmonLauncher {
                 "--api-version", "1", "-c", c.id(), "-u", c.id(), "-n", c.name(),
                 "-r", runtime.binary().toString(), "-b", p.bundleDir().toString(),
                 "-p", p.pidFile().toString(), "-P", p.conmonPidFile().toString(),
-                "-l", c.spec().lifecycle().log().readable() ? "k8s-file:" + p.logFile() : "none",
+                "-l", !c.spec().lifecycle().log().readable() ? "none"
+                        : "k8s-file:" + (c.logFormat() == LogFormat.JSON_FILE ? p.spoolFile() : p.logFile()),
                 "--exit-dir", p.exitDir().toString(),
                 "--persist-dir", p.persistDir().toString(), "--socket-dir-path", p.socketDir().toString(),
                 "--full-attach", "--log-level", "warning"));

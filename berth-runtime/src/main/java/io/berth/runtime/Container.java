@@ -25,8 +25,13 @@ public record Container(ContainerSpec spec, String name, ContainerState state, i
         return spec.id();
     }
 
+    /** The file the log is read from: Docker's {@code <id>-json.log} for json-file, conmon's ctr.log otherwise. */
     public Path logPath() {
-        return paths.logFile();
+        return logFormat() == LogFormat.JSON_FILE ? paths.jsonLogFile() : paths.logFile();
+    }
+
+    LogFormat logFormat() {
+        return LogFormat.of(spec.lifecycle().log(), paths);
     }
 
     public Path bundleDir() {

@@ -29,7 +29,9 @@ final class ContainerEntry {
     /** Serialises writes of container.json; once the directory is being deleted nothing may recreate it. */
     final Object saveLock = new Object();
     /** Held while the log's files are renamed (rotation) and while a reader opens them, so a reader sees one set. */
-    final Object logFilesLock = new Object();
+    final LogFiles.Lock logFilesLock = new LogFiles.Lock();
+    /** A running json-file container's copier from conmon's spool ({@link JsonLogCopies}); guarded by the monitor. */
+    JsonLogCopier logCopier;
     boolean deleting;
 
     ContainerEntry(Container c) {

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  *   bundle/config.json    the OCI runtime spec; conmon also puts ctl, winsz and attach here
  *   upper/ work/          overlay upper and work dirs (the container's writable layer)
  *   merged/               overlay mountpoint, the bundle's root.path
- *   ctr.log               k8s-file log written by conmon
+ *   ctr.log               k8s-file log written by conmon (k8s-file, local, and json-file logs begun before berthd wrote json)
+ *   &lt;id&gt;-json.log         json-file log, written by berthd from conmon's spool ({@link JsonLogCopier})
  *   hostname hosts resolv.conf   bind-mounted into /etc
  * EXEC-ROOT/containers/&lt;id&gt;/        runDir
  *   conmon.pid conmon.err pid of the daemonized conmon, and what it said when it failed
@@ -22,6 +23,7 @@ import java.nio.file.Path;
  *   persist/              conmon's persist dir (exit, oom)
  *   sock/                 conmon's attach socket
  *   start.fifo sync.fifo  conmon's start and sync pipes
+ *   log.spool[.1] log.spool.pos   a json-file container's k8s-file records from conmon, and how far berthd copied them
  *   exec/&lt;execId&gt;/        process.json and pid file of each exec
  * </pre>
  * Containers made before the split keep everything in {@code dir} ({@link #load}).
@@ -44,6 +46,9 @@ public record ContainerPaths(Path dir, Path runDir) {
     public Path workDir() { return dir.resolve("work"); }
     public Path mergedDir() { return dir.resolve("merged"); }
     public Path logFile() { return dir.resolve("ctr.log"); }
+    public Path jsonLogFile() { return dir.resolve(dir.getFileName() + "-json.log"); }
+    public Path spoolFile() { return runDir.resolve("log.spool"); }
+    public Path spoolCheckpoint() { return runDir.resolve("log.spool.pos"); }
     public Path conmonPidFile() { return runDir.resolve("conmon.pid"); }
     public Path conmonErrFile() { return runDir.resolve("conmon.err"); }
     public Path pidFile() { return runDir.resolve("pidfile"); }

@@ -104,7 +104,7 @@ public final class ContainerService implements AutoCloseable {
             for (ContainerEntry e : registry.entries()) {
                 Container c = e.c;
                 LogSettings log = c.spec().lifecycle().log();
-                if (log.maxSize() > 0 && c.state().isRunning()) {
+                if (log.maxSize() > 0 && c.state().isRunning() && c.logFormat() == LogFormat.K8S_FILE) {
                     LogRotator.check(new LogFiles(c.paths().logFile(), e.logFilesLock), log, c.paths().ctlFifo());
                 }
             }
@@ -387,7 +387,7 @@ public final class ContainerService implements AutoCloseable {
         if (!e.c.spec().lifecycle().log().readable()) {
             throw new io.berth.oci.errors.NotImplementedException("configured logging driver does not support reading");
         }
-        return new LogReader(new LogFiles(e.c.paths().logFile(), e.logFilesLock), () -> !e.removed
+        return new LogReader(new LogFiles(e.c.logPath(), e.logFilesLock), e.c.logFormat(), () -> !e.removed
                 && (e.c.state().isRunning() || e.c.state().status() == ContainerState.Status.RESTARTING));
     }
 
@@ -468,6 +468,7 @@ public final class ContainerService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (ContainerEntry e : registry.entries()) JsonLogCopies.stop(e);
         health.close();
         exitWatcher.close();
     }

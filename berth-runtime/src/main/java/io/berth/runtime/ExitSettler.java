@@ -46,6 +46,7 @@ final class ExitSettler {
     /** Settles the container once conmon has recorded the exit of run {@code run} (or died). */
     void watch(ContainerEntry e, long run) {
         Container c = e.c;
+        JsonLogCopies.start(e);
         watcher.watch(c.paths().exitDir().resolve(c.id()), c.conmonPid(), () -> {
             if (!closed.getAsBoolean()) settle(e, run);
         });
@@ -58,6 +59,7 @@ final class ExitSettler {
             c = e.c;
             if (!c.state().isRunning()) return;
         }
+        JsonLogCopies.finish(e); // whoever sees the exit reads the whole log
         ContainerPaths p = c.paths();
         int code = readExitCode(p, c.id());
         boolean oom = Files.exists(p.persistDir().resolve("oom")) || cgroups.oomKilled(c.id());

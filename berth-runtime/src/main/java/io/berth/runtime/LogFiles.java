@@ -24,8 +24,16 @@ import java.util.TreeMap;
  *
  * @param lock held by the rotator while it renames files and by a reader while it opens them
  */
-record LogFiles(Path current, Object lock) {
+record LogFiles(Path current, Lock lock) {
     static final String GZ = ".gz";
+
+    /**
+     * Held by the rotator while it renames files and by a reader while it opens them; counts the rotations (each
+     * move of the current file to .1), so that a follower knows how many files came after the one it read.
+     */
+    static final class Lock {
+        long rotations;
+    }
 
     /** One rotated file: its number (1 = newest) and whether it is gzip-compressed. */
     record Rotated(int number, Path path, boolean compressed) {}

@@ -23,9 +23,9 @@ import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a container's log as conmon writes it (k8s-file): one record per line,
- * {@code <RFC 3339 time> <stdout|stderr> <F|P> <data>}, where P marks a partial line continued by the next
- * record; across the rotated files ({@link LogFiles}) oldest first, then the current one. Following polls the
+ * Reads a container's log in its driver's {@link LogFormat}: conmon's k8s-file records
+ * ({@code <RFC 3339 time> <stdout|stderr> <F|P> <data>}, where P marks a partial line continued by the next
+ * record) or Docker's json-file lines, one record per line; across the rotated files ({@link LogFiles}) oldest first, then the current one. Following polls the
  * current file, so it works the same for containers started before a daemon restart, and moves on to the new
  * file when a rotation replaced it (after reading the old one to its end: conmon closed it before making the new).
  *
@@ -90,15 +90,21 @@ public final class LogReader {
     private static final int HEAD = 64;
 
     private final LogFiles files;
+    private final LogFormat format;
     private final BooleanSupplier running;
 
-    LogReader(LogFiles files, BooleanSupplier running) {
+    LogReader(LogFiles files, LogFormat format, BooleanSupplier running) {
         this.files = files;
+        this.format = format;
         this.running = running;
     }
 
     LogReader(Path file, BooleanSupplier running) {
-        this(new LogFiles(file, new Object()), running);
+        this(new LogFiles(file, new LogFiles.Lock()), LogFormat.K8S_FILE, running);
+    }
+
+    LogReader(Path file, LogFormat format, BooleanSupplier running) {
+        this(new LogFiles(file, new LogFiles.Lock()), format, running);
     }
 
     public Path file() {
@@ -172,7 +178,8 @@ public final class LogReader {
             return nanos < since || sink.accept(stream, nanos, data, off, len, partial);
         };
         LogTimeParser times = new LogTimeParser(withTimes || bounded);
-        List<Source> sources = open();
+        long[] rotations = new long[1];
+        List<Source> sources = open(rotations);
         try {
             Plain followed = sources.isEmpty() || !(sources.getLast() instanceof Plain p) ? null : p;
             List<Source> before = followed == null ? sources : sources.subList(0, sources.size() - 1);
@@ -184,7 +191,7 @@ public final class LogReader {
                 int wanted = options.tail();
                 first = sources.size();
                 if (followed != null) {
-                    Tail t = tailStart(followed.ch(), wanted);
+                    Tail t = tailStart(followed.ch(), wanted, format);
                     pos = t.offset();
                     wanted -= t.lines();
                     first = before.size();
@@ -209,7 +216,7 @@ public final class LogReader {
                 caughtUp.run();
                 return;
             }
-            follow(followed, first < before.size() ? 0 : pos, options.follow(), times, filtered, caughtUp);
+            follow(followed, first < before.size() ? 0 : pos, rotations[0], options.follow(), times, filtered, caughtUp);
         } catch (IOException e) {
             throw new SystemFailureException("reading log " + files.current() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -226,9 +233,10 @@ public final class LogReader {
     }
 
     /** The files as they are now, opened under the rotation lock so that no rename moves one between list and open. */
-    private List<Source> open() {
+    private List<Source> open(long[] rotations) {
         List<Source> out = new ArrayList<>();
         synchronized (files.lock()) {
+            rotations[0] = files.lock().rotations;
             try {
                 for (LogFiles.Rotated r : files.rotated()) {
                     Plain p = openPlain(r.path());
@@ -261,10 +269,12 @@ public final class LogReader {
 
     /**
      * Reads {@code f} from {@code pos}, and when following, polls it; when the current file's name holds another
-     * file (a rotation), reads {@code f} to its end and goes on with the new one from its start.
+     * file (a rotation), reads {@code f} to its end, then the files rotated after it (more than one rotation may
+     * happen between two polls when berthd writes the file: {@code rotations} counts them), and goes on with the
+     * new one from its start.
      */
-    private void follow(Plain f, long pos, boolean follow, LogTimeParser times, RecordSink sink, Runnable caughtUp)
-            throws IOException, InterruptedException {
+    private void follow(Plain f, long pos, long rotations, boolean follow, LogTimeParser times, RecordSink sink,
+                        Runnable caughtUp) throws IOException, InterruptedException {
         Plain opened = null;
         try {
             while (true) {
@@ -282,7 +292,26 @@ public final class LogReader {
                 if (key != null && (f == null || !key.equals(f.key()))) {
                     if (f != null && readMapped(f.ch(), pos, times, sink) < 0) return;
                     if (opened != null) opened.close();
-                    opened = openPlain(files.current());
+                    List<Source> missed = new ArrayList<>();
+                    synchronized (files.lock()) {
+                        long now = files.lock().rotations;
+                        // f is now rotated file number (now - rotations); those below it came after it
+                        for (long n = f == null ? 0 : now - rotations - 1; n >= 1; n--) {
+                            Plain gz = openPlain(files.rotatedPath((int) n, true));
+                            Plain plain = gz != null ? null : openPlain(files.rotatedPath((int) n, false));
+                            if (gz != null) missed.add(new Gzip(gz.ch()));
+                            else if (plain != null) missed.add(plain);
+                        }
+                        opened = openPlain(files.current());
+                        rotations = now;
+                    }
+                    try {
+                        for (Source s : missed) {
+                            if (!readWhole(s, times, sink)) return;
+                        }
+                    } finally {
+                        for (Source s : missed) s.close();
+                    }
                     f = opened;
                     pos = 0;
                 }
@@ -300,7 +329,7 @@ public final class LogReader {
         }
     }
 
-    private static boolean readWhole(Source s, LogTimeParser times, RecordSink sink) throws IOException {
+    private boolean readWhole(Source s, LogTimeParser times, RecordSink sink) throws IOException {
         return switch (s) {
             case Plain p -> readMapped(p.ch(), 0, times, sink) >= 0;
             case Gzip g -> readStream(g, times, sink);
@@ -308,7 +337,7 @@ public final class LogReader {
     }
 
     /** The number of full lines in a rotated file (for a tail that reaches into it). */
-    private static long fullLines(Source s) throws IOException {
+    private long fullLines(Source s) throws IOException {
         long[] n = {0};
         readWhole(s, new LogTimeParser(false), (stream, nanos, data, off, len, partial) -> {
             if (!partial) n[0]++;
@@ -342,6 +371,10 @@ public final class LogReader {
      * counts for nothing.
      */
     static Tail tailStart(FileChannel ch, int lines) throws IOException {
+        return tailStart(ch, lines, LogFormat.K8S_FILE);
+    }
+
+    static Tail tailStart(FileChannel ch, int lines, LogFormat format) throws IOException {
         if (lines == 0) return new Tail(ch.size(), 0);
         byte[] block = new byte[BLOCK];
         long blockStart = ch.size();
@@ -354,15 +387,15 @@ public final class LogReader {
             for (int i = len - 1; i >= 0; i--) {
                 if (block[i] != '\n') continue;
                 long at = blockStart + i;
-                if (newer >= 0 && isFullRecord(ch, at + 1) && ++full > lines) return new Tail(newer + 1, lines);
+                if (newer >= 0 && format.isFullRecord(ch, at + 1, newer) && ++full > lines) return new Tail(newer + 1, lines);
                 newer = at;
             }
         }
-        if (newer >= 0 && isFullRecord(ch, 0) && ++full > lines) return new Tail(newer + 1, lines);
+        if (newer >= 0 && format.isFullRecord(ch, 0, newer) && ++full > lines) return new Tail(newer + 1, lines);
         return new Tail(0, full);
     }
 
-    private static boolean isFullRecord(FileChannel ch, long start) throws IOException {
+    static boolean isFullK8sRecord(FileChannel ch, long start) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(HEAD);
         ch.read(head, start);
         byte[] h = head.array();
@@ -382,7 +415,7 @@ public final class LogReader {
      * Delivers the complete records from {@code pos}, a mapped window at a time; returns the offset after the last
      * one, or -1 when the sink asked to stop.
      */
-    private static long readMapped(FileChannel ch, long pos, LogTimeParser times, RecordSink sink) throws IOException {
+    private long readMapped(FileChannel ch, long pos, LogTimeParser times, RecordSink sink) throws IOException {
         long window = WINDOW;
         while (true) {
             long size = ch.size();
@@ -391,7 +424,7 @@ public final class LogReader {
             long used;
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, pos, len, arena);
-                used = deliverAll(seg, len, times, sink);
+                used = format.deliverAll(seg, len, times, sink);
             } catch (InternalError e) {
                 // the file was truncated under the mapping (by hand: conmon and berth only append and rename)
                 return pos;
@@ -406,7 +439,7 @@ public final class LogReader {
     }
 
     /** Decompresses a rotated file a block at a time and delivers its records. */
-    private static boolean readStream(Gzip g, LogTimeParser times, RecordSink sink) throws IOException {
+    private boolean readStream(Gzip g, LogTimeParser times, RecordSink sink) throws IOException {
         try (InputStream in = g.open()) {
             byte[] buf = new byte[BLOCK];
             int len = 0;
@@ -415,7 +448,7 @@ public final class LogReader {
                 int n = in.read(buf, len, buf.length - len);
                 if (n < 0) return true;
                 len += n;
-                long used = deliverAll(MemorySegment.ofArray(buf), len, times, sink);
+                long used = format.deliverAll(MemorySegment.ofArray(buf), len, times, sink);
                 if (used < 0) return false;
                 System.arraycopy(buf, (int) used, buf, 0, len - (int) used);
                 len -= (int) used;
@@ -424,7 +457,7 @@ public final class LogReader {
     }
 
     /** Delivers the complete records in {@code seg[0, len)}; returns the bytes they take, or -1 when told to stop. */
-    private static long deliverAll(MemorySegment seg, long len, LogTimeParser times, RecordSink sink) {
+    static long deliverK8s(MemorySegment seg, long len, LogTimeParser times, RecordSink sink) {
         if (!times.enabled() && sink instanceof CopySink copy) return LogDataCopier.copyAll(seg, len, copy);
         long start = 0;
         while (true) {

@@ -50,6 +50,7 @@ final class LogRotator {
             synchronized (files.lock()) {
                 shift(files, settings.maxFile());
                 Files.move(files.current(), files.rotatedPath(1, false), StandardCopyOption.ATOMIC_MOVE);
+                files.lock().rotations++;
             }
             askReopen(ctlFifo);
         } catch (NoSuchFileException e) {
@@ -57,6 +58,16 @@ final class LogRotator {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "rotating " + files.current() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A rotation of a file berthd writes itself (json-file): the rotated files move up and the current one becomes
+     * .1, with no reopen to ask for. The caller holds the files' lock and creates the new current file.
+     */
+    static void shiftAndMove(LogFiles files, int maxFile) throws IOException {
+        shift(files, maxFile);
+        Files.move(files.current(), files.rotatedPath(1, false), StandardCopyOption.ATOMIC_MOVE);
+        files.lock().rotations++;
     }
 
     /** Moves every rotated file one number up; those that would pass max-file - 1 are deleted. */
@@ -73,8 +84,8 @@ final class LogRotator {
         }
     }
 
-    /** Step 4 for every plain rotated file; called only while ctr.log exists, so conmon writes none of them. */
-    private static void finishRotated(LogFiles files, LogSettings settings) throws IOException {
+    /** Step 4 for every plain rotated file; called only while the current file exists, so nobody writes them. */
+    static void finishRotated(LogFiles files, LogSettings settings) throws IOException {
         for (LogFiles.Rotated r : files.rotated()) {
             Path plain = files.rotatedPath(r.number(), false);
             if (r.number() > settings.maxFile() - 1) {

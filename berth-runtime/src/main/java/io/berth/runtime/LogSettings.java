@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A container's logging driver and its options, as inspect shows them ({@code HostConfig.LogConfig}). Every file
- * driver keeps conmon's k8s-file records on disk ({@code ctr.log}) and differs in its rotation; the Docker users'
- * view (what {@code docker logs} prints, which options exist and what they mean) is Docker's:
+ * A container's logging driver and its options, as inspect shows them ({@code HostConfig.LogConfig}). json-file
+ * writes Docker's own file ({@code <id>-json.log}, JSON lines, copied by berthd from conmon's spool:
+ * {@link JsonLogCopier}); local and k8s-file keep conmon's k8s-file records ({@code ctr.log}, {@link LogFormat}).
+ * The Docker users' view (what {@code docker logs} prints, which options exist and what they mean) is Docker's:
  * <pre>
  * json-file  Docker's default: no rotation unless max-size; max-file (1), compress (false)
  * local      rotation by default: max-size 20 MB, max-file 5, compress true

@@ -21,7 +21,7 @@ class LogRotatorTest {
 
     @Test
     void aFullFileIsRenamedAConmonReopenIsAskedForAndTheOldOneCompressedOnceConmonLetGo() throws IOException {
-        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new Object());
+        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new LogFiles.Lock());
         Path ctl = dir.resolve("ctl");
         Files.createFile(ctl);
         LogSettings s = LogSettings.of("json-file", Map.of("max-size", "10", "max-file", "3", "compress", "true"));
@@ -52,7 +52,7 @@ class LogRotatorTest {
 
     @Test
     void withOneFileTheOldContentGoesOnceConmonReopened() throws IOException {
-        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new Object());
+        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new LogFiles.Lock());
         Path ctl = dir.resolve("ctl");
         Files.createFile(ctl);
         LogSettings s = LogSettings.of("k8s-file", Map.of("max-size", "5"));
@@ -66,7 +66,7 @@ class LogRotatorTest {
 
     @Test
     void aCrashInTheMiddleOfACompressionIsFinishedByTheNextCheck() throws IOException {
-        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new Object());
+        LogFiles files = new LogFiles(dir.resolve("ctr.log"), new LogFiles.Lock());
         LogSettings s = LogSettings.of("local", Map.of("max-size", "1k"));
         Files.writeString(files.current(), "small\n");
         Files.writeString(dir.resolve("ctr.log.1"), "rotated, compression not begun\n");

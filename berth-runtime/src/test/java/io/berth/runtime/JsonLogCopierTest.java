@@ -1,0 +1,158 @@
+package io.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** conmon's spool into Docker's json file, with conmon played by the test: order, resume after a kill, rotation. */
+class JsonLogCopierTest {
+    @TempDir
+    Path root;
+
+    private ContainerPaths paths() throws IOException {
+        ContainerPaths p = new ContainerPaths(root.resolve("data/abc"), root.resolve("run/abc"));
+        Files.createDirectories(p.dir());
+        Files.createDirectories(p.runDir());
+        Files.createDirectories(p.bundleDir());
+        return p;
+    }
+
+    private static String record(int i, String stream, char tag, String data) {
+        return String.format("2026-12-07T20:55:%02d.%09d+00:00 %s %c %s\n", i / 1000 % 60, i % 1000 * 1000, stream, tag, data);
+    }
+
+    private static void spool(ContainerPaths p, String s) throws IOException {
+        Files.writeString(p.spoolFile(), s, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static List<String> logs(ContainerPaths p, LogFiles files) {
+        List<String> out = new ArrayList<>();
+        new LogReader(files, LogFormat.JSON_FILE, () -> false).read(LogReader.Options.ALL,
+                e -> out.add(new String(e.data(), StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    @Test
+    void copiesRecordsInOrderAsDockersLines() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(1, "stdout", 'F', "hello") + record(2, "stderr", 'P', "par") + record(3, "stderr", 'F', "tial"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        spool(p, record(4, "stdout", 'F', "<more>"));
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(Files.readAllLines(p.jsonLogFile())).containsExactly(
+                "{\"log\":\"hello\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-07T20:55:00.000001Z\"}",
+                "{\"log\":\"par\",\"stream\":\"stderr\",\"time\":\"2026-12-07T20:55:00.000002Z\"}",
+                "{\"log\":\"tial\\n\",\"stream\":\"stderr\",\"time\":\"2026-12-07T20:55:00.000003Z\"}",
+                "{\"log\":\"\\u003cmore\\u003e\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-07T20:55:00.000004Z\"}");
+        assertThat(logs(p, files)).containsExactly("hello\n", "par", "tial\n", "<more>\n");
+    }
+
+    @Test
+    void aKillBetweenTheWriteAndTheCheckpointNeitherLosesNorDoublesAndATornLineIsCut() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 10; i++) s.append(record(i, "stdout", 'F', "line" + i));
+        spool(p, s.toString());
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        byte[] checkpoint = Files.readAllBytes(p.spoolCheckpoint());
+        List<String> lines = Files.readAllLines(p.jsonLogFile());
+        // more records spooled, copied, and berthd killed before their checkpoint: then one more half written
+        StringBuilder more = new StringBuilder();
+        for (int i = 10; i < 15; i++) more.append(record(i, "stdout", 'F', "line" + i));
+        spool(p, more.toString());
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        Files.write(p.spoolCheckpoint(), checkpoint);
+        String full = Files.readString(p.jsonLogFile());
+        Files.writeString(p.jsonLogFile(), full.substring(0, full.length() - 20)); // the last line torn
+        for (int i = 15; i < 20; i++) spool(p, record(i, "stdout", 'F', "line" + i));
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) expected.add("line" + i + "\n");
+        assertThat(logs(p, files)).containsExactlyElementsOf(expected);
+        assertThat(lines).hasSize(10);
+    }
+
+    @Test
+    void theSpoolIsRotatedThroughConmonsReopenAndReadToItsEndFirst() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        Files.createFile(p.ctlFifo()); // conmon's control FIFO, a plain file here: the test reads what was asked
+        int n = 0;
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < JsonLogCopier.SPOOL_ROTATE + 4096) sb.append(record(n, "stdout", 'F', "line" + n++));
+        spool(p, sb.toString());
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> true);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(20))).isTrue();
+        Path old = p.spoolFile().resolveSibling("log.spool.1");
+        assertThat(old).exists();
+        assertThat(p.spoolFile()).doesNotExist();
+        assertThat(Files.readString(p.ctlFifo())).isEqualTo("2 0 0\n");
+        Files.writeString(old, record(n, "stdout", 'F', "line" + n++), StandardOpenOption.APPEND); // before conmon reopened
+        spool(p, record(n, "stdout", 'F', "line" + n++)); // conmon's new spool
+        assertThat(c.drain(Duration.ofSeconds(20))).isTrue();
+        c.stop();
+        assertThat(old).doesNotExist();
+        List<String> read = logs(p, files);
+        assertThat(read).hasSize(n);
+        for (int i = 0; i < n; i++) assertThat(read.get(i)).isEqualTo("line" + i + "\n");
+    }
+
+    @Test
+    void rotatesAtMaxSizeKeepsMaxFileAndCompresses() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        LogSettings s = LogSettings.of("json-file", Map.of("max-size", "1k", "max-file", "3", "compress", "true"));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 100; i++) sb.append(record(i, "stdout", 'F', "line" + i));
+        spool(p, sb.toString());
+        JsonLogCopier c = new JsonLogCopier(p, files, s, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        try (Stream<Path> l = Files.list(p.dir())) {
+            assertThat(l.map(x -> x.getFileName().toString()).filter(n -> n.contains("json")).sorted())
+                    .containsExactly("abc-json.log", "abc-json.log.1.gz", "abc-json.log.2.gz");
+        }
+        assertThat(Files.size(p.jsonLogFile())).isLessThan(1000 + 100);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p.dir().resolve("abc-json.log.1.gz")))) {
+            String rotated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(rotated.length()).isBetween(1000, 1100);
+            assertThat(rotated.lines()).allMatch(line -> line.startsWith("{\"log\":\"line"));
+        }
+        List<String> read = logs(p, files);
+        assertThat(read.getLast()).isEqualTo("line99\n");
+        assertThat(read.size()).isBetween(20, 40); // the oldest file went
+        for (int k = 1; k < read.size(); k++) {
+            assertThat(Integer.parseInt(read.get(k).trim().substring(4))).isEqualTo(Integer.parseInt(read.get(k - 1).trim().substring(4)) + 1);
+        }
+    }
+}
