@@ -3,12 +3,9 @@ package io.berth.network.runtime;
 import io.berth.runtime.NetworkSpec;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +137,7 @@ public final class PrewiredNamespaces {
             throw e;
         }
         try {
-            removeFiles(r.home(), r.netns());
+            NamespaceHomes.removeFiles(r.home(), r.netns());
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing the handed-over namespace entry " + r.home() + ": " + e.getMessage());
         }
@@ -288,48 +285,14 @@ public final class PrewiredNamespaces {
     }
 
     private List<Path> homes() {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (DirectoryStream<Path> homes = Files.newDirectoryStream(dir)) {
-            List<Path> out = new ArrayList<>();
-            homes.forEach(out::add);
-            return out;
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "reading " + dir + ": " + e.getMessage());
-            return List.of();
-        }
+        return NamespaceHomes.list(dir);
     }
 
-    /** Undoes an entry from its record alone: netavark's teardown when its namespace is mounted, its leases, its files. */
+    /** Undoes an entry from its record alone: its leases are held under the key its home is named after. */
     private void tearDown(Path home) {
         String name = home.getFileName().toString();
         String key = name.substring(name.indexOf('-') + 1);
-        NetworkRecords records = new NetworkRecords(home);
-        try {
-            Optional<NetworkRecords.Teardown> record = records.readTeardown();
-            Path netns = record.map(t -> Path.of(t.netns())).orElse(home.resolve("netns"));
-            if (record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
-                try {
-                    netavark.teardown(netns, record.get().options(), records.netavarkInput());
-                } catch (RuntimeException e) {
-                    // after a kill mid-hand-over the container's own tear-down may have removed the veth already
-                    LOG.log(Level.WARNING, "netavark teardown of " + home + ": " + e.getMessage());
-                }
-            }
-            if (record.isPresent()) for (String id : record.get().networkIds()) leases.release(id, key);
-            removeFiles(home, netns);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "removing " + home + ": " + e.getMessage());
-        }
-    }
-
-    private static void removeFiles(Path home, Path netns) throws IOException {
-        Netns.delete(netns);
-        new NetworkRecords(home).delete();
-        try (var files = Files.walk(home)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (java.nio.file.NoSuchFileException ignored) {
-            // already gone
-        }
+        NamespaceHomes.tearDown(home, netavark, leases, (record, networkId) -> key);
     }
 
     private static String newKey() {

@@ -4,8 +4,6 @@ import io.berth.oci.Digest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -171,42 +169,13 @@ public final class WarmNetworks {
     }
 
     private List<Path> homes() {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (DirectoryStream<Path> homes = Files.newDirectoryStream(dir)) {
-            List<Path> out = new java.util.ArrayList<>();
-            homes.forEach(out::add);
-            return out;
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "reading " + dir + ": " + e.getMessage());
-            return List.of();
-        }
+        return NamespaceHomes.list(dir);
     }
 
     /** Undoes a placeholder from its record alone, as a container's teardown does; nothing there is fine. */
     private void tearDown(Path home) {
-        NetworkRecords records = new NetworkRecords(home);
-        try {
-            Optional<NetworkRecords.Teardown> record = records.readTeardown();
-            Path netns = record.map(t -> Path.of(t.netns())).orElse(home.resolve("netns"));
-            if (record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
-                try {
-                    netavark.teardown(netns, record.get().options(), records.netavarkInput());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "netavark teardown of the placeholder in " + home + ": " + e.getMessage());
-                }
-            }
-            if (record.isPresent()) {
-                String owner = record.get().options() != null ? record.get().options().containerId() : null;
-                for (String id : record.get().networkIds()) leases.release(id, owner != null ? owner : placeholderId(id));
-            }
-            Netns.delete(netns);
-            records.delete();
-            // netavark's output files beside the records
-            try (var files = Files.walk(home)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "removing the placeholder in " + home + ": " + e.getMessage());
-        }
+        NamespaceHomes.tearDown(home, netavark, leases, (record, networkId) ->
+                record.options() != null && record.options().containerId() != null
+                        ? record.options().containerId() : placeholderId(networkId));
     }
 }
