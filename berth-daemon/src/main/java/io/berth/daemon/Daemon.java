@@ -321,6 +321,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         try {
             synchronized (this) {
+                if (closing) return; // once: a failed wiring closes, then the shutdown hook would again (the lock's fd)
                 closing = true;
                 server.close();
                 closeEngine();
