@@ -35,6 +35,7 @@ import io.berth.daemon.images.ImageService;
 import io.berth.daemon.images.ImageUsers;
 import io.berth.daemon.volumes.VolumeService;
 import io.berth.daemon.http.Router;
+import io.berth.daemon.http.StartingRoutes;
 import io.berth.daemon.http.ApiHttpServer;
 import io.berth.daemon.http.ServerTls;
 import io.berth.http.tls.TlsContexts;
@@ -60,35 +61,110 @@ public final class Daemon implements AutoCloseable {
     /** Shared by every berthd on the host, whatever its data root: the host-wide network claims live here. */
     private static final Path HOST_RUN_DIR = Path.of("/run/berth");
 
+    private final DaemonOptions options;
     private final ApiHttpServer server;
-    private final ContainerService containers;
-    private final RegistryClient registry;
+    private final StartingRoutes routes;
     private final DataRootLock lock;
-    private final NetworkSteps networkSteps;
     private final CountDownLatch closed = new CountDownLatch(1);
+    // made by wire(); guarded by this, with closing
+    private ContainerService containers;
+    private NetworkSteps networkSteps;
+    private RegistryClient registry;
+    private boolean closing;
 
-    private Daemon(ApiHttpServer server, ContainerService containers, NetworkSteps networkSteps, RegistryClient registry, DataRootLock lock) {
+    private Daemon(DaemonOptions options, ApiHttpServer server, StartingRoutes routes, DataRootLock lock) {
+        this.options = options;
         this.server = server;
-        this.containers = containers;
-        this.networkSteps = networkSteps;
-        this.registry = registry;
+        this.routes = routes;
         this.lock = lock;
     }
 
+    /**
+     * berthd's start in two steps: {@link #bind} takes the data root and serves the socket, with /_ping answered at
+     * once; {@link #wire} opens the stores, recovers the containers and then serves every route. Between the two, a
+     * request other than /_ping waits for the wiring ({@link StartingRoutes}): a client sees berthd up as soon as
+     * dockerd would be, and never a half-recovered engine.
+     */
     public static Daemon start(DaemonOptions options) throws IOException {
+        Daemon daemon = bind(options);
+        daemon.wire();
+        return daemon;
+    }
+
+    /**
+     * Takes the data root (a second berthd on it is refused before it binds anything) and binds every host, serving
+     * /_ping only. Nothing here opens a store or reads a container: the wiring's classes and files stay off the path
+     * to the first answered ping.
+     */
+    public static Daemon bind(DaemonOptions options) throws IOException {
         // Modes first (only chmods, harmless to a root another berthd holds): the lock file is made inside.
         PrivateRoots.secure(options.dataRoot(), options.execRoot());
         DataRootLock lock = DataRootLock.acquire(options.dataRoot());
+        ApiHttpServer server = null;
         try {
-            return start(options, lock);
+            ServerTls tls = serverTls(options.tls());
+            Router early = new Router();
+            SystemRoutes.registerPing(early);
+            StartingRoutes routes = new StartingRoutes(early);
+            server = new ApiHttpServer(options.hosts(), tls, routes, new ErrorMapper(), ApiHttpServer.Limits.DEFAULT);
+            server.start();
+            ListenPolicy.warnings(options.hosts(), options.tls()).forEach(LOG::warning);
+            for (Path socket : options.unixSockets()) {
+                SocketGroup.apply(socket, options.socketGroup(), options.socketGroupExplicit())
+                        .ifPresent(g -> LOG.info("socket " + socket + " is 0660 root:" + g));
+            }
+            return new Daemon(options, server, routes, lock);
         } catch (IOException | RuntimeException e) {
+            if (server != null) server.close();
             lock.close();
             throw e;
         }
     }
 
-    private static Daemon start(DaemonOptions options, DataRootLock lock) throws IOException {
-        ServerTls tls = serverTls(options.tls());
+    /**
+     * Wires the engine and hands its full route table to the server. A failure fails the requests waiting for it,
+     * closes the socket and the data root, and is thrown (berthd exits). A {@link #close} that came first (a SIGTERM
+     * during the start) wins: no warm-up starts.
+     */
+    public void wire() throws IOException {
+        long began = System.nanoTime();
+        Wired wired;
+        try {
+            wired = wire(options);
+        } catch (IOException | RuntimeException e) {
+            routes.failed(e);
+            close();
+            throw e;
+        }
+        synchronized (this) {
+            containers = wired.containers();
+            networkSteps = wired.networkSteps();
+            registry = wired.registry();
+            if (closing) {
+                closeEngine();
+                return;
+            }
+            routes.ready(wired.router());
+            LOG.info("engine ready: " + containers.list().size() + " containers recovered, wired in "
+                    + (System.nanoTime() - began) / 1_000_000 + " ms after the socket");
+            // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made at start,
+            // not at its first container (Testcontainers, inside a container, reaches published ports at its gateway,
+            // and host-gateway names that address). After the reconcile, which keeps a placeholder's lease, and on a
+            // thread of its own: netavark making the bridge, its chains and aardvark-dns was a fifth of the start. A
+            // container started meanwhile waits for it in its own ensure (one lock); a stop that comes first retires
+            // the placeholders, after which none is made.
+            // A namespace is then wired ahead of the default bridge's next container (PrewiredNamespaces).
+            wired.defaultBridge().ifPresent(bridge ->
+                    Thread.ofVirtual().name("berthd-warm-default-bridge").start(() -> networkSteps.warmUpDefaultBridge(bridge)));
+            containers.warmUp(); // after the wiring too: it competed with the start for the CPU
+        }
+    }
+
+    /** What the wiring made: the full route table and what a stop closes. */
+    private record Wired(Router router, ContainerService containers, NetworkSteps networkSteps, RegistryClient registry,
+                         java.util.Optional<io.berth.network.runtime.NetworkCatalog.NetworkFacts> defaultBridge) {}
+
+    private static Wired wire(DaemonOptions options) throws IOException {
         StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
@@ -219,30 +295,8 @@ public final class Daemon implements AutoCloseable {
         store.gc().addScratch(registry.partials(), true);
         store.gc().collectAtStart();
 
-        ApiHttpServer server = new ApiHttpServer(options.hosts(), tls, router, new ErrorMapper(), ApiHttpServer.Limits.DEFAULT);
-        server.start();
-        ListenPolicy.warnings(options.hosts(), options.tls()).forEach(LOG::warning);
-        try {
-            for (Path socket : options.unixSockets()) {
-                SocketGroup.apply(socket, options.socketGroup(), options.socketGroupExplicit())
-                        .ifPresent(g -> LOG.info("socket " + socket + " is 0660 root:" + g));
-            }
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            networkSteps.retireAll();
-            throw e;
-        }
-        // The default bridge is up from here to shutdown, as dockerd's docker0: its placeholder is made at start, not
-        // at its first container (Testcontainers, inside a container, reaches published ports at its gateway, and
-        // host-gateway names that address). After the reconcile, which keeps a placeholder's lease, and on a thread of
-        // its own once the socket answers: netavark making the bridge, its chains and aardvark-dns was a fifth of the
-        // start. A container started meanwhile waits for it in its own ensure (one lock); a stop that comes first
-        // retires the placeholders, after which none is made.
-        // A namespace is then wired ahead of the default bridge's next container (PrewiredNamespaces).
-        containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE)
-                .ifPresent(bridge -> Thread.ofVirtual().name("berthd-warm-default-bridge").start(() -> networkSteps.warmUpDefaultBridge(bridge)));
-        containers.warmUp(); // after the socket too: it competed with the start for the CPU
-        return new Daemon(server, containers, networkSteps, registry, lock);
+        return new Wired(router, containers, networkSteps, registry,
+                containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE));
     }
 
     /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */
@@ -267,15 +321,25 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.close();
-            containers.close();
-            networkSteps.retireAll();
-            registry.close();
-            lock.close();
+            synchronized (this) {
+                if (closing) return; // once: a failed wiring closes, then the shutdown hook would again (the lock's fd)
+                closing = true;
+                server.close();
+                closeEngine();
+                lock.close();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shutdown", e);
         } finally {
             closed.countDown();
         }
+    }
+
+    /** What the wiring made, if it is done: a close during the start has nothing of it to close. */
+    private void closeEngine() {
+        if (containers == null) return;
+        containers.close();
+        networkSteps.retireAll();
+        registry.close();
     }
 }

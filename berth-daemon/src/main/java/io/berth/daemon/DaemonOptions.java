@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.berth.daemon.http.ApiHost;
 import io.berth.daemon.http.ApiJson;
@@ -296,7 +297,8 @@ public record DaemonOptions(Path dataRoot, Path execRoot, List<ApiHost> hosts, T
     private static JsonNode readConfig(Path file, boolean required) {
         if (!Files.exists(file)) {
             if (required) throw new InvalidArgumentException("config file not found: " + file);
-            return ApiJson.MAPPER.createObjectNode();
+            // not through the ObjectMapper: making it (and the locale data it loads) is off the path to the socket
+            return JsonNodeFactory.instance.objectNode();
         }
         try {
             JsonNode node = ApiJson.MAPPER.readTree(Files.readAllBytes(file));

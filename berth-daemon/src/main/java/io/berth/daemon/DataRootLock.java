@@ -26,6 +26,14 @@ final class DataRootLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /**
+     * Starts binding flock's downcalls on a thread of their own: the first FFM binding of a JVM is the largest part of
+     * the way to the socket after the JVM's boot, and berthd parses its options and sets up logging meanwhile.
+     */
+    static void prepare() {
+        Thread.ofPlatform().daemon().name("berthd-link-flock").start(Flock::link);
+    }
+
     static DataRootLock acquire(Path dataRoot) throws IOException {
         Path file = dataRoot.resolve(FILE_NAME);
         Optional<Flock> lock = Flock.tryExclusive(SYS, file);

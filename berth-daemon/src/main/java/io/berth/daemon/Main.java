@@ -14,6 +14,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // berth-linux's struct layouts are per architecture: on one it does not know, calls would corrupt memory (and
+        // FFM's linker, bound early below, aborts the JVM on an architecture it does not have)
+        var unavailable = LinuxArch.unavailabilityCause();
+        if (unavailable.isPresent()) {
+            System.err.println("berthd: " + unavailable.get());
+            System.exit(1);
+            return;
+        }
+        DataRootLock.prepare();
         configureLogging();
         DaemonOptions options;
         try {
@@ -23,28 +32,23 @@ public final class Main {
             System.exit(args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
             return;
         }
-        // berth-linux's struct layouts are per architecture: on one it does not know, calls would corrupt memory
-        var unavailable = LinuxArch.unavailabilityCause();
-        if (unavailable.isPresent()) {
-            System.err.println("berthd: " + unavailable.get());
-            System.exit(1);
-            return;
-        }
         if (!"root".equals(System.getProperty("user.name"))) {
             System.err.println("berthd: needs root (it mounts overlayfs and creates namespaces and cgroups)");
             System.exit(1);
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(options);
+            daemon = Daemon.bind(options);
         } catch (StartRefusedException e) {
             System.err.println("berthd: " + e.getMessage());
             System.exit(1);
             return;
         }
+        // From the bind on, a SIGTERM closes what is there: the socket and the data root, and the engine once wired.
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
         Logger.getLogger("berthd").info("berthd listening on " + options.hosts().stream().map(h -> h.uri())
                 .collect(java.util.stream.Collectors.joining(", ")) + " (data " + options.dataRoot() + ")");
+        daemon.wire();
         daemon.awaitClose();
     }
 

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * berthd answers on its socket before the default bridge's placeholder is up (netavark makes it on a thread of its
- * own): a container run at once still gets its address on the bridge, and a stop at once leaves no bridge, veth or
- * placeholder behind.
+ * berthd answers on its socket before it is wired (the stores, recovery) and before the default bridge's placeholder
+ * is up (netavark makes it on a thread of its own): a request made meanwhile waits for the recovery and sees every
+ * container as recovered, a container run at once still gets its address on the bridge, and a stop at once leaves no
+ * bridge, veth or placeholder behind.
  */
 @Tag("privileged")
 class DaemonStartWarmUpTest {
@@ -58,6 +59,43 @@ class DaemonStartWarmUpTest {
         } finally {
             if (third != null) third.close();
             if (second != null) second.close();
+            DaemonFixture.stop(first);
+        }
+    }
+
+    /**
+     * The first ping is answered before recovery; a container list asked for right after it is answered once
+     * recovery is done, with every running container in it (never a half-recovered list).
+     */
+    @Test
+    void aContainerListAskedForDuringRecoveryListsEveryRecoveredContainer() throws Exception {
+        BerthdProcess first = DaemonFixture.startWithBusybox("recovery-wait");
+        BerthdProcess second = null;
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(first.docker("run", "-d", "--network", "none", "busybox", "sleep", "600").orFail().out().trim());
+            }
+            first.close(); // the containers live on under conmon
+
+            second = new BerthdProcess(first.root).start(); // back at the first answered ping
+            long asked = System.currentTimeMillis();
+            Cmd.Result list = Cmd.run(List.of("curl", "-sf", "-m", "60", "--unix-socket", second.socket.toString(),
+                    "http://berthd/v1.43/containers/json"), Map.of(), null, Duration.ofSeconds(70));
+            assertThat(list.exitCode()).isZero();
+            var listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.stdout());
+            assertThat(listed).hasSize(ids.size());
+            for (var c : listed) {
+                assertThat(ids).contains(c.get("Id").asText());
+                assertThat(c.get("State").asText()).isEqualTo("running");
+            }
+            // the list was asked for while berthd was still wiring: it waited for the recovery
+            String ready = Files.readAllLines(second.log).stream().filter(l -> l.contains("engine ready: 6 containers recovered"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(java.time.Instant.parse(ready.substring(0, ready.indexOf(' '))).toEpochMilli())
+                    .as("the engine was ready after the list was asked for").isGreaterThanOrEqualTo(asked);
+        } finally {
+            DaemonFixture.stop(second);
             DaemonFixture.stop(first);
         }
     }

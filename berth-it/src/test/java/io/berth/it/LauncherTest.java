@@ -88,6 +88,38 @@ class LauncherTest {
         }
     }
 
+    /**
+     * ./berthd's cost is part of berthd's start (issue 13): besides readlink, dirname and the build check's find, it
+     * runs only stat and md5sum (the name of its jar copy) before java; and java gets the heap options that give
+     * memory back after work (a full periodic collection, 1 MB regions, the C heap trimmed).
+     */
+    @Test
+    void theDaemonLauncherRunsOnlyStatAndMd5sumBeforeJavaAndGivesItTheHeapOptions() throws Exception {
+        Path berthd = DebianBaseImage.script().getParent().resolveSibling("berthd");
+        run(berthd.toString(), "--help").orFail(); // builds and copies the jars first when needed
+        Path trace = Files.createTempFile("berthd-launcher", ".strace");
+        try {
+            run("strace", "-f", "-qq", "-v", "-s", "300", "-e", "trace=execve", "-o", trace.toString(), berthd.toString(), "--help").orFail();
+            List<String> programs = new ArrayList<>();
+            String java = null;
+            for (String line : Files.readAllLines(trace)) {
+                Matcher exec = EXECVE.matcher(line);
+                if (exec.find() && line.endsWith("= 0")) {
+                    programs.add(Path.of(exec.group(1)).getFileName().toString());
+                    if (exec.group(1).endsWith("/java")) java = line;
+                }
+            }
+            // stat and md5sum are the two ends of one pipeline: either may exec first
+            assertThat(programs).as("programs run by one start")
+                    .containsExactlyInAnyOrder("berthd", "bash", "readlink", "dirname", "find", "md5sum", "stat", "java")
+                    .endsWith("java");
+            assertThat(java).contains("\"-XX:+UseG1GC\"", "\"-XX:G1PeriodicGCInterval=5000\"", "\"-XX:-G1PeriodicGCInvokesConcurrent\"",
+                    "\"-XX:TrimNativeHeapInterval=5000\"", "\"-Xmx512m\"");
+        } finally {
+            Files.deleteIfExists(trace);
+        }
+    }
+
     @Test
     void jarsRewrittenByMavenAloneGetTheAotCachesTrainedAgainWithoutABuild() throws Exception {
         Path berth = DebianBaseImage.script().getParent().resolveSibling("berth");

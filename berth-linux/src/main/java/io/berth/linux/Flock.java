@@ -33,6 +33,12 @@ public final class Flock implements AutoCloseable {
         this.fd = fd;
     }
 
+    /**
+     * Binds the downcalls now (the class's initialisation), so that a caller can pay the first FFM binding of its
+     * JVM (~0.1-0.5 s) on another thread while it does other work, before it needs the lock.
+     */
+    public static void link() {}
+
     /** Waits until the lock on {@code file} (created 0600 if missing) is this caller's. */
     public static Flock exclusive(Syscalls sys, Path file) throws ErrnoException {
         return lock(sys, file, false).orElseThrow();

@@ -32,7 +32,14 @@ public final class NetworkService {
     static final Set<String> SUPPORTED_OPTIONS = Set.of(Network.OPT_BRIDGE_NAME, Network.OPT_MTU);
     static final String DEFAULT_BRIDGE_INTERFACE = "berth0";
     private static final Pattern INTERFACE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Made at the first network id, not when the class loads: berthd's option parsing calls
+     * {@link #checkDefaultOptions} before it binds its socket, and seeding a SecureRandom (the JDK's security
+     * providers) was a quarter of a second of that path under load.
+     */
+    private static final class Ids {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     /** Where create and destroy events go (the daemon's event bus). */
     @FunctionalInterface
@@ -456,7 +463,7 @@ public final class NetworkService {
 
     private static String newId() {
         byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
+        Ids.RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 

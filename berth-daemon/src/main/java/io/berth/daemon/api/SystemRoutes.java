@@ -57,15 +57,22 @@ public final class SystemRoutes {
     }
 
     public void register(Router router) {
-        router.add("GET", "/_ping", this::ping)
-              .add("HEAD", "/_ping", this::ping)
-              .add("GET", "/version", this::version)
+        registerPing(router);
+        router.add("GET", "/version", this::version)
               .add("GET", "/info", this::info)
               .add("GET", "/events", this::events)
               .add("GET", "/system/df", this::df);
     }
 
-    private void ping(HttpRequest rq, HttpResponse rs) throws IOException {
+    /**
+     * /_ping alone: it reports nothing that depends on the engine's state, so a starting berthd serves it from the
+     * moment its socket is bound, before the wiring ({@link io.berth.daemon.http.StartingRoutes}).
+     */
+    public static void registerPing(Router router) {
+        router.add("GET", "/_ping", SystemRoutes::ping).add("HEAD", "/_ping", SystemRoutes::ping);
+    }
+
+    private static void ping(HttpRequest rq, HttpResponse rs) throws IOException {
         rs.header("Cache-Control", "no-cache, no-store, must-revalidate").header("Pragma", "no-cache")
           .header("Builder-Version", "1")
           .send(200, "text/plain; charset=utf-8", "OK".getBytes(StandardCharsets.US_ASCII));

@@ -75,7 +75,7 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private final List<ApiHost> hosts;
     private final ServerTls tls;
-    private final Router router;
+    private final RouteTable router;
     private final ErrorMapper errors;
     private final Limits limits;
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
@@ -97,7 +97,7 @@ public final class ApiHttpServer implements AutoCloseable {
      *              share the virtual-thread executor, the head deadline and the request handling
      * @param tls   TLS for the TCP hosts (null for plain HTTP); Unix sockets never use it, as dockerd's
      */
-    public ApiHttpServer(List<ApiHost> hosts, ServerTls tls, Router router, ErrorMapper errors, Limits limits) {
+    public ApiHttpServer(List<ApiHost> hosts, ServerTls tls, RouteTable router, ErrorMapper errors, Limits limits) {
         this.hosts = List.copyOf(hosts);
         this.tls = tls;
         this.router = router;

@@ -9,7 +9,7 @@ import java.util.Map;
  * The route table: method + path pattern with {name} segments. A {name*} segment as the last one takes
  * the rest of the path (image names contain slashes: /images/{name*}/json is matched from the end).
  */
-public final class Router {
+public final class Router implements RouteTable {
     private record Route(String method, String[] segments, Handler handler) {}
 
     public sealed interface Match {
@@ -25,6 +25,7 @@ public final class Router {
         return this;
     }
 
+    @Override
     public Match match(String method, String path) {
         String[] parts = path.length() > 1 ? path.substring(1).split("/", -1) : new String[] {""};
         boolean pathMatched = false;
