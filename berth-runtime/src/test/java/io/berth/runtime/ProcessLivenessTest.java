@@ -1,0 +1,32 @@
+package io.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class ProcessLivenessTest {
+    @Test
+    void aZombieHasEndedThoughTheJdkStillSeesIt() throws Exception {
+        // `true` ends at once; its parent becomes `sleep`, which never waits, so it stays a zombie while sleep runs
+        Process parent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 20").start();
+        try {
+            int zombie;
+            try (var out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII))) {
+                zombie = Integer.parseInt(out.readLine().strip());
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (ProcessLiveness.alive(zombie) && System.nanoTime() < deadline) Thread.sleep(10);
+            }
+            assertThat(ProcessLiveness.alive(zombie)).as("the exited, unreaped child").isFalse();
+            assertThat(ProcessHandle.of(zombie).map(ProcessHandle::isAlive).orElse(false))
+                    .as("what the JDK says of it (why ProcessLiveness reads the state)").isTrue();
+            assertThat(ProcessLiveness.alive((int) parent.pid())).as("the running parent").isTrue();
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
+        assertThat(ProcessLiveness.alive((int) parent.pid())).as("a reaped process").isFalse();
+    }
+}
