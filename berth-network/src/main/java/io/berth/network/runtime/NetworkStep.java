@@ -124,6 +124,9 @@ public final class NetworkStep implements ContainerStep {
         if (fits) {
             Optional<PrewiredNamespaces.Ready> ready = prewired.take(facts.getFirst());
             if (ready.isPresent()) {
+                // A lease the container still holds here is from a run whose records are gone (the exec root is on
+                // tmpfs: a reboot): nothing uses its address, and the namespace brings an address of its own.
+                leases.release(facts.getFirst().id(), c.id());
                 setUpPrewired(run, c, spec, ready.get(), records, netns);
                 return;
             }
