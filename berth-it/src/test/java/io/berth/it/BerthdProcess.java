@@ -158,6 +158,20 @@ final class BerthdProcess implements AutoCloseable {
                 Duration.ofSeconds(120));
     }
 
+    /** {@code berth compose -f FILE ARGS} against this daemon, with {@code env} added to the environment. */
+    Cmd.Result compose(Path file, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("BERTH_HOST", host());
+        return Cmd.run(composeCommand(file, args), all, null, Duration.ofSeconds(180));
+    }
+
+    /** The command line of {@code berth compose -f FILE ARGS} as the tests run the CLI (its JVM straight). */
+    static List<String> composeCommand(Path file, String... args) {
+        List<String> words = new ArrayList<>(List.of("compose", "-f", file.toString()));
+        words.addAll(List.of(args));
+        return cliCommand(words.toArray(String[]::new));
+    }
+
     private static List<String> cliCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", CLASSPATH, "io.berth.cli.Main"));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("privileged")
 class ComposeCommandsTest {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static BerthdProcess daemon;
 
     @TempDir
@@ -39,17 +36,11 @@ class ComposeCommandsTest {
     }
 
     private List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main", "compose",
-                "-f", dir.resolve("compose.yaml").toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return BerthdProcess.composeCommand(dir.resolve("compose.yaml"), args);
     }
 
     private Cmd.Result compose(Map<String, String> env, String... args) throws Exception {
-        Map<String, String> all = new HashMap<>(env);
-        all.put("BERTH_HOST", daemon.host());
-        return Cmd.run(command(args), all, null, Duration.ofSeconds(180));
+        return daemon.compose(dir.resolve("compose.yaml"), env, args);
     }
 
     private Cmd.Result compose(String... args) throws Exception {

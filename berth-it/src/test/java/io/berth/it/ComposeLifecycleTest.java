@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("privileged")
 class ComposeLifecycleTest {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static BerthdProcess daemon;
 
     @TempDir
@@ -40,13 +37,7 @@ class ComposeLifecycleTest {
     }
 
     private Cmd.Result compose(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main", "compose",
-                "-f", dir.resolve("compose.yaml").toString()));
-        cmd.addAll(List.of(args));
-        Map<String, String> all = new HashMap<>(env);
-        all.put("BERTH_HOST", daemon.host());
-        return Cmd.run(cmd, all, null, Duration.ofSeconds(180));
+        return daemon.compose(dir.resolve("compose.yaml"), env, args);
     }
 
     private Cmd.Result compose(String... args) throws Exception {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +42,7 @@ class ComposeTest {
     }
 
     private Cmd.Result compose(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.berth.cli.Main", "compose",
-                "-f", dir.resolve("compose.yaml").toString()));
-        cmd.addAll(List.of(args));
-        Map<String, String> all = new HashMap<>(env);
-        all.put("BERTH_HOST", daemon.host());
-        return Cmd.run(cmd, all, null, Duration.ofSeconds(180));
+        return daemon.compose(dir.resolve("compose.yaml"), env, args);
     }
 
     private Cmd.Result compose(String... args) throws Exception {
