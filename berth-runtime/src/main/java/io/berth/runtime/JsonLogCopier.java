@@ -352,12 +352,14 @@ final class JsonLogCopier {
             long data = start + LogDataCopier.FIELDS;
             long nl = LogReader.indexOfNewline(seg, Math.min(data, len), len);
             if (nl < 0) break;
-            if (skipRecords > 0) {
-                skipRecords--;
-            } else if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start)) {
+            if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start) && suffixes(seg, start)) {
                 boolean partial = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 8) == 'P';
                 boolean stderr = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 4) == 'e';
-                if (suffixes(seg, start)) {
+                if (skipRecords > 0) {
+                    // only records that make a line are counted off (the lines found past the checkpoint are theirs):
+                    // counting a skipped malformed record too copied the last of them twice
+                    skipRecords--;
+                } else {
                     long dataTo = partial ? nl : nl + 1;
                     if (batchFill + JsonLogLines.maxLength(dataTo - data) > batch.byteSize()) flush(start);
                     if (maxSize > 0 && jsonSize + batchFill >= maxSize) {

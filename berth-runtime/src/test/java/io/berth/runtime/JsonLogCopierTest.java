@@ -101,6 +101,31 @@ class JsonLogCopierTest {
     }
 
     @Test
+    void aResumeCountsOffOnlyTheRecordsThatMadeALine() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(0, "stdout", 'F', "line0"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        byte[] checkpoint = Files.readAllBytes(p.spoolCheckpoint());
+        // a record of no shape of conmon's among the next ones: it makes no line
+        spool(p, record(1, "stdout", 'F', "line1") + "not a record of conmon's at all, but long enough to be read as one\n"
+                + record(2, "stdout", 'F', "line2"));
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        Files.write(p.spoolCheckpoint(), checkpoint); // killed before the checkpoint of those two lines
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(logs(p, files)).containsExactly("line0\n", "line1\n", "line2\n");
+    }
+
+    @Test
     void theSpoolIsRotatedThroughConmonsReopenAndReadToItsEndFirst() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
