@@ -351,7 +351,15 @@ final class JsonLogCopier {
         while (true) {
             long data = start + LogDataCopier.FIELDS;
             long nl = LogReader.indexOfNewline(seg, Math.min(data, len), len);
-            if (nl < 0) break;
+            if (nl < 0) {
+                // no record of conmon's is this long: without this, a window holding no newline was mapped and
+                // scanned again every pass, and nothing after it was ever copied
+                if (len - start > LogDataCopier.FIELDS + MAX_RECORD) {
+                    LOG.warning("skipping " + (len - start) + " bytes of a spool record of another shape than conmon's in " + spool);
+                    start = len;
+                }
+                break;
+            }
             if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start) && suffixes(seg, start)) {
                 boolean partial = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 8) == 'P';
                 boolean stderr = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 4) == 'e';

@@ -126,6 +126,18 @@ class JsonLogCopierTest {
     }
 
     @Test
+    void aSpoolWindowWithNoNewlineIsSkippedNotReadForever() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(0, "stdout", 'F', "before") + "x".repeat(9 * 1024 * 1024) + "\n" + record(1, "stdout", 'F', "after"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(logs(p, files)).containsExactly("before\n", "after\n");
+    }
+
+    @Test
     void theSpoolIsRotatedThroughConmonsReopenAndReadToItsEndFirst() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
