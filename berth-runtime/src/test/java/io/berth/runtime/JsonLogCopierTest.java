@@ -164,6 +164,30 @@ class JsonLogCopierTest {
     }
 
     @Test
+    void aKillBetweenTheSpoolsRenameAndTheReopenRequestIsFinishedByTheNextCopier() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        Files.createFile(p.ctlFifo()); // conmon's control FIFO, a plain file here: the test reads what was asked
+        Path old = p.spoolFile().resolveSibling("log.spool.1");
+        // berthd renamed the spool and was killed before it asked conmon to reopen: conmon keeps writing .1
+        Files.writeString(old, record(0, "stdout", 'F', "line0"));
+        long ino = (Long) Files.getAttribute(old, "unix:ino");
+        Files.write(p.spoolCheckpoint(), java.nio.ByteBuffer.allocate(24).putLong(ino).putLong(0).putLong(0).array());
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> true);
+        c.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.size(p.ctlFifo()) == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(Files.readString(p.ctlFifo())).as("the reopen asked for once").isEqualTo("2 0 0\n");
+        Files.writeString(old, record(1, "stdout", 'F', "line1"), StandardOpenOption.APPEND);
+        spool(p, record(2, "stdout", 'F', "line2")); // conmon reopened
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(old).doesNotExist();
+        assertThat(Files.readString(p.ctlFifo())).isEqualTo("2 0 0\n");
+        assertThat(logs(p, files)).containsExactly("line0\n", "line1\n", "line2\n");
+    }
+
+    @Test
     void rotatesAtMaxSizeKeepsMaxFileAndCompresses() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
