@@ -155,6 +155,17 @@ public final class PrewiredNamespaces {
     }
 
     /**
+     * A taken namespace whose start failed before its {@link #handOver}: torn down in the background, its address
+     * freed. Without this it stayed wired, holding its address, until berthd's next start.
+     */
+    public void giveBack(Ready r) {
+        synchronized (this) {
+            handing.remove(r.home());
+        }
+        background(() -> tearDown(r.home()));
+    }
+
+    /**
      * Whether the tear-down of a container whose write-ahead record is {@code t} can be left to the background: a
      * namespace on the served network alone, without port forwards (so no host port or forward outlives the
      * container's removal), the network warm (so the tear-down never removes the bridge).

@@ -163,6 +163,28 @@ class PrewiredNamespacesPrivilegedTest {
         assertThat(entries("ready-")).isEmpty();
     }
 
+    @Test
+    void aStartThatFailsBeforeTheHandOverGivesTheTakenNamespaceBack() throws Exception {
+        steps.warmUpDefaultBridge(t73);
+        up(container("first", List.of()));
+        await(() -> steps.prewired().readyCount() == 1, "a namespace made ready");
+        Path readyHome = entries("ready-").getFirst();
+        String key = readyHome.getFileName().toString().substring("ready-".length());
+        Container c = container("c", List.of());
+        String records = new NetworkRecords(c.paths().runDir()).dir().toString();
+        Files.createDirectories(Path.of(records));
+        sh("mount", "--bind", records, records); // read-only: its write-ahead record cannot be written
+        sh("mount", "-o", "remount,bind,ro", records);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> up(c)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Read-only");
+        } finally {
+            sh("umount", records);
+        }
+        await(() -> !Files.exists(readyHome), "the taken namespace torn down");
+        assertThat(networks.lease(t73.id(), key)).as("its address given back").isEmpty();
+    }
+
     private List<Path> entries(String prefix) throws IOException {
         Path dir = execRoot.resolve("prewired");
         if (!Files.isDirectory(dir)) return List.of();
