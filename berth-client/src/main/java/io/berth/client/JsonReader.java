@@ -97,6 +97,9 @@ final class JsonReader implements Closeable {
             // the value is complete: put it in its container, and close every container that ends after it
             while (true) {
                 if (open.isEmpty()) {
+                    if (value.isNumber()) {
+                        rootNumberEnd();
+                    }
                     return value;
                 }
                 ContainerNode<?> container = open.getLast();
@@ -255,6 +258,17 @@ final class JsonReader implements Closeable {
             }
         }
         return NODES.numberNode(new BigInteger(number));
+    }
+
+    /**
+     * A number at the top level ends at whitespace or the end, as Jackson requires: no delimiter follows it, so
+     * "01", "1-2" or "0x10" would otherwise read as a value and a rest.
+     */
+    private void rootNumberEnd() throws IOException {
+        int c = peek();
+        if (c >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            throw error("unexpected character " + describe(c) + " after a number at the top level");
+        }
     }
 
     private int digits() throws IOException {

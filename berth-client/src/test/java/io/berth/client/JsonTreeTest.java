@@ -91,6 +91,21 @@ class JsonTreeTest {
         }).isInstanceOf(java.io.IOException.class);
     }
 
+    /** A top-level number must end at whitespace or the end: "01" is no 0 followed by 1 (Jackson's root-space rule). */
+    @ParameterizedTest
+    @ValueSource(strings = {"01", "-01", "00", "1-2", "0x10", "1]", "1,2", "1x", "1.5e3x", "2\"a\""})
+    void refusesATopLevelNumberRunningIntoMoreAsObjectMapperDoes(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> MAPPER.readTree(bytes)).as("ObjectMapper refuses " + json).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> JsonTree.parse(bytes)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> {
+            var reader = JsonTree.reader(new ByteArrayInputStream(bytes));
+            while (reader.hasNext()) {
+                reader.next();
+            }
+        }).isInstanceOf(java.io.IOException.class);
+    }
+
     @Test
     void refusesMalformedUtf8AndDepthBeyondJacksonsLimit() {
         assertThatThrownBy(() -> JsonTree.parse(new byte[] {'"', (byte) 0xc3, '"'})).isInstanceOf(java.io.IOException.class);

@@ -48,7 +48,7 @@ final class ContainerRecovery {
                 remover.removeInBackground(e);
             } else if (c.state().isRunning()) {
                 long run = e.nextRun();
-                if (!Files.exists(c.paths().exitDir().resolve(c.id())) && c.conmonPid() > 0 && ProcessLiveness.alive(c.conmonPid())) {
+                if (!Files.exists(c.paths().exitDir().resolve(c.id())) && ProcessLiveness.isConmonOf(c.conmonPid(), c.id())) {
                     settler.watch(e, run);
                 } else {
                     settler.settle(e, run);
@@ -81,7 +81,7 @@ final class ContainerRecovery {
         try {
             int conmonPid = Integer.parseInt(Files.readString(p.conmonPidFile()).trim());
             int pid = Integer.parseInt(Files.readString(p.pidFile()).trim());
-            if (!ProcessLiveness.alive(conmonPid)) return c;
+            if (!ProcessLiveness.isConmonOf(conmonPid, c.id())) return c;
             Container running = c.withState(c.state().running(pid, Files.getLastModifiedTime(p.pidFile()).toInstant()))
                     .withConmonPid(conmonPid);
             try {

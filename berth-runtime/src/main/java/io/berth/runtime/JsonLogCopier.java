@@ -46,6 +46,12 @@ final class JsonLogCopier {
     private static final long IDLE_MS = 20;
     private static final long RETRY_MS = 1000;
     private static final byte[] REOPEN = "2 0 0\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * How long .1 may be conmon's file with no new spool before the reopen is asked for again: conmon reads its ctl
+     * FIFO within milliseconds, so a request still queued there has been read by then, and none was sent (berthd
+     * killed between its rename and its request). A second request read after the first would replace the new spool.
+     */
+    private static final long REOPEN_WAIT_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final Path spool;
     private final Path spoolOld;
@@ -79,6 +85,10 @@ final class JsonLogCopier {
     private volatile boolean stopping;
     private long passes;
     private boolean failing;
+    /** This copier asked conmon to reopen since .1 was last finished. */
+    private boolean askedReopen;
+    /** When this copier first found .1 without a new spool while conmon lives; 0 when it has not. */
+    private long orphanSince;
 
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive) {
         this.spool = paths.spoolFile();
@@ -288,12 +298,17 @@ final class JsonLogCopier {
                     off = 0;
                 }
                 progressed |= copy(spoolOld);
-                if (curIno < 0 && conmonAlive.getAsBoolean()) return progressed; // conmon has not reopened yet
+                if (curIno < 0 && conmonAlive.getAsBoolean()) { // conmon has not reopened yet
+                    askReopenIfNeverAsked();
+                    return progressed;
+                }
                 progressed |= copy(spoolOld); // conmon has let go of it: read to its very end
                 ino = curIno < 0 ? 0 : curIno;
                 off = 0;
                 writeCheckpoint();
                 Files.deleteIfExists(spoolOld);
+                askedReopen = false;
+                orphanSince = 0;
                 progressed = true;
             }
         }
@@ -309,12 +324,29 @@ final class JsonLogCopier {
         // holds little more than what berthd has not read yet
         if (off >= SPOOL_ROTATE && Files.exists(ctlFifo) && conmonAlive.getAsBoolean()) {
             Files.move(spool, spoolOld, StandardCopyOption.ATOMIC_MOVE);
-            try (RandomAccessFile raf = new RandomAccessFile(ctlFifo.toFile(), "rw")) { // O_RDWR never blocks
-                raf.write(REOPEN);
-            }
+            askReopen();
             progressed = true;
         }
         return progressed;
+    }
+
+    private void askReopen() throws IOException {
+        askedReopen = true;
+        try (RandomAccessFile raf = new RandomAccessFile(ctlFifo.toFile(), "rw")) { // O_RDWR never blocks
+            raf.write(REOPEN);
+        }
+    }
+
+    /** The reopen a killed berthd never asked for (its rename done, its request not), or else conmon writes .1 forever. */
+    private void askReopenIfNeverAsked() throws IOException {
+        if (askedReopen || !Files.exists(ctlFifo)) return;
+        long now = System.nanoTime();
+        if (orphanSince == 0) {
+            orphanSince = now;
+        } else if (now - orphanSince >= REOPEN_WAIT_NANOS) {
+            LOG.info("asking conmon to reopen " + spool + ": the request before berthd's restart was never sent");
+            askReopen();
+        }
     }
 
     private static long inode(Path p) throws IOException {
@@ -351,13 +383,23 @@ final class JsonLogCopier {
         while (true) {
             long data = start + LogDataCopier.FIELDS;
             long nl = LogReader.indexOfNewline(seg, Math.min(data, len), len);
-            if (nl < 0) break;
-            if (skipRecords > 0) {
-                skipRecords--;
-            } else if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start)) {
+            if (nl < 0) {
+                // no record of conmon's is this long: without this, a window holding no newline was mapped and
+                // scanned again every pass, and nothing after it was ever copied
+                if (len - start > LogDataCopier.FIELDS + MAX_RECORD) {
+                    LOG.warning("skipping " + (len - start) + " bytes of a spool record of another shape than conmon's in " + spool);
+                    start = len;
+                }
+                break;
+            }
+            if (data <= nl && nl - data <= MAX_RECORD && k8sShaped(seg, start) && suffixes(seg, start)) {
                 boolean partial = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 8) == 'P';
                 boolean stderr = seg.get(ValueLayout.JAVA_BYTE, start + LogDataCopier.TIME_LENGTH + 4) == 'e';
-                if (suffixes(seg, start)) {
+                if (skipRecords > 0) {
+                    // only records that make a line are counted off (the lines found past the checkpoint are theirs):
+                    // counting a skipped malformed record too copied the last of them twice
+                    skipRecords--;
+                } else {
                     long dataTo = partial ? nl : nl + 1;
                     if (batchFill + JsonLogLines.maxLength(dataTo - data) > batch.byteSize()) flush(start);
                     if (maxSize > 0 && jsonSize + batchFill >= maxSize) {

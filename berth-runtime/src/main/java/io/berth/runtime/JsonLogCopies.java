@@ -67,8 +67,7 @@ final class JsonLogCopies {
     private static JsonLogCopier copier(ContainerEntry e) {
         Container c = e.c;
         return new JsonLogCopier(c.paths(), new LogFiles(c.logPath(), e.logFilesLock), c.spec().lifecycle().log(), () -> {
-            int pid = e.c.conmonPid();
-            return pid > 0 && ProcessLiveness.alive(pid);
+            return ProcessLiveness.isConmonOf(e.c.conmonPid(), c.id());
         });
     }
 }

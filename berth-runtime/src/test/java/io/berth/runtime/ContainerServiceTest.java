@@ -373,6 +373,37 @@ class ContainerServiceTest {
     }
 
     @Test
+    void aRecordedConmonPidNowOfAnotherProcessIsNoLiveConmon() throws Exception {
+        RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data4")).withRunRoot(base.resolve("run4"));
+        ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
+        Container c = first.create(spec("sleep", "60"));
+        first.start(c.id());
+        Container running = first.inspect(c.id());
+        first.close();
+        // conmon and the container gone while berthd was down, and conmon's pid now another process's
+        new ProcessBuilder("kill", "-9", Integer.toString(running.conmonPid()), Integer.toString(running.state().pid())).start().waitFor();
+        Process other = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path state = running.paths().stateFile();
+            String doc = Files.readString(state);
+            String moved = doc.replaceAll("\"conmonPid\"\\s*:\\s*" + running.conmonPid(), "\"conmonPid\" : " + other.pid());
+            assertThat(moved).isNotEqualTo(doc);
+            Files.writeString(state, moved);
+            ContainerService second = new ContainerService(s2, ContainerEvents.NONE);
+            try {
+                second.recover();
+                assertThat(second.inspect(c.id()).state().status()).as("settled, not watched through a stranger")
+                        .isEqualTo(ContainerState.Status.EXITED);
+            } finally {
+                second.remove(c.id(), true);
+                second.close();
+            }
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aContainerWhoseConmonIsKilledIsSettledAsExited() throws Exception {
         Container c = service.create(spec("sleep", "60"));
         service.start(c.id());

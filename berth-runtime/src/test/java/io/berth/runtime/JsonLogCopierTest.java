@@ -101,6 +101,43 @@ class JsonLogCopierTest {
     }
 
     @Test
+    void aResumeCountsOffOnlyTheRecordsThatMadeALine() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(0, "stdout", 'F', "line0"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        byte[] checkpoint = Files.readAllBytes(p.spoolCheckpoint());
+        // a record of no shape of conmon's among the next ones: it makes no line
+        spool(p, record(1, "stdout", 'F', "line1") + "not a record of conmon's at all, but long enough to be read as one\n"
+                + record(2, "stdout", 'F', "line2"));
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        Files.write(p.spoolCheckpoint(), checkpoint); // killed before the checkpoint of those two lines
+        c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(logs(p, files)).containsExactly("line0\n", "line1\n", "line2\n");
+    }
+
+    @Test
+    void aSpoolWindowWithNoNewlineIsSkippedNotReadForever() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(0, "stdout", 'F', "before") + "x".repeat(9 * 1024 * 1024) + "\n" + record(1, "stdout", 'F', "after"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false);
+        c.start();
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(logs(p, files)).containsExactly("before\n", "after\n");
+    }
+
+    @Test
     void theSpoolIsRotatedThroughConmonsReopenAndReadToItsEndFirst() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
@@ -124,6 +161,30 @@ class JsonLogCopierTest {
         List<String> read = logs(p, files);
         assertThat(read).hasSize(n);
         for (int i = 0; i < n; i++) assertThat(read.get(i)).isEqualTo("line" + i + "\n");
+    }
+
+    @Test
+    void aKillBetweenTheSpoolsRenameAndTheReopenRequestIsFinishedByTheNextCopier() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        Files.createFile(p.ctlFifo()); // conmon's control FIFO, a plain file here: the test reads what was asked
+        Path old = p.spoolFile().resolveSibling("log.spool.1");
+        // berthd renamed the spool and was killed before it asked conmon to reopen: conmon keeps writing .1
+        Files.writeString(old, record(0, "stdout", 'F', "line0"));
+        long ino = (Long) Files.getAttribute(old, "unix:ino");
+        Files.write(p.spoolCheckpoint(), java.nio.ByteBuffer.allocate(24).putLong(ino).putLong(0).putLong(0).array());
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> true);
+        c.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.size(p.ctlFifo()) == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(Files.readString(p.ctlFifo())).as("the reopen asked for once").isEqualTo("2 0 0\n");
+        Files.writeString(old, record(1, "stdout", 'F', "line1"), StandardOpenOption.APPEND);
+        spool(p, record(2, "stdout", 'F', "line2")); // conmon reopened
+        assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+        c.stop();
+        assertThat(old).doesNotExist();
+        assertThat(Files.readString(p.ctlFifo())).isEqualTo("2 0 0\n");
+        assertThat(logs(p, files)).containsExactly("line0\n", "line1\n", "line2\n");
     }
 
     @Test

@@ -29,4 +29,21 @@ class ProcessLivenessTest {
         }
         assertThat(ProcessLiveness.alive((int) parent.pid())).as("a reaped process").isFalse();
     }
+
+    @Test
+    void aConmonIsTheProcessStartedWithItsContainersId() throws Exception {
+        String id = "ab".repeat(32);
+        Process p = new ProcessBuilder("sh", "-c", "sleep 20; true", "conmon", "--api-version", "1", "-c", id).start();
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!ProcessLiveness.isConmonOf((int) p.pid(), id) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(ProcessLiveness.isConmonOf((int) p.pid(), id)).isTrue();
+            assertThat(ProcessLiveness.isConmonOf((int) p.pid(), "cd".repeat(32))).as("another container's").isFalse();
+            assertThat(ProcessLiveness.isConmonOf((int) ProcessHandle.current().pid(), id)).as("a live stranger").isFalse();
+            assertThat(ProcessLiveness.isConmonOf(0, id)).isFalse();
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        assertThat(ProcessLiveness.isConmonOf((int) p.pid(), id)).as("ended").isFalse();
+    }
 }

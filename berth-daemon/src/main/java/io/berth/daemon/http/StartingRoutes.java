@@ -38,8 +38,7 @@ public final class StartingRoutes implements RouteTable {
 
     @Override
     public Router.Match match(String method, String path) {
-        Router routes = full.getNow(null);
-        if (routes == null && !full.isDone()) {
+        if (!full.isDone()) { // not getNow: after a failed wiring it throws, unmapped, for every request
             Router.Match now = early.match(method, path);
             if (now instanceof Router.Match.Found) return now;
         }

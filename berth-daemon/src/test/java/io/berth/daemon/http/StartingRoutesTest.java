@@ -97,5 +97,10 @@ class StartingRoutesTest {
         RawHttpConnection.Response r = info.get(5, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.json().get("message").asText()).isEqualTo("berthd failed to start: store: no space left on device");
+        for (String path : new String[] {"/info", "/_ping"}) { // asked after the failure, before berthd closes its socket
+            RawHttpConnection.Response later = get(path);
+            assertThat(later.status()).as(path).isEqualTo(500);
+            assertThat(later.json().get("message").asText()).as(path).isEqualTo("berthd failed to start: store: no space left on device");
+        }
     }
 }

@@ -187,7 +187,12 @@ public final class NetworkStep implements ContainerStep {
         String name = Endpoints.netavarkName(f);
         NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(),
                 Map.of(name, Endpoints.perNetwork(c.id(), a, f, "eth0", ready.addresses())), Map.of(name, Endpoints.network(f)), null, null);
-        records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(f.id()), options));
+        try {
+            records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(f.id()), options));
+        } catch (IOException | RuntimeException e) {
+            prewired.giveBack(ready);
+            throw e;
+        }
         prewired.handOver(ready, c.id(), netns);
         records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of()));
         run.joinNetworkNamespace(netns);

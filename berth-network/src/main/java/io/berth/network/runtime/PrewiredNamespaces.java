@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,6 +65,8 @@ public final class PrewiredNamespaces {
     private final WarmNetworks warm;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("berth-prewired-", 0).factory());
     private final ArrayDeque<Ready> ready = new ArrayDeque<>();
+    /** The homes of namespaces taken by a start and not yet handed over: a stop leaves them to that start. */
+    private final Set<Path> handing = new HashSet<>();
     /** The network namespaces are wired for ahead of time (the default bridge), null until {@link #serve}. */
     private NetworkCatalog.NetworkFacts served;
     /** A namespace is being made (by the worker). */
@@ -119,6 +123,7 @@ public final class PrewiredNamespaces {
                 }
             }
             r = closed ? null : ready.poll();
+            if (r != null) handing.add(r.home());
         }
         return Optional.ofNullable(r);
     }
@@ -130,17 +135,34 @@ public final class PrewiredNamespaces {
      */
     public void handOver(Ready r, String containerId, Path netns) throws IOException {
         try {
-            Netns.bind(r.netns(), netns);
-            leases.transfer(r.network().id(), r.key(), containerId);
-        } catch (IOException | RuntimeException e) {
-            background(() -> tearDown(r.home()));
-            throw e;
+            try {
+                Netns.bind(r.netns(), netns);
+                leases.transfer(r.network().id(), r.key(), containerId);
+            } catch (IOException | RuntimeException e) {
+                background(() -> tearDown(r.home()));
+                throw e;
+            }
+            try {
+                NamespaceHomes.removeFiles(r.home(), r.netns());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "removing the handed-over namespace entry " + r.home() + ": " + e.getMessage());
+            }
+        } finally {
+            synchronized (this) {
+                handing.remove(r.home());
+            }
         }
-        try {
-            NamespaceHomes.removeFiles(r.home(), r.netns());
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "removing the handed-over namespace entry " + r.home() + ": " + e.getMessage());
+    }
+
+    /**
+     * A taken namespace whose start failed before its {@link #handOver}: torn down in the background, its address
+     * freed. Without this it stayed wired, holding its address, until berthd's next start.
+     */
+    public void giveBack(Ready r) {
+        synchronized (this) {
+            handing.remove(r.home());
         }
+        background(() -> tearDown(r.home()));
     }
 
     /**
@@ -197,10 +219,16 @@ public final class PrewiredNamespaces {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Set<Path> taken;
         synchronized (this) {
             ready.clear();
+            taken = Set.copyOf(handing);
         }
-        for (Path home : homes()) tearDown(home);
+        // not the namespaces a start took (the server does not wait for its requests): torn down here, a container's
+        // would lose its interface and its lease (freed, then handed over as nothing) in the middle of its start
+        for (Path home : homes()) {
+            if (!taken.contains(home)) tearDown(home);
+        }
     }
 
     /** How many namespaces are ready now. */

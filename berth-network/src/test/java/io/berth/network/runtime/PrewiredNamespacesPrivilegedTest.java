@@ -142,6 +142,49 @@ class PrewiredNamespacesPrivilegedTest {
         assertThat(networks.leaseCount()).isZero();
     }
 
+    @Test
+    void aStopLeavesANamespaceBeingHandedOverToItsStart() throws Exception {
+        steps.warmUpDefaultBridge(t73);
+        up(container("first", List.of())); // wired on its own path; a namespace is made after it
+        await(() -> steps.prewired().readyCount() == 1, "a namespace made ready");
+        Container c = container("c", List.of());
+        PrewiredNamespaces.Ready ready = steps.prewired().take(t73).orElseThrow();
+        // berthd stops while c's start is between its take and its hand-over (the server does not wait for it)
+        steps.prewired().close();
+        Path netns = Netns.path(execRoot, c.id());
+        String name = Endpoints.netavarkName(t73);
+        NetavarkJson.Options options = new NetavarkJson.Options(c.id(), c.name(), java.util.Map.of(name,
+                Endpoints.perNetwork(c.id(), c.spec().network().attachments().getFirst(), t73, "eth0", ready.addresses())),
+                java.util.Map.of(name, Endpoints.network(t73)), null, null);
+        new NetworkRecords(c.paths().runDir()).writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(t73.id()), options));
+        steps.prewired().handOver(ready, c.id(), netns);
+        assertThat(networks.lease(t73.id(), c.id())).as("the address is the container's").contains(ready.addresses().getFirst());
+        assertThat(nsLinks(c)).as("its interface was not torn down under it").contains("eth0");
+        assertThat(entries("ready-")).isEmpty();
+    }
+
+    @Test
+    void aStartThatFailsBeforeTheHandOverGivesTheTakenNamespaceBack() throws Exception {
+        steps.warmUpDefaultBridge(t73);
+        up(container("first", List.of()));
+        await(() -> steps.prewired().readyCount() == 1, "a namespace made ready");
+        Path readyHome = entries("ready-").getFirst();
+        String key = readyHome.getFileName().toString().substring("ready-".length());
+        Container c = container("c", List.of());
+        String records = new NetworkRecords(c.paths().runDir()).dir().toString();
+        Files.createDirectories(Path.of(records));
+        sh("mount", "--bind", records, records); // read-only: its write-ahead record cannot be written
+        sh("mount", "-o", "remount,bind,ro", records);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> up(c)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Read-only");
+        } finally {
+            sh("umount", records);
+        }
+        await(() -> !Files.exists(readyHome), "the taken namespace torn down");
+        assertThat(networks.lease(t73.id(), key)).as("its address given back").isEmpty();
+    }
+
     private List<Path> entries(String prefix) throws IOException {
         Path dir = execRoot.resolve("prewired");
         if (!Files.isDirectory(dir)) return List.of();
