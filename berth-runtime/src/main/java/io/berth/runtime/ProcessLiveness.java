@@ -1,6 +1,7 @@
 package io.berth.runtime;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -8,11 +9,6 @@ import java.nio.file.Path;
 final class ProcessLiveness {
     private ProcessLiveness() {}
 
-    /**
-     * True while the process runs. A zombie has ended: a daemonized conmon that died is reparented to the host's
-     * init, which may reap it late (seconds, on this kind of host), and until then /proc still lists it, so the
-     * JDK's {@code ProcessHandle.isAlive} says yes and recovery would watch a dead conmon.
-     */
     /**
      * True while {@code pid} is the conmon of container {@code containerId}: alive, and started with
      * {@code -c <id>}. A recorded pid may be another process's since (conmon died while berthd was down, or the host
@@ -24,12 +20,17 @@ final class ProcessLiveness {
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
             String wanted = "\0-c\0" + containerId + "\0";
-            return new String(cmdline, java.nio.charset.StandardCharsets.ISO_8859_1).contains(wanted);
+            return new String(cmdline, StandardCharsets.ISO_8859_1).contains(wanted);
         } catch (IOException e) {
             return false; // ended meanwhile
         }
     }
 
+    /**
+     * True while the process runs. A zombie has ended: a daemonized conmon that died is reparented to the host's
+     * init, which may reap it late (seconds, on this kind of host), and until then /proc still lists it, so the
+     * JDK's {@code ProcessHandle.isAlive} says yes and recovery would watch a dead conmon.
+     */
     static boolean alive(int pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
