@@ -126,7 +126,12 @@ public final class NetworkStep implements ContainerStep {
             if (ready.isPresent()) {
                 // A lease the container still holds here is from a run whose records are gone (the exec root is on
                 // tmpfs: a reboot): nothing uses its address, and the namespace brings an address of its own.
-                leases.release(facts.getFirst().id(), c.id());
+                try {
+                    leases.release(facts.getFirst().id(), c.id());
+                } catch (RuntimeException e) {
+                    prewired.giveBack(ready.get());
+                    throw e;
+                }
                 setUpPrewired(run, c, spec, ready.get(), records, netns);
                 return;
             }

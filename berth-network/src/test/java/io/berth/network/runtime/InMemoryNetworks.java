@@ -11,6 +11,8 @@ final class InMemoryNetworks implements NetworkCatalog, AddressLeases {
     private final Map<String, NetworkFacts> byName = new HashMap<>();
     private final Map<String, String> leases = new HashMap<>(); // networkId/containerId -> address
     final List<String> released = new ArrayList<>();
+    /** Owners whose release fails, as a full disk fails the allocator's write. */
+    final java.util.Set<String> refuseRelease = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     NetworkFacts add(String name, String bridge, String prefix24, boolean dns) {
         String id = (name + "-".repeat(64)).substring(0, 64).replace('-', '0');
@@ -58,6 +60,7 @@ final class InMemoryNetworks implements NetworkCatalog, AddressLeases {
 
     @Override
     public synchronized void release(String networkId, String containerId) {
+        if (refuseRelease.contains(containerId)) throw new IllegalStateException("cannot write address leases (test)");
         if (leases.remove(networkId + "/" + containerId) != null) released.add(networkId + "/" + containerId);
     }
 

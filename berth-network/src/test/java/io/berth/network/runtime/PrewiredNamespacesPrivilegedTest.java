@@ -183,6 +183,20 @@ class PrewiredNamespacesPrivilegedTest {
         }
         await(() -> !Files.exists(readyHome), "the taken namespace torn down");
         assertThat(networks.lease(t73.id(), key)).as("its address given back").isEmpty();
+
+        // the same when the release of what the container may still hold from a run before fails
+        steps.step().tearDown(new StepRun(c));
+        Container d = container("d", List.of());
+        steps.step().tearDown(new StepRun(container("first", List.of()))); // a container's end makes the next one
+        await(() -> steps.prewired().readyCount() == 1, "a namespace made ready");
+        Path next = entries("ready-").getFirst();
+        networks.refuseRelease.add(d.id());
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> up(d)).hasMessageContaining("cannot write address leases");
+        } finally {
+            networks.refuseRelease.remove(d.id());
+        }
+        await(() -> !Files.exists(next), "the namespace taken by d torn down");
     }
 
     private List<Path> entries(String prefix) throws IOException {
