@@ -115,9 +115,12 @@ class JsonLogLinesTest {
             int records = 1 + random.nextInt(30);
             for (int r = 0; r < records; r++) {
                 StringBuilder data = new StringBuilder();
-                for (int k = random.nextInt(90); k > 0; k--) data.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                String chars = random.nextBoolean() ? alphabet : "abcdefghij0123456789 "; // plain text: the fast path
+                for (int k = random.nextInt(90); k > 0; k--) data.append(chars.charAt(random.nextInt(chars.length())));
                 if (random.nextInt(4) > 0) data.append('\n');
-                file.append(encode(data.toString().getBytes(StandardCharsets.UTF_8), random.nextBoolean(), 1_000_000_007L * r));
+                byte[] utf8 = data.toString().getBytes(StandardCharsets.UTF_8);
+                if (random.nextInt(8) == 0 && utf8.length > 0) utf8[random.nextInt(utf8.length)] = (byte) 0xff; // not UTF-8
+                file.append(encode(utf8, random.nextBoolean(), 1_000_000_007L * r));
             }
             if (random.nextBoolean()) file.append("{\"log\":\"cut"); // a line still being written
             byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
@@ -131,6 +134,15 @@ class JsonLogLinesTest {
                     // runs may be cut where the general reading has one (a wrong guess of the next stream): same bytes
                     assertThat(merged(copied.out())).as("round %d, room %d", round, room).isEqualTo(merged(general.out()));
                     assertThat(used).isEqualTo(generalUsed);
+                    // a window that ends anywhere, in a record's data, keys or time: the same records, the rest left
+                    int cut = random.nextInt(bytes.length + 1);
+                    LogDataCopierTest.RunsSink cutCopied = new LogDataCopierTest.RunsSink(room, stdout, true);
+                    long cutUsed = JsonLogReading.deliverAll(MemorySegment.ofArray(bytes), cut, new LogTimeParser(false), cutCopied);
+                    LogDataCopierTest.RunsSink cutGeneral = new LogDataCopierTest.RunsSink(room, stdout, true);
+                    long cutGeneralUsed = JsonLogReading.deliverAll(MemorySegment.ofArray(bytes), cut, new LogTimeParser(true),
+                            (stream, nanos, data, off, len, partial) -> cutGeneral.accept(stream, 0, data, off, len, partial));
+                    assertThat(merged(cutCopied.out())).as("round %d, cut at %d", round, cut).isEqualTo(merged(cutGeneral.out()));
+                    assertThat(cutUsed).isEqualTo(cutGeneralUsed);
                 }
             }
         }
@@ -151,30 +163,43 @@ class JsonLogLinesTest {
     }
 
     @Test
-    void theVectorAndTheWordCopyStopAtTheSameQuoteOrBackslash() {
+    void theVectorAndTheWordCopyOfAStringUnescapeAsTheGeneralPathDoes() {
         java.util.Random random = new java.util.Random(5);
-        for (int round = 0; round < 2000; round++) {
-            byte[] src = new byte[1 + random.nextInt(200)];
-            for (int k = 0; k < src.length; k++) src[k] = (byte) ('a' + random.nextInt(26));
-            for (int n = random.nextInt(3); n > 0; n--) src[random.nextInt(src.length)] = random.nextBoolean() ? (byte) '"' : (byte) '\\';
-            int from = random.nextInt(src.length);
-            int limit = random.nextInt(300);
-            MemorySegment words = MemorySegment.ofArray(new byte[300]);
-            MemorySegment vectors = MemorySegment.ofArray(new byte[300]);
+        String[] pieces = {"a", "xyz", "0123456789", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\r", "\\b", "\\f", "\\u00e9", "\\q", "é", "\u20ac"};
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder raw = new StringBuilder();
+            int lead = random.nextInt(3);
+            raw.append("x".repeat(lead)); // where the copy starts
+            for (int n = random.nextInt(30); n > 0; n--) raw.append(pieces[random.nextInt(pieces.length)]);
+            if (random.nextInt(4) > 0) raw.append("\\n"); // most lines end with an escaped newline
+            int close = raw.length();
+            raw.append("\",\"stream\"");
+            if (random.nextBoolean()) raw.append("y".repeat(80)); // room after the string, or the window's end near
+            byte[] src = raw.toString().getBytes(StandardCharsets.UTF_8);
             MemorySegment s = MemorySegment.ofArray(src);
-            long byWords = JsonLineCopy.copyToQuoteOrBackslash(s, from, src.length, words, 3, limit);
-            long byVectors = JsonVectorCopy.copyToQuoteOrBackslash(s, from, src.length, vectors, 3, limit);
-            long expected = -1;
-            for (int k = from; k < src.length && expected < 0; k++) if (src[k] == '"' || src[k] == '\\') expected = k;
-            for (long stop : new long[] {byWords, byVectors}) {
-                if (stop >= 0) assertThat(stop).isEqualTo(expected);
-            }
-            long found = Math.max(byWords, byVectors);
-            if (found >= 0) {
-                MemorySegment copied = byWords >= 0 ? words : vectors;
-                for (long k = from; k < found; k++) {
-                    assertThat(copied.get(ValueLayout.JAVA_BYTE, 3 + k - from)).isEqualTo(src[(int) k]);
+            int from = lead;
+            int quote = raw.toString().substring(0, close).getBytes(StandardCharsets.UTF_8).length;
+            // what the general path gives: the string unescaped, or -1 for what the fast copy leaves to it (\\u, bad escapes)
+            MemorySegment expected = MemorySegment.ofArray(new byte[src.length]);
+            long expectedEnd = JsonLogLines.unescape(s, from, quote, expected, 0);
+            boolean simple = !raw.substring(0, close).contains("\\u") && !raw.substring(0, close).contains("\\q");
+            int limit = random.nextBoolean() ? 400 : random.nextInt(120);
+            for (boolean vectors : new boolean[] {false, true}) {
+                MemorySegment dst = MemorySegment.ofArray(new byte[400]);
+                JsonLineCopy line = new JsonLineCopy();
+                long end = vectors ? JsonVectorCopy.copyString(line, s, from, src.length, dst, 3, limit)
+                        : line.copyString(s, from, src.length, dst, 3, limit);
+                if (end < 0) {
+                    // only what needs the general path, or too near the end of the window or of the room
+                    if (simple && limit == 400 && src.length - quote > 64) throw new AssertionError("round " + round + ": " + raw);
+                    continue;
                 }
+                assertThat(simple).as("round %d: %s", round, raw).isTrue();
+                assertThat(end).as("round %d: %s", round, raw).isEqualTo(quote);
+                assertThat(line.dataEnd - 3).isEqualTo(expectedEnd);
+                assertThat(line.dataEnd).isLessThanOrEqualTo(limit);
+                assertThat(dst.asSlice(3, line.dataEnd - 3).toArray(ValueLayout.JAVA_BYTE))
+                        .isEqualTo(expected.asSlice(0, expectedEnd).toArray(ValueLayout.JAVA_BYTE));
             }
         }
     }
