@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * algorithm, keep what the host chose.
  * <p>
  * Why (docs/decisions.md, "Container-to-container throughput"): BBR, this host kernel's default, which every new
- * namespace inherits, held two containers at MTU 1500 to 0.62–0.67x the host's loopback (iperf3, same command
+ * namespace inherits, held two containers at MTU 1500 to 0.62–0.77x the host's loopback (iperf3, same command
  * in both rows); the same namespaces with CUBIC on that route reached 1.2–1.8x. Neither GRO, bridge netfilter,
  * RPS nor pinning moved the figure. A process spawn per set-up (nsenter and ip, 11–14 ms here at load 12); the
  * one batch covers every network of the set-up. A failure is logged and the container runs with the host's
