@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * Why (docs/decisions.md, "Container-to-container throughput"): BBR, this host kernel's default, which every new
  * namespace inherits, held two containers at MTU 1500 to 0.62–0.77x the host's loopback (iperf3, same command
  * in both rows); the same namespaces with CUBIC on that route reached 1.2–1.8x. Neither GRO, bridge netfilter,
- * RPS nor pinning moved the figure. A process spawn per set-up (nsenter and ip, 11–14 ms here at load 12); the
+ * RPS nor pinning moved the figure. A process spawn per set-up (nsenter and ip: 3.6 ms at load 5, 11–14 ms at load 12 here); the
  * one batch covers every network of the set-up. A failure is logged and the container runs with the host's
  * default, as it would under dockerd.
  */
