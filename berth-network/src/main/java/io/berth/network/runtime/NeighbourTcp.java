@@ -48,16 +48,20 @@ public final class NeighbourTcp {
             Path scratch = beside.resolveSibling("neighbour-tcp");
             Path batch = beside.resolveSibling("neighbour-tcp.ip");
             Files.writeString(batch, String.join("\n", lines) + "\n");
-            HostCommand.Result r = HostCommand.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", batch.toString()),
-                    ENV, scratch, TIMEOUT);
-            Files.deleteIfExists(batch);
-            if (r.exitCode() != 0) {
-                LOG.log(Level.WARNING, "giving " + netns + "'s bridge routes TCP " + ALGORITHM + " failed; it keeps the host's default: "
-                        + (r.stderr().strip() + " " + r.stdout().strip()).strip());
+            HostCommand.Result r;
+            try {
+                r = HostCommand.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", batch.toString()), ENV, scratch, TIMEOUT);
+            } finally {
+                Files.deleteIfExists(batch);
             }
+            if (r.exitCode() != 0) warn(netns, (r.stderr().strip() + " " + r.stdout().strip()).strip());
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "giving " + netns + "'s bridge routes TCP " + ALGORITHM + " failed; it keeps the host's default: " + e.getMessage());
+            warn(netns, e.getMessage());
         }
+    }
+
+    private static void warn(Path netns, String why) {
+        LOG.log(Level.WARNING, "giving " + netns + "'s bridge routes TCP " + ALGORITHM + " failed; it keeps the host's default: " + why);
     }
 
     /** Whether the host's {@code hostDefault} is the one to replace on a bridge route, and CUBIC is there to replace it. */
