@@ -117,6 +117,7 @@ public final class NetworkAttacher {
         records.writeTeardown(new NetworkRecords.Teardown(t.netns(), ids, all));
         NetavarkJson.Options one = Endpoints.only(all, Endpoints.netavarkName(f), false);
         Map<String, NetavarkJson.StatusBlock> result = netavark.setup(Path.of(t.netns()), one, records.netavarkInput());
+        NeighbourTcp.apply(Path.of(t.netns()), result, records.netavarkInput());
         NetavarkJson.StatusBlock block = result.get(Endpoints.netavarkName(f));
         NetworkStatus.Endpoint e = Endpoints.endpoint(f, attachment, containerId, ifname, block);
         if (f.dnsEnabled() && block.dnsServerIps() != null) resolvers.addAll(block.dnsServerIps());

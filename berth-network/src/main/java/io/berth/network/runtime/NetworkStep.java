@@ -165,6 +165,7 @@ public final class NetworkStep implements ContainerStep {
         Thread.ofVirtual().name("netavark-setup-" + c.id().substring(0, 12)).start(() -> {
             try {
                 Map<String, NetavarkJson.StatusBlock> result = netavark.setup(netns, options, records.netavarkInput());
+                NeighbourTcp.apply(netns, result, records.netavarkInput());
                 List<NetworkStatus.Endpoint> endpoints = new ArrayList<>();
                 for (int i = 0; i < facts.size(); i++) {
                     NetworkCatalog.NetworkFacts f = facts.get(i);

@@ -290,6 +290,7 @@ public final class PrewiredNamespaces {
                     Map.of(name, Endpoints.perNetwork(key, a, f, "eth0", addresses)), Map.of(name, Endpoints.network(f)), null, null);
             records.writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(f.id()), options));
             Map<String, NetavarkJson.StatusBlock> result = netavark.setup(netns, options, records.netavarkInput());
+            NeighbourTcp.apply(netns, result, records.netavarkInput());
             return Optional.of(new Ready(key, home, netns, f, addresses, result.get(name)));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "wiring a namespace ahead of time on network " + f.name() + " failed; containers are wired on their own path: " + e.getMessage());
