@@ -132,7 +132,6 @@ public final class ExecSession {
      * once it holds them, so each stream ends when the child and what it started have closed theirs.
      */
     private SpawnedProcess spawn(List<String> cmd) throws IOException {
-        String name = "exec-" + id.substring(0, 12);
         boolean pipeIn = spec.attachStdin() && !spec.tty();
         int[] in = null;
         int[] out = null;
@@ -146,11 +145,11 @@ public final class ExecSession {
                 in[1] = -1;
             }
             out = LinuxCalls.pipe();
-            stdoutPipe = PipePump.start(out[0], name + "-out");
+            stdoutPipe = PipePump.start(out[0]);
             out[0] = -1;
             if (!spec.tty()) {
                 err = LinuxCalls.pipe();
-                stderrPipe = PipePump.start(err[0], name + "-err");
+                stderrPipe = PipePump.start(err[0]);
                 err[0] = -1;
             }
             ChildFds fds = new ChildFds();
