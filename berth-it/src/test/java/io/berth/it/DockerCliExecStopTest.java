@@ -57,6 +57,25 @@ class DockerCliExecStopTest {
         daemon.docker("rm", "-f", "ex-missing").orFail();
     }
 
+    /**
+     * A detached exec's output goes nowhere, as in Docker: a process that writes more than a pipe holds runs to its
+     * end (it stayed blocked on its full stdout pipe, unread, once it had written 64 KiB).
+     */
+    @Test
+    void aDetachedExecThatWritesMuchRunsToItsEnd() throws Exception {
+        daemon.docker("run", "-d", "--name", "ex-detached", "busybox", "sleep", "600").orFail();
+        daemon.docker("exec", "-d", "ex-detached", "sh", "-c",
+                "head -c 4000000 /dev/zero; head -c 4000000 /dev/zero >&2; touch /tmp/done").orFail();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (daemon.docker("exec", "ex-detached", "test", "-e", "/tmp/done").exitCode() != 0) {
+            assertThat(System.nanoTime()).as("the detached exec ended").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        // a later exec still streams its output
+        assertThat(daemon.docker("exec", "ex-detached", "sh", "-c", "echo out; echo err >&2").orFail().out()).isEqualTo("out");
+        daemon.docker("rm", "-f", "ex-detached").orFail();
+    }
+
     @Test
     void waitReturnsWhenARestartAlwaysContainerStops() throws Exception {
         daemon.docker("run", "-d", "--name", "wait-always", "--restart", "always", "busybox", "sh", "-c", "sleep 1; exit 3").orFail();

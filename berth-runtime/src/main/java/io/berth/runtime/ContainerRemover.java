@@ -66,7 +66,7 @@ final class ContainerRemover {
             runtimes.of(c).deleteQuietly(c.id());
             steps.tearDown(c);
             publisher.stopSaving(e);
-            deleteTree(c.paths().dir());
+            ContainerTrash.discard(c.paths().dir());
             deleteTree(c.paths().runDir());
             synchronized (e) {
                 e.removed = true;
@@ -106,7 +106,7 @@ final class ContainerRemover {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -79,7 +79,8 @@ final class ContainerStore {
     /** Every container with a readable container.json; unreadable ones are skipped (and reported by the caller's log). */
     List<Container> loadAll() {
         List<Container> out = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containersDir)) {
+        ContainerTrash.sweep(containersDir);
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containersDir, d -> !ContainerTrash.isTrash(d))) {
             for (Path d : dirs) {
                 Path f = d.resolve("container.json");
                 if (!Files.isRegularFile(f)) continue;

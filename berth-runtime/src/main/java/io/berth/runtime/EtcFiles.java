@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * The hostname, hosts and resolv.conf files berth bind-mounts into a container's /etc. Without a network they are
  * made once and then kept (edits made in the container survive restarts); a network's entries and name servers
  * can change from one run to the next, so when a network step supplied them the files are written at every start.
+ * <p>
+ * They are written without fsync (six fewer on every first start): a berthd killed with -9 loses nothing of a
+ * write that returned, and what a power loss can leave is a file that is missing or empty, which the next start
+ * writes again. An edit made inside the container goes through the bind mount and was never forced to disk either.
  */
 final class EtcFiles {
     private static final String HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
@@ -23,17 +27,25 @@ final class EtcFiles {
         Container c = run.container();
         ContainerPaths p = c.paths();
         String hostname = OciConfig.hostname(c.spec());
-        if (!Files.exists(p.hostnameFile())) AtomicFile.write(p.hostnameFile(), (hostname + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+        if (missing(p.hostnameFile())) write(p.hostnameFile(), hostname + "\n");
         List<String> networkLines = run.hostsLines();
-        if (!networkLines.isEmpty() || !Files.exists(p.hostsFile())) {
-            String hosts = HOSTS + networkLines.stream().map(l -> l + "\n").collect(Collectors.joining());
-            AtomicFile.write(p.hostsFile(), hosts.getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+        if (!networkLines.isEmpty() || missing(p.hostsFile())) {
+            write(p.hostsFile(), HOSTS + networkLines.stream().map(l -> l + "\n").collect(Collectors.joining()));
         }
         if (run.resolvConfContent().isPresent()) {
-            AtomicFile.write(p.resolvConfFile(), run.resolvConfContent().get().getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
-        } else if (!Files.exists(p.resolvConfFile())) {
-            AtomicFile.write(p.resolvConfFile(), resolvConf().getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+            write(p.resolvConfFile(), run.resolvConfContent().get());
+        } else if (missing(p.resolvConfFile())) {
+            write(p.resolvConfFile(), resolvConf());
         }
+    }
+
+    /** Not there, or empty: what an unsynced first write can leave after a power loss; none of the three is empty. */
+    private static boolean missing(Path file) throws IOException {
+        return !Files.exists(file) || Files.size(file) == 0;
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        AtomicFile.writeUnsynced(file, content.getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
     }
 
     /** The host's resolv.conf without loopback nameservers (unreachable from the container's netns), like Docker. */

@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 
 /**
  * One `docker exec` process: created (Docker's exec create), then started once. The process runs as
- * `runtime exec --process <json>` as a child of berthd. Without a terminal its stdio are plain pipes; with one,
- * the runtime hands the pty master to a console socket we listen on (fd passing via FFM recvmsg), and a
- * platform thread pumps it. The exit code is recorded when the runtime process ends.
+ * `runtime exec --process <json>`, a child of berthd spawned directly (posix_spawn: no launcher process in between,
+ * as ProcessBuilder's jspawnhelper was). Without a terminal its stdio are pipes, each read by a {@link PipePump};
+ * with one, the runtime hands the pty master to a console socket we listen on (fd passing via FFM recvmsg), and a
+ * platform thread pumps it. The exit code is recorded when the runtime process is reaped (a blocking waitpid on a
+ * reaper thread, no polling).
  */
 public final class ExecSession {
     /** What Docker's exec inspect shows. exitCode is null while running or before start. */
@@ -34,7 +36,11 @@ public final class ExecSession {
     private final java.util.concurrent.CompletableFuture<Integer> ptyMaster = new java.util.concurrent.CompletableFuture<>();
     private volatile int pendingRows;
     private volatile int pendingCols;
-    private Process process;
+    private SpawnedProcess process;
+    /** The process's stdin (a pipe, or nothing), stdout and stderr; with a terminal the runtime's own output. */
+    private OutputStream stdinPipe = OutputStream.nullOutputStream();
+    private PacketInputStream stdoutPipe;
+    private PacketInputStream stderrPipe;
     private volatile Integer exitCode;
     private volatile boolean running;
     /** Set when the runtime exited without starting the process; what it printed is kept off the streams. */
@@ -89,16 +95,13 @@ public final class ExecSession {
                 int at = cmd.indexOf("exec") + 1;
                 cmd.addAll(at, List.of("--tty", "--console-socket", socket.toString()));
             }
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            if (!spec.attachStdin() || spec.tty()) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            if (spec.tty()) pb.redirectErrorStream(true);
-            process = pb.start();
+            process = spawn(cmd);
         } catch (IOException e) {
             if (listenFd >= 0) LinuxCalls.close(listenFd);
             throw new SystemFailureException("starting exec " + id + ": " + e.getMessage(), e);
         }
         running = true;
-        Process p = process;
+        SpawnedProcess p = process;
         if (spec.tty()) startTerminalPump(listenFd, socket, p);
         Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> {
             int code;
@@ -109,7 +112,7 @@ public final class ExecSession {
             }
             if (neverStarted(p)) {
                 // without a tty the error is on the stderr pipe, which the gate in stderr() leaves to this thread
-                if (!spec.tty()) drainRuntimeError(p.getErrorStream());
+                if (!spec.tty()) drainRuntimeError(stderrPipe);
                 failedToStart = true;
                 code = ExecStartFailure.EXIT_CODE;
             }
@@ -122,7 +125,51 @@ public final class ExecSession {
         });
     }
 
-    private void startTerminalPump(int listenFd, Path socket, Process p) {
+    /**
+     * Spawns the runtime with pipes for stdout and stderr (one for both with a terminal: the runtime's own messages)
+     * and for stdin when it is attached without a terminal, else /dev/null. Our ends' streams are opened while both
+     * ends are still ours (opening a pipe through /proc waits for the other end); the child's ends are closed here
+     * once it holds them, so each stream ends when the child and what it started have closed theirs.
+     */
+    private SpawnedProcess spawn(List<String> cmd) throws IOException {
+        boolean pipeIn = spec.attachStdin() && !spec.tty();
+        int[] in = null;
+        int[] out = null;
+        int[] err = null;
+        boolean spawned = false;
+        try {
+            if (pipeIn) {
+                in = LinuxCalls.pipe();
+                stdinPipe = new java.io.FileOutputStream("/proc/self/fd/" + in[1]);
+                LinuxCalls.close(in[1]);
+                in[1] = -1;
+            }
+            out = LinuxCalls.pipe();
+            stdoutPipe = PipePump.start(out[0]);
+            out[0] = -1;
+            if (!spec.tty()) {
+                err = LinuxCalls.pipe();
+                stderrPipe = PipePump.start(err[0]);
+                err[0] = -1;
+            }
+            ChildFds fds = new ChildFds();
+            if (pipeIn) fds.dup(0, in[0]);
+            else fds.open(0, Path.of("/dev/null"), ChildFds.O_RDONLY);
+            fds.dup(1, out[1]).dup(2, err != null ? err[1] : out[1]);
+            SpawnedProcess p = PosixSpawn.spawn(cmd, System.getenv(), null, fds);
+            spawned = true;
+            return p;
+        } finally {
+            // the child's ends; after a failure also ours that no stream took over (a pump ends with its pipe)
+            for (int[] pipe : new int[][] {in, out, err}) {
+                if (pipe == null) continue;
+                for (int fd : pipe) if (fd >= 0) LinuxCalls.close(fd);
+            }
+            if (!spawned) stdinPipe.close();
+        }
+    }
+
+    private void startTerminalPump(int listenFd, Path socket, SpawnedProcess p) {
         // If the runtime dies before connecting, shutting the listener down wakes the blocked accept.
         p.onExit().thenRun(() -> {
             if (!ptyMaster.isDone()) LinuxCalls.shutdownBoth(listenFd);
@@ -164,7 +211,7 @@ public final class ExecSession {
                 try {
                     // the runtime's own error output, if any, follows the terminal output; when the runtime could
                     // not start the process at all, it becomes the exec's start failure instead
-                    byte[] rest = p.getInputStream().readAllBytes();
+                    byte[] rest = stdoutPipe.readAllBytes();
                     waitQuietly(p);
                     if (neverStarted(p)) {
                         synchronized (runtimeError) {
@@ -189,19 +236,20 @@ public final class ExecSession {
      * The runtime records the process's pid before the process runs, so a runtime that failed (255) without a pid
      * file never started it: the command was not found or not executable.
      */
-    private boolean neverStarted(Process p) {
-        return !p.isAlive() && p.exitValue() == 255 && !Files.exists(dir.resolve("pid"));
+    private boolean neverStarted(SpawnedProcess p) {
+        var exit = p.poll();
+        return exit.isPresent() && exit.getAsInt() == 255 && !Files.exists(dir.resolve("pid"));
     }
 
     /**
      * Waits until the process is known to have started (its pid file exists) or the runtime has ended; true when
      * it started.
      */
-    private boolean awaitStartKnown(Process p) {
+    private boolean awaitStartKnown(SpawnedProcess p) {
         Path pid = dir.resolve("pid");
-        while (p.isAlive() && !Files.exists(pid)) {
+        while (p.poll().isEmpty() && !Files.exists(pid)) {
             try {
-                p.waitFor(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+                p.waitFor(java.time.Duration.ofMillis(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return true;
@@ -232,7 +280,7 @@ public final class ExecSession {
         }
     }
 
-    private static void waitQuietly(Process p) {
+    private static void waitQuietly(SpawnedProcess p) {
         try {
             p.waitFor();
         } catch (InterruptedException e) {
@@ -255,7 +303,7 @@ public final class ExecSession {
         }
     }
 
-    private Process started() {
+    private SpawnedProcess started() {
         synchronized (this) {
             if (process == null) throw new FailedPreconditionException("exec " + id + " has not been started");
             return process;
@@ -267,8 +315,8 @@ public final class ExecSession {
      * the client instead, as Docker does.
      */
     public OutputStream stdin() {
-        Process p = started();
-        if (!spec.tty()) return p.getOutputStream();
+        started();
+        if (!spec.tty()) return stdinPipe;
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -292,8 +340,8 @@ public final class ExecSession {
 
     /** stdout, or with a tty everything the terminal prints. */
     public InputStream stdout() {
-        Process p = started();
-        return spec.tty() ? ttyOut : p.getInputStream();
+        started();
+        return spec.tty() ? ttyOut : stdoutPipe;
     }
 
     /**
@@ -302,9 +350,9 @@ public final class ExecSession {
      * Docker shows as the exec's start failure instead.
      */
     public InputStream stderr() {
-        Process p = started();
+        SpawnedProcess p = started();
         if (spec.tty()) return InputStream.nullInputStream();
-        InputStream err = p.getErrorStream();
+        InputStream err = stderrPipe;
         return new java.io.FilterInputStream(err) {
             private boolean open;
 
@@ -336,6 +384,17 @@ public final class ExecSession {
         ttyOut.discard();
     }
 
+    /**
+     * Nobody will read the output (a detached start, `docker exec -d`): it is read and dropped, as Docker drops a
+     * detached exec's output, instead of leaving the process blocked once its pipe is full.
+     */
+    public void discardOutput() {
+        started();
+        ttyOut.discard();
+        if (stdoutPipe != null) stdoutPipe.close();
+        if (stderrPipe != null) stderrPipe.close();
+    }
+
     /** Whether the client detached (or ended its terminal input) rather than waiting for the process to end. */
     public boolean detached() {
         return detached;
@@ -343,7 +402,7 @@ public final class ExecSession {
 
     /** Blocks until the process ends and returns its exit code. */
     public int waitFor() {
-        Process p = started();
+        SpawnedProcess p = started();
         try {
             p.waitFor();
             synchronized (this) {
@@ -358,8 +417,8 @@ public final class ExecSession {
 
     /** Waits up to {@code timeout} for the process to end; true when it has (its exit code is then recorded). */
     public boolean waitFor(java.time.Duration timeout) throws InterruptedException {
-        Process p = started();
-        if (!p.waitFor(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) return false;
+        SpawnedProcess p = started();
+        if (p.waitFor(timeout).isEmpty()) return false;
         synchronized (this) {
             while (exitCode == null) wait();
         }
@@ -373,7 +432,7 @@ public final class ExecSession {
     public void kill() {
         int pid = pid();
         if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        Process p;
+        SpawnedProcess p;
         synchronized (this) {
             p = process;
         }

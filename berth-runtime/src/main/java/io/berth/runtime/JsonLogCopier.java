@@ -43,7 +43,8 @@ final class JsonLogCopier {
     private static final int BATCH = 1024 * 1024;
     /** conmon's records hold at most one read of 8 KiB; a longer one is no record of its. */
     private static final long MAX_RECORD = 64 * 1024;
-    private static final long IDLE_MS = 20;
+    /** How long an idle copier sleeps between looks at the spool; a {@link #drain} does not wait for it. */
+    static final Duration IDLE = Duration.ofMillis(20);
     private static final long RETRY_MS = 1000;
     private static final byte[] REOPEN = "2 0 0\n".getBytes(StandardCharsets.US_ASCII);
     /**
@@ -60,6 +61,7 @@ final class JsonLogCopier {
     private final LogFiles json;
     private final LogSettings settings;
     private final BooleanSupplier conmonAlive;
+    private final Duration idle;
 
     private final LogTimeParser times = new LogTimeParser(true);
     private final JsonLogLines.TimeFormat timeFormat = new JsonLogLines.TimeFormat();
@@ -84,6 +86,8 @@ final class JsonLogCopier {
     private Thread thread;
     private volatile boolean stopping;
     private long passes;
+    /** Guarded by this: the pass count a {@link #drain} waits for; the thread runs passes back to back until then. */
+    private long wantedPasses;
     private boolean failing;
     /** This copier asked conmon to reopen since .1 was last finished. */
     private boolean askedReopen;
@@ -91,6 +95,11 @@ final class JsonLogCopier {
     private long orphanSince;
 
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive) {
+        this(paths, json, settings, conmonAlive, IDLE);
+    }
+
+    JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive, Duration idle) {
+        this.idle = idle;
         this.spool = paths.spoolFile();
         this.spoolOld = spool.resolveSibling(spool.getFileName() + ".1");
         this.checkpointFile = paths.spoolCheckpoint();
@@ -114,6 +123,9 @@ final class JsonLogCopier {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             long target = passes + 2; // the pass under way may have started before the call
+            // the thread runs the passes back to back: one unpark only ends one idle sleep, and the second pass
+            // then waited for the idle interval (20 ms on every container's exit, on `docker run`'s path)
+            wantedPasses = Math.max(wantedPasses, target);
             LockSupport.unpark(thread);
             while (passes < target) {
                 long left = deadline - System.nanoTime();
@@ -174,11 +186,13 @@ final class JsonLogCopier {
                     LockSupport.parkNanos(Duration.ofMillis(RETRY_MS).toNanos());
                     continue;
                 }
+                boolean wanted;
                 synchronized (this) {
                     passes++;
                     notifyAll();
+                    wanted = passes < wantedPasses;
                 }
-                if (!progressed) LockSupport.parkNanos(Duration.ofMillis(IDLE_MS).toNanos());
+                if (!progressed && !wanted) LockSupport.parkNanos(idle.toNanos());
             }
         } finally {
             closeOut();

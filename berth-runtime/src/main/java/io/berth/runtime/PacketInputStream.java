@@ -7,7 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /** An InputStream fed chunk by chunk from another thread (the attach socket pump); an empty chunk marks EOF. */
 final class PacketInputStream extends InputStream {
     private static final byte[] EOF = new byte[0];
-    private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<byte[]> chunks;
     private byte[] current;
     private int pos;
     private boolean ended;
@@ -15,19 +15,43 @@ final class PacketInputStream extends InputStream {
     /** Set when the reader has gone for good: what comes later is dropped instead of kept for nobody. */
     private volatile boolean discarding;
 
+    /** Unbounded: {@link #offer} never blocks. */
+    PacketInputStream() {
+        this.chunks = new LinkedBlockingQueue<>();
+    }
+
+    /**
+     * At most {@code capacity} chunks waiting (and one place more for the end): {@link #put} blocks while it is
+     * full, so a pump that feeds it from a pipe leaves the writer blocked on a full pipe, as a pipe read directly
+     * would.
+     */
+    PacketInputStream(int capacity) {
+        this.chunks = new LinkedBlockingQueue<>(capacity + 1);
+    }
+
     void offer(byte[] data) {
         if (data.length > 0 && !discarding) chunks.add(data);
+    }
+
+    /** As {@link #offer}, waiting for room when the stream is bounded. */
+    void put(byte[] data) throws InterruptedException {
+        if (data.length > 0 && !discarding) chunks.put(data);
     }
 
     /** Ends the stream for its reader now, whatever was still to come, and drops everything offered later. */
     void discard() {
         discarding = true;
-        chunks.clear();
-        chunks.add(EOF);
+        do {
+            chunks.clear();
+        } while (!chunks.offer(EOF)); // a bounded stream's pump may have filled it again meanwhile
     }
 
     void end() {
-        chunks.add(EOF);
+        try {
+            chunks.put(EOF);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -80,6 +104,7 @@ final class PacketInputStream extends InputStream {
     @Override
     public void close() {
         ended = true;
+        discarding = true; // a pump blocked on a full stream goes on, dropping what it reads
         chunks.clear();
     }
 }

@@ -38,6 +38,20 @@ final class SpawnedProcess {
         }
     }
 
+    /** Completes with the exit code when the child has been reaped. */
+    CompletableFuture<Integer> onExit() {
+        return exitCode.copy();
+    }
+
+    /** Waits for the child to end; its exit code. */
+    int waitFor() throws InterruptedException {
+        try {
+            return exitCode.get();
+        } catch (ExecutionException e) {
+            throw new SystemFailureException("waiting for process " + pid, e.getCause());
+        }
+    }
+
     /** The exit code if the child has ended, else empty. Never blocks. */
     OptionalInt poll() {
         return exitCode.isDone() ? OptionalInt.of(exitCode.join()) : OptionalInt.empty();

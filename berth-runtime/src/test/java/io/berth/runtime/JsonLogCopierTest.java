@@ -65,6 +65,31 @@ class JsonLogCopierTest {
         assertThat(logs(p, files)).containsExactly("hello\n", "par", "tial\n", "<more>\n");
     }
 
+    /**
+     * A drain (every exit of a json-file container waits for one) runs its passes back to back: it used to wake
+     * the idle copier once and then wait out the idle sleep before the second pass.
+     */
+    @Test
+    void aDrainDoesNotWaitForTheIdleSleep() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(1, "stdout", 'F', "hello"));
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false, Duration.ofSeconds(30));
+        c.start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                // the common case at an exit: the copier has copied everything already and sleeps
+                if (i == 1) spool(p, record(2, "stdout", 'F', "line"));
+                long t0 = System.nanoTime();
+                assertThat(c.drain(Duration.ofSeconds(20))).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+            }
+        } finally {
+            c.stop();
+        }
+        assertThat(logs(p, files)).containsExactly("hello\n", "line\n");
+    }
+
     @Test
     void aKillBetweenTheWriteAndTheCheckpointNeitherLosesNorDoublesAndATornLineIsCut() throws Exception {
         ContainerPaths p = paths();

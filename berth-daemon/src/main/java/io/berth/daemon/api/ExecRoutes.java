@@ -67,6 +67,7 @@ public final class ExecRoutes {
         if (session.inspect().started()) throw new ConflictException("exec " + session.id() + " has already been started");
         containers.execStart(session.id());
         if (detach) {
+            session.discardOutput();
             rs.empty(200);
             return;
         }
