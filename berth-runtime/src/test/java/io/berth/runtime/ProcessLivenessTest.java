@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 class ProcessLivenessTest {
     @Test
     void aZombieHasEndedThoughTheJdkStillSeesIt() throws Exception {
-        // `true` ends at once; its parent becomes `sleep`, which never waits, so it stays a zombie while sleep runs
-        Process parent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 20").start();
+        // the child outlives the shell (which could otherwise reap it before its exec, as dash does under load); its
+        // parent becomes `sleep`, which never waits, so once it ends it stays a zombie while sleep runs
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; exec sleep 20").start();
         try {
             int zombie;
             try (var out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII))) {
