@@ -44,7 +44,7 @@ final class ContainerRecovery {
                     || status == ContainerState.Status.DEAD) {
                 steps.tearDown(c);
             }
-            if (status == ContainerState.Status.REMOVING) {
+            if (status == ContainerState.Status.REMOVING || removedAtStart(c)) {
                 remover.removeInBackground(e);
             } else if (c.state().isRunning()) {
                 long run = e.nextRun();
@@ -65,6 +65,17 @@ final class ContainerRecovery {
                 });
             }
         }
+    }
+
+    /**
+     * An AutoRemove container that is not running and will not be restarted: its removal was due (berthd was killed
+     * between the exit and the removal) or, made and never started, it would otherwise stay for good. dockerd
+     * removes both at its start, as containers that outlived it are removed only once they have ended.
+     */
+    private static boolean removedAtStart(Container c) {
+        ContainerState.Status status = c.state().status();
+        return c.spec().lifecycle().autoRemove() && (status == ContainerState.Status.CREATED
+                || status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD);
     }
 
     /**

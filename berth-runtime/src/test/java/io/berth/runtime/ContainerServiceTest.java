@@ -436,6 +436,37 @@ class ContainerServiceTest {
     }
 
     @Test
+    void anAutoRemoveContainerThatEndedOrNeverStartedIsRemovedAtTheNextStart() throws Exception {
+        RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data5")).withRunRoot(base.resolve("run5"));
+        ContainerService first = new ContainerService(s2, ContainerEvents.NONE);
+        Container created = first.create(spec("true").toBuilder().autoRemove(true).build());
+        // an ended --rm container whose removal berthd did not get to: recorded exited, AutoRemove in its document
+        Container ended = first.create(spec("true"));
+        first.start(ended.id());
+        first.waitForExit(ended.id(), "not-running");
+        Container kept = first.create(spec("true"));
+        first.close();
+        Path state = ended.paths().stateFile();
+        String doc = Files.readString(state);
+        String autoRemove = doc.replaceAll("\"autoRemove\"\\s*:\\s*false", "\"autoRemove\" : true");
+        assertThat(autoRemove).isNotEqualTo(doc);
+        Files.writeString(state, autoRemove);
+
+        ContainerService second = new ContainerService(s2, ContainerEvents.NONE);
+        try {
+            second.recover();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (second.list().size() > 1 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(second.list()).extracting(Container::id).as("only the container without AutoRemove").containsExactly(kept.id());
+            assertThat(created.paths().dir()).doesNotExist();
+            assertThat(ended.paths().dir()).doesNotExist();
+        } finally {
+            second.remove(kept.id(), true);
+            second.close();
+        }
+    }
+
+    @Test
     void logsFollowTailAndStreams() throws Exception {
         Container c = service.create(spec("sh", "-c", "echo one; echo two >&2; sleep 0.5; printf three"));
         service.start(c.id());
