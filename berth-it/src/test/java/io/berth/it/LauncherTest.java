@@ -91,7 +91,8 @@ class LauncherTest {
     /**
      * ./berthd's cost is part of berthd's start (issue 13): besides readlink, dirname and the build check's find, it
      * runs only stat and md5sum (the name of its jar copy) before java; and java gets the heap options that give
-     * memory back after work (a full periodic collection, 1 MB regions, the C heap trimmed).
+     * memory back after work (a full periodic collection, 1 MB regions, the C heap trimmed, the JIT's thresholds x3)
+     * and one malloc arena in its environment (docs/decisions.md, "berthd's memory").
      */
     @Test
     void theDaemonLauncherRunsOnlyStatAndMd5sumBeforeJavaAndGivesItTheHeapOptions() throws Exception {
@@ -114,7 +115,8 @@ class LauncherTest {
                     .containsExactlyInAnyOrder("berthd", "bash", "readlink", "dirname", "find", "md5sum", "stat", "java")
                     .endsWith("java");
             assertThat(java).contains("\"-XX:+UseG1GC\"", "\"-XX:G1PeriodicGCInterval=5000\"", "\"-XX:-G1PeriodicGCInvokesConcurrent\"",
-                    "\"-XX:TrimNativeHeapInterval=5000\"", "\"-Xmx512m\"");
+                    "\"-XX:TrimNativeHeapInterval=5000\"", "\"-Xmx512m\"", "\"-XX:CompileThresholdScaling=3\"",
+                    "\"MALLOC_ARENA_MAX=1\"");
         } finally {
             Files.deleteIfExists(trace);
         }

@@ -45,6 +45,8 @@ final class JsonLogCopier {
     private static final long MAX_RECORD = 64 * 1024;
     /** How long an idle copier sleeps between looks at the spool; a {@link #drain} does not wait for it. */
     static final Duration IDLE = Duration.ofMillis(20);
+    /** The buffers batches are converted into, shared by all copiers. */
+    static final LogBatches BATCHES = new LogBatches(BATCH + JsonLogLines.maxLength(MAX_RECORD), LogBatches.SPARES);
     private static final long RETRY_MS = 1000;
     private static final byte[] REOPEN = "2 0 0\n".getBytes(StandardCharsets.US_ASCII);
     /**
@@ -71,6 +73,7 @@ final class JsonLogCopier {
     private final MemorySegment stdoutSuffix = MemorySegment.ofArray(new byte[JsonLogLines.MAX_SUFFIX]);
     private final MemorySegment stderrSuffix = MemorySegment.ofArray(new byte[JsonLogLines.MAX_SUFFIX]);
     private int suffixLength;
+    /** Lent by {@link #BATCHES} while {@link #copy} converts, else null. */
     private MemorySegment batch;
     private long batchFill;
 
@@ -165,8 +168,7 @@ final class JsonLogCopier {
     }
 
     private void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            batch = arena.allocate(BATCH + JsonLogLines.maxLength(MAX_RECORD));
+        try {
             boolean resumed = false;
             while (!stopping) {
                 boolean progressed = false;
@@ -371,18 +373,26 @@ final class JsonLogCopier {
     private boolean copy(Path file) throws IOException {
         boolean any = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (!stopping) {
-                long size = ch.size();
-                if (off >= size) break;
-                long len = Math.min(WINDOW, size - off);
-                long used;
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, off, len, arena);
-                    windowStart = off;
-                    used = convert(seg, len);
+            if (off >= ch.size()) return false;
+            batch = BATCHES.borrow(); // only while there is something to convert: most copiers wait most of the time
+            try {
+                while (!stopping) {
+                    long size = ch.size();
+                    if (off >= size) break;
+                    long len = Math.min(WINDOW, size - off);
+                    long used;
+                    try (Arena arena = Arena.ofConfined()) {
+                        MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, off, len, arena);
+                        windowStart = off;
+                        used = convert(seg, len);
+                    }
+                    if (used == 0) break; // a record still being written
+                    any = true;
                 }
-                if (used == 0) break; // a record still being written
-                any = true;
+            } finally {
+                BATCHES.giveBack(batch);
+                batch = null;
+                batchFill = 0; // convert flushed it, or failed: then the next try converts again from the checkpoint
             }
         } catch (NoSuchFileException e) {
             return any;

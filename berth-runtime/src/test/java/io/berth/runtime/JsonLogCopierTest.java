@@ -24,7 +24,11 @@ class JsonLogCopierTest {
     Path root;
 
     private ContainerPaths paths() throws IOException {
-        ContainerPaths p = new ContainerPaths(root.resolve("data/abc"), root.resolve("run/abc"));
+        return paths("abc");
+    }
+
+    private ContainerPaths paths(String id) throws IOException {
+        ContainerPaths p = new ContainerPaths(root.resolve("data/" + id), root.resolve("run/" + id));
         Files.createDirectories(p.dir());
         Files.createDirectories(p.runDir());
         Files.createDirectories(p.bundleDir());
@@ -88,6 +92,29 @@ class JsonLogCopierTest {
             c.stop();
         }
         assertThat(logs(p, files)).containsExactly("hello\n", "line\n");
+    }
+
+    @Test
+    void copiersWithNothingToCopyHoldNoConversionBuffer() throws Exception {
+        // each buffer is ~1.4 MB of native memory: 50 running containers must not hold 50 of them
+        List<JsonLogCopier> copiers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                ContainerPaths p = paths("c" + i);
+                spool(p, record(i, "stdout", 'F', "line" + i));
+                JsonLogCopier c = new JsonLogCopier(p, new LogFiles(p.jsonLogFile(), new LogFiles.Lock()),
+                        LogSettings.JSON_FILE, () -> false);
+                copiers.add(c);
+                c.start();
+            }
+            for (JsonLogCopier c : copiers) assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(JsonLogCopier.BATCHES.allocated()).isLessThanOrEqualTo(LogBatches.SPARES);
+            for (int i = 0; i < 20; i++) {
+                assertThat(Files.readString(paths("c" + i).jsonLogFile())).contains("\"log\":\"line" + i + "\\n\"");
+            }
+        } finally {
+            copiers.forEach(JsonLogCopier::stop);
+        }
     }
 
     @Test
