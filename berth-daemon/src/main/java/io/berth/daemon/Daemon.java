@@ -165,7 +165,12 @@ public final class Daemon implements AutoCloseable {
                          java.util.Optional<io.berth.network.runtime.NetworkCatalog.NetworkFacts> defaultBridge) {}
 
     private static Wired wire(DaemonOptions options) throws IOException {
-        StoreServices store = StoreServices.open(options.dataRoot().resolve("store"));
+        // The first FFM binding of the JVM (~0.1-0.25 s; the networks' host-wide claims take a flock first) and the
+        // content store (its index, a JVM-cold Jackson) on threads of their own, while the networks are opened and the
+        // containers recovered on this one: nothing before the routes reads the store.
+        Thread.ofPlatform().daemon().name("berthd-link-ffm").start(io.berth.linux.Flock::link);
+        var storeOpening = new java.util.concurrent.FutureTask<>(() -> StoreServices.open(options.dataRoot().resolve("store")));
+        Thread.ofPlatform().daemon().name("berthd-open-store").start(storeOpening);
         EventBus events = new EventBus();
         RuntimeSettings settings = RuntimeSettings.defaults(options.dataRoot())
                 .withRunRoot(options.execRoot())
@@ -227,6 +232,7 @@ public final class Daemon implements AutoCloseable {
             if (LocalOptions.parse(v.options()).isTmpfs()) containers.tmpfsVolumes().releaseIfUnused(v.name(), volumeStore.mountpoint(v.name()));
         }
 
+        StoreServices store = opened(storeOpening);
         Router router = new Router();
         // An image prune also sweeps what failed or killed operations left, which no image record referenced.
         ImageService imageService = new ImageService(store.images(),
@@ -297,6 +303,19 @@ public final class Daemon implements AutoCloseable {
 
         return new Wired(router, containers, networkSteps, registry,
                 containerNetworks.catalog().find(io.berth.runtime.NetworkSpec.DEFAULT_BRIDGE));
+    }
+
+    private static StoreServices opened(java.util.concurrent.FutureTask<StoreServices> opening) throws IOException {
+        try {
+            return opening.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the store opened", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException("opening the store failed", e.getCause());
+        }
     }
 
     /** The TCP listeners' TLS, read before anything starts: a missing or unreadable file refuses the start. */

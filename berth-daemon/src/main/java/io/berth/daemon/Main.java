@@ -15,14 +15,13 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         // berth-linux's struct layouts are per architecture: on one it does not know, calls would corrupt memory (and
-        // FFM's linker, bound early below, aborts the JVM on an architecture it does not have)
+        // FFM's linker, which the wiring binds, aborts the JVM on an architecture it does not have)
         var unavailable = LinuxArch.unavailabilityCause();
         if (unavailable.isPresent()) {
             System.err.println("berthd: " + unavailable.get());
             System.exit(1);
             return;
         }
-        DataRootLock.prepare();
         configureLogging();
         DaemonOptions options;
         try {

@@ -33,6 +33,30 @@ class DaemonStartupTest {
 
     @Test
     void aSecondDaemonOnTheSameDataRootIsRefusedAndTheFirstKeepsServing() throws Exception {
+        // The lock is an fcntl lock (the JDK's FileLock), which the process loses if it closes any descriptor of the
+        // file: after requests that read the data root, berthd still has the one descriptor it locked, and the lock.
+        daemon.docker("run", "--rm", "--network", "none", "busybox", "true").orFail();
+        for (String[] request : List.of(new String[] {"info"}, new String[] {"system", "df", "-v"},
+                new String[] {"ps", "-a"}, new String[] {"image", "prune", "-f"}, new String[] {"volume", "ls"})) {
+            daemon.docker(request).orFail();
+        }
+        Path lockFile = daemon.dataRoot.resolve("berthd.lock");
+        List<Path> descriptors = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(daemon.pid()), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(lockFile)) descriptors.add(fd);
+                } catch (java.io.IOException gone) {
+                    // a descriptor closed while listed
+                }
+            }
+        }
+        assertThat(descriptors).as("berthd's descriptors of " + lockFile).hasSize(1);
+        // /proc/locks: "N: POSIX  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF"
+        long inode = (Long) Files.getAttribute(lockFile, "unix:ino");
+        assertThat(Files.readAllLines(Path.of("/proc/locks"))).as("berthd's lock on " + lockFile)
+                .anyMatch(l -> l.matches("\\d+: POSIX +ADVISORY +WRITE " + daemon.pid() + " [0-9a-f]+:[0-9a-f]+:" + inode + " .*"));
+
         Path root = Files.createDirectory(scratch.resolve("second"));
         BerthdProcess second = new BerthdProcess(root, daemon.dataRoot);
         try {
