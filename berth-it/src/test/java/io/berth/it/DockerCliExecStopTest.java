@@ -77,6 +77,27 @@ class DockerCliExecStopTest {
     }
 
     @Test
+    void anExecWhoseClientWentAwayRunsToItsEnd() throws Exception {
+        daemon.docker("run", "-d", "--name", "ex-gone", "busybox", "sleep", "600").orFail();
+        // the client reads a little, then dies: the process must not stay blocked on the output nobody reads
+        ProcessBuilder exec = new ProcessBuilder("/usr/local/bin/docker", "exec", "ex-gone", "sh", "-c",
+                "head -c 4000000 /dev/zero; head -c 4000000 /dev/zero >&2; touch /tmp/done")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        exec.environment().put("DOCKER_HOST", daemon.host());
+        Process client = exec.start();
+        try (var out = client.getInputStream()) {
+            assertThat(out.readNBytes(1024)).hasSize(1024);
+            client.destroyForcibly().waitFor();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (daemon.docker("exec", "ex-gone", "test", "-e", "/tmp/done").exitCode() != 0) {
+            assertThat(System.nanoTime()).as("the exec whose client went away ended").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        daemon.docker("rm", "-f", "ex-gone").orFail();
+    }
+
+    @Test
     void waitReturnsWhenARestartAlwaysContainerStops() throws Exception {
         daemon.docker("run", "-d", "--name", "wait-always", "--restart", "always", "busybox", "sh", "-c", "sleep 1; exit 3").orFail();
         long start = System.nanoTime();

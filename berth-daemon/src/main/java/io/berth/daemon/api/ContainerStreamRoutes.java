@@ -234,6 +234,16 @@ public final class ContainerStreamRoutes {
      */
     static boolean pipe(InputStream client, StreamFraming framing, boolean withStdin, OutputStream stdin,
                         InputStream stdout, InputStream stderr, Runnable detach) throws InterruptedException {
+        return pipe(client, framing, withStdin, stdin, stdout, stderr, detach, false);
+    }
+
+    /**
+     * As above; with {@code drainWhenGone} an output whose client went away is read on to its end and dropped, so
+     * that a process nobody reads any more is not left blocked on a full pipe (an exec's own pipes; a container's
+     * attach streams are conmon's to drop).
+     */
+    static boolean pipe(InputStream client, StreamFraming framing, boolean withStdin, OutputStream stdin,
+                        InputStream stdout, InputStream stderr, Runnable detach, boolean drainWhenGone) throws InterruptedException {
         AtomicBoolean detached = new AtomicBoolean();
         if (withStdin) {
             // Not interrupted when the outputs end: interrupting a read on the socket channel would close the
@@ -252,8 +262,8 @@ public final class ContainerStreamRoutes {
                 }
             });
         }
-        Thread out = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDOUT, stdout));
-        Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr));
+        Thread out = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDOUT, stdout, drainWhenGone));
+        Thread err = Thread.ofVirtual().start(() -> pumpQuietly(framing, StreamFraming.STDERR, stderr, drainWhenGone));
         out.join();
         err.join();
         return detached.get();
@@ -267,11 +277,17 @@ public final class ContainerStreamRoutes {
         }
     }
 
-    private static void pumpQuietly(StreamFraming framing, int stream, InputStream in) {
+    private static void pumpQuietly(StreamFraming framing, int stream, InputStream in, boolean drainWhenGone) {
         try {
             framing.pump(stream, in);
-        } catch (IOException ignored) {
-            // the client disconnected; the process keeps running, as with Docker
+        } catch (IOException gone) {
+            // the client disconnected; the process keeps running, as with Docker, its output dropped
+            if (!drainWhenGone) return;
+            try {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // the output ended
+            }
         }
     }
 

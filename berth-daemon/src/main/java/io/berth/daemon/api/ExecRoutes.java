@@ -81,8 +81,10 @@ public final class ExecRoutes {
         // as in Docker the detach keys are watched for when the exec was created with a terminal
         InputStream client = session.spec().tty()
                 ? DetachKeys.parse(session.spec().detachKeys(), EXEC_KEYS_ERROR).watch(conn.in()) : conn.in();
+        // a client that goes away leaves the process running with its output dropped, as dockerd does: never blocked
+        // on a pipe nobody reads, and this request ends with it
         boolean detached = ContainerStreamRoutes.pipe(client, framing, session.spec().attachStdin(), session.stdin(),
-                session.stdout(), session.stderr(), session::detach);
+                session.stdout(), session.stderr(), session::detach, true);
         // the process runs on; its exit is for exec inspect
         if (detached || session.detached()) return;
         // The client asks for the exit code as soon as the stream ends: it must be recorded by then.
