@@ -41,7 +41,10 @@ class ContainerNeighbourTcpTest {
                 Path dir = daemon.execRoot.resolve("prewired");
                 if (Files.isDirectory(dir)) {
                     try (Stream<Path> s = Files.list(dir)) {
-                        prewired = s.map(p -> p.resolve("netns")).filter(p -> routes("--net=" + p).stream().anyMatch(l -> l.contains("proto kernel")))
+                        // netavark's routes come before NeighbourTcp's change of them, and the namespace is ready
+                        // (can be taken) only after both: wait for the change, not for the first route
+                        prewired = s.map(p -> p.resolve("netns")).filter(p -> routes("--net=" + p).stream()
+                                        .anyMatch(l -> l.contains("proto kernel") && l.contains("congctl cubic") == bbr))
                                 .findFirst().orElse(null);
                     }
                 }
