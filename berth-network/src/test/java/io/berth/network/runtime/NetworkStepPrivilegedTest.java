@@ -467,19 +467,14 @@ class NetworkStepPrivilegedTest {
     }
 
     private String nsLinks(Container c) throws Exception {
-        return sh("nsenter", "--net=" + Netns.path(execRoot, c.id()), "ip", "link");
+        return NetnsShell.links(Netns.path(execRoot, c.id()));
     }
 
     private String inNs(Container c, String... busybox) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + Netns.path(execRoot, c.id()), "busybox"));
-        cmd.addAll(List.of(busybox));
-        return sh(cmd.toArray(String[]::new));
+        return NetnsShell.busybox(Netns.path(execRoot, c.id()), busybox);
     }
 
     private static String sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(30, TimeUnit.SECONDS);
-        return out;
+        return NetnsShell.run(cmd);
     }
 }
