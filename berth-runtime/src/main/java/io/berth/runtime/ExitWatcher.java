@@ -5,7 +5,6 @@ import io.berth.oci.errors.SystemFailureException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ExitWatcher implements AutoCloseable {
     private static final long INOTIFY_TOKEN = 0;
     private static final long WAKE_TOKEN = 1;
-    private static final int IN_IGNORED = 0x8000;
-    private static final int IN_Q_OVERFLOW = 0x4000;
 
     private final int epollFd;
     private final int inotifyFd;
@@ -174,33 +171,24 @@ final class ExitWatcher implements AutoCloseable {
 
     private void drainInotify(MemorySegment buf) throws ErrnoException {
         List<Watch> toFire = new ArrayList<>();
-        int n;
-        while ((n = LinuxCalls.readNonBlocking(inotifyFd, buf)) > 0) {
-            long off = 0;
-            while (off + 16 <= n) {
-                int wd = buf.get(ValueLayout.JAVA_INT, off);
-                int mask = buf.get(ValueLayout.JAVA_INT, off + 4);
-                int len = buf.get(ValueLayout.JAVA_INT, off + 12);
-                String name = len > 0 ? buf.getString(off + 16) : "";
-                off += 16 + len;
-                synchronized (this) {
-                    if ((mask & IN_Q_OVERFLOW) != 0) {
-                        // events were lost: look at every watched exit file instead
-                        for (Watch w : byWatchDescriptor.values()) if (Files.exists(w.exitFile)) toFire.add(w);
-                        continue;
-                    }
-                    Watch w = byWatchDescriptor.get(wd);
-                    if (w == null) continue;
-                    if ((mask & IN_IGNORED) != 0) {
-                        // the directory went away (container removed); the pidfd, if any, still watches conmon
-                        byWatchDescriptor.remove(wd);
-                        w.watchDescriptor = -1;
-                    } else if (name.equals(w.exitFile.getFileName().toString())) {
-                        toFire.add(w);
-                    }
+        InotifyEvents.drain(inotifyFd, buf, (wd, mask, name) -> {
+            synchronized (this) {
+                if ((mask & InotifyEvents.IN_Q_OVERFLOW) != 0) {
+                    // events were lost: look at every watched exit file instead
+                    for (Watch w : byWatchDescriptor.values()) if (Files.exists(w.exitFile)) toFire.add(w);
+                    return;
+                }
+                Watch w = byWatchDescriptor.get(wd);
+                if (w == null) return;
+                if ((mask & InotifyEvents.IN_IGNORED) != 0) {
+                    // the directory went away (container removed); the pidfd, if any, still watches conmon
+                    byWatchDescriptor.remove(wd);
+                    w.watchDescriptor = -1;
+                } else if (name.equals(w.exitFile.getFileName().toString())) {
+                    toFire.add(w);
                 }
             }
-        }
+        });
         for (Watch w : toFire) w.fire();
     }
 

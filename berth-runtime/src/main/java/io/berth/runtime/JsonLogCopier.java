@@ -43,8 +43,17 @@ final class JsonLogCopier {
     private static final int BATCH = 1024 * 1024;
     /** conmon's records hold at most one read of 8 KiB; a longer one is no record of its. */
     private static final long MAX_RECORD = 64 * 1024;
-    /** How long an idle copier sleeps between looks at the spool; a {@link #drain} does not wait for it. */
+    /**
+     * How long a copier that has caught up sleeps between looks at the spool when it cannot have the {@link SpoolWatcher}
+     * wake it; a {@link #drain} does not wait for it.
+     */
     static final Duration IDLE = Duration.ofMillis(20);
+    /**
+     * How long it sleeps when the watcher wakes it at conmon's next write: a last resort, since every write and every
+     * lost event wakes it. Only a reopen request a killed berthd never sent is announced by no write; a copier waiting
+     * to send it ({@link #askReopenIfNeverAsked}) looks again after {@link #REOPEN_WAIT_NANOS}.
+     */
+    static final Duration WATCHED_IDLE = Duration.ofSeconds(30);
     /** The buffers batches are converted into, shared by all copiers. */
     static final LogBatches BATCHES = new LogBatches(BATCH + JsonLogLines.maxLength(MAX_RECORD), LogBatches.SPARES);
     private static final long RETRY_MS = 1000;
@@ -63,7 +72,9 @@ final class JsonLogCopier {
     private final LogFiles json;
     private final LogSettings settings;
     private final BooleanSupplier conmonAlive;
+    private final SpoolWatcher watcher;
     private final Duration idle;
+    private final Duration watchedIdle;
 
     private final LogTimeParser times = new LogTimeParser(true);
     private final JsonLogLines.TimeFormat timeFormat = new JsonLogLines.TimeFormat();
@@ -98,11 +109,19 @@ final class JsonLogCopier {
     private long orphanSince;
 
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive) {
-        this(paths, json, settings, conmonAlive, IDLE);
+        this(paths, json, settings, conmonAlive, SpoolWatcher.shared(), IDLE, WATCHED_IDLE);
     }
 
+    /** With {@code idle} for both sleeps (tests). */
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive, Duration idle) {
+        this(paths, json, settings, conmonAlive, SpoolWatcher.shared(), idle, idle);
+    }
+
+    JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive,
+                  SpoolWatcher watcher, Duration idle, Duration watchedIdle) {
+        this.watcher = watcher;
         this.idle = idle;
+        this.watchedIdle = watchedIdle;
         this.spool = paths.spoolFile();
         this.spoolOld = spool.resolveSibling(spool.getFileName() + ".1");
         this.checkpointFile = paths.spoolCheckpoint();
@@ -144,6 +163,11 @@ final class JsonLogCopier {
         }
     }
 
+    /** The passes made so far (a pass looks at the spool files and copies what they hold). */
+    synchronized long passes() {
+        return passes;
+    }
+
     /** Stops the thread; what it has not copied stays in the spool for the next copier. */
     void stop() {
         stopping = true;
@@ -168,8 +192,10 @@ final class JsonLogCopier {
     }
 
     private void run() {
+        int watch = -1; // the watch armed last, spent or not
         try {
             boolean resumed = false;
+            boolean armed = false; // since this copier last slept
             while (!stopping) {
                 boolean progressed = false;
                 try {
@@ -194,9 +220,21 @@ final class JsonLogCopier {
                     notifyAll();
                     wanted = passes < wantedPasses;
                 }
-                if (!progressed && !wanted) LockSupport.parkNanos(idle.toNanos());
+                if (progressed || wanted) {
+                    armed = false; // the write that came may have spent the watch
+                    continue;
+                }
+                if (!armed) {
+                    watch = watcher.arm(spool.getParent(), Thread.currentThread());
+                    armed = watch >= 0;
+                    if (armed) continue; // one more pass: what conmon wrote before the watch was in place
+                }
+                LockSupport.parkNanos(!armed ? idle.toNanos()
+                        : orphanSince != 0 ? Math.min(REOPEN_WAIT_NANOS, watchedIdle.toNanos()) : watchedIdle.toNanos());
+                armed = false;
             }
         } finally {
+            watcher.disarm(watch, Thread.currentThread());
             closeOut();
             synchronized (this) {
                 notifyAll();

@@ -44,7 +44,10 @@ final class LinuxCalls {
     static final int EAGAIN = 11;
     static final int ECHILD = 10;
     static final int WNOHANG = 1;
+    static final int IN_MODIFY = 0x2;
     static final int IN_CLOSE_WRITE = 0x8;
+    static final int IN_CREATE = 0x100;
+    static final int IN_ONESHOT = 0x80000000;
     static final int IN_MOVED_TO = 0x80;
     static final int IN_ONLYDIR = 0x01000000;
     private static final int IN_NONBLOCK = 0x800;

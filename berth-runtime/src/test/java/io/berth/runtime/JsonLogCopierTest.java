@@ -70,6 +70,45 @@ class JsonLogCopierTest {
     }
 
     /**
+     * A copier that has caught up sleeps until conmon writes again: it used to look at the spool every 20 ms, and 50
+     * idle containers cost berthd about a tenth of a core. Its looks are an hour apart here, so only the watch can
+     * have woken it; and the watch goes with the copier.
+     */
+    @Test
+    void anIdleCopierIsWokenByConmonsNextWriteAndLooksNoMore() throws Exception {
+        ContainerPaths p = paths();
+        LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
+        spool(p, record(1, "stdout", 'F', "first"));
+        SpoolWatcher watcher = SpoolWatcher.open();
+        Duration hour = Duration.ofHours(1);
+        JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false, watcher, hour, hour);
+        c.start();
+        try {
+            assertThat(c.drain(Duration.ofSeconds(10))).isTrue();
+            awaitTrue(() -> watcher.armed() == 1);
+            long passes = c.passes();
+            Thread.sleep(500);
+            assertThat(c.passes()).isEqualTo(passes);
+
+            spool(p, record(2, "stdout", 'F', "second"));
+            awaitTrue(() -> logs(p, files).size() == 2);
+            assertThat(logs(p, files)).containsExactly("first\n", "second\n");
+            awaitTrue(() -> watcher.armed() == 1); // armed again once caught up
+        } finally {
+            c.stop();
+        }
+        assertThat(watcher.armed()).isZero();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
      * A drain (every exit of a json-file container waits for one) runs its passes back to back: it used to wake
      * the idle copier once and then wait out the idle sleep before the second pass.
      */
