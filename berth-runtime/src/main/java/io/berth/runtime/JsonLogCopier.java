@@ -44,8 +44,8 @@ final class JsonLogCopier {
     /** conmon's records hold at most one read of 8 KiB; a longer one is no record of its. */
     private static final long MAX_RECORD = 64 * 1024;
     /**
-     * How long a copier that has caught up sleeps between looks at the spool when it cannot have the {@link SpoolWatcher}
-     * wake it; a {@link #drain} does not wait for it.
+     * How long a copier that has caught up sleeps between looks at the spool when it cannot have the
+     * {@link LogDirectoryWatcher} wake it; a {@link #drain} does not wait for it.
      */
     static final Duration IDLE = Duration.ofMillis(20);
     /**
@@ -72,7 +72,7 @@ final class JsonLogCopier {
     private final LogFiles json;
     private final LogSettings settings;
     private final BooleanSupplier conmonAlive;
-    private final SpoolWatcher watcher;
+    private final LogDirectoryWatcher watcher;
     private final Duration idle;
     private final Duration watchedIdle;
 
@@ -109,16 +109,16 @@ final class JsonLogCopier {
     private long orphanSince;
 
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive) {
-        this(paths, json, settings, conmonAlive, SpoolWatcher.shared(), IDLE, WATCHED_IDLE);
+        this(paths, json, settings, conmonAlive, LogDirectoryWatcher.shared(), IDLE, WATCHED_IDLE);
     }
 
     /** With {@code idle} for both sleeps (tests). */
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive, Duration idle) {
-        this(paths, json, settings, conmonAlive, SpoolWatcher.shared(), idle, idle);
+        this(paths, json, settings, conmonAlive, LogDirectoryWatcher.shared(), idle, idle);
     }
 
     JsonLogCopier(ContainerPaths paths, LogFiles json, LogSettings settings, BooleanSupplier conmonAlive,
-                  SpoolWatcher watcher, Duration idle, Duration watchedIdle) {
+                  LogDirectoryWatcher watcher, Duration idle, Duration watchedIdle) {
         this.watcher = watcher;
         this.idle = idle;
         this.watchedIdle = watchedIdle;

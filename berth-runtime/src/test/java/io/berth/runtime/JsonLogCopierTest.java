@@ -79,7 +79,7 @@ class JsonLogCopierTest {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
         spool(p, record(1, "stdout", 'F', "first"));
-        SpoolWatcher watcher = SpoolWatcher.open();
+        LogDirectoryWatcher watcher = LogDirectoryWatcher.open();
         Duration hour = Duration.ofHours(1);
         JsonLogCopier c = new JsonLogCopier(p, files, LogSettings.JSON_FILE, () -> false, watcher, hour, hour);
         c.start();

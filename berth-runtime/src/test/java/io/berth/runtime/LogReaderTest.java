@@ -153,6 +153,31 @@ class LogReaderTest {
         assertThat(seen).containsExactly("one\n", "two\n", "three\n");
     }
 
+    /**
+     * A follower that has caught up is woken by the next line, not by its next look: it used to look every 100 ms,
+     * and each line waited for that. Its looks are an hour apart here; the end of the container is seen at the next
+     * change in the directory.
+     */
+    @Test
+    void aFollowerIsWokenByTheNextLineNotByItsNextLook() throws Exception {
+        Path current = dir.resolve("ctr.log");
+        Files.writeString(current, record("one"));
+        AtomicBoolean running = new AtomicBoolean(true);
+        LogReader log = new LogReader(current, running::get).lookingEvery(java.time.Duration.ofHours(1));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Thread follower = Thread.ofVirtual().start(() -> log.read(new LogReader.Options(true, null, null, -1),
+                e -> seen.add(new String(e.data(), StandardCharsets.UTF_8))));
+        await(seen, 1);
+        Thread.sleep(100); // asleep by now
+        Files.writeString(current, record("two"), java.nio.file.StandardOpenOption.APPEND);
+        await(seen, 2);
+        running.set(false);
+        Files.writeString(dir.resolve("container.json"), "{}"); // as the state saved at the container's end
+        follower.join(5000);
+        assertThat(follower.isAlive()).isFalse();
+        assertThat(seen).containsExactly("one\n", "two\n");
+    }
+
     @Test
     void aTailReadsBackwardsFromTheEndInBoundedReads() throws IOException {
         Path file = dir.resolve("big.log");
