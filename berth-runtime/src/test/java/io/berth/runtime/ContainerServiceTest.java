@@ -419,6 +419,45 @@ class ContainerServiceTest {
         service.remove(c.id(), false);
     }
 
+    /**
+     * Under crun berthd starts a created container through crun's exec FIFO, as `crun start` does, without launching
+     * crun for it: `crun state` reports it running, its FIFO is gone, the process runs and its exit is reported as
+     * before; runc is still started by `runc start` (runcRunsTheSameBundle). A wrapper records every crun call.
+     */
+    @Test
+    void crunContainersStartWithoutACrunStartLaunch() throws Exception {
+        Path calls = base.resolve("crun-calls");
+        Path wrapper = base.resolve("crun-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec /usr/bin/crun \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        RuntimeSettings s = new RuntimeSettings(base.resolve("data-fifo"), base.resolve("run-fifo"), "crun",
+                settings.conmonPath(), wrapper, settings.runcPath(), settings.initPath());
+        ContainerService svc = new ContainerService(s, ContainerEvents.NONE);
+        try {
+            Container c = svc.create(spec("sleep", "30"));
+            svc.start(c.id());
+            Path stateRoot = s.runRoot().resolve("crun");
+            Process state = new ProcessBuilder("/usr/bin/crun", "--root", stateRoot.toString(), "state", c.id())
+                    .redirectErrorStream(true).start();
+            String json = new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(state.waitFor()).isZero();
+            assertThat(json).contains("\"status\": \"running\"");
+            assertThat(stateRoot.resolve(c.id()).resolve("exec.fifo")).doesNotExist();
+            assertThat(svc.inspect(c.id()).state().status()).isEqualTo(ContainerState.Status.RUNNING);
+            svc.stop(c.id(), 1);
+            assertThat(svc.inspect(c.id()).state().exitCode()).isEqualTo(137);
+            Container quick = svc.create(spec("sh", "-c", "echo started; exit 5"));
+            svc.start(quick.id());
+            assertThat(svc.waitForExit(quick.id(), "not-running")).isEqualTo(5);
+            assertThat(svc.logs(quick.id()).readAll()).extracting(e -> new String(e.data())).containsExactly("started\n");
+            List<String> lines = Files.readAllLines(calls);
+            assertThat(lines).anyMatch(l -> l.contains(" create ")).noneMatch(l -> l.matches(".* start [0-9a-f]{64}$"));
+        } finally {
+            for (Container c : svc.list()) svc.remove(c.id(), true);
+            svc.close();
+        }
+    }
+
     @Test
     void runcRunsTheSameBundle() {
         Result r = run(spec("sh", "-c", "echo $$; hostname").toBuilder().runtime("runc").hostname("r1").build());
