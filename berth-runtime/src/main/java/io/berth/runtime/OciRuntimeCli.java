@@ -108,9 +108,14 @@ final class OciRuntimeCli {
     /**
      * Forced delete; a container the runtime no longer knows is not an error. crun and runc both keep a
      * container's state in {@code <root>/<id>}: without it there is nothing to delete, and no process is spawned.
+     * Under crun the state of a container whose process has ended is deleted by berthd itself, as `crun delete`
+     * does ({@link CrunStateDeletion}); whatever that does not cover (a live or unknown process, a busy cgroup,
+     * hooks, systemd's cgroups) still goes through `crun delete --force`.
      */
     void deleteQuietly(String id) {
-        if (!Files.exists(stateRoot.resolve(id))) return;
+        Path state = stateRoot.resolve(id);
+        if (!Files.exists(state)) return;
+        if (isCrun() && CrunStateDeletion.delete(state, HostFacts.cgroupV2())) return;
         try {
             run("delete", "--force", id);
         } catch (SystemFailureException ignored) {
