@@ -69,7 +69,7 @@ final class ContainerStarter {
             // what the steps do meanwhile (the network's wiring) is done before the process runs
             run.awaitBeforeStart();
             connectPendingAttaches(e, p);
-            rt.start(c.id());
+            rt.start(c.id(), !config.path("hooks").path("poststart").isEmpty());
         } catch (RuntimeException | IOException ex) {
             throw fail(e, c, rt, ex);
         }

@@ -35,6 +35,8 @@ final class LinuxCalls {
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int O_PATH = 0x200000;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int O_WRONLY = 1;
+    private static final int O_NONBLOCK = 0x800;
     private static final int SOCK_STREAM = 1;
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
@@ -111,6 +113,11 @@ final class LinuxCalls {
 
     static void umount2(String target, int flags) throws ErrnoException {
         SYS.call("umount2 " + target, (a, st) -> (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags));
+    }
+
+    /** Opens a FIFO's write end without waiting for a reader: ENXIO when no process holds its read end. */
+    static int openFifoForWritingNow(String path) throws ErrnoException {
+        return SYS.call("open " + path, (a, st) -> (int) OPEN.invokeExact(st, a.allocateFrom(path), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0));
     }
 
     static void mkfifo(String path, int mode) throws ErrnoException {

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Runs the OCI runtime's CLI (crun or runc share it): start, kill, pause, resume, delete, each with our --root. */
 final class OciRuntimeCli {
@@ -19,6 +21,8 @@ final class OciRuntimeCli {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** How long output may still arrive once the runtime has exited (a child it left may hold the pipe). */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+
+    private static final Map<Path, Boolean> CRUN = new ConcurrentHashMap<>();
 
     private final Path binary;
     private final Path stateRoot;
@@ -48,8 +52,35 @@ final class OciRuntimeCli {
         return List.of("--root", stateRoot.toString());
     }
 
-    void start(String id) {
+    /**
+     * Starts a created container. Under crun berthd releases it through crun's exec FIFO itself, as `crun start` does
+     * ({@link ExecFifoRelease}): a program launch fewer on every start. `runtime start` runs instead for any other
+     * runtime, for a config with poststart hooks or a berthd given a NOTIFY_SOCKET (which `crun start` would serve),
+     * and when no created container waits on the FIFO (its error is the runtime's own).
+     */
+    void start(String id, boolean poststartHooks) {
+        if (!poststartHooks && System.getenv("NOTIFY_SOCKET") == null && isCrun()
+                && ExecFifoRelease.release(stateRoot.resolve(id))) {
+            return;
+        }
         run("start", id);
+    }
+
+    /**
+     * Whether the binary is crun, asked once per path and berthd's life (`--version`): the release through the exec
+     * FIFO is crun's protocol, and a configured runtime may be anything that speaks the OCI CLI.
+     */
+    boolean isCrun() {
+        Boolean known = CRUN.get(binary);
+        if (known != null) return known;
+        boolean crun;
+        try {
+            crun = run("--version").startsWith("crun version ");
+        } catch (SystemFailureException e) {
+            crun = false;
+        }
+        CRUN.put(binary, crun);
+        return crun;
     }
 
     void kill(String id, int signal) {
@@ -77,9 +108,14 @@ final class OciRuntimeCli {
     /**
      * Forced delete; a container the runtime no longer knows is not an error. crun and runc both keep a
      * container's state in {@code <root>/<id>}: without it there is nothing to delete, and no process is spawned.
+     * Under crun the state of a container whose process has ended is deleted by berthd itself, as `crun delete`
+     * does ({@link CrunStateDeletion}); whatever that does not cover (a live or unknown process, a busy cgroup,
+     * hooks, systemd's cgroups) still goes through `crun delete --force`.
      */
     void deleteQuietly(String id) {
-        if (!Files.exists(stateRoot.resolve(id))) return;
+        Path state = stateRoot.resolve(id);
+        if (!Files.exists(state)) return;
+        if (isCrun() && CrunStateDeletion.delete(state, HostFacts.cgroupV2())) return;
         try {
             run("delete", "--force", id);
         } catch (SystemFailureException ignored) {

@@ -419,6 +419,78 @@ class ContainerServiceTest {
         service.remove(c.id(), false);
     }
 
+    /**
+     * Under crun berthd starts a created container through crun's exec FIFO, as `crun start` does, and deletes an
+     * ended one's runtime state as `crun delete` does, without launching crun for either: `crun state` reports it
+     * running, its FIFO is gone, the process runs and its exit is reported as before, and after the exit neither
+     * crun's state nor a cgroup is left; runc still runs `runc start` (runcRunsTheSameBundle). A wrapper records
+     * every crun call.
+     */
+    @Test
+    void crunContainersStartAndEndWithoutCrunStartOrDeleteLaunches() throws Exception {
+        Path calls = base.resolve("crun-calls");
+        Path wrapper = base.resolve("crun-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec /usr/bin/crun \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        RuntimeSettings s = new RuntimeSettings(base.resolve("data-fifo"), base.resolve("run-fifo"), "crun",
+                settings.conmonPath(), wrapper, settings.runcPath(), settings.initPath());
+        ContainerService svc = new ContainerService(s, ContainerEvents.NONE);
+        try {
+            Container c = svc.create(spec("sleep", "30"));
+            svc.start(c.id());
+            Path stateRoot = s.runRoot().resolve("crun");
+            Process state = new ProcessBuilder("/usr/bin/crun", "--root", stateRoot.toString(), "state", c.id())
+                    .redirectErrorStream(true).start();
+            String json = new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(state.waitFor()).isZero();
+            assertThat(json).contains("\"status\": \"running\"");
+            assertThat(stateRoot.resolve(c.id()).resolve("exec.fifo")).doesNotExist();
+            assertThat(svc.inspect(c.id()).state().status()).isEqualTo(ContainerState.Status.RUNNING);
+            svc.stop(c.id(), 1);
+            assertThat(svc.inspect(c.id()).state().exitCode()).isEqualTo(137);
+            Container quick = svc.create(spec("sh", "-c", "echo started; exit 5"));
+            svc.start(quick.id());
+            assertThat(svc.waitForExit(quick.id(), "not-running")).isEqualTo(5);
+            assertThat(svc.logs(quick.id()).readAll()).extracting(e -> new String(e.data())).containsExactly("started\n");
+            List<String> lines = Files.readAllLines(calls);
+            assertThat(lines).anyMatch(l -> l.contains(" create ")).noneMatch(l -> l.matches(".* start [0-9a-f]{64}$"));
+            // nor a `crun delete` after the exits: berthd deleted crun's state and the cgroups as crun would
+            assertThat(lines).noneMatch(l -> l.contains(" delete "));
+            for (String id : List.of(c.id(), quick.id())) {
+                assertThat(stateRoot.resolve(id)).doesNotExist();
+                for (Path dir : CrunStateDeletion.cgroupDirs("/berth/" + id, HostFacts.cgroupV2())) assertThat(dir).doesNotExist();
+            }
+        } finally {
+            for (Container c : svc.list()) svc.remove(c.id(), true);
+            svc.close();
+        }
+    }
+
+    /**
+     * What the state deletion does not cover goes to `crun delete --force`: here a process of the host's moved into
+     * the container's cgroup keeps it busy after the container's exit; crun kills it and removes everything.
+     */
+    @Test
+    void aBusyCgroupAfterTheExitIsLeftToCrunDelete() throws Exception {
+        Container c = service.create(spec("sleep", "30"));
+        service.start(c.id());
+        Process stray = new ProcessBuilder("sleep", "60").start();
+        try {
+            List<Path> dirs = CrunStateDeletion.cgroupDirs("/berth/" + c.id(), HostFacts.cgroupV2());
+            // where crun looks for what to kill: the one hierarchy on v2, the memory controller's on v1
+            Path procs = dirs.stream().filter(d -> dirs.size() == 1 || d.toString().contains("/memory/")).findFirst().orElseThrow()
+                    .resolve("cgroup.procs");
+            Files.writeString(procs, Long.toString(stray.pid()));
+            service.stop(c.id(), 0);
+            assertThat(settings.runRoot().resolve("crun").resolve(c.id())).doesNotExist();
+            for (Path dir : dirs) assertThat(dir).doesNotExist();
+            assertThat(stray.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // killed by crun delete
+        } finally {
+            stray.destroyForcibly();
+            service.remove(c.id(), true);
+        }
+    }
+
     @Test
     void runcRunsTheSameBundle() {
         Result r = run(spec("sh", "-c", "echo $$; hostname").toBuilder().runtime("runc").hostname("r1").build());

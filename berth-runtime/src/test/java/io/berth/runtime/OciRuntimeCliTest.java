@@ -28,7 +28,7 @@ class OciRuntimeCliTest {
     void aHungRuntimeIsKilledAtTheTimeoutWithWhatItPrinted() throws Exception {
         OciRuntimeCli rt = fake("echo starting; exec sleep 60", Duration.ofSeconds(1));
         long start = System.nanoTime();
-        assertThatThrownBy(() -> rt.start("abc")).isInstanceOf(SystemFailureException.class)
+        assertThatThrownBy(() -> rt.start("abc", false)).isInstanceOf(SystemFailureException.class)
                 .hasMessageContaining("start abc: timed out after 1 s: starting");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
@@ -71,5 +71,58 @@ class OciRuntimeCliTest {
         OciRuntimeCli rt = fake("echo \"$@\"; echo no such container >&2; exit 3", Duration.ofSeconds(10));
         assertThatThrownBy(() -> rt.kill("abc", 15)).isInstanceOf(SystemFailureException.class)
                 .hasMessage("fake-runtime kill failed: --root " + dir.resolve("state") + " kill abc 15\nno such container");
+    }
+
+    /** A fake crun: --version says crun, every other call is recorded (and `start` prints what it was asked). */
+    private OciRuntimeCli fakeCrun(Path calls) throws Exception {
+        return fake("case \"$3\" in --version) echo 'crun version 1.8.1';; *) echo \"$3 $4\" >> " + calls + ";; esac",
+                Duration.ofSeconds(10));
+    }
+
+    /** crun's init of a created container reads its exec FIFO; berthd releases it as `crun start` does, no launch. */
+    @Test
+    void aCreatedCrunContainerIsReleasedThroughItsExecFifo() throws Exception {
+        Path calls = dir.resolve("calls");
+        OciRuntimeCli rt = fakeCrun(calls);
+        Path fifo = dir.resolve("state/abc/exec.fifo");
+        Files.createDirectories(fifo.getParent());
+        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        // the init's side: a reader (read-write here, so the open does not wait for us)
+        try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+            rt.start("abc", false);
+            assertThat(init.read()).isZero();
+        }
+        assertThat(fifo).doesNotExist(); // what `crun state` reads as running
+        assertThat(calls).doesNotExist();
+    }
+
+    @Test
+    void withoutAWaitingInitOrWithPoststartHooksTheRuntimeStarts() throws Exception {
+        Path calls = dir.resolve("calls");
+        OciRuntimeCli rt = fakeCrun(calls);
+        Path fifo = dir.resolve("state/abc/exec.fifo");
+        Files.createDirectories(fifo.getParent());
+        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        rt.start("abc", false); // nobody reads the FIFO: the init is gone, `crun start` says why
+        rt.start("xyz", false); // no FIFO at all
+        try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+            rt.start("abc", true); // `crun start` runs the hooks
+        }
+        assertThat(Files.readAllLines(calls)).containsExactly("start abc", "start xyz", "start abc");
+        assertThat(fifo).exists();
+    }
+
+    @Test
+    void anotherRuntimeIsStartedByItsOwnStart() throws Exception {
+        Path calls = dir.resolve("calls");
+        OciRuntimeCli rt = fake("case \"$3\" in --version) echo 'runc version 1.1.5';; *) echo \"$3 $4\" >> " + calls + ";; esac",
+                Duration.ofSeconds(10));
+        Path fifo = dir.resolve("state/abc/exec.fifo");
+        Files.createDirectories(fifo.getParent());
+        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+            rt.start("abc", false);
+        }
+        assertThat(Files.readAllLines(calls)).containsExactly("start abc");
     }
 }
