@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +21,10 @@ import java.util.List;
  * line), runs the poststop hooks and deletes the state directory. Here only the case with nothing to kill or run
  * is taken: the process recorded in status is gone (no /proc entry with its start time), crun managed the cgroup
  * itself (not systemd), the config has no hooks, and every cgroup directory is empty (rmdir succeeds or finds it
- * gone). Anything else, a busy cgroup or a status berthd cannot read included, returns false and the caller runs
- * `crun delete --force`, with crun's kill-and-retry. The state directory goes last, so a berthd killed half-way
- * leaves state that the next delete (either kind) finishes.
+ * gone), and the state directory holds plain files only. Anything else, a busy cgroup or a status berthd cannot
+ * read included, returns false and the caller runs `crun delete --force`, with crun's kill-and-retry. The state's
+ * {@code status} goes last of its files and the directory after it, so a berthd killed (or an unlink failing)
+ * half-way leaves state that the next delete, of either kind, finishes.
  */
 final class CrunStateDeletion {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +40,14 @@ final class CrunStateDeletion {
             String cgroup = status.path("cgroup-path").asText("");
             if (processAlive(status.path("pid").asInt(0), status.path("process-start-time").asLong(-1))) return false;
             if (JSON.readTree(stateDir.resolve("config.json").toFile()).has("hooks")) return false;
+            // only plain files, known before anything is deleted: a directory or socket there is crun's to remove
+            List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir)) {
+                for (Path f : entries) {
+                    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) return false;
+                    files.add(f);
+                }
+            }
             if (!cgroup.isEmpty()) {
                 for (Path dir : cgroupDirs(cgroup, cgroupV2)) {
                     try {
@@ -47,9 +57,10 @@ final class CrunStateDeletion {
                     }
                 }
             }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir)) {
-                for (Path f : files) Files.delete(f);
-            }
+            // status last: a deletion that stops half-way (a kill, a failing unlink) leaves what `crun delete` reads
+            Path statusFile = stateDir.resolve("status");
+            for (Path f : files) if (!f.equals(statusFile)) Files.delete(f);
+            Files.delete(statusFile);
             Files.delete(stateDir);
             return true;
         } catch (IOException | RuntimeException e) {
