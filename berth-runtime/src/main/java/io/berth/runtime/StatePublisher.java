@@ -24,10 +24,19 @@ final class StatePublisher {
     }
 
     void publish(ContainerEntry e, Container c) {
+        publish(e, c, true);
+    }
+
+    /**
+     * As {@link #publish(ContainerEntry, Container)}; with {@code durable} false the snapshot is only made visible,
+     * for a state that nothing needs after a crash (container.json keeps the one before).
+     */
+    void publish(ContainerEntry e, Container c, boolean durable) {
         synchronized (e) {
             e.c = c;
             e.notifyAll();
         }
+        if (!durable) return;
         // Writes the newest state, not necessarily c: a slower writer must not store an older state last.
         synchronized (e.saveLock) {
             if (e.deleting) return;

@@ -507,6 +507,25 @@ class ContainerServiceTest {
         assertThatThrownBy(() -> service.inspect(c.id())).isInstanceOf(io.berth.oci.errors.NotFoundException.class);
     }
 
+    /**
+     * An auto-removed container's exit is published but not saved: container.json is not written between its start
+     * and its removal (the save's two fsyncs were on `docker run --rm`'s wait). A crash in between is covered by the
+     * next start, which settles the exit from conmon's file and removes it (the test below).
+     */
+    @Test
+    void anAutoRemovedContainersExitIsNotSavedBeforeItsRemoval() throws Exception {
+        Container c = service.create(spec("sleep", "0.3").toBuilder().autoRemove(true).build());
+        service.start(c.id());
+        try (java.nio.file.WatchService ws = c.paths().dir().getFileSystem().newWatchService()) {
+            java.nio.file.WatchKey key = c.paths().dir().register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            assertThat(service.waitForExit(c.id(), "removed")).isZero();
+            List<String> written = key.pollEvents().stream().map(ev -> String.valueOf(ev.context()))
+                    .filter(name -> name.contains(c.paths().stateFile().getFileName().toString())).toList();
+            assertThat(written).as("container.json writes after the start").isEmpty();
+        }
+    }
+
     @Test
     void anAutoRemoveContainerThatEndedOrNeverStartedIsRemovedAtTheNextStart() throws Exception {
         RuntimeSettings s2 = RuntimeSettings.defaults(base.resolve("data5")).withRunRoot(base.resolve("run5"));
