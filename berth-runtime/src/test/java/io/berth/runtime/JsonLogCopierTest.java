@@ -75,7 +75,7 @@ class JsonLogCopierTest {
      * have woken it; and the watch goes with the copier.
      */
     @Test
-    void anIdleCopierIsWokenByConmonsNextWriteAndLooksNoMore() throws Exception {
+    void anIdleCopierIsWokenByConmonsNextWriteAndItsWatchGoesWithIt() throws Exception {
         ContainerPaths p = paths();
         LogFiles files = new LogFiles(p.jsonLogFile(), new LogFiles.Lock());
         spool(p, record(1, "stdout", 'F', "first"));
