@@ -229,6 +229,33 @@ class ContainerNetworkingTest {
     }
 
     @Test
+    void aContainerGivenAnEndedOnesInterfaceCountsFromZeroInAFreshNamespace() throws Exception {
+        // an interface is recycled when no namespace is ready at its container's end: rc-x takes the one made after rc-a
+        try {
+            String a = sleeper("rc-a");
+            Thread.sleep(2000);
+            sleeper("rc-x");
+            String ipA = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", a);
+            String gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", a);
+            docker("exec", "rc-a", "ping", "-c", "5", "-s", "1000", gateway);
+            // a process of a's that keeps listening after a's end would be in a's namespace, which b never sees
+            docker("exec", "-d", "rc-a", "nc", "-l", "-p", "7777");
+            docker("rm", "-f", "rc-a");
+            Thread.sleep(2000);
+            String b = sleeper("rc-b");
+            assertThat(docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", b)).as("a's interface, recycled").isEqualTo(ipA);
+            Cmd.Result r = daemon.curl("http://berthd/v1.43/containers/" + b + "/stats?stream=false&one-shot=true");
+            JsonNode eth0 = JSON.readTree(r.stdout().substring(0, r.stdout().lastIndexOf('\n'))).get("networks").get("eth0");
+            assertThat(eth0.get("rx_bytes").asLong()).as("a's 5 kB not counted for b").isLessThan(2000);
+            assertThat(eth0.get("tx_packets").asLong()).isLessThan(5);
+            assertThat(docker("exec", "rc-b", "netstat", "-ltn")).doesNotContain(":7777");
+            assertThat(docker("exec", "rc-b", "ping", "-c", "1", "-W", "2", gateway)).contains("1 packets received");
+        } finally {
+            daemon.docker("rm", "-f", "rc-x", "rc-a", "rc-b");
+        }
+    }
+
+    @Test
     void anIpv6NetworkGivesGlobalAddressesThatResolveByName() throws Exception {
         // the host's eth0 has fd00::2/64: a subnet of another ULA prefix
         docker("network", "create", "--ipv6", "--subnet", "fd00:dead:beef::/64", "v6-net");
