@@ -74,13 +74,37 @@ public final class Netns {
         if (isMounted(file)) return;
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) Files.createFile(file);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("berth-netns").stackSize(256 * 1024).start(() -> {
-            try {
+        try {
+            onOwnThread("creating network namespace " + file, () -> {
                 SYS.call("unshare(CLONE_NEWNET)", (a, errno) -> (int) UNSHARE.invokeExact(errno, CLONE_NEWNET));
                 SYS.call("mount " + file, (a, errno) -> (int) MOUNT.invokeExact(errno,
                         a.allocateFrom("/proc/thread-self/ns/net"), a.allocateFrom(file.toString()),
                         a.allocateFrom("none"), MS_BIND, java.lang.foreign.MemorySegment.NULL));
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** Work on a thread of its own that changes namespaces: it may throw what a syscall throws. */
+    @FunctionalInterface
+    private interface ThreadWork<T> {
+        T run() throws Throwable;
+    }
+
+    /**
+     * {@code work} on a short-lived platform thread, waited for: namespace changes are per kernel thread, and a
+     * virtual thread's carrier would carry them on into unrelated work. IOExceptions and RuntimeExceptions are
+     * rethrown as they are, anything else wrapped with {@code what}.
+     */
+    private static <T> T onOwnThread(String what, ThreadWork<T> work) throws IOException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("berth-netns").stackSize(512 * 1024).start(() -> {
+            try {
+                result.set(work.run());
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -89,12 +113,13 @@ public final class Netns {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating network namespace " + file, e);
+            throw new IOException("interrupted " + what, e);
         }
-        if (failure.get() != null) {
-            Files.deleteIfExists(file);
-            throw new IOException("creating network namespace " + file + ": " + failure.get().getMessage(), failure.get());
-        }
+        Throwable f = failure.get();
+        if (f instanceof IOException io) throw io;
+        if (f instanceof RuntimeException re) throw re;
+        if (f != null) throw new IOException(what + ": " + f.getMessage(), f);
+        return result.get();
     }
 
     /**
@@ -122,32 +147,15 @@ public final class Netns {
      * would carry it on).
      */
     public static <T> T inside(Path file, Inside<T> work) throws IOException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("berth-netns-inside").stackSize(512 * 1024).start(() -> {
+        return onOwnThread("working inside network namespace " + file, () -> {
+            int fd = SYS.call("open " + file, (a, errno) -> (int) OPEN.invokeExact(errno, a.allocateFrom(file.toString()), O_RDONLY_CLOEXEC, 0));
             try {
-                int fd = SYS.call("open " + file, (a, errno) -> (int) OPEN.invokeExact(errno, a.allocateFrom(file.toString()), O_RDONLY_CLOEXEC, 0));
-                try {
-                    SYS.call("setns " + file, (a, errno) -> (int) SETNS.invokeExact(errno, fd, CLONE_NEWNET));
-                } finally {
-                    SYS.call("close", (a, errno) -> (int) CLOSE.invokeExact(errno, fd));
-                }
-                result.set(work.run());
-            } catch (Throwable e) {
-                failure.set(e);
+                SYS.call("setns " + file, (a, errno) -> (int) SETNS.invokeExact(errno, fd, CLONE_NEWNET));
+            } finally {
+                SYS.call("close", (a, errno) -> (int) CLOSE.invokeExact(errno, fd));
             }
+            return work.run();
         });
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted working inside network namespace " + file, e);
-        }
-        Throwable f = failure.get();
-        if (f instanceof IOException io) throw io;
-        if (f instanceof RuntimeException re) throw re;
-        if (f != null) throw new IOException("working inside network namespace " + file + ": " + f.getMessage(), f);
-        return result.get();
     }
 
     /**

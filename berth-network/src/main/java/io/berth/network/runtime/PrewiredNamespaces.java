@@ -266,16 +266,7 @@ public final class PrewiredNamespaces {
             } catch (IOException | RuntimeException ex) {
                 LOG.log(Level.WARNING, "moving an ended container's interface to a fresh namespace failed; it is torn down: " + ex.getMessage());
             }
-            boolean kept = false;
-            synchronized (this) {
-                making--;
-                if (made.isPresent() && !closed) {
-                    ready.add(made.get());
-                    kept = true;
-                }
-                notifyAll();
-            }
-            if (!kept) {
+            if (!madeReady(made)) {
                 tearDown(home);
                 refill();
             }
@@ -341,14 +332,7 @@ public final class PrewiredNamespaces {
                 try {
                     made = make(f);
                 } finally {
-                    synchronized (this) {
-                        making--;
-                        if (made.isPresent() && !closed) {
-                            ready.add(made.get());
-                            kept = true;
-                        }
-                        notifyAll();
-                    }
+                    kept = madeReady(made);
                 }
                 if (made.isEmpty()) return; // logged; the next take tries again
                 if (!kept) {
@@ -357,6 +341,15 @@ public final class PrewiredNamespaces {
                 }
             }
         });
+    }
+
+    /** The end of a namespace's making: {@code made} joins the ready ones unless stopping; whether it did. */
+    private synchronized boolean madeReady(Optional<Ready> made) {
+        making--;
+        boolean kept = made.isPresent() && !closed;
+        if (kept) ready.add(made.get());
+        notifyAll();
+        return kept;
     }
 
     private Optional<Ready> make(NetworkCatalog.NetworkFacts f) {
