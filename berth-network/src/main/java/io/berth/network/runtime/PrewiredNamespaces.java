@@ -221,6 +221,8 @@ public final class PrewiredNamespaces {
         NetworkCatalog.NetworkFacts f;
         synchronized (this) {
             if (closed || served == null || making > 0 || ready.size() >= DEPTH || !t.networkIds().equals(List.of(served.id()))) return false;
+            // a MAC of the container's own (--mac-address) would pass to the next container, which Docker never shows
+            if (t.options().networks().values().stream().anyMatch(n -> n.staticMac() != null)) return false;
             f = served;
             making++;
         }

@@ -212,7 +212,7 @@ class PrewiredNamespacesPrivilegedTest {
         String addrMade = addr(nsA), routesMade = sh("nsenter", "--net=" + nsA, "ip", "-d", "route"), sysctlsMade = sysctls(nsA);
         assertThat(routesMade).contains("default via 10.201.73.1");
         // a's traffic, counted on its interface; a process that keeps a listening socket in a's namespace beyond a's end
-        assertThat(inNs(a, "ping", "-c", "3", "-W", "2", "10.201.73.1")).contains("3 packets received");
+        assertThat(inNs(a, "ping", "-c", "3", "-W", "2", "10.201.73.1")).contains("3 packets transmitted").doesNotContain(" 0 packets received");
         Process listener = new ProcessBuilder("nsenter", "--net=" + nsA, "busybox", "nc", "-l", "-p", "7777").start();
         try {
             await(() -> sh("nsenter", "--net=" + nsA, "ss", "-ltn").contains(":7777"), "a's listener up");
@@ -235,7 +235,8 @@ class PrewiredNamespacesPrivilegedTest {
             // counters from zero: the hand-over's baseline holds a's traffic
             long[] base = eth0(new NetworkRecords(b.paths().runDir()).readCounterBaseline().orElseThrow());
             long[] now = eth0(sh("nsenter", "--net=" + nsB, "cat", "/proc/net/dev"));
-            assertThat(base[1]).as("a's packets, counted before the hand-over").isGreaterThanOrEqualTo(3);
+            assertThat(base[3]).as("a's packets, counted before the hand-over").isGreaterThanOrEqualTo(3);
+            assertThat(now[3] - base[3]).as("b's own packets sent").isLessThanOrEqualTo(3);
             assertThat(now[1] - base[1]).as("b's own packets received").isLessThanOrEqualTo(3);
             // fresh: a's listener stays in a's namespace, which b never sees
             assertThat(sh("nsenter", "--net=" + nsB, "ss", "-altn")).doesNotContain(":7777");
@@ -279,6 +280,22 @@ class PrewiredNamespacesPrivilegedTest {
         await(() -> steps.prewired().readyCount() == 1 && entries("spent-").isEmpty(), "torn down, and a namespace made by netavark");
         assertThat(new NetworkRecords(entries("ready-").getFirst()).netavarkInput()).as("netavark made the next one").exists();
         assertThat(Netns.wasJoined(Netns.path(execRoot, joined.id()))).as("the marker went with the namespace").isFalse();
+
+        // a MAC of its own: wired on its own path, and its interface (with that MAC) is not handed on
+        Container mac = new Container(ContainerSpec.builder(("mac" + "0123456789abcdef".repeat(4)).substring(0, 64)).name("mac")
+                .network(new NetworkSpec("", "t73", List.of(new NetworkSpec.Attachment("t73", "", List.of(), "", "", "02:42:0a:c9:49:63", List.of())),
+                        List.of(), List.of(), false, List.of(), List.of(), List.of(), List.of(), List.of())).build(), "mac", ContainerState.created(), 0,
+                "crun", 0, false, ContainerPaths.of(tmp.resolve("data"), execRoot, ("mac" + "0123456789abcdef".repeat(4)).substring(0, 64)));
+        started.add(mac);
+        Container taker = container("taker", List.of());
+        up(taker); // takes the ready one: none is ready at mac's end
+        up(mac);
+        assertThat(new NetworkRecords(mac.paths().runDir()).netavarkInput()).as("wired on its own path").exists();
+        await(() -> steps.prewired().readyCount() == 0, "none ready");
+        steps.step().tearDown(new StepRun(mac));
+        started.remove(mac);
+        await(() -> steps.prewired().readyCount() == 1 && entries("spent-").isEmpty(), "torn down, and a namespace made by netavark");
+        assertThat(new NetworkRecords(entries("ready-").getFirst()).netavarkInput()).as("netavark made the next one").exists();
 
         // a net.* sysctl set for it
         Container tuned = container("tuned", List.of(), b -> b.resources(new io.berth.runtime.Resources(0, 0, 0, 0, 0, 0, null, false, null, null,
