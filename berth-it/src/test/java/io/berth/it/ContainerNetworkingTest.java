@@ -230,28 +230,39 @@ class ContainerNetworkingTest {
 
     @Test
     void aContainerGivenAnEndedOnesInterfaceCountsFromZeroInAFreshNamespace() throws Exception {
-        // an interface is recycled when no namespace is ready at its container's end: rc-x takes the one made after rc-a
+        // one container after the other, as `run --rm` in a loop: once the loop is steady (a namespace was ready for the
+        // last one, none at its end), the next container gets the ended one's interface, its address with it
+        String ipBefore = "";
+        String gateway = "";
+        List<String> names = new java.util.ArrayList<>();
         try {
-            String a = sleeper("rc-a");
-            Thread.sleep(2000);
-            sleeper("rc-x");
-            String ipA = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", a);
-            String gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", a);
-            docker("exec", "rc-a", "ping", "-c", "5", "-s", "1000", gateway);
-            // a process of a's that keeps listening after a's end would be in a's namespace, which b never sees
-            docker("exec", "-d", "rc-a", "nc", "-l", "-p", "7777");
-            docker("rm", "-f", "rc-a");
-            Thread.sleep(2000);
-            String b = sleeper("rc-b");
-            assertThat(docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", b)).as("a's interface, recycled").isEqualTo(ipA);
-            Cmd.Result r = daemon.curl("http://berthd/v1.43/containers/" + b + "/stats?stream=false&one-shot=true");
-            JsonNode eth0 = JSON.readTree(r.stdout().substring(0, r.stdout().lastIndexOf('\n'))).get("networks").get("eth0");
-            assertThat(eth0.get("rx_bytes").asLong()).as("a's 5 kB not counted for b").isLessThan(2000);
-            assertThat(eth0.get("tx_packets").asLong()).isLessThan(5);
-            assertThat(docker("exec", "rc-b", "netstat", "-ltn")).doesNotContain(":7777");
-            assertThat(docker("exec", "rc-b", "ping", "-c", "1", "-W", "2", gateway)).contains("1 packets received");
+            for (int i = 0; i < 4; i++) {
+                String name = "rc-" + i;
+                names.add(name);
+                String id = sleeper(name);
+                String ip = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id);
+                if (ip.equals(ipBefore)) {
+                    Cmd.Result r = daemon.curl("http://berthd/v1.43/containers/" + id + "/stats?stream=false&one-shot=true");
+                    JsonNode eth0 = JSON.readTree(r.stdout().substring(0, r.stdout().lastIndexOf('\n'))).get("networks").get("eth0");
+                    assertThat(eth0.get("rx_bytes").asLong()).as("the ended one's 5 kB not counted for this one").isLessThan(2000);
+                    assertThat(eth0.get("tx_packets").asLong()).isLessThan(5);
+                    assertThat(docker("exec", name, "netstat", "-ltn")).as("the ended one's listener is not here").doesNotContain(":7777");
+                    assertThat(docker("exec", name, "ping", "-c", "1", "-W", "2", gateway)).contains("1 packets received");
+                    return;
+                }
+                gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", id);
+                docker("exec", name, "ping", "-c", "5", "-s", "1000", gateway);
+                // a process that would keep listening after the container's end stays in its namespace, not the next one's
+                docker("exec", "-d", name, "nc", "-l", "-p", "7777");
+                docker("rm", "-f", name);
+                Thread.sleep(1500); // the interface moved in the background
+                ipBefore = ip;
+            }
+            org.assertj.core.api.Assertions.fail("no container got the ended one's interface in 4 runs");
         } finally {
-            daemon.docker("rm", "-f", "rc-x", "rc-a", "rc-b");
+            List<String> rm = new java.util.ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(names);
+            daemon.docker(rm.toArray(String[]::new));
         }
     }
 
