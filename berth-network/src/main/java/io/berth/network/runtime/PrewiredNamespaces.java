@@ -38,9 +38,9 @@ import java.util.logging.Logger;
  * Safety: a namespace serves one container, once. A ready one has never had a process in it (netavark made its
  * veth, address, route and sysctls, or an ended container's veth was moved into it and given them again, nothing
  * else) and a spent one is only ever torn down, never handed out again: nothing passes from one container to another
- * but an interface no process of the first could change ({@link InterfaceReuse}). Its address changes owner in one durable write and is never free
- * while the namespace is wired ({@link AddressLeases#transfer}); the namespace is mounted under its new owner's
- * name before the old owner's records go ({@link Netns#bind}). So a kill -9 at any step leaves records that undo
+ * but an interface no process of the first could change ({@link InterfaceReuse}). Its address changes owner in one
+ * durable write and is never free while the namespace is wired ({@link AddressLeases#transfer}); the namespace is
+ * mounted under its new owner's name before the old owner's records go ({@link Netns#bind}). So a kill -9 at any step leaves records that undo
  * everything: the container's own (its tear-down at recovery) and the entry's, which the next berthd's start tears
  * down, every entry alike ({@link #recover}): a ready one is made again in the background, a spent one was to go.
  * <p>
