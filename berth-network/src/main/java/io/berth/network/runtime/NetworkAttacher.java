@@ -141,8 +141,6 @@ public final class NetworkAttacher {
         boolean first = records.readStatus().map(s -> !s.networks().isEmpty() && s.networks().getFirst().networkId().equals(id)).orElse(false);
         NetavarkJson.Options one = Endpoints.only(t.options(), name, first);
         netavark.teardown(Path.of(t.netns()), one, records.netavarkInput());
-        // an interface of that name made by a later connect is a new device, counting from zero
-        records.dropCounterBaseline(t.options().networks().get(name).interfaceName());
 
         Map<String, NetavarkJson.PerNetwork> per = new HashMap<>(t.options().networks());
         per.remove(name);
@@ -156,7 +154,9 @@ public final class NetworkAttacher {
         leases.release(id, containerId);
         var status = records.readStatus();
         if (status.isPresent()) {
-            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.networkId().equals(id)).toList()));
+            // an interface of that name made by a later connect is a new device, counting from zero
+            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.networkId().equals(id)).toList())
+                    .withoutCounters(t.options().networks().get(name).interfaceName()));
         }
     }
 

@@ -17,8 +17,6 @@ import java.util.Optional;
  *                   and again before netavark setup runs (with the exact options given to it)
  *   status.json     the result: addresses, MACs, gateways, host ports; written after setup succeeded
  *   netavark.json   the options file of the last netavark call (its --file), scratch
- *   counters        the namespace's /proc/net/dev when a prewired namespace was handed to the container: stats
- *                   count from it (the interface may have carried traffic, even served a container, before)
  * </pre>
  * Tear-down works from teardown.json alone, so a kill at any point between the two writes and the setup leaves
  * enough behind to undo everything.
@@ -56,31 +54,9 @@ public final class NetworkRecords {
         return dir.resolve("status.json");
     }
 
-    public Path counterBaselineFile() {
-        return dir.resolve("counters");
-    }
-
-    /** {@code netDev}: the namespace's /proc/net/dev at the hand-over. */
-    public void writeCounterBaseline(String netDev) throws IOException {
-        write(counterBaselineFile(), netDev.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** The counters at the hand-over, as /proc/net/dev shows them; empty when the namespace was made for the container. */
+    /** The counters at the hand-over ({@link NetworkStatus#counters}); empty when the namespace was made for the container. */
     public Optional<String> readCounterBaseline() throws IOException {
-        try {
-            return Optional.of(Files.readString(counterBaselineFile()));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Forgets interface {@code ifname}'s counters at the hand-over (it was removed). */
-    public void dropCounterBaseline(String ifname) throws IOException {
-        Optional<String> netDev = readCounterBaseline();
-        if (netDev.isEmpty()) return;
-        String kept = netDev.get().lines().filter(l -> !l.strip().startsWith(ifname + ":"))
-                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-        write(counterBaselineFile(), kept.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return readStatus().map(NetworkStatus::counters);
     }
 
     public void writeTeardown(Teardown t) throws IOException {
@@ -103,7 +79,6 @@ public final class NetworkRecords {
     public void delete() throws IOException {
         Files.deleteIfExists(statusFile());
         Files.deleteIfExists(netavarkInput());
-        Files.deleteIfExists(counterBaselineFile());
         Files.deleteIfExists(teardownFile());
         try {
             Files.deleteIfExists(dir);

@@ -204,12 +204,14 @@ public final class NetworkStep implements ContainerStep {
         prewired.handOver(ready, c.id(), netns);
         // the interface may have served a container before (PrewiredNamespaces#recycle), and counted traffic before
         // the start in any case: stats count from here, as from a namespace made at the start
+        String counters = null;
         try {
-            records.writeCounterBaseline(Netns.inside(netns, () -> Files.readString(Path.of("/proc/thread-self/net/dev"))));
+            counters = Netns.inside(netns, () -> Files.readString(Path.of("/proc/thread-self/net/dev")));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "reading container " + c.id() + "'s interface counters at its start: " + e.getMessage());
         }
-        records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of()));
+        records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of(),
+                counters));
         run.joinNetworkNamespace(netns);
         writeFiles(run, c, spec, List.of(f), List.of(ready.addresses()));
     }
