@@ -229,6 +229,44 @@ class ContainerNetworkingTest {
     }
 
     @Test
+    void aContainerGivenAnEndedOnesInterfaceCountsFromZeroInAFreshNamespace() throws Exception {
+        // one container after the other, as `run --rm` in a loop: once the loop is steady (a namespace was ready for the
+        // last one, none at its end), the next container gets the ended one's interface, its address with it
+        String ipBefore = "";
+        String gateway = "";
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                String name = "rc-" + i;
+                names.add(name);
+                String id = sleeper(name);
+                String ip = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", id);
+                if (ip.equals(ipBefore)) {
+                    Cmd.Result r = daemon.curl("http://berthd/v1.43/containers/" + id + "/stats?stream=false&one-shot=true");
+                    JsonNode eth0 = JSON.readTree(r.stdout().substring(0, r.stdout().lastIndexOf('\n'))).get("networks").get("eth0");
+                    assertThat(eth0.get("rx_bytes").asLong()).as("the ended one's 5 kB not counted for this one").isLessThan(2000);
+                    assertThat(eth0.get("tx_packets").asLong()).isLessThan(5);
+                    assertThat(docker("exec", name, "netstat", "-ltn")).as("the ended one's listener is not here").doesNotContain(":7777");
+                    assertThat(docker("exec", name, "ping", "-c", "1", "-W", "2", gateway)).contains("1 packets received");
+                    return;
+                }
+                gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", id);
+                docker("exec", name, "ping", "-c", "5", "-s", "1000", gateway);
+                // a process that would keep listening after the container's end stays in its namespace, not the next one's
+                docker("exec", "-d", name, "nc", "-l", "-p", "7777");
+                docker("rm", "-f", name);
+                Thread.sleep(1500); // the interface moved in the background
+                ipBefore = ip;
+            }
+            org.assertj.core.api.Assertions.fail("no container got the ended one's interface in 4 runs");
+        } finally {
+            List<String> rm = new java.util.ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(names);
+            daemon.docker(rm.toArray(String[]::new));
+        }
+    }
+
+    @Test
     void anIpv6NetworkGivesGlobalAddressesThatResolveByName() throws Exception {
         // the host's eth0 has fd00::2/64: a subnet of another ULA prefix
         docker("network", "create", "--ipv6", "--subnet", "fd00:dead:beef::/64", "v6-net");

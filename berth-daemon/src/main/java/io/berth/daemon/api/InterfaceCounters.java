@@ -37,6 +37,25 @@ record InterfaceCounters(long rxBytes, long rxPackets, long rxErrors, long rxDro
         return out;
     }
 
+    /**
+     * These counters since {@code base}, the interface's counters when the container got its namespace (a prewired
+     * one: the device may have counted traffic, even served an earlier container, before); null is zero. A counter
+     * below its base means the device is not the one counted then (removed and made again): its own count stands.
+     */
+    InterfaceCounters since(InterfaceCounters base) {
+        if (base == null) return this;
+        long[] now = fields(), then = base.fields(), out = new long[now.length];
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] < then[i]) return this;
+            out[i] = now[i] - then[i];
+        }
+        return new InterfaceCounters(out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7]);
+    }
+
+    private long[] fields() {
+        return new long[]{rxBytes, rxPackets, rxErrors, rxDropped, txBytes, txPackets, txErrors, txDropped};
+    }
+
     /** Docker's JSON of one interface (its NetworkStats fields, in its order). */
     Map<String, Object> view() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import io.berth.daemon.http.ApiJson;
 import io.berth.daemon.http.HttpRequest;
 import io.berth.daemon.http.HttpResponse;
 import io.berth.daemon.http.Router;
+import io.berth.network.runtime.NetworkStatusReader;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
 import io.berth.runtime.ContainerStats;
@@ -73,12 +74,22 @@ public final class StatsRoutes {
         if (c.state().isRunning() && c.state().pid() > 0 && !c.spec().network().isHost()
                 && c.spec().network().joinedContainer().isEmpty()) {
             Map<String, Object> networks = new LinkedHashMap<>();
-            InterfaceCounters.ofProcess(c.state().pid()).forEach((name, counters) -> networks.put(name, counters.view()));
+            Map<String, InterfaceCounters> base = counterBaseline(c);
+            InterfaceCounters.ofProcess(c.state().pid()).forEach((name, counters) -> networks.put(name, counters.since(base.get(name)).view()));
             if (!networks.isEmpty()) m.put("networks", networks);
         }
         m.put("name", "/" + c.name());
         m.put("id", c.id());
         return m;
+    }
+
+    /** The interface counters when the container got a prewired namespace; none when one was made for it. */
+    private static Map<String, InterfaceCounters> counterBaseline(Container c) {
+        try {
+            return NetworkStatusReader.counterBaseline(c.paths().runDir()).map(InterfaceCounters::parse).orElse(Map.of());
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
     }
 
     private static Map<String, Object> cpu(ContainerStats s) {

@@ -21,6 +21,12 @@ import java.util.logging.Logger;
 final class NamespaceHomes {
     private static final Logger LOG = Logger.getLogger(NamespaceHomes.class.getName());
 
+    /**
+     * A home's second namespace file: the spent namespace an interface is being moved out of
+     * ({@link PrewiredNamespaces#recycle}), until the move is done.
+     */
+    static final String MOVING_FROM = "spent-netns";
+
     private NamespaceHomes() {}
 
     /** The homes under {@code dir}; none when it is missing or unreadable (logged). */
@@ -37,7 +43,8 @@ final class NamespaceHomes {
     }
 
     /**
-     * netavark's teardown when the record names options and the namespace is still mounted, then each network's lease
+     * netavark's teardown when the record names options and the namespace is still mounted (and of the spent
+     * namespace an interface was being moved out of, {@link #MOVING_FROM}), then each network's lease
      * (held by {@code owner.apply(record, networkId)}), then the namespace file and the home. Every part runs even
      * when netavark fails (after a kill mid-hand-over another tear-down may have removed the veth already); nothing
      * there at all is fine.
@@ -48,11 +55,14 @@ final class NamespaceHomes {
         try {
             Optional<NetworkRecords.Teardown> record = records.readTeardown();
             Path netns = record.map(t -> Path.of(t.netns())).orElse(home.resolve("netns"));
-            if (record.isPresent() && record.get().options() != null && Netns.isMounted(netns)) {
-                try {
-                    netavark.teardown(netns, record.get().options(), records.netavarkInput());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "netavark teardown of " + home + ": " + e.getMessage());
+            // the interface is in one of them: the record's, or the spent one it was being moved out of
+            for (Path ns : List.of(netns, home.resolve(MOVING_FROM))) {
+                if (record.isPresent() && record.get().options() != null && Netns.isMounted(ns)) {
+                    try {
+                        netavark.teardown(ns, record.get().options(), records.netavarkInput());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "netavark teardown of " + ns + ": " + e.getMessage());
+                    }
                 }
             }
             if (record.isPresent()) {
@@ -67,6 +77,7 @@ final class NamespaceHomes {
     /** The namespace's mount and file, the records and netavark's output files beside them, and the home itself. */
     static void removeFiles(Path home, Path netns) throws IOException {
         Netns.delete(netns);
+        Netns.delete(home.resolve(MOVING_FROM));
         new NetworkRecords(home).delete();
         try (var files = Files.walk(home)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -42,8 +42,7 @@ public final class NeighbourTcp {
      */
     public static void apply(Path netns, Map<String, NetavarkJson.StatusBlock> result, Path beside) {
         try {
-            if (!wanted(Files.readString(DEFAULT).strip(), Files.readString(AVAILABLE))) return;
-            List<String> lines = routes(result);
+            List<String> lines = batchLines(result);
             if (lines.isEmpty()) return;
             Path scratch = beside.resolveSibling("neighbour-tcp");
             Path batch = beside.resolveSibling("neighbour-tcp.ip");
@@ -58,6 +57,15 @@ public final class NeighbourTcp {
         } catch (IOException | RuntimeException e) {
             warn(netns, e.getMessage());
         }
+    }
+
+    /**
+     * ip's batch lines for netavark's answer {@code result} on this host: none when the host's default is not BBR.
+     * What {@link #apply} runs, and what a recycled interface gets again ({@link InterfaceRecycling}).
+     */
+    static List<String> batchLines(Map<String, NetavarkJson.StatusBlock> result) throws IOException {
+        if (!wanted(Files.readString(DEFAULT).strip(), Files.readString(AVAILABLE))) return List.of();
+        return routes(result);
     }
 
     private static void warn(Path netns, String why) {

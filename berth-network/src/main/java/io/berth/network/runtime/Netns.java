@@ -38,6 +38,19 @@ public final class Netns {
     private static final MethodHandle UNSHARE = capturingErrno("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MOUNT = capturingErrno("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = capturingErrno("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN = capturingErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            java.lang.foreign.Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = capturingErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = capturingErrno("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final int O_RDONLY_CLOEXEC = 02000000;
+    /** The suffix of the marker beside a namespace file that another container joined ({@link #markJoined}). */
+    private static final String JOINED = ".joined";
+
+    /** Work done inside a namespace by {@link #inside}. */
+    @FunctionalInterface
+    public interface Inside<T> {
+        T run() throws IOException;
+    }
 
     private Netns() {}
 
@@ -61,13 +74,37 @@ public final class Netns {
         if (isMounted(file)) return;
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) Files.createFile(file);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("berth-netns").stackSize(256 * 1024).start(() -> {
-            try {
+        try {
+            onOwnThread("creating network namespace " + file, () -> {
                 SYS.call("unshare(CLONE_NEWNET)", (a, errno) -> (int) UNSHARE.invokeExact(errno, CLONE_NEWNET));
                 SYS.call("mount " + file, (a, errno) -> (int) MOUNT.invokeExact(errno,
                         a.allocateFrom("/proc/thread-self/ns/net"), a.allocateFrom(file.toString()),
                         a.allocateFrom("none"), MS_BIND, java.lang.foreign.MemorySegment.NULL));
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** Work on a thread of its own that changes namespaces: it may throw what a syscall throws. */
+    @FunctionalInterface
+    private interface ThreadWork<T> {
+        T run() throws Throwable;
+    }
+
+    /**
+     * {@code work} on a short-lived platform thread, waited for: namespace changes are per kernel thread, and a
+     * virtual thread's carrier would carry them on into unrelated work. IOExceptions and RuntimeExceptions are
+     * rethrown as they are, anything else wrapped with {@code what}.
+     */
+    private static <T> T onOwnThread(String what, ThreadWork<T> work) throws IOException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("berth-netns").stackSize(512 * 1024).start(() -> {
+            try {
+                result.set(work.run());
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -76,12 +113,13 @@ public final class Netns {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating network namespace " + file, e);
+            throw new IOException("interrupted " + what, e);
         }
-        if (failure.get() != null) {
-            Files.deleteIfExists(file);
-            throw new IOException("creating network namespace " + file + ": " + failure.get().getMessage(), failure.get());
-        }
+        Throwable f = failure.get();
+        if (f instanceof IOException io) throw io;
+        if (f instanceof RuntimeException re) throw re;
+        if (f != null) throw new IOException(what + ": " + f.getMessage(), f);
+        return result.get();
     }
 
     /**
@@ -102,6 +140,39 @@ public final class Netns {
         }
     }
 
+    /**
+     * Runs {@code work} on a short-lived platform thread that has joined the namespace on {@code file} (setns): what
+     * it reads under /proc/thread-self/net and /proc/sys/net, and every process it spawns, are that namespace's. The
+     * thread ends with the work, so no other work ever runs in the namespace by accident (a virtual thread's carrier
+     * would carry it on).
+     */
+    public static <T> T inside(Path file, Inside<T> work) throws IOException {
+        return onOwnThread("working inside network namespace " + file, () -> {
+            int fd = SYS.call("open " + file, (a, errno) -> (int) OPEN.invokeExact(errno, a.allocateFrom(file.toString()), O_RDONLY_CLOEXEC, 0));
+            try {
+                SYS.call("setns " + file, (a, errno) -> (int) SETNS.invokeExact(errno, fd, CLONE_NEWNET));
+            } finally {
+                SYS.call("close", (a, errno) -> (int) CLOSE.invokeExact(errno, fd));
+            }
+            return work.run();
+        });
+    }
+
+    /**
+     * Notes that a container joined the namespace on {@code file} ({@code --network container:}), before it does: such
+     * a namespace's interface is never handed to another container ({@link PrewiredNamespaces#recycle}), whatever the
+     * joiner did to it. The marker lives beside the file and goes with it ({@link #delete}).
+     */
+    public static void markJoined(Path file) throws IOException {
+        Path marker = file.resolveSibling(file.getFileName() + JOINED);
+        if (!Files.exists(marker)) Files.createFile(marker);
+    }
+
+    /** Whether a container ever joined the namespace on {@code file} ({@link #markJoined}). */
+    public static boolean wasJoined(Path file) {
+        return Files.exists(file.resolveSibling(file.getFileName() + JOINED));
+    }
+
     /** Unmounts and removes {@code file}; nothing there is fine. */
     public static void delete(Path file) throws IOException {
         try {
@@ -110,5 +181,6 @@ public final class Netns {
             if (e.errno() != EINVAL && e.errno() != ENOENT) throw new IOException(e.getMessage(), e);
         }
         Files.deleteIfExists(file);
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + JOINED));
     }
 }

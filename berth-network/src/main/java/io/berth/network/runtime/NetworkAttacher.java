@@ -154,7 +154,9 @@ public final class NetworkAttacher {
         leases.release(id, containerId);
         var status = records.readStatus();
         if (status.isPresent()) {
-            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.networkId().equals(id)).toList()));
+            // an interface of that name made by a later connect is a new device, counting from zero
+            records.writeStatus(status.get().withNetworks(status.get().networks().stream().filter(e -> !e.networkId().equals(id)).toList())
+                    .withoutCounters(t.options().networks().get(name).interfaceName()));
         }
     }
 

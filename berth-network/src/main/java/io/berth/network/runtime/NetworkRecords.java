@@ -54,6 +54,11 @@ public final class NetworkRecords {
         return dir.resolve("status.json");
     }
 
+    /** The counters at the hand-over ({@link NetworkStatus#counters}); empty when the namespace was made for the container. */
+    public Optional<String> readCounterBaseline() throws IOException {
+        return readStatus().map(NetworkStatus::counters);
+    }
+
     public void writeTeardown(Teardown t) throws IOException {
         write(teardownFile(), NetavarkJson.MAPPER.writeValueAsBytes(t));
     }

@@ -8,11 +8,18 @@ import java.util.List;
  * ports actually used.
  *
  * @param netns the namespace file the container runs in
+ * @param counters the namespace's /proc/net/dev when a prewired namespace was handed to the container: stats count
+ *                 from it (its interface may have counted traffic, even served an ended container, before); null when
+ *                 the namespace was made for the container
  */
-public record NetworkStatus(String netns, List<Endpoint> networks, List<Port> ports) {
+public record NetworkStatus(String netns, List<Endpoint> networks, List<Port> ports, String counters) {
     public NetworkStatus {
         networks = List.copyOf(networks);
         ports = List.copyOf(ports);
+    }
+
+    public NetworkStatus(String netns, List<Endpoint> networks, List<Port> ports) {
+        this(netns, networks, ports, null);
     }
 
     /**
@@ -35,6 +42,14 @@ public record NetworkStatus(String netns, List<Endpoint> networks, List<Port> po
     public record Port(int containerPort, String protocol, String hostIp, int hostPort) {}
 
     public NetworkStatus withNetworks(List<Endpoint> n) {
-        return new NetworkStatus(netns, n, ports);
+        return new NetworkStatus(netns, n, ports, counters);
+    }
+
+    /** Without interface {@code ifname}'s line in {@link #counters} (the interface was removed). */
+    public NetworkStatus withoutCounters(String ifname) {
+        if (counters == null) return this;
+        String kept = counters.lines().filter(l -> !l.strip().startsWith(ifname + ":"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        return new NetworkStatus(netns, networks, ports, kept);
     }
 }

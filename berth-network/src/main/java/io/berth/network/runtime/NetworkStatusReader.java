@@ -12,4 +12,12 @@ public final class NetworkStatusReader {
     public static Optional<NetworkStatus> read(Path runDir) throws IOException {
         return new NetworkRecords(runDir).readStatus();
     }
+
+    /**
+     * The container's interface counters when it got its namespace, as /proc/net/dev shows them: what stats subtract.
+     * Empty when the namespace was made for it (its counters started at zero).
+     */
+    public static Optional<String> counterBaseline(Path runDir) throws IOException {
+        return new NetworkRecords(runDir).readCounterBaseline();
+    }
 }

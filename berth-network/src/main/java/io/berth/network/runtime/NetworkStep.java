@@ -103,6 +103,8 @@ public final class NetworkStep implements ContainerStep {
             String other = spec.joinedContainer();
             Path ns = namespaces.of(other).orElseThrow(() -> new FailedPreconditionException(
                     "cannot join network namespace of a non running container: " + namespaces.describe(other)));
+            // before the join: the joined container's interface is then never handed to another one (InterfaceReuse)
+            if (ns.startsWith(Netns.path(execRoot, other).getParent())) Netns.markJoined(ns);
             run.joinNetworkNamespace(ns);
             return;
         }
@@ -200,7 +202,16 @@ public final class NetworkStep implements ContainerStep {
             throw e;
         }
         prewired.handOver(ready, c.id(), netns);
-        records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of()));
+        // the interface may have served a container before (PrewiredNamespaces#recycle), and counted traffic before
+        // the start in any case: stats count from here, as from a namespace made at the start
+        String counters = null;
+        try {
+            counters = Netns.inside(netns, () -> Files.readString(Path.of("/proc/thread-self/net/dev")));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "reading container " + c.id() + "'s interface counters at its start: " + e.getMessage());
+        }
+        records.writeStatus(new NetworkStatus(netns.toString(), List.of(Endpoints.endpoint(f, a, c.id(), "eth0", ready.status())), List.of(),
+                counters));
         run.joinNetworkNamespace(netns);
         writeFiles(run, c, spec, List.of(f), List.of(ready.addresses()));
     }
@@ -259,7 +270,11 @@ public final class NetworkStep implements ContainerStep {
         boolean deferred = false;
         if (record.isPresent() && prewired.defers(record.get()) && Netns.isMounted(netns)) {
             try {
-                prewired.spend(c.id(), record.get());
+                Optional<NetworkStatus.Endpoint> endpoint = records.readStatus().filter(s -> s.networks().size() == 1).map(s -> s.networks().getFirst())
+                        .filter(e -> !e.ipv4().isEmpty() && e.ipv6().isEmpty());
+                deferred = endpoint.isPresent() && InterfaceReuse.allows(c.spec(), netns)
+                        && prewired.recycle(c.id(), record.get(), endpoint.get());
+                if (!deferred) prewired.spend(c.id(), record.get());
                 deferred = true;
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "handing container " + c.id() + "'s namespace over for a tear-down afterwards: " + e.getMessage());

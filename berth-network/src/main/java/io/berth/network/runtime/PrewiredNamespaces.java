@@ -22,21 +22,25 @@ import java.util.logging.Logger;
 /**
  * netavark's per-container work moved off the start and removal path for the commonest container: one on the
  * default bridge alone, publishing no port, asking for no address or MAC of its own ({@link #fits}). Such a
- * container's start takes a namespace netavark wired beforehand ({@link #take}), and its tear-down hands the
- * namespace back to be torn down afterwards ({@link #spend}); a single worker thread does both kinds of netavark
- * work in the background. Every other container's network is set up and torn down on its own path, as before.
+ * container's start takes a namespace wired beforehand ({@link #take}); at its end its interface is moved into a
+ * fresh namespace that serves the next container ({@link #recycle}), or, when the container could have changed the
+ * interface or one is ready already, its namespace is handed back to be torn down afterwards ({@link #spend}). A
+ * single worker thread does that work in the background; in a steady `run --rm` loop no netavark runs at all. Every
+ * other container's network is set up and torn down on its own path, as before.
  * <pre>
  * EXEC-ROOT/prewired/
  *   ready-KEY/     a namespace wired into the served network for the next container that fits (KEY: 64 random hex,
  *     netns        netavark's container id for it and the owner of its address lease)
+ *     spent-netns  while an ended container's interface is moved into netns: that container's namespace
  *     network/     NetworkRecords: teardown.json, the write-ahead record with netavark's exact options
  *   spent-KEY/     an ended container's namespace, handed over for its tear-down (the same files)
  * </pre>
  * Safety: a namespace serves one container, once. A ready one has never had a process in it (netavark made its
- * veth, address, route and sysctls, nothing else) and a spent one is only ever torn down, never handed out again:
- * nothing passes from one container to another. Its address changes owner in one durable write and is never free
- * while the namespace is wired ({@link AddressLeases#transfer}); the namespace is mounted under its new owner's
- * name before the old owner's records go ({@link Netns#bind}). So a kill -9 at any step leaves records that undo
+ * veth, address, route and sysctls, or an ended container's veth was moved into it and given them again, nothing
+ * else) and a spent one is only ever torn down, never handed out again: nothing passes from one container to another
+ * but an interface no process of the first could change ({@link InterfaceReuse}). Its address changes owner in one
+ * durable write and is never free while the namespace is wired ({@link AddressLeases#transfer}); the namespace is
+ * mounted under its new owner's name before the old owner's records go ({@link Netns#bind}). So a kill -9 at any step leaves records that undo
  * everything: the container's own (its tear-down at recovery) and the entry's, which the next berthd's start tears
  * down, every entry alike ({@link #recover}): a ready one is made again in the background, a spent one was to go.
  * <p>
@@ -69,8 +73,8 @@ public final class PrewiredNamespaces {
     private final Set<Path> handing = new HashSet<>();
     /** The network namespaces are wired for ahead of time (the default bridge), null until {@link #serve}. */
     private NetworkCatalog.NetworkFacts served;
-    /** A namespace is being made (by the worker). */
-    private boolean making;
+    /** Namespaces being made (by the worker): a take waits for them. */
+    private int making;
     private boolean closed;
 
     public PrewiredNamespaces(Path execRoot, AddressLeases leases, Netavark netavark, WarmNetworks warm) {
@@ -112,7 +116,7 @@ public final class PrewiredNamespaces {
         synchronized (this) {
             if (served == null || !network.id().equals(served.id())) return Optional.empty();
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (ready.isEmpty() && making && !closed) {
+            while (ready.isEmpty() && making > 0 && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 try {
@@ -199,6 +203,79 @@ public final class PrewiredNamespaces {
         }
     }
 
+    /**
+     * Makes an ended container's interface the next ready namespace's, instead of tearing it down: the interface
+     * (its veth, still on the bridge, with its address and MAC) is moved out of the container's namespace into a
+     * fresh one and set up there again ({@link InterfaceRecycling}); the container's namespace itself, with whatever a
+     * process left in it, is dropped with its last reference and never handed out. The caller decides that the
+     * container could not have changed the interface ({@link InterfaceReuse}); {@code e} is its endpoint on the
+     * served network, {@code t} its record. False, and nothing taken, when no namespace is wanted (one is ready or
+     * being made) or the hand-back failed: the caller then tears down as before.
+     * <p>
+     * Here, on the container's tear-down: the entry's record (the entry's options; its namespace file named, not yet
+     * there), the container's namespace mounted under the entry too ({@link NamespaceHomes#MOVING_FROM}), the lease
+     * handed to the entry. On the worker: the fresh namespace, the move, the set-up, the spent mount dropped. A kill
+     * at any step leaves records whose tear-downs delete the interface wherever it is and free the lease once.
+     */
+    public boolean recycle(String containerId, NetworkRecords.Teardown t, NetworkStatus.Endpoint e) {
+        NetworkCatalog.NetworkFacts f;
+        synchronized (this) {
+            if (closed || served == null || making > 0 || ready.size() >= DEPTH || !t.networkIds().equals(List.of(served.id()))) return false;
+            // a MAC of the container's own (--mac-address) would pass to the next container, which Docker never shows
+            if (t.options().networks().values().stream().anyMatch(n -> n.staticMac() != null)) return false;
+            f = served;
+            making++;
+        }
+        String key = newKey();
+        Path home = dir.resolve("ready-" + key);
+        Path netns = home.resolve("netns");
+        Path spent = home.resolve(NamespaceHomes.MOVING_FROM);
+        List<String> addresses = List.of(e.ipv4());
+        String name = Endpoints.netavarkName(f);
+        boolean taken = false;
+        try {
+            NetworkSpec.Attachment a = new NetworkSpec.Attachment(f.name(), f.id(), List.of(), "", "", "");
+            NetavarkJson.Options options = new NetavarkJson.Options(key, NAME,
+                    Map.of(name, Endpoints.perNetwork(key, a, f, "eth0", addresses)), Map.of(name, Endpoints.network(f)), null, null);
+            new NetworkRecords(home).writeTeardown(new NetworkRecords.Teardown(netns.toString(), List.of(f.id()), options));
+            Netns.bind(Path.of(t.netns()), spent);
+            leases.transfer(f.id(), containerId, key);
+            taken = true;
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(Level.WARNING, "taking container " + containerId + "'s interface over for the next container: " + ex.getMessage());
+        } finally {
+            if (!taken) {
+                // the interface is still the container's (its tear-down deletes it); only the entry's own files go
+                try {
+                    NamespaceHomes.removeFiles(home, netns);
+                } catch (IOException ex) {
+                    LOG.log(Level.WARNING, "removing " + home + ": " + ex.getMessage());
+                }
+                synchronized (this) {
+                    making--;
+                    notifyAll();
+                }
+            }
+        }
+        if (!taken) return false;
+        background(() -> {
+            Optional<Ready> made = Optional.empty();
+            try {
+                Netns.create(netns);
+                InterfaceRecycling.move(spent, netns, "eth0", f, e, home);
+                Netns.delete(spent);
+                made = Optional.of(new Ready(key, home, netns, f, addresses, InterfaceRecycling.statusBlock("eth0", e)));
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(Level.WARNING, "moving an ended container's interface to a fresh namespace failed; it is torn down: " + ex.getMessage());
+            }
+            if (!madeReady(made)) {
+                tearDown(home);
+                refill();
+            }
+        });
+        return true;
+    }
+
     /** berthd's start, before any container starts: every entry a kill -9 left is torn down. */
     public void recover() {
         for (Path home : homes()) tearDown(home);
@@ -250,21 +327,14 @@ public final class PrewiredNamespaces {
                 synchronized (this) {
                     if (closed || served == null || ready.size() >= DEPTH) return;
                     f = served;
-                    making = true;
+                    making++;
                 }
                 Optional<Ready> made = Optional.empty();
                 boolean kept = false;
                 try {
                     made = make(f);
                 } finally {
-                    synchronized (this) {
-                        making = false;
-                        if (made.isPresent() && !closed) {
-                            ready.add(made.get());
-                            kept = true;
-                        }
-                        notifyAll();
-                    }
+                    kept = madeReady(made);
                 }
                 if (made.isEmpty()) return; // logged; the next take tries again
                 if (!kept) {
@@ -273,6 +343,15 @@ public final class PrewiredNamespaces {
                 }
             }
         });
+    }
+
+    /** The end of a namespace's making: {@code made} joins the ready ones unless stopping; whether it did. */
+    private synchronized boolean madeReady(Optional<Ready> made) {
+        making--;
+        boolean kept = made.isPresent() && !closed;
+        if (kept) ready.add(made.get());
+        notifyAll();
+        return kept;
     }
 
     private Optional<Ready> make(NetworkCatalog.NetworkFacts f) {

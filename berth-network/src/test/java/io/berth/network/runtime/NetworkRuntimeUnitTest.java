@@ -72,9 +72,26 @@ class NetworkRuntimeUnitTest {
         var s = new NetworkStatus("/x/netns/a", List.of(), List.of(new NetworkStatus.Port(80, "tcp", "", 32768)));
         r.writeStatus(s);
         assertThat(NetworkStatusReader.read(tmp)).contains(s);
+        assertThat(NetworkStatusReader.counterBaseline(tmp)).as("a namespace made for the container: none").isEmpty();
         r.delete();
         assertThat(NetworkStatusReader.read(tmp)).isEmpty();
         assertThat(Files.exists(tmp.resolve("network"))).isFalse();
+    }
+
+    @Test
+    void theCountersAtAHandOverAreKeptWithTheStatusAndGoWithTheirInterface() throws Exception {
+        String netDev = """
+                Inter-|   Receive                                                |  Transmit
+                 face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+                    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
+                  eth0:    5066      41    0    0    0     0          0         0     1306      15    0    0    0     0       0          0
+                  eth1:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0
+                """;
+        NetworkRecords r = new NetworkRecords(tmp);
+        r.writeStatus(new NetworkStatus("/x/netns/a", List.of(), List.of(), netDev));
+        assertThat(NetworkStatusReader.counterBaseline(tmp)).contains(netDev);
+        NetworkStatus without = r.readStatus().orElseThrow().withNetworks(List.of()).withoutCounters("eth0");
+        assertThat(without.counters()).contains("eth1:").contains("lo:").doesNotContain("eth0:");
     }
 
     @Test
