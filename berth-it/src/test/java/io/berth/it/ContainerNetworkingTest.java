@@ -266,6 +266,45 @@ class ContainerNetworkingTest {
         }
     }
 
+    /**
+     * `docker exec --privileged` runs with NET_ADMIN: what it changes on the interface (here its MTU) would pass to the
+     * next container with a recycled interface, so a container that had one gets its interface torn down instead.
+     */
+    @Test
+    void anInterfaceAPrivilegedExecCouldChangeIsNotHandedOn() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            String previousMac = "";
+            String current = null;
+            for (int i = 0; i < 5 && current == null; i++) {
+                String name = "pe-" + i;
+                names.add(name);
+                String id = sleeper(name);
+                String mac = docker("inspect", "-f", "{{.NetworkSettings.MacAddress}}", id);
+                if (mac.equals(previousMac)) {
+                    current = name; // the loop is steady: this one got the ended one's interface
+                } else {
+                    docker("rm", "-f", name);
+                    Thread.sleep(1500); // the interface moved in the background
+                    previousMac = mac;
+                }
+            }
+            assertThat(current).as("a container got an ended one's interface in 5 runs").isNotNull();
+            docker("exec", "--privileged", current, "ip", "link", "set", "eth0", "mtu", "1400");
+            docker("rm", "-f", current);
+            Thread.sleep(1500);
+            String next = "pe-next";
+            names.add(next);
+            String id = sleeper(next);
+            assertThat(docker("exec", next, "cat", "/sys/class/net/eth0/mtu")).isEqualTo("1500");
+            assertThat(docker("inspect", "-f", "{{.NetworkSettings.MacAddress}}", id)).isNotEqualTo(previousMac);
+        } finally {
+            List<String> rm = new java.util.ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(names);
+            daemon.docker(rm.toArray(String[]::new));
+        }
+    }
+
     @Test
     void anIpv6NetworkGivesGlobalAddressesThatResolveByName() throws Exception {
         // the host's eth0 has fd00::2/64: a subnet of another ULA prefix

@@ -59,6 +59,11 @@ public record ContainerPaths(Path dir, Path runDir) {
     public Path hostsFile() { return dir.resolve("hosts"); }
     public Path resolvConfFile() { return dir.resolve("resolv.conf"); }
     public Path execDir() { return runDir.resolve("exec"); }
+    /**
+     * Present once an exec with {@code Privileged} (every capability, NET_ADMIN included) was made in the container:
+     * its network interface is then never handed to another container.
+     */
+    public Path privilegedExecMarker() { return runDir.resolve("privileged-exec"); }
     public Path seccompFile() { return bundleDir().resolve("seccomp.json"); }
     public Path winszFifo() { return bundleDir().resolve("winsz"); }
     public Path ctlFifo() { return bundleDir().resolve("ctl"); }

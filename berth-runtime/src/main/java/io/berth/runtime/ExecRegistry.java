@@ -49,6 +49,8 @@ final class ExecRegistry {
         Path dir = c.paths().execDir().resolve(execId);
         try {
             Files.createDirectories(dir);
+            // before the process can exist: it may change the container's network interface, which is then not recycled
+            if (spec.privileged() && !Files.exists(c.paths().privilegedExecMarker())) Files.createFile(c.paths().privilegedExecMarker());
             ResolvedUser user = UserResolver.resolve(c.paths().mergedDir(), spec.user().isEmpty() ? c.spec().process().user() : spec.user(),
                     c.spec().process().groupAdd());
             ObjectNode process = OciConfig.execProcess(c.spec(), spec, user, host, StepEnv.read(c.paths()));

@@ -12,16 +12,20 @@ import java.util.Locale;
  * addresses, routes, link settings, queueing or sysctls, attach programs to it or rename it; what it can leave
  * (sockets, neighbour entries, multicast memberships, conntrack entries, a packet socket bound to it) belongs to the
  * namespace, which is dropped, or is detached from the device when it leaves the namespace. So: not privileged, no
- * NET_ADMIN (nor ALL) added, no net.* sysctl set by the runtime, and no other container ever joined the namespace
+ * NET_ADMIN (nor ALL) added, no net.* sysctl set by the runtime, no privileged exec ever made in it (`docker exec
+ * --privileged` runs with every capability), and no other container ever joined the namespace
  * ({@code --network container:}), whatever that one could do.
  */
 final class InterfaceReuse {
     private InterfaceReuse() {}
 
-    /** Whether the interface of container {@code spec}, whose namespace file is {@code netns}, may be handed on. */
-    static boolean allows(ContainerSpec spec, Path netns) {
+    /**
+     * Whether the interface of container {@code spec}, whose namespace file is {@code netns}, may be handed on;
+     * {@code privilegedExec}: a privileged exec was made in it.
+     */
+    static boolean allows(ContainerSpec spec, Path netns, boolean privilegedExec) {
         SecuritySpec s = spec.security();
-        if (s.privileged()) return false;
+        if (s.privileged() || privilegedExec) return false;
         for (String cap : s.capAdd()) {
             String c = cap.strip().toUpperCase(Locale.ROOT);
             if (c.startsWith("CAP_")) c = c.substring(4);

@@ -272,7 +272,7 @@ public final class NetworkStep implements ContainerStep {
             try {
                 Optional<NetworkStatus.Endpoint> endpoint = records.readStatus().filter(s -> s.networks().size() == 1).map(s -> s.networks().getFirst())
                         .filter(e -> !e.ipv4().isEmpty() && e.ipv6().isEmpty());
-                deferred = endpoint.isPresent() && InterfaceReuse.allows(c.spec(), netns)
+                deferred = endpoint.isPresent() && InterfaceReuse.allows(c.spec(), netns, Files.exists(c.paths().privilegedExecMarker()))
                         && prewired.recycle(c.id(), record.get(), endpoint.get());
                 if (!deferred) prewired.spend(c.id(), record.get());
                 deferred = true;

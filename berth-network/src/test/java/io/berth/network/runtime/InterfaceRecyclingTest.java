@@ -50,17 +50,18 @@ class InterfaceRecyclingTest {
     @Test
     void onlyAContainerThatCouldNotChangeItsInterfaceHandsItOn() throws Exception {
         Path netns = tmp.resolve("netns");
-        assertThat(InterfaceReuse.allows(spec(b -> b), netns)).isTrue();
-        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("CHOWN", "NET_RAW"))), netns)).isTrue();
-        assertThat(InterfaceReuse.allows(spec(b -> b.privileged(true)), netns)).isFalse();
-        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("net_admin"))), netns)).isFalse();
-        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("CAP_NET_ADMIN"))), netns)).isFalse();
-        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("ALL"))), netns)).isFalse();
-        assertThat(InterfaceReuse.allows(spec(b -> b.resources(sysctls(Map.of("net.ipv4.ip_forward", "1")))), netns)).isFalse();
-        assertThat(InterfaceReuse.allows(spec(b -> b.resources(sysctls(Map.of("kernel.msgmax", "65536")))), netns)).isTrue();
+        assertThat(InterfaceReuse.allows(spec(b -> b), netns, false)).isTrue();
+        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("CHOWN", "NET_RAW"))), netns, false)).isTrue();
+        assertThat(InterfaceReuse.allows(spec(b -> b.privileged(true)), netns, false)).isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b), netns, true)).as("a privileged exec was made in it").isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("net_admin"))), netns, false)).isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("CAP_NET_ADMIN"))), netns, false)).isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b.capAdd(List.of("ALL"))), netns, false)).isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b.resources(sysctls(Map.of("net.ipv4.ip_forward", "1")))), netns, false)).isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b.resources(sysctls(Map.of("kernel.msgmax", "65536")))), netns, false)).isTrue();
         java.nio.file.Files.createFile(netns);
         Netns.markJoined(netns);
-        assertThat(InterfaceReuse.allows(spec(b -> b), netns)).as("another container joined its namespace").isFalse();
+        assertThat(InterfaceReuse.allows(spec(b -> b), netns, false)).as("another container joined its namespace").isFalse();
     }
 
     private static ContainerSpec spec(java.util.function.UnaryOperator<ContainerSpec.Builder> more) {

@@ -300,7 +300,7 @@ class PrewiredNamespacesPrivilegedTest {
         // a net.* sysctl set for it
         Container tuned = container("tuned", List.of(), b -> b.resources(new io.berth.runtime.Resources(0, 0, 0, 0, 0, 0, null, false, null, null,
                 new io.berth.runtime.Resources.ProcessLimits(0, 0, List.of(), java.util.Map.of("net.ipv4.tcp_ecn", "1")))));
-        assertThat(InterfaceReuse.allows(tuned.spec(), Netns.path(execRoot, tuned.id()))).isFalse();
+        assertThat(InterfaceReuse.allows(tuned.spec(), Netns.path(execRoot, tuned.id()), false)).isFalse();
     }
 
     @Test
