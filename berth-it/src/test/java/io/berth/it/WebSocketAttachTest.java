@@ -137,15 +137,21 @@ class WebSocketAttachTest {
         assertThat(daemon.docker("logs", "ws-cat").orFail().out()).isEqualTo("hello over a websocket\nand in binary");
     }
 
+    /** The replay keeps the log's order across stdout and stderr (it came out as each stream's pump ran). */
     @Test
     void logsReplayThenLiveOutputAndTheServerClosesWhenTheContainerEnds() throws Exception {
         daemon.docker("run", "-d", "-i", "--name", "ws-logs", "busybox", "sh", "-c",
-                "echo before; echo to-stderr >&2; read x; echo got $x").orFail();
-        awaitLogs("ws-logs", "before");
+                // apart in time: conmon reads stdout's and stderr's pipes in its own order, so lines written at once
+                // may be logged in either order; the replay must keep the log's
+                "echo before; sleep 0.1; echo to-stderr >&2; sleep 0.1; echo o2; sleep 0.1; echo e2 >&2; sleep 0.1; "
+                        + "echo o3; sleep 0.1; echo last >&2; read x; echo got $x").orFail();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!daemon.docker("logs", "ws-logs").stderr().contains("last") && System.nanoTime() < deadline) Thread.sleep(50);
         Client c = Client.open("ws-logs/attach/ws?logs=1&stream=1&stdin=1&stdout=1&stderr=1");
-        c.awaitText("before\nto-stderr\n");
+        String logged = "before\nto-stderr\no2\ne2\no3\nlast\n";
+        c.awaitText(logged);
         c.ws.sendText("it\n", true).get(10, TimeUnit.SECONDS);
-        c.awaitText("before\nto-stderr\ngot it\n");
+        c.awaitText(logged + "got it\n");
         assertThat(c.closed.get(20, TimeUnit.SECONDS)).as("berthd closes when the output ends").isEqualTo(1000);
     }
 

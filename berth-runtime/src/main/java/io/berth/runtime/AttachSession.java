@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntSupplier;
 
@@ -30,6 +32,7 @@ public final class AttachSession implements AutoCloseable {
     private final boolean tty;
     private final boolean wantStdout;
     private final boolean wantStderr;
+    private final List<Replayed> replay = new ArrayList<>();
     private final PacketInputStream stdout = new PacketInputStream();
     private final PacketInputStream stderr = new PacketInputStream();
     private final OutputStream stdin;
@@ -106,10 +109,21 @@ public final class AttachSession implements AutoCloseable {
         return exitWaiter.getAsInt();
     }
 
-    /** Feeds previously logged output ahead of live output (attach with logs=true). */
+    /** One piece of logged output an attach with logs=true sends ahead of the live output. */
+    public record Replayed(LogEntry.Stream stream, byte[] data) {}
+
+    /**
+     * Keeps previously logged output to be sent ahead of the live output (attach with logs=true), in the log's order:
+     * put on the two live streams, stdout's and stderr's lines came out in whichever order their pumps ran.
+     */
     void prepend(LogEntry e) {
-        if (e.stream() == LogEntry.Stream.STDERR && wantStderr && !tty) stderr.offer(e.data());
-        else if (wantStdout) stdout.offer(e.data());
+        LogEntry.Stream stream = tty ? LogEntry.Stream.STDOUT : e.stream(); // a terminal's output is all one stream
+        if (stream == LogEntry.Stream.STDERR ? wantStderr : wantStdout) replay.add(new Replayed(stream, e.data()));
+    }
+
+    /** The logged output to send first, in order (empty without logs=true). */
+    public List<Replayed> replay() {
+        return List.copyOf(replay);
     }
 
     /**

@@ -24,6 +24,7 @@ import io.berth.oci.errors.NotImplementedException;
 import io.berth.runtime.AttachSession;
 import io.berth.runtime.Container;
 import io.berth.runtime.ContainerService;
+import io.berth.runtime.LogEntry;
 import io.berth.runtime.LogReader;
 
 /** The streaming container endpoints: attach (hijacked, or over a WebSocket), logs, resize. */
@@ -162,7 +163,13 @@ public final class ContainerStreamRoutes {
             if (o.stdin() && !o.stdout() && !o.stderr() && c.spec().process().openStdin()) {
                 feedOnly(client, conn.endsWithInput() ? endingWith(session) : session.stdin(), session);
             } else {
-                pipe(client, new StreamFraming(conn.out(), conn.raw()), o.stdin() || conn.endsWithInput(),
+                StreamFraming framing = new StreamFraming(conn.out(), conn.raw());
+                // logs=1: what was logged, in its order, before the live streams' two pumps start
+                for (AttachSession.Replayed r : session.replay()) {
+                    framing.write(r.stream() == LogEntry.Stream.STDERR ? StreamFraming.STDERR : StreamFraming.STDOUT,
+                            r.data(), 0, r.data().length);
+                }
+                pipe(client, framing, o.stdin() || conn.endsWithInput(),
                         conn.endsWithInput() ? endingWith(session) : session.stdin(), session.stdout(), session.stderr(),
                         session::close);
             }
