@@ -1,12 +1,10 @@
 package io.berth.network.runtime;
 
 import io.berth.network.Subnet;
-import io.berth.runtime.HostCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +26,11 @@ import java.util.Map;
  * What moves with the device and stays as netavark made it: the MAC (so the next container has the address and MAC
  * Docker would give that address), the MTU, the offloads, the index, the peer on the bridge with its host-side state,
  * and the counters (stats subtract a baseline taken at the hand-over). Two processes: {@code ip link set ... netns}
- * in the spent namespace and {@code ip -batch} in the fresh one, each spawned from a thread inside its namespace
- * ({@link Netns#inside}), no nsenter.
+ * in the spent namespace and {@code ip -batch} in the fresh one ({@link IpBatch}).
  */
 final class InterfaceRecycling {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     private static final Path IPV6 = Path.of("/proc/sys/net/ipv6");
     private static final String IFNAME = "[A-Za-z0-9_.-]{1,15}";
-    /** iproute2's ip by its path: a spawn searches berthd's own PATH for a bare name (8 misses here), not the child's. */
-    private static final String IP = java.util.stream.Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
-            .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse("ip");
 
     private InterfaceRecycling() {}
 
@@ -51,22 +43,13 @@ final class InterfaceRecycling {
                      Path scratch) throws IOException {
         List<String> lines = new ArrayList<>(lines(ifname, e, !network.internal(), metric(network)));
         lines.addAll(NeighbourTcp.batchLines(Map.of("n", statusBlock(ifname, e))));
-        Path batch = scratch.resolve("recycle.ip");
-        Files.writeString(batch, String.join("\n", lines) + "\n");
-        try {
-            Netns.inside(from, () -> {
-                run(List.of(IP, "link", "set", "dev", ifname, "netns", to.toAbsolutePath().toString()), scratch, from);
-                return null;
-            });
-            Netns.inside(to, () -> {
-                // netavark turns SLAAC off on the container's interface; a moved device starts from the namespace's default
-                if (Files.isDirectory(IPV6)) Files.writeString(IPV6.resolve("conf").resolve(ifname).resolve("autoconf"), "0");
-                run(List.of(IP, "-batch", batch.toString()), scratch, to);
-                return null;
-            });
-        } finally {
-            Files.deleteIfExists(batch);
-        }
+        IpBatch.command(from, List.of("link", "set", "dev", ifname, "netns", to.toAbsolutePath().toString()), scratch, "recycle");
+        // netavark turns SLAAC off on the container's interface; a moved device starts from the namespace's default
+        Netns.inside(to, () -> {
+            if (Files.isDirectory(IPV6)) Files.writeString(IPV6.resolve("conf").resolve(ifname).resolve("autoconf"), "0");
+            return null;
+        });
+        IpBatch.run(to, lines, scratch, "recycle");
     }
 
     /** ip's batch lines that give a moved interface what netavark gave it, in netavark's order. */
@@ -95,10 +78,4 @@ final class InterfaceRecycling {
         return m == null ? 100 : Integer.parseInt(m.strip());
     }
 
-    private static void run(List<String> argv, Path scratch, Path netns) throws IOException {
-        HostCommand.Result r = HostCommand.run(argv, ENV, scratch.resolve("recycle"), TIMEOUT);
-        if (r.exitCode() != 0) {
-            throw new IOException(String.join(" ", argv) + " in " + netns + " failed: " + (r.stderr().strip() + " " + r.stdout().strip()).strip());
-        }
-    }
 }

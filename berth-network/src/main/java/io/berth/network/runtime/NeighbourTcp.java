@@ -1,12 +1,10 @@
 package io.berth.network.runtime;
 
 import io.berth.network.Subnet;
-import io.berth.runtime.HostCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +20,12 @@ import java.util.logging.Logger;
  * Why (docs/decisions.md, "Container-to-container throughput"): BBR, this host kernel's default, which every new
  * namespace inherits, held two containers at MTU 1500 to 0.62–0.77x the host's loopback (iperf3, same command
  * in both rows); the same namespaces with CUBIC on that route reached 1.2–1.8x. Neither GRO, bridge netfilter,
- * RPS nor pinning moved the figure. A process spawn per set-up (nsenter and ip: 3.6 ms at load 5, 11–14 ms at load 12 here); the
+ * RPS nor pinning moved the figure. One ip process per set-up ({@link IpBatch}; with nsenter before it 3.6 ms at load 5, 11–14 ms at load 12 here); the
  * one batch covers every network of the set-up. A failure is logged and the container runs with the host's
  * default, as it would under dockerd.
  */
 public final class NeighbourTcp {
     private static final Logger LOG = Logger.getLogger(NeighbourTcp.class.getName());
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     static final String ALGORITHM = "cubic";
     private static final Path DEFAULT = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
     private static final Path AVAILABLE = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
@@ -44,16 +40,7 @@ public final class NeighbourTcp {
         try {
             List<String> lines = batchLines(result);
             if (lines.isEmpty()) return;
-            Path scratch = beside.resolveSibling("neighbour-tcp");
-            Path batch = beside.resolveSibling("neighbour-tcp.ip");
-            Files.writeString(batch, String.join("\n", lines) + "\n");
-            HostCommand.Result r;
-            try {
-                r = HostCommand.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", batch.toString()), ENV, scratch, TIMEOUT);
-            } finally {
-                Files.deleteIfExists(batch);
-            }
-            if (r.exitCode() != 0) warn(netns, (r.stderr().strip() + " " + r.stdout().strip()).strip());
+            IpBatch.run(netns, lines, beside.getParent(), "neighbour-tcp");
         } catch (IOException | RuntimeException e) {
             warn(netns, e.getMessage());
         }
