@@ -79,14 +79,20 @@ class OciRuntimeCliTest {
                 Duration.ofSeconds(10));
     }
 
+    /** The exec FIFO crun makes for a created container {@code id}, with nobody at its read end yet. */
+    private Path execFifo(String id) throws Exception {
+        Path fifo = dir.resolve("state/" + id + "/exec.fifo");
+        Files.createDirectories(fifo.getParent());
+        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        return fifo;
+    }
+
     /** crun's init of a created container reads its exec FIFO; berthd releases it as `crun start` does, no launch. */
     @Test
     void aCreatedCrunContainerIsReleasedThroughItsExecFifo() throws Exception {
         Path calls = dir.resolve("calls");
         OciRuntimeCli rt = fakeCrun(calls);
-        Path fifo = dir.resolve("state/abc/exec.fifo");
-        Files.createDirectories(fifo.getParent());
-        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        Path fifo = execFifo("abc");
         // the init's side: a reader (read-write here, so the open does not wait for us)
         try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
             rt.start("abc", false);
@@ -100,9 +106,7 @@ class OciRuntimeCliTest {
     void withoutAWaitingInitOrWithPoststartHooksTheRuntimeStarts() throws Exception {
         Path calls = dir.resolve("calls");
         OciRuntimeCli rt = fakeCrun(calls);
-        Path fifo = dir.resolve("state/abc/exec.fifo");
-        Files.createDirectories(fifo.getParent());
-        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        Path fifo = execFifo("abc");
         rt.start("abc", false); // nobody reads the FIFO: the init is gone, `crun start` says why
         rt.start("xyz", false); // no FIFO at all
         try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
@@ -117,9 +121,7 @@ class OciRuntimeCliTest {
         Path calls = dir.resolve("calls");
         OciRuntimeCli rt = fake("case \"$3\" in --version) echo 'runc version 1.1.5';; *) echo \"$3 $4\" >> " + calls + ";; esac",
                 Duration.ofSeconds(10));
-        Path fifo = dir.resolve("state/abc/exec.fifo");
-        Files.createDirectories(fifo.getParent());
-        LinuxCalls.mkfifo(fifo.toString(), 0600);
+        Path fifo = execFifo("abc");
         try (java.io.RandomAccessFile init = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
             rt.start("abc", false);
         }
