@@ -69,17 +69,8 @@ final class CrunStateDeletion {
     }
 
     /** Alive as crun decides it: the pid exists with the start time crun recorded (a reused pid is another process). */
-    static boolean processAlive(int pid, long startTime) throws IOException {
-        if (pid <= 0) return false;
-        String stat;
-        try {
-            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        } catch (NoSuchFileException gone) {
-            return false;
-        }
-        // fields after the command name, which may hold spaces: state is field 3, starttime field 22
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[19]) == startTime;
+    static boolean processAlive(int pid, long startTime) {
+        return pid > 0 && ProcessLiveness.startTime(pid) == startTime;
     }
 
     /** The container's cgroup directories, as crun names them for the cgroupfs manager. */

@@ -32,14 +32,28 @@ final class ProcessLiveness {
      * JDK's {@code ProcessHandle.isAlive} says yes and recovery would watch a dead conmon.
      */
     static boolean alive(int pid) {
+        String[] f = statAfterComm(pid);
+        char state = f.length > 0 && !f[0].isEmpty() ? f[0].charAt(0) : 'X';
+        return state != 'Z' && state != 'X';
+    }
+
+    /** When {@code pid} started, in clock ticks after boot (/proc's field 22, what crun records); -1 when it is gone. */
+    static long startTime(int pid) {
+        String[] f = statAfterComm(pid);
+        return f.length > 19 ? Long.parseLong(f[19]) : -1;
+    }
+
+    /**
+     * /proc/PID/stat's fields after the command name, from the state (field 3) on; none when there is no such
+     * process. The name may hold spaces and parentheses, so the fields start after the last ')'.
+     */
+    private static String[] statAfterComm(int pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // pid (comm) state ...: comm may hold spaces and parentheses, so the state follows the last ')'
             int end = stat.lastIndexOf(')');
-            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : 'X';
-            return state != 'Z' && state != 'X';
+            return end >= 0 && end + 2 < stat.length() ? stat.substring(end + 2).strip().split(" ") : new String[0];
         } catch (IOException e) {
-            return false; // no such process
+            return new String[0]; // no such process
         }
     }
 }
